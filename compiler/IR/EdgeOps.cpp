@@ -1,0 +1,488 @@
+//===- EdgeOps.cpp - edge dialect verifiers and folders ------------------===//
+//
+// Verifiers check the ONNX shape rules with the actual values in the message,
+// so an importer bug or a hand-written test shows exactly what is wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace edgec;
+using namespace edgec::edge;
+
+#include "edgec/IR/EdgeDialect.cpp.inc"
+
+void EdgeDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "edgec/IR/EdgeOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (i)
+      s += ", ";
+    s += std::to_string(d);
+  }
+  return s + "]";
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) { return cast<ShapedType>(v.getType()).getShape(); }
+
+FailureOr<SmallVector<int64_t>> edgec::broadcastShapes(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return failure();
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+int64_t edgec::windowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t padBegin,
+                                int64_t padEnd, int64_t dilation, bool ceilMode) {
+  int64_t effective = (kernel - 1) * dilation + 1;
+  int64_t span = in + padBegin + padEnd - effective;
+  if (span < 0)
+    return 0;
+  int64_t out = ceilMode ? (span + stride - 1) / stride + 1 : span / stride + 1;
+  // ONNX (like PyTorch) drops a last window that starts inside the end padding.
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+std::vector<char> edgec::constantBytes(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  int64_t n = type.getNumElements();
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return {};
+    ArrayRef<char> data = blob->getData();
+    return std::vector<char>(data.begin(), data.end());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return {};
+  Type elt = type.getElementType();
+  if (elt.isInteger(1)) {
+    std::vector<char> out;
+    for (bool b : dense.getValues<bool>())
+      out.push_back(b ? 1 : 0);
+    return out;
+  }
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat())
+    return std::vector<char>(raw.begin(), raw.end());
+  std::vector<char> out;
+  out.reserve(raw.size() * n);
+  for (int64_t i = 0; i < n; ++i)
+    out.insert(out.end(), raw.begin(), raw.end());
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// edge.constant
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getType())
+    return emitOpError("value type ") << getValue().getType() << " does not match result type "
+                                      << getType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyBinary(Operation *op) {
+  auto lhs = shapeOf(op->getOperand(0)), rhs = shapeOf(op->getOperand(1));
+  auto out = shapeOf(op->getResult(0));
+  auto expected = broadcastShapes(lhs, rhs);
+  if (failed(expected))
+    return op->emitOpError("operand shapes ") << shapeStr(lhs) << " and " << shapeStr(rhs)
+                                              << " are not broadcast-compatible";
+  if (ArrayRef<int64_t>(*expected) != out)
+    return op->emitOpError("expected result shape ")
+           << shapeStr(*expected) << ", got " << shapeStr(out);
+  Type lt = getElementTypeOrSelf(op->getOperand(0)), rt = getElementTypeOrSelf(op->getOperand(1));
+  if (lt != rt || lt != getElementTypeOrSelf(op->getResult(0)))
+    return op->emitOpError("operand and result element types differ: ")
+           << lt << ", " << rt << " -> " << getElementTypeOrSelf(op->getResult(0));
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBinary(*this); }
+LogicalResult PowOp::verify() { return verifyBinary(*this); }
+LogicalResult MaxOp::verify() { return verifyBinary(*this); }
+LogicalResult MinOp::verify() { return verifyBinary(*this); }
+
+LogicalResult ClipOp::verify() {
+  if (getMin().convertToFloat() > getMax().convertToFloat())
+    return emitOpError("min ") << getMin().convertToFloat() << " is greater than max "
+                               << getMax().convertToFloat();
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ") << getAxis() << " out of range for rank " << rank;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Conv / Gemm / MatMul
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkPair(Operation *op, StringRef name, ArrayRef<int64_t> v, size_t n,
+                               int64_t minValue) {
+  if (v.size() != n)
+    return op->emitOpError() << name << " must have " << n << " entries, got " << v.size();
+  for (int64_t x : v)
+    if (x < minValue)
+      return op->emitOpError() << name << " entries must be >= " << minValue << ", got "
+                               << shapeStr(v);
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto in = shapeOf(getInput()), w = shapeOf(getWeight()), out = shapeOf(getOutput());
+  if (in.size() != 4 || w.size() != 4 || out.size() != 4)
+    return emitOpError("expected rank-4 input, weight and result, got ")
+           << shapeStr(in) << ", " << shapeStr(w) << ", " << shapeStr(out);
+  if (failed(checkPair(*this, "strides", getStrides(), 2, 1)) ||
+      failed(checkPair(*this, "dilations", getDilations(), 2, 1)) ||
+      failed(checkPair(*this, "pads", getPads(), 4, 0)))
+    return failure();
+  int64_t g = getGroup();
+  if (g < 1 || in[1] % g != 0 || w[0] % g != 0)
+    return emitOpError("group ") << g << " must divide input channels " << in[1]
+                                 << " and output channels " << w[0];
+  if (w[1] * g != in[1])
+    return emitOpError("weight has ") << w[1] << " input channels per group, expected "
+                                      << in[1] / g << " (input " << shapeStr(in) << ", group "
+                                      << g << ")";
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{w[0]})
+    return emitOpError("bias shape ") << shapeStr(shapeOf(getBias())) << " must be [" << w[0]
+                                      << "]";
+  auto s = getStrides(), d = getDilations(), p = getPads();
+  int64_t oh = windowOutputSize(in[2], w[2], s[0], p[0], p[2], d[0], false);
+  int64_t ow = windowOutputSize(in[3], w[3], s[1], p[1], p[3], d[1], false);
+  SmallVector<int64_t> expected{in[0], w[0], oh, ow};
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
+LogicalResult GemmOp::verify() {
+  auto a = shapeOf(getA()), b = shapeOf(getB()), out = shapeOf(getOutput());
+  if (a.size() != 2 || b.size() != 2 || out.size() != 2)
+    return emitOpError("expected rank-2 operands and result, got ")
+           << shapeStr(a) << ", " << shapeStr(b) << " -> " << shapeStr(out);
+  int64_t m = getTransA() ? a[1] : a[0], ka = getTransA() ? a[0] : a[1];
+  int64_t kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+  if (ka != kb)
+    return emitOpError("inner dimensions differ: A' is [") << m << ", " << ka << "], B' is ["
+                                                           << kb << ", " << n << "]";
+  if (out[0] != m || out[1] != n)
+    return emitOpError("expected result shape [") << m << ", " << n << "], got " << shapeStr(out);
+  if (getC()) {
+    auto c = shapeOf(getC());
+    auto bc = broadcastShapes(c, out);
+    if (failed(bc) || ArrayRef<int64_t>(*bc) != out)
+      return emitOpError("C of shape ") << shapeStr(c) << " does not broadcast to "
+                                        << shapeStr(out);
+  }
+  return success();
+}
+
+LogicalResult MatMulOp::verify() {
+  auto a = shapeOf(getA()), b = shapeOf(getB()), out = shapeOf(getOutput());
+  if (a.empty() || b.empty())
+    return emitOpError("operands must have rank >= 1");
+  SmallVector<int64_t> sa(a), sb(b);
+  if (sa.size() == 1)
+    sa.insert(sa.begin(), 1);
+  if (sb.size() == 1)
+    sb.push_back(1);
+  if (sa.back() != sb[sb.size() - 2])
+    return emitOpError("inner dimensions differ: ") << shapeStr(a) << " x " << shapeStr(b);
+  auto batch = broadcastShapes(ArrayRef<int64_t>(sa).drop_back(2), ArrayRef<int64_t>(sb).drop_back(2));
+  if (failed(batch))
+    return emitOpError("batch dimensions do not broadcast: ") << shapeStr(a) << " x "
+                                                              << shapeStr(b);
+  SmallVector<int64_t> expected(*batch);
+  if (a.size() > 1)
+    expected.push_back(sa[sa.size() - 2]);
+  if (b.size() > 1)
+    expected.push_back(sb.back());
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling / normalization
+//===----------------------------------------------------------------------===//
+
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
+  auto in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  if (in.size() != 4 || out.size() != 4)
+    return op.emitOpError("expected rank-4 input and result, got ")
+           << shapeStr(in) << " -> " << shapeStr(out);
+  if (failed(checkPair(op, "kernel", op.getKernel(), 2, 1)) ||
+      failed(checkPair(op, "strides", op.getStrides(), 2, 1)) ||
+      failed(checkPair(op, "dilations", op.getDilations(), 2, 1)) ||
+      failed(checkPair(op, "pads", op.getPads(), 4, 0)))
+    return failure();
+  auto k = op.getKernel(), s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  for (int i = 0; i < 2; ++i)
+    if (p[i] >= k[i] * d[i] || p[i + 2] >= k[i] * d[i])
+      return op.emitOpError("pads ") << shapeStr(p) << " must be smaller than the kernel "
+                                     << shapeStr(k);
+  bool ceil = op.getCeilMode();
+  SmallVector<int64_t> expected{in[0], in[1],
+                                windowOutputSize(in[2], k[0], s[0], p[0], p[2], d[0], ceil),
+                                windowOutputSize(in[3], k[1], s[1], p[1], p[3], d[1], ceil)};
+  if (ArrayRef<int64_t>(expected) != out)
+    return op.emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                    << shapeStr(out);
+  return success();
+}
+
+LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
+
+LogicalResult GlobalAvgPoolOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (in.size() < 3)
+    return emitOpError("expected rank >= 3 input, got ") << shapeStr(in);
+  SmallVector<int64_t> expected(in.size(), 1);
+  expected[0] = in[0];
+  expected[1] = in[1];
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = shapeOf(getInput());
+  if (in.size() < 2)
+    return emitOpError("expected rank >= 2 input, got ") << shapeStr(in);
+  if (getType() != getInput().getType())
+    return emitOpError("result type must equal input type");
+  for (Value v : {getScale(), getBias(), getMean(), getVar()})
+    if (shapeOf(v) != ArrayRef<int64_t>{in[1]})
+      return emitOpError("per-channel operand of shape ") << shapeStr(shapeOf(v))
+                                                          << " must be [" << in[1] << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename ReduceOp> static LogicalResult verifyReduce(ReduceOp op) {
+  auto in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  auto axes = op.getAxes();
+  SmallVector<int64_t> expected;
+  for (int64_t a : axes)
+    if (a < 0 || a >= (int64_t)in.size())
+      return op.emitOpError("axis ") << a << " out of range for rank " << in.size();
+  if (!llvm::is_sorted(axes) || std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    return op.emitOpError("axes must be sorted and unique, got ") << shapeStr(axes);
+  for (auto [i, d] : llvm::enumerate(in)) {
+    bool reduced = llvm::is_contained(axes, (int64_t)i);
+    if (!reduced)
+      expected.push_back(d);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  }
+  if (ArrayRef<int64_t>(expected) != out)
+    return op.emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                    << shapeStr(out);
+  return success();
+}
+
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifySameElementType(Operation *op) {
+  Type in = getElementTypeOrSelf(op->getOperand(0)), out = getElementTypeOrSelf(op->getResult(0));
+  if (in != out)
+    return op->emitOpError("element type changes from ") << in << " to " << out;
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<ShapedType>(getInput().getType()), out = cast<ShapedType>(getType());
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ") << shapeStr(in.getShape()) << " ("
+                                          << in.getNumElements() << " elements) to "
+                                          << shapeStr(out.getShape()) << " ("
+                                          << out.getNumElements() << " elements)";
+  return verifySameElementType(*this);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+LogicalResult TransposeOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  auto perm = getPerm();
+  if (perm.size() != in.size())
+    return emitOpError("perm ") << shapeStr(perm) << " must have " << in.size() << " entries";
+  SmallVector<bool> seen(in.size(), false);
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitOpError("perm ") << shapeStr(perm) << " is not a permutation";
+    seen[p] = true;
+    expected.push_back(in[p]);
+  }
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return verifySameElementType(*this);
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  auto out = shapeOf(getOutput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)out.size())
+    return emitOpError("axis ") << axis << " out of range for rank " << out.size();
+  int64_t sum = 0;
+  for (Value v : getInputs()) {
+    auto s = shapeOf(v);
+    if (s.size() != out.size())
+      return emitOpError("input of shape ") << shapeStr(s) << " has rank different from result "
+                                            << shapeStr(out);
+    for (size_t i = 0; i < s.size(); ++i)
+      if ((int64_t)i != axis && s[i] != out[i])
+        return emitOpError("input of shape ") << shapeStr(s) << " differs from result "
+                                              << shapeStr(out) << " outside axis " << axis;
+    sum += s[axis];
+    if (getElementTypeOrSelf(v) != getElementTypeOrSelf(getOutput()))
+      return emitOpError("input element type ") << getElementTypeOrSelf(v)
+                                                << " differs from the result's";
+  }
+  if (sum != out[axis])
+    return emitOpError("inputs add up to ") << sum << " along axis " << axis << ", result has "
+                                            << out[axis];
+  return success();
+}
+
+int64_t edgec::sliceLength(int64_t start, int64_t end, int64_t step) {
+  if (step > 0)
+    return end > start ? (end - start + step - 1) / step : 0;
+  return start > end ? (start - end - step - 1) / (-step) : 0;
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  auto st = getStarts(), en = getEnds(), sp = getSteps();
+  if (st.size() != in.size() || en.size() != in.size() || sp.size() != in.size())
+    return emitOpError("starts, ends and steps must have one entry per dimension (")
+           << in.size() << ")";
+  SmallVector<int64_t> expected;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (sp[i] == 0)
+      return emitOpError("step of dimension ") << i << " is 0";
+    if (st[i] < 0 || st[i] > in[i] || en[i] < -1 || en[i] > in[i])
+      return emitOpError("start ") << st[i] << " / end " << en[i] << " of dimension " << i
+                                   << " not normalized for size " << in[i];
+    expected.push_back(sliceLength(st[i], en[i], sp[i]));
+  }
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return verifySameElementType(*this);
+}
+
+LogicalResult PadOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  auto pads = getPads();
+  if (pads.size() != 2 * in.size())
+    return emitOpError("pads must have ") << 2 * in.size() << " entries, got " << pads.size();
+  StringRef mode = getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOpError("unknown mode '") << mode << "'";
+  SmallVector<int64_t> expected;
+  for (size_t i = 0; i < in.size(); ++i) {
+    int64_t d = in[i] + pads[i] + pads[i + in.size()];
+    if (d < 0)
+      return emitOpError("pads ") << shapeStr(pads) << " crop dimension " << i << " below zero";
+    if (mode == "reflect" && (pads[i] >= in[i] || pads[i + in.size()] >= in[i]) &&
+        (pads[i] > 0 || pads[i + in.size()] > 0))
+      return emitOpError("reflect pads ") << shapeStr(pads) << " must be smaller than dimension "
+                                          << i << " (" << in[i] << ")";
+    expected.push_back(d);
+  }
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  auto data = shapeOf(getData()), idx = shapeOf(getIndices()), out = shapeOf(getOutput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)data.size())
+    return emitOpError("axis ") << axis << " out of range for rank " << data.size();
+  SmallVector<int64_t> expected(data.begin(), data.begin() + axis);
+  expected.append(idx.begin(), idx.end());
+  expected.append(data.begin() + axis + 1, data.end());
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  if (getElementTypeOrSelf(getData()) != getElementTypeOrSelf(getOutput()))
+    return emitOpError("data and result element types differ");
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (shapeOf(getInput()) != shapeOf(getOutput()))
+    return emitOpError("shape changes from ") << shapeStr(shapeOf(getInput())) << " to "
+                                              << shapeStr(shapeOf(getOutput()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "edgec/IR/EdgeOps.cpp.inc"

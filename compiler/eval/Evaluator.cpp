@@ -1,0 +1,592 @@
+//===- Evaluator.cpp - reference evaluator ---------------------------------===//
+//
+// Straightforward, obviously-correct implementations: Eigen matrix products for
+// convolution (through im2col), Gemm and MatMul; index arithmetic for the rest.
+// Accumulation is in double where it is cheap, so the evaluator is at least as
+// accurate as the generated kernels it checks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace edgec {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMap = Eigen::Map<RowMatrix>;
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+
+DType dtypeOf(Type t) {
+  if (t.isF32()) return DType::F32;
+  if (t.isInteger(64)) return DType::I64;
+  if (t.isInteger(32)) return DType::I32;
+  if (t.isInteger(8)) return t.isUnsignedInteger() ? DType::U8 : DType::I8;
+  if (t.isInteger(1)) return DType::Bool;
+  return DType::F32;
+}
+
+Type mlirTypeOf(MLIRContext *ctx, DType t) {
+  Builder b(ctx);
+  switch (t) {
+  case DType::F32: return b.getF32Type();
+  case DType::I64: return b.getI64Type();
+  case DType::I32: return b.getI32Type();
+  case DType::I8: return b.getIntegerType(8);
+  case DType::U8: return b.getIntegerType(8, false);
+  case DType::Bool: return b.getI1Type();
+  }
+  return b.getF32Type();
+}
+
+Tensor tensorFromAttr(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  std::vector<char> bytes = constantBytes(attr);
+  DType dt = dtypeOf(type.getElementType());
+  if ((int64_t)bytes.size() != type.getNumElements() * (int64_t)dtypeSize(dt))
+    return Tensor::zeros(dt, shape);
+  return Tensor::fromBytes(dt, shape, bytes.data());
+}
+
+namespace {
+
+std::vector<int64_t> shapeOfValue(Value v) {
+  auto s = cast<ShapedType>(v.getType()).getShape();
+  return {s.begin(), s.end()};
+}
+
+std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> st(shape.size(), 1);
+  for (int k = (int)shape.size() - 2; k >= 0; --k)
+    st[k] = st[k + 1] * shape[k + 1];
+  return st;
+}
+
+// Strides of `shape` when broadcast to `outShape` (0 on broadcast dimensions).
+std::vector<int64_t> broadcastStrides(const std::vector<int64_t> &shape,
+                                      const std::vector<int64_t> &outShape) {
+  std::vector<int64_t> st = stridesOf(shape), out(outShape.size(), 0);
+  size_t off = outShape.size() - shape.size();
+  for (size_t k = 0; k < shape.size(); ++k)
+    out[k + off] = shape[k] == 1 ? 0 : st[k];
+  return out;
+}
+
+template <typename F>
+Tensor binary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outShape, F fn) {
+  Tensor r = Tensor::zeros(a.dtype, outShape);
+  auto sa = broadcastStrides(a.shape, outShape), sb = broadcastStrides(b.shape, outShape);
+  int64_t n = r.numElements(), rank = outShape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t ia = 0, ib = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      ia += idx[d] * sa[d];
+      ib += idx[d] * sb[d];
+    }
+    if (r.isFloat())
+      r.f[k] = (float)fn((double)a.f[ia], (double)b.f[ib]);
+    else
+      r.i[k] = (int64_t)fn((double)a.i[ia], (double)b.i[ib]);
+    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
+      idx[d] = 0;
+  }
+  return r;
+}
+
+Tensor integerBinary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outShape,
+                     int64_t (*fn)(int64_t, int64_t)) {
+  Tensor r = Tensor::zeros(a.dtype, outShape);
+  auto sa = broadcastStrides(a.shape, outShape), sb = broadcastStrides(b.shape, outShape);
+  int64_t n = r.numElements(), rank = outShape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t ia = 0, ib = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      ia += idx[d] * sa[d];
+      ib += idx[d] * sb[d];
+    }
+    r.i[k] = fn(a.i[ia], b.i[ib]);
+    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
+      idx[d] = 0;
+  }
+  return r;
+}
+
+template <typename F> Tensor unary(const Tensor &x, F fn) {
+  Tensor r = x;
+  for (float &v : r.f)
+    v = (float)fn((double)v);
+  return r;
+}
+
+Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor *bias) {
+  auto out = shapeOfValue(op.getOutput());
+  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  int64_t M = w.shape[0], KH = w.shape[2], KW = w.shape[3];
+  int64_t OH = out[2], OW = out[3], G = op.getGroup(), Cg = C / G, Mg = M / G;
+  auto s = op.getStrides(), d = op.getDilations(), p = op.getPads();
+  Tensor r = Tensor::zeros(DType::F32, out);
+  int64_t K = Cg * KH * KW, P = OH * OW;
+  RowMatrix col(K, P);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t g = 0; g < G; ++g) {
+      for (int64_t c = 0; c < Cg; ++c)
+        for (int64_t kh = 0; kh < KH; ++kh)
+          for (int64_t kw = 0; kw < KW; ++kw) {
+            int64_t row = (c * KH + kh) * KW + kw;
+            for (int64_t oh = 0; oh < OH; ++oh)
+              for (int64_t ow = 0; ow < OW; ++ow) {
+                int64_t ih = oh * s[0] - p[0] + kh * d[0], iw = ow * s[1] - p[1] + kw * d[1];
+                col(row, oh * OW + ow) =
+                    ih < 0 || ih >= H || iw < 0 || iw >= W
+                        ? 0.f
+                        : x.f[((n * C + g * Cg + c) * H + ih) * W + iw];
+              }
+          }
+      ConstRowMap wm(w.f.data() + g * Mg * K, Mg, K);
+      RowMap om(r.f.data() + (n * M + g * Mg) * P, Mg, P);
+      om.noalias() = (wm.cast<double>() * col.cast<double>()).cast<float>();
+      if (bias)
+        for (int64_t m = 0; m < Mg; ++m)
+          om.row(m).array() += bias->f[g * Mg + m];
+    }
+  return r;
+}
+
+Tensor gemm(edge::GemmOp op, const Tensor &a, const Tensor &b, const Tensor *c) {
+  ConstRowMap am(a.f.data(), a.shape[0], a.shape[1]), bm(b.f.data(), b.shape[0], b.shape[1]);
+  Eigen::MatrixXd A = am.cast<double>(), B = bm.cast<double>();
+  if (op.getTransA()) A.transposeInPlace();
+  if (op.getTransB()) B.transposeInPlace();
+  Eigen::MatrixXd Y = op.getAlpha().convertToDouble() * (A * B);
+  Tensor r = Tensor::zeros(DType::F32, shapeOfValue(op.getOutput()));
+  if (c) {
+    auto st = broadcastStrides(c->shape, r.shape);
+    double beta = op.getBeta().convertToDouble();
+    for (int64_t i = 0; i < r.shape[0]; ++i)
+      for (int64_t j = 0; j < r.shape[1]; ++j)
+        Y(i, j) += beta * c->f[i * st[0] + j * st[1]];
+  }
+  RowMap(r.f.data(), r.shape[0], r.shape[1]) = Y.cast<float>();
+  return r;
+}
+
+Tensor matmul(edge::MatMulOp op, const Tensor &a, const Tensor &b) {
+  std::vector<int64_t> sa = a.shape, sb = b.shape;
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  int64_t M = sa[sa.size() - 2], K = sa.back(), N = sb.back();
+  std::vector<int64_t> ba(sa.begin(), sa.end() - 2), bb(sb.begin(), sb.end() - 2);
+  auto batch = broadcastShapes(ba, bb);
+  std::vector<int64_t> batchShape(batch->begin(), batch->end());
+  auto stA = broadcastStrides(ba, batchShape), stB = broadcastStrides(bb, batchShape);
+  Tensor r = Tensor::zeros(DType::F32, shapeOfValue(op.getOutput()));
+  int64_t nb = product(batchShape), rank = batchShape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < nb; ++k) {
+    int64_t oa = 0, ob = 0;
+    for (int64_t dd = 0; dd < rank; ++dd) {
+      oa += idx[dd] * stA[dd];
+      ob += idx[dd] * stB[dd];
+    }
+    ConstRowMap am(a.f.data() + oa * M * K, M, K), bm(b.f.data() + ob * K * N, K, N);
+    RowMap(r.f.data() + k * M * N, M, N) = (am.cast<double>() * bm.cast<double>()).cast<float>();
+    for (int64_t dd = rank - 1; dd >= 0 && ++idx[dd] == batchShape[dd]; --dd)
+      idx[dd] = 0;
+  }
+  return r;
+}
+
+template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
+  auto out = shapeOfValue(op.getOutput());
+  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], OH = out[2],
+          OW = out[3];
+  auto k = op.getKernel(), s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  bool includePad = false;
+  if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>)
+    includePad = op.getCountIncludePad();
+  Tensor r = Tensor::zeros(DType::F32, out);
+  for (int64_t nc = 0; nc < N * C; ++nc)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        double acc = isMax ? -std::numeric_limits<double>::infinity() : 0.0;
+        int64_t count = 0, padCount = 0;
+        for (int64_t kh = 0; kh < k[0]; ++kh)
+          for (int64_t kw = 0; kw < k[1]; ++kw) {
+            int64_t ih = oh * s[0] - p[0] + kh * d[0], iw = ow * s[1] - p[1] + kw * d[1];
+            bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+            // count_include_pad counts positions inside the padded input only,
+            // not those past it that ceil_mode adds.
+            if (ih < H + p[2] && iw < W + p[3])
+              ++padCount;
+            if (!inside)
+              continue;
+            double v = x.f[(nc * H + ih) * W + iw];
+            acc = isMax ? std::max(acc, v) : acc + v;
+            ++count;
+          }
+        if (!isMax)
+          acc /= std::max<int64_t>(includePad ? padCount : count, 1);
+        r.f[(nc * OH + oh) * OW + ow] = (float)acc;
+      }
+  return r;
+}
+
+template <typename ReduceOp> Tensor reduce(ReduceOp op, const Tensor &x, bool isMax) {
+  auto axes = op.getAxes();
+  Tensor r = Tensor::zeros(x.dtype, shapeOfValue(op.getOutput()));
+  std::vector<int64_t> keptShape;
+  for (size_t k = 0; k < x.shape.size(); ++k)
+    keptShape.push_back(llvm::is_contained(axes, (int64_t)k) ? 1 : x.shape[k]);
+  auto outStrides = stridesOf(keptShape);
+  std::vector<double> acc(r.numElements(),
+                          isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+  int64_t n = x.numElements(), rank = x.shape.size(), reducedCount = 1;
+  for (int64_t a : axes)
+    reducedCount *= x.shape[a];
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t o = 0;
+    for (int64_t dd = 0; dd < rank; ++dd)
+      o += (keptShape[dd] == 1 ? 0 : idx[dd]) * outStrides[dd];
+    double v = x.at(k);
+    acc[o] = isMax ? std::max(acc[o], v) : acc[o] + v;
+    for (int64_t dd = rank - 1; dd >= 0 && ++idx[dd] == x.shape[dd]; --dd)
+      idx[dd] = 0;
+  }
+  for (int64_t k = 0; k < r.numElements(); ++k) {
+    double v = isMax ? acc[k] : acc[k] / std::max<int64_t>(reducedCount, 1);
+    if (r.isFloat()) r.f[k] = (float)v;
+    else r.i[k] = (int64_t)v;
+  }
+  return r;
+}
+
+// Generic gather of elements: out[k] = in[src(k)].
+Tensor remap(const Tensor &x, const std::vector<int64_t> &outShape,
+             const std::function<int64_t(const std::vector<int64_t> &)> &src) {
+  Tensor r = Tensor::zeros(x.dtype, outShape);
+  int64_t n = r.numElements(), rank = outShape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t s = src(idx);
+    if (r.isFloat()) r.f[k] = s < 0 ? 0.f : x.f[s];
+    else r.i[k] = s < 0 ? 0 : x.i[s];
+    for (int64_t dd = rank - 1; dd >= 0 && ++idx[dd] == outShape[dd]; --dd)
+      idx[dd] = 0;
+  }
+  return r;
+}
+
+int64_t ipow(int64_t b, int64_t e) {
+  int64_t r = 1;
+  for (; e > 0; --e) r *= b;
+  return e < 0 ? 0 : r;
+}
+
+} // namespace
+
+FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
+  std::vector<int64_t> outShape =
+      op->getNumResults() ? shapeOfValue(op->getResult(0)) : std::vector<int64_t>{};
+  auto fail = [&]() -> FailureOr<Tensor> {
+    op->emitError("the reference evaluator does not support '")
+        << op->getName() << "' on these element types";
+    return failure();
+  };
+  auto isInt = [&]() { return !in[0]->isFloat(); };
+  return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)
+      .Case([&](edge::ConstantOp c) -> FailureOr<Tensor> {
+        return tensorFromAttr(c.getValue());
+      })
+      .Case([&](edge::AddOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a + b; });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a + (float)b; });
+      })
+      .Case([&](edge::SubOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a - b; });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a - (float)b; });
+      })
+      .Case([&](edge::MulOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a * b; });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a * (float)b; });
+      })
+      .Case([&](edge::DivOp) -> FailureOr<Tensor> {
+        if (isInt())
+          return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) -> int64_t {
+            return b == 0 ? 0 : a / b;
+          });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a / (float)b; });
+      })
+      .Case([&](edge::PowOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, ipow);
+        return binary(*in[0], *in[1], outShape, [](double a, double b) { return std::pow((float)a, (float)b); });
+      })
+      .Case([&](edge::MaxOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return std::max(a, b); });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) {
+          return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+        });
+      })
+      .Case([&](edge::MinOp) -> FailureOr<Tensor> {
+        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return std::min(a, b); });
+        return binary(*in[0], *in[1], outShape, [](double a, double b) {
+          return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+        });
+      })
+      .Case([&](edge::ReluOp) -> FailureOr<Tensor> {
+        return unary(*in[0], [](double x) { return x > 0 ? x : 0.0; });
+      })
+      .Case([&](edge::SigmoidOp) -> FailureOr<Tensor> {
+        return unary(*in[0], [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+      })
+      .Case([&](edge::TanhOp) -> FailureOr<Tensor> {
+        return unary(*in[0], [](double x) { return std::tanh(x); });
+      })
+      .Case([&](edge::SqrtOp) -> FailureOr<Tensor> {
+        return unary(*in[0], [](double x) { return std::sqrt(x); });
+      })
+      .Case([&](edge::HardSwishOp) -> FailureOr<Tensor> {
+        return unary(*in[0], [](double x) { return x * std::max(0.0, std::min(1.0, x / 6 + 0.5)); });
+      })
+      .Case([&](edge::LeakyReluOp o) -> FailureOr<Tensor> {
+        double a = o.getAlpha().convertToDouble();
+        return unary(*in[0], [a](double x) { return x < 0 ? a * x : x; });
+      })
+      .Case([&](edge::HardSigmoidOp o) -> FailureOr<Tensor> {
+        double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
+        return unary(*in[0], [a, b](double x) { return std::max(0.0, std::min(1.0, a * x + b)); });
+      })
+      .Case([&](edge::ClipOp o) -> FailureOr<Tensor> {
+        double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
+        return unary(*in[0], [lo, hi](double x) { return std::isnan(x) ? x : std::min(hi, std::max(lo, x)); });
+      })
+      .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        Tensor r = x;
+        int64_t axis = o.getAxis(), len = x.shape[axis], inner = 1;
+        for (size_t k = axis + 1; k < x.shape.size(); ++k) inner *= x.shape[k];
+        int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
+        for (int64_t a = 0; a < outer; ++a)
+          for (int64_t b = 0; b < inner; ++b) {
+            const float *px = x.f.data() + a * len * inner + b;
+            float *pr = r.f.data() + a * len * inner + b;
+            double mx = -INFINITY, sum = 0;
+            for (int64_t k = 0; k < len; ++k) mx = std::max(mx, (double)px[k * inner]);
+            for (int64_t k = 0; k < len; ++k) sum += std::exp(px[k * inner] - mx);
+            for (int64_t k = 0; k < len; ++k) pr[k * inner] = (float)(std::exp(px[k * inner] - mx) / sum);
+          }
+        return r;
+      })
+      .Case([&](edge::Conv2DOp o) -> FailureOr<Tensor> {
+        return conv2d(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
+      })
+      .Case([&](edge::GemmOp o) -> FailureOr<Tensor> {
+        return gemm(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
+      })
+      .Case([&](edge::MatMulOp o) -> FailureOr<Tensor> { return matmul(o, *in[0], *in[1]); })
+      .Case([&](edge::MaxPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], true); })
+      .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
+      .Case([&](edge::GlobalAvgPoolOp) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        Tensor r = Tensor::zeros(DType::F32, outShape);
+        int64_t nc = x.shape[0] * x.shape[1], hw = x.numElements() / std::max<int64_t>(nc, 1);
+        for (int64_t k = 0; k < nc; ++k) {
+          double s = 0;
+          for (int64_t j = 0; j < hw; ++j) s += x.f[k * hw + j];
+          r.f[k] = (float)(s / hw);
+        }
+        return r;
+      })
+      .Case([&](edge::BatchNormOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        Tensor r = x;
+        int64_t C = x.shape[1], inner = x.numElements() / std::max<int64_t>(x.shape[0] * C, 1);
+        double eps = o.getEpsilon().convertToDouble();
+        for (int64_t n = 0; n < x.shape[0]; ++n)
+          for (int64_t c = 0; c < C; ++c) {
+            double scale = in[1]->f[c] / std::sqrt((double)in[4]->f[c] + eps);
+            for (int64_t j = 0; j < inner; ++j) {
+              int64_t k = (n * C + c) * inner + j;
+              r.f[k] = (float)((x.f[k] - in[3]->f[c]) * scale + in[2]->f[c]);
+            }
+          }
+        return r;
+      })
+      .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> { return reduce(o, *in[0], false); })
+      .Case([&](edge::ReduceMaxOp o) -> FailureOr<Tensor> { return reduce(o, *in[0], true); })
+      .Case([&](edge::ReshapeOp) -> FailureOr<Tensor> {
+        Tensor r = *in[0];
+        r.shape = outShape;
+        return r;
+      })
+      .Case([&](edge::TransposeOp o) -> FailureOr<Tensor> {
+        auto perm = o.getPerm();
+        auto st = stridesOf(in[0]->shape);
+        return remap(*in[0], outShape, [&](const std::vector<int64_t> &idx) {
+          int64_t s = 0;
+          for (size_t k = 0; k < idx.size(); ++k) s += idx[k] * st[perm[k]];
+          return s;
+        });
+      })
+      .Case([&](edge::ConcatOp o) -> FailureOr<Tensor> {
+        int64_t axis = o.getAxis();
+        Tensor r = Tensor::zeros(in[0]->dtype, outShape);
+        int64_t outer = 1, inner = 1;
+        for (int64_t k = 0; k < axis; ++k) outer *= outShape[k];
+        for (size_t k = axis + 1; k < outShape.size(); ++k) inner *= outShape[k];
+        int64_t off = 0;
+        for (const Tensor *t : in) {
+          int64_t chunk = t->shape[axis] * inner;
+          for (int64_t a = 0; a < outer; ++a)
+            for (int64_t j = 0; j < chunk; ++j) {
+              int64_t dst = a * outShape[axis] * inner + off + j, src = a * chunk + j;
+              if (r.isFloat()) r.f[dst] = t->f[src];
+              else r.i[dst] = t->i[src];
+            }
+          off += chunk;
+        }
+        return r;
+      })
+      .Case([&](edge::SliceOp o) -> FailureOr<Tensor> {
+        auto st = stridesOf(in[0]->shape);
+        auto starts = o.getStarts(), steps = o.getSteps();
+        return remap(*in[0], outShape, [&](const std::vector<int64_t> &idx) {
+          int64_t s = 0;
+          for (size_t k = 0; k < idx.size(); ++k) s += (starts[k] + idx[k] * steps[k]) * st[k];
+          return s;
+        });
+      })
+      .Case([&](edge::PadOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        auto pads = o.getPads();
+        StringRef mode = o.getMode();
+        int64_t rank = x.shape.size();
+        auto st = stridesOf(x.shape);
+        Tensor r = remap(x, outShape, [&](const std::vector<int64_t> &idx) -> int64_t {
+          int64_t s = 0;
+          for (int64_t k = 0; k < rank; ++k) {
+            int64_t i = idx[k] - pads[k], n = x.shape[k];
+            if (i < 0 || i >= n) {
+              if (mode == "constant") return -1;
+              if (mode == "edge") i = i < 0 ? 0 : n - 1;
+              else { // reflect
+                int64_t period = 2 * (n - 1);
+                if (period == 0) i = 0;
+                else {
+                  i = ((i % period) + period) % period;
+                  if (i >= n) i = period - i;
+                }
+              }
+            }
+            s += i * st[k];
+          }
+          return s;
+        });
+        // Constant padding value for the positions remap left at zero.
+        float v = o.getValue().convertToFloat();
+        if (mode == "constant" && v != 0.f) {
+          std::vector<int64_t> idx(rank, 0);
+          for (int64_t k = 0; k < r.numElements(); ++k) {
+            bool outside = false;
+            for (int64_t d = 0; d < rank; ++d)
+              outside |= idx[d] - pads[d] < 0 || idx[d] - pads[d] >= x.shape[d];
+            if (outside) r.f[k] = v;
+            for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d) idx[d] = 0;
+          }
+        }
+        return r;
+      })
+      .Case([&](edge::GatherOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0], &ind = *in[1];
+        int64_t axis = o.getAxis(), len = x.shape[axis];
+        for (int64_t v : ind.i)
+          if (v < -len || v >= len) {
+            o.emitError("gather index ") << v << " out of range for axis " << axis
+                                         << " of size " << len;
+            return failure();
+          }
+        auto st = stridesOf(x.shape);
+        int64_t ir = ind.shape.size();
+        auto ist = stridesOf(ind.shape);
+        return remap(x, outShape, [&](const std::vector<int64_t> &idx) {
+          int64_t s = 0;
+          for (int64_t k = 0; k < axis; ++k) s += idx[k] * st[k];
+          int64_t q = 0;
+          for (int64_t k = 0; k < ir; ++k) q += idx[axis + k] * ist[k];
+          int64_t v = ind.i[q];
+          s += (v < 0 ? v + len : v) * st[axis];
+          for (size_t k = axis + 1; k < x.shape.size(); ++k) s += idx[k + ir - 1] * st[k];
+          return s;
+        });
+      })
+      .Case([&](edge::CastOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));
+        Tensor r = Tensor::zeros(to, x.shape);
+        for (int64_t k = 0; k < x.numElements(); ++k) {
+          if (to == DType::F32) r.f[k] = x.isFloat() ? x.f[k] : (float)x.i[k];
+          else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
+          else {
+            double v = x.at(k);
+            r.i[k] = std::isfinite(v) ? (int64_t)v : 0;
+            if (to == DType::I8) r.i[k] = (int8_t)r.i[k];
+            if (to == DType::U8) r.i[k] = (uint8_t)r.i[k];
+            if (to == DType::I32) r.i[k] = (int32_t)r.i[k];
+          }
+        }
+        return r;
+      })
+      .Default([&](Operation *) { return fail(); });
+}
+
+FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::vector<Tensor> &inputs,
+                                                const EvalObserver &observer) {
+  Block &body = func.getBody().front();
+  if (inputs.size() != body.getNumArguments()) {
+    func.emitError("expected ") << body.getNumArguments() << " inputs, got " << inputs.size();
+    return failure();
+  }
+  llvm::DenseMap<Value, Tensor> env;
+  for (auto [arg, t] : llvm::zip(body.getArguments(), inputs)) {
+    if (shapeOfValue(arg) != t.shape || dtypeOf(getElementTypeOrSelf(arg)) != t.dtype) {
+      func.emitError("input ") << arg.getArgNumber() << " expects "
+                               << shapeToString(shapeOfValue(arg)) << " "
+                               << dtypeName(dtypeOf(getElementTypeOrSelf(arg))) << ", got "
+                               << shapeToString(t.shape) << " " << dtypeName(t.dtype);
+      return failure();
+    }
+    env[arg] = t;
+  }
+  std::vector<Tensor> results;
+  for (Operation &op : body) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        results.push_back(env.lookup(v));
+      break;
+    }
+    std::vector<const Tensor *> operands;
+    for (Value v : op.getOperands())
+      operands.push_back(&env[v]);
+    FailureOr<Tensor> r = evaluateOp(&op, operands);
+    if (failed(r))
+      return failure();
+    if (observer)
+      observer(&op, *r);
+    env[op.getResult(0)] = std::move(*r);
+  }
+  return results;
+}
+
+} // namespace edgec

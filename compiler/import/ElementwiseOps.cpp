@@ -1,0 +1,162 @@
+//===- ElementwiseOps.cpp - ONNX elementwise math and activations ---------===//
+
+#include "ImporterImpl.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace edgec::onnx_import {
+namespace {
+
+template <typename OpT> Value buildBinary(NodeContext &c, Value a, Value b) {
+  auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
+  if (failed(shape)) {
+    c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
+              << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
+    return {};
+  }
+  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
+                                             NodeContext::elementType(a)),
+                         a, b);
+}
+
+template <typename OpT> LogicalResult binary(NodeContext &c) {
+  auto a = c.required(0, "A"), b = c.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  Value rhs = *b;
+  Type ta = NodeContext::elementType(*a), tb = NodeContext::elementType(rhs);
+  if (ta != tb) {
+    // Pow (opset 12+) allows an exponent of another type: cast it to the base's.
+    if (!std::is_same_v<OpT, edge::PowOp>) {
+      c.error() << "input element types differ: " << ta << " and " << tb;
+      return failure();
+    }
+    rhs = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(rhs), ta), rhs);
+  }
+  Value r = buildBinary<OpT>(c, *a, rhs);
+  if (!r)
+    return failure();
+  c.setOutput(r);
+  return success();
+}
+
+// Max / Min take one or more inputs: a left fold of binary ops.
+template <typename OpT> LogicalResult variadic(NodeContext &c) {
+  if (c.numInputs() == 0 || !c.in(0))
+    return c.fail("needs at least one input");
+  Value acc = c.in(0);
+  for (size_t i = 1; i < c.numInputs(); ++i) {
+    if (!c.in(i))
+      continue;
+    if (NodeContext::elementType(c.in(i)) != NodeContext::elementType(acc))
+      return c.fail("input element types differ");
+    acc = buildBinary<OpT>(c, acc, c.in(i));
+    if (!acc)
+      return failure();
+  }
+  c.setOutput(acc);
+  return success();
+}
+
+LogicalResult requireFloat(NodeContext &c, Value v) {
+  if (!NodeContext::elementType(v).isF32()) {
+    c.error() << "expects a float input, got " << NodeContext::elementType(v);
+    return failure();
+  }
+  return success();
+}
+
+template <typename OpT> LogicalResult unary(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x) || failed(requireFloat(c, *x)))
+    return failure();
+  c.setOutput(c.b.create<OpT>(c.loc, x->getType(), *x));
+  return success();
+}
+
+LogicalResult leakyRelu(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x) || failed(requireFloat(c, *x)))
+    return failure();
+  c.setOutput(c.b.create<edge::LeakyReluOp>(c.loc, x->getType(), *x,
+                                            c.b.getF32FloatAttr(c.attrFloat("alpha", 0.01f))));
+  return success();
+}
+
+LogicalResult hardSigmoid(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x) || failed(requireFloat(c, *x)))
+    return failure();
+  c.setOutput(c.b.create<edge::HardSigmoidOp>(c.loc, x->getType(), *x,
+                                              c.b.getF32FloatAttr(c.attrFloat("alpha", 0.2f)),
+                                              c.b.getF32FloatAttr(c.attrFloat("beta", 0.5f))));
+  return success();
+}
+
+LogicalResult buildClip(NodeContext &c, Value x, float lo, float hi) {
+  if (failed(requireFloat(c, x)))
+    return failure();
+  if (lo > hi) {
+    c.error() << "min " << lo << " is greater than max " << hi;
+    return failure();
+  }
+  c.setOutput(c.b.create<edge::ClipOp>(c.loc, x.getType(), x, c.b.getF32FloatAttr(lo),
+                                       c.b.getF32FloatAttr(hi)));
+  return success();
+}
+
+// Clip-6: bounds are attributes.
+LogicalResult clip6(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  return buildClip(c, *x, c.attrFloat("min", -std::numeric_limits<float>::infinity()),
+                   c.attrFloat("max", std::numeric_limits<float>::infinity()));
+}
+
+// Clip-11+: bounds are optional scalar inputs that must be constant.
+LogicalResult clip11(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  float bounds[2] = {-std::numeric_limits<float>::infinity(),
+                     std::numeric_limits<float>::infinity()};
+  for (int k = 0; k < 2; ++k) {
+    if (!c.in(k + 1))
+      continue;
+    std::optional<Tensor> t = c.constantInput(k + 1);
+    if (!t || t->numElements() != 1) {
+      c.error() << (k ? "max" : "min") << " must be a constant scalar";
+      return failure();
+    }
+    bounds[k] = (float)t->at(0);
+  }
+  return buildClip(c, *x, bounds[0], bounds[1]);
+}
+
+} // namespace
+
+void registerElementwiseOps(std::vector<OpEntry> &t) {
+  t.insert(t.end(), {
+      {"", "Add", 7, binary<edge::AddOp>},
+      {"", "Sub", 7, binary<edge::SubOp>},
+      {"", "Mul", 7, binary<edge::MulOp>},
+      {"", "Div", 7, binary<edge::DivOp>},
+      {"", "Pow", 7, binary<edge::PowOp>},
+      {"", "Max", 6, variadic<edge::MaxOp>},
+      {"", "Min", 6, variadic<edge::MinOp>},
+      {"", "Relu", 6, unary<edge::ReluOp>},
+      {"", "Sigmoid", 6, unary<edge::SigmoidOp>},
+      {"", "Tanh", 6, unary<edge::TanhOp>},
+      {"", "Sqrt", 6, unary<edge::SqrtOp>},
+      {"", "HardSwish", 14, unary<edge::HardSwishOp>},
+      {"", "LeakyRelu", 6, leakyRelu},
+      {"", "HardSigmoid", 6, hardSigmoid},
+      {"", "Clip", 6, clip6},
+      {"", "Clip", 11, clip11},
+  });
+}
+
+} // namespace edgec::onnx_import

@@ -1,0 +1,98 @@
+//===- ImporterImpl.h - shared state of the ONNX importer --------*- C++ -*-===//
+//
+// One handler per ONNX op builds edge ops through a NodeContext, which gives
+// typed access to inputs and attributes and reports errors that name the node.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/Names.h"
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgec::onnx_import {
+
+using Shape = std::vector<int64_t>;
+
+class NodeContext {
+public:
+  NodeContext(const onnx::NodeProto &node, std::string name, int opset, mlir::OpBuilder &b,
+              mlir::Location loc, std::vector<mlir::Value> inputs)
+      : node(node), name(std::move(name)), opset(opset), b(b), loc(loc),
+        inputs(std::move(inputs)) {}
+
+  const onnx::NodeProto &node;
+  std::string name;
+  int opset;
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  std::vector<mlir::Value> inputs;
+  std::vector<mlir::Value> outputs;
+
+  // Inputs ------------------------------------------------------------------
+  size_t numInputs() const { return inputs.size(); }
+  /// Input i, or a null Value when absent or given as "".
+  mlir::Value in(size_t i) const { return i < inputs.size() ? inputs[i] : mlir::Value(); }
+  /// Input i, failing with a diagnostic when absent.
+  mlir::FailureOr<mlir::Value> required(size_t i, const char *what);
+  /// The value of input i when it is a compile-time constant.
+  std::optional<Tensor> constantInput(size_t i) const;
+  /// Input i as constant integers, or a diagnostic saying it must be constant.
+  mlir::FailureOr<Shape> constantInts(size_t i, const char *what);
+
+  // Attributes --------------------------------------------------------------
+  const onnx::AttributeProto *attr(const char *n) const;
+  int64_t attrInt(const char *n, int64_t dflt) const;
+  float attrFloat(const char *n, float dflt) const;
+  std::string attrString(const char *n, const std::string &dflt) const;
+  std::optional<Shape> attrInts(const char *n) const;
+  std::optional<std::vector<float>> attrFloats(const char *n) const;
+
+  // Building ----------------------------------------------------------------
+  static Shape shape(mlir::Value v);
+  static mlir::Type elementType(mlir::Value v) { return mlir::getElementTypeOrSelf(v.getType()); }
+  mlir::RankedTensorType tensorType(const Shape &s, mlir::Type elt) const {
+    return mlir::RankedTensorType::get(s, elt);
+  }
+  mlir::Value reshape(mlir::Value v, const Shape &s);
+  mlir::Value constant(const Tensor &t);
+  /// Normalizes an axis against `rank`, with a diagnostic if out of range.
+  mlir::FailureOr<int64_t> axis(int64_t a, int64_t rank, const char *what);
+
+  /// Emits an error naming this node and its op; returns failure().
+  mlir::InFlightDiagnostic error();
+  mlir::LogicalResult fail(const std::string &message);
+
+  void setOutput(mlir::Value v) { outputs = {v}; }
+};
+
+using Handler = mlir::LogicalResult (*)(NodeContext &);
+
+struct OpEntry {
+  const char *domain;
+  const char *op;
+  int sinceVersion;
+  Handler handler;
+};
+
+/// Handlers, grouped by category, each registering its table rows.
+void registerElementwiseOps(std::vector<OpEntry> &table);
+void registerNNOps(std::vector<OpEntry> &table);
+void registerTensorOps(std::vector<OpEntry> &table);
+
+/// Converts an ONNX TensorProto (raw, typed-field or external data).
+mlir::FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string &baseDir,
+                                        std::string &error);
+/// Maps an ONNX element type to the edge type; fails on unsupported types.
+std::optional<DType> dtypeFromOnnx(int32_t onnxType);
+
+} // namespace edgec::onnx_import

@@ -1,0 +1,349 @@
+//===- NNOps.cpp - ONNX convolution, pooling, normalization, GEMM ----------===//
+
+#include "ImporterImpl.h"
+
+#include <numeric>
+
+using namespace mlir;
+
+namespace edgec::onnx_import {
+namespace {
+
+struct Window {
+  Shape kernel, strides, dilations, pads; // pads: [top, left, bottom, right]
+};
+
+/// Reads kernel_shape/strides/dilations/pads/auto_pad for a 1-D or 2-D window
+/// and returns them as 2-D (a 1-D window gets H = 1). `spatial` holds the
+/// input's spatial dimensions (already 2-D).
+FailureOr<Window> readWindow(NodeContext &c, const Shape &spatial, int spatialRank,
+                             std::optional<Shape> kernel, bool ceilMode) {
+  Window w;
+  auto lift = [&](std::optional<Shape> v, int64_t dflt, const char *what) -> FailureOr<Shape> {
+    if (!v)
+      return Shape{dflt, dflt};
+    if ((int)v->size() != spatialRank) {
+      c.error() << what << " has " << v->size() << " entries, expected " << spatialRank;
+      return failure();
+    }
+    if (spatialRank == 1)
+      return Shape{dflt == 0 ? 0 : 1, (*v)[0]};
+    return *v;
+  };
+  if (!kernel) {
+    c.error() << "kernel_shape is required";
+    return failure();
+  }
+  auto k = lift(kernel, 1, "kernel_shape");
+  auto s = lift(c.attrInts("strides"), 1, "strides");
+  auto d = lift(c.attrInts("dilations"), 1, "dilations");
+  if (failed(k) || failed(s) || failed(d))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if ((*k)[i] < 1 || (*s)[i] < 1 || (*d)[i] < 1) {
+      c.error() << "kernel_shape, strides and dilations must be positive, got kernel "
+                << shapeToString(*k) << ", strides " << shapeToString(*s) << ", dilations "
+                << shapeToString(*d);
+      return failure();
+    }
+  w.kernel = *k;
+  w.strides = *s;
+  w.dilations = *d;
+  w.pads = {0, 0, 0, 0};
+  std::string autoPad = c.attrString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    if (auto p = c.attrInts("pads")) {
+      if ((int)p->size() != 2 * spatialRank) {
+        c.error() << "pads has " << p->size() << " entries, expected " << 2 * spatialRank;
+        return failure();
+      }
+      for (int64_t v : *p)
+        if (v < 0) {
+          c.error() << "negative pads " << shapeToString(*p) << " are not supported";
+          return failure();
+        }
+      if (spatialRank == 1)
+        w.pads = {0, (*p)[0], 0, (*p)[1]};
+      else
+        w.pads = *p;
+    }
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 2; ++i) {
+      int64_t out = (spatial[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t eff = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t total = std::max<int64_t>((out - 1) * w.strides[i] + eff - spatial[i], 0);
+      int64_t small = total / 2, big = total - small;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : big;
+      w.pads[i + 2] = autoPad == "SAME_UPPER" ? big : small;
+    }
+  } else if (autoPad != "VALID") {
+    c.error() << "unknown auto_pad '" << autoPad << "'";
+    return failure();
+  }
+  (void)ceilMode;
+  return w;
+}
+
+/// Input as NCHW: rank 3 (N, C, W) becomes (N, C, 1, W). Other ranks fail.
+FailureOr<Value> as4D(NodeContext &c, Value x, int &spatialRank) {
+  Shape s = NodeContext::shape(x);
+  if (s.size() == 4) {
+    spatialRank = 2;
+    return x;
+  }
+  if (s.size() == 3) {
+    spatialRank = 1;
+    return c.reshape(x, {s[0], s[1], 1, s[2]});
+  }
+  c.error() << "input of shape " << shapeToString(s)
+            << " is not supported: edgec handles 1-D and 2-D windows (rank 3 or 4)";
+  return failure();
+}
+
+Value restoreRank(NodeContext &c, Value y, int spatialRank) {
+  if (spatialRank == 2)
+    return y;
+  Shape s = NodeContext::shape(y);
+  return c.reshape(y, {s[0], s[1], s[3]});
+}
+
+LogicalResult conv(NodeContext &c) {
+  auto x = c.required(0, "X"), w = c.required(1, "W");
+  if (failed(x) || failed(w))
+    return failure();
+  int spatialRank;
+  auto x4 = as4D(c, *x, spatialRank);
+  if (failed(x4))
+    return failure();
+  Shape ws = NodeContext::shape(*w);
+  if ((int)ws.size() != spatialRank + 2)
+    return c.fail("weight of shape " + shapeToString(ws) + " does not match an input of rank " +
+                  std::to_string(spatialRank + 2));
+  Value w4 = spatialRank == 1 ? c.reshape(*w, {ws[0], ws[1], 1, ws[2]}) : *w;
+  Shape w4s = NodeContext::shape(w4), xs = NodeContext::shape(*x4);
+  std::optional<Shape> kernel = c.attrInts("kernel_shape");
+  Shape wk(ws.begin() + 2, ws.end());
+  if (kernel && *kernel != wk)
+    return c.fail("kernel_shape " + shapeToString(*kernel) + " differs from the weight's " +
+                  shapeToString(wk));
+  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, wk, false);
+  if (failed(win))
+    return failure();
+  int64_t group = c.attrInt("group", 1);
+  if (group < 1 || xs[1] % group || ws[0] % group || ws[1] * group != xs[1])
+    return c.fail("group " + std::to_string(group) + " does not fit input channels " +
+                  std::to_string(xs[1]) + " and weight " + shapeToString(ws));
+  Value bias = c.in(2);
+  if (bias && NodeContext::shape(bias) != Shape{ws[0]})
+    return c.fail("bias of shape " + shapeToString(NodeContext::shape(bias)) + " must be [" +
+                  std::to_string(ws[0]) + "]");
+  Shape out{xs[0], ws[0]};
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = windowOutputSize(xs[2 + i], w4s[2 + i], win->strides[i], win->pads[i],
+                                 win->pads[i + 2], win->dilations[i], false);
+    if (o <= 0)
+      return c.fail("the kernel (with dilation) is larger than the padded input " +
+                    shapeToString(xs));
+    out.push_back(o);
+  }
+  auto y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x4, w4, bias,
+                                      win->strides, win->pads, win->dilations, group);
+  c.setOutput(restoreRank(c, y, spatialRank));
+  return success();
+}
+
+template <typename PoolOp> LogicalResult pool(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (c.node.output_size() > 1 && !c.node.output(1).empty())
+    return c.fail("the Indices output of MaxPool is not supported");
+  int spatialRank;
+  auto x4 = as4D(c, *x, spatialRank);
+  if (failed(x4))
+    return failure();
+  Shape xs = NodeContext::shape(*x4);
+  bool ceil = c.attrInt("ceil_mode", 0) != 0;
+  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, c.attrInts("kernel_shape"), ceil);
+  if (failed(win))
+    return failure();
+  if (c.attrString("auto_pad", "NOTSET") != "NOTSET")
+    ceil = false; // SAME/VALID define the output size themselves
+  Shape out{xs[0], xs[1]};
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = windowOutputSize(xs[2 + i], win->kernel[i], win->strides[i], win->pads[i],
+                                 win->pads[i + 2], win->dilations[i], ceil);
+    if (o <= 0)
+      return c.fail("the pooling window is larger than the padded input " + shapeToString(xs));
+    out.push_back(o);
+  }
+  Type f32 = c.b.getF32Type();
+  Value y;
+  if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>)
+    y = c.b.create<edge::AvgPool2DOp>(c.loc, c.tensorType(out, f32), *x4, win->kernel,
+                                      win->strides, win->pads, win->dilations, ceil,
+                                      c.attrInt("count_include_pad", 0) != 0);
+  else
+    y = c.b.create<edge::MaxPool2DOp>(c.loc, c.tensorType(out, f32), *x4, win->kernel,
+                                      win->strides, win->pads, win->dilations, ceil);
+  c.setOutput(restoreRank(c, y, spatialRank));
+  return success();
+}
+
+LogicalResult globalAvgPool(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  Shape s = NodeContext::shape(*x);
+  if (s.size() < 3)
+    return c.fail("input of shape " + shapeToString(s) + " needs rank >= 3");
+  Shape out(s.size(), 1);
+  out[0] = s[0];
+  out[1] = s[1];
+  c.setOutput(c.b.create<edge::GlobalAvgPoolOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x));
+  return success();
+}
+
+LogicalResult globalMaxPool(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  Shape s = NodeContext::shape(*x);
+  if (s.size() < 3)
+    return c.fail("input of shape " + shapeToString(s) + " needs rank >= 3");
+  Shape axes, out(s.size(), 1);
+  for (size_t k = 2; k < s.size(); ++k)
+    axes.push_back(k);
+  out[0] = s[0];
+  out[1] = s[1];
+  c.setOutput(c.b.create<edge::ReduceMaxOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x, axes,
+                                            true));
+  return success();
+}
+
+LogicalResult batchNorm(NodeContext &c) {
+  if (c.attrInt("training_mode", 0))
+    return c.fail("training_mode = 1 is not supported (edgec compiles inference graphs)");
+  for (int k = 1; k < c.node.output_size(); ++k)
+    if (!c.node.output(k).empty())
+      return c.fail("the running mean/variance outputs (training mode) are not supported");
+  Value ops[5];
+  const char *names[5] = {"X", "scale", "B", "mean", "var"};
+  for (int k = 0; k < 5; ++k) {
+    auto v = c.required(k, names[k]);
+    if (failed(v))
+      return failure();
+    ops[k] = *v;
+  }
+  Shape xs = NodeContext::shape(ops[0]);
+  if (xs.size() < 2)
+    return c.fail("input of shape " + shapeToString(xs) + " needs rank >= 2");
+  for (int k = 1; k < 5; ++k)
+    if (NodeContext::shape(ops[k]) != Shape{xs[1]})
+      return c.fail(std::string(names[k]) + " of shape " +
+                    shapeToString(NodeContext::shape(ops[k])) + " must be [" +
+                    std::to_string(xs[1]) + "]");
+  c.setOutput(c.b.create<edge::BatchNormOp>(c.loc, ops[0].getType(), ops[0], ops[1], ops[2],
+                                            ops[3], ops[4],
+                                            c.b.getF32FloatAttr(c.attrFloat("epsilon", 1e-5f))));
+  return success();
+}
+
+LogicalResult gemm(NodeContext &c) {
+  auto a = c.required(0, "A"), b = c.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  Shape as = NodeContext::shape(*a), bs = NodeContext::shape(*b);
+  if (as.size() != 2 || bs.size() != 2)
+    return c.fail("A and B must be matrices, got " + shapeToString(as) + " and " +
+                  shapeToString(bs));
+  bool ta = c.attrInt("transA", 0), tb = c.attrInt("transB", 0);
+  int64_t m = ta ? as[1] : as[0], k = ta ? as[0] : as[1];
+  int64_t kb = tb ? bs[1] : bs[0], n = tb ? bs[0] : bs[1];
+  if (k != kb)
+    return c.fail("inner dimensions differ: A' is " + std::to_string(m) + "x" +
+                  std::to_string(k) + ", B' is " + std::to_string(kb) + "x" + std::to_string(n));
+  Value cin = c.in(2);
+  if (cin) {
+    auto bc = broadcastShapes(NodeContext::shape(cin), {m, n});
+    if (failed(bc) || Shape(bc->begin(), bc->end()) != Shape{m, n})
+      return c.fail("C of shape " + shapeToString(NodeContext::shape(cin)) +
+                    " does not broadcast to " + shapeToString({m, n}));
+  }
+  c.setOutput(c.b.create<edge::GemmOp>(c.loc, c.tensorType({m, n}, c.b.getF32Type()), *a, *b, cin,
+                                       c.b.getF32FloatAttr(c.attrFloat("alpha", 1.f)),
+                                       c.b.getF32FloatAttr(c.attrFloat("beta", 1.f)),
+                                       c.b.getBoolAttr(ta), c.b.getBoolAttr(tb)));
+  return success();
+}
+
+LogicalResult matmul(NodeContext &c) {
+  auto a = c.required(0, "A"), b = c.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  Shape as = NodeContext::shape(*a), bs = NodeContext::shape(*b);
+  if (as.empty() || bs.empty())
+    return c.fail("operands must have rank >= 1");
+  Shape sa = as, sb = bs;
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  if (sa.back() != sb[sb.size() - 2])
+    return c.fail("inner dimensions differ: " + shapeToString(as) + " x " + shapeToString(bs));
+  auto batch = broadcastShapes(ArrayRef<int64_t>(sa).drop_back(2), ArrayRef<int64_t>(sb).drop_back(2));
+  if (failed(batch))
+    return c.fail("batch dimensions of " + shapeToString(as) + " and " + shapeToString(bs) +
+                  " do not broadcast");
+  Shape out(batch->begin(), batch->end());
+  if (as.size() > 1) out.push_back(sa[sa.size() - 2]);
+  if (bs.size() > 1) out.push_back(sb.back());
+  c.setOutput(c.b.create<edge::MatMulOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *a, *b));
+  return success();
+}
+
+// Softmax-1/11: flatten to 2-D at `axis` (default 1), softmax over the second.
+LogicalResult softmax1(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  Shape s = NodeContext::shape(*x);
+  auto axis = c.axis(c.attrInt("axis", 1), std::max<int64_t>(s.size(), 1), "axis");
+  if (failed(axis))
+    return failure();
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < (int64_t)s.size(); ++k)
+    (k < *axis ? outer : inner) *= s[k];
+  Value flat = c.reshape(*x, {outer, inner});
+  Value y = c.b.create<edge::SoftmaxOp>(c.loc, flat.getType(), flat, (int64_t)1);
+  c.setOutput(c.reshape(y, s));
+  return success();
+}
+
+LogicalResult softmax13(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  auto axis = c.axis(c.attrInt("axis", -1), NodeContext::shape(*x).size(), "axis");
+  if (failed(axis))
+    return failure();
+  c.setOutput(c.b.create<edge::SoftmaxOp>(c.loc, x->getType(), *x, *axis));
+  return success();
+}
+
+} // namespace
+
+void registerNNOps(std::vector<OpEntry> &t) {
+  t.insert(t.end(), {
+      {"", "Conv", 1, conv},
+      {"", "MaxPool", 1, pool<edge::MaxPool2DOp>},
+      {"", "AveragePool", 1, pool<edge::AvgPool2DOp>},
+      {"", "GlobalAveragePool", 1, globalAvgPool},
+      {"", "GlobalMaxPool", 1, globalMaxPool},
+      {"", "BatchNormalization", 7, batchNorm},
+      {"", "Gemm", 7, gemm},
+      {"", "MatMul", 1, matmul},
+      {"", "Softmax", 1, softmax1},
+      {"", "Softmax", 13, softmax13},
+  });
+}
+
+} // namespace edgec::onnx_import

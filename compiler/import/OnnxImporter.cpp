@@ -1,0 +1,722 @@
+//===- OnnxImporter.cpp - ONNX model to edge dialect -----------------------===//
+//
+// One path from file to module: read the ModelProto, create @main with static
+// argument types, convert initializers to dense_resource constants, then visit
+// nodes in order, dispatching on (domain, op type, opset) to a handler. Every
+// op whose operands are all constants is folded right away with the reference
+// evaluator, which is how Shape -> Gather -> Concat -> Reshape chains become
+// static shapes. Unsupported nodes are collected and reported together.
+//
+//===----------------------------------------------------------------------===//
+
+#include "edgec/Import/OnnxImporter.h"
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/defs/parser.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace mlir;
+
+namespace edgec {
+namespace onnx_import {
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+InFlightDiagnostic NodeContext::error() {
+  return emitError(loc) << "node '" << name << "' (" << node.op_type() << "): ";
+}
+
+LogicalResult NodeContext::fail(const std::string &message) {
+  error() << message;
+  return failure();
+}
+
+FailureOr<Value> NodeContext::required(size_t i, const char *what) {
+  if (Value v = in(i))
+    return v;
+  error() << "missing required input " << i << " (" << what << ")";
+  return failure();
+}
+
+std::optional<Tensor> NodeContext::constantInput(size_t i) const {
+  Value v = in(i);
+  if (!v)
+    return std::nullopt;
+  if (auto c = v.getDefiningOp<edge::ConstantOp>())
+    return tensorFromAttr(c.getValue());
+  return std::nullopt;
+}
+
+FailureOr<Shape> NodeContext::constantInts(size_t i, const char *what) {
+  std::optional<Tensor> t = constantInput(i);
+  if (!t) {
+    error() << "input " << i << " (" << what
+            << ") must be a compile-time constant; it is computed at run time";
+    return failure();
+  }
+  if (t->isFloat()) {
+    error() << "input " << i << " (" << what << ") must be an integer tensor, got float";
+    return failure();
+  }
+  return t->i;
+}
+
+const onnx::AttributeProto *NodeContext::attr(const char *n) const {
+  for (const auto &a : node.attribute())
+    if (a.name() == n)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::attrInt(const char *n, int64_t dflt) const {
+  const auto *a = attr(n);
+  return a ? a->i() : dflt;
+}
+
+float NodeContext::attrFloat(const char *n, float dflt) const {
+  const auto *a = attr(n);
+  return a ? a->f() : dflt;
+}
+
+std::string NodeContext::attrString(const char *n, const std::string &dflt) const {
+  const auto *a = attr(n);
+  return a ? a->s() : dflt;
+}
+
+std::optional<Shape> NodeContext::attrInts(const char *n) const {
+  const auto *a = attr(n);
+  if (!a)
+    return std::nullopt;
+  return Shape(a->ints().begin(), a->ints().end());
+}
+
+std::optional<std::vector<float>> NodeContext::attrFloats(const char *n) const {
+  const auto *a = attr(n);
+  if (!a)
+    return std::nullopt;
+  return std::vector<float>(a->floats().begin(), a->floats().end());
+}
+
+Shape NodeContext::shape(Value v) {
+  auto s = cast<ShapedType>(v.getType()).getShape();
+  return Shape(s.begin(), s.end());
+}
+
+Value NodeContext::reshape(Value v, const Shape &s) {
+  if (shape(v) == s)
+    return v;
+  return b.create<edge::ReshapeOp>(loc, tensorType(s, elementType(v)), v);
+}
+
+/// Folded values up to this many bytes stay inline dense attributes, so shape
+/// arithmetic reads naturally in the IR; larger ones become resource blobs.
+static constexpr size_t kInlineConstantBytes = 256;
+
+static Value makeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName) {
+  auto type = RankedTensorType::get(t.shape, mlirTypeOf(b.getContext(), t.dtype));
+  std::vector<char> bytes = t.bytes();
+  ElementsAttr attr;
+  if (t.dtype == DType::Bool) {
+    SmallVector<bool> bits(t.i.begin(), t.i.end());
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  } else if (bytes.size() <= kInlineConstantBytes) {
+    attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes));
+  } else {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
+    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  }
+  return b.create<edge::ConstantOp>(loc, type, attr);
+}
+
+Value NodeContext::constant(const Tensor &t) { return makeConstant(b, loc, t, name); }
+
+FailureOr<int64_t> NodeContext::axis(int64_t a, int64_t rank, const char *what) {
+  if (a < -rank || a >= rank) {
+    error() << what << " " << a << " is out of range for rank " << rank << " (valid: "
+            << -rank << " to " << rank - 1 << ")";
+    return failure();
+  }
+  return a < 0 ? a + rank : a;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+std::optional<DType> dtypeFromOnnx(int32_t t) {
+  switch (t) {
+  case onnx::TensorProto::FLOAT: return DType::F32;
+  case onnx::TensorProto::DOUBLE: return DType::F32; // narrowed: edgec computes in float
+  case onnx::TensorProto::INT64: return DType::I64;
+  case onnx::TensorProto::INT32: return DType::I32;
+  case onnx::TensorProto::INT8: return DType::I8;
+  case onnx::TensorProto::UINT8: return DType::U8;
+  case onnx::TensorProto::BOOL: return DType::Bool;
+  default: return std::nullopt;
+  }
+}
+
+static const char *onnxTypeName(int32_t t) {
+  switch (t) {
+  case 1: return "FLOAT"; case 2: return "UINT8"; case 3: return "INT8"; case 4: return "UINT16";
+  case 5: return "INT16"; case 6: return "INT32"; case 7: return "INT64"; case 8: return "STRING";
+  case 9: return "BOOL"; case 10: return "FLOAT16"; case 11: return "DOUBLE"; case 12: return "UINT32";
+  case 13: return "UINT64"; case 14: return "COMPLEX64"; case 15: return "COMPLEX128"; case 16: return "BFLOAT16";
+  default: return "UNDEFINED";
+  }
+}
+
+static bool readExternal(const onnx::TensorProto &t, const std::string &baseDir, std::string &data,
+                         std::string &error) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &kv : t.external_data()) {
+    try {
+      if (kv.key() == "location") location = kv.value();
+      else if (kv.key() == "offset") offset = std::stoll(kv.value());
+      else if (kv.key() == "length") length = std::stoll(kv.value());
+    } catch (...) {
+      error = "bad external_data entry '" + kv.key() + "' = '" + kv.value() + "'";
+      return false;
+    }
+  }
+  if (baseDir.empty() || location.empty()) {
+    error = "external data has no location or cannot be resolved here";
+    return false;
+  }
+  if (llvm::sys::path::is_absolute(location) || location.find("..") != std::string::npos) {
+    error = "external data location '" + location + "' must be a relative path inside the model's folder";
+    return false;
+  }
+  std::string path = baseDir + "/" + location;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open external data file '" + path + "'";
+    return false;
+  }
+  in.seekg(0, std::ios::end);
+  int64_t size = in.tellg();
+  if (offset < 0 || offset > size || (length >= 0 && offset + length > size)) {
+    error = "external data range [" + std::to_string(offset) + ", +" + std::to_string(length) +
+            ") is outside '" + path + "' (" + std::to_string(size) + " bytes)";
+    return false;
+  }
+  if (length < 0) length = size - offset;
+  data.resize(length);
+  in.seekg(offset);
+  in.read(data.data(), length);
+  return true;
+}
+
+FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string &baseDir,
+                                  std::string &error) {
+  std::optional<DType> dt = dtypeFromOnnx(t.data_type());
+  if (!dt) {
+    error = std::string("element type ") + onnxTypeName(t.data_type()) + " is not supported";
+    return failure();
+  }
+  Shape shape(t.dims().begin(), t.dims().end());
+  for (int64_t d : shape)
+    if (d < 0) {
+      error = "negative dimension in " + shapeToString(shape);
+      return failure();
+    }
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d != 0 && n > (int64_t(1) << 40) / d) {
+      error = "tensor of shape " + shapeToString(shape) + " is too large";
+      return failure();
+    }
+    n *= d;
+  }
+  Tensor r = Tensor::zeros(*dt, shape);
+  bool isDouble = t.data_type() == onnx::TensorProto::DOUBLE;
+  size_t elemSize = isDouble ? 8 : dtypeSize(*dt);
+  std::string raw;
+  bool haveRaw = false;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    if (!readExternal(t, baseDir, raw, error))
+      return failure();
+    haveRaw = true;
+  } else if (t.has_raw_data()) {
+    raw = t.raw_data();
+    haveRaw = true;
+  }
+  auto countMismatch = [&](int64_t got) {
+    error = "holds " + std::to_string(got) + " values, shape " + shapeToString(shape) +
+            " needs " + std::to_string(n);
+    return failure();
+  };
+  if (haveRaw) {
+    if ((int64_t)raw.size() != n * (int64_t)elemSize)
+      return countMismatch(raw.size() / elemSize);
+    if (isDouble) {
+      for (int64_t k = 0; k < n; ++k) {
+        double d;
+        std::memcpy(&d, raw.data() + 8 * k, 8);
+        r.f[k] = (float)d;
+      }
+      return r;
+    }
+    return Tensor::fromBytes(*dt, shape, raw.data());
+  }
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    if (t.float_data_size() != n) return countMismatch(t.float_data_size());
+    std::copy(t.float_data().begin(), t.float_data().end(), r.f.begin());
+    break;
+  case onnx::TensorProto::DOUBLE:
+    if (t.double_data_size() != n) return countMismatch(t.double_data_size());
+    for (int64_t k = 0; k < n; ++k) r.f[k] = (float)t.double_data(k);
+    break;
+  case onnx::TensorProto::INT64:
+    if (t.int64_data_size() != n) return countMismatch(t.int64_data_size());
+    std::copy(t.int64_data().begin(), t.int64_data().end(), r.i.begin());
+    break;
+  default: // INT32, INT8, UINT8, BOOL are stored in int32_data
+    if (t.int32_data_size() != n) return countMismatch(t.int32_data_size());
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t v = t.int32_data(k);
+      if (*dt == DType::I8) v = (int8_t)v;
+      if (*dt == DType::U8) v = (uint8_t)v;
+      if (*dt == DType::Bool) v = v != 0;
+      r.i[k] = v;
+    }
+  }
+  return r;
+}
+
+} // namespace onnx_import
+
+//===----------------------------------------------------------------------===//
+// Graph import
+//===----------------------------------------------------------------------===//
+
+using namespace onnx_import;
+
+namespace {
+
+const std::vector<OpEntry> &opTable() {
+  static const std::vector<OpEntry> table = [] {
+    std::vector<OpEntry> t;
+    registerElementwiseOps(t);
+    registerNNOps(t);
+    registerTensorOps(t);
+    return t;
+  }();
+  return table;
+}
+
+/// The handler for (domain, op) at `opset`: the row with the largest
+/// sinceVersion not above it. `firstVersion` is set to the op's first row.
+const OpEntry *lookup(const std::string &domain, const std::string &op, int opset,
+                      int &firstVersion) {
+  const OpEntry *best = nullptr;
+  firstVersion = 0;
+  std::string d = domain == "ai.onnx" ? "" : domain;
+  for (const OpEntry &e : opTable()) {
+    if (d != e.domain || op != e.op)
+      continue;
+    if (!firstVersion || e.sinceVersion < firstVersion)
+      firstVersion = e.sinceVersion;
+    if (e.sinceVersion <= opset && (!best || e.sinceVersion > best->sinceVersion))
+      best = &e;
+  }
+  return best;
+}
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model, std::string sourceName,
+                std::string baseDir, const ImportOptions &options)
+      : ctx(ctx), model(model), sourceName(std::move(sourceName)), baseDir(std::move(baseDir)),
+        options(options), b(&ctx) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  LogicalResult readOpsets();
+  FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
+  void foldNewOps(Block &block, Block::iterator from, llvm::DenseMap<Value, Value> &replaced);
+  Location fileLoc() { return FileLineColLoc::get(&ctx, sourceName, 0, 0); }
+
+  MLIRContext &ctx;
+  const onnx::ModelProto &model;
+  std::string sourceName, baseDir;
+  const ImportOptions &options;
+  OpBuilder b;
+  std::map<std::string, int> opsets;
+  llvm::StringMap<Value> values;
+};
+
+LogicalResult GraphImporter::readOpsets() {
+  for (const auto &o : model.opset_import())
+    opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = (int)o.version();
+  if (!opsets.count("")) {
+    // IR version < 3 models have no opset_import; ONNX defines them as opset 1.
+    emitError(fileLoc()) << "the model declares no opset for the default ONNX domain; edgec "
+                            "supports opsets 7 to 21";
+    return failure();
+  }
+  int v = opsets[""];
+  if (v < 7) {
+    emitError(fileLoc()) << "the model uses opset " << v
+                         << "; edgec supports opsets 7 to 21 (convert it with "
+                            "onnx.version_converter first)";
+    return failure();
+  }
+  if (v > 21)
+    emitWarning(fileLoc()) << "the model uses opset " << v
+                           << ", newer than 21, the last one edgec was checked against; ops are "
+                              "imported with their opset-21 semantics";
+  return success();
+}
+
+FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto &vi) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, vi.name()));
+  if (!vi.type().has_tensor_type()) {
+    emitError(loc) << "graph input '" << vi.name()
+                   << "' is not a tensor (sequences, maps and optionals are not supported)";
+    return failure();
+  }
+  const auto &tt = vi.type().tensor_type();
+  std::optional<DType> dt = dtypeFromOnnx(tt.elem_type());
+  if (!dt) {
+    emitError(loc) << "graph input '" << vi.name() << "' has element type "
+                   << onnxTypeName(tt.elem_type()) << ", which edgec does not support";
+    return failure();
+  }
+  auto it = options.inputShapes.find(vi.name());
+  Shape shape;
+  if (tt.has_shape()) {
+    for (const auto &d : tt.shape().dim())
+      shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+  } else if (it == options.inputShapes.end()) {
+    emitError(loc) << "graph input '" << vi.name()
+                   << "' has no shape; give one with --input-shape " << vi.name() << "=...";
+    return failure();
+  }
+  if (it != options.inputShapes.end()) {
+    const Shape &want = it->second;
+    if (tt.has_shape() && want.size() != shape.size()) {
+      emitError(loc) << "--input-shape " << vi.name() << "=" << shapeToString(want) << " has rank "
+                     << want.size() << ", but the model's input has rank " << shape.size();
+      return failure();
+    }
+    for (size_t k = 0; k < want.size(); ++k) {
+      if (want[k] <= 0) {
+        emitError(loc) << "--input-shape " << vi.name() << "=" << shapeToString(want)
+                       << ": dimension " << k << " must be positive";
+        return failure();
+      }
+      if (tt.has_shape() && shape[k] >= 0 && shape[k] != want[k]) {
+        emitError(loc) << "--input-shape " << vi.name() << "=" << shapeToString(want)
+                       << " conflicts with the model's fixed dimension " << k << " = "
+                       << shape[k];
+        return failure();
+      }
+    }
+    shape = want;
+  }
+  for (int64_t &d : shape)
+    if (d < 0)
+      d = 1;
+  return RankedTensorType::get(shape, mlirTypeOf(&ctx, *dt));
+}
+
+void GraphImporter::foldNewOps(Block &block, Block::iterator from,
+                               llvm::DenseMap<Value, Value> &replaced) {
+  for (Operation &op : llvm::make_early_inc_range(llvm::make_range(from, block.end()))) {
+    if (isa<edge::ConstantOp>(op) || op.getNumResults() != 1)
+      continue;
+    std::vector<Tensor> operands;
+    bool allConstant = true;
+    for (Value v : op.getOperands()) {
+      auto c = v.getDefiningOp<edge::ConstantOp>();
+      if (!c) {
+        allConstant = false;
+        break;
+      }
+      operands.push_back(tensorFromAttr(c.getValue()));
+    }
+    if (!allConstant)
+      continue;
+    std::vector<const Tensor *> ptrs;
+    for (const Tensor &t : operands)
+      ptrs.push_back(&t);
+    // Folding must not report errors of its own: a failure leaves the op as is.
+    ScopedDiagnosticHandler silence(&ctx, [](Diagnostic &) { return success(); });
+    FailureOr<Tensor> r = evaluateOp(&op, ptrs);
+    if (failed(r))
+      continue;
+    b.setInsertionPoint(&op);
+    std::string blobName = "folded";
+    if (auto nl = dyn_cast<NameLoc>(op.getLoc()))
+      blobName = nl.getName().str();
+    Value c = makeConstant(b, op.getLoc(), *r, blobName);
+    op.getResult(0).replaceAllUsesWith(c);
+    replaced[op.getResult(0)] = c;
+    op.erase();
+  }
+  b.setInsertionPointToEnd(&block);
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  if (!model.has_graph()) {
+    emitError(fileLoc()) << "the file is not an ONNX model: it has no graph";
+    return nullptr;
+  }
+  if (failed(readOpsets()))
+    return nullptr;
+  const onnx::GraphProto &graph = model.graph();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
+  (*module)->setAttr("edge.source", b.getStringAttr(llvm::sys::path::filename(sourceName)));
+  (*module)->setAttr("edge.opset", b.getI64IntegerAttr(opsets[""]));
+  if (!model.producer_name().empty())
+    (*module)->setAttr("edge.producer",
+                       b.getStringAttr(model.producer_name() + " " + model.producer_version()));
+
+  std::set<std::string> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+
+  // Signature: graph inputs that are not initializers, in order.
+  std::vector<const onnx::ValueInfoProto *> inputs;
+  SmallVector<Type> argTypes;
+  bool ok = true;
+  for (const auto &vi : graph.input()) {
+    if (initializerNames.count(vi.name()))
+      continue;
+    FailureOr<RankedTensorType> t = inputType(vi);
+    if (failed(t)) {
+      ok = false;
+      continue;
+    }
+    inputs.push_back(&vi);
+    argTypes.push_back(*t);
+  }
+  for (const auto &kv : options.inputShapes)
+    if (std::none_of(inputs.begin(), inputs.end(),
+                     [&](const onnx::ValueInfoProto *vi) { return vi->name() == kv.first; })) {
+      std::string names;
+      for (const auto *vi : inputs)
+        names += (names.empty() ? "" : ", ") + vi->name();
+      emitError(fileLoc()) << "--input-shape names '" << kv.first
+                           << "', which is not a graph input (inputs: " << names << ")";
+      ok = false;
+    }
+  if (!ok)
+    return nullptr;
+
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = b.create<func::FuncOp>(fileLoc(), "main", b.getFunctionType(argTypes, {}));
+  Block *block = func.addEntryBlock();
+  for (auto [k, vi] : llvm::enumerate(inputs)) {
+    func.setArgAttr(k, "edge.name", b.getStringAttr(vi->name()));
+    values[vi->name()] = block->getArgument(k);
+  }
+  b.setInsertionPointToEnd(block);
+
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(StringAttr::get(&ctx, init.name()));
+    std::string error;
+    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error);
+    if (failed(t)) {
+      emitError(loc) << "initializer '" << init.name() << "': " << error;
+      return nullptr;
+    }
+    values[init.name()] = makeConstant(b, loc, *t, init.name());
+  }
+
+  // Nodes, in the graph's (topological) order.
+  std::vector<std::pair<std::string, std::string>> unsupported; // name, reason
+  std::set<std::string> poisoned; // outputs of nodes that could not be imported
+  int defaultOpset = opsets[""];
+  std::map<std::string, int> unnamedCount;
+  for (const auto &node : graph.node()) {
+    std::string name = node.name();
+    if (name.empty())
+      name = node.op_type() + "_" + std::to_string(unnamedCount[node.op_type()]++);
+    Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+
+    bool inputPoisoned = false;
+    std::vector<Value> nodeInputs;
+    for (const auto &inName : node.input()) {
+      if (inName.empty()) {
+        nodeInputs.push_back(Value());
+        continue;
+      }
+      if (poisoned.count(inName)) {
+        inputPoisoned = true;
+        continue;
+      }
+      auto it = values.find(inName);
+      if (it == values.end()) {
+        emitError(loc) << "node '" << name << "' (" << node.op_type() << "): input '" << inName
+                       << "' is not produced by any node, graph input or initializer (missing "
+                          "initializer?)";
+        return nullptr;
+      }
+      nodeInputs.push_back(it->second);
+    }
+
+    auto opsetIt = opsets.find(node.domain() == "ai.onnx" ? "" : node.domain());
+    int opset = opsetIt == opsets.end() ? -1 : opsetIt->second;
+    int firstVersion = 0;
+    const OpEntry *entry = lookup(node.domain(), node.op_type(), opset, firstVersion);
+    if (!entry) {
+      std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
+      std::string reason =
+          firstVersion ? "not defined before opset " + std::to_string(firstVersion) +
+                             " (the model uses opset " + std::to_string(opset) + ")"
+                       : "unsupported operator " + domain + "::" + node.op_type();
+      unsupported.emplace_back(name, reason);
+      for (const auto &o : node.output())
+        poisoned.insert(o);
+      continue;
+    }
+    if (inputPoisoned) {
+      for (const auto &o : node.output())
+        poisoned.insert(o);
+      continue;
+    }
+
+    Block::iterator before = block->empty() ? block->begin() : std::prev(block->end());
+    bool wasEmpty = block->empty();
+    NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, nodeInputs);
+    if (failed(entry->handler(nc)))
+      return nullptr;
+    llvm::DenseMap<Value, Value> replaced;
+    foldNewOps(*block, wasEmpty ? block->begin() : std::next(before), replaced);
+    // Handlers may produce fewer outputs than the node names (optional ones).
+    for (int k = 0; k < node.output_size(); ++k) {
+      const std::string &outName = node.output(k);
+      if (outName.empty())
+        continue;
+      if (k >= (int)nc.outputs.size() || !nc.outputs[k]) {
+        emitError(loc) << "node '" << name << "' (" << node.op_type() << "): output " << k
+                       << " ('" << outName << "') is not supported by edgec";
+        return nullptr;
+      }
+      Value v = nc.outputs[k];
+      // A folded result was replaced by a new constant.
+      if (Value c = replaced.lookup(v))
+        v = c;
+      values[outName] = v;
+    }
+  }
+  if (!unsupported.empty()) {
+    for (const auto &[name, reason] : unsupported)
+      emitError(NameLoc::get(StringAttr::get(&ctx, name))) << "node '" << name << "': " << reason;
+    emitError(fileLoc()) << unsupported.size() << " node(s) cannot be imported (listed above)";
+    return nullptr;
+  }
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &vi : graph.output()) {
+    auto it = values.find(vi.name());
+    if (it == values.end()) {
+      emitError(fileLoc()) << "graph output '" << vi.name() << "' is not produced by any node";
+      return nullptr;
+    }
+    results.push_back(it->second);
+    resultTypes.push_back(it->second.getType());
+  }
+  if (results.empty()) {
+    emitError(fileLoc()) << "the graph has no outputs";
+    return nullptr;
+  }
+  b.create<func::ReturnOp>(fileLoc(), results);
+  func.setType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [k, vi] : llvm::enumerate(graph.output()))
+    func.setResultAttr(k, "edge.name", b.getStringAttr(vi.name()));
+
+  // Drop constants nothing uses (e.g. initializers consumed only by folding).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*block)))
+    if (isa<edge::ConstantOp>(op) && op.use_empty())
+      op.erase();
+
+  if (failed(verify(*module))) {
+    emitError(fileLoc()) << "internal error: the imported module does not verify";
+    return nullptr;
+  }
+  return module;
+}
+
+} // namespace
+
+std::vector<SupportedOp> supportedOps() {
+  std::vector<SupportedOp> out;
+  for (const OpEntry &e : opTable())
+    out.push_back({e.domain, e.op, e.sinceVersion});
+  std::sort(out.begin(), out.end(), [](const SupportedOp &a, const SupportedOp &b) {
+    return std::tie(a.domain, a.op, a.sinceVersion) < std::tie(b.domain, b.op, b.sinceVersion);
+  });
+  return out;
+}
+
+OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes,
+                                      const std::string &sourceName, const std::string &baseDir,
+                                      const ImportOptions &options) {
+  ctx.loadDialect<edge::EdgeDialect, func::FuncDialect>();
+  Location loc = FileLineColLoc::get(&ctx, sourceName, 0, 0);
+  onnx::ModelProto model;
+  bool textual = llvm::StringRef(sourceName).ends_with(".onnxtxt");
+  if (textual) {
+    onnx::OnnxParser parser(bytes.c_str());
+    auto status = parser.Parse(model);
+    if (!status.IsOK()) {
+      emitError(loc) << "cannot parse textual ONNX: " << status.ErrorMessage();
+      return nullptr;
+    }
+  } else if (bytes.empty()) {
+    emitError(loc) << "the file is empty";
+    return nullptr;
+  } else if (!model.ParseFromString(bytes)) {
+    emitError(loc) << "the file is not a valid ONNX model (protobuf parsing failed: truncated or "
+                      "not ONNX)";
+    return nullptr;
+  }
+  if (!textual && model.ir_version() <= 0) {
+    emitError(loc) << "the file is not an ONNX model (no ir_version)";
+    return nullptr;
+  }
+  GraphImporter importer(ctx, model, sourceName, baseDir, options);
+  return importer.run();
+}
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &ctx, const std::string &path,
+                                     const ImportOptions &options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << "cannot open model file '" << path << "'";
+    return nullptr;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  return importOnnxBytes(ctx, ss.str(), path, std::string(dir), options);
+}
+
+} // namespace edgec

@@ -1,0 +1,43 @@
+//===- Evaluator.h - reference evaluator for the edge dialect ---*- C++ -*-===//
+//
+// Executes edge-dialect IR on the host in float (and exact int64 for shape
+// arithmetic). It is the oracle for generated code, the constant folder of the
+// importer, and later the engine of calibration.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "edgec/Support/Tensor.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LogicalResult.h"
+
+#include <functional>
+
+namespace mlir::func {
+class FuncOp;
+}
+
+namespace edgec {
+
+DType dtypeOf(mlir::Type elementType);
+mlir::Type mlirTypeOf(mlir::MLIRContext *ctx, DType t);
+
+/// Tensor holding the value of a constant attribute (dense or dense_resource).
+Tensor tensorFromAttr(mlir::ElementsAttr attr);
+
+/// Evaluates one op of the edge dialect. Emits an error on the op and fails
+/// when the op is not supported by the evaluator.
+mlir::FailureOr<Tensor> evaluateOp(mlir::Operation *op, llvm::ArrayRef<const Tensor *> operands);
+
+/// Called after each op with its result, e.g. to collect per-layer outputs.
+using EvalObserver = std::function<void(mlir::Operation *, const Tensor &)>;
+
+/// Runs a function of edge ops on the given inputs (in argument order).
+/// Input shapes and types must match the function signature exactly.
+mlir::FailureOr<std::vector<Tensor>> evaluateFunction(mlir::func::FuncOp func,
+                                                      const std::vector<Tensor> &inputs,
+                                                      const EvalObserver &observer = {});
+
+} // namespace edgec

@@ -1,0 +1,72 @@
+//===- EdgeBase.td - edge dialect definition --------------------*- tablegen -*-===//
+//
+// The `edge` dialect carries ONNX-level semantics with static shapes. Ops are
+// created by the ONNX importer (one op, or a short fixed sequence, per ONNX
+// node) and keep the node name as a NameLoc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EDGEC_IR_EDGEBASE_TD
+#define EDGEC_IR_EDGEBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/CommonTypeConstraints.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Edge_Dialect : Dialect {
+  let name = "edge";
+  let cppNamespace = "::edgec::edge";
+  let summary = "Static-shape tensor operations for ahead-of-time edge compilation";
+  let description = [{
+    The edge dialect models a neural network imported from ONNX. Every value is
+    a ranked tensor with a static shape; every op verifies its operand and
+    result shapes against the ONNX shape rules, so later passes and the code
+    generator can rely on them without re-checking.
+  }];
+  let useDefaultAttributePrinterParser = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def Edge_Float : AnyTypeOf<[F32]>;
+def Edge_FloatTensor : RankedTensorOf<[F32]>;
+def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
+def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, I32, I64]>;
+
+//===----------------------------------------------------------------------===//
+// Base op classes
+//===----------------------------------------------------------------------===//
+
+class Edge_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Edge_Dialect, mnemonic, traits>;
+
+// Elementwise op with two operands and numpy-style broadcasting.
+class Edge_BinaryOp<string mnemonic, string desc>
+    : Edge_Op<mnemonic, [Pure]> {
+  let summary = desc # " with numpy broadcasting";
+  let description = [{
+    Computes the elementwise result of the two operands after broadcasting them
+    to the result shape with the numpy rules ONNX uses (multidirectional
+    broadcasting). The verifier checks that the result shape is the broadcast
+    of the operand shapes.
+  }];
+  let arguments = (ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+// Elementwise float op with one operand; result type equals operand type.
+class Edge_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
+    : Edge_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+  let summary = desc;
+  let arguments = (ins Edge_FloatTensor:$input);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+#endif // EDGEC_IR_EDGEBASE_TD

@@ -1,0 +1,6 @@
+//===- EdgeDialect.h - edge dialect -----------------------------*- C++ -*-===//
+#pragma once
+
+#include "mlir/IR/Dialect.h"
+
+#include "edgec/IR/EdgeDialect.h.inc"

@@ -1,0 +1,290 @@
+//===- EdgeOps.td - edge dialect operations ---------------------*- tablegen -*-===//
+//
+// Operations of the edge dialect. Layout is NCHW (ONNX) at import. All
+// attributes are normalized by the importer: negative axes are made
+// non-negative, pads are explicit (auto_pad resolved), and shape-defining
+// inputs of ONNX (Reshape's shape, Slice's starts, Pad's pads...) are folded
+// into attributes or the static result type.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EDGEC_IR_EDGEOPS_TD
+#define EDGEC_IR_EDGEOPS_TD
+
+include "edgec/IR/EdgeBase.td"
+
+//===----------------------------------------------------------------------===//
+// edge.constant
+//===----------------------------------------------------------------------===//
+
+def Edge_ConstantOp : Edge_Op<"constant", [Pure, ConstantLike]> {
+  let summary = "A constant tensor (an ONNX initializer or folded value)";
+  let description = [{
+    Holds a constant tensor. Initializers imported from ONNX are kept as
+    `dense_resource` blobs so large weights are never uniqued into the
+    context; small folded values may be plain dense attributes.
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "attr-dict $value `:` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+def Edge_AddOp : Edge_BinaryOp<"add", "Elementwise addition">;
+def Edge_SubOp : Edge_BinaryOp<"sub", "Elementwise subtraction">;
+def Edge_MulOp : Edge_BinaryOp<"mul", "Elementwise multiplication">;
+def Edge_DivOp : Edge_BinaryOp<"div", "Elementwise division">;
+def Edge_PowOp : Edge_BinaryOp<"pow", "Elementwise power">;
+def Edge_MaxOp : Edge_BinaryOp<"max", "Elementwise maximum">;
+def Edge_MinOp : Edge_BinaryOp<"min", "Elementwise minimum">;
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops
+//===----------------------------------------------------------------------===//
+
+def Edge_ReluOp : Edge_UnaryOp<"relu", "Rectified linear unit: max(x, 0)">;
+def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))">;
+def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent">;
+def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root">;
+def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))">;
+
+def Edge_LeakyReluOp : Edge_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Leaky rectified linear unit: x < 0 ? alpha * x : x";
+  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$alpha);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_HardSigmoidOp : Edge_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> {
+  let summary = "max(0, min(1, alpha * x + beta))";
+  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_ClipOp : Edge_Op<"clip", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp to [min, max]";
+  let description = [{
+    Clamps every element to the closed interval [min, max]. Absent ONNX bounds
+    are imported as -inf / +inf.
+  }];
+  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Edge_SoftmaxOp : Edge_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    exp(x - max) / sum(exp(x - max)) along `axis` (opset 13 semantics). Older
+    opsets' 2-D coercion is expressed by the importer with reshapes around it.
+  }];
+  let arguments = (ins Edge_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and convolution
+//===----------------------------------------------------------------------===//
+
+def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure]> {
+  let summary = "2-D grouped, dilated convolution (NCHW input, OIHW weight)";
+  let description = [{
+    `pads` is [top, left, bottom, right]; `strides` and `dilations` are
+    [h, w]. The weight has shape [M, C/group, kH, kW] and the optional bias
+    [M]. 1-D ONNX convolutions are imported as 2-D with H = 1.
+  }];
+  let arguments = (ins Edge_FloatTensor:$input, Edge_FloatTensor:$weight,
+                       Optional<Edge_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
+  let summary = "General matrix multiply: alpha * A' * B' + beta * C";
+  let description = [{
+    A' and B' are A and B, transposed when transA / transB are set. C is
+    optional and broadcast to [M, N].
+  }];
+  let arguments = (ins Edge_FloatTensor:$a, Edge_FloatTensor:$b,
+                       Optional<Edge_FloatTensor>:$c, F32Attr:$alpha,
+                       F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = [{
+    $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Edge_MatMulOp : Edge_Op<"matmul", [Pure]> {
+  let summary = "Batched matrix product with numpy semantics";
+  let arguments = (ins Edge_FloatTensor:$a, Edge_FloatTensor:$b);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling and normalization
+//===----------------------------------------------------------------------===//
+
+class Edge_Pool2DOp<string mnemonic, string desc, dag extraArgs>
+    : Edge_Op<mnemonic, [Pure]> {
+  let summary = desc;
+  let description = [{
+    2-D pooling over NCHW input. `kernel`, `strides`, `dilations` are [h, w];
+    `pads` is [top, left, bottom, right]. With `ceil_mode` the output size is
+    rounded up, and windows that would start in the right/bottom padding only
+    are dropped, as in ONNX.
+  }];
+  let arguments = !con((ins Edge_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                            DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode),
+                       extraArgs);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_MaxPool2DOp : Edge_Pool2DOp<"max_pool2d", "2-D max pooling", (ins)>;
+def Edge_AvgPool2DOp : Edge_Pool2DOp<"avg_pool2d", "2-D average pooling",
+                                     (ins BoolAttr:$count_include_pad)>;
+
+def Edge_GlobalAvgPoolOp : Edge_Op<"global_avg_pool", [Pure]> {
+  let summary = "Mean over all spatial dimensions, keeping them as size 1";
+  let arguments = (ins Edge_FloatTensor:$input);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
+  let summary = "Inference batch normalization over axis 1";
+  let description = [{
+    (x - mean) / sqrt(var + epsilon) * scale + bias, with the per-channel
+    operands broadcast along axis 1.
+  }];
+  let arguments = (ins Edge_FloatTensor:$input, Edge_FloatTensor:$scale,
+                       Edge_FloatTensor:$bias, Edge_FloatTensor:$mean,
+                       Edge_FloatTensor:$var, F32Attr:$epsilon);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input `,` $scale `,` $bias `,` $mean `,` $var attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
+  let summary = desc;
+  let description = [{
+    Reduces over the sorted, non-negative `axes`. With `keepdims` the reduced
+    dimensions stay as size 1, otherwise they are removed.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$axes,
+                       BoolAttr:$keepdims);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes">;
+def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes">;
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def Edge_ReshapeOp : Edge_Op<"reshape", [Pure]> {
+  let summary = "Reinterpret the data with a new static shape";
+  let description = [{
+    Row-major data is unchanged; only the shape differs. ONNX Reshape, Flatten,
+    Squeeze and Unsqueeze all import to this op. Code generation makes it a
+    view: the result aliases the operand's buffer.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Edge_TransposeOp : Edge_Op<"transpose", [Pure]> {
+  let summary = "Permute dimensions: output dim i is input dim perm[i]";
+  let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_ConcatOp : Edge_Op<"concat", [Pure]> {
+  let summary = "Concatenate tensors along one axis";
+  let arguments = (ins Variadic<Edge_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_SliceOp : Edge_Op<"slice", [Pure]> {
+  let summary = "Strided slice with one start, end and step per dimension";
+  let description = [{
+    Normalized at import: one entry per dimension, `starts` clamped into range,
+    `ends` clamped to [-1, dim] so that iterating from start by step while
+    (step > 0 ? i < end : i > end) visits exactly the selected elements.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$starts,
+                       DenseI64ArrayAttr:$ends, DenseI64ArrayAttr:$steps);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_PadOp : Edge_Op<"pad", [Pure]> {
+  let summary = "Pad with a constant, by reflection or by edge replication";
+  let description = [{
+    `pads` has 2 * rank entries: all begins, then all ends, as in ONNX.
+    `mode` is one of "constant", "reflect", "edge". Negative pads crop.
+  }];
+  let arguments = (ins Edge_FloatTensor:$input, DenseI64ArrayAttr:$pads,
+                       StrAttr:$mode, F32Attr:$value);
+  let results = (outs Edge_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_GatherOp : Edge_Op<"gather", [Pure]> {
+  let summary = "Gather slices along an axis by an index tensor";
+  let description = [{
+    output[i_0..i_{a-1}, j..., i_{a+1}...] = data[i_0.., indices[j...], ...].
+    Negative indices count from the end of the axis.
+  }];
+  let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_CastOp : Edge_Op<"cast", [Pure]> {
+  let summary = "Convert the element type; the shape is unchanged";
+  let arguments = (ins Edge_AnyTensor:$input);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // EDGEC_IR_EDGEOPS_TD

@@ -1,0 +1,16 @@
+//===- Npy.h - NumPy .npy reading and writing -------------------*- C++ -*-===//
+#pragma once
+
+#include "edgec/Support/Tensor.h"
+
+#include <string>
+
+namespace edgec {
+
+/// Reads a little-endian, C-order .npy file (float32/float64/int8/uint8/
+/// int32/int64/bool). float64 is narrowed to float32. On failure returns false
+/// and sets `error` to a sentence naming the file and the problem.
+bool readNpy(const std::string &path, Tensor &out, std::string &error);
+bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
+
+} // namespace edgec

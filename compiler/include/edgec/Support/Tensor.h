@@ -1,0 +1,36 @@
+//===- Tensor.h - host tensors for the evaluator and tools -------*- C++ -*-===//
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace edgec {
+
+enum class DType { F32, I64, I32, I8, U8, Bool };
+
+const char *dtypeName(DType t);
+size_t dtypeSize(DType t);
+
+/// A dense row-major host tensor. Float data lives in `f`, every integer and
+/// boolean type in `i` (widened to int64), so the evaluator's arithmetic on
+/// shape values is exact.
+struct Tensor {
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<float> f;
+  std::vector<int64_t> i;
+
+  static Tensor zeros(DType t, std::vector<int64_t> shape);
+  int64_t numElements() const;
+  bool isFloat() const { return dtype == DType::F32; }
+  double at(int64_t k) const { return isFloat() ? (double)f[k] : (double)i[k]; }
+  /// Row-major bytes in the tensor's own element type.
+  std::vector<char> bytes() const;
+  static Tensor fromBytes(DType t, std::vector<int64_t> shape, const char *data);
+};
+
+std::string shapeToString(const std::vector<int64_t> &shape);
+int64_t product(const std::vector<int64_t> &shape);
+
+} // namespace edgec

@@ -1,0 +1,142 @@
+#include "edgec/Support/Npy.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace edgec {
+
+namespace {
+bool parseDescr(const std::string &d, DType &t, bool &isF64) {
+  isF64 = false;
+  if (d == "<f4") t = DType::F32;
+  else if (d == "<f8") { t = DType::F32; isF64 = true; }
+  else if (d == "<i8") t = DType::I64;
+  else if (d == "<i4") t = DType::I32;
+  else if (d == "|i1") t = DType::I8;
+  else if (d == "|u1") t = DType::U8;
+  else if (d == "|b1") t = DType::Bool;
+  else return false;
+  return true;
+}
+
+const char *descrOf(DType t) {
+  switch (t) {
+  case DType::F32: return "<f4";
+  case DType::I64: return "<i8";
+  case DType::I32: return "<i4";
+  case DType::I8: return "|i1";
+  case DType::U8: return "|u1";
+  case DType::Bool: return "|b1";
+  }
+  return "";
+}
+
+// Value of a quoted key in the header dict: 'descr': '<f4'.
+std::string quotedValue(const std::string &h, const std::string &key) {
+  size_t k = h.find("'" + key + "'");
+  if (k == std::string::npos) return "";
+  size_t a = h.find('\'', h.find(':', k) + 1);
+  size_t b = a == std::string::npos ? a : h.find('\'', a + 1);
+  return b == std::string::npos ? "" : h.substr(a + 1, b - a - 1);
+}
+} // namespace
+
+bool readNpy(const std::string &path, Tensor &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  char magic[8];
+  if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
+    error = "'" + path + "' is not a .npy file (bad magic)";
+    return false;
+  }
+  uint32_t hlen = 0;
+  if (magic[6] == 1) {
+    unsigned char b[2];
+    if (!in.read((char *)b, 2)) { error = "'" + path + "': truncated header"; return false; }
+    hlen = b[0] | (b[1] << 8);
+  } else {
+    unsigned char b[4];
+    if (!in.read((char *)b, 4)) { error = "'" + path + "': truncated header"; return false; }
+    hlen = b[0] | (b[1] << 8) | (b[2] << 16) | ((uint32_t)b[3] << 24);
+  }
+  if (hlen > (1u << 20)) { error = "'" + path + "': header too large"; return false; }
+  std::string h(hlen, '\0');
+  if (!in.read(h.data(), hlen)) { error = "'" + path + "': truncated header"; return false; }
+  std::string descr = quotedValue(h, "descr");
+  DType t;
+  bool f64;
+  if (!parseDescr(descr, t, f64)) {
+    error = "'" + path + "': unsupported dtype '" + descr + "' (expected float32/64, int8/32/64, uint8 or bool, little-endian)";
+    return false;
+  }
+  if (h.find("'fortran_order': True") != std::string::npos) {
+    error = "'" + path + "': Fortran-order arrays are not supported; save with np.ascontiguousarray";
+    return false;
+  }
+  size_t s = h.find("'shape'");
+  size_t a = s == std::string::npos ? s : h.find('(', s);
+  size_t b = a == std::string::npos ? a : h.find(')', a);
+  if (b == std::string::npos) { error = "'" + path + "': header has no shape"; return false; }
+  std::vector<int64_t> shape;
+  std::stringstream ss(h.substr(a + 1, b - a - 1));
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    size_t p = tok.find_first_not_of(" ");
+    if (p == std::string::npos) continue;
+    try {
+      long long v = std::stoll(tok.substr(p));
+      if (v < 0) throw std::out_of_range("negative");
+      shape.push_back(v);
+    } catch (...) {
+      error = "'" + path + "': bad shape entry '" + tok + "'";
+      return false;
+    }
+  }
+  int64_t n = product(shape);
+  size_t esize = f64 ? 8 : dtypeSize(t);
+  if (n < 0 || (uint64_t)n > (1ull << 34) / esize) { error = "'" + path + "': array too large"; return false; }
+  std::vector<char> data(n * esize);
+  if (!in.read(data.data(), data.size())) {
+    error = "'" + path + "': data is truncated (expected " + std::to_string(data.size()) + " bytes for shape " + shapeToString(shape) + ")";
+    return false;
+  }
+  if (f64) {
+    out = Tensor::zeros(DType::F32, shape);
+    for (int64_t k = 0; k < n; ++k) {
+      double d;
+      std::memcpy(&d, data.data() + 8 * k, 8);
+      out.f[k] = (float)d;
+    }
+  } else {
+    out = Tensor::fromBytes(t, shape, data.data());
+  }
+  return true;
+}
+
+bool writeNpy(const std::string &path, const Tensor &t, std::string &error) {
+  std::string shape = "(";
+  for (int64_t d : t.shape) shape += std::to_string(d) + ", ";
+  if (t.shape.size() > 1) shape.resize(shape.size() - 2);
+  else if (t.shape.size() == 1) shape.resize(shape.size() - 1);
+  shape += ")";
+  std::string h = std::string("{'descr': '") + descrOf(t.dtype) + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  size_t total = 10 + h.size() + 1;
+  h.append((64 - total % 64) % 64, ' ');
+  h += '\n';
+  std::ofstream o(path, std::ios::binary);
+  if (!o) { error = "cannot write '" + path + "'"; return false; }
+  o.write("\x93NUMPY\x01\x00", 8);
+  char len[2] = {(char)(h.size() & 0xff), (char)(h.size() >> 8)};
+  o.write(len, 2);
+  o.write(h.data(), h.size());
+  std::vector<char> b = t.bytes();
+  o.write(b.data(), b.size());
+  if (!o) { error = "write to '" + path + "' failed"; return false; }
+  return true;
+}
+
+} // namespace edgec

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every package edgec needs to build, test and run its demo, from Debian's archive only.
+# Idempotent: packages already installed are skipped, so a second run costs one dpkg query.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ ccache pkg-config
+  # MLIR / LLVM 19 (FileCheck and lit come with llvm-19-tools)
+  llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
+  # ONNX protobuf classes
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  # libraries
+  libfmt-dev libcli11-dev libeigen3-dev libgtest-dev
+  # model export and reference data (tests themselves need only numpy-free committed files)
+  python3 python3-numpy python3-onnx
+)
+# Model regeneration (models/export.py) needs torch and sklearn; they are large, so only on request.
+if [[ "${EDGEC_SETUP_MODELS:-0}" == 1 ]]; then
+  packages+=(python3-torch python3-sklearn)
+fi
+# The x86 benchmark compares against ONNX Runtime from npm, which needs node and npm.
+if [[ "${EDGEC_SETUP_BENCH:-0}" == 1 ]] && ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all packages present"
