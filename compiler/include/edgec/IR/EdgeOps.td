@@ -17,7 +17,7 @@ include "edgec/IR/EdgeBase.td"
 // edge.constant
 //===----------------------------------------------------------------------===//
 
-def Edge_ConstantOp : Edge_Op<"constant", [Pure, ConstantLike]> {
+def Edge_ConstantOp : Edge_Op<"constant", [Pure, ConstantLike, AllTypesMatch<["value", "output"]>]> {
   let summary = "A constant tensor (an ONNX initializer or folded value)";
   let description = [{
     Holds a constant tensor. Initializers imported from ONNX are kept as
@@ -26,7 +26,7 @@ def Edge_ConstantOp : Edge_Op<"constant", [Pure, ConstantLike]> {
   }];
   let arguments = (ins ElementsAttr:$value);
   let results = (outs Edge_AnyTensor:$output);
-  let assemblyFormat = "attr-dict $value `:` type($output)";
+  let assemblyFormat = "attr-dict $value";
   let hasVerifier = 1;
   let hasFolder = 1;
 }

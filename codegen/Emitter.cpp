@@ -1,0 +1,909 @@
+//===- Emitter.cpp - edge dialect to dependency-free C++ -------------------===//
+//
+// Walks the planned function once. Each op becomes a per-layer constexpr
+// parameter struct (designated initializers, commented with the ONNX node)
+// and one call of a kernel specialized on it; constants become alignas(16)
+// const arrays in <name>_weights.cpp; activations are pointers into the arena
+// at the offsets the planner chose.
+//
+//===----------------------------------------------------------------------===//
+
+#include "edgec/Codegen/Emitter.h"
+#include "edgec/Codegen/KernelInfo.h"
+#include "edgec/Codegen/Report.h"
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/IR/EdgeOps.h"
+#include "edgec/Support/Names.h"
+#include "edgec/Support/Version.h"
+#include "passes/Memory/BufferAnalysis.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+
+using namespace mlir;
+
+namespace edgec::codegen {
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+Shape shapeOf(Value v) {
+  auto s = cast<ShapedType>(v.getType()).getShape();
+  return {s.begin(), s.end()};
+}
+
+int64_t numElements(Value v) { return cast<ShapedType>(v.getType()).getNumElements(); }
+
+std::string ctype(Type t) {
+  if (t.isF32()) return "float";
+  if (t.isInteger(64)) return "int64_t";
+  if (t.isInteger(32)) return "int32_t";
+  if (t.isInteger(8)) return t.isUnsignedInteger() ? "uint8_t" : "int8_t";
+  if (t.isInteger(1)) return "bool";
+  return "";
+}
+
+std::string ctypeOf(Value v) { return ctype(getElementTypeOrSelf(v.getType())); }
+
+/// The .npy descr of a C element type, for the harness.
+std::string harnessDtype(const std::string &ctype) {
+  if (ctype == "float") return "<f4";
+  if (ctype == "int64_t") return "<i8";
+  if (ctype == "int32_t") return "<i4";
+  if (ctype == "int8_t") return "|i1";
+  if (ctype == "uint8_t") return "|u1";
+  return "|b1";
+}
+
+int64_t bytesOf(Value v) {
+  return numElements(v) * std::max<int64_t>(getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() / 8, 1);
+}
+
+std::string list(const Shape &v) {
+  std::string s;
+  for (size_t k = 0; k < v.size(); ++k)
+    s += (k ? ", " : "") + std::to_string(v[k]);
+  return s;
+}
+
+std::string shapeComment(const Shape &s) { return "[" + list(s) + "]"; }
+
+/// Exact decimal spelling of a float for C++ source.
+std::string floatLiteral(float f) {
+  if (std::isnan(f)) return "__builtin_nanf(\"\")";
+  if (std::isinf(f)) return f > 0 ? "__builtin_huge_valf()" : "-__builtin_huge_valf()";
+  std::string s = fmt::format("{:.9g}", f);
+  if (s.find_first_of(".eE") == std::string::npos)
+    s += ".0";
+  return s + "f";
+}
+
+std::string nodeOf(Operation *op) {
+  if (auto nl = dyn_cast<NameLoc>(op->getLoc()))
+    return nl.getName().str();
+  return "";
+}
+
+int64_t prod(const Shape &s, size_t from = 0, size_t to = SIZE_MAX) {
+  int64_t p = 1;
+  for (size_t k = from; k < std::min(to, s.size()); ++k)
+    p *= s[k];
+  return p;
+}
+
+Shape rowMajorStrides(const Shape &s) {
+  Shape st(s.size(), 1);
+  for (int k = (int)s.size() - 2; k >= 0; --k)
+    st[k] = st[k + 1] * s[k + 1];
+  return st;
+}
+
+class CppEmitter {
+public:
+  CppEmitter(ModuleOp module, func::FuncOp func, const Target &target, const EmitOptions &opts)
+      : module(module), func(func), target(target), opts(opts) {}
+
+  FailureOr<std::vector<GeneratedFile>> run();
+
+private:
+  LogicalResult emitOp(Operation *op);
+  std::string expr(Value v);
+  std::string weightArray(edge::ConstantOp c);
+  std::string weightArray(const Tensor &t, const std::string &type, const std::string &nodeName);
+  std::string newParams(Operation *op, const std::string &type, const std::string &fields);
+  void call(Operation *op, const std::string &text);
+  std::string scratch(Operation *op);
+  InFlightDiagnostic unsupported(Operation *op);
+
+  LogicalResult emitConv(edge::Conv2DOp op);
+  LogicalResult emitGemm(edge::GemmOp op);
+  LogicalResult emitMatMul(edge::MatMulOp op);
+  LogicalResult emitBinary(Operation *op, const char *functor);
+  LogicalResult emitUnary(Operation *op, const char *functor, float alpha, float beta);
+  template <typename PoolOp> LogicalResult emitPool(PoolOp op, const char *kernel, bool includePad);
+  LogicalResult emitBatchNorm(edge::BatchNormOp op);
+  template <typename ReduceOp> LogicalResult emitReduce(ReduceOp op, const char *kernel);
+  LogicalResult emitStridedCopy(Operation *op, const Shape &outShape, const Shape &inStrides,
+                                int64_t offset);
+  LogicalResult emitConcat(edge::ConcatOp op);
+  LogicalResult emitPad(edge::PadOp op);
+  LogicalResult emitGather(edge::GatherOp op);
+
+  std::string banner(const std::string &what) const;
+  std::string header() const;
+  std::string source() const;
+  std::string weightsSource() const;
+  std::string harnessSource() const;
+  std::string harnessCMake() const;
+
+  ModuleOp module;
+  mutable func::FuncOp func;
+  const Target &target;
+  const EmitOptions &opts;
+
+  NameTable ids;                // identifiers in the generated .cpp
+  NameTable apiNames;           // parameter names of the entry point
+  llvm::DenseMap<Value, std::string> names;
+  std::vector<std::string> inputParams, outputParams;
+  std::string weightDecls, weightDefs, params, body;
+  std::set<std::string> includes;
+  int64_t arenaSize = 0, lowerBound = 0;
+};
+
+InFlightDiagnostic CppEmitter::unsupported(Operation *op) {
+  return op->emitError("code generation: ");
+}
+
+std::string CppEmitter::banner(const std::string &what) const {
+  std::string model;
+  for (char c : opts.modelPath)
+    model += (c >= 32 && c < 127 && c != '*') ? c : '?';
+  std::string cmd;
+  for (char c : opts.commandLine)
+    cmd += (c >= 32 && c < 127 && c != '*') ? c : '?';
+  return fmt::format("// {}\n// Generated by edgec {} for target '{}' from '{}'.\n// Options: {}\n"
+                     "// Do not edit: regenerate with edgec instead.\n",
+                     what, EDGEC_VERSION_STRING, target.name, model, cmd);
+}
+
+std::string CppEmitter::weightArray(edge::ConstantOp c) {
+  auto it = names.find(c.getOutput());
+  if (it != names.end())
+    return it->second;
+  return names[c.getOutput()] =
+             weightArray(tensorFromAttr(c.getValue()), ctypeOf(c.getOutput()), nodeOf(c));
+}
+
+std::string CppEmitter::weightArray(const Tensor &t, const std::string &type,
+                                    const std::string &nodeName) {
+  std::string id = ids.unique("w_" + sanitizeIdentifier(nodeName, "const"));
+  int64_t n = t.numElements();
+  std::string ref;
+  if (n == 0) {
+    ref = "static_cast<const " + type + " *>(nullptr)";
+  } else {
+    std::string decl = fmt::format("extern const {} {}[{}];\n", type, id, n);
+    weightDecls += decl;
+    std::string values;
+    for (int64_t k = 0; k < n; ++k) {
+      if (k % 8 == 0)
+        values += "\n   ";
+      if (t.isFloat())
+        values += " " + floatLiteral(t.f[k]) + ",";
+      else if (t.dtype == DType::Bool)
+        values += t.i[k] ? " true," : " false,";
+      else if (t.dtype == DType::I64)
+        values += fmt::format(" INT64_C({}),", t.i[k]);
+      else
+        values += fmt::format(" {},", t.i[k]);
+    }
+    std::string node = sanitizeIdentifier(nodeName, "constant");
+    weightDefs += fmt::format("// '{}': {} {}\n{}alignas(16) const {} {}[{}] = {{{}\n}};\n\n", node,
+                              type, shapeComment(t.shape), decl, type, id, n, values);
+    ref = "weights::" + id;
+  }
+  return ref;
+}
+
+std::string CppEmitter::expr(Value v) {
+  auto it = names.find(v);
+  if (it != names.end())
+    return it->second;
+  if (Operation *def = v.getDefiningOp()) {
+    if (auto c = dyn_cast<edge::ConstantOp>(def))
+      return weightArray(c);
+    if (isView(def))
+      return names[v] = expr(def->getOperand(0));
+  }
+  return "/*unplanned*/nullptr";
+}
+
+std::string CppEmitter::newParams(Operation *op, const std::string &type,
+                                  const std::string &fields) {
+  std::string id = ids.unique(sanitizeIdentifier(nodeOf(op), "layer") + "_p");
+  params += fmt::format("// node '{}'\nconstexpr edgec::{} {} = {{{}}};\n\n",
+                        sanitizeIdentifier(nodeOf(op), "layer"), type, id, fields);
+  return id;
+}
+
+void CppEmitter::call(Operation *op, const std::string &text) {
+  std::string in;
+  for (Value v : op->getOperands())
+    in += (in.empty() ? "" : ", ") + shapeComment(shapeOf(v));
+  body += fmt::format("  // node '{}' ({}): {} -> {}\n  {}\n",
+                      sanitizeIdentifier(nodeOf(op), "layer"), op->getName().getStringRef().str(),
+                      in, shapeComment(shapeOf(op->getResult(0))), text);
+}
+
+std::string CppEmitter::scratch(Operation *op) {
+  auto off = op->getAttrOfType<IntegerAttr>(memory::kScratchOffsetAttr);
+  if (!off)
+    return "nullptr";
+  return fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt());
+}
+
+// --- per-op emission -------------------------------------------------------
+
+LogicalResult CppEmitter::emitConv(edge::Conv2DOp op) {
+  Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
+  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  std::string id = newParams(
+      op, "Conv2DParams",
+      fmt::format("\n    .batch = {}, .in_c = {}, .in_h = {}, .in_w = {},\n"
+                  "    .out_c = {}, .out_h = {}, .out_w = {},\n"
+                  "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                  "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
+                  "    .groups = {}, .tile = {}",
+                  in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0], s[1], p[0],
+                  p[1], d[0], d[1], op.getGroup(), convTile(op)));
+  includes.insert("edgec/kernels/ref/conv2d_f32.h");
+  params += fmt::format("static_assert(edgec::conv2d_f32_scratch_size<{}>() <= {},\n"
+                        "              \"scratch planned for this layer is too small\");\n\n",
+                        id, scratchBytes(op));
+  call(op, fmt::format("edgec::conv2d_f32<{}>({}, {}, {}, {}, {});", id, expr(op.getInput()),
+                       expr(op.getWeight()), op.getBias() ? expr(op.getBias()) : "nullptr",
+                       expr(op.getOutput()), scratch(op)));
+  return success();
+}
+
+LogicalResult CppEmitter::emitGemm(edge::GemmOp op) {
+  Shape a = shapeOf(op.getA()), out = shapeOf(op.getOutput());
+  int64_t k = op.getTransA() ? a[0] : a[1];
+  int64_t csm = 0, csn = 0;
+  if (op.getC()) {
+    Shape c = shapeOf(op.getC());
+    Shape full(2 - std::min<size_t>(c.size(), 2), 1);
+    full.insert(full.end(), c.begin(), c.end());
+    csm = full[0] == 1 ? 0 : full[1];
+    csn = full[1] == 1 ? 0 : 1;
+  }
+  std::string id = newParams(
+      op, "GemmParams",
+      fmt::format(".m = {}, .n = {}, .k = {}, .trans_a = {}, .trans_b = {}, .alpha = {}, "
+                  ".beta = {}, .c_stride_m = {}, .c_stride_n = {}",
+                  out[0], out[1], k, op.getTransA() ? "true" : "false",
+                  op.getTransB() ? "true" : "false", floatLiteral(op.getAlpha().convertToFloat()),
+                  floatLiteral(op.getBeta().convertToFloat()), csm, csn));
+  includes.insert("edgec/kernels/ref/fc_f32.h");
+  call(op, fmt::format("edgec::fc_f32<{}>({}, {}, {}, {});", id, expr(op.getA()), expr(op.getB()),
+                       op.getC() ? expr(op.getC()) : "nullptr", expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitMatMul(edge::MatMulOp op) {
+  Shape a = shapeOf(op.getA()), b = shapeOf(op.getB());
+  if (a.size() == 1) a.insert(a.begin(), 1);
+  if (b.size() == 1) b.push_back(1);
+  int64_t m = a[a.size() - 2], k = a.back(), n = b.back();
+  Shape ba(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
+  auto batch = broadcastShapes(ba, bb);
+  Shape bs(batch->begin(), batch->end());
+  // Element offsets of each broadcast batch into A and B.
+  auto batchStrides = [&](const Shape &s, int64_t matrix) {
+    Shape st(bs.size(), 0), rs = rowMajorStrides(s);
+    size_t off = bs.size() - s.size();
+    for (size_t q = 0; q < s.size(); ++q)
+      st[q + off] = s[q] == 1 ? 0 : rs[q] * matrix;
+    return st;
+  };
+  Shape sa = batchStrides(ba, m * k), sb = batchStrides(bb, k * n);
+  std::string aoff, boff;
+  int64_t count = prod(bs);
+  Shape idx(bs.size(), 0);
+  for (int64_t q = 0; q < count; ++q) {
+    int64_t oa = 0, ob = 0;
+    for (size_t dd = 0; dd < bs.size(); ++dd) {
+      oa += idx[dd] * sa[dd];
+      ob += idx[dd] * sb[dd];
+    }
+    aoff += std::to_string(oa) + ", ";
+    boff += std::to_string(ob) + ", ";
+    for (int dd = (int)bs.size() - 1; dd >= 0 && ++idx[dd] == bs[dd]; --dd)
+      idx[dd] = 0;
+  }
+  std::string base = ids.unique(sanitizeIdentifier(nodeOf(op), "layer"));
+  params += fmt::format("constexpr int32_t {0}_a_offsets[] = {{{1}}};\nconstexpr int32_t "
+                        "{0}_b_offsets[] = {{{2}}};\n",
+                        base, aoff, boff);
+  std::string id = newParams(op, "MatMulParams",
+                             fmt::format(".batch = {}, .m = {}, .n = {}, .k = {}, .a_offsets = "
+                                         "{}_a_offsets, .b_offsets = {}_b_offsets",
+                                         count, m, n, k, base, base));
+  includes.insert("edgec/kernels/ref/fc_f32.h");
+  call(op, fmt::format("edgec::matmul_f32<{}>({}, {}, {});", id, expr(op.getA()), expr(op.getB()),
+                       expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
+  Shape out = shapeOf(op->getResult(0));
+  size_t rank = out.size();
+  auto stridesFor = [&](Value v) {
+    Shape s = shapeOf(v), st(rank, 0), rs = rowMajorStrides(s);
+    size_t off = rank - s.size();
+    for (size_t q = 0; q < s.size(); ++q)
+      st[q + off] = s[q] == 1 ? 0 : rs[q];
+    return st;
+  };
+  Shape sa = stridesFor(op->getOperand(0)), sb = stridesFor(op->getOperand(1));
+  // Collapse: drop size-1 dims, merge neighbours that are contiguous for both.
+  Shape dims, as, bs;
+  for (size_t q = 0; q < rank; ++q) {
+    if (out[q] == 1)
+      continue;
+    if (!dims.empty() && as.back() == sa[q] * out[q] && bs.back() == sb[q] * out[q]) {
+      dims.back() *= out[q];
+      as.back() = sa[q];
+      bs.back() = sb[q];
+      continue;
+    }
+    dims.push_back(out[q]);
+    as.push_back(sa[q]);
+    bs.push_back(sb[q]);
+  }
+  if (dims.size() > 4)
+    return unsupported(op) << "broadcast of " << shapeComment(shapeOf(op->getOperand(0))) << " and "
+                           << shapeComment(shapeOf(op->getOperand(1)))
+                           << " needs more than 4 dimensions after collapsing";
+  while (dims.size() < 4) {
+    dims.insert(dims.begin(), 1);
+    as.insert(as.begin(), 0);
+    bs.insert(bs.begin(), 0);
+  }
+  std::string id = newParams(op, "BinaryParams",
+                             fmt::format(".size = {}, .dims = {{{}}}, .a_strides = {{{}}}, "
+                                         ".b_strides = {{{}}}",
+                                         prod(out), list(dims), list(as), list(bs)));
+  includes.insert("edgec/kernels/ref/elementwise_f32.h");
+  call(op, fmt::format("edgec::binary<edgec::{}, {}>({}, {}, {});", functor, id,
+                       expr(op->getOperand(0)), expr(op->getOperand(1)),
+                       expr(op->getResult(0))));
+  return success();
+}
+
+LogicalResult CppEmitter::emitUnary(Operation *op, const char *functor, float alpha, float beta) {
+  std::string id = newParams(op, "UnaryParams",
+                             fmt::format(".size = {}, .alpha = {}, .beta = {}",
+                                         numElements(op->getResult(0)), floatLiteral(alpha),
+                                         floatLiteral(beta)));
+  includes.insert("edgec/kernels/ref/elementwise_f32.h");
+  call(op, fmt::format("edgec::unary_f32<edgec::{}, {}>({}, {});", functor, id,
+                       expr(op->getOperand(0)), expr(op->getResult(0))));
+  return success();
+}
+
+template <typename PoolOp>
+LogicalResult CppEmitter::emitPool(PoolOp op, const char *kernel, bool includePad) {
+  Shape in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  auto k = op.getKernel(), s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  std::string id = newParams(
+      op, "Pool2DParams",
+      fmt::format("\n    .planes = {}, .in_h = {}, .in_w = {}, .out_h = {}, .out_w = {},\n"
+                  "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                  "    .pad_top = {}, .pad_left = {}, .pad_bottom = {}, .pad_right = {},\n"
+                  "    .dilation_h = {}, .dilation_w = {}, .count_include_pad = {}",
+                  in[0] * in[1], in[2], in[3], out[2], out[3], k[0], k[1], s[0], s[1], p[0], p[1],
+                  p[2], p[3], d[0], d[1], includePad ? "true" : "false"));
+  includes.insert("edgec/kernels/ref/pool_f32.h");
+  call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
+                       expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitBatchNorm(edge::BatchNormOp op) {
+  std::optional<Tensor> t[4];
+  Value ops[4] = {op.getScale(), op.getBias(), op.getMean(), op.getVar()};
+  for (int q = 0; q < 4; ++q) {
+    auto c = ops[q].getDefiningOp<edge::ConstantOp>();
+    if (!c)
+      return unsupported(op) << "BatchNormalization needs constant scale, bias, mean and "
+                                "variance";
+    t[q] = tensorFromAttr(c.getValue());
+  }
+  Shape in = shapeOf(op.getInput());
+  int64_t C = in[1];
+  Tensor scale = Tensor::zeros(DType::F32, {C}), shift = Tensor::zeros(DType::F32, {C});
+  double eps = op.getEpsilon().convertToDouble();
+  for (int64_t c = 0; c < C; ++c) {
+    double s = t[0]->f[c] / std::sqrt((double)t[3]->f[c] + eps);
+    scale.f[c] = (float)s;
+    shift.f[c] = (float)(t[1]->f[c] - t[2]->f[c] * s);
+  }
+  // The folded statistics get arrays of their own.
+  std::string sExpr = weightArray(scale, "float", nodeOf(op) + "_scale");
+  std::string tExpr = weightArray(shift, "float", nodeOf(op) + "_shift");
+  std::string id = newParams(op, "ChannelAffineParams",
+                             fmt::format(".outer = {}, .channels = {}, .inner = {}", in[0], C,
+                                         prod(in, 2)));
+  includes.insert("edgec/kernels/ref/elementwise_f32.h");
+  call(op, fmt::format("edgec::channel_affine_f32<{}>({}, {}, {}, {});", id, expr(op.getInput()),
+                       sExpr, tExpr, expr(op.getOutput())));
+  return success();
+}
+
+template <typename ReduceOp>
+LogicalResult CppEmitter::emitReduce(ReduceOp op, const char *kernel) {
+  Shape in = shapeOf(op.getInput());
+  auto axes = op.getAxes();
+  if (!getElementTypeOrSelf(op.getInput().getType()).isF32())
+    return unsupported(op) << "reductions are generated for float tensors only";
+  for (size_t q = 1; q < axes.size(); ++q)
+    if (axes[q] != axes[q - 1] + 1) {
+      // Reducing over size-1 axes in between is still contiguous.
+      bool gapOnes = true;
+      for (int64_t a = axes[q - 1] + 1; a < axes[q]; ++a)
+        gapOnes &= in[a] == 1;
+      if (!gapOnes)
+        return unsupported(op) << "reduction over non-adjacent axes is not generated yet";
+    }
+  int64_t lo = axes.empty() ? 0 : axes.front(), hi = axes.empty() ? 0 : axes.back() + 1;
+  std::string id = newParams(op, "ReduceParams",
+                             fmt::format(".outer = {}, .len = {}, .inner = {}", prod(in, 0, lo),
+                                         prod(in, lo, hi), prod(in, hi)));
+  includes.insert("edgec/kernels/ref/pool_f32.h");
+  call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
+                       expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitStridedCopy(Operation *op, const Shape &outShape,
+                                          const Shape &inStrides, int64_t offset) {
+  if (outShape.size() > 6)
+    return unsupported(op) << "tensors of rank " << outShape.size() << " (more than 6)";
+  Shape dims(6 - outShape.size(), 1), st(6 - outShape.size(), 0);
+  dims.insert(dims.end(), outShape.begin(), outShape.end());
+  st.insert(st.end(), inStrides.begin(), inStrides.end());
+  std::string id = newParams(op, "StridedCopyParams",
+                             fmt::format(".out_dims = {{{}}}, .in_strides = {{{}}}, "
+                                         ".in_offset = {}",
+                                         list(dims), list(st), offset));
+  includes.insert("edgec/kernels/ref/data_movement.h");
+  call(op, fmt::format("edgec::strided_copy<{}>({}, {});", id, expr(op->getOperand(0)),
+                       expr(op->getResult(0))));
+  return success();
+}
+
+LogicalResult CppEmitter::emitConcat(edge::ConcatOp op) {
+  Shape out = shapeOf(op.getOutput());
+  int64_t axis = op.getAxis(), outer = prod(out, 0, axis), inner = prod(out, axis + 1);
+  int64_t offset = 0;
+  includes.insert("edgec/kernels/ref/data_movement.h");
+  for (Value v : op.getInputs()) {
+    int64_t chunk = shapeOf(v)[axis] * inner;
+    if (chunk > 0) {
+      std::string id = newParams(op, "ConcatPartParams",
+                                 fmt::format(".outer = {}, .chunk = {}, .row = {}, .offset = {}",
+                                             outer, chunk, out[axis] * inner, offset));
+      body += fmt::format("  // node '{}' (edge.concat): part at offset {}\n  "
+                          "edgec::concat_part<{}>({}, {});\n",
+                          sanitizeIdentifier(nodeOf(op), "layer"), offset, id, expr(v),
+                          expr(op.getOutput()));
+    }
+    offset += chunk;
+  }
+  return success();
+}
+
+LogicalResult CppEmitter::emitPad(edge::PadOp op) {
+  Shape in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+  if (in.size() > 6)
+    return unsupported(op) << "tensors of rank " << in.size() << " (more than 6)";
+  auto pads = op.getPads();
+  size_t lead = 6 - in.size();
+  Shape id6(lead, 1), od6(lead, 1), pb(lead, 0);
+  id6.insert(id6.end(), in.begin(), in.end());
+  od6.insert(od6.end(), out.begin(), out.end());
+  for (size_t q = 0; q < in.size(); ++q)
+    pb.push_back(pads[q]);
+  StringRef mode = op.getMode();
+  const char *m = mode == "reflect" ? "edgec::kPadReflect"
+                  : mode == "edge"  ? "edgec::kPadEdge"
+                                    : "edgec::kPadConstant";
+  std::string id = newParams(op, "PadParams",
+                             fmt::format(".in_dims = {{{}}}, .out_dims = {{{}}}, .pad_begin = "
+                                         "{{{}}}, .mode = {}, .value = {}",
+                                         list(id6), list(od6), list(pb), m,
+                                         floatLiteral(op.getValue().convertToFloat())));
+  includes.insert("edgec/kernels/ref/data_movement.h");
+  call(op, fmt::format("edgec::pad_f32<{}>({}, {});", id, expr(op.getInput()),
+                       expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
+  auto c = op.getIndices().getDefiningOp<edge::ConstantOp>();
+  if (!c)
+    return unsupported(op) << "Gather with indices computed at run time is not generated yet";
+  Tensor idx = tensorFromAttr(c.getValue());
+  Shape ds = shapeOf(op.getData());
+  int64_t axis = op.getAxis(), len = ds[axis];
+  std::string values;
+  for (int64_t v : idx.i)
+    values += std::to_string(v < 0 ? v + len : v) + ", ";
+  std::string base = ids.unique(sanitizeIdentifier(nodeOf(op), "layer"));
+  params += fmt::format("constexpr int32_t {}_indices[] = {{{}}};\n", base,
+                        values.empty() ? "0" : values);
+  std::string id = newParams(op, "GatherParams",
+                             fmt::format(".outer = {}, .axis_len = {}, .inner = {}, "
+                                         ".num_indices = {}, .indices = {}_indices",
+                                         prod(ds, 0, axis), len, prod(ds, axis + 1),
+                                         idx.numElements(), base));
+  includes.insert("edgec/kernels/ref/data_movement.h");
+  call(op, fmt::format("edgec::gather<{}>({}, {});", id, expr(op.getData()),
+                       expr(op.getOutput())));
+  return success();
+}
+
+LogicalResult CppEmitter::emitOp(Operation *op) {
+  if (isa<edge::ConstantOp>(op) || isView(op))
+    return success();
+  for (Value v : op->getOperands())
+    if (ctypeOf(v).empty())
+      return unsupported(op) << "element type " << getElementTypeOrSelf(v.getType())
+                             << " is not supported";
+  // Name the result: an arena pointer, or the caller's output buffer.
+  Value result = op->getResult(0);
+  std::string ty = ctypeOf(result);
+  int outIndex = memory::directOutputIndex(op);
+  if (outIndex >= 0) {
+    names[result] = outputParams[outIndex];
+  } else if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr)) {
+    std::string var = ids.unique(sanitizeIdentifier(nodeOf(op), "t") + "_out");
+    body += fmt::format("  {} *const {} = reinterpret_cast<{} *>(arena + {});\n", ty, var, ty,
+                        off.getInt());
+    names[result] = var;
+  } else {
+    return unsupported(op) << "result has no arena offset (run --edge-plan-memory first)";
+  }
+  bool isFloat = getElementTypeOrSelf(result.getType()).isF32();
+  auto floatOnly = [&]() -> LogicalResult {
+    if (!isFloat)
+      return unsupported(op) << "only float tensors are supported by this kernel";
+    return success();
+  };
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](edge::Conv2DOp o) { return emitConv(o); })
+      .Case([&](edge::GemmOp o) { return emitGemm(o); })
+      .Case([&](edge::MatMulOp o) { return emitMatMul(o); })
+      .Case([&](edge::AddOp) { return emitBinary(op, "OpAdd"); })
+      .Case([&](edge::SubOp) { return emitBinary(op, "OpSub"); })
+      .Case([&](edge::MulOp) { return emitBinary(op, "OpMul"); })
+      .Case([&](edge::DivOp) { return emitBinary(op, "OpDiv"); })
+      .Case([&](edge::PowOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpPow"); })
+      .Case([&](edge::MaxOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpMax"); })
+      .Case([&](edge::MinOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpMin"); })
+      .Case([&](edge::ReluOp) { return emitUnary(op, "OpRelu", 0, 0); })
+      .Case([&](edge::SigmoidOp) { return emitUnary(op, "OpSigmoid", 0, 0); })
+      .Case([&](edge::TanhOp) { return emitUnary(op, "OpTanh", 0, 0); })
+      .Case([&](edge::SqrtOp) { return emitUnary(op, "OpSqrt", 0, 0); })
+      .Case([&](edge::HardSwishOp) { return emitUnary(op, "OpHardSwish", 0, 0); })
+      .Case([&](edge::LeakyReluOp o) {
+        return emitUnary(op, "OpLeakyRelu", o.getAlpha().convertToFloat(), 0);
+      })
+      .Case([&](edge::HardSigmoidOp o) {
+        return emitUnary(op, "OpHardSigmoid", o.getAlpha().convertToFloat(),
+                         o.getBeta().convertToFloat());
+      })
+      .Case([&](edge::ClipOp o) {
+        return emitUnary(op, "OpClip", o.getMin().convertToFloat(), o.getMax().convertToFloat());
+      })
+      .Case([&](edge::SoftmaxOp o) {
+        Shape s = shapeOf(o.getInput());
+        int64_t a = o.getAxis();
+        std::string id = newParams(op, "SoftmaxParams",
+                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
+                                               prod(s, 0, a), s[a], prod(s, a + 1)));
+        includes.insert("edgec/kernels/ref/pool_f32.h");
+        call(op, fmt::format("edgec::softmax_f32<{}>({}, {});", id, expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::MaxPool2DOp o) { return emitPool(o, "max_pool2d_f32", false); })
+      .Case([&](edge::AvgPool2DOp o) {
+        return emitPool(o, "avg_pool2d_f32", o.getCountIncludePad());
+      })
+      .Case([&](edge::GlobalAvgPoolOp o) {
+        Shape s = shapeOf(o.getInput());
+        std::string id = newParams(op, "GlobalPoolParams",
+                                   fmt::format(".planes = {}, .size = {}", s[0] * s[1],
+                                               prod(s, 2)));
+        includes.insert("edgec/kernels/ref/pool_f32.h");
+        call(op, fmt::format("edgec::global_avg_pool_f32<{}>({}, {});", id, expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::BatchNormOp o) { return emitBatchNorm(o); })
+      .Case([&](edge::ReduceMeanOp o) { return emitReduce(o, "reduce_mean_f32"); })
+      .Case([&](edge::ReduceMaxOp o) { return emitReduce(o, "reduce_max_f32"); })
+      .Case([&](edge::TransposeOp o) {
+        Shape in = shapeOf(o.getInput()), rs = rowMajorStrides(in), st;
+        for (int64_t p : o.getPerm())
+          st.push_back(rs[p]);
+        return emitStridedCopy(op, shapeOf(o.getOutput()), st, 0);
+      })
+      .Case([&](edge::SliceOp o) {
+        Shape in = shapeOf(o.getInput()), rs = rowMajorStrides(in), st;
+        int64_t offset = 0;
+        auto starts = o.getStarts(), steps = o.getSteps();
+        for (size_t q = 0; q < in.size(); ++q) {
+          st.push_back(rs[q] * steps[q]);
+          offset += starts[q] * rs[q];
+        }
+        return emitStridedCopy(op, shapeOf(o.getOutput()), st, offset);
+      })
+      .Case([&](edge::ConcatOp o) { return emitConcat(o); })
+      .Case([&](edge::PadOp o) { return emitPad(o); })
+      .Case([&](edge::GatherOp o) { return emitGather(o); })
+      .Case([&](edge::CastOp o) {
+        includes.insert("edgec/kernels/ref/data_movement.h");
+        call(op, fmt::format("edgec::cast<{}, {}, {}>({}, {});", numElements(o.getOutput()),
+                             ctypeOf(o.getInput()), ctypeOf(o.getOutput()), expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
+      .Default([&](Operation *) {
+        return unsupported(op) << "no kernel for '" << op->getName() << "'";
+      });
+}
+
+// --- files -------------------------------------------------------------------
+
+std::string upper(std::string s) {
+  for (char &c : s)
+    c = (char)std::toupper((unsigned char)c);
+  return s;
+}
+
+std::string CppEmitter::header() const {
+  std::string N = upper(opts.name), n = opts.name;
+  std::string out = banner(n + ".h: C-callable interface of the generated model.");
+  out += fmt::format("#ifndef EDGEC_GENERATED_{0}_H_\n#define EDGEC_GENERATED_{0}_H_\n\n"
+                     "#include <stddef.h>\n#include <stdint.h>\n\n",
+                     N);
+  out += fmt::format("/// Bytes of activation memory the model needs (planned at compile time).\n"
+                     "#define {0}_ARENA_SIZE {1}\n"
+                     "/// No plan of this schedule can need less than this.\n"
+                     "#define {0}_ARENA_LOWER_BOUND {2}\n"
+                     "/// The arena passed to {3}_run_with_arena must be aligned to this.\n"
+                     "#define {0}_ARENA_ALIGNMENT 16\n\n"
+                     "#define {0}_NUM_INPUTS {4}\n#define {0}_NUM_OUTPUTS {5}\n\n",
+                     N, arenaSize, lowerBound, n, inputParams.size(), outputParams.size());
+  auto describe = [&](const char *kind, size_t k, Value v, const std::string &name) {
+    Shape s = shapeOf(v);
+    return fmt::format("/// {} {} '{}': {} {}\n#define {}_{}_{}_SIZE {}\n#define {}_{}_{}_RANK "
+                       "{}\n#define {}_{}_{}_SHAPE {{{}}}\n",
+                       kind, k, name, ctypeOf(v), shapeComment(s), N, upper(kind), k,
+                       numElements(v), N, upper(kind), k, s.size(), N, upper(kind), k,
+                       s.empty() ? "1" : list(s));
+  };
+  Block &body = func.getBody().front();
+  for (size_t k = 0; k < inputParams.size(); ++k)
+    out += describe("input", k, body.getArgument(k), inputParams[k].substr(3));
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  for (size_t k = 0; k < outputParams.size(); ++k)
+    out += describe("output", k, ret.getOperand(k), outputParams[k].substr(4));
+  std::string args;
+  for (size_t k = 0; k < inputParams.size(); ++k)
+    args += fmt::format(", const {} *{}", ctypeOf(body.getArgument(k)), inputParams[k]);
+  for (size_t k = 0; k < outputParams.size(); ++k)
+    args += fmt::format(", {} *{}", ctypeOf(ret.getOperand(k)), outputParams[k]);
+  std::string argsNoLead = args.substr(2);
+  out += fmt::format(
+      "\n#ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n"
+      "/// Runs the model with a caller-provided arena of {0}_ARENA_SIZE bytes,\n"
+      "/// aligned to {0}_ARENA_ALIGNMENT. Inputs are read, outputs written; no other\n"
+      "/// memory is touched. Returns 0, or 1 for a misaligned arena, 2 for a null pointer.\n"
+      "int {1}_run_with_arena(uint8_t *arena{2});\n\n"
+      "/// Same, with a static arena inside the model's translation unit (define\n"
+      "/// EDGEC_NO_STATIC_ARENA to leave it out). Not reentrant.\n"
+      "int {1}_run({3});\n\n"
+      "#ifdef __cplusplus\n}} // extern \"C\"\n#endif\n\n#endif // EDGEC_GENERATED_{0}_H_\n",
+      N, n, args, argsNoLead);
+  return out;
+}
+
+std::string CppEmitter::source() const {
+  std::string n = opts.name, N = upper(n);
+  std::string out = banner(n + ".cpp: the schedule, one kernel call per layer.");
+  out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/runtime.h\"\n", n);
+  for (const std::string &inc : includes)
+    out += "#include \"" + inc + "\"\n";
+  out += fmt::format("\nnamespace {}_weights {{\n{}}} // namespace {}_weights\n\nnamespace {{\n"
+                     "namespace weights = {}_weights;\n\n{}}} // namespace\n\n",
+                     n, weightDecls, n, n, params);
+  Block &fb = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(fb.getTerminator());
+  std::string args, callArgs, nullCheck;
+  for (size_t k = 0; k < inputParams.size(); ++k) {
+    args += fmt::format(", const {} *{}", ctypeOf(fb.getArgument(k)), inputParams[k]);
+    callArgs += ", " + inputParams[k];
+    nullCheck += " || !" + inputParams[k];
+  }
+  for (size_t k = 0; k < outputParams.size(); ++k) {
+    args += fmt::format(", {} *{}", ctypeOf(ret.getOperand(k)), outputParams[k]);
+    callArgs += ", " + outputParams[k];
+    nullCheck += " || !" + outputParams[k];
+  }
+  out += fmt::format("extern \"C\" int {}_run_with_arena(uint8_t *arena{}) {{\n", n, args);
+  out += fmt::format("  if (!arena{}) return edgec::kErrorNullPointer;\n"
+                     "  if (reinterpret_cast<uintptr_t>(arena) % {}_ARENA_ALIGNMENT != 0) return "
+                     "edgec::kErrorArenaAlignment;\n",
+                     nullCheck, N);
+  if (arenaSize == 0)
+    out += "  (void)arena;\n";
+  out += body;
+  out += "  return edgec::kOk;\n}\n\n";
+  out += fmt::format("#ifndef EDGEC_NO_STATIC_ARENA\nextern \"C\" int {0}_run({1}) {{\n"
+                     "  alignas(16) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
+                     "1];\n  return {0}_run_with_arena(arena{3});\n}}\n#endif\n",
+                     n, args.empty() ? "" : args.substr(2), N, callArgs);
+  return out;
+}
+
+std::string CppEmitter::weightsSource() const {
+  std::string out = banner(opts.name + "_weights.cpp: constant tensors, kept in flash.");
+  out += fmt::format("#include <stdint.h>\n\nnamespace {}_weights {{\n\n{}}} // namespace {}_weights\n",
+                     opts.name, weightDefs, opts.name);
+  return out;
+}
+
+std::string CppEmitter::harnessSource() const {
+  std::string n = opts.name, N = upper(n);
+  Block &fb = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(fb.getTerminator());
+  std::string out = banner(n + "_main.cpp: host test harness (reads .npy inputs, writes out_<i>.npy).");
+  out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n\n", n);
+  out += "int main(int argc, char **argv) {\n";
+  out += fmt::format("  edgec::harness::Args args(argc, argv, {}_NUM_INPUTS);\n"
+                     "  if (!args.ok) return 1;\n",
+                     N);
+  std::string callArgs;
+  for (size_t k = 0; k < inputParams.size(); ++k) {
+    Value a = fb.getArgument(k);
+    out += fmt::format("  static const int64_t in{0}_shape[] = {1};\n"
+                       "  edgec::harness::Buffer<{2}> in{0}({3});\n"
+                       "  if (!in{0}.load(args.inputs[{0}], \"{4}\", in{0}_shape, {5})) return 1;\n",
+                       k, fmt::format("{}_INPUT_{}_SHAPE", N, k), ctypeOf(a), numElements(a),
+                       harnessDtype(ctypeOf(a)), shapeOf(a).size());
+    callArgs += fmt::format(", in{}.data", k);
+  }
+  for (size_t k = 0; k < outputParams.size(); ++k) {
+    Value v = ret.getOperand(k);
+    out += fmt::format("  static const int64_t out{0}_shape[] = {1};\n"
+                       "  edgec::harness::Buffer<{2}> out{0}({3});\n",
+                       k, fmt::format("{}_OUTPUT_{}_SHAPE", N, k), ctypeOf(v), numElements(v));
+    callArgs += fmt::format(", out{}.data", k);
+  }
+  out += fmt::format("  alignas(16) static uint8_t arena[{0}_ARENA_SIZE > 0 ? {0}_ARENA_SIZE : 1];\n"
+                     "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
+                     "  int status = run();\n"
+                     "  if (status != 0) {{ edgec::harness::fail(\"model returned status\", status); return 1; }}\n"
+                     "  if (args.bench > 0) edgec::harness::benchmark(run, args.bench);\n",
+                     N, n, callArgs);
+  for (size_t k = 0; k < outputParams.size(); ++k) {
+    Value v = ret.getOperand(k);
+    out += fmt::format("  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n",
+                       k, harnessDtype(ctypeOf(v)), shapeOf(v).size());
+  }
+  out += "  return 0;\n}\n";
+  return out;
+}
+
+std::string CppEmitter::harnessCMake() const {
+  std::string n = opts.name, flags;
+  for (const std::string &f : target.cxxFlags)
+    if (f.rfind("-std=", 0) != 0)
+      flags += " " + f;
+  return fmt::format(
+      "# Generated by edgec {1}. Builds the model as a library and the host test harness.\n"
+      "cmake_minimum_required(VERSION 3.16)\nproject({0}_generated CXX)\n\n"
+      "set(CMAKE_CXX_STANDARD 20)\nset(CMAKE_CXX_STANDARD_REQUIRED ON)\n\n"
+      "add_library({0} STATIC {0}.cpp {0}_weights.cpp)\n"
+      "target_include_directories({0} PUBLIC ${{CMAKE_CURRENT_SOURCE_DIR}})\n"
+      "target_compile_options({0} PRIVATE -Wall -Wextra -Werror{2})\n\n"
+      "add_executable({0}_main {0}_main.cpp)\n"
+      "target_link_libraries({0}_main PRIVATE {0})\n"
+      "target_compile_options({0}_main PRIVATE -Wall -Wextra -Werror{2})\n",
+      n, EDGEC_VERSION_STRING, flags);
+}
+
+FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
+  if (auto a = func->getAttrOfType<IntegerAttr>(memory::kArenaSizeAttr))
+    arenaSize = a.getInt();
+  else
+    return func.emitError("code generation needs a memory plan (--edge-plan-memory)"), failure();
+  if (auto a = func->getAttrOfType<IntegerAttr>(memory::kLowerBoundAttr))
+    lowerBound = a.getInt();
+
+  Block &fb = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(fb.getTerminator());
+  for (BlockArgument arg : fb.getArguments()) {
+    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "edge.name");
+    std::string p = apiNames.unique("in_" + sanitizeIdentifier(name ? name.str() : "", "input"));
+    inputParams.push_back(p);
+    names[arg] = p;
+    if (ctypeOf(arg).empty())
+      return func.emitError("code generation: input '")
+                 << p << "' has unsupported element type " << getElementTypeOrSelf(arg.getType()),
+             failure();
+  }
+  for (size_t k = 0; k < ret.getNumOperands(); ++k) {
+    auto name = func.getResultAttrOfType<StringAttr>(k, "edge.name");
+    outputParams.push_back(
+        apiNames.unique("out_" + sanitizeIdentifier(name ? name.str() : "", "output")));
+  }
+  // The entry point's parameter names are reserved in the function body.
+  for (const std::string &p : inputParams) ids.unique(p);
+  for (const std::string &p : outputParams) ids.unique(p);
+  ids.unique("arena");
+  ids.unique("weights");
+
+  bool ok = true;
+  for (Operation &op : llvm::make_early_inc_range(fb.without_terminator()))
+    ok &= succeeded(emitOp(&op));
+  if (!ok)
+    return failure();
+  // Results not written in place are copied out at the end.
+  for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
+    Operation *def = v.getDefiningOp();
+    if (def && memory::directOutputIndex(def) == (int)k)
+      continue;
+    body += fmt::format("  // output {}: copied from a buffer shared with another output, a "
+                        "view, an input or a constant\n  memcpy({}, {}, {});\n",
+                        k, outputParams[k], expr(v), bytesOf(v));
+  }
+
+  std::vector<GeneratedFile> files;
+  files.push_back({opts.name + ".h", header()});
+  files.push_back({opts.name + ".cpp", source()});
+  files.push_back({opts.name + "_weights.cpp", weightsSource()});
+  if (opts.harness) {
+    files.push_back({opts.name + "_main.cpp", harnessSource()});
+    files.push_back({"CMakeLists.txt", harnessCMake()});
+  }
+  for (const GeneratedFile &f : runtimeFiles())
+    if (opts.harness || f.path.find("harness/") == std::string::npos)
+      files.push_back(f);
+  files.push_back({"report.json", reportJson(module, target.name, opts.name)});
+  return files;
+}
+
+} // namespace
+
+FailureOr<std::vector<GeneratedFile>> emitCpp(ModuleOp module, const Target &target,
+                                              const EmitOptions &options) {
+  func::FuncOp func = module.lookupSymbol<func::FuncOp>("main");
+  if (!func)
+    return module.emitError("code generation: no function @main"), failure();
+  CppEmitter emitter(module, func, target, options);
+  return emitter.run();
+}
+
+} // namespace edgec::codegen

@@ -1,0 +1,37 @@
+//===- KernelInfo.cpp - scratch sizes of the float kernels -----------------===//
+
+#include "edgec/Codegen/KernelInfo.h"
+#include "edgec/IR/EdgeOps.h"
+
+namespace edgec::codegen {
+
+static constexpr int64_t kConvTile = 32;
+
+int64_t convTile(mlir::Operation *op) {
+  auto conv = mlir::cast<edge::Conv2DOp>(op);
+  auto out = conv.getOutput().getType().getShape();
+  return std::min<int64_t>(kConvTile, out[2] * out[3]);
+}
+
+// Mirrors conv2d_is_pointwise / conv2d_is_depthwise / conv2d_f32_scratch_size
+// in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
+int64_t scratchBytes(mlir::Operation *op) {
+  auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
+  if (!conv)
+    return 0;
+  auto in = conv.getInput().getType().getShape();
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), p = conv.getPads();
+  int64_t g = conv.getGroup();
+  bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 && p[1] == 0 &&
+                   out[2] == in[2] && out[3] == in[3];
+  bool depthwise = g == in[1] && g == w[0] && g > 1;
+  if (pointwise || depthwise)
+    return 0;
+  return 4 * (in[1] / g) * w[2] * w[3] * convTile(op);
+}
+
+bool isView(mlir::Operation *op) { return mlir::isa<edge::ReshapeOp>(op); }
+
+} // namespace edgec::codegen

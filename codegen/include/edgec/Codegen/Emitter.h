@@ -1,0 +1,34 @@
+//===- Emitter.h - edge dialect to dependency-free C++ -----------*- C++ -*-===//
+#pragma once
+
+#include "edgec/Codegen/Target.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace edgec::codegen {
+
+struct EmitOptions {
+  std::string name;        ///< C identifier prefix of the generated API
+  std::string modelPath;   ///< for the banner
+  std::string commandLine; ///< options, for the banner
+  bool harness = false;    ///< also emit <name>_main.cpp and CMakeLists.txt
+};
+
+struct GeneratedFile {
+  std::string path; ///< relative to the output directory
+  std::string content;
+};
+
+/// Emits the generated-code files for a planned module (after
+/// edge-plan-memory). Fails with diagnostics on ops it cannot generate.
+mlir::FailureOr<std::vector<GeneratedFile>> emitCpp(mlir::ModuleOp module, const Target &target,
+                                                    const EmitOptions &options);
+
+/// The runtime headers shipped next to generated code (embedded at build time
+/// from runtime-stub/), as path / content pairs.
+const std::vector<GeneratedFile> &runtimeFiles();
+
+} // namespace edgec::codegen

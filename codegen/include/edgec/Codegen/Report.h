@@ -1,0 +1,36 @@
+//===- Report.h - per-layer figures for inspect and report.json -*- C++ -*-===//
+#pragma once
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace edgec::codegen {
+
+struct LayerInfo {
+  std::string node; ///< ONNX node name (raw; escape before printing into code)
+  std::string op;   ///< edge op name without the dialect prefix
+  std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<int64_t> outputShape;
+  int64_t macs = 0;            ///< multiply-accumulates (conv, gemm, matmul)
+  int64_t weightBytes = 0;     ///< constant operands
+  int64_t activationBytes = 0; ///< bytes of the result
+  int64_t arenaOffset = -1;    ///< -1 when not in the arena
+  std::string storage;         ///< arena / output / view
+};
+
+/// Every op except constants, in schedule order.
+std::vector<LayerInfo> analyzeLayers(mlir::ModuleOp module);
+
+/// Multiply-accumulates of one op.
+int64_t macsOf(mlir::Operation *op);
+
+/// report.json content (deterministic key order).
+std::string reportJson(mlir::ModuleOp module, const std::string &target,
+                       const std::string &name);
+
+/// The `edgec inspect` table.
+std::string formatLayerTable(mlir::ModuleOp module);
+
+} // namespace edgec::codegen

@@ -1,0 +1,31 @@
+//===- Pipelines.cpp - named pass pipelines --------------------------------===//
+
+#include "edgec/Pipelines/Pipelines.h"
+#include "edgec/IR/EdgeOps.h"
+#include "passes/Memory/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+
+namespace edgec {
+
+void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options) {
+  memory::PlanMemoryPassOptions plan;
+  plan.strategy = options.planner;
+  pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
+  pm.addNestedPass<mlir::func::FuncOp>(memory::createVerifyMemoryPlanPass());
+}
+
+void registerEdgePassesAndPipelines() {
+  memory::registerEdgeMemoryPasses();
+  mlir::PassPipelineRegistration<>(
+      "edge-compile-pipeline",
+      "The passes edgec compile runs between import and code generation",
+      [](mlir::OpPassManager &pm) { buildCompilePipeline(pm, CompilePipelineOptions()); });
+}
+
+void registerEdgeDialects(mlir::DialectRegistry &registry) {
+  registry.insert<edge::EdgeDialect, mlir::func::FuncDialect>();
+}
+
+} // namespace edgec

@@ -1,0 +1,404 @@
+//===- edgec.cpp - the edgec command line ----------------------------------===//
+//
+// edgec compile | inspect | run | targets | ops | import
+//
+// Exit codes: 0 success, 1 a problem with the user's input (model, options,
+// data, output location) reported as a diagnostic, 2 an internal error.
+// Output directories are written to a temporary sibling and renamed into
+// place, so a failed compile never leaves a partial directory behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "edgec/Codegen/Emitter.h"
+#include "edgec/Codegen/Report.h"
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/Import/OnnxImporter.h"
+#include "edgec/Pipelines/Pipelines.h"
+#include "edgec/Support/Names.h"
+#include "edgec/Support/Npy.h"
+#include "edgec/Support/Version.h"
+#include "passes/Memory/BufferAnalysis.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+using namespace mlir;
+
+namespace {
+
+enum ExitCode { kSuccess = 0, kUserError = 1, kInternalError = 2 };
+
+/// Prints diagnostics as "edgec: error: <where>: <message>" and remembers
+/// whether any was an internal error.
+class DiagnosticPrinter {
+public:
+  explicit DiagnosticPrinter(MLIRContext &ctx)
+      : handler(&ctx, [this](Diagnostic &d) {
+          print(d);
+          return success();
+        }) {}
+
+  bool internal = false;
+
+private:
+  static std::string where(Location loc) {
+    if (auto nl = dyn_cast<NameLoc>(loc)) {
+      std::string n;
+      for (char c : nl.getName().str())
+        n += (c >= 32 && c < 127) ? c : '?';
+      return "node '" + n + "'";
+    }
+    if (auto fl = dyn_cast<FileLineColLoc>(loc))
+      return fl.getLine() ? fmt::format("{}:{}:{}", fl.getFilename().str(), fl.getLine(),
+                                        fl.getColumn())
+                          : fl.getFilename().str();
+    return "";
+  }
+
+  void print(Diagnostic &d) {
+    const char *sev = d.getSeverity() == DiagnosticSeverity::Error     ? "error"
+                      : d.getSeverity() == DiagnosticSeverity::Warning ? "warning"
+                                                                       : "note";
+    std::string msg = d.str();
+    if (msg.find("internal error") != std::string::npos || msg.find("memory plan:") == 0)
+      internal = true;
+    std::string w = where(d.getLocation());
+    // Importer messages already start with the node; do not say it twice.
+    if (!w.empty() && msg.rfind("node '", 0) != 0)
+      msg = w + ": " + msg;
+    fmt::print(stderr, "edgec: {}: {}\n", sev, msg);
+    for (Diagnostic &note : d.getNotes())
+      fmt::print(stderr, "edgec: note: {}\n", note.str());
+  }
+
+  ScopedDiagnosticHandler handler;
+};
+
+void userError(const std::string &msg) { fmt::print(stderr, "edgec: error: {}\n", msg); }
+
+/// "name=1x3x96x96" -> (name, shape).
+bool parseInputShapes(const std::vector<std::string> &specs, edgec::ImportOptions &options) {
+  for (const std::string &spec : specs) {
+    size_t eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      userError("--input-shape '" + spec + "' must look like NAME=1x3x96x96");
+      return false;
+    }
+    std::vector<int64_t> shape;
+    std::string dims = spec.substr(eq + 1);
+    size_t pos = 0;
+    while (pos <= dims.size()) {
+      size_t x = dims.find('x', pos);
+      std::string d = dims.substr(pos, x == std::string::npos ? std::string::npos : x - pos);
+      char *end = nullptr;
+      long long v = d.empty() ? -1 : std::strtoll(d.c_str(), &end, 10);
+      if (d.empty() || *end != '\0' || v <= 0 || v > (1LL << 31)) {
+        userError("--input-shape '" + spec + "': '" + d + "' is not a positive dimension");
+        return false;
+      }
+      shape.push_back(v);
+      if (x == std::string::npos)
+        break;
+      pos = x + 1;
+    }
+    options.inputShapes[spec.substr(0, eq)] = shape;
+  }
+  return true;
+}
+
+struct ModelArgs {
+  std::string model;
+  std::vector<std::string> inputShapes;
+};
+
+void addModelArgs(CLI::App *cmd, ModelArgs &args) {
+  cmd->add_option("model", args.model, "ONNX model (.onnx, or textual .onnxtxt)")->required();
+  cmd->add_option("--input-shape", args.inputShapes,
+                  "Shape of a graph input, NAME=1x3x96x96 (symbolic dimensions default to 1)");
+}
+
+OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
+  edgec::ImportOptions options;
+  if (!parseInputShapes(args.inputShapes, options))
+    return nullptr;
+  if (!llvm::sys::fs::exists(args.model)) {
+    userError("model file '" + args.model + "' does not exist");
+    return nullptr;
+  }
+  return edgec::importOnnxFile(ctx, args.model, options);
+}
+
+LogicalResult runPipeline(MLIRContext &ctx, ModuleOp module, const std::string &planner) {
+  PassManager pm(&ctx);
+  edgec::CompilePipelineOptions options;
+  options.planner = planner;
+  edgec::buildCompilePipeline(pm, options);
+  return pm.run(module);
+}
+
+void dumpPlan(ModuleOp module) {
+  module.walk([&](func::FuncOp f) {
+    fmt::print("memory plan ({}):\n", f->getAttrOfType<StringAttr>(edgec::memory::kPlannerAttr).str());
+    fmt::print("  {:>8}  {:>8}  {:>9}  {}\n", "offset", "bytes", "lifetime", "buffer");
+    for (const auto &b : edgec::memory::collectArenaBuffers(f)) {
+      auto off = b.op->getAttrOfType<IntegerAttr>(b.scratch ? edgec::memory::kScratchOffsetAttr
+                                                            : edgec::memory::kOffsetAttr);
+      std::string node;
+      if (auto nl = dyn_cast<NameLoc>(b.op->getLoc()))
+        node = edgec::sanitizeIdentifier(nl.getName().str(), "op");
+      fmt::print("  {:>8}  {:>8}  {:>4}-{:<4}  {}{}\n", off ? off.getInt() : -1, b.request.size,
+                 b.request.first, b.request.last, b.scratch ? "scratch of " : "", node);
+    }
+  });
+}
+
+/// Writes files into `dir` atomically: a temporary sibling first, then a rename.
+bool writeOutputDir(const std::string &dir, const std::vector<edgec::codegen::GeneratedFile> &files) {
+  llvm::SmallString<256> abs(dir);
+  llvm::sys::fs::make_absolute(abs);
+  llvm::sys::path::remove_dots(abs, true);
+  llvm::SmallString<256> parent = llvm::sys::path::parent_path(abs);
+  if (parent.empty())
+    parent = ".";
+  if (auto ec = llvm::sys::fs::create_directories(parent)) {
+    userError("cannot create output directory '" + dir + "': " + ec.message());
+    return false;
+  }
+  if (llvm::sys::fs::exists(abs) && !llvm::sys::fs::is_directory(abs)) {
+    userError("output path '" + dir + "' exists and is not a directory");
+    return false;
+  }
+  llvm::SmallString<256> tmp;
+  std::string model = (parent + "/." + llvm::sys::path::filename(abs) + ".edgec-tmp-%%%%%%").str();
+  if (auto ec = llvm::sys::fs::createUniqueDirectory(model, tmp)) {
+    // createUniqueDirectory appends its own suffix to the prefix it is given.
+    userError("cannot write to output directory '" + dir + "': " + ec.message());
+    return false;
+  }
+  auto cleanup = [&]() { llvm::sys::fs::remove_directories(tmp); };
+  for (const auto &f : files) {
+    llvm::SmallString<256> path(tmp);
+    llvm::sys::path::append(path, f.path);
+    if (auto ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path))) {
+      userError("cannot create '" + std::string(path) + "': " + ec.message());
+      cleanup();
+      return false;
+    }
+    std::ofstream out(std::string(path), std::ios::binary);
+    out << f.content;
+    if (!out) {
+      userError("cannot write '" + std::string(path) + "'");
+      cleanup();
+      return false;
+    }
+  }
+  llvm::SmallString<256> old;
+  if (llvm::sys::fs::exists(abs)) {
+    old = (abs + ".edgec-old").str();
+    llvm::sys::fs::remove_directories(old);
+    if (auto ec = llvm::sys::fs::rename(abs, old)) {
+      userError("cannot replace output directory '" + dir + "': " + ec.message());
+      cleanup();
+      return false;
+    }
+  }
+  if (auto ec = llvm::sys::fs::rename(tmp, abs)) {
+    userError("cannot move output into '" + dir + "': " + ec.message());
+    if (!old.empty())
+      llvm::sys::fs::rename(old, abs);
+    cleanup();
+    return false;
+  }
+  if (!old.empty())
+    llvm::sys::fs::remove_directories(old);
+  return true;
+}
+
+std::string defaultName(const std::string &model) {
+  return edgec::sanitizeIdentifier(llvm::sys::path::stem(model).str(), "model");
+}
+
+int finish(const DiagnosticPrinter &diags) { return diags.internal ? kInternalError : kUserError; }
+
+} // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"edgec: ONNX to dependency-free C++ for microcontrollers and small CPUs"};
+  app.set_version_flag("--version", std::string("edgec ") + EDGEC_VERSION_STRING);
+  app.require_subcommand(1);
+
+  // compile
+  ModelArgs compileArgs;
+  std::string target = "x86-64", outDir, name, planner = "greedy-by-size";
+  bool harness = false, planDump = false;
+  auto *compile = app.add_subcommand("compile", "Compile a model to C++ for a target");
+  addModelArgs(compile, compileArgs);
+  compile->add_option("-t,--target", target, "Target (see `edgec targets`)")->capture_default_str();
+  compile->add_option("-o,--output", outDir, "Output directory (replaced atomically)")->required();
+  compile->add_option("--name", name, "C name of the model (default: the model file's stem)");
+  compile->add_flag("--harness", harness, "Also write <name>_main.cpp and a CMakeLists.txt");
+  compile->add_option("--planner", planner, "Memory planner: greedy-by-size or linear")
+      ->capture_default_str();
+  compile->add_flag("--dump-plan", planDump, "Print the memory plan");
+
+  // inspect
+  ModelArgs inspectArgs;
+  auto *inspect = app.add_subcommand("inspect", "Per-layer table: shapes, MACs, bytes, arena");
+  addModelArgs(inspect, inspectArgs);
+
+  // run
+  ModelArgs runArgs;
+  std::vector<std::string> inputs;
+  std::string runOut = ".";
+  auto *run = app.add_subcommand("run", "Run the reference evaluator on .npy inputs");
+  addModelArgs(run, runArgs);
+  run->add_option("--input", inputs, ".npy input, once per graph input in order")->required();
+  run->add_option("--output-dir", runOut, "Where out_<i>.npy are written")->capture_default_str();
+
+  // targets / ops / import
+  auto *targets = app.add_subcommand("targets", "List the supported targets");
+  bool opsMarkdown = false;
+  auto *ops = app.add_subcommand("ops", "List the supported ONNX operators");
+  ops->add_flag("--markdown", opsMarkdown, "As a Markdown table (for the README)");
+  ModelArgs importArgs;
+  auto *importCmd = app.add_subcommand("import", "Print the edge-dialect IR of a model");
+  addModelArgs(importCmd, importArgs);
+
+  CLI11_PARSE(app, argc, argv);
+
+  MLIRContext ctx;
+  DiagnosticPrinter diags(ctx);
+
+  if (*targets) {
+    for (const auto &t : edgec::codegen::builtinTargets())
+      fmt::print("{:<14} {}\n", t.name, t.description);
+    return kSuccess;
+  }
+
+  if (*ops) {
+    std::map<std::string, std::vector<int>> byOp;
+    for (const auto &o : edgec::supportedOps())
+      byOp[(o.domain.empty() ? "" : o.domain + "::") + o.op].push_back(o.sinceVersion);
+    if (opsMarkdown)
+      fmt::print("| operator | handlers from opset |\n|---|---|\n");
+    for (const auto &[op, versions] : byOp) {
+      std::string v;
+      for (int x : versions)
+        v += (v.empty() ? "" : ", ") + std::to_string(x);
+      if (opsMarkdown)
+        fmt::print("| {} | {} |\n", op, v);
+      else
+        fmt::print("{:<20} {}\n", op, v);
+    }
+    return kSuccess;
+  }
+
+  if (*importCmd) {
+    OwningOpRef<ModuleOp> module = importModel(ctx, importArgs);
+    if (!module)
+      return finish(diags);
+    OpPrintingFlags flags;
+    flags.elideLargeElementsAttrs(16);
+    flags.elideLargeResourceString(64);
+    module->print(llvm::outs(), flags);
+    llvm::outs() << "\n";
+    return kSuccess;
+  }
+
+  if (*inspect) {
+    OwningOpRef<ModuleOp> module = importModel(ctx, inspectArgs);
+    if (!module || failed(runPipeline(ctx, *module, "greedy-by-size")))
+      return finish(diags);
+    fmt::print("{}", edgec::codegen::formatLayerTable(*module));
+    return kSuccess;
+  }
+
+  if (*run) {
+    OwningOpRef<ModuleOp> module = importModel(ctx, runArgs);
+    if (!module)
+      return finish(diags);
+    std::vector<edgec::Tensor> tensors;
+    for (const std::string &path : inputs) {
+      edgec::Tensor t;
+      std::string error;
+      if (!edgec::readNpy(path, t, error)) {
+        userError(error);
+        return kUserError;
+      }
+      tensors.push_back(std::move(t));
+    }
+    auto func = module->lookupSymbol<func::FuncOp>("main");
+    auto outputs = edgec::evaluateFunction(func, tensors);
+    if (failed(outputs))
+      return finish(diags);
+    if (auto ec = llvm::sys::fs::create_directories(runOut)) {
+      userError("cannot create output directory '" + runOut + "': " + ec.message());
+      return kUserError;
+    }
+    for (size_t k = 0; k < outputs->size(); ++k) {
+      std::string path = runOut + "/out_" + std::to_string(k) + ".npy", error;
+      if (!edgec::writeNpy(path, (*outputs)[k], error)) {
+        userError(error);
+        return kUserError;
+      }
+      fmt::print("{}: {} {}\n", path, edgec::dtypeName((*outputs)[k].dtype),
+                 edgec::shapeToString((*outputs)[k].shape));
+    }
+    return kSuccess;
+  }
+
+  // compile
+  std::string error;
+  std::optional<edgec::codegen::Target> tgt = edgec::codegen::findTarget(target, error);
+  if (!tgt) {
+    userError(error);
+    return kUserError;
+  }
+  if (name.empty())
+    name = defaultName(compileArgs.model);
+  else if (edgec::sanitizeIdentifier(name, "model") != name) {
+    userError("--name '" + name + "' is not a C identifier (letters, digits, '_'; try '" +
+              edgec::sanitizeIdentifier(name, "model") + "')");
+    return kUserError;
+  }
+  if (!edgec::memory::createPlanner(planner)) {
+    userError("unknown --planner '" + planner + "' (expected greedy-by-size or linear)");
+    return kUserError;
+  }
+  OwningOpRef<ModuleOp> module = importModel(ctx, compileArgs);
+  if (!module || failed(runPipeline(ctx, *module, planner)))
+    return finish(diags);
+  if (planDump)
+    dumpPlan(*module);
+  edgec::codegen::EmitOptions emit;
+  emit.name = name;
+  emit.modelPath = llvm::sys::path::filename(compileArgs.model).str();
+  emit.harness = harness;
+  emit.commandLine = "--target " + target + " --name " + name + (harness ? " --harness" : "") +
+                     " --planner " + planner;
+  for (const auto &s : compileArgs.inputShapes)
+    emit.commandLine += " --input-shape " + s;
+  auto files = edgec::codegen::emitCpp(*module, *tgt, emit);
+  if (failed(files))
+    return finish(diags);
+  if (!writeOutputDir(outDir, *files))
+    return kUserError;
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  fmt::print("edgec: wrote {} ({} files): arena {} bytes (lower bound {}), target {}\n", outDir,
+             files->size(), func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt(),
+             func->getAttrOfType<IntegerAttr>(edgec::memory::kLowerBoundAttr).getInt(), target);
+  return kSuccess;
+}

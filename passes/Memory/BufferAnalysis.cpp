@@ -1,0 +1,85 @@
+//===- BufferAnalysis.cpp - arena buffers and lifetimes --------------------===//
+
+#include "passes/Memory/BufferAnalysis.h"
+
+#include "edgec/Codegen/KernelInfo.h"
+#include "edgec/IR/EdgeOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+using namespace mlir;
+
+namespace edgec::memory {
+
+Value viewRoot(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!codegen::isView(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+int directOutputIndex(Operation *op) {
+  if (op->getNumResults() != 1 || isa<edge::ConstantOp>(op) || codegen::isView(op))
+    return -1;
+  auto ret = dyn_cast<func::ReturnOp>(op->getBlock()->getTerminator());
+  if (!ret)
+    return -1;
+  for (auto [k, v] : llvm::enumerate(ret.getOperands()))
+    if (v == op->getResult(0))
+      return k;
+  return -1;
+}
+
+Storage storageOf(Value v) {
+  v = viewRoot(v);
+  if (isa<BlockArgument>(v))
+    return Storage::Input;
+  Operation *def = v.getDefiningOp();
+  if (isa<edge::ConstantOp>(def))
+    return Storage::Constant;
+  if (directOutputIndex(def) >= 0)
+    return Storage::Output;
+  return Storage::Arena;
+}
+
+static int64_t bytesOf(Value v) {
+  auto t = cast<ShapedType>(v.getType());
+  int64_t bits = t.getElementType().getIntOrFloatBitWidth();
+  return t.getNumElements() * std::max<int64_t>(bits / 8, 1);
+}
+
+std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
+  Block &body = func.getBody().front();
+  llvm::DenseMap<Operation *, int64_t> step;
+  int64_t n = 0;
+  for (Operation &op : body)
+    step[&op] = n++;
+  // Last use of each root value, following views transitively.
+  llvm::DenseMap<Value, int64_t> lastUse;
+  for (Operation &op : body) {
+    for (Value v : op.getOperands()) {
+      Value root = viewRoot(v);
+      int64_t at = isa<func::ReturnOp>(op) ? n : step[&op];
+      lastUse[root] = std::max(lastUse.lookup(root), at);
+    }
+  }
+  std::vector<ArenaBuffer> buffers;
+  for (Operation &op : body) {
+    if (isa<func::ReturnOp>(op))
+      continue;
+    int64_t s = step[&op];
+    if (op.getNumResults() == 1 && storageOf(op.getResult(0)) == Storage::Arena &&
+        !codegen::isView(&op)) {
+      Value r = op.getResult(0);
+      int64_t last = std::max(lastUse.lookup(r), s);
+      buffers.push_back({&op, false, {bytesOf(r), s, last}});
+    }
+    if (int64_t scratch = codegen::scratchBytes(&op))
+      buffers.push_back({&op, true, {scratch, s, s}});
+  }
+  return buffers;
+}
+
+} // namespace edgec::memory

@@ -1,0 +1,50 @@
+//===- BufferAnalysis.h - arena buffers of a scheduled function --*- C++ -*-===//
+#pragma once
+
+#include "passes/Memory/Planner.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <vector>
+
+namespace edgec::memory {
+
+/// One arena buffer: an op's result, or the scratch its kernel uses.
+struct ArenaBuffer {
+  mlir::Operation *op;
+  bool scratch;
+  BufferRequest request;
+};
+
+/// Attribute names the planner writes and the emitter reads.
+inline constexpr const char *kOffsetAttr = "edge.offset";
+inline constexpr const char *kScratchOffsetAttr = "edge.scratch_offset";
+inline constexpr const char *kArenaSizeAttr = "edge.arena_size";
+inline constexpr const char *kLowerBoundAttr = "edge.arena_lower_bound";
+inline constexpr const char *kPlannerAttr = "edge.planner";
+
+/// Where the value an op produces lives.
+enum class Storage {
+  Constant, ///< weights (edge.constant)
+  Input,    ///< a function argument: the caller's input buffer
+  Output,   ///< written directly into the caller's output buffer
+  Arena,    ///< an arena buffer
+};
+
+/// The value a view (reshape chain) ultimately reads.
+mlir::Value viewRoot(mlir::Value v);
+
+/// Storage of `v` (after following views).
+Storage storageOf(mlir::Value v);
+
+/// Index of the return operand that `op`'s result is written into directly,
+/// or -1. A result goes straight into the caller's output buffer when it is
+/// returned as is (not through a view) and this is its first occurrence.
+int directOutputIndex(mlir::Operation *op);
+
+/// The buffers of `func` in schedule order (the op order of the body), with
+/// lifetimes over op indices. A value returned through a view stays live to
+/// the end, where it is copied out.
+std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
+
+} // namespace edgec::memory

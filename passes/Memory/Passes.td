@@ -1,0 +1,40 @@
+//===- Passes.td - memory planning passes -----------------------*- tablegen -*-===//
+
+#ifndef EDGEC_PASSES_MEMORY_PASSES_TD
+#define EDGEC_PASSES_MEMORY_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
+  let summary = "Assign every activation and scratch buffer an offset in one static arena";
+  let description = [{
+    Takes the op order of the function body as the schedule, computes each
+    buffer's lifetime (from its producing op to its last reader, following
+    reshape views), and places buffers in one arena with the chosen strategy.
+    Graph inputs are read from the caller's buffers and results written
+    directly into the caller's output buffers where possible, so neither
+    takes arena space.
+
+    Writes `edge.offset` / `edge.scratch_offset` on ops and
+    `edge.arena_size`, `edge.arena_lower_bound` and `edge.planner` on the
+    function. The lower bound is the largest total size of buffers live at
+    one step: no plan for this schedule can be smaller.
+  }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy-by-size\"",
+           "Placement strategy: greedy-by-size (best fit, largest first) or linear (no reuse)">,
+  ];
+}
+
+def VerifyMemoryPlanPass : Pass<"edge-verify-memory-plan", "::mlir::func::FuncOp"> {
+  let summary = "Prove that no two simultaneously live arena buffers overlap";
+  let description = [{
+    Recomputes buffer sizes and lifetimes independently of the planner and
+    checks the offsets it wrote: every buffer placed, aligned to 16 bytes,
+    inside the arena, and disjoint from every buffer live at the same time.
+    Runs on every compile; a violation is an internal error naming both
+    layers.
+  }];
+}
+
+#endif // EDGEC_PASSES_MEMORY_PASSES_TD

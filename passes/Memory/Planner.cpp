@@ -1,0 +1,110 @@
+//===- Planner.cpp - static arena planning strategies ----------------------===//
+
+#include "passes/Memory/Planner.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace edgec::memory {
+
+MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
+                                     int64_t alignment) const {
+  MemoryPlan result;
+  result.offsets.assign(buffers.size(), -1);
+  std::vector<size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), 0);
+  // Largest first; ties by earlier first use, then index, for determinism.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (buffers[a].size != buffers[b].size)
+      return buffers[a].size > buffers[b].size;
+    return buffers[a].first < buffers[b].first;
+  });
+  std::vector<size_t> placed;
+  for (size_t idx : order) {
+    const BufferRequest &buf = buffers[idx];
+    int64_t size = alignTo(buf.size, alignment);
+    // Intervals [offset, offset + size) of placed buffers live at the same time.
+    std::vector<std::pair<int64_t, int64_t>> busy;
+    for (size_t p : placed)
+      if (lifetimesOverlap(buffers[p], buf))
+        busy.emplace_back(result.offsets[p], result.offsets[p] + alignTo(buffers[p].size, alignment));
+    std::sort(busy.begin(), busy.end());
+    int64_t best = -1, bestGap = INT64_MAX, cursor = 0;
+    for (const auto &[lo, hi] : busy) {
+      if (lo - cursor >= size && lo - cursor < bestGap) {
+        best = cursor;
+        bestGap = lo - cursor;
+      }
+      cursor = std::max(cursor, hi);
+    }
+    if (best < 0)
+      best = cursor; // on top of everything live
+    result.offsets[idx] = best;
+    result.arenaSize = std::max(result.arenaSize, best + size);
+    placed.push_back(idx);
+  }
+  return result;
+}
+
+MemoryPlan LinearPlanner::plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const {
+  MemoryPlan result;
+  for (const BufferRequest &b : buffers) {
+    result.offsets.push_back(result.arenaSize);
+    result.arenaSize += alignTo(b.size, alignment);
+  }
+  return result;
+}
+
+std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name) {
+  if (name == "greedy-by-size")
+    return std::make_unique<GreedyBySizePlanner>();
+  if (name == "linear")
+    return std::make_unique<LinearPlanner>();
+  return nullptr;
+}
+
+int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment) {
+  std::vector<int64_t> steps;
+  for (const BufferRequest &b : buffers)
+    steps.push_back(b.first);
+  int64_t bound = 0;
+  for (int64_t t : steps) {
+    int64_t live = 0;
+    for (const BufferRequest &b : buffers)
+      if (b.first <= t && t <= b.last)
+        live += alignTo(b.size, alignment);
+    bound = std::max(bound, live);
+  }
+  return bound;
+}
+
+std::optional<PlanViolation> checkPlan(const std::vector<BufferRequest> &buffers,
+                                       const MemoryPlan &plan, int64_t alignment) {
+  if (plan.offsets.size() != buffers.size())
+    return PlanViolation{0, 0, "the plan has " + std::to_string(plan.offsets.size()) +
+                                   " offsets for " + std::to_string(buffers.size()) + " buffers"};
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    int64_t off = plan.offsets[i];
+    if (off < 0 || off % alignment)
+      return PlanViolation{i, i, "offset " + std::to_string(off) + " is not a non-negative multiple of " +
+                                     std::to_string(alignment)};
+    if (off + buffers[i].size > plan.arenaSize)
+      return PlanViolation{i, i, "buffer [" + std::to_string(off) + ", " +
+                                     std::to_string(off + buffers[i].size) +
+                                     ") ends past the arena size " + std::to_string(plan.arenaSize)};
+  }
+  for (size_t i = 0; i < buffers.size(); ++i)
+    for (size_t j = i + 1; j < buffers.size(); ++j) {
+      if (!lifetimesOverlap(buffers[i], buffers[j]))
+        continue;
+      int64_t a0 = plan.offsets[i], a1 = a0 + buffers[i].size;
+      int64_t b0 = plan.offsets[j], b1 = b0 + buffers[j].size;
+      if (a0 < b1 && b0 < a1)
+        return PlanViolation{i, j, "bytes [" + std::to_string(std::max(a0, b0)) + ", " +
+                                       std::to_string(std::min(a1, b1)) +
+                                       ") are used by two buffers live at the same time"};
+    }
+  return std::nullopt;
+}
+
+} // namespace edgec::memory

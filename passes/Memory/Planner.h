@@ -1,0 +1,77 @@
+//===- Planner.h - static arena planning ---------------------------*- C++ -*-===//
+//
+// A memory plan assigns every buffer an offset in one arena. Buffers are
+// described only by size and lifetime (inclusive schedule steps), so the
+// strategies are plain code, unit-tested without MLIR.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgec::memory {
+
+struct BufferRequest {
+  int64_t size = 0;    ///< bytes
+  int64_t first = 0;   ///< first step the buffer is live (written)
+  int64_t last = 0;    ///< last step it is live (read), inclusive
+};
+
+struct MemoryPlan {
+  std::vector<int64_t> offsets; ///< one per request
+  int64_t arenaSize = 0;
+};
+
+inline constexpr int64_t kArenaAlignment = 16;
+
+inline bool lifetimesOverlap(const BufferRequest &a, const BufferRequest &b) {
+  return a.first <= b.last && b.first <= a.last;
+}
+
+/// A planning strategy. Implementations must return offsets aligned to
+/// `alignment` such that buffers with overlapping lifetimes do not overlap.
+class MemoryPlanner {
+public:
+  virtual ~MemoryPlanner() = default;
+  virtual const char *name() const = 0;
+  virtual MemoryPlan plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const = 0;
+};
+
+/// Places buffers largest first, each into the smallest gap between already
+/// placed, simultaneously live buffers that fits it (best fit), or on top.
+class GreedyBySizePlanner : public MemoryPlanner {
+public:
+  const char *name() const override { return "greedy-by-size"; }
+  MemoryPlan plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const override;
+};
+
+/// No reuse: buffers one after another. A baseline and a debugging aid.
+class LinearPlanner : public MemoryPlanner {
+public:
+  const char *name() const override { return "linear"; }
+  MemoryPlan plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const override;
+};
+
+/// The strategy called `name`, or null for an unknown name.
+std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name);
+
+/// The largest sum of (aligned) sizes of buffers live at the same step: no
+/// plan for this schedule can use a smaller arena.
+int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment);
+
+/// Checks a plan: alignment, bounds, and no overlap between buffers whose
+/// lifetimes overlap. Returns a description of the first violation, if any.
+struct PlanViolation {
+  size_t a, b; ///< indices of the offending buffers (b == a for a single-buffer fault)
+  std::string message;
+};
+std::optional<PlanViolation> checkPlan(const std::vector<BufferRequest> &buffers,
+                                       const MemoryPlan &plan, int64_t alignment);
+
+inline int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+} // namespace edgec::memory

@@ -1,0 +1,57 @@
+//===- VerifyMemoryPlanPass.cpp - arena overlap checker --------------------===//
+
+#include "passes/Memory/BufferAnalysis.h"
+#include "passes/Memory/Passes.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+namespace edgec::memory {
+#define GEN_PASS_DEF_VERIFYMEMORYPLANPASS
+#include "passes/Memory/Passes.h.inc"
+
+namespace {
+
+std::string describe(const ArenaBuffer &b) {
+  std::string s = b.scratch ? "scratch of " : "result of ";
+  if (auto nl = mlir::dyn_cast<mlir::NameLoc>(b.op->getLoc()))
+    s += "'" + nl.getName().str() + "'";
+  else
+    s += b.op->getName().getStringRef().str();
+  return s;
+}
+
+struct VerifyMemoryPlanPass : impl::VerifyMemoryPlanPassBase<VerifyMemoryPlanPass> {
+  void runOnOperation() override {
+    mlir::func::FuncOp func = getOperation();
+    auto arena = func->getAttrOfType<mlir::IntegerAttr>(kArenaSizeAttr);
+    if (!arena) {
+      func.emitError("no memory plan: run --edge-plan-memory first");
+      return signalPassFailure();
+    }
+    std::vector<ArenaBuffer> buffers = collectArenaBuffers(func);
+    std::vector<BufferRequest> requests;
+    MemoryPlan plan;
+    plan.arenaSize = arena.getInt();
+    for (const ArenaBuffer &b : buffers) {
+      auto off = b.op->getAttrOfType<mlir::IntegerAttr>(b.scratch ? kScratchOffsetAttr
+                                                                  : kOffsetAttr);
+      if (!off) {
+        b.op->emitError("memory plan: ") << describe(b) << " has no arena offset";
+        return signalPassFailure();
+      }
+      requests.push_back(b.request);
+      plan.offsets.push_back(off.getInt());
+    }
+    if (auto v = checkPlan(requests, plan, kArenaAlignment)) {
+      auto diag = buffers[v->a].op->emitError("memory plan: ")
+                  << describe(buffers[v->a]);
+      if (v->b != v->a)
+        diag << " and " << describe(buffers[v->b]);
+      diag << ": " << v->message;
+      return signalPassFailure();
+    }
+  }
+};
+} // namespace
+
+} // namespace edgec::memory

@@ -1,0 +1,152 @@
+// conv2d_f32: float 2-D convolution, NCHW input, OIHW weight.
+//
+// Three specializations chosen at compile time from the layer's shape:
+//  - pointwise (1x1, stride 1, no padding): the input plane is already the
+//    GEMM's B matrix, no copy;
+//  - depthwise (one input and one output channel per group): direct
+//    accumulation with the valid output range computed per kernel tap;
+//  - general: im2col of a tile of `tile` output pixels into scratch, then the
+//    blocked GEMM. Scratch size: conv2d_f32_scratch_size<P>().
+#pragma once
+
+#include "edgec/kernels/ref/gemm_f32.h"
+
+namespace edgec {
+
+struct Conv2DParams {
+  int32_t batch, in_c, in_h, in_w;
+  int32_t out_c, out_h, out_w;
+  int32_t kernel_h, kernel_w;
+  int32_t stride_h, stride_w;
+  int32_t pad_top, pad_left;
+  int32_t dilation_h, dilation_w;
+  int32_t groups;
+  int32_t tile; ///< output pixels per im2col tile (general path)
+};
+
+template <const Conv2DParams &P> constexpr bool conv2d_is_pointwise() {
+  return P.kernel_h == 1 && P.kernel_w == 1 && P.stride_h == 1 && P.stride_w == 1 &&
+         P.pad_top == 0 && P.pad_left == 0 && P.out_h == P.in_h && P.out_w == P.in_w;
+}
+
+template <const Conv2DParams &P> constexpr bool conv2d_is_depthwise() {
+  return P.groups == P.in_c && P.groups == P.out_c && P.groups > 1;
+}
+
+/// Bytes of scratch the kernel needs for this layer.
+template <const Conv2DParams &P> constexpr size_t conv2d_f32_scratch_size() {
+  if (conv2d_is_pointwise<P>() || conv2d_is_depthwise<P>())
+    return 0;
+  return sizeof(float) * static_cast<size_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w *
+         P.tile;
+}
+
+namespace detail {
+
+/// First and one-past-last output index whose input index o*s - p + k*d lies
+/// in [0, in).
+EDGEC_ALWAYS_INLINE constexpr void valid_range(int32_t out, int32_t in, int32_t s, int32_t p,
+                                              int32_t kd, int32_t &lo, int32_t &hi) {
+  lo = max_of<int32_t>(0, ceil_div(p - kd, s));
+  hi = min_of<int32_t>(out, ceil_div(in + p - kd, s));
+  if (hi < lo)
+    hi = lo;
+}
+
+template <const Conv2DParams &P>
+inline void conv2d_depthwise_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRICT w,
+                                 const float *EDGEC_RESTRICT bias, float *EDGEC_RESTRICT out) {
+  constexpr int32_t OHW = P.out_h * P.out_w;
+  for (int32_t n = 0; n < P.batch; ++n)
+    for (int32_t c = 0; c < P.in_c; ++c) {
+      const float *x = in + (n * P.in_c + c) * P.in_h * P.in_w;
+      float *y = out + (n * P.out_c + c) * OHW;
+      const float *wc = w + c * P.kernel_h * P.kernel_w;
+      const float b = bias ? bias[c] : 0.f;
+      for (int32_t i = 0; i < OHW; ++i)
+        y[i] = b;
+      for (int32_t kh = 0; kh < P.kernel_h; ++kh) {
+        int32_t oh0, oh1;
+        valid_range(P.out_h, P.in_h, P.stride_h, P.pad_top, kh * P.dilation_h, oh0, oh1);
+        for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
+          int32_t ow0, ow1;
+          valid_range(P.out_w, P.in_w, P.stride_w, P.pad_left, kw * P.dilation_w, ow0, ow1);
+          const float wv = wc[kh * P.kernel_w + kw];
+          for (int32_t oh = oh0; oh < oh1; ++oh) {
+            const float *xr = x + (oh * P.stride_h - P.pad_top + kh * P.dilation_h) * P.in_w +
+                              kw * P.dilation_w - P.pad_left;
+            float *yr = y + oh * P.out_w;
+            if constexpr (P.stride_w == 1) {
+              for (int32_t ow = ow0; ow < ow1; ++ow)
+                yr[ow] += wv * xr[ow];
+            } else {
+              for (int32_t ow = ow0; ow < ow1; ++ow)
+                yr[ow] += wv * xr[ow * P.stride_w];
+            }
+          }
+        }
+      }
+    }
+}
+
+/// Copies the receptive fields of output pixels [p0, p0 + np) of one group
+/// into col[K][np] (K = Cg * KH * KW), zero where the window hits padding.
+template <const Conv2DParams &P>
+inline void im2col_tile_f32(const float *EDGEC_RESTRICT x, int32_t p0, int32_t np,
+                            float *EDGEC_RESTRICT col) {
+  constexpr int32_t Cg = P.in_c / P.groups;
+  for (int32_t c = 0; c < Cg; ++c)
+    for (int32_t kh = 0; kh < P.kernel_h; ++kh)
+      for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
+        float *row = col + ((c * P.kernel_h + kh) * P.kernel_w + kw) * np;
+        const float *xc = x + c * P.in_h * P.in_w;
+        int32_t oh = p0 / P.out_w, ow = p0 % P.out_w;
+        for (int32_t j = 0; j < np; ++j) {
+          const int32_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          const int32_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+          row[j] = (static_cast<uint32_t>(ih) < static_cast<uint32_t>(P.in_h) &&
+                    static_cast<uint32_t>(iw) < static_cast<uint32_t>(P.in_w))
+                       ? xc[ih * P.in_w + iw]
+                       : 0.f;
+          if (++ow == P.out_w) {
+            ow = 0;
+            ++oh;
+          }
+        }
+      }
+}
+
+} // namespace detail
+
+template <const Conv2DParams &P>
+inline void conv2d_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRICT w,
+                       const float *EDGEC_RESTRICT bias, float *EDGEC_RESTRICT out,
+                       float *EDGEC_RESTRICT scratch) {
+  static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
+  if constexpr (conv2d_is_depthwise<P>() && P.in_c / P.groups == 1) {
+    (void)scratch;
+    detail::conv2d_depthwise_f32<P>(in, w, bias, out);
+  } else {
+    constexpr int32_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+    constexpr int32_t K = Cg * P.kernel_h * P.kernel_w, OHW = P.out_h * P.out_w;
+    for (int32_t n = 0; n < P.batch; ++n)
+      for (int32_t g = 0; g < P.groups; ++g) {
+        const float *x = in + (n * P.in_c + g * Cg) * P.in_h * P.in_w;
+        const float *wg = w + g * Mg * K;
+        const float *bg = bias ? bias + g * Mg : nullptr;
+        float *y = out + (n * P.out_c + g * Mg) * OHW;
+        if constexpr (conv2d_is_pointwise<P>()) {
+          (void)scratch;
+          gemm_nn_f32(Mg, OHW, K, wg, K, x, OHW, y, OHW, bg);
+        } else {
+          for (int32_t p0 = 0; p0 < OHW; p0 += P.tile) {
+            const int32_t np = min_of<int32_t>(P.tile, OHW - p0);
+            detail::im2col_tile_f32<P>(x, p0, np, scratch);
+            gemm_nn_f32(Mg, np, K, wg, K, scratch, np, y + p0, OHW, bg);
+          }
+        }
+      }
+  }
+}
+
+} // namespace edgec

@@ -1,0 +1,135 @@
+// Data movement kernels, generic over the element type: transpose, concat,
+// slice, pad, gather, cast. Shapes are padded by the compiler to kMaxRank
+// dimensions (leading 1s) so one loop nest serves every rank.
+#pragma once
+
+#include "edgec/runtime.h"
+
+namespace edgec {
+
+/// Strided gather: y[i0..i5] = x[sum_k (offset_k + i_k * in_strides[k])].
+/// Transpose and slice both lower to it.
+struct StridedCopyParams {
+  int32_t out_dims[kMaxRank];
+  int32_t in_strides[kMaxRank];
+  int32_t in_offset;
+};
+
+template <const StridedCopyParams &P, typename T>
+inline void strided_copy(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  const int32_t *d = P.out_dims, *s = P.in_strides;
+  for (int32_t i0 = 0; i0 < d[0]; ++i0)
+    for (int32_t i1 = 0; i1 < d[1]; ++i1)
+      for (int32_t i2 = 0; i2 < d[2]; ++i2)
+        for (int32_t i3 = 0; i3 < d[3]; ++i3)
+          for (int32_t i4 = 0; i4 < d[4]; ++i4) {
+            const T *xp = x + P.in_offset + i0 * s[0] + i1 * s[1] + i2 * s[2] + i3 * s[3] +
+                          i4 * s[4];
+            if constexpr (P.in_strides[5] == 1) {
+              for (int32_t i5 = 0; i5 < d[5]; ++i5)
+                *y++ = xp[i5];
+            } else {
+              for (int32_t i5 = 0; i5 < d[5]; ++i5)
+                *y++ = xp[i5 * s[5]];
+            }
+          }
+}
+
+/// Copies one concat input of `chunk` elements per outer index into the
+/// output at column `offset` of rows `row` elements long.
+struct ConcatPartParams {
+  int32_t outer, chunk, row, offset;
+};
+
+template <const ConcatPartParams &P, typename T>
+inline void concat_part(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  for (int32_t o = 0; o < P.outer; ++o)
+    memcpy(y + o * P.row + P.offset, x + o * P.chunk, sizeof(T) * P.chunk);
+}
+
+/// Constant, reflect or edge padding (negative pads crop).
+enum PadMode : int32_t { kPadConstant = 0, kPadReflect = 1, kPadEdge = 2 };
+
+struct PadParams {
+  int32_t in_dims[kMaxRank];
+  int32_t out_dims[kMaxRank];
+  int32_t pad_begin[kMaxRank];
+  PadMode mode;
+  float value;
+};
+
+namespace detail {
+/// Source index along one axis, or -1 for a constant-padded position.
+EDGEC_ALWAYS_INLINE int32_t pad_source(int32_t o, int32_t begin, int32_t n, PadMode mode) {
+  int32_t i = o - begin;
+  if (i >= 0 && i < n)
+    return i;
+  if (mode == kPadConstant)
+    return -1;
+  if (mode == kPadEdge)
+    return i < 0 ? 0 : n - 1;
+  const int32_t period = 2 * (n - 1);
+  if (period == 0)
+    return 0;
+  i %= period;
+  if (i < 0)
+    i += period;
+  return i >= n ? period - i : i;
+}
+} // namespace detail
+
+template <const PadParams &P>
+inline void pad_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  const int32_t *od = P.out_dims, *id = P.in_dims;
+  int32_t st[kMaxRank];
+  st[kMaxRank - 1] = 1;
+  for (int k = kMaxRank - 2; k >= 0; --k)
+    st[k] = st[k + 1] * id[k + 1];
+  int32_t idx[kMaxRank];
+  for (int32_t i0 = 0; i0 < od[0]; ++i0) {
+    idx[0] = detail::pad_source(i0, P.pad_begin[0], id[0], P.mode);
+    for (int32_t i1 = 0; i1 < od[1]; ++i1) {
+      idx[1] = detail::pad_source(i1, P.pad_begin[1], id[1], P.mode);
+      for (int32_t i2 = 0; i2 < od[2]; ++i2) {
+        idx[2] = detail::pad_source(i2, P.pad_begin[2], id[2], P.mode);
+        for (int32_t i3 = 0; i3 < od[3]; ++i3) {
+          idx[3] = detail::pad_source(i3, P.pad_begin[3], id[3], P.mode);
+          for (int32_t i4 = 0; i4 < od[4]; ++i4) {
+            idx[4] = detail::pad_source(i4, P.pad_begin[4], id[4], P.mode);
+            const bool outer_pad =
+                idx[0] < 0 || idx[1] < 0 || idx[2] < 0 || idx[3] < 0 || idx[4] < 0;
+            const int32_t base =
+                idx[0] * st[0] + idx[1] * st[1] + idx[2] * st[2] + idx[3] * st[3] + idx[4] * st[4];
+            for (int32_t i5 = 0; i5 < od[5]; ++i5) {
+              const int32_t j = detail::pad_source(i5, P.pad_begin[5], id[5], P.mode);
+              *y++ = (outer_pad || j < 0) ? P.value : x[base + j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// Gather along one axis of [outer, axis_len, inner] with constant indices.
+struct GatherParams {
+  int32_t outer, axis_len, inner, num_indices;
+  const int32_t *indices; ///< already made non-negative by the compiler
+};
+
+template <const GatherParams &P, typename T>
+inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  for (int32_t o = 0; o < P.outer; ++o)
+    for (int32_t j = 0; j < P.num_indices; ++j)
+      memcpy(y + (o * P.num_indices + j) * P.inner, x + (o * P.axis_len + P.indices[j]) * P.inner,
+             sizeof(T) * P.inner);
+}
+
+/// Element type conversion with C++ semantics (float -> int truncates).
+template <int32_t N, typename From, typename To>
+inline void cast(const From *EDGEC_RESTRICT x, To *EDGEC_RESTRICT y) {
+  for (int32_t i = 0; i < N; ++i)
+    y[i] = static_cast<To>(x[i]);
+}
+
+} // namespace edgec

@@ -1,0 +1,122 @@
+// Elementwise kernels: binary ops with numpy broadcasting and unary
+// activations. The compiler collapses shapes to at most 4 dimensions and
+// passes per-operand strides (0 on broadcast dimensions).
+#pragma once
+
+#include "edgec/runtime.h"
+
+#include <math.h>
+
+namespace edgec {
+
+struct BinaryParams {
+  int32_t size;        ///< total output elements
+  int32_t dims[4];     ///< collapsed output shape (outermost first)
+  int32_t a_strides[4];
+  int32_t b_strides[4];
+};
+
+struct OpAdd { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a + b; } };
+struct OpSub { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a - b; } };
+struct OpMul { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a * b; } };
+struct OpDiv { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a / b; } };
+struct OpPow { static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return powf(a, b); } };
+struct OpMax {
+  static EDGEC_ALWAYS_INLINE float apply(float a, float b) {
+    return (a != a || b != b) ? a + b : (a > b ? a : b);
+  }
+};
+struct OpMin {
+  static EDGEC_ALWAYS_INLINE float apply(float a, float b) {
+    return (a != a || b != b) ? a + b : (a < b ? a : b);
+  }
+};
+
+template <typename Op, const BinaryParams &P, typename T>
+inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGEC_RESTRICT y) {
+  constexpr bool same = P.a_strides[3] == 1 && P.b_strides[3] == 1 && P.dims[0] == 1 &&
+                        P.dims[1] == 1 && P.dims[2] == 1;
+  if constexpr (same) {
+    for (int32_t i = 0; i < P.size; ++i)
+      y[i] = Op::apply(a[i], b[i]);
+  } else {
+    for (int32_t i0 = 0; i0 < P.dims[0]; ++i0)
+      for (int32_t i1 = 0; i1 < P.dims[1]; ++i1)
+        for (int32_t i2 = 0; i2 < P.dims[2]; ++i2) {
+          const T *pa = a + i0 * P.a_strides[0] + i1 * P.a_strides[1] + i2 * P.a_strides[2];
+          const T *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
+          T *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
+          if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 1) {
+            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+              py[i3] = Op::apply(pa[i3], pb[i3]);
+          } else if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 0) {
+            const T bv = *pb;
+            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+              py[i3] = Op::apply(pa[i3], bv);
+          } else if constexpr (P.a_strides[3] == 0 && P.b_strides[3] == 1) {
+            const T av = *pa;
+            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+              py[i3] = Op::apply(av, pb[i3]);
+          } else {
+            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+              py[i3] = Op::apply(pa[i3 * P.a_strides[3]], pb[i3 * P.b_strides[3]]);
+          }
+        }
+  }
+}
+
+// Unary activations. Parameters that an op needs (alpha, bounds) are in the
+// params struct; the rest ignore it.
+struct UnaryParams {
+  int32_t size;
+  float alpha, beta; ///< LeakyRelu alpha; HardSigmoid alpha, beta; Clip min (alpha), max (beta)
+};
+
+struct OpRelu { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return x > 0.f ? x : 0.f; } };
+struct OpLeakyRelu { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) { return x < 0.f ? p.alpha * x : x; } };
+struct OpClip {
+  static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) {
+    return x < p.alpha ? p.alpha : (x > p.beta ? p.beta : x);
+  }
+};
+struct OpSigmoid { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return 1.f / (1.f + expf(-x)); } };
+struct OpHardSigmoid {
+  static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) {
+    const float v = p.alpha * x + p.beta;
+    return v < 0.f ? 0.f : (v > 1.f ? 1.f : v);
+  }
+};
+struct OpHardSwish {
+  static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) {
+    const float v = x / 6.f + 0.5f;
+    return x * (v < 0.f ? 0.f : (v > 1.f ? 1.f : v));
+  }
+};
+struct OpTanh { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return tanhf(x); } };
+struct OpSqrt { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return sqrtf(x); } };
+
+template <typename Op, const UnaryParams &P>
+inline void unary_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  for (int32_t i = 0; i < P.size; ++i)
+    y[i] = Op::apply(x[i], P);
+}
+
+/// Per-channel affine y = x * scale[c] + shift[c] over [outer, channels, inner]
+/// (inference BatchNormalization with its statistics folded by the compiler).
+struct ChannelAffineParams {
+  int32_t outer, channels, inner;
+};
+
+template <const ChannelAffineParams &P>
+inline void channel_affine_f32(const float *EDGEC_RESTRICT x, const float *EDGEC_RESTRICT scale,
+                               const float *EDGEC_RESTRICT shift, float *EDGEC_RESTRICT y) {
+  for (int32_t o = 0; o < P.outer; ++o)
+    for (int32_t c = 0; c < P.channels; ++c) {
+      const int32_t base = (o * P.channels + c) * P.inner;
+      const float s = scale[c], t = shift[c];
+      for (int32_t i = 0; i < P.inner; ++i)
+        y[base + i] = x[base + i] * s + t;
+    }
+}
+
+} // namespace edgec

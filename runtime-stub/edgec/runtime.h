@@ -1,0 +1,36 @@
+// edgec runtime: common definitions for generated code and kernels.
+// Dependency-free: only <stdint.h>, <stddef.h>, <string.h>. C++20.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EDGEC_RESTRICT __restrict__
+#define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EDGEC_RESTRICT
+#define EDGEC_ALWAYS_INLINE inline
+#endif
+
+namespace edgec {
+
+/// Status codes returned by generated entry points.
+enum Status : int {
+  kOk = 0,
+  kErrorArenaAlignment = 1, ///< the arena is not 16-byte aligned
+  kErrorNullPointer = 2,    ///< an input, output or arena pointer is null
+};
+
+inline constexpr int kMaxRank = 6;
+
+template <typename T> EDGEC_ALWAYS_INLINE constexpr T min_of(T a, T b) { return a < b ? a : b; }
+template <typename T> EDGEC_ALWAYS_INLINE constexpr T max_of(T a, T b) { return a > b ? a : b; }
+
+/// Ceiling of a / b for b > 0 and any a (constant-evaluated in kernels).
+EDGEC_ALWAYS_INLINE constexpr int32_t ceil_div(int32_t a, int32_t b) {
+  return a >= 0 ? (a + b - 1) / b : -((-a) / b);
+}
+
+} // namespace edgec
