@@ -87,10 +87,10 @@ inline void gemm_nt_f32(int32_t M, int32_t N, int32_t K, const float *EDGEC_REST
                         int32_t lda, const float *EDGEC_RESTRICT B, int32_t ldb,
                         float *EDGEC_RESTRICT C, int32_t ldc) {
   for (int32_t m = 0; m < M; ++m) {
-    const float *a = A + m * lda;
+    const float *a = A + static_cast<ptrdiff_t>(m) * lda;
     int32_t n = 0;
     for (; n + 4 <= N; n += 4) {
-      const float *b0 = B + n * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+      const float *b0 = B + static_cast<ptrdiff_t>(n) * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
       float s0[8] = {}, s1[8] = {}, s2[8] = {}, s3[8] = {};
       int32_t k = 0;
       for (; k + 8 <= K; k += 8)
@@ -113,17 +113,17 @@ inline void gemm_nt_f32(int32_t M, int32_t N, int32_t K, const float *EDGEC_REST
         t2 += a[k] * b2[k];
         t3 += a[k] * b3[k];
       }
-      C[m * ldc + n] = t0;
-      C[m * ldc + n + 1] = t1;
-      C[m * ldc + n + 2] = t2;
-      C[m * ldc + n + 3] = t3;
+      C[static_cast<ptrdiff_t>(m) * ldc + n] = t0;
+      C[static_cast<ptrdiff_t>(m) * ldc + n + 1] = t1;
+      C[static_cast<ptrdiff_t>(m) * ldc + n + 2] = t2;
+      C[static_cast<ptrdiff_t>(m) * ldc + n + 3] = t3;
     }
     for (; n < N; ++n) {
-      const float *b = B + n * ldb;
+      const float *b = B + static_cast<ptrdiff_t>(n) * ldb;
       float t = 0;
       for (int32_t k = 0; k < K; ++k)
         t += a[k] * b[k];
-      C[m * ldc + n] = t;
+      C[static_cast<ptrdiff_t>(m) * ldc + n] = t;
     }
   }
 }

@@ -1,0 +1,92 @@
+// Memory planner strategies: a randomized property test (no two simultaneously
+// live buffers overlap, the arena is at least the lower bound) and checks that
+// the overlap checker catches broken plans.
+#include "passes/Memory/Planner.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace edgec::memory;
+
+namespace {
+
+std::vector<BufferRequest> randomBuffers(std::mt19937 &rng, int n) {
+  std::uniform_int_distribution<int64_t> size(1, 5000), start(0, 40), len(0, 12);
+  std::vector<BufferRequest> out;
+  for (int i = 0; i < n; ++i) {
+    int64_t first = start(rng);
+    out.push_back({size(rng), first, first + len(rng)});
+  }
+  return out;
+}
+
+class PlannerProperty : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PlannerProperty, RandomizedPlansNeverOverlap) {
+  std::unique_ptr<MemoryPlanner> planner = createPlanner(GetParam());
+  ASSERT_TRUE(planner);
+  std::mt19937 rng(1234);
+  for (int trial = 0; trial < 300; ++trial) {
+    auto buffers = randomBuffers(rng, 1 + trial % 40);
+    MemoryPlan plan = planner->plan(buffers, kArenaAlignment);
+    auto violation = checkPlan(buffers, plan, kArenaAlignment);
+    ASSERT_FALSE(violation) << "trial " << trial << ": " << violation->message;
+    EXPECT_GE(plan.arenaSize, arenaLowerBound(buffers, kArenaAlignment));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, PlannerProperty,
+                         ::testing::Values("greedy-by-size", "linear"));
+
+TEST(Planner, GreedyReusesMemoryOfDeadBuffers) {
+  // A chain a -> b -> c: a and c never live together, so they share bytes.
+  std::vector<BufferRequest> chain = {{1024, 0, 1}, {1024, 1, 2}, {1024, 2, 3}};
+  MemoryPlan plan = GreedyBySizePlanner().plan(chain, 16);
+  EXPECT_EQ(plan.arenaSize, 2048);
+  EXPECT_EQ(plan.offsets[0], plan.offsets[2]);
+  EXPECT_EQ(LinearPlanner().plan(chain, 16).arenaSize, 3072);
+  EXPECT_EQ(arenaLowerBound(chain, 16), 2048);
+}
+
+TEST(Planner, GreedyIsNeverWorseThanLinearOnRandomInputs) {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 100; ++trial) {
+    auto buffers = randomBuffers(rng, 25);
+    EXPECT_LE(GreedyBySizePlanner().plan(buffers, 16).arenaSize,
+              LinearPlanner().plan(buffers, 16).arenaSize);
+  }
+}
+
+TEST(Planner, OffsetsAreAligned) {
+  std::vector<BufferRequest> odd = {{3, 0, 0}, {5, 0, 0}, {7, 0, 0}};
+  MemoryPlan plan = GreedyBySizePlanner().plan(odd, 16);
+  for (int64_t off : plan.offsets)
+    EXPECT_EQ(off % 16, 0);
+}
+
+TEST(PlanChecker, DetectsOverlapOfLiveBuffers) {
+  std::vector<BufferRequest> buffers = {{100, 0, 2}, {100, 1, 3}};
+  MemoryPlan plan{{0, 48}, 160};
+  auto v = checkPlan(buffers, plan, 16);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->a, 0u);
+  EXPECT_EQ(v->b, 1u);
+  EXPECT_NE(v->message.find("[48, 100)"), std::string::npos) << v->message;
+}
+
+TEST(PlanChecker, AllowsOverlapOfDisjointLifetimes) {
+  std::vector<BufferRequest> buffers = {{100, 0, 1}, {100, 2, 3}};
+  EXPECT_FALSE(checkPlan(buffers, MemoryPlan{{0, 0}, 112}, 16));
+}
+
+TEST(PlanChecker, DetectsOutOfBoundsAndMisalignment) {
+  std::vector<BufferRequest> buffers = {{100, 0, 1}};
+  EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{16}, 100}, 16));
+  EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{8}, 200}, 16));
+  EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{}, 200}, 16));
+}
+
+TEST(Planner, UnknownStrategyIsNull) { EXPECT_FALSE(createPlanner("first-fit-decreasing")); }
+
+} // namespace

@@ -1,0 +1,78 @@
+// Support pieces: identifier sanitizing, .npy round trips, shape helpers.
+#include "edgec/IR/EdgeOps.h"
+#include "edgec/Support/Names.h"
+#include "edgec/Support/Npy.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace edgec;
+
+TEST(Names, SanitizeProducesIdentifiers) {
+  EXPECT_EQ(sanitizeIdentifier("conv1/weight:0"), "conv1_weight_0");
+  EXPECT_EQ(sanitizeIdentifier("/features/features.0/Conv"), "features_features_0_Conv");
+  EXPECT_EQ(sanitizeIdentifier("1st"), "v_1st");
+  EXPECT_EQ(sanitizeIdentifier(""), "v");
+  EXPECT_EQ(sanitizeIdentifier("*/ evil(); /*"), "evil_");
+  EXPECT_EQ(sanitizeIdentifier("\xc3\xa9t\xc3\xa9"), "t_");
+}
+
+TEST(Names, TableNeverHandsOutTheSameNameTwice) {
+  NameTable t;
+  EXPECT_EQ(t.unique("a.b"), "a_b");
+  EXPECT_EQ(t.unique("a:b"), "a_b_1");
+  EXPECT_EQ(t.unique("a_b"), "a_b_2");
+}
+
+TEST(Npy, RoundTripsEveryDtype) {
+  for (DType dt : {DType::F32, DType::I64, DType::I32, DType::I8, DType::U8, DType::Bool}) {
+    Tensor t = Tensor::zeros(dt, {2, 3});
+    for (int k = 0; k < 6; ++k) {
+      if (dt == DType::F32) t.f[k] = 0.5f * k - 1;
+      else t.i[k] = dt == DType::Bool ? k % 2 : k - (dt == DType::U8 ? 0 : 2);
+    }
+    std::string path = ::testing::TempDir() + "/rt.npy", error;
+    ASSERT_TRUE(writeNpy(path, t, error)) << error;
+    Tensor back;
+    ASSERT_TRUE(readNpy(path, back, error)) << error;
+    EXPECT_EQ(back.dtype, dt);
+    EXPECT_EQ(back.shape, t.shape);
+    EXPECT_EQ(back.f, t.f);
+    EXPECT_EQ(back.i, t.i);
+  }
+}
+
+TEST(Npy, RejectsTruncatedAndForeignFiles) {
+  std::string path = ::testing::TempDir() + "/bad.npy", error;
+  Tensor t = Tensor::zeros(DType::F32, {4, 4});
+  ASSERT_TRUE(writeNpy(path, t, error));
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() - 5);
+  Tensor back;
+  EXPECT_FALSE(readNpy(path, back, error));
+  EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+  std::ofstream(path, std::ios::binary) << "hello";
+  EXPECT_FALSE(readNpy(path, back, error));
+  EXPECT_NE(error.find("not a .npy"), std::string::npos) << error;
+}
+
+TEST(Shapes, BroadcastFollowsNumpy) {
+  auto r = broadcastShapes({8, 1, 6, 1}, {7, 1, 5});
+  ASSERT_TRUE(succeeded(r));
+  EXPECT_EQ(std::vector<int64_t>(r->begin(), r->end()), (std::vector<int64_t>{8, 7, 6, 5}));
+  EXPECT_TRUE(failed(broadcastShapes({3}, {4})));
+}
+
+TEST(Shapes, WindowOutputSizeMatchesOnnx) {
+  EXPECT_EQ(windowOutputSize(32, 3, 1, 1, 1, 1, false), 32);
+  EXPECT_EQ(windowOutputSize(49, 10, 2, 5, 5, 1, false), 25);
+  EXPECT_EQ(windowOutputSize(5, 2, 2, 0, 0, 1, false), 2);
+  EXPECT_EQ(windowOutputSize(5, 2, 2, 0, 0, 1, true), 3);
+  // A last window that would start inside the end padding is dropped.
+  EXPECT_EQ(windowOutputSize(5, 2, 2, 1, 1, 1, false), 3);
+  EXPECT_EQ(windowOutputSize(5, 2, 2, 1, 1, 1, true), 3);
+  EXPECT_EQ(windowOutputSize(7, 3, 1, 0, 0, 2, false), 3);
+}
