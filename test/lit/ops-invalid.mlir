@@ -1,0 +1,71 @@
+// RUN: edgec-opt --split-input-file --verify-diagnostics %s
+
+func.func @conv_shape(%x: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32> {
+  // expected-error@+1 {{'edge.conv2d' op expected result shape [1, 3, 4, 4], got [1, 3, 6, 6]}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x6x6xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32>
+  return %0 : tensor<1x3x6x6xf32>
+}
+
+// -----
+
+func.func @conv_group(%x: tensor<1x4x6x6xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error@+1 {{'edge.conv2d' op weight has 2 input channels per group, expected 1 (input [1, 4, 6, 6], group 4)}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32>
+  return %0 : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'edge.add' op operand shapes [3] and [4] are not broadcast-compatible}}
+  %0 = edge.add %a, %b : (tensor<3xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @reshape(%a: tensor<12xi8>) -> tensor<5x2xi8> {
+  // expected-error@+1 {{'edge.reshape' op cannot reshape [12] (12 elements) to [5, 2] (10 elements)}}
+  %0 = edge.reshape %a : (tensor<12xi8>) -> tensor<5x2xi8>
+  return %0 : tensor<5x2xi8>
+}
+
+// -----
+
+func.func @gemm(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error@+1 {{'edge.gemm' op inner dimensions differ: A' is [2, 3], B' is [4, 5]}}
+  %0 = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = false} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @slice(%a: tensor<4xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{'edge.slice' op start -1 / end 2 of dimension 0 not normalized for size 4}}
+  %0 = edge.slice %a {starts = array<i64: -1>, ends = array<i64: 2>, steps = array<i64: 1>} : (tensor<4xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @pad(%a: tensor<2x3xf32>) -> tensor<2x9xf32> {
+  // expected-error@+1 {{'edge.pad' op reflect pads [0, 3, 0, 3] must be smaller than dimension 1 (3)}}
+  %0 = edge.pad %a {mode = "reflect", pads = array<i64: 0, 3, 0, 3>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x9xf32>
+  return %0 : tensor<2x9xf32>
+}
+
+// -----
+
+func.func @concat(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) -> tensor<2x6xf32> {
+  // expected-error@+1 {{'edge.concat' op input of shape [3, 3] differs from result [2, 6] outside axis 1}}
+  %0 = edge.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x6xf32>
+  return %0 : tensor<2x6xf32>
+}
+
+// -----
+
+func.func @clip(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error@+1 {{'edge.clip' op min 2.000000e+00 is greater than max 1.000000e+00}}
+  %0 = edge.clip %a {min = 2.0 : f32, max = 1.0 : f32} : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
