@@ -561,7 +561,9 @@ FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::ve
   llvm::DenseMap<Value, Tensor> env;
   for (auto [arg, t] : llvm::zip(body.getArguments(), inputs)) {
     if (shapeOfValue(arg) != t.shape || dtypeOf(getElementTypeOrSelf(arg)) != t.dtype) {
-      func.emitError("input ") << arg.getArgNumber() << " expects "
+      auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "edge.name");
+      func.emitError("input ") << arg.getArgNumber() << " ('" << (name ? name.str() : "")
+                               << "') expects "
                                << shapeToString(shapeOfValue(arg)) << " "
                                << dtypeName(dtypeOf(getElementTypeOrSelf(arg))) << ", got "
                                << shapeToString(t.shape) << " " << dtypeName(t.dtype);

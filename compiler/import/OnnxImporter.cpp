@@ -389,7 +389,7 @@ LogicalResult GraphImporter::readOpsets() {
 }
 
 FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto &vi) {
-  Location loc = NameLoc::get(StringAttr::get(&ctx, vi.name()));
+  Location loc = fileLoc();
   if (!vi.type().has_tensor_type()) {
     emitError(loc) << "graph input '" << vi.name()
                    << "' is not a tensor (sequences, maps and optionals are not supported)";
@@ -513,11 +513,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     argTypes.push_back(*t);
   }
   for (const auto &kv : options.inputShapes)
-    if (std::none_of(inputs.begin(), inputs.end(),
-                     [&](const onnx::ValueInfoProto *vi) { return vi->name() == kv.first; })) {
+    if (std::none_of(graph.input().begin(), graph.input().end(),
+                     [&](const onnx::ValueInfoProto &vi) {
+                       return vi.name() == kv.first && !initializerNames.count(vi.name());
+                     })) {
       std::string names;
-      for (const auto *vi : inputs)
-        names += (names.empty() ? "" : ", ") + vi->name();
+      for (const auto &vi : graph.input())
+        if (!initializerNames.count(vi.name()))
+          names += (names.empty() ? "" : ", ") + vi.name();
       emitError(fileLoc()) << "--input-shape names '" << kv.first
                            << "', which is not a graph input (inputs: " << names << ")";
       ok = false;
