@@ -189,7 +189,10 @@ std::string CppEmitter::weightArray(const Tensor &t, const std::string &type,
   if (n == 0) {
     ref = "static_cast<const " + type + " *>(nullptr)";
   } else {
-    std::string decl = fmt::format("extern const {} {}[{}];\n", type, id, n);
+    // The schedule sees arrays of unknown bound: the compiler then cannot
+    // reason about their extent across kernel loops (no false
+    // -Waggressive-loop-optimizations at -O3), and sizes live in one place.
+    std::string decl = fmt::format("extern const {} {}[];\n", type, id);
     weightDecls += decl;
     std::string values;
     for (int64_t k = 0; k < n; ++k) {

@@ -29,7 +29,7 @@ template <typename T> EDGEC_ALWAYS_INLINE constexpr T min_of(T a, T b) { return 
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T max_of(T a, T b) { return a > b ? a : b; }
 
 /// Ceiling of a / b for b > 0 and any a (constant-evaluated in kernels).
-EDGEC_ALWAYS_INLINE constexpr int32_t ceil_div(int32_t a, int32_t b) {
+EDGEC_ALWAYS_INLINE constexpr ptrdiff_t ceil_div(ptrdiff_t a, ptrdiff_t b) {
   return a >= 0 ? (a + b - 1) / b : -((-a) / b);
 }
 

@@ -45,10 +45,11 @@ namespace detail {
 
 /// First and one-past-last output index whose input index o*s - p + k*d lies
 /// in [0, in).
-EDGEC_ALWAYS_INLINE constexpr void valid_range(int32_t out, int32_t in, int32_t s, int32_t p,
-                                              int32_t kd, int32_t &lo, int32_t &hi) {
-  lo = max_of<int32_t>(0, ceil_div(p - kd, s));
-  hi = min_of<int32_t>(out, ceil_div(in + p - kd, s));
+EDGEC_ALWAYS_INLINE constexpr void valid_range(ptrdiff_t out, ptrdiff_t in, ptrdiff_t s,
+                                              ptrdiff_t p, ptrdiff_t kd, ptrdiff_t &lo,
+                                              ptrdiff_t &hi) {
+  lo = max_of<ptrdiff_t>(0, ceil_div(p - kd, s));
+  hi = min_of<ptrdiff_t>(out, ceil_div(in + p - kd, s));
   if (hi < lo)
     hi = lo;
 }
@@ -56,31 +57,31 @@ EDGEC_ALWAYS_INLINE constexpr void valid_range(int32_t out, int32_t in, int32_t 
 template <const Conv2DParams &P>
 inline void conv2d_depthwise_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRICT w,
                                  const float *EDGEC_RESTRICT bias, float *EDGEC_RESTRICT out) {
-  constexpr int32_t OHW = P.out_h * P.out_w;
-  for (int32_t n = 0; n < P.batch; ++n)
-    for (int32_t c = 0; c < P.in_c; ++c) {
+  constexpr ptrdiff_t OHW = P.out_h * P.out_w;
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t c = 0; c < P.in_c; ++c) {
       const float *x = in + (n * P.in_c + c) * P.in_h * P.in_w;
       float *y = out + (n * P.out_c + c) * OHW;
       const float *wc = w + c * P.kernel_h * P.kernel_w;
       const float b = bias ? bias[c] : 0.f;
-      for (int32_t i = 0; i < OHW; ++i)
+      for (ptrdiff_t i = 0; i < OHW; ++i)
         y[i] = b;
-      for (int32_t kh = 0; kh < P.kernel_h; ++kh) {
-        int32_t oh0, oh1;
+      for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+        ptrdiff_t oh0, oh1;
         valid_range(P.out_h, P.in_h, P.stride_h, P.pad_top, kh * P.dilation_h, oh0, oh1);
-        for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
-          int32_t ow0, ow1;
+        for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+          ptrdiff_t ow0, ow1;
           valid_range(P.out_w, P.in_w, P.stride_w, P.pad_left, kw * P.dilation_w, ow0, ow1);
           const float wv = wc[kh * P.kernel_w + kw];
-          for (int32_t oh = oh0; oh < oh1; ++oh) {
+          for (ptrdiff_t oh = oh0; oh < oh1; ++oh) {
             const float *xr = x + (oh * P.stride_h - P.pad_top + kh * P.dilation_h) * P.in_w +
                               kw * P.dilation_w - P.pad_left;
             float *yr = y + oh * P.out_w;
             if constexpr (P.stride_w == 1) {
-              for (int32_t ow = ow0; ow < ow1; ++ow)
+              for (ptrdiff_t ow = ow0; ow < ow1; ++ow)
                 yr[ow] += wv * xr[ow];
             } else {
-              for (int32_t ow = ow0; ow < ow1; ++ow)
+              for (ptrdiff_t ow = ow0; ow < ow1; ++ow)
                 yr[ow] += wv * xr[ow * P.stride_w];
             }
           }
@@ -91,27 +92,45 @@ inline void conv2d_depthwise_f32(const float *EDGEC_RESTRICT in, const float *ED
 
 /// Copies the receptive fields of output pixels [p0, p0 + np) of one group
 /// into col[K][np] (K = Cg * KH * KW), zero where the window hits padding.
+/// Works one output row segment at a time: zeros, a contiguous (or strided)
+/// run of input, zeros; no per-element bounds tests.
 template <const Conv2DParams &P>
-inline void im2col_tile_f32(const float *EDGEC_RESTRICT x, int32_t p0, int32_t np,
+inline void im2col_tile_f32(const float *EDGEC_RESTRICT x, ptrdiff_t p0, ptrdiff_t np,
                             float *EDGEC_RESTRICT col) {
-  constexpr int32_t Cg = P.in_c / P.groups;
-  for (int32_t c = 0; c < Cg; ++c)
-    for (int32_t kh = 0; kh < P.kernel_h; ++kh)
-      for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
+  constexpr ptrdiff_t Cg = P.in_c / P.groups;
+  for (ptrdiff_t c = 0; c < Cg; ++c)
+    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh)
+      for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
         float *row = col + ((c * P.kernel_h + kh) * P.kernel_w + kw) * np;
         const float *xc = x + c * P.in_h * P.in_w;
-        int32_t oh = p0 / P.out_w, ow = p0 % P.out_w;
-        for (int32_t j = 0; j < np; ++j) {
-          const int32_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
-          const int32_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
-          row[j] = (static_cast<uint32_t>(ih) < static_cast<uint32_t>(P.in_h) &&
-                    static_cast<uint32_t>(iw) < static_cast<uint32_t>(P.in_w))
-                       ? xc[ih * P.in_w + iw]
-                       : 0.f;
-          if (++ow == P.out_w) {
-            ow = 0;
-            ++oh;
+        ptrdiff_t lo, hi; // output columns whose input column is inside the image
+        valid_range(P.out_w, P.in_w, P.stride_w, P.pad_left, kw * P.dilation_w, lo, hi);
+        for (ptrdiff_t j = 0, p = p0; j < np;) {
+          const ptrdiff_t oh = p / P.out_w, ow0 = p % P.out_w;
+          const ptrdiff_t len = min_of<ptrdiff_t>(P.out_w - ow0, np - j);
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          float *dst = row + j - ow0; // indexed by output column
+          if (ih < 0 || ih >= P.in_h) {
+            for (ptrdiff_t ow = ow0; ow < ow0 + len; ++ow)
+              dst[ow] = 0.f;
+          } else {
+            const float *src = xc + ih * P.in_w - P.pad_left + kw * P.dilation_w;
+            const ptrdiff_t a = max_of(ow0, min_of(lo, ow0 + len));
+            const ptrdiff_t b = max_of(a, min_of(hi, ow0 + len));
+            for (ptrdiff_t ow = ow0; ow < a; ++ow)
+              dst[ow] = 0.f;
+            if constexpr (P.stride_w == 1) {
+              for (ptrdiff_t ow = a; ow < b; ++ow)
+                dst[ow] = src[ow];
+            } else {
+              for (ptrdiff_t ow = a; ow < b; ++ow)
+                dst[ow] = src[ow * P.stride_w];
+            }
+            for (ptrdiff_t ow = b; ow < ow0 + len; ++ow)
+              dst[ow] = 0.f;
           }
+          j += len;
+          p += len;
         }
       }
 }
@@ -127,10 +146,10 @@ inline void conv2d_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRI
     (void)scratch;
     detail::conv2d_depthwise_f32<P>(in, w, bias, out);
   } else {
-    constexpr int32_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
-    constexpr int32_t K = Cg * P.kernel_h * P.kernel_w, OHW = P.out_h * P.out_w;
-    for (int32_t n = 0; n < P.batch; ++n)
-      for (int32_t g = 0; g < P.groups; ++g) {
+    constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+    constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w, OHW = P.out_h * P.out_w;
+    for (ptrdiff_t n = 0; n < P.batch; ++n)
+      for (ptrdiff_t g = 0; g < P.groups; ++g) {
         const float *x = in + (n * P.in_c + g * Cg) * P.in_h * P.in_w;
         const float *wg = w + g * Mg * K;
         const float *bg = bias ? bias + g * Mg : nullptr;
@@ -139,8 +158,8 @@ inline void conv2d_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRI
           (void)scratch;
           gemm_nn_f32(Mg, OHW, K, wg, K, x, OHW, y, OHW, bg);
         } else {
-          for (int32_t p0 = 0; p0 < OHW; p0 += P.tile) {
-            const int32_t np = min_of<int32_t>(P.tile, OHW - p0);
+          for (ptrdiff_t p0 = 0; p0 < OHW; p0 += P.tile) {
+            const ptrdiff_t np = min_of<ptrdiff_t>(P.tile, OHW - p0);
             detail::im2col_tile_f32<P>(x, p0, np, scratch);
             gemm_nn_f32(Mg, np, K, wg, K, scratch, np, y + p0, OHW, bg);
           }

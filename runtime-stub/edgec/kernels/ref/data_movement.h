@@ -18,18 +18,18 @@ struct StridedCopyParams {
 template <const StridedCopyParams &P, typename T>
 inline void strided_copy(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   const int32_t *d = P.out_dims, *s = P.in_strides;
-  for (int32_t i0 = 0; i0 < d[0]; ++i0)
-    for (int32_t i1 = 0; i1 < d[1]; ++i1)
-      for (int32_t i2 = 0; i2 < d[2]; ++i2)
-        for (int32_t i3 = 0; i3 < d[3]; ++i3)
-          for (int32_t i4 = 0; i4 < d[4]; ++i4) {
+  for (ptrdiff_t i0 = 0; i0 < d[0]; ++i0)
+    for (ptrdiff_t i1 = 0; i1 < d[1]; ++i1)
+      for (ptrdiff_t i2 = 0; i2 < d[2]; ++i2)
+        for (ptrdiff_t i3 = 0; i3 < d[3]; ++i3)
+          for (ptrdiff_t i4 = 0; i4 < d[4]; ++i4) {
             const T *xp = x + P.in_offset + i0 * s[0] + i1 * s[1] + i2 * s[2] + i3 * s[3] +
                           i4 * s[4];
             if constexpr (P.in_strides[5] == 1) {
-              for (int32_t i5 = 0; i5 < d[5]; ++i5)
+              for (ptrdiff_t i5 = 0; i5 < d[5]; ++i5)
                 *y++ = xp[i5];
             } else {
-              for (int32_t i5 = 0; i5 < d[5]; ++i5)
+              for (ptrdiff_t i5 = 0; i5 < d[5]; ++i5)
                 *y++ = xp[i5 * s[5]];
             }
           }
@@ -43,7 +43,7 @@ struct ConcatPartParams {
 
 template <const ConcatPartParams &P, typename T>
 inline void concat_part(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o)
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
     memcpy(y + o * P.row + P.offset, x + o * P.chunk, sizeof(T) * P.chunk);
 }
 
@@ -68,7 +68,7 @@ EDGEC_ALWAYS_INLINE int32_t pad_source(int32_t o, int32_t begin, int32_t n, PadM
     return -1;
   if (mode == kPadEdge)
     return i < 0 ? 0 : n - 1;
-  const int32_t period = 2 * (n - 1);
+  const ptrdiff_t period = 2 * (n - 1);
   if (period == 0)
     return 0;
   i %= period;
@@ -86,22 +86,22 @@ inline void pad_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (int k = kMaxRank - 2; k >= 0; --k)
     st[k] = st[k + 1] * id[k + 1];
   int32_t idx[kMaxRank];
-  for (int32_t i0 = 0; i0 < od[0]; ++i0) {
+  for (ptrdiff_t i0 = 0; i0 < od[0]; ++i0) {
     idx[0] = detail::pad_source(i0, P.pad_begin[0], id[0], P.mode);
-    for (int32_t i1 = 0; i1 < od[1]; ++i1) {
+    for (ptrdiff_t i1 = 0; i1 < od[1]; ++i1) {
       idx[1] = detail::pad_source(i1, P.pad_begin[1], id[1], P.mode);
-      for (int32_t i2 = 0; i2 < od[2]; ++i2) {
+      for (ptrdiff_t i2 = 0; i2 < od[2]; ++i2) {
         idx[2] = detail::pad_source(i2, P.pad_begin[2], id[2], P.mode);
-        for (int32_t i3 = 0; i3 < od[3]; ++i3) {
+        for (ptrdiff_t i3 = 0; i3 < od[3]; ++i3) {
           idx[3] = detail::pad_source(i3, P.pad_begin[3], id[3], P.mode);
-          for (int32_t i4 = 0; i4 < od[4]; ++i4) {
+          for (ptrdiff_t i4 = 0; i4 < od[4]; ++i4) {
             idx[4] = detail::pad_source(i4, P.pad_begin[4], id[4], P.mode);
             const bool outer_pad =
                 idx[0] < 0 || idx[1] < 0 || idx[2] < 0 || idx[3] < 0 || idx[4] < 0;
-            const int32_t base =
+            const ptrdiff_t base =
                 idx[0] * st[0] + idx[1] * st[1] + idx[2] * st[2] + idx[3] * st[3] + idx[4] * st[4];
-            for (int32_t i5 = 0; i5 < od[5]; ++i5) {
-              const int32_t j = detail::pad_source(i5, P.pad_begin[5], id[5], P.mode);
+            for (ptrdiff_t i5 = 0; i5 < od[5]; ++i5) {
+              const ptrdiff_t j = detail::pad_source(i5, P.pad_begin[5], id[5], P.mode);
               *y++ = (outer_pad || j < 0) ? P.value : x[base + j];
             }
           }
@@ -119,8 +119,8 @@ struct GatherParams {
 
 template <const GatherParams &P, typename T>
 inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o)
-    for (int32_t j = 0; j < P.num_indices; ++j)
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t j = 0; j < P.num_indices; ++j)
       memcpy(y + (o * P.num_indices + j) * P.inner, x + (o * P.axis_len + P.indices[j]) * P.inner,
              sizeof(T) * P.inner);
 }
@@ -128,7 +128,7 @@ inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
 /// Element type conversion with C++ semantics (float -> int truncates).
 template <int32_t N, typename From, typename To>
 inline void cast(const From *EDGEC_RESTRICT x, To *EDGEC_RESTRICT y) {
-  for (int32_t i = 0; i < N; ++i)
+  for (ptrdiff_t i = 0; i < N; ++i)
     y[i] = static_cast<To>(x[i]);
 }
 

@@ -37,28 +37,28 @@ inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGE
   constexpr bool same = P.a_strides[3] == 1 && P.b_strides[3] == 1 && P.dims[0] == 1 &&
                         P.dims[1] == 1 && P.dims[2] == 1;
   if constexpr (same) {
-    for (int32_t i = 0; i < P.size; ++i)
+    for (ptrdiff_t i = 0; i < P.size; ++i)
       y[i] = Op::apply(a[i], b[i]);
   } else {
-    for (int32_t i0 = 0; i0 < P.dims[0]; ++i0)
-      for (int32_t i1 = 0; i1 < P.dims[1]; ++i1)
-        for (int32_t i2 = 0; i2 < P.dims[2]; ++i2) {
+    for (ptrdiff_t i0 = 0; i0 < P.dims[0]; ++i0)
+      for (ptrdiff_t i1 = 0; i1 < P.dims[1]; ++i1)
+        for (ptrdiff_t i2 = 0; i2 < P.dims[2]; ++i2) {
           const T *pa = a + i0 * P.a_strides[0] + i1 * P.a_strides[1] + i2 * P.a_strides[2];
           const T *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
           T *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
           if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 1) {
-            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+            for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(pa[i3], pb[i3]);
           } else if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 0) {
             const T bv = *pb;
-            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+            for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(pa[i3], bv);
           } else if constexpr (P.a_strides[3] == 0 && P.b_strides[3] == 1) {
             const T av = *pa;
-            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+            for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(av, pb[i3]);
           } else {
-            for (int32_t i3 = 0; i3 < P.dims[3]; ++i3)
+            for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(pa[i3 * P.a_strides[3]], pb[i3 * P.b_strides[3]]);
           }
         }
@@ -97,7 +97,7 @@ struct OpSqrt { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParam
 
 template <typename Op, const UnaryParams &P>
 inline void unary_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t i = 0; i < P.size; ++i)
+  for (ptrdiff_t i = 0; i < P.size; ++i)
     y[i] = Op::apply(x[i], P);
 }
 
@@ -110,11 +110,11 @@ struct ChannelAffineParams {
 template <const ChannelAffineParams &P>
 inline void channel_affine_f32(const float *EDGEC_RESTRICT x, const float *EDGEC_RESTRICT scale,
                                const float *EDGEC_RESTRICT shift, float *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o)
-    for (int32_t c = 0; c < P.channels; ++c) {
-      const int32_t base = (o * P.channels + c) * P.inner;
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t c = 0; c < P.channels; ++c) {
+      const ptrdiff_t base = (o * P.channels + c) * P.inner;
       const float s = scale[c], t = shift[c];
-      for (int32_t i = 0; i < P.inner; ++i)
+      for (ptrdiff_t i = 0; i < P.inner; ++i)
         y[base + i] = x[base + i] * s + t;
     }
 }

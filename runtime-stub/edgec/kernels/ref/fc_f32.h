@@ -24,10 +24,10 @@ inline void fc_f32(const float *EDGEC_RESTRICT a, const float *EDGEC_RESTRICT b,
     gemm_nn_f32(P.m, P.n, P.k, a, P.k, b, P.n, y, P.n, nullptr);
   } else {
     // Transposed A: rare in exported models; plain loops with strides.
-    for (int32_t i = 0; i < P.m; ++i)
-      for (int32_t j = 0; j < P.n; ++j) {
+    for (ptrdiff_t i = 0; i < P.m; ++i)
+      for (ptrdiff_t j = 0; j < P.n; ++j) {
         float acc = 0.f;
-        for (int32_t q = 0; q < P.k; ++q) {
+        for (ptrdiff_t q = 0; q < P.k; ++q) {
           const float av = P.trans_a ? a[q * P.m + i] : a[i * P.k + q];
           const float bv = P.trans_b ? b[j * P.k + q] : b[q * P.n + j];
           acc += av * bv;
@@ -36,11 +36,11 @@ inline void fc_f32(const float *EDGEC_RESTRICT a, const float *EDGEC_RESTRICT b,
       }
   }
   if constexpr (P.alpha != 1.f)
-    for (int32_t i = 0; i < P.m * P.n; ++i)
+    for (ptrdiff_t i = 0; i < P.m * P.n; ++i)
       y[i] *= P.alpha;
   if (c)
-    for (int32_t i = 0; i < P.m; ++i)
-      for (int32_t j = 0; j < P.n; ++j)
+    for (ptrdiff_t i = 0; i < P.m; ++i)
+      for (ptrdiff_t j = 0; j < P.n; ++j)
         y[i * P.n + j] += P.beta * c[i * P.c_stride_m + j * P.c_stride_n];
 }
 
@@ -55,7 +55,7 @@ struct MatMulParams {
 template <const MatMulParams &P>
 inline void matmul_f32(const float *EDGEC_RESTRICT a, const float *EDGEC_RESTRICT b,
                        float *EDGEC_RESTRICT y) {
-  for (int32_t i = 0; i < P.batch; ++i)
+  for (ptrdiff_t i = 0; i < P.batch; ++i)
     gemm_nn_f32(P.m, P.n, P.k, a + P.a_offsets[i], P.k, b + P.b_offsets[i], P.n,
                 y + i * P.m * P.n, P.n, nullptr);
 }

@@ -13,38 +13,78 @@ namespace detail {
 inline constexpr int kGemmMR = 4;
 inline constexpr int kGemmNR = 16;
 
+#if defined(__GNUC__) || defined(__clang__)
+// Eight floats as one value (GCC/Clang vector extension): a ymm register on
+// AVX, two q registers on NEON/Helium, plain scalars elsewhere. The unaligned,
+// may_alias variant loads and stores any float row.
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
+
+/// Full MR x 16 block: 2*MR independent accumulators, so the multiply-adds
+/// are throughput- rather than latency-bound.
+template <int MR, int NR>
+EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
+                                    const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                                    float *EDGEC_RESTRICT C, ptrdiff_t ldc,
+                                    const float *EDGEC_RESTRICT row_bias, bool accumulate) {
+  static_assert(NR == 16, "the vector micro-kernel is 16 columns wide");
+  v8f acc[MR][2];
+  for (int i = 0; i < MR; ++i) {
+    if (accumulate) {
+      acc[i][0] = *reinterpret_cast<const v8f_u *>(C + i * ldc);
+      acc[i][1] = *reinterpret_cast<const v8f_u *>(C + i * ldc + 8);
+    } else {
+      const float b = row_bias ? row_bias[i] : 0.f;
+      acc[i][0] = v8f{} + b;
+      acc[i][1] = v8f{} + b;
+    }
+  }
+  for (ptrdiff_t k = 0; k < K; ++k) {
+    const v8f b0 = *reinterpret_cast<const v8f_u *>(B + k * ldb);
+    const v8f b1 = *reinterpret_cast<const v8f_u *>(B + k * ldb + 8);
+    for (int i = 0; i < MR; ++i) {
+      const float a = A[i * lda + k];
+      acc[i][0] += a * b0;
+      acc[i][1] += a * b1;
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    *reinterpret_cast<v8f_u *>(C + i * ldc) = acc[i][0];
+    *reinterpret_cast<v8f_u *>(C + i * ldc + 8) = acc[i][1];
+  }
+}
+#else
 /// Full MR x NR block. `row_bias` (may be null) is added per row of C.
 template <int MR, int NR>
-EDGEC_ALWAYS_INLINE void gemm_block(int32_t K, const float *EDGEC_RESTRICT A, int32_t lda,
-                                    const float *EDGEC_RESTRICT B, int32_t ldb,
-                                    float *EDGEC_RESTRICT C, int32_t ldc,
+EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
+                                    const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                                    float *EDGEC_RESTRICT C, ptrdiff_t ldc,
                                     const float *EDGEC_RESTRICT row_bias, bool accumulate) {
   float acc[MR][NR];
   for (int i = 0; i < MR; ++i)
     for (int j = 0; j < NR; ++j)
       acc[i][j] = accumulate ? C[i * ldc + j] : (row_bias ? row_bias[i] : 0.f);
-  for (int32_t k = 0; k < K; ++k) {
-    const float *b = B + k * ldb;
+  for (ptrdiff_t k = 0; k < K; ++k)
     for (int i = 0; i < MR; ++i) {
       const float a = A[i * lda + k];
       for (int j = 0; j < NR; ++j)
-        acc[i][j] += a * b[j];
+        acc[i][j] += a * B[k * ldb + j];
     }
-  }
   for (int i = 0; i < MR; ++i)
     for (int j = 0; j < NR; ++j)
       C[i * ldc + j] = acc[i][j];
 }
+#endif
 
 /// Edge block with run-time extents mr <= MR, nr <= NR.
-inline void gemm_edge(int32_t mr, int32_t nr, int32_t K, const float *EDGEC_RESTRICT A,
-                      int32_t lda, const float *EDGEC_RESTRICT B, int32_t ldb,
-                      float *EDGEC_RESTRICT C, int32_t ldc, const float *EDGEC_RESTRICT row_bias,
+inline void gemm_edge(ptrdiff_t mr, ptrdiff_t nr, ptrdiff_t K, const float *EDGEC_RESTRICT A,
+                      ptrdiff_t lda, const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                      float *EDGEC_RESTRICT C, ptrdiff_t ldc, const float *EDGEC_RESTRICT row_bias,
                       bool accumulate) {
-  for (int32_t i = 0; i < mr; ++i)
-    for (int32_t j = 0; j < nr; ++j) {
+  for (ptrdiff_t i = 0; i < mr; ++i)
+    for (ptrdiff_t j = 0; j < nr; ++j) {
       float acc = accumulate ? C[i * ldc + j] : (row_bias ? row_bias[i] : 0.f);
-      for (int32_t k = 0; k < K; ++k)
+      for (ptrdiff_t k = 0; k < K; ++k)
         acc += A[i * lda + k] * B[k * ldb + j];
       C[i * ldc + j] = acc;
     }
@@ -53,47 +93,45 @@ inline void gemm_edge(int32_t mr, int32_t nr, int32_t K, const float *EDGEC_REST
 } // namespace detail
 
 /// C[M x N] = A[M x K] * B[K x N] (+ row_bias[M]). Row-major, B rows contiguous.
-inline void gemm_nn_f32(int32_t M, int32_t N, int32_t K, const float *EDGEC_RESTRICT A,
-                        int32_t lda, const float *EDGEC_RESTRICT B, int32_t ldb,
-                        float *EDGEC_RESTRICT C, int32_t ldc, const float *EDGEC_RESTRICT row_bias,
+inline void gemm_nn_f32(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *EDGEC_RESTRICT A,
+                        ptrdiff_t lda, const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                        float *EDGEC_RESTRICT C, ptrdiff_t ldc, const float *EDGEC_RESTRICT row_bias,
                         bool accumulate = false) {
   using namespace detail;
-  int32_t m = 0;
-  for (; m + kGemmMR <= M; m += kGemmMR) {
+  // Block counts are computed up front so every loop has an evident trip
+  // count (GCC otherwise warns about remainder loops it cannot bound).
+  const ptrdiff_t Mb = M - M % kGemmMR, Nb = N - N % kGemmNR;
+  for (ptrdiff_t m = 0; m < M; m += (m < Mb ? kGemmMR : 1)) {
+    const float *a = A + m * lda;
+    float *c = C + m * ldc;
     const float *bias = row_bias ? row_bias + m : nullptr;
-    int32_t n = 0;
-    for (; n + kGemmNR <= N; n += kGemmNR)
-      gemm_block<kGemmMR, kGemmNR>(K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc, bias,
-                                   accumulate);
-    if (n < N)
-      gemm_edge(kGemmMR, N - n, K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc, bias,
-                accumulate);
-  }
-  for (; m < M; ++m) {
-    const float *bias = row_bias ? row_bias + m : nullptr;
-    int32_t n = 0;
-    for (; n + kGemmNR <= N; n += kGemmNR)
-      gemm_block<1, kGemmNR>(K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc, bias,
-                             accumulate);
-    if (n < N)
-      gemm_edge(1, N - n, K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc, bias,
-                accumulate);
+    if (m < Mb) {
+      for (ptrdiff_t n = 0; n < Nb; n += kGemmNR)
+        gemm_block<kGemmMR, kGemmNR>(K, a, lda, B + n, ldb, c + n, ldc, bias, accumulate);
+      if (Nb < N)
+        gemm_edge(kGemmMR, N - Nb, K, a, lda, B + Nb, ldb, c + Nb, ldc, bias, accumulate);
+    } else {
+      for (ptrdiff_t n = 0; n < Nb; n += kGemmNR)
+        gemm_block<1, kGemmNR>(K, a, lda, B + n, ldb, c + n, ldc, bias, accumulate);
+      if (Nb < N)
+        gemm_edge(1, N - Nb, K, a, lda, B + Nb, ldb, c + Nb, ldc, bias, accumulate);
+    }
   }
 }
 
 /// C[M x N] = A[M x K] * B^T where B is stored [N x K] (fully-connected layers):
 /// each output is a dot product of two contiguous rows; four at a time.
-inline void gemm_nt_f32(int32_t M, int32_t N, int32_t K, const float *EDGEC_RESTRICT A,
-                        int32_t lda, const float *EDGEC_RESTRICT B, int32_t ldb,
-                        float *EDGEC_RESTRICT C, int32_t ldc) {
-  for (int32_t m = 0; m < M; ++m) {
-    const float *a = A + static_cast<ptrdiff_t>(m) * lda;
-    int32_t n = 0;
-    for (; n + 4 <= N; n += 4) {
-      const float *b0 = B + static_cast<ptrdiff_t>(n) * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
+inline void gemm_nt_f32(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *EDGEC_RESTRICT A,
+                        ptrdiff_t lda, const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                        float *EDGEC_RESTRICT C, ptrdiff_t ldc) {
+  const ptrdiff_t N4 = N - N % 4, K8 = K - K % 8;
+  for (ptrdiff_t m = 0; m < M; ++m) {
+    const float *a = A + m * lda;
+    float *c = C + m * ldc;
+    for (ptrdiff_t n = 0; n < N4; n += 4) {
+      const float *b0 = B + n * ldb, *b1 = b0 + ldb, *b2 = b1 + ldb, *b3 = b2 + ldb;
       float s0[8] = {}, s1[8] = {}, s2[8] = {}, s3[8] = {};
-      int32_t k = 0;
-      for (; k + 8 <= K; k += 8)
+      for (ptrdiff_t k = 0; k < K8; k += 8)
         for (int u = 0; u < 8; ++u) {
           s0[u] += a[k + u] * b0[k + u];
           s1[u] += a[k + u] * b1[k + u];
@@ -107,23 +145,23 @@ inline void gemm_nt_f32(int32_t M, int32_t N, int32_t K, const float *EDGEC_REST
         t2 += s2[u];
         t3 += s3[u];
       }
-      for (; k < K; ++k) {
+      for (ptrdiff_t k = K8; k < K; ++k) {
         t0 += a[k] * b0[k];
         t1 += a[k] * b1[k];
         t2 += a[k] * b2[k];
         t3 += a[k] * b3[k];
       }
-      C[static_cast<ptrdiff_t>(m) * ldc + n] = t0;
-      C[static_cast<ptrdiff_t>(m) * ldc + n + 1] = t1;
-      C[static_cast<ptrdiff_t>(m) * ldc + n + 2] = t2;
-      C[static_cast<ptrdiff_t>(m) * ldc + n + 3] = t3;
+      c[n] = t0;
+      c[n + 1] = t1;
+      c[n + 2] = t2;
+      c[n + 3] = t3;
     }
-    for (; n < N; ++n) {
-      const float *b = B + static_cast<ptrdiff_t>(n) * ldb;
+    for (ptrdiff_t n = N4; n < N; ++n) {
+      const float *b = B + n * ldb;
       float t = 0;
-      for (int32_t k = 0; k < K; ++k)
+      for (ptrdiff_t k = 0; k < K; ++k)
         t += a[k] * b[k];
-      C[static_cast<ptrdiff_t>(m) * ldc + n] = t;
+      c[n] = t;
     }
   }
 }

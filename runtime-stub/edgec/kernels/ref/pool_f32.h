@@ -18,18 +18,18 @@ struct Pool2DParams {
 
 template <const Pool2DParams &P>
 inline void max_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t c = 0; c < P.planes; ++c) {
+  for (ptrdiff_t c = 0; c < P.planes; ++c) {
     const float *xp = x + c * P.in_h * P.in_w;
     float *yp = y + c * P.out_h * P.out_w;
-    for (int32_t oh = 0; oh < P.out_h; ++oh)
-      for (int32_t ow = 0; ow < P.out_w; ++ow) {
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
         float m = -HUGE_VALF;
-        for (int32_t kh = 0; kh < P.kernel_h; ++kh) {
-          const int32_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
           if (ih < 0 || ih >= P.in_h)
             continue;
-          for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
-            const int32_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
             if (iw < 0 || iw >= P.in_w)
               continue;
             const float v = xp[ih * P.in_w + iw];
@@ -43,17 +43,17 @@ inline void max_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT 
 
 template <const Pool2DParams &P>
 inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t c = 0; c < P.planes; ++c) {
+  for (ptrdiff_t c = 0; c < P.planes; ++c) {
     const float *xp = x + c * P.in_h * P.in_w;
     float *yp = y + c * P.out_h * P.out_w;
-    for (int32_t oh = 0; oh < P.out_h; ++oh)
-      for (int32_t ow = 0; ow < P.out_w; ++ow) {
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
         float s = 0.f;
-        int32_t count = 0, padded = 0;
-        for (int32_t kh = 0; kh < P.kernel_h; ++kh) {
-          const int32_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
-          for (int32_t kw = 0; kw < P.kernel_w; ++kw) {
-            const int32_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+        ptrdiff_t count = 0, padded = 0;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
             if (ih < P.in_h + P.pad_bottom && iw < P.in_w + P.pad_right)
               ++padded;
             if (ih < 0 || ih >= P.in_h || iw < 0 || iw >= P.in_w)
@@ -62,7 +62,7 @@ inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT 
             ++count;
           }
         }
-        const int32_t d = P.count_include_pad ? padded : count;
+        const ptrdiff_t d = P.count_include_pad ? padded : count;
         yp[oh * P.out_w + ow] = s / static_cast<float>(d > 0 ? d : 1);
       }
   }
@@ -75,9 +75,9 @@ struct GlobalPoolParams {
 
 template <const GlobalPoolParams &P>
 inline void global_avg_pool_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t c = 0; c < P.planes; ++c) {
+  for (ptrdiff_t c = 0; c < P.planes; ++c) {
     float s = 0.f;
-    for (int32_t i = 0; i < P.size; ++i)
+    for (ptrdiff_t i = 0; i < P.size; ++i)
       s += x[c * P.size + i];
     y[c] = s / static_cast<float>(P.size);
   }
@@ -90,21 +90,21 @@ struct SoftmaxParams {
 
 template <const SoftmaxParams &P>
 inline void softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o)
-    for (int32_t i = 0; i < P.inner; ++i) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t i = 0; i < P.inner; ++i) {
       const float *xp = x + o * P.len * P.inner + i;
       float *yp = y + o * P.len * P.inner + i;
       float m = -HUGE_VALF;
-      for (int32_t k = 0; k < P.len; ++k)
+      for (ptrdiff_t k = 0; k < P.len; ++k)
         m = xp[k * P.inner] > m ? xp[k * P.inner] : m;
       float s = 0.f;
-      for (int32_t k = 0; k < P.len; ++k) {
+      for (ptrdiff_t k = 0; k < P.len; ++k) {
         const float e = expf(xp[k * P.inner] - m);
         yp[k * P.inner] = e;
         s += e;
       }
       const float r = 1.f / s;
-      for (int32_t k = 0; k < P.len; ++k)
+      for (ptrdiff_t k = 0; k < P.len; ++k)
         yp[k * P.inner] *= r;
     }
 }
@@ -117,29 +117,29 @@ struct ReduceParams {
 
 template <const ReduceParams &P>
 inline void reduce_mean_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o) {
     float *yp = y + o * P.inner;
-    for (int32_t i = 0; i < P.inner; ++i)
+    for (ptrdiff_t i = 0; i < P.inner; ++i)
       yp[i] = 0.f;
-    for (int32_t k = 0; k < P.len; ++k) {
+    for (ptrdiff_t k = 0; k < P.len; ++k) {
       const float *xp = x + (o * P.len + k) * P.inner;
-      for (int32_t i = 0; i < P.inner; ++i)
+      for (ptrdiff_t i = 0; i < P.inner; ++i)
         yp[i] += xp[i];
     }
-    for (int32_t i = 0; i < P.inner; ++i)
+    for (ptrdiff_t i = 0; i < P.inner; ++i)
       yp[i] /= static_cast<float>(P.len);
   }
 }
 
 template <const ReduceParams &P>
 inline void reduce_max_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (int32_t o = 0; o < P.outer; ++o) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o) {
     float *yp = y + o * P.inner;
-    for (int32_t i = 0; i < P.inner; ++i)
+    for (ptrdiff_t i = 0; i < P.inner; ++i)
       yp[i] = -HUGE_VALF;
-    for (int32_t k = 0; k < P.len; ++k) {
+    for (ptrdiff_t k = 0; k < P.len; ++k) {
       const float *xp = x + (o * P.len + k) * P.inner;
-      for (int32_t i = 0; i < P.inner; ++i)
+      for (ptrdiff_t i = 0; i < P.inner; ++i)
         yp[i] = xp[i] > yp[i] ? xp[i] : yp[i];
     }
   }
