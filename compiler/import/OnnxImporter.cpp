@@ -606,6 +606,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, nodeInputs);
     if (failed(entry->handler(nc)))
       return nullptr;
+    // A handler builds ops from the model's types; if the model is wrong for
+    // the op (say, an integer tensor into Conv), the op's verifier says so here,
+    // at the node, as a user error rather than an internal one at the end.
+    for (Operation &op : llvm::make_range(wasEmpty ? block->begin() : std::next(before),
+                                          block->end()))
+      if (failed(mlir::verify(&op)))
+        return nullptr;
     llvm::DenseMap<Value, Value> replaced;
     foldNewOps(*block, wasEmpty ? block->begin() : std::next(before), replaced);
     // Handlers may produce fewer outputs than the node names (optional ones).
@@ -652,9 +659,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (auto [k, vi] : llvm::enumerate(graph.output()))
     func.setResultAttr(k, "edge.name", b.getStringAttr(vi.name()));
 
-  // Drop constants nothing uses (e.g. initializers consumed only by folding).
+  // Drop what nothing uses: initializers consumed only by folding, and nodes
+  // whose outputs feed neither another node nor a graph output. Every edge op
+  // is pure, so this never changes a result.
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*block)))
-    if (isa<edge::ConstantOp>(op) && op.use_empty())
+    if (op.getDialect() && op.getDialect()->getNamespace() == "edge" && op.use_empty())
       op.erase();
 
   if (failed(verify(*module))) {

@@ -280,6 +280,8 @@ int main(int argc, char **argv) {
   CLI11_PARSE(app, argc, argv);
 
   MLIRContext ctx;
+  // Diagnostics name the node; an IR dump of the op would only confuse users.
+  ctx.printOpOnDiagnostic(false);
   DiagnosticPrinter diags(ctx);
 
   if (*targets) {
