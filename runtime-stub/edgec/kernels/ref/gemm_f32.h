@@ -76,18 +76,44 @@ EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, 
 }
 #endif
 
-/// Edge block with run-time extents mr <= MR, nr <= NR.
-inline void gemm_edge(ptrdiff_t mr, ptrdiff_t nr, ptrdiff_t K, const float *EDGEC_RESTRICT A,
+/// The last nr < 16 columns of C for all M rows. B's columns are packed, a
+/// chunk of kGemmKC rows at a time, into a zero-padded 16-wide panel on the
+/// stack (4 KiB) so the vector block computes them too; the padding columns
+/// are computed into a local tile and discarded.
+inline constexpr ptrdiff_t kGemmKC = 64;
+
+template <int MR>
+inline void gemm_edge_rows(ptrdiff_t nr, ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
+                           const float *EDGEC_RESTRICT B, ptrdiff_t ldb, float *EDGEC_RESTRICT C,
+                           ptrdiff_t ldc, const float *EDGEC_RESTRICT row_bias, bool accumulate) {
+  float tile[MR * kGemmNR];
+  for (int i = 0; i < MR; ++i)
+    for (ptrdiff_t j = 0; j < kGemmNR; ++j)
+      tile[i * kGemmNR + j] = accumulate && j < nr ? C[i * ldc + j] : (row_bias ? row_bias[i] : 0.f);
+  float panel[kGemmKC * kGemmNR];
+  for (ptrdiff_t k0 = 0; k0 < K; k0 += kGemmKC) {
+    const ptrdiff_t kc = min_of(kGemmKC, K - k0);
+    for (ptrdiff_t k = 0; k < kc; ++k)
+      for (ptrdiff_t j = 0; j < kGemmNR; ++j)
+        panel[k * kGemmNR + j] = j < nr ? B[(k0 + k) * ldb + j] : 0.f;
+    gemm_block<MR, kGemmNR>(kc, A + k0, lda, panel, kGemmNR, tile, kGemmNR, nullptr, true);
+  }
+  for (int i = 0; i < MR; ++i)
+    for (ptrdiff_t j = 0; j < nr; ++j)
+      C[i * ldc + j] = tile[i * kGemmNR + j];
+}
+
+inline void gemm_edge(ptrdiff_t M, ptrdiff_t nr, ptrdiff_t K, const float *EDGEC_RESTRICT A,
                       ptrdiff_t lda, const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
                       float *EDGEC_RESTRICT C, ptrdiff_t ldc, const float *EDGEC_RESTRICT row_bias,
                       bool accumulate) {
-  for (ptrdiff_t i = 0; i < mr; ++i)
-    for (ptrdiff_t j = 0; j < nr; ++j) {
-      float acc = accumulate ? C[i * ldc + j] : (row_bias ? row_bias[i] : 0.f);
-      for (ptrdiff_t k = 0; k < K; ++k)
-        acc += A[i * lda + k] * B[k * ldb + j];
-      C[i * ldc + j] = acc;
-    }
+  const ptrdiff_t Mb = M - M % kGemmMR;
+  for (ptrdiff_t m = 0; m < Mb; m += kGemmMR)
+    gemm_edge_rows<kGemmMR>(nr, K, A + m * lda, lda, B, ldb, C + m * ldc, ldc,
+                            row_bias ? row_bias + m : nullptr, accumulate);
+  for (ptrdiff_t m = Mb; m < M; ++m)
+    gemm_edge_rows<1>(nr, K, A + m * lda, lda, B, ldb, C + m * ldc, ldc,
+                      row_bias ? row_bias + m : nullptr, accumulate);
 }
 
 } // namespace detail
@@ -98,25 +124,20 @@ inline void gemm_nn_f32(ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, const float *EDGE
                         float *EDGEC_RESTRICT C, ptrdiff_t ldc, const float *EDGEC_RESTRICT row_bias,
                         bool accumulate = false) {
   using namespace detail;
-  // Block counts are computed up front so every loop has an evident trip
-  // count (GCC otherwise warns about remainder loops it cannot bound).
+  // Column panels outermost: one K x 16 panel of B stays in L1 while every
+  // row block of A (the small weight matrix) passes over it. Block counts are
+  // computed up front so every loop has an evident trip count.
   const ptrdiff_t Mb = M - M % kGemmMR, Nb = N - N % kGemmNR;
-  for (ptrdiff_t m = 0; m < M; m += (m < Mb ? kGemmMR : 1)) {
-    const float *a = A + m * lda;
-    float *c = C + m * ldc;
-    const float *bias = row_bias ? row_bias + m : nullptr;
-    if (m < Mb) {
-      for (ptrdiff_t n = 0; n < Nb; n += kGemmNR)
-        gemm_block<kGemmMR, kGemmNR>(K, a, lda, B + n, ldb, c + n, ldc, bias, accumulate);
-      if (Nb < N)
-        gemm_edge(kGemmMR, N - Nb, K, a, lda, B + Nb, ldb, c + Nb, ldc, bias, accumulate);
-    } else {
-      for (ptrdiff_t n = 0; n < Nb; n += kGemmNR)
-        gemm_block<1, kGemmNR>(K, a, lda, B + n, ldb, c + n, ldc, bias, accumulate);
-      if (Nb < N)
-        gemm_edge(1, N - Nb, K, a, lda, B + Nb, ldb, c + Nb, ldc, bias, accumulate);
-    }
+  for (ptrdiff_t n = 0; n < Nb; n += kGemmNR) {
+    for (ptrdiff_t m = 0; m < Mb; m += kGemmMR)
+      gemm_block<kGemmMR, kGemmNR>(K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc,
+                                   row_bias ? row_bias + m : nullptr, accumulate);
+    for (ptrdiff_t m = Mb; m < M; ++m)
+      gemm_block<1, kGemmNR>(K, A + m * lda, lda, B + n, ldb, C + m * ldc + n, ldc,
+                             row_bias ? row_bias + m : nullptr, accumulate);
   }
+  if (Nb < N)
+    gemm_edge(M, N - Nb, K, A, lda, B + Nb, ldb, C + Nb, ldc, row_bias, accumulate);
 }
 
 /// C[M x N] = A[M x K] * B^T where B is stored [N x K] (fully-connected layers):
