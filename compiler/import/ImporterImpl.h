@@ -23,6 +23,14 @@ namespace edgec::onnx_import {
 
 using Shape = std::vector<int64_t>;
 
+/// Largest tensor edgec accepts, in elements (2^31 - 1): far beyond any
+/// device it targets, and small enough that sizes never overflow.
+inline constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1;
+
+/// Number of elements of `shape`, or -1 if a dimension is negative or the
+/// count exceeds kMaxElements (computed without overflow).
+int64_t checkedElementCount(llvm::ArrayRef<int64_t> shape);
+
 class NodeContext {
 public:
   NodeContext(const onnx::NodeProto &node, std::string name, int opset, mlir::OpBuilder &b,

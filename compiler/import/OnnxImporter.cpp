@@ -38,6 +38,16 @@ namespace onnx_import {
 // NodeContext
 //===----------------------------------------------------------------------===//
 
+int64_t checkedElementCount(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d))
+      return -1;
+    n *= d;
+  }
+  return n;
+}
+
 InFlightDiagnostic NodeContext::error() {
   return emitError(loc) << "node '" << name << "' (" << node.op_type() << "): ";
 }
@@ -237,13 +247,10 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
       error = "negative dimension in " + shapeToString(shape);
       return failure();
     }
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d != 0 && n > (int64_t(1) << 40) / d) {
-      error = "tensor of shape " + shapeToString(shape) + " is too large";
-      return failure();
-    }
-    n *= d;
+  int64_t n = checkedElementCount(shape);
+  if (n < 0) {
+    error = "tensor of shape " + shapeToString(shape) + " has more than 2^31 - 1 elements";
+    return failure();
   }
   Tensor r = Tensor::zeros(*dt, shape);
   bool isDouble = t.data_type() == onnx::TensorProto::DOUBLE;
@@ -437,6 +444,11 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
   for (int64_t &d : shape)
     if (d < 0)
       d = 1;
+  if (checkedElementCount(shape) < 0) {
+    emitError(loc) << "graph input '" << vi.name() << "' of shape " << shapeToString(shape)
+                   << " has more than 2^31 - 1 elements";
+    return failure();
+  }
   return RankedTensorType::get(shape, mlirTypeOf(&ctx, *dt));
 }
 
@@ -611,8 +623,17 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     // at the node, as a user error rather than an internal one at the end.
     for (Operation &op : llvm::make_range(wasEmpty ? block->begin() : std::next(before),
                                           block->end()))
+    {
       if (failed(mlir::verify(&op)))
         return nullptr;
+      for (Type t : op.getResultTypes())
+        if (checkedElementCount(cast<ShapedType>(t).getShape()) < 0) {
+          emitError(loc) << "node '" << name << "' (" << node.op_type() << "): result of shape "
+                         << shapeToString(NodeContext::shape(op.getResult(0)))
+                         << " has more than 2^31 - 1 elements";
+          return nullptr;
+        }
+    }
     llvm::DenseMap<Value, Value> replaced;
     foldNewOps(*block, wasEmpty ? block->begin() : std::next(before), replaced);
     // Handlers may produce fewer outputs than the node names (optional ones).

@@ -81,9 +81,9 @@ LogicalResult constantOfShape(NodeContext &c) {
   auto shape = c.constantInts(0, "shape");
   if (failed(shape))
     return failure();
-  for (int64_t d : *shape)
-    if (d < 0)
-      return c.fail("shape " + shapeToString(*shape) + " has a negative dimension");
+  if (checkedElementCount(*shape) < 0)
+    return c.fail("shape " + shapeToString(*shape) +
+                  " has a negative dimension or more than 2^31 - 1 elements");
   Tensor fill = Tensor::zeros(DType::F32, {1});
   if (const auto *a = c.attr("value")) {
     std::string error;
@@ -143,6 +143,8 @@ LogicalResult reshape(NodeContext &c) {
     }
     if (out[k] < 0)
       return c.fail("shape " + shapeToString(*target) + " has a negative dimension");
+    if (out[k] > 0 && known > kMaxElements / out[k])
+      return c.fail("shape " + shapeToString(*target) + " has more than 2^31 - 1 elements");
     known *= out[k];
   }
   int64_t total = product(in);
