@@ -10,7 +10,11 @@
 namespace edgec {
 namespace detail {
 
-inline constexpr int kGemmMR = 4;
+#if defined(__AVX512F__)
+inline constexpr int kGemmMR = 8; // 8 zmm accumulators
+#else
+inline constexpr int kGemmMR = 4; // 8 ymm / 16 q accumulators
+#endif
 inline constexpr int kGemmNR = 16;
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -20,6 +24,31 @@ inline constexpr int kGemmNR = 16;
 typedef float v8f __attribute__((vector_size(32)));
 typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
 
+#if defined(__AVX512F__)
+// Sixteen floats: one zmm register.
+typedef float v16f __attribute__((vector_size(64)));
+typedef float v16f_u __attribute__((vector_size(64), aligned(4), may_alias));
+
+/// Full MR x 16 block, one 16-wide accumulator per row.
+template <int MR, int NR>
+EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
+                                    const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
+                                    float *EDGEC_RESTRICT C, ptrdiff_t ldc,
+                                    const float *EDGEC_RESTRICT row_bias, bool accumulate) {
+  static_assert(NR == 16, "the vector micro-kernel is 16 columns wide");
+  v16f acc[MR];
+  for (int i = 0; i < MR; ++i)
+    acc[i] = accumulate ? *reinterpret_cast<const v16f_u *>(C + i * ldc)
+                        : v16f{} + (row_bias ? row_bias[i] : 0.f);
+  for (ptrdiff_t k = 0; k < K; ++k) {
+    const v16f b = *reinterpret_cast<const v16f_u *>(B + k * ldb);
+    for (int i = 0; i < MR; ++i)
+      acc[i] += A[i * lda + k] * b;
+  }
+  for (int i = 0; i < MR; ++i)
+    *reinterpret_cast<v16f_u *>(C + i * ldc) = acc[i];
+}
+#else
 /// Full MR x 16 block: 2*MR independent accumulators, so the multiply-adds
 /// are throughput- rather than latency-bound.
 template <int MR, int NR>
@@ -53,6 +82,7 @@ EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, 
     *reinterpret_cast<v8f_u *>(C + i * ldc + 8) = acc[i][1];
   }
 }
+#endif
 #else
 /// Full MR x NR block. `row_bias` (may be null) is added per row of C.
 template <int MR, int NR>
