@@ -277,7 +277,12 @@ int main(int argc, char **argv) {
   auto *importCmd = app.add_subcommand("import", "Print the edge-dialect IR of a model");
   addModelArgs(importCmd, importArgs);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    // --help and --version exit 0; any usage error is a user error (1).
+    return app.exit(e) == 0 ? kSuccess : kUserError;
+  }
 
   MLIRContext ctx;
   // Diagnostics name the node; an IR dump of the op would only confuse users.
