@@ -876,7 +876,7 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   // Results not written in place are copied out at the end.
   for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
     Operation *def = v.getDefiningOp();
-    if (def && memory::directOutputIndex(def) == (int)k)
+    if ((def && memory::directOutputIndex(def) == (int)k) || bytesOf(v) == 0)
       continue;
     body += fmt::format("  // output {}: copied from a buffer shared with another output, a "
                         "view, an input or a constant\n  memcpy({}, {}, {});\n",
