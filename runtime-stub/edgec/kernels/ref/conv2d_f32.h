@@ -33,8 +33,28 @@ template <const Conv2DParams &P> constexpr bool conv2d_is_depthwise() {
   return P.groups == P.in_c && P.groups == P.out_c && P.groups > 1;
 }
 
+/// Depthwise with unit strides: computed on a zero-padded copy of each plane.
+template <const Conv2DParams &P> constexpr bool conv2d_is_depthwise_s1() {
+  return conv2d_is_depthwise<P>() && P.stride_h == 1 && P.stride_w == 1;
+}
+
+/// Padded plane geometry of the unit-stride depthwise path: rows, row
+/// length, and the floats of scratch (padded input with its tail, plus one
+/// output plane at the padded row length).
+template <const Conv2DParams &P> constexpr ptrdiff_t dw_padded_h() {
+  return P.out_h + (P.kernel_h - 1) * P.dilation_h;
+}
+template <const Conv2DParams &P> constexpr ptrdiff_t dw_padded_w() {
+  return P.out_w + (P.kernel_w - 1) * P.dilation_w;
+}
+template <const Conv2DParams &P> constexpr ptrdiff_t dw_input_floats() {
+  return dw_padded_h<P>() * dw_padded_w<P>() + (P.kernel_w - 1) * P.dilation_w;
+}
+
 /// Bytes of scratch the kernel needs for this layer.
 template <const Conv2DParams &P> constexpr size_t conv2d_f32_scratch_size() {
+  if constexpr (conv2d_is_depthwise_s1<P>())
+    return sizeof(float) * static_cast<size_t>(dw_input_floats<P>() + P.out_h * dw_padded_w<P>());
   if (conv2d_is_pointwise<P>() || conv2d_is_depthwise<P>())
     return 0;
   return sizeof(float) * static_cast<size_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w *
@@ -90,6 +110,48 @@ inline void conv2d_depthwise_f32(const float *EDGEC_RESTRICT in, const float *ED
     }
 }
 
+/// Unit-stride depthwise: each plane is copied once into a zero-padded grid,
+/// after which every tap is one flat, contiguous multiply-add over the whole
+/// output at the padded row length (columns past out_w are computed and
+/// dropped). No bounds tests and long vectorizable loops, even for planes only
+/// a few pixels wide.
+template <const Conv2DParams &P>
+inline void conv2d_depthwise_s1_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRICT w,
+                                    const float *EDGEC_RESTRICT bias, float *EDGEC_RESTRICT out,
+                                    float *EDGEC_RESTRICT scratch) {
+  constexpr ptrdiff_t Wp = dw_padded_w<P>(), Np = dw_input_floats<P>();
+  constexpr ptrdiff_t Ny = P.out_h * Wp;
+  float *EDGEC_RESTRICT xp = scratch;
+  float *EDGEC_RESTRICT yp = scratch + Np;
+  // Input rows and columns that land inside the padded grid.
+  constexpr ptrdiff_t r0 = P.pad_top, rows = min_of<ptrdiff_t>(P.in_h, dw_padded_h<P>() - r0);
+  constexpr ptrdiff_t c0 = P.pad_left, cols = min_of<ptrdiff_t>(P.in_w, Wp - c0);
+  for (ptrdiff_t i = 0; i < Np; ++i)
+    xp[i] = 0.f;
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t c = 0; c < P.in_c; ++c) {
+      const float *x = in + (n * P.in_c + c) * P.in_h * P.in_w;
+      for (ptrdiff_t r = 0; r < rows; ++r)
+        for (ptrdiff_t q = 0; q < cols; ++q)
+          xp[(r0 + r) * Wp + c0 + q] = x[r * P.in_w + q];
+      const float *wc = w + c * P.kernel_h * P.kernel_w;
+      const float b = bias ? bias[c] : 0.f;
+      // Taps innermost (a compile-time count, fully unrolled): each output is
+      // summed in a register, in the same kh, kw order as the direct kernel.
+      for (ptrdiff_t i = 0; i < Ny; ++i) {
+        float acc = b;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh)
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw)
+            acc += wc[kh * P.kernel_w + kw] * xp[i + kh * P.dilation_h * Wp + kw * P.dilation_w];
+        yp[i] = acc;
+      }
+      float *y = out + (n * P.out_c + c) * P.out_h * P.out_w;
+      for (ptrdiff_t r = 0; r < P.out_h; ++r)
+        for (ptrdiff_t q = 0; q < P.out_w; ++q)
+          y[r * P.out_w + q] = yp[r * Wp + q];
+    }
+}
+
 /// Copies the receptive fields of output pixels [p0, p0 + np) of one group
 /// into col[K][np] (K = Cg * KH * KW), zero where the window hits padding.
 /// Works one output row segment at a time: zeros, a contiguous (or strided)
@@ -142,7 +204,9 @@ inline void conv2d_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRI
                        const float *EDGEC_RESTRICT bias, float *EDGEC_RESTRICT out,
                        float *EDGEC_RESTRICT scratch) {
   static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
-  if constexpr (conv2d_is_depthwise<P>() && P.in_c / P.groups == 1) {
+  if constexpr (conv2d_is_depthwise_s1<P>()) {
+    detail::conv2d_depthwise_s1_f32<P>(in, w, bias, out, scratch);
+  } else if constexpr (conv2d_is_depthwise<P>()) {
     (void)scratch;
     detail::conv2d_depthwise_f32<P>(in, w, bias, out);
   } else {
