@@ -10,101 +10,57 @@
 namespace edgec {
 namespace detail {
 
+// The register block is MR rows x 16 columns, held as 16 / kLanes vectors
+// per row (GCC/Clang vector extensions: zmm with AVX-512, ymm with AVX, two q
+// registers on NEON/Helium, plain floats for other compilers). The unaligned,
+// may_alias type loads and stores any float row.
 #if defined(__AVX512F__)
-inline constexpr int kGemmMR = 8; // 8 zmm accumulators
+typedef float vecf __attribute__((vector_size(64)));
+typedef float vecf_u __attribute__((vector_size(64), aligned(4), may_alias));
+inline constexpr int kLanes = 16;
+inline constexpr int kGemmMR = 8; // 8 accumulators
+#elif defined(__GNUC__) || defined(__clang__)
+typedef float vecf __attribute__((vector_size(32)));
+typedef float vecf_u __attribute__((vector_size(32), aligned(4), may_alias));
+inline constexpr int kLanes = 8;
+inline constexpr int kGemmMR = 4; // 8 accumulators (6 rows measured no better on AVX2)
 #else
-inline constexpr int kGemmMR = 4; // 8 ymm / 16 q accumulators
+typedef float vecf;
+typedef float vecf_u;
+inline constexpr int kLanes = 1;
+inline constexpr int kGemmMR = 4;
 #endif
 inline constexpr int kGemmNR = 16;
+inline constexpr int kVecsPerRow = kGemmNR / kLanes;
 
-#if defined(__GNUC__) || defined(__clang__)
-// Eight floats as one value (GCC/Clang vector extension): a ymm register on
-// AVX, two q registers on NEON/Helium, plain scalars elsewhere. The unaligned,
-// may_alias variant loads and stores any float row.
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
-
-#if defined(__AVX512F__)
-// Sixteen floats: one zmm register.
-typedef float v16f __attribute__((vector_size(64)));
-typedef float v16f_u __attribute__((vector_size(64), aligned(4), may_alias));
-
-/// Full MR x 16 block, one 16-wide accumulator per row.
+/// Full MR x 16 block of C += A[MR x K] * B[K x 16] (or C = ... + row_bias
+/// when !accumulate). MR * kVecsPerRow independent accumulators keep the
+/// multiply-adds throughput- rather than latency-bound.
 template <int MR, int NR>
 EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
                                     const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
                                     float *EDGEC_RESTRICT C, ptrdiff_t ldc,
                                     const float *EDGEC_RESTRICT row_bias, bool accumulate) {
-  static_assert(NR == 16, "the vector micro-kernel is 16 columns wide");
-  v16f acc[MR];
+  static_assert(NR == kGemmNR, "the micro-kernel is kGemmNR columns wide");
+  vecf acc[MR][kVecsPerRow];
   for (int i = 0; i < MR; ++i)
-    acc[i] = accumulate ? *reinterpret_cast<const v16f_u *>(C + i * ldc)
-                        : v16f{} + (row_bias ? row_bias[i] : 0.f);
+    for (int v = 0; v < kVecsPerRow; ++v)
+      acc[i][v] = accumulate ? *reinterpret_cast<const vecf_u *>(C + i * ldc + v * kLanes)
+                             : vecf{} + (row_bias ? row_bias[i] : 0.f);
   for (ptrdiff_t k = 0; k < K; ++k) {
-    const v16f b = *reinterpret_cast<const v16f_u *>(B + k * ldb);
-    for (int i = 0; i < MR; ++i)
-      acc[i] += A[i * lda + k] * b;
-  }
-  for (int i = 0; i < MR; ++i)
-    *reinterpret_cast<v16f_u *>(C + i * ldc) = acc[i];
-}
-#else
-/// Full MR x 16 block: 2*MR independent accumulators, so the multiply-adds
-/// are throughput- rather than latency-bound.
-template <int MR, int NR>
-EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
-                                    const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
-                                    float *EDGEC_RESTRICT C, ptrdiff_t ldc,
-                                    const float *EDGEC_RESTRICT row_bias, bool accumulate) {
-  static_assert(NR == 16, "the vector micro-kernel is 16 columns wide");
-  v8f acc[MR][2];
-  for (int i = 0; i < MR; ++i) {
-    if (accumulate) {
-      acc[i][0] = *reinterpret_cast<const v8f_u *>(C + i * ldc);
-      acc[i][1] = *reinterpret_cast<const v8f_u *>(C + i * ldc + 8);
-    } else {
-      const float b = row_bias ? row_bias[i] : 0.f;
-      acc[i][0] = v8f{} + b;
-      acc[i][1] = v8f{} + b;
-    }
-  }
-  for (ptrdiff_t k = 0; k < K; ++k) {
-    const v8f b0 = *reinterpret_cast<const v8f_u *>(B + k * ldb);
-    const v8f b1 = *reinterpret_cast<const v8f_u *>(B + k * ldb + 8);
+    vecf b[kVecsPerRow];
+    for (int v = 0; v < kVecsPerRow; ++v)
+      b[v] = *reinterpret_cast<const vecf_u *>(B + k * ldb + v * kLanes);
     for (int i = 0; i < MR; ++i) {
       const float a = A[i * lda + k];
-      acc[i][0] += a * b0;
-      acc[i][1] += a * b1;
+      for (int v = 0; v < kVecsPerRow; ++v)
+        acc[i][v] += a * b[v];
     }
   }
-  for (int i = 0; i < MR; ++i) {
-    *reinterpret_cast<v8f_u *>(C + i * ldc) = acc[i][0];
-    *reinterpret_cast<v8f_u *>(C + i * ldc + 8) = acc[i][1];
-  }
-}
-#endif
-#else
-/// Full MR x NR block. `row_bias` (may be null) is added per row of C.
-template <int MR, int NR>
-EDGEC_ALWAYS_INLINE void gemm_block(ptrdiff_t K, const float *EDGEC_RESTRICT A, ptrdiff_t lda,
-                                    const float *EDGEC_RESTRICT B, ptrdiff_t ldb,
-                                    float *EDGEC_RESTRICT C, ptrdiff_t ldc,
-                                    const float *EDGEC_RESTRICT row_bias, bool accumulate) {
-  float acc[MR][NR];
   for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j)
-      acc[i][j] = accumulate ? C[i * ldc + j] : (row_bias ? row_bias[i] : 0.f);
-  for (ptrdiff_t k = 0; k < K; ++k)
-    for (int i = 0; i < MR; ++i) {
-      const float a = A[i * lda + k];
-      for (int j = 0; j < NR; ++j)
-        acc[i][j] += a * B[k * ldb + j];
-    }
-  for (int i = 0; i < MR; ++i)
-    for (int j = 0; j < NR; ++j)
-      C[i * ldc + j] = acc[i][j];
+    for (int v = 0; v < kVecsPerRow; ++v)
+      *reinterpret_cast<vecf_u *>(C + i * ldc + v * kLanes) = acc[i][v];
 }
-#endif
 
 /// The last nr < 16 columns of C for all M rows. B's columns are packed, a
 /// chunk of kGemmKC rows at a time, into a zero-padded 16-wide panel on the
