@@ -16,40 +16,33 @@ struct Pool2DParams {
   bool count_include_pad;
 };
 
-template <const Pool2DParams &P>
-inline void max_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (ptrdiff_t c = 0; c < P.planes; ++c) {
-    const float *xp = x + c * P.in_h * P.in_w;
-    float *yp = y + c * P.out_h * P.out_w;
-    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
-      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-        float m = -HUGE_VALF;
-        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
-          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
-          if (ih < 0 || ih >= P.in_h)
-            continue;
-          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
-            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
-            if (iw < 0 || iw >= P.in_w)
-              continue;
-            const float v = xp[ih * P.in_w + iw];
-            m = v > m ? v : m;
-          }
-        }
-        yp[oh * P.out_w + ow] = m;
-      }
+/// Window reducers: start value, combine, and the final value given how many
+/// window positions fell inside the image (`count`) and inside the padded
+/// image (`padded`; positions ceil_mode adds beyond the padding never count).
+struct PoolMax {
+  static EDGEC_ALWAYS_INLINE float init() { return -HUGE_VALF; }
+  static EDGEC_ALWAYS_INLINE float add(float acc, float v) { return v > acc ? v : acc; }
+  static EDGEC_ALWAYS_INLINE float finish(float acc, int32_t, int32_t, bool) { return acc; }
+};
+struct PoolAverage {
+  static EDGEC_ALWAYS_INLINE float init() { return 0.f; }
+  static EDGEC_ALWAYS_INLINE float add(float acc, float v) { return acc + v; }
+  static EDGEC_ALWAYS_INLINE float finish(float acc, int32_t count, int32_t padded,
+                                          bool include_pad) {
+    const int32_t d = include_pad ? padded : count;
+    return acc / static_cast<float>(d > 0 ? d : 1);
   }
-}
+};
 
-template <const Pool2DParams &P>
-inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+template <const Pool2DParams &P, typename Reduce>
+inline void pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (ptrdiff_t c = 0; c < P.planes; ++c) {
     const float *xp = x + c * P.in_h * P.in_w;
     float *yp = y + c * P.out_h * P.out_w;
     for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
       for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-        float s = 0.f;
-        ptrdiff_t count = 0, padded = 0;
+        float acc = Reduce::init();
+        int32_t count = 0, padded = 0;
         for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
           const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
           for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
@@ -58,14 +51,23 @@ inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT 
               ++padded;
             if (ih < 0 || ih >= P.in_h || iw < 0 || iw >= P.in_w)
               continue;
-            s += xp[ih * P.in_w + iw];
+            acc = Reduce::add(acc, xp[ih * P.in_w + iw]);
             ++count;
           }
         }
-        const ptrdiff_t d = P.count_include_pad ? padded : count;
-        yp[oh * P.out_w + ow] = s / static_cast<float>(d > 0 ? d : 1);
+        yp[oh * P.out_w + ow] = Reduce::finish(acc, count, padded, P.count_include_pad);
       }
   }
+}
+
+template <const Pool2DParams &P>
+inline void max_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  pool2d_f32<P, PoolMax>(x, y);
+}
+
+template <const Pool2DParams &P>
+inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  pool2d_f32<P, PoolAverage>(x, y);
 }
 
 /// Mean of each of `planes` contiguous runs of `size` elements.
