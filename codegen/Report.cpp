@@ -157,7 +157,7 @@ std::string formatLayerTable(ModuleOp module) {
   std::string out = fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>10}  {:>8}\n",
                                 "node", nodeW, "op", opW, "inputs", inW, "output", outW, "MACs",
                                 "weights B", "act. B", "storage");
-  int64_t macs = 0, weights = 0;
+  int64_t macs = 0;
   for (size_t k = 0; k < layers.size(); ++k) {
     const LayerInfo &l = layers[k];
     // Node names come from the model: print only printable characters.
@@ -168,14 +168,12 @@ std::string formatLayerTable(ModuleOp module) {
                        nodeW, l.op, opW, ins[k], inW, shapeStr(l.outputShape), outW, l.macs,
                        l.weightBytes, l.activationBytes, l.storage);
     macs += l.macs;
-    weights += l.weightBytes;
   }
   out += fmt::format("\ntotal: {} layers, {} MACs, {} weight bytes\n", layers.size(), macs,
                      totalWeightBytes(module));
   out += fmt::format("arena: {} bytes (lower bound {} bytes)\n",
                      funcAttr(module, memory::kArenaSizeAttr),
                      funcAttr(module, memory::kLowerBoundAttr));
-  (void)weights;
   return out;
 }
 

@@ -82,6 +82,9 @@ std::vector<int64_t> broadcastStrides(const std::vector<int64_t> &shape,
   return out;
 }
 
+/// Elementwise `fn` with numpy broadcasting. `fn` is called with floats for
+/// float tensors and with int64 for integer ones, so shape arithmetic stays
+/// exact; a generic lambda serves both.
 template <typename F>
 Tensor binary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outShape, F fn) {
   Tensor r = Tensor::zeros(a.dtype, outShape);
@@ -95,28 +98,9 @@ Tensor binary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outS
       ib += idx[d] * sb[d];
     }
     if (r.isFloat())
-      r.f[k] = (float)fn((double)a.f[ia], (double)b.f[ib]);
+      r.f[k] = fn(a.f[ia], b.f[ib]);
     else
-      r.i[k] = (int64_t)fn((double)a.i[ia], (double)b.i[ib]);
-    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
-      idx[d] = 0;
-  }
-  return r;
-}
-
-Tensor integerBinary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outShape,
-                     int64_t (*fn)(int64_t, int64_t)) {
-  Tensor r = Tensor::zeros(a.dtype, outShape);
-  auto sa = broadcastStrides(a.shape, outShape), sb = broadcastStrides(b.shape, outShape);
-  int64_t n = r.numElements(), rank = outShape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t k = 0; k < n; ++k) {
-    int64_t ia = 0, ib = 0;
-    for (int64_t d = 0; d < rank; ++d) {
-      ia += idx[d] * sa[d];
-      ib += idx[d] * sb[d];
-    }
-    r.i[k] = fn(a.i[ia], b.i[ib]);
+      r.i[k] = fn(a.i[ia], b.i[ib]);
     for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
       idx[d] = 0;
   }
@@ -305,44 +289,49 @@ FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
         << op->getName() << "' on these element types";
     return failure();
   };
-  auto isInt = [&]() { return !in[0]->isFloat(); };
   return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)
       .Case([&](edge::ConstantOp c) -> FailureOr<Tensor> {
         return tensorFromAttr(c.getValue());
       })
       .Case([&](edge::AddOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a + b; });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a + (float)b; });
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) { return a + b; });
       })
       .Case([&](edge::SubOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a - b; });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a - (float)b; });
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) { return a - b; });
       })
       .Case([&](edge::MulOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return a * b; });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a * (float)b; });
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) { return a * b; });
       })
       .Case([&](edge::DivOp) -> FailureOr<Tensor> {
-        if (isInt())
-          return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) -> int64_t {
-            return b == 0 ? 0 : a / b;
-          });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) { return (float)a / (float)b; });
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (std::is_integral_v<decltype(a)>)
+            return b == 0 ? 0 : a / b; // ONNX leaves it undefined; never trap
+          else
+            return a / b;
+        });
       })
       .Case([&](edge::PowOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, ipow);
-        return binary(*in[0], *in[1], outShape, [](double a, double b) { return std::pow((float)a, (float)b); });
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (std::is_integral_v<decltype(a)>)
+            return ipow(a, b);
+          else
+            return std::pow(a, b);
+        });
       })
       .Case([&](edge::MaxOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return std::max(a, b); });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) {
-          return std::isnan(a) || std::isnan(b) ? NAN : std::max(a, b);
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (!std::is_integral_v<decltype(a)>)
+            if (std::isnan(a) || std::isnan(b))
+              return NAN;
+          return std::max(a, b);
         });
       })
       .Case([&](edge::MinOp) -> FailureOr<Tensor> {
-        if (isInt()) return integerBinary(*in[0], *in[1], outShape, [](int64_t a, int64_t b) { return std::min(a, b); });
-        return binary(*in[0], *in[1], outShape, [](double a, double b) {
-          return std::isnan(a) || std::isnan(b) ? NAN : std::min(a, b);
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (!std::is_integral_v<decltype(a)>)
+            if (std::isnan(a) || std::isnan(b))
+              return NAN;
+          return std::min(a, b);
         });
       })
       .Case([&](edge::ReluOp) -> FailureOr<Tensor> {

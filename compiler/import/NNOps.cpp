@@ -17,7 +17,7 @@ struct Window {
 /// and returns them as 2-D (a 1-D window gets H = 1). `spatial` holds the
 /// input's spatial dimensions (already 2-D).
 FailureOr<Window> readWindow(NodeContext &c, const Shape &spatial, int spatialRank,
-                             std::optional<Shape> kernel, bool ceilMode) {
+                             std::optional<Shape> kernel) {
   Window w;
   auto lift = [&](std::optional<Shape> v, int64_t dflt, const char *what) -> FailureOr<Shape> {
     if (!v)
@@ -80,7 +80,6 @@ FailureOr<Window> readWindow(NodeContext &c, const Shape &spatial, int spatialRa
     c.error() << "unknown auto_pad '" << autoPad << "'";
     return failure();
   }
-  (void)ceilMode;
   return w;
 }
 
@@ -126,7 +125,7 @@ LogicalResult conv(NodeContext &c) {
   if (kernel && *kernel != wk)
     return c.fail("kernel_shape " + shapeToString(*kernel) + " differs from the weight's " +
                   shapeToString(wk));
-  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, wk, false);
+  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, wk);
   if (failed(win))
     return failure();
   int64_t group = c.attrInt("group", 1);
@@ -164,7 +163,7 @@ template <typename PoolOp> LogicalResult pool(NodeContext &c) {
     return failure();
   Shape xs = NodeContext::shape(*x4);
   bool ceil = c.attrInt("ceil_mode", 0) != 0;
-  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, c.attrInts("kernel_shape"), ceil);
+  auto win = readWindow(c, {xs[2], xs[3]}, spatialRank, c.attrInts("kernel_shape"));
   if (failed(win))
     return failure();
   if (c.attrString("auto_pad", "NOTSET") != "NOTSET")

@@ -32,7 +32,6 @@ def Edge_Dialect : Dialect {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Edge_Float : AnyTypeOf<[F32]>;
 def Edge_FloatTensor : RankedTensorOf<[F32]>;
 def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, I32, I64]>;
