@@ -85,6 +85,16 @@ std::string floatLiteral(float f) {
   return s + "f";
 }
 
+/// Designated initializers of a fused activation (act_min / act_max), if any.
+std::string actFields(Operation *op) {
+  std::string out;
+  if (auto lo = op->getAttrOfType<FloatAttr>("act_min"))
+    out += ", .act_min = " + floatLiteral(lo.getValue().convertToFloat());
+  if (auto hi = op->getAttrOfType<FloatAttr>("act_max"))
+    out += ", .act_max = " + floatLiteral(hi.getValue().convertToFloat());
+  return out;
+}
+
 std::string nodeOf(Operation *op) {
   if (auto nl = dyn_cast<NameLoc>(op->getLoc()))
     return nl.getName().str();
@@ -240,9 +250,15 @@ void CppEmitter::call(Operation *op, const std::string &text) {
   std::string in;
   for (Value v : op->getOperands())
     in += (in.empty() ? "" : ", ") + shapeComment(shapeOf(v));
-  body += fmt::format("  // node '{}' ({}): {} -> {}\n  {}\n",
-                      sanitizeIdentifier(nodeOf(op), "layer"), op->getName().getStringRef().str(),
-                      in, shapeComment(shapeOf(op->getResult(0))), text);
+  std::string fused;
+  if (auto names = op->getAttrOfType<ArrayAttr>("edge.fused"))
+    for (Attribute a : names)
+      if (auto s = dyn_cast<StringAttr>(a))
+        fused += (fused.empty() ? " + fused '" : ", '") + sanitizeIdentifier(s.str(), "node") + "'";
+  body += fmt::format("  // node '{}'{} ({}): {} -> {}\n  {}\n",
+                      sanitizeIdentifier(nodeOf(op), "layer"), fused,
+                      op->getName().getStringRef().str(), in,
+                      shapeComment(shapeOf(op->getResult(0))), text);
 }
 
 std::string CppEmitter::scratch(Operation *op) {
@@ -263,9 +279,9 @@ LogicalResult CppEmitter::emitConv(edge::Conv2DOp op) {
                   "    .out_c = {}, .out_h = {}, .out_w = {},\n"
                   "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
                   "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
-                  "    .groups = {}, .tile = {}",
+                  "    .groups = {}, .tile = {}{}",
                   in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0], s[1], p[0],
-                  p[1], d[0], d[1], op.getGroup(), convTile(op)));
+                  p[1], d[0], d[1], op.getGroup(), convTile(op), actFields(op)));
   includes.insert("edgec/kernels/ref/conv2d_f32.h");
   params += fmt::format("static_assert(edgec::conv2d_f32_scratch_size<{}>() <= {},\n"
                         "              \"scratch planned for this layer is too small\");\n\n",
@@ -290,10 +306,10 @@ LogicalResult CppEmitter::emitGemm(edge::GemmOp op) {
   std::string id = newParams(
       op, "GemmParams",
       fmt::format(".m = {}, .n = {}, .k = {}, .trans_a = {}, .trans_b = {}, .alpha = {}, "
-                  ".beta = {}, .c_stride_m = {}, .c_stride_n = {}",
+                  ".beta = {}, .c_stride_m = {}, .c_stride_n = {}{}",
                   out[0], out[1], k, op.getTransA() ? "true" : "false",
                   op.getTransB() ? "true" : "false", floatLiteral(op.getAlpha().convertToFloat()),
-                  floatLiteral(op.getBeta().convertToFloat()), csm, csn));
+                  floatLiteral(op.getBeta().convertToFloat()), csm, csn, actFields(op)));
   includes.insert("edgec/kernels/ref/fc_f32.h");
   call(op, fmt::format("edgec::fc_f32<{}>({}, {}, {}, {});", id, expr(op.getA()), expr(op.getB()),
                        op.getC() ? expr(op.getC()) : "nullptr", expr(op.getOutput())));
@@ -337,8 +353,8 @@ LogicalResult CppEmitter::emitMatMul(edge::MatMulOp op) {
                         base, aoff, boff);
   std::string id = newParams(op, "MatMulParams",
                              fmt::format(".batch = {}, .m = {}, .n = {}, .k = {}, .a_offsets = "
-                                         "{}_a_offsets, .b_offsets = {}_b_offsets",
-                                         count, m, n, k, base, base));
+                                         "{}_a_offsets, .b_offsets = {}_b_offsets{}",
+                                         count, m, n, k, base, base, actFields(op)));
   includes.insert("edgec/kernels/ref/fc_f32.h");
   call(op, fmt::format("edgec::matmul_f32<{}>({}, {}, {});", id, expr(op.getA()), expr(op.getB()),
                        expr(op.getOutput())));
@@ -382,8 +398,9 @@ LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
   }
   std::string id = newParams(op, "BinaryParams",
                              fmt::format(".size = {}, .dims = {{{}}}, .a_strides = {{{}}}, "
-                                         ".b_strides = {{{}}}",
-                                         prod(out), list(dims), list(as), list(bs)));
+                                         ".b_strides = {{{}}}{}",
+                                         prod(out), list(dims), list(as), list(bs),
+                                         actFields(op)));
   includes.insert("edgec/kernels/ref/elementwise_f32.h");
   call(op, fmt::format("edgec::binary<edgec::{}, {}>({}, {}, {});", functor, id,
                        expr(op->getOperand(0)), expr(op->getOperand(1)),

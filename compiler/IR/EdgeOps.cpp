@@ -116,7 +116,23 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // Elementwise
 //===----------------------------------------------------------------------===//
 
+/// act_min / act_max (a fused Relu or Clip) only on float results, lo <= hi.
+static LogicalResult verifyFusedActivation(Operation *op) {
+  auto lo = op->getAttrOfType<FloatAttr>("act_min"), hi = op->getAttrOfType<FloatAttr>("act_max");
+  if (!lo && !hi)
+    return success();
+  if (!getElementTypeOrSelf(op->getResult(0)).isF32())
+    return op->emitOpError("a fused activation (act_min/act_max) needs a float result, got ")
+           << getElementTypeOrSelf(op->getResult(0));
+  if (lo && hi && !(lo.getValueAsDouble() <= hi.getValueAsDouble()))
+    return op->emitOpError("act_min ") << lo.getValueAsDouble() << " must not exceed act_max "
+                                       << hi.getValueAsDouble();
+  return success();
+}
+
 static LogicalResult verifyBinary(Operation *op) {
+  if (failed(verifyFusedActivation(op)))
+    return failure();
   auto lhs = shapeOf(op->getOperand(0)), rhs = shapeOf(op->getOperand(1));
   auto out = shapeOf(op->getResult(0));
   auto expected = broadcastShapes(lhs, rhs);
@@ -171,6 +187,8 @@ static LogicalResult checkPair(Operation *op, StringRef name, ArrayRef<int64_t> 
 }
 
 LogicalResult Conv2DOp::verify() {
+  if (failed(verifyFusedActivation(*this)))
+    return failure();
   auto in = shapeOf(getInput()), w = shapeOf(getWeight()), out = shapeOf(getOutput());
   if (in.size() != 4 || w.size() != 4 || out.size() != 4)
     return emitOpError("expected rank-4 input, weight and result, got ")
@@ -201,6 +219,8 @@ LogicalResult Conv2DOp::verify() {
 }
 
 LogicalResult GemmOp::verify() {
+  if (failed(verifyFusedActivation(*this)))
+    return failure();
   auto a = shapeOf(getA()), b = shapeOf(getB()), out = shapeOf(getOutput());
   if (a.size() != 2 || b.size() != 2 || out.size() != 2)
     return emitOpError("expected rank-2 operands and result, got ")
@@ -223,6 +243,8 @@ LogicalResult GemmOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
+  if (failed(verifyFusedActivation(*this)))
+    return failure();
   auto a = shapeOf(getA()), b = shapeOf(getB()), out = shapeOf(getOutput());
   if (a.empty() || b.empty())
     return emitOpError("operands must have rank >= 1");
@@ -359,6 +381,11 @@ LogicalResult ReshapeOp::verify() {
 OpFoldResult ReshapeOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();
+  // reshape(reshape(x)) reads x directly.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
   return {};
 }
 

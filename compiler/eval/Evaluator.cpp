@@ -11,6 +11,7 @@
 #include "edgec/IR/EdgeOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -46,6 +47,23 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   case DType::Bool: return b.getI1Type();
   }
   return b.getF32Type();
+}
+
+Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName) {
+  constexpr size_t kInlineConstantBytes = 256;
+  auto type = RankedTensorType::get(t.shape, mlirTypeOf(b.getContext(), t.dtype));
+  std::vector<char> bytes = t.bytes();
+  ElementsAttr attr;
+  if (t.dtype == DType::Bool) {
+    SmallVector<bool> bits(t.i.begin(), t.i.end());
+    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  } else if (bytes.size() <= kInlineConstantBytes) {
+    attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes));
+  } else {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
+    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  }
+  return b.create<edge::ConstantOp>(loc, type, attr);
 }
 
 Tensor tensorFromAttr(ElementsAttr attr) {
@@ -279,9 +297,19 @@ int64_t ipow(int64_t b, int64_t e) {
   return e < 0 ? 0 : r;
 }
 
-} // namespace
+/// Applies a clamp fused by edge-fuse-activation (act_min / act_max).
+void applyFusedActivation(Operation *op, Tensor &r) {
+  auto lo = op->getAttrOfType<FloatAttr>("act_min");
+  auto hi = op->getAttrOfType<FloatAttr>("act_max");
+  if ((!lo && !hi) || !r.isFloat())
+    return;
+  float l = lo ? lo.getValue().convertToFloat() : -INFINITY;
+  float h = hi ? hi.getValue().convertToFloat() : INFINITY;
+  for (float &v : r.f)
+    v = std::min(std::max(v, l), h);
+}
 
-FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
+FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
   std::vector<int64_t> outShape =
       op->getNumResults() ? shapeOfValue(op->getResult(0)) : std::vector<int64_t>{};
   auto fail = [&]() -> FailureOr<Tensor> {
@@ -538,6 +566,15 @@ FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
         return r;
       })
       .Default([&](Operation *) { return fail(); });
+}
+
+} // namespace
+
+FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
+  FailureOr<Tensor> r = evaluateCore(op, in);
+  if (succeeded(r))
+    applyFusedActivation(op, *r);
+  return r;
 }
 
 FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::vector<Tensor> &inputs,

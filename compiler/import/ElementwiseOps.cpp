@@ -18,7 +18,7 @@ template <typename OpT> Value buildBinary(NodeContext &c, Value a, Value b) {
   }
   return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
                                              NodeContext::elementType(a)),
-                         a, b);
+                         a, b, FloatAttr(), FloatAttr());
 }
 
 template <typename OpT> LogicalResult binary(NodeContext &c) {

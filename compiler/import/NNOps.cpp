@@ -146,7 +146,8 @@ LogicalResult conv(NodeContext &c) {
     out.push_back(o);
   }
   auto y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x4, w4, bias,
-                                      win->strides, win->pads, win->dilations, group);
+                                      win->strides, win->pads, win->dilations, group,
+                                      FloatAttr(), FloatAttr());
   c.setOutput(restoreRank(c, y, spatialRank));
   return success();
 }
@@ -272,7 +273,8 @@ LogicalResult gemm(NodeContext &c) {
   c.setOutput(c.b.create<edge::GemmOp>(c.loc, c.tensorType({m, n}, c.b.getF32Type()), *a, *b, cin,
                                        c.b.getF32FloatAttr(c.attrFloat("alpha", 1.f)),
                                        c.b.getF32FloatAttr(c.attrFloat("beta", 1.f)),
-                                       c.b.getBoolAttr(ta), c.b.getBoolAttr(tb)));
+                                       c.b.getBoolAttr(ta), c.b.getBoolAttr(tb), FloatAttr(),
+                                       FloatAttr()));
   return success();
 }
 
@@ -295,7 +297,8 @@ LogicalResult matmul(NodeContext &c) {
   Shape out(batch->begin(), batch->end());
   if (as.size() > 1) out.push_back(sa[sa.size() - 2]);
   if (bs.size() > 1) out.push_back(sb.back());
-  c.setOutput(c.b.create<edge::MatMulOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *a, *b));
+  c.setOutput(c.b.create<edge::MatMulOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *a, *b,
+                                         FloatAttr(), FloatAttr()));
   return success();
 }
 

@@ -134,27 +134,7 @@ Value NodeContext::reshape(Value v, const Shape &s) {
   return b.create<edge::ReshapeOp>(loc, tensorType(s, elementType(v)), v);
 }
 
-/// Folded values up to this many bytes stay inline dense attributes, so shape
-/// arithmetic reads naturally in the IR; larger ones become resource blobs.
-static constexpr size_t kInlineConstantBytes = 256;
-
-static Value makeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName) {
-  auto type = RankedTensorType::get(t.shape, mlirTypeOf(b.getContext(), t.dtype));
-  std::vector<char> bytes = t.bytes();
-  ElementsAttr attr;
-  if (t.dtype == DType::Bool) {
-    SmallVector<bool> bits(t.i.begin(), t.i.end());
-    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
-  } else if (bytes.size() <= kInlineConstantBytes) {
-    attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes));
-  } else {
-    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
-  }
-  return b.create<edge::ConstantOp>(loc, type, attr);
-}
-
-Value NodeContext::constant(const Tensor &t) { return makeConstant(b, loc, t, name); }
+Value NodeContext::constant(const Tensor &t) { return materializeConstant(b, loc, t, name); }
 
 FailureOr<int64_t> NodeContext::axis(int64_t a, int64_t rank, const char *what) {
   if (a < -rank || a >= rank) {
@@ -481,7 +461,7 @@ void GraphImporter::foldNewOps(Block &block, Block::iterator from,
     std::string blobName = "folded";
     if (auto nl = dyn_cast<NameLoc>(op.getLoc()))
       blobName = nl.getName().str();
-    Value c = makeConstant(b, op.getLoc(), *r, blobName);
+    Value c = materializeConstant(b, op.getLoc(), *r, blobName);
     op.getResult(0).replaceAllUsesWith(c);
     replaced[op.getResult(0)] = c;
     op.erase();
@@ -557,7 +537,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;
     }
-    values[init.name()] = makeConstant(b, loc, *t, init.name());
+    values[init.name()] = materializeConstant(b, loc, *t, init.name());
   }
 
   // Nodes, in the graph's (topological) order.

@@ -2,6 +2,7 @@
 
 #include "edgec/Pipelines/Pipelines.h"
 #include "edgec/IR/EdgeOps.h"
+#include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -9,7 +10,16 @@
 
 namespace edgec {
 
+void buildFusionPipeline(mlir::OpPassManager &pm) {
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createCollapseReshapesPass());
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldPadPass());
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldBatchNormPass());
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
+}
+
 void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options) {
+  if (options.fuse)
+    buildFusionPipeline(pm);
   memory::PlanMemoryPassOptions plan;
   plan.strategy = options.planner;
   pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
@@ -18,6 +28,10 @@ void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions 
 
 void registerEdgePassesAndPipelines() {
   memory::registerEdgeMemoryPasses();
+  fusion::registerEdgeFusionPasses();
+  mlir::PassPipelineRegistration<>(
+      "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm and activation fusion",
+      [](mlir::OpPassManager &pm) { buildFusionPipeline(pm); });
   mlir::PassPipelineRegistration<>(
       "edge-compile-pipeline",
       "The passes edgec compile runs between import and code generation",

@@ -141,10 +141,12 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
   return edgec::importOnnxFile(ctx, args.model, options);
 }
 
-LogicalResult runPipeline(MLIRContext &ctx, ModuleOp module, const std::string &planner) {
+LogicalResult runPipeline(MLIRContext &ctx, ModuleOp module, const std::string &planner,
+                          bool fuse = true) {
   PassManager pm(&ctx);
   edgec::CompilePipelineOptions options;
   options.planner = planner;
+  options.fuse = fuse;
   edgec::buildCompilePipeline(pm, options);
   return pm.run(module);
 }
@@ -243,7 +245,7 @@ int main(int argc, char **argv) {
   // compile
   ModelArgs compileArgs;
   std::string target = "x86-64", outDir, name, planner = "greedy-by-size";
-  bool harness = false, planDump = false;
+  bool harness = false, planDump = false, noFuse = false;
   auto *compile = app.add_subcommand("compile", "Compile a model to C++ for a target");
   addModelArgs(compile, compileArgs);
   compile->add_option("-t,--target", target, "Target (see `edgec targets`)")->capture_default_str();
@@ -253,6 +255,8 @@ int main(int argc, char **argv) {
   compile->add_option("--planner", planner, "Memory planner: greedy-by-size or linear")
       ->capture_default_str();
   compile->add_flag("--dump-plan", planDump, "Print the memory plan");
+  compile->add_flag("--no-fuse", noFuse,
+                    "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
 
   // inspect
   ModelArgs inspectArgs;
@@ -386,7 +390,7 @@ int main(int argc, char **argv) {
     return kUserError;
   }
   OwningOpRef<ModuleOp> module = importModel(ctx, compileArgs);
-  if (!module || failed(runPipeline(ctx, *module, planner)))
+  if (!module || failed(runPipeline(ctx, *module, planner, !noFuse)))
     return finish(diags);
   if (planDump)
     dumpPlan(*module);
@@ -395,7 +399,7 @@ int main(int argc, char **argv) {
   emit.modelPath = llvm::sys::path::filename(compileArgs.model).str();
   emit.harness = harness;
   emit.commandLine = "--target " + target + " --name " + name + (harness ? " --harness" : "") +
-                     " --planner " + planner;
+                     " --planner " + planner + (noFuse ? " --no-fuse" : "");
   for (const auto &s : compileArgs.inputShapes)
     emit.commandLine += " --input-shape " + s;
   auto files = edgec::codegen::emitCpp(*module, *tgt, emit);

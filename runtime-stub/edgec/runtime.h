@@ -28,6 +28,19 @@ inline constexpr int kMaxRank = 6;
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T min_of(T a, T b) { return a < b ? a : b; }
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T max_of(T a, T b) { return a > b ? a : b; }
 
+/// Bounds of an activation fused into a layer (act_min / act_max in the IR);
+/// +-infinity means unbounded.
+inline constexpr float kNoLowerBound = -__builtin_huge_valf();
+inline constexpr float kNoUpperBound = __builtin_huge_valf();
+
+constexpr bool has_clamp(float lo, float hi) { return lo > kNoLowerBound || hi < kNoUpperBound; }
+
+/// y = min(max(y, lo), hi) elementwise; NaN stays NaN.
+inline void clamp_f32(float *EDGEC_RESTRICT y, ptrdiff_t n, float lo, float hi) {
+  for (ptrdiff_t i = 0; i < n; ++i)
+    y[i] = y[i] < lo ? lo : (y[i] > hi ? hi : y[i]);
+}
+
 /// Ceiling of a / b for b > 0 and any a (constant-evaluated in kernels).
 EDGEC_ALWAYS_INLINE constexpr ptrdiff_t ceil_div(ptrdiff_t a, ptrdiff_t b) {
   return a >= 0 ? (a + b - 1) / b : -((-a) / b);

@@ -9,6 +9,7 @@
 
 #include "edgec/Support/Tensor.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
@@ -26,6 +27,12 @@ mlir::Type mlirTypeOf(mlir::MLIRContext *ctx, DType t);
 
 /// Tensor holding the value of a constant attribute (dense or dense_resource).
 Tensor tensorFromAttr(mlir::ElementsAttr attr);
+
+/// Creates an edge.constant holding `t`: values up to 256 bytes (and all
+/// booleans) as inline dense attributes, so shape arithmetic reads naturally
+/// in the IR; larger ones as a dense_resource blob named `blobName`.
+mlir::Value materializeConstant(mlir::OpBuilder &b, mlir::Location loc, const Tensor &t,
+                                llvm::StringRef blobName);
 
 /// Evaluates one op of the edge dialect. Emits an error on the op and fails
 /// when the op is not supported by the evaluator.

@@ -43,6 +43,11 @@ def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, I32, I64]>;
 class Edge_Op<string mnemonic, list<Trait> traits = []>
     : Op<Edge_Dialect, mnemonic, traits>;
 
+// A clamp fused into the producing op by edge-fuse-activation: the result is
+// min(max(y, act_min), act_max); an absent bound does not clamp.
+defvar Edge_FusedActivation = (ins OptionalAttr<F32Attr>:$act_min,
+                                   OptionalAttr<F32Attr>:$act_max);
+
 // Elementwise op with two operands and numpy-style broadcasting.
 class Edge_BinaryOp<string mnemonic, string desc>
     : Edge_Op<mnemonic, [Pure]> {
@@ -51,9 +56,11 @@ class Edge_BinaryOp<string mnemonic, string desc>
     Computes the elementwise result of the two operands after broadcasting them
     to the result shape with the numpy rules ONNX uses (multidirectional
     broadcasting). The verifier checks that the result shape is the broadcast
-    of the operand shapes.
+    of the operand shapes. `act_min` / `act_max` clamp the result (float
+    only; set by edge-fuse-activation).
   }];
-  let arguments = (ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs);
+  let arguments = !con((ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs),
+                       Edge_FusedActivation);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

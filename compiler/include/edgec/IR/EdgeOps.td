@@ -100,12 +100,14 @@ def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure]> {
   let description = [{
     `pads` is [top, left, bottom, right]; `strides` and `dilations` are
     [h, w]. The weight has shape [M, C/group, kH, kW] and the optional bias
-    [M]. 1-D ONNX convolutions are imported as 2-D with H = 1.
+    [M]. 1-D ONNX convolutions are imported as 2-D with H = 1. `act_min` /
+    `act_max` clamp the result (a fused Relu or Clip).
   }];
-  let arguments = (ins Edge_FloatTensor:$input, Edge_FloatTensor:$weight,
-                       Optional<Edge_FloatTensor>:$bias,
-                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, I64Attr:$group);
+  let arguments = !con((ins Edge_FloatTensor:$input, Edge_FloatTensor:$weight,
+                            Optional<Edge_FloatTensor>:$bias,
+                            DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                            DenseI64ArrayAttr:$dilations, I64Attr:$group),
+                       Edge_FusedActivation);
   let results = (outs Edge_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
@@ -117,11 +119,12 @@ def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
   let summary = "General matrix multiply: alpha * A' * B' + beta * C";
   let description = [{
     A' and B' are A and B, transposed when transA / transB are set. C is
-    optional and broadcast to [M, N].
+    optional and broadcast to [M, N]. `act_min` / `act_max` clamp the result.
   }];
-  let arguments = (ins Edge_FloatTensor:$a, Edge_FloatTensor:$b,
-                       Optional<Edge_FloatTensor>:$c, F32Attr:$alpha,
-                       F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB);
+  let arguments = !con((ins Edge_FloatTensor:$a, Edge_FloatTensor:$b,
+                            Optional<Edge_FloatTensor>:$c, F32Attr:$alpha,
+                            F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB),
+                       Edge_FusedActivation);
   let results = (outs Edge_FloatTensor:$output);
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
@@ -131,7 +134,11 @@ def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
 
 def Edge_MatMulOp : Edge_Op<"matmul", [Pure]> {
   let summary = "Batched matrix product with numpy semantics";
-  let arguments = (ins Edge_FloatTensor:$a, Edge_FloatTensor:$b);
+  let description = [{
+    `act_min` / `act_max` clamp the result (a fused Relu or Clip).
+  }];
+  let arguments = !con((ins Edge_FloatTensor:$a, Edge_FloatTensor:$b),
+                       Edge_FusedActivation);
   let results = (outs Edge_FloatTensor:$output);
   let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

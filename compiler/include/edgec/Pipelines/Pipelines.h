@@ -9,9 +9,15 @@ namespace edgec {
 
 struct CompilePipelineOptions {
   std::string planner = "greedy-by-size";
+  bool fuse = true; ///< run the fusion passes (edgec --no-fuse turns them off)
 };
 
-/// Everything between import and code generation, in order. For this release:
+/// Graph simplification before quantization and planning: reshape chains
+/// collapsed, constant Pad folded into Conv/pooling, BatchNormalization into
+/// Conv/Gemm, Relu/Clip into their producer (`edge-fusion-pipeline`).
+void buildFusionPipeline(mlir::OpPassManager &pm);
+
+/// Everything between import and code generation, in order: fusion, then
 /// static memory planning followed by the always-on overlap check.
 void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options);
 

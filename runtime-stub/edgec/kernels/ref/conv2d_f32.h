@@ -22,6 +22,7 @@ struct Conv2DParams {
   int32_t dilation_h, dilation_w;
   int32_t groups;
   int32_t tile; ///< output pixels per im2col tile (general path)
+  float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip
 };
 
 template <const Conv2DParams &P> constexpr bool conv2d_is_pointwise() {
@@ -230,6 +231,9 @@ inline void conv2d_f32(const float *EDGEC_RESTRICT in, const float *EDGEC_RESTRI
         }
       }
   }
+  if constexpr (has_clamp(P.act_min, P.act_max))
+    clamp_f32(out, static_cast<ptrdiff_t>(P.batch) * P.out_c * P.out_h * P.out_w, P.act_min,
+              P.act_max);
 }
 
 } // namespace edgec

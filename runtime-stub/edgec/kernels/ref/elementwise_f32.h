@@ -14,6 +14,7 @@ struct BinaryParams {
   int32_t dims[4];     ///< collapsed output shape (outermost first)
   int32_t a_strides[4];
   int32_t b_strides[4];
+  float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip (float)
 };
 
 struct OpAdd { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a + b; } };
@@ -63,6 +64,8 @@ inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGE
           }
         }
   }
+  if constexpr (has_clamp(P.act_min, P.act_max)) // float only (the IR verifier checks)
+    clamp_f32(y, P.size, P.act_min, P.act_max);
 }
 
 // Unary activations. Parameters that an op needs (alpha, bounds) are in the

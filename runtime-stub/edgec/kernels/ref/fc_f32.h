@@ -13,6 +13,7 @@ struct GemmParams {
   bool trans_a, trans_b;
   float alpha, beta;
   int32_t c_stride_m, c_stride_n;
+  float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip
 };
 
 template <const GemmParams &P>
@@ -42,6 +43,8 @@ inline void fc_f32(const float *EDGEC_RESTRICT a, const float *EDGEC_RESTRICT b,
     for (ptrdiff_t i = 0; i < P.m; ++i)
       for (ptrdiff_t j = 0; j < P.n; ++j)
         y[i * P.n + j] += P.beta * c[i * P.c_stride_m + j * P.c_stride_n];
+  if constexpr (has_clamp(P.act_min, P.act_max))
+    clamp_f32(y, static_cast<ptrdiff_t>(P.m) * P.n, P.act_min, P.act_max);
 }
 
 /// Batched MatMul: batch b multiplies a + a_offsets[b] by b + b_offsets[b]
@@ -50,6 +53,7 @@ struct MatMulParams {
   int32_t batch, m, n, k;
   const int32_t *a_offsets;
   const int32_t *b_offsets;
+  float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip
 };
 
 template <const MatMulParams &P>
@@ -58,6 +62,8 @@ inline void matmul_f32(const float *EDGEC_RESTRICT a, const float *EDGEC_RESTRIC
   for (ptrdiff_t i = 0; i < P.batch; ++i)
     gemm_nn_f32(P.m, P.n, P.k, a + P.a_offsets[i], P.k, b + P.b_offsets[i], P.n,
                 y + i * P.m * P.n, P.n, nullptr);
+  if constexpr (has_clamp(P.act_min, P.act_max))
+    clamp_f32(y, static_cast<ptrdiff_t>(P.batch) * P.m * P.n, P.act_min, P.act_max);
 }
 
 } // namespace edgec

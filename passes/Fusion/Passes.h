@@ -1,0 +1,28 @@
+//===- Passes.h - fusion and graph simplification passes ---------*- C++ -*-===//
+#pragma once
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace edgec::fusion {
+
+#define GEN_PASS_DECL
+#include "passes/Fusion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Fusion/Passes.h.inc"
+
+void populateCollapseReshapesPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+void populateFoldPadPatterns(mlir::RewritePatternSet &patterns);
+void populateFuseActivationPatterns(mlir::RewritePatternSet &patterns);
+
+/// Records that the ONNX node(s) of `merged` now execute as part of `into`
+/// (the `edge.fused` list of node names, shown in generated comments and the
+/// report).
+void recordFusion(mlir::Operation *into, mlir::Operation *merged);
+
+} // namespace edgec::fusion

@@ -1,0 +1,61 @@
+//===- Passes.td - fusion and graph simplification passes ------*- tablegen -*-===//
+//
+// Run between import and quantization / memory planning. Each pass is exact
+// (up to float rounding of folded constants) and keeps the ONNX node names of
+// everything it merges in `edge.fused` on the surviving op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EDGEC_PASSES_FUSION_PASSES_TD
+#define EDGEC_PASSES_FUSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CollapseReshapesPass : Pass<"edge-collapse-reshapes", "::mlir::func::FuncOp"> {
+  let summary = "Collapse chains of reshapes and drop reshapes that change nothing";
+  let description = [{
+    `reshape(reshape(x))` becomes `reshape(x)` and a reshape to the operand's
+    own type disappears. ONNX Flatten, Squeeze, Unsqueeze and Reshape all
+    import as `edge.reshape`, and 1-D convolutions leave pairs of them; after
+    this pass at most one view separates two compute ops. (Identity and
+    Dropout never reach the IR: the importer maps them to their input.)
+  }];
+}
+
+def FoldBatchNormPass : Pass<"edge-fold-batch-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fold BatchNormalization into the preceding Conv or Gemm";
+  let description = [{
+    `batch_norm(conv2d(x, W, b))` becomes `conv2d(x, W * s, b * s + t)` with
+    `s = scale / sqrt(var + eps)` and `t = bias - mean * s` computed in double
+    per output channel; likewise for `gemm` (channels are the columns of its
+    result). Applies when the producer has no other user, no fused clamp, and
+    constant weights, bias and statistics. A batch norm that cannot be folded
+    stays and is executed as a per-channel affine transform.
+  }];
+}
+
+def FoldPadPass : Pass<"edge-fold-pad", "::mlir::func::FuncOp"> {
+  let summary = "Fold constant Pad into the padding of Conv and pooling";
+  let description = [{
+    A non-negative constant pad of the two spatial dimensions of an NCHW
+    tensor is added to the `pads` of a consuming `conv2d` (pad value 0), an
+    `avg_pool2d` (pad value 0; the pool then counts padded positions, which is
+    what it did when the zeros were real data) or a `max_pool2d` (pad value
+    -inf). With `ceil_mode` the fold only happens when the output shape is
+    unchanged. The pad op disappears when no other op reads it.
+  }];
+}
+
+def FuseActivationPass : Pass<"edge-fuse-activation", "::mlir::func::FuncOp"> {
+  let summary = "Fuse Relu and Clip into the producing op as an output clamp";
+  let description = [{
+    `relu(y)` and `clip(y, lo, hi)` where `y` comes from `conv2d`, `gemm`,
+    `matmul` or an elementwise `add`/`sub`/`mul` with no other user become the
+    clamp attributes `act_min` / `act_max` of that producer (intersected with
+    a clamp already there). The kernels apply the clamp as they store; the
+    int8 path turns it into a narrower saturation range. LeakyRelu and other
+    activations stay separate ops.
+  }];
+}
+
+#endif // EDGEC_PASSES_FUSION_PASSES_TD

@@ -1,0 +1,36 @@
+// RUN: edgec-opt --split-input-file --edge-collapse-reshapes %s | FileCheck %s
+
+// A chain of reshapes (Flatten after Unsqueeze after Squeeze...) becomes one.
+// CHECK-LABEL: func.func @chain
+// CHECK: %[[R:.*]] = edge.reshape %arg0 : (tensor<1x8x1x1xf32>) -> tensor<1x8xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @chain(%arg0: tensor<1x8x1x1xf32>) -> tensor<1x8xf32> {
+  %0 = edge.reshape %arg0 : (tensor<1x8x1x1xf32>) -> tensor<8xf32>
+  %1 = edge.reshape %0 : (tensor<8xf32>) -> tensor<2x4xf32>
+  %2 = edge.reshape %1 : (tensor<2x4xf32>) -> tensor<1x8xf32>
+  return %2 : tensor<1x8xf32>
+}
+
+// -----
+
+// A round trip (1-D convolution import: 3-D -> 4-D -> 3-D) disappears.
+// CHECK-LABEL: func.func @round_trip_i8
+// CHECK-NEXT: return %arg0 : tensor<1x4x10xi8>
+func.func @round_trip_i8(%arg0: tensor<1x4x10xi8>) -> tensor<1x4x10xi8> {
+  %0 = edge.reshape %arg0 : (tensor<1x4x10xi8>) -> tensor<1x4x1x10xi8>
+  %1 = edge.reshape %0 : (tensor<1x4x1x10xi8>) -> tensor<1x4x10xi8>
+  return %1 : tensor<1x4x10xi8>
+}
+
+// -----
+
+// A reshape with another user keeps its value; the chain still reads the source.
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[A:.*]] = edge.reshape %arg0 : (tensor<2x3xf32>) -> tensor<6xf32>
+// CHECK: %[[B:.*]] = edge.reshape %arg0 : (tensor<2x3xf32>) -> tensor<3x2xf32>
+// CHECK: return %[[A]], %[[B]]
+func.func @shared(%arg0: tensor<2x3xf32>) -> (tensor<6xf32>, tensor<3x2xf32>) {
+  %0 = edge.reshape %arg0 : (tensor<2x3xf32>) -> tensor<6xf32>
+  %1 = edge.reshape %0 : (tensor<6xf32>) -> tensor<3x2xf32>
+  return %0, %1 : tensor<6xf32>, tensor<3x2xf32>
+}
