@@ -104,7 +104,12 @@ std::vector<char> edgec::constantBytes(ElementsAttr attr) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConstantOp::verify() {
-  if (getValue().getType() != getType())
+  auto valueType = cast<ShapedType>(getValue().getType());
+  auto type = cast<ShapedType>(getType());
+  Type expected = type.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(expected))
+    expected = q.getStorageType();
+  if (valueType.getShape() != type.getShape() || valueType.getElementType() != expected)
     return emitOpError("value type ") << getValue().getType() << " does not match result type "
                                       << getType();
   return success();
@@ -116,12 +121,13 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-/// act_min / act_max (a fused Relu or Clip) only on float results, lo <= hi.
+/// act_min / act_max (a fused Relu or Clip) only on real results, lo <= hi.
 static LogicalResult verifyFusedActivation(Operation *op) {
   auto lo = op->getAttrOfType<FloatAttr>("act_min"), hi = op->getAttrOfType<FloatAttr>("act_max");
   if (!lo && !hi)
     return success();
-  if (!getElementTypeOrSelf(op->getResult(0)).isF32())
+  Type rt = getElementTypeOrSelf(op->getResult(0));
+  if (!rt.isF32() && !isa<quant::QuantizedType>(rt))
     return op->emitOpError("a fused activation (act_min/act_max) needs a float result, got ")
            << getElementTypeOrSelf(op->getResult(0));
   if (lo && hi && !(lo.getValueAsDouble() <= hi.getValueAsDouble()))
@@ -143,6 +149,10 @@ static LogicalResult verifyBinary(Operation *op) {
     return op->emitOpError("expected result shape ")
            << shapeStr(*expected) << ", got " << shapeStr(out);
   Type lt = getElementTypeOrSelf(op->getOperand(0)), rt = getElementTypeOrSelf(op->getOperand(1));
+  // Quantized operands may differ in scale (the op rescales); the trait
+  // EdgeSameRealKind keeps float and quantized apart.
+  if (isa<quant::QuantizedType>(lt))
+    return success();
   if (lt != rt || lt != getElementTypeOrSelf(op->getResult(0)))
     return op->emitOpError("operand and result element types differ: ")
            << lt << ", " << rt << " -> " << getElementTypeOrSelf(op->getResult(0));
@@ -426,7 +436,8 @@ LogicalResult ConcatOp::verify() {
         return emitOpError("input of shape ") << shapeStr(s) << " differs from result "
                                               << shapeStr(out) << " outside axis " << axis;
     sum += s[axis];
-    if (getElementTypeOrSelf(v) != getElementTypeOrSelf(getOutput()))
+    if (getElementTypeOrSelf(v) != getElementTypeOrSelf(getOutput()) &&
+        !isa<quant::QuantizedType>(getElementTypeOrSelf(v))) // rescaled when concatenated
       return emitOpError("input element type ") << getElementTypeOrSelf(v)
                                                 << " differs from the result's";
   }
@@ -509,6 +520,101 @@ LogicalResult CastOp::verify() {
     return emitOpError("shape changes from ") << shapeStr(shapeOf(getInput())) << " to "
                                               << shapeStr(shapeOf(getOutput()));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+quant::QuantizedType edgec::quantizedElement(Type t) {
+  return dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(t));
+}
+
+int64_t edgec::elementBytes(Type t) {
+  if (auto q = dyn_cast<quant::QuantizedType>(t))
+    t = q.getStorageType();
+  return std::max<int64_t>(t.getIntOrFloatBitWidth() / 8, 1);
+}
+
+LogicalResult edgec::verifySameRealKind(Operation *op) {
+  int floats = 0, quantized = 0;
+  auto count = [&](Type t) {
+    Type e = getElementTypeOrSelf(t);
+    floats += e.isF32();
+    quantized += isa<quant::QuantizedType>(e);
+  };
+  for (Type t : op->getOperandTypes())
+    count(t);
+  for (Type t : op->getResultTypes())
+    count(t);
+  if (floats && quantized)
+    return op->emitOpError("mixes float and quantized tensors; insert edge.quantize or "
+                           "edge.dequantize");
+  return success();
+}
+
+/// Per-tensor uniform quantization with an 8/16/32-bit storage type.
+static LogicalResult checkPerTensor(Operation *op, Type t, const char *what) {
+  auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  if (!q)
+    return op->emitOpError(what) << " must be per-tensor uniform quantized, got "
+                                 << getElementTypeOrSelf(t);
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  if (!getElementTypeOrSelf(getInput()).isF32() &&
+      failed(checkPerTensor(*this, getInput().getType(), "a quantized input")))
+    return failure();
+  return checkPerTensor(*this, getOutput().getType(), "the result");
+}
+
+LogicalResult DequantizeOp::verify() {
+  if (!getElementTypeOrSelf(getOutput()).isF32())
+    return emitOpError("the result must be f32, got ") << getElementTypeOrSelf(getOutput());
+  return checkPerTensor(*this, getInput().getType(), "the input");
+}
+
+//===----------------------------------------------------------------------===//
+// Custom assembly
+//===----------------------------------------------------------------------===//
+
+/// `: T` when operand and result types agree, `: T -> U` otherwise (a
+/// quantized activation with its own output scale).
+static ParseResult parseUnaryTypes(OpAsmParser &parser, Type &in, Type &out) {
+  if (parser.parseType(in))
+    return failure();
+  out = in;
+  if (succeeded(parser.parseOptionalArrow()))
+    return parser.parseType(out);
+  return success();
+}
+
+static void printUnaryTypes(OpAsmPrinter &printer, Operation *, Type in, Type out) {
+  printer << in;
+  if (out != in)
+    printer << " -> " << out;
+}
+
+/// `dense<...> : tensor<4xi8>` for a plain constant; a quantized constant
+/// adds its result type: `dense<...> : tensor<4xi8> as tensor<4x!quant...>`.
+static ParseResult parseConstantValue(OpAsmParser &parser, ElementsAttr &value, Type &type) {
+  Attribute attr;
+  if (parser.parseAttribute(attr))
+    return failure();
+  value = dyn_cast<ElementsAttr>(attr);
+  if (!value)
+    return parser.emitError(parser.getCurrentLocation(), "expected an elements attribute");
+  type = value.getType();
+  if (succeeded(parser.parseOptionalKeyword("as")))
+    return parser.parseType(type);
+  return success();
+}
+
+static void printConstantValue(OpAsmPrinter &printer, Operation *, ElementsAttr value, Type type) {
+  printer.printAttribute(value);
+  if (value.getType() != type)
+    printer << " as " << type;
 }
 
 #define GET_OP_CLASSES

@@ -689,7 +689,7 @@ std::vector<SupportedOp> supportedOps() {
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes,
                                       const std::string &sourceName, const std::string &baseDir,
                                       const ImportOptions &options) {
-  ctx.loadDialect<edge::EdgeDialect, func::FuncDialect>();
+  ctx.loadDialect<edge::EdgeDialect, func::FuncDialect, quant::QuantizationDialect>();
   Location loc = FileLineColLoc::get(&ctx, sourceName, 0, 0);
   onnx::ModelProto model;
   bool textual = llvm::StringRef(sourceName).ends_with(".onnxtxt");

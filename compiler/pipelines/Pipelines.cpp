@@ -39,7 +39,7 @@ void registerEdgePassesAndPipelines() {
 }
 
 void registerEdgeDialects(mlir::DialectRegistry &registry) {
-  registry.insert<edge::EdgeDialect, mlir::func::FuncDialect>();
+  registry.insert<edge::EdgeDialect, mlir::func::FuncDialect, mlir::quant::QuantizationDialect>();
 }
 
 } // namespace edgec

@@ -26,21 +26,38 @@ def Edge_Dialect : Dialect {
     generator can rely on them without re-checking.
   }];
   let useDefaultAttributePrinterParser = 0;
+  let dependentDialects = ["::mlir::quant::QuantizationDialect"];
 }
 
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Edge_FloatTensor : RankedTensorOf<[F32]>;
+// A `!quant.uniform` element type (per tensor or per axis): integers standing
+// for real numbers, real = scale * (q - zero_point).
+def Edge_Quantized : Type<CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_self)">,
+                          "quantized type">;
+
+// Real numbers: float, or quantized integers. An op on quantized tensors
+// means "dequantize the operands, apply the float op, quantize to the result
+// type", with the integer arithmetic fixed in docs/numerics.md.
+def Edge_RealTensor : RankedTensorOf<[F32, Edge_Quantized]>;
 def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
-def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, I32, I64]>;
+def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, I32, I64, Edge_Quantized]>;
+
+// Float and quantized tensors are not mixed: among the operands and results
+// of an op, real tensors are either all f32 or all quantized.
+def Edge_SameRealKind : NativeOpTrait<"EdgeSameRealKind">;
 
 //===----------------------------------------------------------------------===//
 // Base op classes
 //===----------------------------------------------------------------------===//
 
 class Edge_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Edge_Dialect, mnemonic, !listconcat([Edge_SameRealKind], traits)>;
+
+// Ops that convert between float and quantized tensors opt out of the trait.
+class Edge_ConversionOp<string mnemonic, list<Trait> traits = []>
     : Op<Edge_Dialect, mnemonic, traits>;
 
 // A clamp fused into the producing op by edge-fuse-activation: the result is
@@ -67,12 +84,14 @@ class Edge_BinaryOp<string mnemonic, string desc>
 }
 
 // Elementwise float op with one operand; result type equals operand type.
+// Elementwise op with one operand and a result of the same shape (and, for
+// float, the same type; quantized operand and result may differ in scale).
 class Edge_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Edge_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
+    : Edge_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultShape], traits)> {
   let summary = desc;
-  let arguments = (ins Edge_FloatTensor:$input);
-  let results = (outs Edge_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let arguments = (ins Edge_RealTensor:$input);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
 }
 
 #endif // EDGEC_IR_EDGEBASE_TD

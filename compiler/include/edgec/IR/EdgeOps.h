@@ -9,6 +9,22 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+
+namespace edgec {
+/// Real tensors (f32 or quantized) among an op's operands and results are all
+/// f32 or all quantized.
+mlir::LogicalResult verifySameRealKind(mlir::Operation *op);
+} // namespace edgec
+
+namespace mlir::OpTrait {
+template <typename ConcreteType>
+class EdgeSameRealKind : public TraitBase<ConcreteType, EdgeSameRealKind> {
+public:
+  static LogicalResult verifyTrait(Operation *op) { return edgec::verifySameRealKind(op); }
+};
+} // namespace mlir::OpTrait
 
 #define GET_OP_CLASSES
 #include "edgec/IR/EdgeOps.h.inc"
@@ -23,6 +39,11 @@ int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 /// Row-major bytes of a constant attribute (dense or dense_resource); splats
 /// are expanded and i1 is one byte per element. Empty if the blob is missing.
 std::vector<char> constantBytes(mlir::ElementsAttr attr);
+/// Bytes per element of a tensor type, for quantized types their storage
+/// (i1 counts as one byte).
+int64_t elementBytes(mlir::Type elementType);
+/// The quantized element type of `t`, or null for float and plain integers.
+mlir::quant::QuantizedType quantizedElement(mlir::Type t);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 } // namespace edgec

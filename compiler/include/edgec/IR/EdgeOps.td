@@ -17,18 +17,45 @@ include "edgec/IR/EdgeBase.td"
 // edge.constant
 //===----------------------------------------------------------------------===//
 
-def Edge_ConstantOp : Edge_Op<"constant", [Pure, ConstantLike, AllTypesMatch<["value", "output"]>]> {
+def Edge_ConstantOp : Edge_ConversionOp<"constant", [Pure, ConstantLike]> {
   let summary = "A constant tensor (an ONNX initializer or folded value)";
   let description = [{
     Holds a constant tensor. Initializers imported from ONNX are kept as
     `dense_resource` blobs so large weights are never uniqued into the
-    context; small folded values may be plain dense attributes.
+    context; small folded values may be plain dense attributes. A quantized
+    result holds its integers in a value of the storage type.
   }];
   let arguments = (ins ElementsAttr:$value);
   let results = (outs Edge_AnyTensor:$output);
-  let assemblyFormat = "attr-dict $value";
+  let assemblyFormat = "attr-dict custom<ConstantValue>($value, type($output))";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// edge.quantize / edge.dequantize
+//===----------------------------------------------------------------------===//
+
+def Edge_QuantizeOp : Edge_ConversionOp<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Float to quantized, or quantized to other quantization parameters";
+  let description = [{
+    From float: q = clamp(round_half_away(x / scale) + zero_point) to the
+    storage range. From a quantized tensor (a requantization):
+    q = clamp(zp_out + requantize(x - zp_in, M, shift)) with the fixed-point
+    multiplier of scale_in / scale_out. Per-tensor parameters only.
+  }];
+  let arguments = (ins Edge_RealTensor:$input);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_DequantizeOp : Edge_ConversionOp<"dequantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Quantized to float: (q - zero_point) * scale";
+  let arguments = (ins Edge_RealTensor:$input);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -53,41 +80,41 @@ def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent">;
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root">;
 def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))">;
 
-def Edge_LeakyReluOp : Edge_Op<"leaky_relu", [Pure, SameOperandsAndResultType]> {
+def Edge_LeakyReluOp : Edge_Op<"leaky_relu", [Pure, SameOperandsAndResultShape]> {
   let summary = "Leaky rectified linear unit: x < 0 ? alpha * x : x";
-  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$alpha);
-  let results = (outs Edge_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
 }
 
-def Edge_HardSigmoidOp : Edge_Op<"hard_sigmoid", [Pure, SameOperandsAndResultType]> {
+def Edge_HardSigmoidOp : Edge_Op<"hard_sigmoid", [Pure, SameOperandsAndResultShape]> {
   let summary = "max(0, min(1, alpha * x + beta))";
-  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$alpha, F32Attr:$beta);
-  let results = (outs Edge_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$beta);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
 }
 
-def Edge_ClipOp : Edge_Op<"clip", [Pure, SameOperandsAndResultType]> {
+def Edge_ClipOp : Edge_Op<"clip", [Pure, SameOperandsAndResultShape]> {
   let summary = "Clamp to [min, max]";
   let description = [{
     Clamps every element to the closed interval [min, max]. Absent ONNX bounds
     are imported as -inf / +inf.
   }];
-  let arguments = (ins Edge_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
-  let results = (outs Edge_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let arguments = (ins Edge_RealTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
   let hasVerifier = 1;
 }
 
-def Edge_SoftmaxOp : Edge_Op<"softmax", [Pure, SameOperandsAndResultType]> {
+def Edge_SoftmaxOp : Edge_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
   let summary = "Softmax along one axis";
   let description = [{
     exp(x - max) / sum(exp(x - max)) along `axis` (opset 13 semantics). Older
     opsets' 2-D coercion is expressed by the importer with reshapes around it.
   }];
-  let arguments = (ins Edge_FloatTensor:$input, I64Attr:$axis);
-  let results = (outs Edge_FloatTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let arguments = (ins Edge_RealTensor:$input, I64Attr:$axis);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
   let hasVerifier = 1;
 }
 
@@ -103,12 +130,12 @@ def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure]> {
     [M]. 1-D ONNX convolutions are imported as 2-D with H = 1. `act_min` /
     `act_max` clamp the result (a fused Relu or Clip).
   }];
-  let arguments = !con((ins Edge_FloatTensor:$input, Edge_FloatTensor:$weight,
-                            Optional<Edge_FloatTensor>:$bias,
+  let arguments = !con((ins Edge_RealTensor:$input, Edge_RealTensor:$weight,
+                            Optional<Edge_RealTensor>:$bias,
                             DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations, I64Attr:$group),
                        Edge_FusedActivation);
-  let results = (outs Edge_FloatTensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -121,11 +148,11 @@ def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
     A' and B' are A and B, transposed when transA / transB are set. C is
     optional and broadcast to [M, N]. `act_min` / `act_max` clamp the result.
   }];
-  let arguments = !con((ins Edge_FloatTensor:$a, Edge_FloatTensor:$b,
-                            Optional<Edge_FloatTensor>:$c, F32Attr:$alpha,
+  let arguments = !con((ins Edge_RealTensor:$a, Edge_RealTensor:$b,
+                            Optional<Edge_RealTensor>:$c, F32Attr:$alpha,
                             F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB),
                        Edge_FusedActivation);
-  let results = (outs Edge_FloatTensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -137,9 +164,9 @@ def Edge_MatMulOp : Edge_Op<"matmul", [Pure]> {
   let description = [{
     `act_min` / `act_max` clamp the result (a fused Relu or Clip).
   }];
-  let arguments = !con((ins Edge_FloatTensor:$a, Edge_FloatTensor:$b),
+  let arguments = !con((ins Edge_RealTensor:$a, Edge_RealTensor:$b),
                        Edge_FusedActivation);
-  let results = (outs Edge_FloatTensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$a `,` $b attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -157,11 +184,11 @@ class Edge_Pool2DOp<string mnemonic, string desc, dag extraArgs>
     rounded up, and windows that would start in the right/bottom padding only
     are dropped, as in ONNX.
   }];
-  let arguments = !con((ins Edge_FloatTensor:$input, DenseI64ArrayAttr:$kernel,
+  let arguments = !con((ins Edge_RealTensor:$input, DenseI64ArrayAttr:$kernel,
                             DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode),
                        extraArgs);
-  let results = (outs Edge_FloatTensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -172,8 +199,8 @@ def Edge_AvgPool2DOp : Edge_Pool2DOp<"avg_pool2d", "2-D average pooling",
 
 def Edge_GlobalAvgPoolOp : Edge_Op<"global_avg_pool", [Pure]> {
   let summary = "Mean over all spatial dimensions, keeping them as size 1";
-  let arguments = (ins Edge_FloatTensor:$input);
-  let results = (outs Edge_FloatTensor:$output);
+  let arguments = (ins Edge_RealTensor:$input);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -184,10 +211,10 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
     (x - mean) / sqrt(var + epsilon) * scale + bias, with the per-channel
     operands broadcast along axis 1.
   }];
-  let arguments = (ins Edge_FloatTensor:$input, Edge_FloatTensor:$scale,
-                       Edge_FloatTensor:$bias, Edge_FloatTensor:$mean,
-                       Edge_FloatTensor:$var, F32Attr:$epsilon);
-  let results = (outs Edge_FloatTensor:$output);
+  let arguments = (ins Edge_RealTensor:$input, Edge_RealTensor:$scale,
+                       Edge_RealTensor:$bias, Edge_RealTensor:$mean,
+                       Edge_RealTensor:$var, F32Attr:$epsilon);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input `,` $scale `,` $bias `,` $mean `,` $var attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -266,9 +293,9 @@ def Edge_PadOp : Edge_Op<"pad", [Pure]> {
     `pads` has 2 * rank entries: all begins, then all ends, as in ONNX.
     `mode` is one of "constant", "reflect", "edge". Negative pads crop.
   }];
-  let arguments = (ins Edge_FloatTensor:$input, DenseI64ArrayAttr:$pads,
+  let arguments = (ins Edge_RealTensor:$input, DenseI64ArrayAttr:$pads,
                        StrAttr:$mode, F32Attr:$value);
-  let results = (outs Edge_FloatTensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -286,7 +313,7 @@ def Edge_GatherOp : Edge_Op<"gather", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_CastOp : Edge_Op<"cast", [Pure]> {
+def Edge_CastOp : Edge_ConversionOp<"cast", [Pure]> {
   let summary = "Convert the element type; the shape is unchanged";
   let arguments = (ins Edge_AnyTensor:$input);
   let results = (outs Edge_AnyTensor:$output);
