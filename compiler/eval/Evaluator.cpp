@@ -9,6 +9,7 @@
 
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
+#include "QuantEvaluator.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -28,6 +29,8 @@ using RowMap = Eigen::Map<RowMatrix>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 
 DType dtypeOf(Type t) {
+  if (auto q = dyn_cast<quant::QuantizedType>(t))
+    t = q.getStorageType();
   if (t.isF32()) return DType::F32;
   if (t.isInteger(64)) return DType::I64;
   if (t.isInteger(32)) return DType::I32;
@@ -310,6 +313,8 @@ void applyFusedActivation(Operation *op, Tensor &r) {
 }
 
 FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
+  if (isQuantizedOp(op))
+    return evaluateQuantizedOp(op, in);
   std::vector<int64_t> outShape =
       op->getNumResults() ? shapeOfValue(op->getResult(0)) : std::vector<int64_t>{};
   auto fail = [&]() -> FailureOr<Tensor> {

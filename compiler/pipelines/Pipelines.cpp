@@ -4,6 +4,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
+#include "passes/Quantize/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -17,18 +18,29 @@ void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
 }
 
+void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat) {
+  quant::QuantizePassOptions q;
+  q.keepFloat = keepFloat;
+  pm.addNestedPass<mlir::func::FuncOp>(quant::createQuantizePass(q));
+}
+
+void buildMemoryPipeline(mlir::OpPassManager &pm, const std::string &planner) {
+  memory::PlanMemoryPassOptions plan;
+  plan.strategy = planner;
+  pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
+  pm.addNestedPass<mlir::func::FuncOp>(memory::createVerifyMemoryPlanPass());
+}
+
 void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options) {
   if (options.fuse)
     buildFusionPipeline(pm);
-  memory::PlanMemoryPassOptions plan;
-  plan.strategy = options.planner;
-  pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
-  pm.addNestedPass<mlir::func::FuncOp>(memory::createVerifyMemoryPlanPass());
+  buildMemoryPipeline(pm, options.planner);
 }
 
 void registerEdgePassesAndPipelines() {
   memory::registerEdgeMemoryPasses();
   fusion::registerEdgeFusionPasses();
+  quant::registerEdgeQuantizePasses();
   mlir::PassPipelineRegistration<>(
       "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm and activation fusion",
       [](mlir::OpPassManager &pm) { buildFusionPipeline(pm); });

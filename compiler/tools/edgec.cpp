@@ -18,8 +18,12 @@
 #include "edgec/Support/Npy.h"
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
+#include "passes/Memory/Planner.h"
+#include "passes/Quantize/Calibration.h"
+#include "edgec/quant.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -141,14 +145,111 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
   return edgec::importOnnxFile(ctx, args.model, options);
 }
 
-LogicalResult runPipeline(MLIRContext &ctx, ModuleOp module, const std::string &planner,
-                          bool fuse = true) {
-  PassManager pm(&ctx);
-  edgec::CompilePipelineOptions options;
-  options.planner = planner;
-  options.fuse = fuse;
-  edgec::buildCompilePipeline(pm, options);
-  return pm.run(module);
+/// Options that shape the compiled model (compile, inspect and run share them).
+struct CompileFlags {
+  std::string planner = "greedy-by-size";
+  bool noFuse = false;
+  std::string quantize = "none";
+  std::string calibration;
+  std::string range = "minmax";
+  std::vector<std::string> keepFloat;
+
+  bool quantized() const { return quantize != "none"; }
+  /// The options as they appear in generated banners (deterministic order).
+  std::string describe() const {
+    std::string d = " --planner " + planner + (noFuse ? " --no-fuse" : "");
+    if (quantized()) {
+      d += " --quantize " + quantize + " --calibration " +
+           llvm::sys::path::filename(calibration).str() + " --range " + range;
+      for (const auto &k : keepFloat)
+        d += " --keep-float " + edgec::sanitizeIdentifier(k, "node");
+    }
+    return d;
+  }
+};
+
+void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
+  if (planning) {
+    cmd->add_option("--planner", f.planner, "Memory planner: greedy-by-size or linear")
+        ->capture_default_str();
+  }
+  cmd->add_flag("--no-fuse", f.noFuse,
+                "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
+  cmd->add_option("--quantize", f.quantize, "none or int8 (post-training quantization)")
+      ->capture_default_str();
+  cmd->add_option("--calibration", f.calibration,
+                  "Calibration inputs: a .npy file (first axis = samples), a folder of .npy "
+                  "files, or 'random'");
+  cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99 or mse")
+      ->capture_default_str();
+  cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
+      ->delimiter(',');
+}
+
+/// Checks the flags before any work is done.
+bool checkCompileFlags(const CompileFlags &f) {
+  if (!edgec::memory::createPlanner(f.planner)) {
+    userError("unknown --planner '" + f.planner + "' (expected greedy-by-size or linear)");
+    return false;
+  }
+  if (f.quantize != "none" && f.quantize != "int8") {
+    userError("unknown --quantize '" + f.quantize + "' (expected none or int8)");
+    return false;
+  }
+  edgec::quant::CalibrationOptions c;
+  std::string error;
+  if (!edgec::quant::parseRangeMethod(f.range, c, error)) {
+    userError(error);
+    return false;
+  }
+  if (f.quantized() && f.calibration.empty()) {
+    userError("--quantize " + f.quantize +
+              " needs calibration data: --calibration FILE.npy|FOLDER (or --calibration random, "
+              "for a model whose accuracy does not matter)");
+    return false;
+  }
+  if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty())) {
+    userError("--calibration and --keep-float only apply with --quantize int8");
+    return false;
+  }
+  return true;
+}
+
+/// Fusion, quantization (calibrating on the fused float model), memory plan.
+LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
+                            bool plan = true) {
+  PassManager fuse(&ctx);
+  if (!f.noFuse)
+    edgec::buildFusionPipeline(fuse);
+  if (failed(fuse.run(module)))
+    return failure();
+  if (f.quantized()) {
+    auto func = module.lookupSymbol<func::FuncOp>("main");
+    std::vector<edgec::quant::Sample> samples;
+    std::string error;
+    if (f.calibration == "random") {
+      samples = edgec::quant::randomSamples(func, 16);
+      fmt::print(stderr, "edgec: warning: calibrating on random inputs: the int8 model's "
+                         "accuracy is meaningless\n");
+    } else if (!edgec::quant::loadCalibrationSamples(func, f.calibration, samples, error)) {
+      userError(error);
+      return failure();
+    }
+    edgec::quant::CalibrationOptions options;
+    edgec::quant::parseRangeMethod(f.range, options, error);
+    options.progress = true;
+    if (failed(edgec::quant::calibrate(func, samples, options)))
+      return failure();
+    PassManager q(&ctx);
+    edgec::buildQuantizePipeline(q, f.keepFloat);
+    if (failed(q.run(module)))
+      return failure();
+  }
+  if (!plan)
+    return success();
+  PassManager mem(&ctx);
+  edgec::buildMemoryPipeline(mem, f.planner);
+  return mem.run(module);
 }
 
 void dumpPlan(ModuleOp module) {
@@ -244,24 +345,24 @@ int main(int argc, char **argv) {
 
   // compile
   ModelArgs compileArgs;
-  std::string target = "x86-64", outDir, name, planner = "greedy-by-size";
-  bool harness = false, planDump = false, noFuse = false;
+  std::string target = "x86-64", outDir, name;
+  bool harness = false, planDump = false;
+  CompileFlags compileFlags;
   auto *compile = app.add_subcommand("compile", "Compile a model to C++ for a target");
   addModelArgs(compile, compileArgs);
   compile->add_option("-t,--target", target, "Target (see `edgec targets`)")->capture_default_str();
   compile->add_option("-o,--output", outDir, "Output directory (replaced atomically)")->required();
   compile->add_option("--name", name, "C name of the model (default: the model file's stem)");
   compile->add_flag("--harness", harness, "Also write <name>_main.cpp and a CMakeLists.txt");
-  compile->add_option("--planner", planner, "Memory planner: greedy-by-size or linear")
-      ->capture_default_str();
+  addCompileFlags(compile, compileFlags, true);
   compile->add_flag("--dump-plan", planDump, "Print the memory plan");
-  compile->add_flag("--no-fuse", noFuse,
-                    "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
 
   // inspect
   ModelArgs inspectArgs;
   auto *inspect = app.add_subcommand("inspect", "Per-layer table: shapes, MACs, bytes, arena");
   addModelArgs(inspect, inspectArgs);
+  CompileFlags inspectFlags;
+  addCompileFlags(inspect, inspectFlags, true);
 
   // run
   ModelArgs runArgs;
@@ -269,6 +370,9 @@ int main(int argc, char **argv) {
   std::string runOut = ".";
   auto *run = app.add_subcommand("run", "Run the reference evaluator on .npy inputs");
   addModelArgs(run, runArgs);
+  CompileFlags runFlags;
+  runFlags.noFuse = true; // the float evaluator runs the model as imported by default
+  addCompileFlags(run, runFlags, false);
   run->add_option("--input", inputs, ".npy input, once per graph input in order")->required();
   run->add_option("--output-dir", runOut, "Where out_<i>.npy are written")->capture_default_str();
 
@@ -330,16 +434,20 @@ int main(int argc, char **argv) {
   }
 
   if (*inspect) {
+    if (!checkCompileFlags(inspectFlags))
+      return kUserError;
     OwningOpRef<ModuleOp> module = importModel(ctx, inspectArgs);
-    if (!module || failed(runPipeline(ctx, *module, "greedy-by-size")))
+    if (!module || failed(prepareModule(ctx, *module, inspectFlags)))
       return finish(diags);
     fmt::print("{}", edgec::codegen::formatLayerTable(*module));
     return kSuccess;
   }
 
   if (*run) {
+    if (!checkCompileFlags(runFlags))
+      return kUserError;
     OwningOpRef<ModuleOp> module = importModel(ctx, runArgs);
-    if (!module)
+    if (!module || failed(prepareModule(ctx, *module, runFlags, false)))
       return finish(diags);
     std::vector<edgec::Tensor> tensors;
     for (const std::string &path : inputs) {
@@ -352,6 +460,17 @@ int main(int argc, char **argv) {
       tensors.push_back(std::move(t));
     }
     auto func = module->lookupSymbol<func::FuncOp>("main");
+    // An int8 model takes float inputs here, quantized as its float wrapper does.
+    for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k) {
+      auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(func.getArgumentTypes()[k]));
+      if (!q || !tensors[k].isFloat())
+        continue;
+      edgec::Tensor t = edgec::Tensor::zeros(edgec::DType::I8, tensors[k].shape);
+      for (int64_t e = 0; e < t.numElements(); ++e)
+        t.i[e] = edgec::quantize_value(tensors[k].f[e], (float)q.getScale(), (int32_t)q.getZeroPoint(),
+                                       (int32_t)q.getStorageTypeMin(), (int32_t)q.getStorageTypeMax());
+      tensors[k] = std::move(t);
+    }
     auto outputs = edgec::evaluateFunction(func, tensors);
     if (failed(outputs))
       return finish(diags);
@@ -361,6 +480,19 @@ int main(int argc, char **argv) {
     }
     for (size_t k = 0; k < outputs->size(); ++k) {
       std::string path = runOut + "/out_" + std::to_string(k) + ".npy", error;
+      Type resultType = func.getResultTypes()[k];
+      if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(resultType))) {
+        // int8 outputs: the raw integers beside the dequantized floats.
+        std::string qpath = runOut + "/out_" + std::to_string(k) + ".q.npy";
+        if (!edgec::writeNpy(qpath, (*outputs)[k], error)) {
+          userError(error);
+          return kUserError;
+        }
+        edgec::Tensor f = edgec::Tensor::zeros(edgec::DType::F32, (*outputs)[k].shape);
+        for (int64_t e = 0; e < f.numElements(); ++e)
+          f.f[e] = (float)((*outputs)[k].i[e] - q.getZeroPoint()) * (float)q.getScale();
+        (*outputs)[k] = std::move(f);
+      }
       if (!edgec::writeNpy(path, (*outputs)[k], error)) {
         userError(error);
         return kUserError;
@@ -385,12 +517,10 @@ int main(int argc, char **argv) {
               edgec::sanitizeIdentifier(name, "model") + "')");
     return kUserError;
   }
-  if (!edgec::memory::createPlanner(planner)) {
-    userError("unknown --planner '" + planner + "' (expected greedy-by-size or linear)");
+  if (!checkCompileFlags(compileFlags))
     return kUserError;
-  }
   OwningOpRef<ModuleOp> module = importModel(ctx, compileArgs);
-  if (!module || failed(runPipeline(ctx, *module, planner, !noFuse)))
+  if (!module || failed(prepareModule(ctx, *module, compileFlags)))
     return finish(diags);
   if (planDump)
     dumpPlan(*module);
@@ -399,7 +529,7 @@ int main(int argc, char **argv) {
   emit.modelPath = llvm::sys::path::filename(compileArgs.model).str();
   emit.harness = harness;
   emit.commandLine = "--target " + target + " --name " + name + (harness ? " --harness" : "") +
-                     " --planner " + planner + (noFuse ? " --no-fuse" : "");
+                     compileFlags.describe();
   for (const auto &s : compileArgs.inputShapes)
     emit.commandLine += " --input-shape " + s;
   auto files = edgec::codegen::emitCpp(*module, *tgt, emit);

@@ -4,6 +4,7 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <string>
+#include <vector>
 
 namespace edgec {
 
@@ -17,7 +18,14 @@ struct CompilePipelineOptions {
 /// Conv/Gemm, Relu/Clip into their producer (`edge-fusion-pipeline`).
 void buildFusionPipeline(mlir::OpPassManager &pm);
 
-/// Everything between import and code generation, in order: fusion, then
+/// int8 quantization on calibrated ranges (`edge-quantize`); the named nodes
+/// stay float.
+void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat);
+
+/// Static memory planning and the always-on overlap check.
+void buildMemoryPipeline(mlir::OpPassManager &pm, const std::string &planner);
+
+/// Everything between import and code generation of a float model: fusion, then
 /// static memory planning followed by the always-on overlap check.
 void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options);
 

@@ -1,0 +1,321 @@
+//===- QuantEvaluator.cpp - the evaluator's int8 mode -----------------------===//
+//
+// Executes edge ops on quantized tensors with the integer arithmetic of
+// docs/numerics.md. The loops are written independently of the generated
+// kernels (direct index arithmetic, no im2col, no folded zero points); the
+// fixed-point primitives come from runtime-stub/edgec/quant.h and the integer
+// constants from passes/Quantize/QuantUtils, so tests can demand equality.
+//
+//===----------------------------------------------------------------------===//
+
+#include "QuantEvaluator.h"
+
+#include "edgec/IR/EdgeOps.h"
+#include "edgec/quant.h"
+#include "passes/Quantize/QuantUtils.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace edgec::quant;
+
+namespace edgec {
+namespace {
+
+std::vector<int64_t> shapeOfValue(Value v) {
+  auto s = cast<ShapedType>(v.getType()).getShape();
+  return {s.begin(), s.end()};
+}
+
+Tensor zerosLike(Value v) {
+  return Tensor::zeros(dtypeOf(getElementTypeOrSelf(v.getType())), shapeOfValue(v));
+}
+
+int32_t requantizeTo(int64_t v, const QParams &in, const QParams &out) {
+  if (in.scale == out.scale && in.zeroPoint == out.zeroPoint)
+    return (int32_t)v;
+  FixedPoint m = quantizeMultiplier(in.scale / out.scale);
+  int32_t r = requantize((int32_t)(v - in.zeroPoint), m.multiplier, m.shift) + out.zeroPoint;
+  return clamp_i32(r, out.qmin, out.qmax);
+}
+
+Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor *bias) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
+  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  int64_t M = w.shape[0], Cg = w.shape[1], KH = w.shape[2], KW = w.shape[3];
+  int64_t OH = y.shape[2], OW = y.shape[3], G = op.getGroup(), Mg = M / G;
+  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  std::vector<double> ws = channelScales(op.getWeight().getType(), M);
+  auto [lo, hi] = outputClamp(op);
+  for (int64_t m = 0; m < M; ++m) {
+    FixedPoint fp = quantizeMultiplier(px.scale * ws[m] / py.scale);
+    int64_t g = m / Mg;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          int64_t acc = bias ? bias->i[m] : 0;
+          for (int64_t c = 0; c < Cg; ++c)
+            for (int64_t kh = 0; kh < KH; ++kh)
+              for (int64_t kw = 0; kw < KW; ++kw) {
+                int64_t ih = oh * s[0] - p[0] + kh * d[0], iw = ow * s[1] - p[1] + kw * d[1];
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                  continue;
+                int64_t xv = x.i[((n * C + g * Cg + c) * H + ih) * W + iw];
+                acc += (xv - px.zeroPoint) * w.i[((m * Cg + c) * KH + kh) * KW + kw];
+              }
+          int32_t v = requantize((int32_t)acc, fp.multiplier, fp.shift) + py.zeroPoint;
+          y.i[((n * M + m) * OH + oh) * OW + ow] = clamp_i32(v, lo, hi);
+        }
+  }
+  return y;
+}
+
+Tensor gemm(edge::GemmOp op, const Tensor &a, const Tensor &b, const Tensor *c) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams pa = paramsOf(op.getA().getType()), py = paramsOf(op.getOutput().getType());
+  int64_t M = y.shape[0], N = y.shape[1];
+  int64_t K = op.getTransA() ? a.shape[0] : a.shape[1];
+  std::vector<double> ws = channelScales(op.getB().getType(), N);
+  auto [lo, hi] = outputClamp(op);
+  for (int64_t n = 0; n < N; ++n) {
+    FixedPoint fp = quantizeMultiplier(pa.scale * ws[n] / py.scale);
+    for (int64_t m = 0; m < M; ++m) {
+      int64_t acc = c ? c->i[c->numElements() == 1 ? 0 : n] : 0;
+      for (int64_t k = 0; k < K; ++k) {
+        int64_t av = op.getTransA() ? a.i[k * M + m] : a.i[m * K + k];
+        int64_t bv = op.getTransB() ? b.i[n * K + k] : b.i[k * N + n];
+        acc += (av - pa.zeroPoint) * bv;
+      }
+      int32_t v = requantize((int32_t)acc, fp.multiplier, fp.shift) + py.zeroPoint;
+      y.i[m * N + n] = clamp_i32(v, lo, hi);
+    }
+  }
+  return y;
+}
+
+/// Index of the element of a broadcast operand for output index k.
+int64_t broadcastIndex(const std::vector<int64_t> &in, const std::vector<int64_t> &out, int64_t k) {
+  int64_t idx = 0, stride = 1;
+  for (int64_t d = (int64_t)out.size() - 1; d >= 0; --d) {
+    int64_t coord = k % out[d];
+    k /= out[d];
+    int64_t id = d - ((int64_t)out.size() - (int64_t)in.size());
+    if (id >= 0) {
+      if (in[id] != 1)
+        idx += coord * stride;
+      stride *= in[id];
+    }
+  }
+  return idx;
+}
+
+Tensor addSub(Operation *op, const Tensor &a, const Tensor &b, bool subtract) {
+  Value out = op->getResult(0);
+  Tensor y = zerosLike(out);
+  AddParams p = addParams(op->getOperand(0).getType(), op->getOperand(1).getType(), out.getType());
+  auto [lo, hi] = outputClamp(op);
+  for (int64_t k = 0; k < y.numElements(); ++k) {
+    int32_t xa = (int32_t)(a.i[broadcastIndex(a.shape, y.shape, k)] - p.inZero[0]) * (1 << p.leftShift);
+    int32_t xb = (int32_t)(b.i[broadcastIndex(b.shape, y.shape, k)] - p.inZero[1]) * (1 << p.leftShift);
+    int32_t sa = requantize(xa, p.in[0].multiplier, p.in[0].shift);
+    int32_t sb = requantize(xb, p.in[1].multiplier, p.in[1].shift);
+    int32_t sum = subtract ? sa - sb : sa + sb;
+    int32_t v = requantize(sum, p.out.multiplier, p.out.shift) + p.outZero;
+    y.i[k] = clamp_i32(v, lo, hi);
+  }
+  return y;
+}
+
+Tensor mul(Operation *op, const Tensor &a, const Tensor &b) {
+  Value out = op->getResult(0);
+  Tensor y = zerosLike(out);
+  QParams pa = paramsOf(op->getOperand(0).getType()), pb = paramsOf(op->getOperand(1).getType());
+  QParams py = paramsOf(out.getType());
+  FixedPoint fp = quantizeMultiplier(pa.scale * pb.scale / py.scale);
+  auto [lo, hi] = outputClamp(op);
+  for (int64_t k = 0; k < y.numElements(); ++k) {
+    int64_t prod = (a.i[broadcastIndex(a.shape, y.shape, k)] - pa.zeroPoint) *
+                   (b.i[broadcastIndex(b.shape, y.shape, k)] - pb.zeroPoint);
+    int32_t v = requantize((int32_t)prod, fp.multiplier, fp.shift) + py.zeroPoint;
+    y.i[k] = clamp_i32(v, lo, hi);
+  }
+  return y;
+}
+
+template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams p = paramsOf(op.getInput().getType());
+  int64_t planes = x.shape[0] * x.shape[1], H = x.shape[2], W = x.shape[3];
+  int64_t OH = y.shape[2], OW = y.shape[3];
+  auto k = op.getKernel(), s = op.getStrides(), pads = op.getPads(), d = op.getDilations();
+  bool includePad = false;
+  if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>)
+    includePad = op.getCountIncludePad();
+  for (int64_t pl = 0; pl < planes; ++pl)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        int64_t best = INT64_MIN, sum = 0, count = 0;
+        for (int64_t kh = 0; kh < k[0]; ++kh)
+          for (int64_t kw = 0; kw < k[1]; ++kw) {
+            int64_t ih = oh * s[0] - pads[0] + kh * d[0], iw = ow * s[1] - pads[1] + kw * d[1];
+            bool inside = ih >= 0 && ih < H && iw >= 0 && iw < W;
+            bool inPadded = ih >= -pads[0] && ih < H + pads[2] && iw >= -pads[1] && iw < W + pads[3];
+            if (inside) {
+              int64_t v = x.i[(pl * H + ih) * W + iw];
+              best = std::max(best, v);
+              sum += v - p.zeroPoint;
+            }
+            count += includePad ? inPadded : inside;
+          }
+        int64_t v = isMax ? best : rounded_average((int32_t)sum, (int32_t)std::max<int64_t>(count, 1)) + p.zeroPoint;
+        y.i[(pl * OH + oh) * OW + ow] = clamp_i32((int32_t)v, p.qmin, p.qmax);
+      }
+  return y;
+}
+
+Tensor globalAvgPool(edge::GlobalAvgPoolOp op, const Tensor &x) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
+  int64_t planes = x.shape[0] * x.shape[1], size = x.numElements() / std::max<int64_t>(planes, 1);
+  FixedPoint fp = quantizeMultiplier(px.scale / (py.scale * (double)size));
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    int64_t sum = 0;
+    for (int64_t q = 0; q < size; ++q)
+      sum += x.i[pl * size + q] - px.zeroPoint;
+    int32_t v = requantize((int32_t)sum, fp.multiplier, fp.shift) + py.zeroPoint;
+    y.i[pl] = clamp_i32(v, py.qmin, py.qmax);
+  }
+  return y;
+}
+
+Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams px = paramsOf(op.getInput().getType());
+  std::vector<int32_t> table = softmaxExpTable(px.scale);
+  const auto &s = x.shape;
+  int64_t a = op.getAxis(), outer = 1, len = s[a], inner = 1;
+  for (int64_t q = 0; q < a; ++q) outer *= s[q];
+  for (size_t q = a + 1; q < s.size(); ++q) inner *= s[q];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      auto at = [&](int64_t j) { return (o * len + j) * inner + in; };
+      int64_t mx = INT64_MIN;
+      for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
+      uint32_t sum = 0;
+      for (int64_t j = 0; j < len; ++j) sum += (uint32_t)table[mx - x.i[at(j)]];
+      for (int64_t j = 0; j < len; ++j) {
+        uint32_t e = (uint32_t)table[mx - x.i[at(j)]];
+        int32_t v = (int32_t)((e * 256u + sum / 2) / sum) - 128;
+        y.i[at(j)] = clamp_i32(v, -128, 127);
+      }
+    }
+  return y;
+}
+
+} // namespace
+
+bool isQuantizedOp(Operation *op) {
+  if (isa<edge::QuantizeOp, edge::DequantizeOp>(op))
+    return true;
+  if (isa<edge::ConstantOp, edge::ReshapeOp, edge::TransposeOp, edge::SliceOp, edge::GatherOp>(op))
+    return false; // same-type data movement: the generic code moves the integers
+  for (Type t : op->getResultTypes())
+    if (quantizedElement(t))
+      return true;
+  return false;
+}
+
+FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in) {
+  auto fail = [&]() -> FailureOr<Tensor> {
+    op->emitError("the reference evaluator has no int8 mode for '") << op->getName() << "'";
+    return failure();
+  };
+  if (auto table = unaryTable(op)) {
+    Tensor y = zerosLike(op->getResult(0));
+    for (int64_t k = 0; k < y.numElements(); ++k)
+      y.i[k] = (*table)[in[0]->i[k] + 128];
+    return y;
+  }
+  return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)
+      .Case([&](edge::QuantizeOp o) -> FailureOr<Tensor> {
+        Tensor y = zerosLike(o.getOutput());
+        QParams po = paramsOf(o.getOutput().getType());
+        if (in[0]->isFloat()) {
+          for (int64_t k = 0; k < y.numElements(); ++k)
+            y.i[k] = quantize_value(in[0]->f[k], (float)po.scale, po.zeroPoint, po.qmin, po.qmax);
+        } else {
+          QParams pi = paramsOf(o.getInput().getType());
+          for (int64_t k = 0; k < y.numElements(); ++k)
+            y.i[k] = requantizeTo(in[0]->i[k], pi, po);
+        }
+        return y;
+      })
+      .Case([&](edge::DequantizeOp o) -> FailureOr<Tensor> {
+        Tensor y = zerosLike(o.getOutput());
+        QParams pi = paramsOf(o.getInput().getType());
+        for (int64_t k = 0; k < y.numElements(); ++k)
+          y.f[k] = dequantize_value((int32_t)in[0]->i[k], (float)pi.scale, pi.zeroPoint);
+        return y;
+      })
+      .Case([&](edge::Conv2DOp o) -> FailureOr<Tensor> {
+        return conv2d(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
+      })
+      .Case([&](edge::GemmOp o) -> FailureOr<Tensor> {
+        return gemm(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
+      })
+      .Case([&](edge::AddOp o) -> FailureOr<Tensor> { return addSub(o, *in[0], *in[1], false); })
+      .Case([&](edge::SubOp o) -> FailureOr<Tensor> { return addSub(o, *in[0], *in[1], true); })
+      .Case([&](edge::MulOp o) -> FailureOr<Tensor> { return mul(o, *in[0], *in[1]); })
+      .Case([&](edge::MaxPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], true); })
+      .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
+      .Case([&](edge::GlobalAvgPoolOp o) -> FailureOr<Tensor> { return globalAvgPool(o, *in[0]); })
+      .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> { return softmax(o, *in[0]); })
+      .Case([&](edge::ConcatOp o) -> FailureOr<Tensor> {
+        Tensor y = zerosLike(o.getOutput());
+        QParams po = paramsOf(o.getOutput().getType());
+        int64_t axis = o.getAxis(), outer = 1, inner = 1;
+        for (int64_t k = 0; k < axis; ++k) outer *= y.shape[k];
+        for (size_t k = axis + 1; k < y.shape.size(); ++k) inner *= y.shape[k];
+        int64_t off = 0;
+        for (auto [t, v] : llvm::zip(in, o.getInputs())) {
+          QParams pi = paramsOf(v.getType());
+          int64_t chunk = t->shape[axis] * inner;
+          for (int64_t a = 0; a < outer; ++a)
+            for (int64_t j = 0; j < chunk; ++j)
+              y.i[a * y.shape[axis] * inner + off + j] = requantizeTo(t->i[a * chunk + j], pi, po);
+          off += chunk;
+        }
+        return y;
+      })
+      .Case([&](edge::PadOp o) -> FailureOr<Tensor> {
+        if (o.getMode() != "constant")
+          return fail();
+        const Tensor &x = *in[0];
+        Tensor y = zerosLike(o.getOutput());
+        QParams p = paramsOf(o.getOutput().getType());
+        int32_t fill = quantize_value(o.getValue().convertToFloat(), (float)p.scale, p.zeroPoint,
+                                      p.qmin, p.qmax);
+        auto pads = o.getPads();
+        int64_t rank = x.shape.size();
+        std::vector<int64_t> idx(rank, 0);
+        for (int64_t k = 0; k < y.numElements(); ++k) {
+          int64_t src = 0;
+          bool inside = true;
+          for (int64_t d = 0; d < rank; ++d) {
+            int64_t i = idx[d] - pads[d];
+            inside &= i >= 0 && i < x.shape[d];
+            src = src * x.shape[d] + i;
+          }
+          y.i[k] = inside ? x.i[src] : fill;
+          for (int64_t d = rank - 1; d >= 0 && ++idx[d] == y.shape[d]; --d)
+            idx[d] = 0;
+        }
+        return y;
+      })
+      .Default([&](Operation *) { return fail(); });
+}
+
+} // namespace edgec

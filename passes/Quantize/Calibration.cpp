@@ -1,0 +1,281 @@
+//===- Calibration.cpp - activation ranges from sample inputs --------------===//
+
+#include "passes/Quantize/Calibration.h"
+
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/IR/EdgeOps.h"
+#include "edgec/Support/Npy.h"
+#include "passes/Quantize/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <unistd.h>
+
+using namespace mlir;
+
+namespace edgec::quant {
+namespace {
+
+constexpr int kBins = 2048;
+
+/// Per tensor: running min / max, then (for percentile and MSE) a histogram
+/// over [min, max] filled in a second pass.
+struct RangeStats {
+  double lo = INFINITY, hi = -INFINITY;
+  std::vector<double> hist;
+  void addRange(const Tensor &t) {
+    for (float v : t.f)
+      if (std::isfinite(v)) {
+        lo = std::min<double>(lo, v);
+        hi = std::max<double>(hi, v);
+      }
+  }
+  void addHistogram(const Tensor &t) {
+    if (hist.empty())
+      hist.assign(kBins, 0.0);
+    double width = (hi - lo) / kBins;
+    if (!(width > 0))
+      return;
+    for (float v : t.f)
+      if (std::isfinite(v))
+        hist[std::clamp<int64_t>((int64_t)((v - lo) / width), 0, kBins - 1)] += 1;
+  }
+  double binCenter(int k) const { return lo + (k + 0.5) * (hi - lo) / kBins; }
+  double quantile(double q) const {
+    double total = 0;
+    for (double c : hist) total += c;
+    double acc = 0;
+    for (int k = 0; k < kBins; ++k) {
+      acc += hist[k];
+      if (acc >= q * total)
+        return lo + (k + 1) * (hi - lo) / kBins;
+    }
+    return hi;
+  }
+  /// Expected squared error of int8 quantization of the histogram on [a, b].
+  double mse(double a, double b) const {
+    double scale = (b - a) / 255.0, err = 0;
+    if (!(scale > 0))
+      return INFINITY;
+    for (int k = 0; k < kBins; ++k) {
+      if (hist[k] == 0) continue;
+      double c = binCenter(k);
+      double q = std::clamp(std::round((c - a) / scale), 0.0, 255.0) * scale + a;
+      err += hist[k] * (c - q) * (c - q);
+    }
+    return err;
+  }
+  std::pair<double, double> range(const CalibrationOptions &o) const {
+    if (!(hi >= lo))
+      return {0.0, 0.0};
+    if (o.method == RangeMethod::MinMax || hist.empty() || hi == lo)
+      return {lo, hi};
+    if (o.method == RangeMethod::Percentile) {
+      double p = o.percentile / 100.0;
+      return {lo < 0 ? quantile(1 - p) : lo, quantile(p)};
+    }
+    // MSE: shrink [lo, hi] towards 0 in 1 % steps down to 20 % and keep the best.
+    double best = INFINITY, ba = lo, bb = hi;
+    for (int step = 0; step <= 80; ++step) {
+      double f = 1.0 - step * 0.01;
+      double a = std::min(lo * f, 0.0), b = std::max(hi * f, 0.0);
+      double e = mse(std::min(a, 0.0), b);
+      if (e < best) {
+        best = e;
+        ba = a;
+        bb = b;
+      }
+    }
+    return {ba, bb};
+  }
+};
+
+class Progress {
+public:
+  Progress(bool enabled, size_t total) : enabled(enabled && isatty(2)), total(total) {}
+  void update(size_t done, const char *phase) {
+    if (!enabled)
+      return;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (secs < 1.0 && done < total)
+      return;
+    int width = 30, filled = (int)(width * done / std::max<size_t>(total, 1));
+    std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu samples", phase, filled,
+                 "##############################", width - filled, "", done, total);
+    shown = true;
+  }
+  ~Progress() {
+    if (shown)
+      std::fprintf(stderr, "\n");
+  }
+
+private:
+  bool enabled;
+  size_t total;
+  bool shown = false;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+};
+
+std::vector<int64_t> argShape(func::FuncOp f, unsigned k) {
+  auto s = cast<ShapedType>(f.getArgumentTypes()[k]).getShape();
+  return {s.begin(), s.end()};
+}
+
+/// Splits a loaded array into samples of `shape`.
+bool splitSamples(const Tensor &t, const std::vector<int64_t> &shape, const std::string &path,
+                  std::vector<Sample> &out, std::string &error) {
+  if (!t.isFloat()) {
+    error = "calibration file '" + path + "' holds " + dtypeName(t.dtype) + ", expected float32";
+    return false;
+  }
+  if (t.shape == shape) {
+    out.push_back({t});
+    return true;
+  }
+  std::vector<int64_t> tail(t.shape.begin() + (t.shape.empty() ? 0 : 1), t.shape.end());
+  std::vector<int64_t> inner = shape;
+  bool batched = !t.shape.empty() && tail == inner;
+  if (!batched && !shape.empty() && shape[0] == 1) {
+    inner.erase(inner.begin());
+    batched = !t.shape.empty() && tail == inner;
+  }
+  if (!batched) {
+    error = "calibration file '" + path + "' has shape " + shapeToString(t.shape) +
+            ", expected " + shapeToString(shape) + " or [N, ...] samples of it";
+    return false;
+  }
+  int64_t n = t.shape[0], per = product(shape);
+  for (int64_t s = 0; s < n; ++s) {
+    Tensor x = Tensor::zeros(DType::F32, shape);
+    std::copy(t.f.begin() + s * per, t.f.begin() + (s + 1) * per, x.f.begin());
+    out.push_back({std::move(x)});
+  }
+  return true;
+}
+
+} // namespace
+
+bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std::string &error) {
+  if (spec == "minmax") {
+    options.method = RangeMethod::MinMax;
+    return true;
+  }
+  if (spec == "mse") {
+    options.method = RangeMethod::Mse;
+    return true;
+  }
+  if (spec.rfind("percentile", 0) == 0) {
+    options.method = RangeMethod::Percentile;
+    if (spec.size() > 10) {
+      char *end = nullptr;
+      double p = spec[10] == '=' ? std::strtod(spec.c_str() + 11, &end) : -1;
+      if (!end || *end != '\0' || !(p > 50 && p <= 100)) {
+        error = "--range '" + spec + "': the percentile must be in (50, 100], e.g. percentile=99.99";
+        return false;
+      }
+      options.percentile = p;
+    }
+    return true;
+  }
+  error = "unknown --range '" + spec + "' (expected minmax, percentile=P or mse)";
+  return false;
+}
+
+bool loadCalibrationSamples(func::FuncOp func, const std::string &path,
+                            std::vector<Sample> &samples, std::string &error) {
+  if (func.getNumArguments() != 1) {
+    error = "calibration data is read for one-input models; this model has " +
+            std::to_string(func.getNumArguments()) + " inputs";
+    return false;
+  }
+  std::vector<int64_t> shape = argShape(func, 0);
+  std::vector<std::string> files;
+  if (llvm::sys::fs::is_directory(path)) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec))
+      if (llvm::sys::path::extension(it->path()) == ".npy")
+        files.push_back(it->path());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      error = "calibration folder '" + path + "' contains no .npy files";
+      return false;
+    }
+  } else if (llvm::sys::fs::exists(path)) {
+    files.push_back(path);
+  } else {
+    error = "calibration data '" + path + "' does not exist";
+    return false;
+  }
+  for (const std::string &f : files) {
+    Tensor t;
+    if (!readNpy(f, t, error) || !splitSamples(t, shape, f, samples, error))
+      return false;
+  }
+  if (samples.empty()) {
+    error = "calibration data '" + path + "' holds no samples";
+    return false;
+  }
+  return true;
+}
+
+std::vector<Sample> randomSamples(func::FuncOp func, int count) {
+  std::mt19937 rng(12345);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<Sample> out;
+  for (int s = 0; s < count; ++s) {
+    Sample sample;
+    for (unsigned k = 0; k < func.getNumArguments(); ++k) {
+      Tensor t = Tensor::zeros(DType::F32, argShape(func, k));
+      for (float &v : t.f)
+        v = dist(rng);
+      sample.push_back(std::move(t));
+    }
+    out.push_back(std::move(sample));
+  }
+  return out;
+}
+
+LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
+                        const CalibrationOptions &options) {
+  llvm::DenseMap<Operation *, RangeStats> ops;
+  std::vector<RangeStats> args(func.getNumArguments());
+  bool histograms = options.method != RangeMethod::MinMax;
+  for (int pass = 0; pass < (histograms ? 2 : 1); ++pass) {
+    Progress progress(options.progress, samples.size());
+    for (size_t s = 0; s < samples.size(); ++s) {
+      const Sample &sample = samples[s];
+      for (size_t k = 0; k < sample.size() && k < args.size(); ++k)
+        if (sample[k].isFloat())
+          pass ? args[k].addHistogram(sample[k]) : args[k].addRange(sample[k]);
+      auto observer = [&](Operation *op, const Tensor &t) {
+        if (!t.isFloat() || isa<edge::ConstantOp>(op))
+          return;
+        pass ? ops[op].addHistogram(t) : ops[op].addRange(t);
+      };
+      if (failed(evaluateFunction(func, sample, observer)))
+        return failure();
+      progress.update(s + 1, pass ? "calibrating (histograms)" : "calibrating");
+    }
+  }
+  Builder b(func.getContext());
+  for (auto &[op, stats] : ops) {
+    auto [lo, hi] = stats.range(options);
+    op->setAttr(kRangeAttr, b.getDenseF32ArrayAttr({(float)lo, (float)hi}));
+  }
+  for (unsigned k = 0; k < args.size(); ++k) {
+    if (!getElementTypeOrSelf(func.getArgumentTypes()[k]).isF32())
+      continue;
+    auto [lo, hi] = args[k].range(options);
+    func.setArgAttr(k, kRangeAttr, b.getDenseF32ArrayAttr({(float)lo, (float)hi}));
+  }
+  return success();
+}
+
+} // namespace edgec::quant

@@ -1,0 +1,46 @@
+//===- Calibration.h - activation ranges from sample inputs ------*- C++ -*-===//
+//
+// Runs the float model in the reference evaluator over calibration samples
+// and records a [min, max] per activation as `edge.range`, which
+// edge-quantize turns into int8 parameters.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "edgec/Support/Tensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <string>
+#include <vector>
+
+namespace edgec::quant {
+
+enum class RangeMethod { MinMax, Percentile, Mse };
+
+struct CalibrationOptions {
+  RangeMethod method = RangeMethod::MinMax;
+  double percentile = 99.99; ///< for RangeMethod::Percentile
+  bool progress = false;     ///< progress bar on stderr for runs over a second
+};
+
+/// Parses "minmax", "percentile=99.99" or "mse"; false with `error` set otherwise.
+bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std::string &error);
+
+/// One calibration sample: a tensor per graph input.
+using Sample = std::vector<Tensor>;
+
+/// Loads samples from a .npy file (first axis = samples, or one sample of the
+/// input's exact shape) or a folder of such files, for a one-input model.
+bool loadCalibrationSamples(mlir::func::FuncOp func, const std::string &path,
+                            std::vector<Sample> &samples, std::string &error);
+
+/// `count` samples uniform in [-1, 1] (for --calibration random).
+std::vector<Sample> randomSamples(mlir::func::FuncOp func, int count);
+
+/// Runs the evaluator over the samples and writes edge.range on every op
+/// with a float result and on every float graph input.
+mlir::LogicalResult calibrate(mlir::func::FuncOp func, const std::vector<Sample> &samples,
+                              const CalibrationOptions &options);
+
+} // namespace edgec::quant

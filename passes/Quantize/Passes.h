@@ -1,0 +1,20 @@
+//===- Passes.h - quantization passes ----------------------------*- C++ -*-===//
+#pragma once
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace edgec::quant {
+
+#define GEN_PASS_DECL
+#include "passes/Quantize/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Quantize/Passes.h.inc"
+
+/// Attribute holding a calibrated [min, max] (DenseF32ArrayAttr) on an op
+/// (its result 0) or a function argument.
+inline constexpr const char *kRangeAttr = "edge.range";
+
+} // namespace edgec::quant

@@ -1,0 +1,32 @@
+//===- Passes.td - quantization passes --------------------------*- tablegen -*-===//
+
+#ifndef EDGEC_PASSES_QUANTIZE_PASSES_TD
+#define EDGEC_PASSES_QUANTIZE_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite float ops with int8 kernels to !quant.uniform tensors";
+  let description = [{
+    Uses the calibrated ranges (`edge.range = array<f32: min, max>` on each
+    op and graph input, written by calibration) to give every activation
+    asymmetric per-tensor int8 parameters (range extended to contain 0).
+    Weights of conv2d / gemm become int8 symmetric per output channel
+    (scale = max|w| / 127, values in [-127, 127]) and biases int32 at scale
+    s_in * s_w. Pooling and data movement keep their input's parameters;
+    softmax always produces scale 1/256, zero point -128; elementwise
+    activations become 256-entry lookup tables.
+
+    Ops without an int8 kernel, ops named in `keep-float`, and ops without a
+    calibrated range stay float, with edge.dequantize / edge.quantize where
+    float and int8 meet. Graph inputs and outputs adjacent to int8 ops become
+    int8 (the generated code adds a float wrapper).
+  }];
+  let options = [
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "ONNX node names to leave in float">,
+  ];
+  let dependentDialects = ["::mlir::quant::QuantizationDialect"];
+}
+
+#endif // EDGEC_PASSES_QUANTIZE_PASSES_TD

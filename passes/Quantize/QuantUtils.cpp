@@ -1,0 +1,140 @@
+//===- QuantUtils.cpp - quantization parameters and integer constants ------===//
+
+#include "passes/Quantize/QuantUtils.h"
+
+#include "edgec/IR/EdgeOps.h"
+#include "edgec/quant.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+
+namespace edgec::quant {
+
+FixedPoint quantizeMultiplier(double real) {
+  if (!(real > 0) || !std::isfinite(real))
+    return {0, 0};
+  int shift = 0;
+  double q = std::frexp(real, &shift); // real = q * 2^shift, q in [0.5, 1)
+  int64_t fixed = std::llround(q * (double)(int64_t{1} << 31));
+  if (fixed == (int64_t{1} << 31)) {
+    fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31)
+    return {0, 0}; // too small to matter: the product rounds to 0
+  if (shift > 30)
+    return {INT32_MAX, 30};
+  return {(int32_t)fixed, shift};
+}
+
+QParams chooseInt8Params(double min, double max) {
+  min = std::min(min, 0.0);
+  max = std::max(max, 0.0);
+  QParams p;
+  if (!(max > min)) { // all zero (or no data): any scale represents it
+    p.scale = 1.0;
+    p.zeroPoint = 0;
+    return p;
+  }
+  p.scale = (max - min) / 255.0;
+  double zp = -128.0 - min / p.scale;
+  p.zeroPoint = (int32_t)std::clamp<double>(std::round(zp), -128, 127);
+  return p;
+}
+
+mlir::quant::UniformQuantizedType makeInt8Type(MLIRContext *ctx, const QParams &p) {
+  return mlir::quant::UniformQuantizedType::get(
+      mlir::quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8), Float32Type::get(ctx),
+      p.scale, p.zeroPoint, p.qmin, p.qmax);
+}
+
+QParams paramsOf(Type t) {
+  auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  if (!q)
+    return {};
+  return {q.getScale(), (int32_t)q.getZeroPoint(), (int32_t)q.getStorageTypeMin(),
+          (int32_t)q.getStorageTypeMax()};
+}
+
+std::vector<double> channelScales(Type t, int64_t n) {
+  Type e = getElementTypeOrSelf(t);
+  if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(e))
+    return std::vector<double>(pa.getScales().begin(), pa.getScales().end());
+  return std::vector<double>(n, paramsOf(e).scale);
+}
+
+std::pair<int32_t, int32_t> outputClamp(Operation *op) {
+  QParams p = paramsOf(op->getResult(0).getType());
+  int32_t lo = p.qmin, hi = p.qmax;
+  if (auto a = op->getAttrOfType<FloatAttr>("act_min"))
+    lo = std::max(lo, quantize_value(a.getValue().convertToFloat(), (float)p.scale, p.zeroPoint,
+                                     p.qmin, p.qmax));
+  if (auto a = op->getAttrOfType<FloatAttr>("act_max"))
+    hi = std::min(hi, quantize_value(a.getValue().convertToFloat(), (float)p.scale, p.zeroPoint,
+                                     p.qmin, p.qmax));
+  return {lo, std::max(lo, hi)};
+}
+
+std::optional<std::vector<int8_t>> unaryTable(Operation *op) {
+  using Fn = std::function<double(double)>;
+  std::optional<Fn> f =
+      llvm::TypeSwitch<Operation *, std::optional<Fn>>(op)
+          .Case([](edge::ReluOp) -> Fn { return [](double x) { return x > 0 ? x : 0.0; }; })
+          .Case([](edge::ClipOp o) -> Fn {
+            double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
+            return [=](double x) { return std::min(std::max(x, lo), hi); };
+          })
+          .Case([](edge::SigmoidOp) -> Fn { return [](double x) { return 1 / (1 + std::exp(-x)); }; })
+          .Case([](edge::TanhOp) -> Fn { return [](double x) { return std::tanh(x); }; })
+          .Case([](edge::SqrtOp) -> Fn { return [](double x) { return std::sqrt(x); }; })
+          .Case([](edge::HardSwishOp) -> Fn {
+            return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
+          })
+          .Case([](edge::HardSigmoidOp o) -> Fn {
+            double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
+            return [=](double x) { return std::clamp(a * x + b, 0.0, 1.0); };
+          })
+          .Case([](edge::LeakyReluOp o) -> Fn {
+            double a = o.getAlpha().convertToDouble();
+            return [=](double x) { return x < 0 ? a * x : x; };
+          })
+          .Default([](Operation *) { return std::nullopt; });
+  if (!f)
+    return std::nullopt;
+  QParams in = paramsOf(op->getOperand(0).getType()), out = paramsOf(op->getResult(0).getType());
+  std::vector<int8_t> table(256);
+  for (int q = -128; q < 128; ++q) {
+    double y = (*f)((q - in.zeroPoint) * in.scale);
+    double v = std::isnan(y) ? out.zeroPoint : std::round(y / out.scale) + out.zeroPoint;
+    table[q + 128] = (int8_t)std::clamp<double>(v, out.qmin, out.qmax);
+  }
+  return table;
+}
+
+std::vector<int32_t> softmaxExpTable(double inputScale) {
+  std::vector<int32_t> t(256);
+  for (int d = 0; d < 256; ++d)
+    t[d] = (int32_t)std::lround(std::exp(-inputScale * d) * 65536.0);
+  return t;
+}
+
+QParams softmaxOutputParams() { return {1.0 / 256.0, -128, -128, 127}; }
+
+AddParams addParams(Type a, Type b, Type out) {
+  QParams pa = paramsOf(a), pb = paramsOf(b), po = paramsOf(out);
+  AddParams r;
+  double twiceMax = 2 * std::max(pa.scale, pb.scale);
+  r.inZero[0] = pa.zeroPoint;
+  r.inZero[1] = pb.zeroPoint;
+  r.in[0] = quantizeMultiplier(pa.scale / twiceMax);
+  r.in[1] = quantizeMultiplier(pb.scale / twiceMax);
+  r.out = quantizeMultiplier(twiceMax / ((double)(1 << r.leftShift) * po.scale));
+  r.outZero = po.zeroPoint;
+  return r;
+}
+
+} // namespace edgec::quant

@@ -1,0 +1,75 @@
+//===- QuantUtils.h - quantization parameters and integer constants -*- C++ -*-===//
+//
+// Everything the int8 path derives at compile time from `!quant.uniform`
+// types: activation parameters from calibrated ranges, per-channel weight
+// scales, Q31 multipliers, lookup tables. The evaluator's int8 mode and the
+// code generator both take their integer constants from here, and their
+// arithmetic from runtime-stub/edgec/quant.h.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "mlir/IR/Operation.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace edgec::quant {
+
+/// Per-tensor parameters of a uniform quantized type.
+struct QParams {
+  double scale = 1.0;
+  int32_t zeroPoint = 0;
+  int32_t qmin = -128, qmax = 127;
+};
+
+/// A real multiplier as Q31 multiplier and power-of-two shift:
+/// real ~= multiplier * 2^(shift - 31).
+struct FixedPoint {
+  int32_t multiplier = 0;
+  int32_t shift = 0;
+};
+
+FixedPoint quantizeMultiplier(double real);
+
+/// Asymmetric int8 parameters covering [min, max] extended to contain 0
+/// (so that 0.0 is exactly representable: zero padding, ReLU).
+QParams chooseInt8Params(double min, double max);
+
+mlir::quant::UniformQuantizedType makeInt8Type(mlir::MLIRContext *ctx, const QParams &p);
+
+/// Parameters of a per-tensor quantized element type (or of `t`'s element).
+QParams paramsOf(mlir::Type t);
+
+/// Per-channel scales of a per-axis type, or the one scale repeated `n` times.
+std::vector<double> channelScales(mlir::Type t, int64_t n);
+
+/// The clamp of an int8 result: the storage range narrowed by a fused
+/// activation (act_min / act_max) quantized to the result's parameters.
+std::pair<int32_t, int32_t> outputClamp(mlir::Operation *op);
+
+/// y = f(x) of an elementwise real function as 256-entry int8 table indexed by
+/// x + 128: out[x] = quantize(f(dequantize(x))). For relu, clip, sigmoid,
+/// tanh, hard_swish, hard_sigmoid, leaky_relu, sqrt; nullopt for others.
+std::optional<std::vector<int8_t>> unaryTable(mlir::Operation *op);
+
+/// Softmax: exp(-scale_in * d) * 2^16 rounded, for d = 0..255.
+std::vector<int32_t> softmaxExpTable(double inputScale);
+
+/// Output parameters softmax always uses: scale 1/256, zero point -128.
+QParams softmaxOutputParams();
+
+/// Integer parameters of an int8 elementwise add/sub (TFLite scheme):
+/// both inputs scaled by 2^20 and rescaled to twice the larger input scale.
+struct AddParams {
+  int32_t inZero[2];
+  FixedPoint in[2];
+  FixedPoint out;
+  int32_t outZero;
+  int32_t leftShift = 20;
+};
+AddParams addParams(mlir::Type a, mlir::Type b, mlir::Type out);
+
+} // namespace edgec::quant
