@@ -16,6 +16,8 @@
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
+#include "passes/Quantize/QuantUtils.h"
+#include "edgec/quant.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -42,6 +44,8 @@ Shape shapeOf(Value v) {
 int64_t numElements(Value v) { return cast<ShapedType>(v.getType()).getNumElements(); }
 
 std::string ctype(Type t) {
+  if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
+    t = q.getStorageType();
   if (t.isF32()) return "float";
   if (t.isInteger(64)) return "int64_t";
   if (t.isInteger(32)) return "int32_t";
@@ -63,7 +67,7 @@ std::string harnessDtype(const std::string &ctype) {
 }
 
 int64_t bytesOf(Value v) {
-  return numElements(v) * std::max<int64_t>(getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() / 8, 1);
+  return numElements(v) * elementBytes(getElementTypeOrSelf(v.getType()));
 }
 
 std::string list(const Shape &v) {
@@ -133,6 +137,10 @@ private:
   InFlightDiagnostic unsupported(Operation *op);
 
   LogicalResult emitConv(edge::Conv2DOp op);
+  LogicalResult emitQuantized(Operation *op);
+  std::string binaryParams(Operation *op);
+  std::string intArray(const std::vector<int64_t> &values, const std::string &type,
+                       const std::string &name);
   LogicalResult emitGemm(edge::GemmOp op);
   LogicalResult emitMatMul(edge::MatMulOp op);
   LogicalResult emitBinary(Operation *op, const char *functor);
@@ -151,6 +159,9 @@ private:
   std::string source() const;
   std::string weightsSource() const;
   std::string harnessSource() const;
+  bool hasQuantizedIO() const;
+  std::string floatArgs() const;
+  std::string floatWrapper() const;
   std::string harnessCMake() const;
 
   ModuleOp module;
@@ -361,7 +372,7 @@ LogicalResult CppEmitter::emitMatMul(edge::MatMulOp op) {
   return success();
 }
 
-LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
+std::string CppEmitter::binaryParams(Operation *op) {
   Shape out = shapeOf(op->getResult(0));
   size_t rank = out.size();
   auto stridesFor = [&](Value v) {
@@ -387,20 +398,29 @@ LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
     as.push_back(sa[q]);
     bs.push_back(sb[q]);
   }
-  if (dims.size() > 4)
-    return unsupported(op) << "broadcast of " << shapeComment(shapeOf(op->getOperand(0))) << " and "
-                           << shapeComment(shapeOf(op->getOperand(1)))
-                           << " needs more than 4 dimensions after collapsing";
+  if (dims.size() > 4) {
+    unsupported(op) << "broadcast of " << shapeComment(shapeOf(op->getOperand(0))) << " and "
+                    << shapeComment(shapeOf(op->getOperand(1)))
+                    << " needs more than 4 dimensions after collapsing";
+    return "";
+  }
   while (dims.size() < 4) {
     dims.insert(dims.begin(), 1);
     as.insert(as.begin(), 0);
     bs.insert(bs.begin(), 0);
   }
-  std::string id = newParams(op, "BinaryParams",
-                             fmt::format(".size = {}, .dims = {{{}}}, .a_strides = {{{}}}, "
-                                         ".b_strides = {{{}}}{}",
-                                         prod(out), list(dims), list(as), list(bs),
-                                         actFields(op)));
+  bool isFloat = getElementTypeOrSelf(op->getResult(0).getType()).isF32();
+  return newParams(op, "BinaryParams",
+                   fmt::format(".size = {}, .dims = {{{}}}, .a_strides = {{{}}}, "
+                               ".b_strides = {{{}}}{}",
+                               prod(out), list(dims), list(as), list(bs),
+                               isFloat ? actFields(op) : ""));
+}
+
+LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
+  std::string id = binaryParams(op);
+  if (id.empty())
+    return failure();
   includes.insert("edgec/kernels/ref/elementwise_f32.h");
   call(op, fmt::format("edgec::binary<edgec::{}, {}>({}, {}, {});", functor, id,
                        expr(op->getOperand(0)), expr(op->getOperand(1)),
@@ -521,9 +541,21 @@ LogicalResult CppEmitter::emitConcat(edge::ConcatOp op) {
       std::string id = newParams(op, "ConcatPartParams",
                                  fmt::format(".outer = {}, .chunk = {}, .row = {}, .offset = {}",
                                              outer, chunk, out[axis] * inner, offset));
-      body += fmt::format("  // node '{}' (edge.concat): part at offset {}\n  "
-                          "edgec::concat_part<{}>({}, {});\n",
-                          sanitizeIdentifier(nodeOf(op), "layer"), offset, id, expr(v),
+      std::string kernel = fmt::format("edgec::concat_part<{}>", id);
+      Type in = getElementTypeOrSelf(v.getType()), res = getElementTypeOrSelf(op.getType());
+      if (quantizedElement(in) && in != res) { // rescaled to the result's parameters
+        quant::QParams pi = quant::paramsOf(in), po = quant::paramsOf(res);
+        quant::FixedPoint m = quant::quantizeMultiplier(pi.scale / po.scale);
+        std::string r = newParams(op, "RequantizeParams",
+                                  fmt::format(".size = {}, .in_zero = {}, .mult = {}, .shift = "
+                                              "{}, .out_zero = {}",
+                                              outer * chunk, pi.zeroPoint, m.multiplier, m.shift,
+                                              po.zeroPoint));
+        includes.insert("edgec/kernels/ref/elementwise_s8.h");
+        kernel = fmt::format("edgec::concat_part_s8<{}, {}>", id, r);
+      }
+      body += fmt::format("  // node '{}' (edge.concat): part at offset {}\n  {}({}, {});\n",
+                          sanitizeIdentifier(nodeOf(op), "layer"), offset, kernel, expr(v),
                           expr(op.getOutput()));
     }
     offset += chunk;
@@ -543,6 +575,11 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
   for (size_t q = 0; q < in.size(); ++q)
     pb.push_back(pads[q]);
   StringRef mode = op.getMode();
+  float fill = op.getValue().convertToFloat();
+  if (auto q = quantizedElement(op.getOutput().getType())) {
+    quant::QParams p = quant::paramsOf(q);
+    fill = (float)quantize_value(fill, (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
+  }
   const char *m = mode == "reflect" ? "edgec::kPadReflect"
                   : mode == "edge"  ? "edgec::kPadEdge"
                                     : "edgec::kPadConstant";
@@ -550,10 +587,9 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
                              fmt::format(".in_dims = {{{}}}, .out_dims = {{{}}}, .pad_begin = "
                                          "{{{}}}, .mode = {}, .value = {}",
                                          list(id6), list(od6), list(pb), m,
-                                         floatLiteral(op.getValue().convertToFloat())));
+                                         floatLiteral(fill)));
   includes.insert("edgec/kernels/ref/data_movement.h");
-  call(op, fmt::format("edgec::pad_f32<{}>({}, {});", id, expr(op.getInput()),
-                       expr(op.getOutput())));
+  call(op, fmt::format("edgec::pad<{}>({}, {});", id, expr(op.getInput()), expr(op.getOutput())));
   return success();
 }
 
@@ -603,6 +639,10 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
     return unsupported(op) << "result has no arena offset (run --edge-plan-memory first)";
   }
   bool isFloat = getElementTypeOrSelf(result.getType()).isF32();
+  if (isa<edge::QuantizeOp, edge::DequantizeOp>(op) ||
+      (quantizedElement(result.getType()) &&
+       !isa<edge::TransposeOp, edge::SliceOp, edge::GatherOp, edge::PadOp>(op)))
+    return emitQuantized(op);
   auto floatOnly = [&]() -> LogicalResult {
     if (!isFloat)
       return unsupported(op) << "only float tensors are supported by this kernel";
@@ -693,12 +733,266 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       });
 }
 
+// --- int8 -------------------------------------------------------------------
+
+std::string CppEmitter::intArray(const std::vector<int64_t> &values, const std::string &type,
+                                 const std::string &name) {
+  Tensor t = Tensor::zeros(type == "int8_t" ? DType::I8 : DType::I32, {(int64_t)values.size()});
+  t.i = values;
+  return weightArray(t, type, name);
+}
+
+LogicalResult CppEmitter::emitQuantized(Operation *op) {
+  std::string node = nodeOf(op);
+  Value result = op->getResult(0);
+  auto [lo, hi] = quant::outputClamp(op);
+  // Per-channel multipliers and shifts of a conv / fc layer.
+  auto requantArrays = [&](double inScale, const std::vector<double> &ws, double outScale) {
+    std::vector<int64_t> mult, shift;
+    for (double w : ws) {
+      quant::FixedPoint fp = quant::quantizeMultiplier(inScale * w / outScale);
+      mult.push_back(fp.multiplier);
+      shift.push_back(fp.shift);
+    }
+    return std::make_pair(intArray(mult, "int32_t", node + "_mult"),
+                          intArray(shift, "int32_t", node + "_shift"));
+  };
+  if (auto table = quant::unaryTable(op)) {
+    std::vector<int64_t> values(table->begin(), table->end());
+    std::string t = intArray(values, "int8_t", node + "_table");
+    includes.insert("edgec/kernels/ref/elementwise_s8.h");
+    call(op, fmt::format("edgec::lut_s8<{}>({}, {}, {});", numElements(result),
+                         expr(op->getOperand(0)), t, expr(result)));
+    return success();
+  }
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](edge::QuantizeOp o) {
+        quant::QParams po = quant::paramsOf(o.getOutput().getType());
+        includes.insert("edgec/kernels/ref/elementwise_s8.h");
+        if (getElementTypeOrSelf(o.getInput().getType()).isF32()) {
+          call(op, fmt::format("edgec::quantize_f32_s8({}, {}, {}, {}, {});", expr(o.getInput()),
+                               expr(result), numElements(result), floatLiteral((float)po.scale),
+                               po.zeroPoint));
+          return success();
+        }
+        quant::QParams pi = quant::paramsOf(o.getInput().getType());
+        quant::FixedPoint m = quant::quantizeMultiplier(pi.scale / po.scale);
+        std::string id = newParams(op, "RequantizeParams",
+                                   fmt::format(".size = {}, .in_zero = {}, .mult = {}, .shift = "
+                                               "{}, .out_zero = {}",
+                                               numElements(result), pi.zeroPoint, m.multiplier,
+                                               m.shift, po.zeroPoint));
+        call(op, fmt::format("edgec::requantize_s8<{}>({}, {});", id, expr(o.getInput()),
+                             expr(result)));
+        return success();
+      })
+      .Case([&](edge::DequantizeOp o) {
+        quant::QParams pi = quant::paramsOf(o.getInput().getType());
+        includes.insert("edgec/kernels/ref/elementwise_s8.h");
+        call(op, fmt::format("edgec::dequantize_s8_f32({}, {}, {}, {}, {});", expr(o.getInput()),
+                             expr(result), numElements(result), floatLiteral((float)pi.scale),
+                             pi.zeroPoint));
+        return success();
+      })
+      .Case([&](edge::Conv2DOp o) {
+        Shape in = shapeOf(o.getInput()), w = shapeOf(o.getWeight()), out = shapeOf(result);
+        auto s = o.getStrides(), p = o.getPads(), d = o.getDilations();
+        quant::QParams px = quant::paramsOf(o.getInput().getType());
+        quant::QParams py = quant::paramsOf(result.getType());
+        auto [mult, shift] =
+            requantArrays(px.scale, quant::channelScales(o.getWeight().getType(), w[0]), py.scale);
+        std::string id = newParams(
+            op, "Conv2DS8Params",
+            fmt::format("\n    .batch = {}, .in_c = {}, .in_h = {}, .in_w = {},\n"
+                        "    .out_c = {}, .out_h = {}, .out_w = {},\n"
+                        "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                        "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
+                        "    .groups = {}, .input_zero = {}, .output_zero = {}, .act_min = {}, "
+                        ".act_max = {}",
+                        in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0],
+                        s[1], p[0], p[1], d[0], d[1], o.getGroup(), px.zeroPoint, py.zeroPoint,
+                        lo, hi));
+        includes.insert("edgec/kernels/ref/conv2d_s8.h");
+        call(op, fmt::format("edgec::conv2d_s8<{}>({}, {}, {}, {}, {}, {});", id,
+                             expr(o.getInput()), expr(o.getWeight()),
+                             o.getBias() ? expr(o.getBias()) : "nullptr", mult, shift,
+                             expr(result)));
+        return success();
+      })
+      .Case([&](edge::GemmOp o) {
+        Shape a = shapeOf(o.getA()), out = shapeOf(result);
+        if (o.getTransA())
+          return LogicalResult(unsupported(op) << "int8 Gemm with transA");
+        quant::QParams pa = quant::paramsOf(o.getA().getType());
+        quant::QParams py = quant::paramsOf(result.getType());
+        auto [mult, shift] =
+            requantArrays(pa.scale, quant::channelScales(o.getB().getType(), out[1]), py.scale);
+        std::string id = newParams(
+            op, "FcS8Params",
+            fmt::format(".m = {}, .n = {}, .k = {}, .trans_b = {}, .input_zero = {}, "
+                        ".output_zero = {}, .act_min = {}, .act_max = {}",
+                        out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
+                        py.zeroPoint, lo, hi));
+        includes.insert("edgec/kernels/ref/conv2d_s8.h");
+        call(op, fmt::format("edgec::fc_s8<{}>({}, {}, {}, {}, {}, {});", id, expr(o.getA()),
+                             expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr", mult, shift,
+                             expr(result)));
+        return success();
+      })
+      .Case<edge::AddOp, edge::SubOp, edge::MulOp>([&](Operation *) {
+        std::string bp = binaryParams(op);
+        if (bp.empty())
+          return failure();
+        std::string q, functor;
+        if (isa<edge::MulOp>(op)) {
+          quant::QParams pa = quant::paramsOf(op->getOperand(0).getType());
+          quant::QParams pb = quant::paramsOf(op->getOperand(1).getType());
+          quant::QParams py = quant::paramsOf(result.getType());
+          quant::FixedPoint m = quant::quantizeMultiplier(pa.scale * pb.scale / py.scale);
+          q = fmt::format(".a_zero = {}, .b_zero = {}, .a_mult = 0, .a_shift = 0, .b_mult = 0, "
+                          ".b_shift = 0, .out_mult = {}, .out_shift = {}, .out_zero = {}, "
+                          ".left_shift = 0, .act_min = {}, .act_max = {}",
+                          pa.zeroPoint, pb.zeroPoint, m.multiplier, m.shift, py.zeroPoint, lo, hi);
+          functor = "OpMulS8";
+        } else {
+          quant::AddParams p = quant::addParams(op->getOperand(0).getType(),
+                                                op->getOperand(1).getType(), result.getType());
+          q = fmt::format(".a_zero = {}, .b_zero = {}, .a_mult = {}, .a_shift = {}, .b_mult = {}, "
+                          ".b_shift = {}, .out_mult = {}, .out_shift = {}, .out_zero = {}, "
+                          ".left_shift = {}, .act_min = {}, .act_max = {}",
+                          p.inZero[0], p.inZero[1], p.in[0].multiplier, p.in[0].shift,
+                          p.in[1].multiplier, p.in[1].shift, p.out.multiplier, p.out.shift,
+                          p.outZero, p.leftShift, lo, hi);
+          functor = isa<edge::AddOp>(op) ? "OpAddS8" : "OpSubS8";
+        }
+        std::string qid = newParams(op, "AddS8Params", q);
+        includes.insert("edgec/kernels/ref/elementwise_s8.h");
+        call(op, fmt::format("edgec::binary_s8<edgec::{}, {}, {}>({}, {}, {});", functor, bp, qid,
+                             expr(op->getOperand(0)), expr(op->getOperand(1)), expr(result)));
+        return success();
+      })
+      .Case<edge::MaxPool2DOp, edge::AvgPool2DOp>([&](Operation *) {
+        Shape in = shapeOf(op->getOperand(0)), out = shapeOf(result);
+        auto attr = [&](const char *n) { return op->getAttrOfType<DenseI64ArrayAttr>(n).asArrayRef(); };
+        auto k = attr("kernel"), s = attr("strides"), p = attr("pads"), d = attr("dilations");
+        auto avg = dyn_cast<edge::AvgPool2DOp>(op);
+        std::string id = newParams(
+            op, "Pool2DParams",
+            fmt::format("\n    .planes = {}, .in_h = {}, .in_w = {}, .out_h = {}, .out_w = {},\n"
+                        "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                        "    .pad_top = {}, .pad_left = {}, .pad_bottom = {}, .pad_right = {},\n"
+                        "    .dilation_h = {}, .dilation_w = {}, .count_include_pad = {}",
+                        in[0] * in[1], in[2], in[3], out[2], out[3], k[0], k[1], s[0], s[1], p[0],
+                        p[1], p[2], p[3], d[0], d[1],
+                        avg && avg.getCountIncludePad() ? "true" : "false"));
+        includes.insert("edgec/kernels/ref/pool_s8.h");
+        std::string kernel = avg ? fmt::format("avg_pool2d_s8<{}, {}>", id,
+                                               quant::paramsOf(result.getType()).zeroPoint)
+                                 : fmt::format("max_pool2d_s8<{}>", id);
+        call(op, fmt::format("edgec::{}({}, {});", kernel, expr(op->getOperand(0)), expr(result)));
+        return success();
+      })
+      .Case([&](edge::GlobalAvgPoolOp o) {
+        Shape in = shapeOf(o.getInput());
+        int64_t size = prod(in, 2);
+        quant::QParams px = quant::paramsOf(o.getInput().getType());
+        quant::QParams py = quant::paramsOf(result.getType());
+        quant::FixedPoint m = quant::quantizeMultiplier(px.scale / (py.scale * (double)size));
+        std::string id = newParams(
+            op, "GlobalPoolS8Params",
+            fmt::format(".planes = {}, .size = {}, .in_zero = {}, .mult = {}, .shift = {}, "
+                        ".out_zero = {}",
+                        in[0] * in[1], size, px.zeroPoint, m.multiplier, m.shift, py.zeroPoint));
+        includes.insert("edgec/kernels/ref/pool_s8.h");
+        call(op, fmt::format("edgec::global_avg_pool_s8<{}>({}, {});", id, expr(o.getInput()),
+                             expr(result)));
+        return success();
+      })
+      .Case([&](edge::SoftmaxOp o) {
+        Shape sh = shapeOf(o.getInput());
+        int64_t a = o.getAxis();
+        std::vector<int32_t> t = quant::softmaxExpTable(quant::paramsOf(o.getInput().getType()).scale);
+        std::string table = intArray(std::vector<int64_t>(t.begin(), t.end()), "int32_t",
+                                     node + "_exp");
+        std::string id = newParams(op, "SoftmaxParams",
+                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
+                                               prod(sh, 0, a), sh[a], prod(sh, a + 1)));
+        includes.insert("edgec/kernels/ref/pool_s8.h");
+        call(op, fmt::format("edgec::softmax_s8<{}>({}, {}, {});", id, expr(o.getInput()), table,
+                             expr(result)));
+        return success();
+      })
+      .Case([&](edge::ConcatOp o) { return emitConcat(o); })
+      .Default([&](Operation *) {
+        return LogicalResult(unsupported(op) << "no int8 kernel for '" << op->getName() << "'");
+      });
+}
+
 // --- files -------------------------------------------------------------------
 
 std::string upper(std::string s) {
   for (char &c : s)
     c = (char)std::toupper((unsigned char)c);
   return s;
+}
+
+bool CppEmitter::hasQuantizedIO() const {
+  Block &fb = func.getBody().front();
+  for (BlockArgument a : fb.getArguments())
+    if (quantizedElement(a.getType()))
+      return true;
+  for (Value v : fb.getTerminator()->getOperands())
+    if (quantizedElement(v.getType()))
+      return true;
+  return false;
+}
+
+/// The entry point's parameters with every tensor as float.
+std::string CppEmitter::floatArgs() const {
+  std::string args;
+  for (const std::string &p : inputParams)
+    args += (args.empty() ? "const float *" : ", const float *") + p;
+  for (const std::string &p : outputParams)
+    args += (args.empty() ? "float *" : ", float *") + p;
+  return args;
+}
+
+std::string CppEmitter::floatWrapper() const {
+  std::string n = opts.name, N = upper(n);
+  Block &fb = func.getBody().front();
+  Operation *ret = fb.getTerminator();
+  std::string out = fmt::format("#ifndef EDGEC_NO_STATIC_ARENA\nextern \"C\" int {}_run_float({}) {{\n",
+                                n, floatArgs());
+  std::string callArgs, after;
+  for (size_t k = 0; k < inputParams.size(); ++k) {
+    if (!quantizedElement(fb.getArgument(k).getType())) {
+      callArgs += ", " + inputParams[k];
+      continue;
+    }
+    out += fmt::format("  static int8_t q_{0}[{1}_INPUT_{2}_SIZE > 0 ? {1}_INPUT_{2}_SIZE : 1];\n"
+                       "  if (!{0}) return edgec::kErrorNullPointer;\n"
+                       "  edgec::quantize_f32_s8({0}, q_{0}, {1}_INPUT_{2}_SIZE, {1}_INPUT_{2}_SCALE, "
+                       "{1}_INPUT_{2}_ZERO_POINT);\n",
+                       inputParams[k], N, k);
+    callArgs += ", q_" + inputParams[k];
+  }
+  for (size_t k = 0; k < outputParams.size(); ++k) {
+    if (!quantizedElement(ret->getOperand(k).getType())) {
+      callArgs += ", " + outputParams[k];
+      continue;
+    }
+    out += fmt::format("  static int8_t q_{0}[{1}_OUTPUT_{2}_SIZE > 0 ? {1}_OUTPUT_{2}_SIZE : 1];\n"
+                       "  if (!{0}) return edgec::kErrorNullPointer;\n",
+                       outputParams[k], N, k);
+    callArgs += ", q_" + outputParams[k];
+    after += fmt::format("  edgec::dequantize_s8_f32(q_{0}, {0}, {1}_OUTPUT_{2}_SIZE, "
+                         "{1}_OUTPUT_{2}_SCALE, {1}_OUTPUT_{2}_ZERO_POINT);\n",
+                         outputParams[k], N, k);
+  }
+  out += fmt::format("  const int status = {}_run({});\n  if (status != edgec::kOk) return status;\n",
+                     n, callArgs.substr(2));
+  out += after + "  return edgec::kOk;\n}\n#endif\n";
+  return out;
 }
 
 std::string CppEmitter::header() const {
@@ -717,11 +1011,19 @@ std::string CppEmitter::header() const {
                      N, arenaSize, lowerBound, n, inputParams.size(), outputParams.size());
   auto describe = [&](const char *kind, size_t k, Value v, const std::string &name) {
     Shape s = shapeOf(v);
-    return fmt::format("/// {} {} '{}': {} {}\n#define {}_{}_{}_SIZE {}\n#define {}_{}_{}_RANK "
-                       "{}\n#define {}_{}_{}_SHAPE {{{}}}\n",
-                       kind, k, name, ctypeOf(v), shapeComment(s), N, upper(kind), k,
-                       numElements(v), N, upper(kind), k, s.size(), N, upper(kind), k,
-                       s.empty() ? "1" : list(s));
+    std::string out =
+        fmt::format("/// {} {} '{}': {} {}\n#define {}_{}_{}_SIZE {}\n#define {}_{}_{}_RANK "
+                    "{}\n#define {}_{}_{}_SHAPE {{{}}}\n",
+                    kind, k, name, ctypeOf(v), shapeComment(s), N, upper(kind), k,
+                    numElements(v), N, upper(kind), k, s.size(), N, upper(kind), k,
+                    s.empty() ? "1" : list(s));
+    if (quantizedElement(v.getType())) {
+      quant::QParams p = quant::paramsOf(v.getType());
+      out += fmt::format("/// real = {0}_{1}_{2}_SCALE * (q - {0}_{1}_{2}_ZERO_POINT)\n"
+                         "#define {0}_{1}_{2}_SCALE {3}\n#define {0}_{1}_{2}_ZERO_POINT {4}\n",
+                         N, upper(kind), k, floatLiteral((float)p.scale), p.zeroPoint);
+    }
+    return out;
   };
   Block &body = func.getBody().front();
   for (size_t k = 0; k < inputParams.size(); ++k)
@@ -743,9 +1045,16 @@ std::string CppEmitter::header() const {
       "int {1}_run_with_arena(uint8_t *arena{2});\n\n"
       "/// Same, with a static arena inside the model's translation unit (define\n"
       "/// EDGEC_NO_STATIC_ARENA to leave it out). Not reentrant.\n"
-      "int {1}_run({3});\n\n"
+      "int {1}_run({3});\n\n{4}"
       "#ifdef __cplusplus\n}} // extern \"C\"\n#endif\n\n#endif // EDGEC_GENERATED_{0}_H_\n",
-      N, n, args, argsNoLead);
+      N, n, args, argsNoLead,
+      hasQuantizedIO()
+          ? fmt::format("/// Float convenience wrapper of {0}_run: quantizes the inputs with the\n"
+                        "/// scales and zero points above, runs the int8 model, dequantizes the\n"
+                        "/// outputs. Uses static buffers (not reentrant; absent with\n"
+                        "/// EDGEC_NO_STATIC_ARENA).\nint {0}_run_float({1});\n\n",
+                        n, floatArgs())
+          : std::string());
   return out;
 }
 
@@ -784,6 +1093,8 @@ std::string CppEmitter::source() const {
                      "  alignas(16) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
                      "1];\n  return {0}_run_with_arena(arena{3});\n}}\n#endif\n",
                      n, args.empty() ? "" : args.substr(2), N, callArgs);
+  if (hasQuantizedIO())
+    out += "\n" + floatWrapper();
   return out;
 }
 
@@ -798,28 +1109,54 @@ std::string CppEmitter::harnessSource() const {
   std::string n = opts.name, N = upper(n);
   Block &fb = func.getBody().front();
   auto ret = cast<func::ReturnOp>(fb.getTerminator());
-  std::string out = banner(n + "_main.cpp: host test harness (reads .npy inputs, writes out_<i>.npy).");
-  out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n\n", n);
-  out += "int main(int argc, char **argv) {\n";
+  std::string out = banner(n + "_main.cpp: host test harness (reads .npy inputs, writes out_<i>.npy"
+                               "; int8 outputs also as out_<i>.q.npy).");
+  out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n", n);
+  if (hasQuantizedIO())
+    out += "#include \"edgec/kernels/ref/elementwise_s8.h\"\n";
+  out += "\nint main(int argc, char **argv) {\n";
   out += fmt::format("  edgec::harness::Args args(argc, argv, {}_NUM_INPUTS);\n"
                      "  if (!args.ok) return 1;\n",
                      N);
-  std::string callArgs;
+  std::string callArgs, save;
   for (size_t k = 0; k < inputParams.size(); ++k) {
     Value a = fb.getArgument(k);
+    bool q = quantizedElement(a.getType()) != nullptr;
+    std::string loaded = q ? "float" : ctypeOf(a);
     out += fmt::format("  static const int64_t in{0}_shape[] = {1};\n"
                        "  edgec::harness::Buffer<{2}> in{0}({3});\n"
                        "  if (!in{0}.load(args.inputs[{0}], \"{4}\", in{0}_shape, {5})) return 1;\n",
-                       k, fmt::format("{}_INPUT_{}_SHAPE", N, k), ctypeOf(a), numElements(a),
-                       harnessDtype(ctypeOf(a)), shapeOf(a).size());
-    callArgs += fmt::format(", in{}.data", k);
+                       k, fmt::format("{}_INPUT_{}_SHAPE", N, k), loaded, numElements(a),
+                       harnessDtype(loaded), shapeOf(a).size());
+    if (q) {
+      out += fmt::format("  edgec::harness::Buffer<int8_t> in{0}_q({1});\n"
+                         "  edgec::quantize_f32_s8(in{0}.data, in{0}_q.data, {1}, {2}_INPUT_{0}_SCALE, "
+                         "{2}_INPUT_{0}_ZERO_POINT);\n",
+                         k, numElements(a), N);
+      callArgs += fmt::format(", in{}_q.data", k);
+    } else {
+      callArgs += fmt::format(", in{}.data", k);
+    }
   }
   for (size_t k = 0; k < outputParams.size(); ++k) {
     Value v = ret.getOperand(k);
+    bool q = quantizedElement(v.getType()) != nullptr;
     out += fmt::format("  static const int64_t out{0}_shape[] = {1};\n"
                        "  edgec::harness::Buffer<{2}> out{0}({3});\n",
                        k, fmt::format("{}_OUTPUT_{}_SHAPE", N, k), ctypeOf(v), numElements(v));
     callArgs += fmt::format(", out{}.data", k);
+    if (q)
+      save += fmt::format(
+          "  if (!out{0}.save(args.rawOutputPath({0}), \"|i1\", out{0}_shape, {1})) return 1;\n"
+          "  edgec::harness::Buffer<float> out{0}_f({2});\n"
+          "  edgec::dequantize_s8_f32(out{0}.data, out{0}_f.data, {2}, {3}_OUTPUT_{0}_SCALE, "
+          "{3}_OUTPUT_{0}_ZERO_POINT);\n"
+          "  if (!out{0}_f.save(args.outputPath({0}), \"<f4\", out{0}_shape, {1})) return 1;\n",
+          k, shapeOf(v).size(), numElements(v), N);
+    else
+      save += fmt::format(
+          "  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n", k,
+          harnessDtype(ctypeOf(v)), shapeOf(v).size());
   }
   out += fmt::format("  alignas(16) static uint8_t arena[{0}_ARENA_SIZE > 0 ? {0}_ARENA_SIZE : 1];\n"
                      "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
@@ -827,12 +1164,7 @@ std::string CppEmitter::harnessSource() const {
                      "  if (status != 0) {{ edgec::harness::fail(\"model returned status\", status); return 1; }}\n"
                      "  if (args.bench > 0) edgec::harness::benchmark(run, args.bench);\n",
                      N, n, callArgs);
-  for (size_t k = 0; k < outputParams.size(); ++k) {
-    Value v = ret.getOperand(k);
-    out += fmt::format("  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n",
-                       k, harnessDtype(ctypeOf(v)), shapeOf(v).size());
-  }
-  out += "  return 0;\n}\n";
+  out += save + "  return 0;\n}\n";
   return out;
 }
 
@@ -888,6 +1220,8 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   bool ok = true;
   for (Operation &op : llvm::make_early_inc_range(fb.without_terminator()))
     ok &= succeeded(emitOp(&op));
+  if (hasQuantizedIO()) // the float wrapper's conversions
+    includes.insert("edgec/kernels/ref/elementwise_s8.h");
   if (!ok)
     return failure();
   // Results not written in place are copied out at the end.

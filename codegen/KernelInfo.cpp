@@ -17,8 +17,8 @@ int64_t convTile(mlir::Operation *op) {
 // in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
 int64_t scratchBytes(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
-  if (!conv)
-    return 0;
+  if (!conv || quantizedElement(conv.getOutput().getType()))
+    return 0; // the int8 kernels accumulate directly, without scratch
   auto in = conv.getInput().getType().getShape();
   auto w = conv.getWeight().getType().getShape();
   auto out = conv.getOutput().getType().getShape();

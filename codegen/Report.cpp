@@ -23,7 +23,7 @@ static std::vector<int64_t> shapeOf(Value v) {
 
 static int64_t bytesOf(Value v) {
   auto t = cast<ShapedType>(v.getType());
-  return t.getNumElements() * std::max<int64_t>(t.getElementTypeBitWidth() / 8, 1);
+  return t.getNumElements() * elementBytes(t.getElementType());
 }
 
 int64_t macsOf(Operation *op) {

@@ -371,7 +371,6 @@ int main(int argc, char **argv) {
   auto *run = app.add_subcommand("run", "Run the reference evaluator on .npy inputs");
   addModelArgs(run, runArgs);
   CompileFlags runFlags;
-  runFlags.noFuse = true; // the float evaluator runs the model as imported by default
   addCompileFlags(run, runFlags, false);
   run->add_option("--input", inputs, ".npy input, once per graph input in order")->required();
   run->add_option("--output-dir", runOut, "Where out_<i>.npy are written")->capture_default_str();

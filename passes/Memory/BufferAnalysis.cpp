@@ -46,8 +46,7 @@ Storage storageOf(Value v) {
 
 static int64_t bytesOf(Value v) {
   auto t = cast<ShapedType>(v.getType());
-  int64_t bits = t.getElementType().getIntOrFloatBitWidth();
-  return t.getNumElements() * std::max<int64_t>(bits / 8, 1);
+  return t.getNumElements() * elementBytes(t.getElementType());
 }
 
 std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {

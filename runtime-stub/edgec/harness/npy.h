@@ -44,6 +44,10 @@ struct Args {
     }
   }
   std::string outputPath(int k) const { return outDir + "/out_" + std::to_string(k) + ".npy"; }
+  /// The raw integers of a quantized output, beside the dequantized floats.
+  std::string rawOutputPath(int k) const {
+    return outDir + "/out_" + std::to_string(k) + ".q.npy";
+  }
 };
 
 template <typename T> struct Buffer {

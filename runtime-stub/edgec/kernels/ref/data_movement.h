@@ -55,7 +55,7 @@ struct PadParams {
   int32_t out_dims[kMaxRank];
   int32_t pad_begin[kMaxRank];
   PadMode mode;
-  float value;
+  float value; ///< the fill (for int8 tensors: the quantized fill, an exact integer)
 };
 
 namespace detail {
@@ -78,8 +78,9 @@ EDGEC_ALWAYS_INLINE int32_t pad_source(int32_t o, int32_t begin, int32_t n, PadM
 }
 } // namespace detail
 
-template <const PadParams &P>
-inline void pad_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+template <const PadParams &P, typename T>
+inline void pad(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  constexpr T fill = static_cast<T>(P.value);
   const int32_t *od = P.out_dims, *id = P.in_dims;
   int32_t st[kMaxRank];
   st[kMaxRank - 1] = 1;
@@ -102,7 +103,7 @@ inline void pad_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
                 idx[0] * st[0] + idx[1] * st[1] + idx[2] * st[2] + idx[3] * st[3] + idx[4] * st[4];
             for (ptrdiff_t i5 = 0; i5 < od[5]; ++i5) {
               const ptrdiff_t j = detail::pad_source(i5, P.pad_begin[5], id[5], P.mode);
-              *y++ = (outer_pad || j < 0) ? P.value : x[base + j];
+              *y++ = (outer_pad || j < 0) ? fill : x[base + j];
             }
           }
         }

@@ -1,0 +1,100 @@
+// conv2d_s8 / fc_s8: int8 convolution and fully-connected layers, portable C++.
+//
+// acc = bias[m] + sum (x - input_zero) * w over the taps inside the image
+// (padding contributes nothing, i.e. it is the real value 0);
+// y = clamp(requantize(acc, mult[m], shift[m]) + output_zero, act_min, act_max).
+// Weights are int8 symmetric per output channel, bias int32 (may be null).
+#pragma once
+
+#include "edgec/quant.h"
+#include "edgec/runtime.h"
+
+namespace edgec {
+
+struct Conv2DS8Params {
+  int32_t batch, in_c, in_h, in_w;
+  int32_t out_c, out_h, out_w;
+  int32_t kernel_h, kernel_w;
+  int32_t stride_h, stride_w;
+  int32_t pad_top, pad_left;
+  int32_t dilation_h, dilation_w;
+  int32_t groups;
+  int32_t input_zero, output_zero;
+  int32_t act_min, act_max; ///< int8 saturation, narrowed by a fused Relu / Clip
+};
+
+template <const Conv2DS8Params &P>
+inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+                      const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
+                      const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out) {
+  static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
+  constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t KK = static_cast<ptrdiff_t>(P.kernel_h) * P.kernel_w;
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      const ptrdiff_t g = m / Mg;
+      const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
+      const int8_t *wm = w + m * Cg * KK;
+      const int32_t b = bias ? bias[m] : 0;
+      int8_t *y = out + (n * P.out_c + m) * P.out_h * P.out_w;
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+        const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top;
+        for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+          const ptrdiff_t iw0 = ow * P.stride_w - P.pad_left;
+          int32_t acc = b;
+          for (ptrdiff_t c = 0; c < Cg; ++c) {
+            const int8_t *xc = x + c * HW;
+            const int8_t *wc = wm + c * KK;
+            for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+              const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+              if (ih < 0 || ih >= P.in_h)
+                continue;
+              for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+                const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+                if (iw < 0 || iw >= P.in_w)
+                  continue;
+                acc += (static_cast<int32_t>(xc[ih * P.in_w + iw]) - P.input_zero) *
+                       wc[kh * P.kernel_w + kw];
+              }
+            }
+          }
+          const int32_t v = requantize(acc, mult[m], shift[m]) + P.output_zero;
+          y[oh * P.out_w + ow] = static_cast<int8_t>(clamp_i32(v, P.act_min, P.act_max));
+        }
+      }
+    }
+}
+
+/// Y[M x N] = A[M x K] * B' with B [K x N] or, with trans_b, [N x K]; output
+/// channels are the columns.
+struct FcS8Params {
+  int32_t m, n, k;
+  bool trans_b;
+  int32_t input_zero, output_zero;
+  int32_t act_min, act_max;
+};
+
+template <const FcS8Params &P>
+inline void fc_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+                  const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
+                  const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const int8_t *ai = a + i * P.k;
+    for (ptrdiff_t j = 0; j < P.n; ++j) {
+      int32_t acc = bias ? bias[j] : 0;
+      if constexpr (P.trans_b) {
+        const int8_t *bj = b + j * P.k;
+        for (ptrdiff_t q = 0; q < P.k; ++q)
+          acc += (static_cast<int32_t>(ai[q]) - P.input_zero) * bj[q];
+      } else {
+        for (ptrdiff_t q = 0; q < P.k; ++q)
+          acc += (static_cast<int32_t>(ai[q]) - P.input_zero) * b[q * P.n + j];
+      }
+      const int32_t v = requantize(acc, mult[j], shift[j]) + P.output_zero;
+      y[i * P.n + j] = static_cast<int8_t>(clamp_i32(v, P.act_min, P.act_max));
+    }
+  }
+}
+
+} // namespace edgec

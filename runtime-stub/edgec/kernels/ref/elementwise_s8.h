@@ -1,0 +1,109 @@
+// Elementwise int8 kernels: add / sub / mul with broadcasting (the shapes are
+// collapsed by the compiler as for the float kernels, BinaryParams), 256-entry
+// lookup tables for activations, and the float <-> int8 conversions.
+#pragma once
+
+#include "edgec/kernels/ref/data_movement.h"
+#include "edgec/kernels/ref/elementwise_f32.h"
+#include "edgec/quant.h"
+
+namespace edgec {
+
+/// TFLite's int8 add: both inputs shifted left by 20 bits, rescaled to twice
+/// the larger input scale, summed, rescaled to the output.
+struct AddS8Params {
+  int32_t a_zero, b_zero;
+  int32_t a_mult, a_shift, b_mult, b_shift;
+  int32_t out_mult, out_shift, out_zero;
+  int32_t left_shift;
+  int32_t act_min, act_max;
+};
+
+struct OpAddS8 {
+  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
+    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
+    const int32_t v = requantize(sa + sb, Q.out_mult, Q.out_shift) + Q.out_zero;
+    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+  }
+};
+struct OpSubS8 {
+  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
+    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
+    const int32_t v = requantize(sa - sb, Q.out_mult, Q.out_shift) + Q.out_zero;
+    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+  }
+};
+/// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
+struct OpMulS8 {
+  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+    const int32_t v = requantize((a - Q.a_zero) * (b - Q.b_zero), Q.out_mult, Q.out_shift) +
+                      Q.out_zero;
+    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+  }
+};
+
+template <typename Op, const BinaryParams &P, const AddS8Params &Q>
+inline void binary_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+                      int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t i0 = 0; i0 < P.dims[0]; ++i0)
+    for (ptrdiff_t i1 = 0; i1 < P.dims[1]; ++i1)
+      for (ptrdiff_t i2 = 0; i2 < P.dims[2]; ++i2) {
+        const int8_t *pa = a + i0 * P.a_strides[0] + i1 * P.a_strides[1] + i2 * P.a_strides[2];
+        const int8_t *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
+        int8_t *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
+        for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
+          py[i3] = Op::template apply<Q>(pa[i3 * P.a_strides[3]], pb[i3 * P.b_strides[3]]);
+      }
+}
+
+/// y = table[x + 128]: any elementwise activation on int8.
+template <int32_t N>
+inline void lut_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT table,
+                   int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t i = 0; i < N; ++i)
+    y[i] = table[x[i] + 128];
+}
+
+/// Float to int8 with one scale and zero point (inputs of the float wrapper).
+inline void quantize_f32_s8(const float *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y, ptrdiff_t n,
+                            float scale, int32_t zero) {
+  for (ptrdiff_t i = 0; i < n; ++i)
+    y[i] = static_cast<int8_t>(quantize_value(x[i], scale, zero, -128, 127));
+}
+
+/// Int8 to float: (q - zero) * scale.
+inline void dequantize_s8_f32(const int8_t *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y, ptrdiff_t n,
+                              float scale, int32_t zero) {
+  for (ptrdiff_t i = 0; i < n; ++i)
+    y[i] = dequantize_value(x[i], scale, zero);
+}
+
+/// Int8 to int8 with other parameters: zero_out + requantize(x - zero_in).
+struct RequantizeParams {
+  int32_t size, in_zero, mult, shift, out_zero;
+};
+
+template <const RequantizeParams &P>
+inline void requantize_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t i = 0; i < P.size; ++i)
+    y[i] = static_cast<int8_t>(
+        clamp_i32(requantize(x[i] - P.in_zero, P.mult, P.shift) + P.out_zero, -128, 127));
+}
+
+} // namespace edgec
+
+namespace edgec {
+
+/// One input of an int8 concatenation whose quantization differs from the
+/// result's: copied with requantization (ConcatPartParams as for concat_part).
+template <const ConcatPartParams &P, const RequantizeParams &R>
+inline void concat_part_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t j = 0; j < P.chunk; ++j)
+      y[o * P.row + P.offset + j] = static_cast<int8_t>(clamp_i32(
+          requantize(x[o * P.chunk + j] - R.in_zero, R.mult, R.shift) + R.out_zero, -128, 127));
+}
+
+} // namespace edgec

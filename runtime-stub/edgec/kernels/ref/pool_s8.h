@@ -1,0 +1,102 @@
+// Int8 pooling and softmax.
+#pragma once
+
+#include "edgec/kernels/ref/pool_f32.h"
+#include "edgec/quant.h"
+
+namespace edgec {
+
+/// Max pooling keeps the input's quantization; padding never wins.
+template <const Pool2DParams &P>
+inline void max_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
+    const int8_t *xp = x + pl * P.in_h * P.in_w;
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+        int32_t best = -128;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          if (ih < 0 || ih >= P.in_h)
+            continue;
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+            if (iw >= 0 && iw < P.in_w && xp[ih * P.in_w + iw] > best)
+              best = xp[ih * P.in_w + iw];
+          }
+        }
+        *y++ = static_cast<int8_t>(best);
+      }
+  }
+}
+
+/// Average pooling keeps the input's quantization: zero + the rounded mean of
+/// (x - zero) over the counted positions (padded ones add 0).
+template <const Pool2DParams &P, int32_t Zero>
+inline void avg_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
+    const int8_t *xp = x + pl * P.in_h * P.in_w;
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+        int32_t sum = 0, count = 0;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+            const bool inside = ih >= 0 && ih < P.in_h && iw >= 0 && iw < P.in_w;
+            if (inside) {
+              sum += xp[ih * P.in_w + iw] - Zero;
+              ++count;
+            } else if (P.count_include_pad && ih >= -P.pad_top && ih < P.in_h + P.pad_bottom &&
+                       iw >= -P.pad_left && iw < P.in_w + P.pad_right) {
+              ++count;
+            }
+          }
+        }
+        const int32_t v = rounded_average(sum, count > 0 ? count : 1) + Zero;
+        *y++ = static_cast<int8_t>(clamp_i32(v, -128, 127));
+      }
+  }
+}
+
+/// Global average pooling with its own output quantization: the sum of
+/// (x - in_zero) times in_scale / (out_scale * size) as mult / shift.
+struct GlobalPoolS8Params {
+  int32_t planes, size, in_zero, mult, shift, out_zero;
+};
+
+template <const GlobalPoolS8Params &P>
+inline void global_avg_pool_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
+    int32_t sum = 0;
+    for (ptrdiff_t i = 0; i < P.size; ++i)
+      sum += x[pl * P.size + i] - P.in_zero;
+    y[pl] = static_cast<int8_t>(
+        clamp_i32(requantize(sum, P.mult, P.shift) + P.out_zero, -128, 127));
+  }
+}
+
+/// Softmax to scale 1/256, zero point -128: e = table[max - x] (exp of the
+/// scaled difference in Q16), y = round(256 * e / sum(e)) - 128.
+template <const SoftmaxParams &P>
+inline void softmax_s8(const int8_t *EDGEC_RESTRICT x, const int32_t *EDGEC_RESTRICT table,
+                       int8_t *EDGEC_RESTRICT y) {
+  static_assert(P.len <= 65535, "the row sum must fit 32 bits");
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t in = 0; in < P.inner; ++in) {
+      const int8_t *xr = x + o * P.len * P.inner + in;
+      int8_t *yr = y + o * P.len * P.inner + in;
+      int32_t mx = -128;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        mx = xr[j * P.inner] > mx ? xr[j * P.inner] : mx;
+      uint32_t sum = 0;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        sum += static_cast<uint32_t>(table[mx - xr[j * P.inner]]);
+      for (ptrdiff_t j = 0; j < P.len; ++j) {
+        const uint32_t e = static_cast<uint32_t>(table[mx - xr[j * P.inner]]);
+        const int32_t v = static_cast<int32_t>((e * 256u + sum / 2) / sum) - 128;
+        yr[j * P.inner] = static_cast<int8_t>(clamp_i32(v, -128, 127));
+      }
+    }
+}
+
+} // namespace edgec
