@@ -146,12 +146,23 @@ bool splitSamples(const Tensor &t, const std::vector<int64_t> &shape, const std:
     inner.erase(inner.begin());
     batched = !t.shape.empty() && tail == inner;
   }
+  // [N, ...] whose samples hold as many elements as the input (e.g. images
+  // for a model that takes them flattened): reshaped row-major.
+  if (!batched && !t.shape.empty() && product(tail) == product(shape))
+    batched = true;
+  if (!batched && shape.size() > 1 && !t.shape.empty() && t.shape[0] >= shape[0] &&
+      product(tail) * shape[0] == product(shape))
+    batched = true;
   if (!batched) {
     error = "calibration file '" + path + "' has shape " + shapeToString(t.shape) +
-            ", expected " + shapeToString(shape) + " or [N, ...] samples of it";
+            ", expected " + shapeToString(shape) + " or [N, ...] samples of " +
+            std::to_string(product(shape)) + " elements";
     return false;
   }
-  int64_t n = t.shape[0], per = product(shape);
+  int64_t per = product(shape);
+  // A model with a batch dimension B > 1 gets the rows grouped B at a time
+  // (a last partial batch is dropped).
+  int64_t n = t.numElements() / std::max<int64_t>(per, 1);
   for (int64_t s = 0; s < n; ++s) {
     Tensor x = Tensor::zeros(DType::F32, shape);
     std::copy(t.f.begin() + s * per, t.f.begin() + (s + 1) * per, x.f.begin());
