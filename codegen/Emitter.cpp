@@ -27,6 +27,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <numeric>
 #include <set>
 
 using namespace mlir;
@@ -89,6 +91,32 @@ std::string floatLiteral(float f) {
   return s + "f";
 }
 
+/// Designated initializers of Conv2DParams' geometry (conv2d_params.h).
+std::string convGeometry(edge::Conv2DOp op) {
+  Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
+  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  return fmt::format("\n    .batch = {}, .in_c = {}, .in_h = {}, .in_w = {},\n"
+                     "    .out_c = {}, .out_h = {}, .out_w = {},\n"
+                     "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                     "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
+                     "    .groups = {}",
+                     in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0], s[1],
+                     p[0], p[1], d[0], d[1], op.getGroup());
+}
+
+/// Designated initializers of Pool2DParams (pool_f32.h) for either pooling op.
+std::string poolFields(Operation *op, bool includePad) {
+  Shape in = shapeOf(op->getOperand(0)), out = shapeOf(op->getResult(0));
+  auto attr = [&](const char *n) { return op->getAttrOfType<DenseI64ArrayAttr>(n).asArrayRef(); };
+  auto k = attr("kernel"), s = attr("strides"), p = attr("pads"), d = attr("dilations");
+  return fmt::format("\n    .planes = {}, .in_h = {}, .in_w = {}, .out_h = {}, .out_w = {},\n"
+                     "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
+                     "    .pad_top = {}, .pad_left = {}, .pad_bottom = {}, .pad_right = {},\n"
+                     "    .dilation_h = {}, .dilation_w = {}, .count_include_pad = {}",
+                     in[0] * in[1], in[2], in[3], out[2], out[3], k[0], k[1], s[0], s[1], p[0],
+                     p[1], p[2], p[3], d[0], d[1], includePad ? "true" : "false");
+}
+
 /// Designated initializers of a fused activation (act_min / act_max), if any.
 std::string actFields(Operation *op) {
   std::string out;
@@ -106,10 +134,9 @@ std::string nodeOf(Operation *op) {
 }
 
 int64_t prod(const Shape &s, size_t from = 0, size_t to = SIZE_MAX) {
-  int64_t p = 1;
-  for (size_t k = from; k < std::min(to, s.size()); ++k)
-    p *= s[k];
-  return p;
+  to = std::min(to, s.size());
+  from = std::min(from, to);
+  return std::accumulate(s.begin() + from, s.begin() + to, int64_t{1}, std::multiplies<>());
 }
 
 Shape rowMajorStrides(const Shape &s) {
@@ -282,17 +309,9 @@ std::string CppEmitter::scratch(Operation *op) {
 // --- per-op emission -------------------------------------------------------
 
 LogicalResult CppEmitter::emitConv(edge::Conv2DOp op) {
-  Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
-  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
-  std::string id = newParams(
-      op, "Conv2DParams",
-      fmt::format("\n    .batch = {}, .in_c = {}, .in_h = {}, .in_w = {},\n"
-                  "    .out_c = {}, .out_h = {}, .out_w = {},\n"
-                  "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
-                  "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
-                  "    .groups = {}, .tile = {}{}",
-                  in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0], s[1], p[0],
-                  p[1], d[0], d[1], op.getGroup(), convTile(op), actFields(op)));
+  std::string id = newParams(op, "Conv2DParams",
+                             fmt::format("{}, .tile = {}{}", convGeometry(op), convTile(op),
+                                         actFields(op)));
   includes.insert("edgec/kernels/ref/conv2d_f32.h");
   params += fmt::format("static_assert(edgec::conv2d_f32_scratch_size<{}>() <= {},\n"
                         "              \"scratch planned for this layer is too small\");\n\n",
@@ -441,16 +460,7 @@ LogicalResult CppEmitter::emitUnary(Operation *op, const char *functor, float al
 
 template <typename PoolOp>
 LogicalResult CppEmitter::emitPool(PoolOp op, const char *kernel, bool includePad) {
-  Shape in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
-  auto k = op.getKernel(), s = op.getStrides(), p = op.getPads(), d = op.getDilations();
-  std::string id = newParams(
-      op, "Pool2DParams",
-      fmt::format("\n    .planes = {}, .in_h = {}, .in_w = {}, .out_h = {}, .out_w = {},\n"
-                  "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
-                  "    .pad_top = {}, .pad_left = {}, .pad_bottom = {}, .pad_right = {},\n"
-                  "    .dilation_h = {}, .dilation_w = {}, .count_include_pad = {}",
-                  in[0] * in[1], in[2], in[3], out[2], out[3], k[0], k[1], s[0], s[1], p[0], p[1],
-                  p[2], p[3], d[0], d[1], includePad ? "true" : "false"));
+  std::string id = newParams(op, "Pool2DParams", poolFields(op, includePad));
   includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
                        expr(op.getOutput())));
@@ -639,9 +649,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
     return unsupported(op) << "result has no arena offset (run --edge-plan-memory first)";
   }
   bool isFloat = getElementTypeOrSelf(result.getType()).isF32();
-  if (isa<edge::QuantizeOp, edge::DequantizeOp>(op) ||
-      (quantizedElement(result.getType()) &&
-       !isa<edge::TransposeOp, edge::SliceOp, edge::GatherOp, edge::PadOp>(op)))
+  if (quant::hasIntegerSemantics(op))
     return emitQuantized(op);
   auto floatOnly = [&]() -> LogicalResult {
     if (!isFloat)
@@ -795,23 +803,16 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         return success();
       })
       .Case([&](edge::Conv2DOp o) {
-        Shape in = shapeOf(o.getInput()), w = shapeOf(o.getWeight()), out = shapeOf(result);
-        auto s = o.getStrides(), p = o.getPads(), d = o.getDilations();
         quant::QParams px = quant::paramsOf(o.getInput().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        auto [mult, shift] =
-            requantArrays(px.scale, quant::channelScales(o.getWeight().getType(), w[0]), py.scale);
+        auto [mult, shift] = requantArrays(
+            px.scale, quant::channelScales(o.getWeight().getType(), shapeOf(o.getWeight())[0]),
+            py.scale);
         std::string id = newParams(
             op, "Conv2DS8Params",
-            fmt::format("\n    .batch = {}, .in_c = {}, .in_h = {}, .in_w = {},\n"
-                        "    .out_c = {}, .out_h = {}, .out_w = {},\n"
-                        "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
-                        "    .pad_top = {}, .pad_left = {}, .dilation_h = {}, .dilation_w = {},\n"
-                        "    .groups = {}, .input_zero = {}, .output_zero = {}, .act_min = {}, "
-                        ".act_max = {}",
-                        in[0], in[1], in[2], in[3], out[1], out[2], out[3], w[2], w[3], s[0],
-                        s[1], p[0], p[1], d[0], d[1], o.getGroup(), px.zeroPoint, py.zeroPoint,
-                        lo, hi));
+            fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
+                        "{}, .act_max = {}",
+                        convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
         includes.insert("edgec/kernels/ref/conv2d_s8.h");
         call(op, fmt::format("edgec::conv2d_s8<{}>({}, {}, {}, {}, {}, {});", id,
                              expr(o.getInput()), expr(o.getWeight()),
@@ -867,24 +868,14 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         }
         std::string qid = newParams(op, "AddS8Params", q);
         includes.insert("edgec/kernels/ref/elementwise_s8.h");
-        call(op, fmt::format("edgec::binary_s8<edgec::{}, {}, {}>({}, {}, {});", functor, bp, qid,
+        call(op, fmt::format("edgec::binary<edgec::{}<{}>, {}>({}, {}, {});", functor, qid, bp,
                              expr(op->getOperand(0)), expr(op->getOperand(1)), expr(result)));
         return success();
       })
       .Case<edge::MaxPool2DOp, edge::AvgPool2DOp>([&](Operation *) {
-        Shape in = shapeOf(op->getOperand(0)), out = shapeOf(result);
-        auto attr = [&](const char *n) { return op->getAttrOfType<DenseI64ArrayAttr>(n).asArrayRef(); };
-        auto k = attr("kernel"), s = attr("strides"), p = attr("pads"), d = attr("dilations");
         auto avg = dyn_cast<edge::AvgPool2DOp>(op);
-        std::string id = newParams(
-            op, "Pool2DParams",
-            fmt::format("\n    .planes = {}, .in_h = {}, .in_w = {}, .out_h = {}, .out_w = {},\n"
-                        "    .kernel_h = {}, .kernel_w = {}, .stride_h = {}, .stride_w = {},\n"
-                        "    .pad_top = {}, .pad_left = {}, .pad_bottom = {}, .pad_right = {},\n"
-                        "    .dilation_h = {}, .dilation_w = {}, .count_include_pad = {}",
-                        in[0] * in[1], in[2], in[3], out[2], out[3], k[0], k[1], s[0], s[1], p[0],
-                        p[1], p[2], p[3], d[0], d[1],
-                        avg && avg.getCountIncludePad() ? "true" : "false"));
+        std::string id =
+            newParams(op, "Pool2DParams", poolFields(op, avg && avg.getCountIncludePad()));
         includes.insert("edgec/kernels/ref/pool_s8.h");
         std::string kernel = avg ? fmt::format("avg_pool2d_s8<{}, {}>", id,
                                                quant::paramsOf(result.getType()).zeroPoint)
@@ -923,6 +914,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         return success();
       })
       .Case([&](edge::ConcatOp o) { return emitConcat(o); })
+      .Case([&](edge::PadOp o) { return emitPad(o); })
       .Default([&](Operation *) {
         return LogicalResult(unsupported(op) << "no int8 kernel for '" << op->getName() << "'");
       });

@@ -10,6 +10,7 @@
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
 #include "QuantEvaluator.h"
+#include "passes/Quantize/QuantUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -29,7 +30,7 @@ using RowMap = Eigen::Map<RowMatrix>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
 
 DType dtypeOf(Type t) {
-  if (auto q = dyn_cast<quant::QuantizedType>(t))
+  if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
     t = q.getStorageType();
   if (t.isF32()) return DType::F32;
   if (t.isInteger(64)) return DType::I64;
@@ -52,7 +53,8 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   return b.getF32Type();
 }
 
-Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName) {
+Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName,
+                          Type resultElement) {
   constexpr size_t kInlineConstantBytes = 256;
   auto type = RankedTensorType::get(t.shape, mlirTypeOf(b.getContext(), t.dtype));
   std::vector<char> bytes = t.bytes();
@@ -66,6 +68,8 @@ Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
     attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
   }
+  if (resultElement)
+    type = RankedTensorType::get(t.shape, resultElement);
   return b.create<edge::ConstantOp>(loc, type, attr);
 }
 
@@ -313,7 +317,7 @@ void applyFusedActivation(Operation *op, Tensor &r) {
 }
 
 FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
-  if (isQuantizedOp(op))
+  if (quant::hasIntegerSemantics(op))
     return evaluateQuantizedOp(op, in);
   std::vector<int64_t> outShape =
       op->getNumResults() ? shapeOfValue(op->getResult(0)) : std::vector<int64_t>{};

@@ -33,13 +33,18 @@ Tensor zerosLike(Value v) {
   return Tensor::zeros(dtypeOf(getElementTypeOrSelf(v.getType())), shapeOfValue(v));
 }
 
-int32_t requantizeTo(int64_t v, const QParams &in, const QParams &out) {
-  if (in.scale == out.scale && in.zeroPoint == out.zeroPoint)
-    return (int32_t)v;
+/// Int8 to int8 with other parameters (the multiplier derived once).
+struct Rescale {
+  QParams in, out;
   FixedPoint m = quantizeMultiplier(in.scale / out.scale);
-  int32_t r = requantize((int32_t)(v - in.zeroPoint), m.multiplier, m.shift) + out.zeroPoint;
-  return clamp_i32(r, out.qmin, out.qmax);
-}
+  bool same = in.scale == out.scale && in.zeroPoint == out.zeroPoint;
+  int32_t operator()(int64_t v) const {
+    if (same)
+      return (int32_t)v;
+    int32_t r = requantize((int32_t)(v - in.zeroPoint), m.multiplier, m.shift) + out.zeroPoint;
+    return clamp_i32(r, out.qmin, out.qmax);
+  }
+};
 
 Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor *bias) {
   Tensor y = zerosLike(op.getOutput());
@@ -217,17 +222,6 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
 
 } // namespace
 
-bool isQuantizedOp(Operation *op) {
-  if (isa<edge::QuantizeOp, edge::DequantizeOp>(op))
-    return true;
-  if (isa<edge::ConstantOp, edge::ReshapeOp, edge::TransposeOp, edge::SliceOp, edge::GatherOp>(op))
-    return false; // same-type data movement: the generic code moves the integers
-  for (Type t : op->getResultTypes())
-    if (quantizedElement(t))
-      return true;
-  return false;
-}
-
 FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in) {
   auto fail = [&]() -> FailureOr<Tensor> {
     op->emitError("the reference evaluator has no int8 mode for '") << op->getName() << "'";
@@ -247,9 +241,9 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
           for (int64_t k = 0; k < y.numElements(); ++k)
             y.i[k] = quantize_value(in[0]->f[k], (float)po.scale, po.zeroPoint, po.qmin, po.qmax);
         } else {
-          QParams pi = paramsOf(o.getInput().getType());
+          Rescale rescale{paramsOf(o.getInput().getType()), po};
           for (int64_t k = 0; k < y.numElements(); ++k)
-            y.i[k] = requantizeTo(in[0]->i[k], pi, po);
+            y.i[k] = rescale(in[0]->i[k]);
         }
         return y;
       })
@@ -281,11 +275,11 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
         for (size_t k = axis + 1; k < y.shape.size(); ++k) inner *= y.shape[k];
         int64_t off = 0;
         for (auto [t, v] : llvm::zip(in, o.getInputs())) {
-          QParams pi = paramsOf(v.getType());
+          Rescale rescale{paramsOf(v.getType()), po};
           int64_t chunk = t->shape[axis] * inner;
           for (int64_t a = 0; a < outer; ++a)
             for (int64_t j = 0; j < chunk; ++j)
-              y.i[a * y.shape[axis] * inner + off + j] = requantizeTo(t->i[a * chunk + j], pi, po);
+              y.i[a * y.shape[axis] * inner + off + j] = rescale(t->i[a * chunk + j]);
           off += chunk;
         }
         return y;

@@ -5,11 +5,8 @@
 
 namespace edgec {
 
-/// True if `op` computes on quantized integers (and is not a data movement
-/// that the type-agnostic evaluator handles).
-bool isQuantizedOp(mlir::Operation *op);
-
-/// Evaluates a quantized op bit-exactly as the generated int8 kernels do.
+/// Evaluates an op with integer semantics (quant::hasIntegerSemantics)
+/// bit-exactly as the generated int8 kernels do.
 mlir::FailureOr<Tensor> evaluateQuantizedOp(mlir::Operation *op,
                                             llvm::ArrayRef<const Tensor *> operands);
 

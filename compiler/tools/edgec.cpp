@@ -489,7 +489,8 @@ int main(int argc, char **argv) {
         }
         edgec::Tensor f = edgec::Tensor::zeros(edgec::DType::F32, (*outputs)[k].shape);
         for (int64_t e = 0; e < f.numElements(); ++e)
-          f.f[e] = (float)((*outputs)[k].i[e] - q.getZeroPoint()) * (float)q.getScale();
+          f.f[e] = edgec::dequantize_value((int32_t)(*outputs)[k].i[e], (float)q.getScale(),
+                                           (int32_t)q.getZeroPoint());
         (*outputs)[k] = std::move(f);
       }
       if (!edgec::writeNpy(path, (*outputs)[k], error)) {

@@ -52,6 +52,14 @@ mlir::quant::UniformQuantizedType makeInt8Type(MLIRContext *ctx, const QParams &
       p.scale, p.zeroPoint, p.qmin, p.qmax);
 }
 
+bool hasIntegerSemantics(Operation *op) {
+  if (isa<edge::QuantizeOp, edge::DequantizeOp>(op))
+    return true;
+  if (isa<edge::ConstantOp, edge::ReshapeOp, edge::TransposeOp, edge::SliceOp, edge::GatherOp>(op))
+    return false;
+  return llvm::any_of(op->getResultTypes(), [](Type t) { return (bool)quantizedElement(t); });
+}
+
 QParams paramsOf(Type t) {
   auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
   if (!q)

@@ -112,10 +112,7 @@ Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &sc
       std::vector<int64_t>(n, 0), axis, -127, 127);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPoint(c);
-  Value raw = materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q");
-  auto rawOp = raw.getDefiningOp<edge::ConstantOp>();
-  return b.create<edge::ConstantOp>(c.getLoc(), withElement(w.getType(), type),
-                                    rawOp.getValue()).getResult();
+  return materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q", type);
 }
 
 /// int32 bias of `n` channels at scale s_in * s_w[c] (`bias` may be null).
@@ -140,11 +137,7 @@ Value Quantizer::biasPerChannel(Value bias, int64_t n, const std::vector<double>
   auto type = mlir::quant::UniformQuantizedPerAxisType::get(
       mlir::quant::QuantizationFlags::Signed, b.getIntegerType(32), b.getF32Type(), bs,
       std::vector<int64_t>(n, 0), 0, INT32_MIN, INT32_MAX);
-  Location loc = bias ? bias.getLoc() : func.getLoc();
-  Value raw = materializeConstant(b, loc, q, "bias_q");
-  auto rawOp = raw.getDefiningOp<edge::ConstantOp>();
-  return b.create<edge::ConstantOp>(loc, RankedTensorType::get({n}, type), rawOp.getValue())
-      .getResult();
+  return materializeConstant(b, bias ? bias.getLoc() : func.getLoc(), q, "bias_q", type);
 }
 
 /// A float constant operand of an elementwise op, quantized per tensor on its
@@ -163,13 +156,8 @@ Value Quantizer::constantPerTensor(Value v) {
     q.i[k] = quantize_value(t.f[k], (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPoint(c);
-  Value raw = materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q");
-  auto rawOp = raw.getDefiningOp<edge::ConstantOp>();
-  return qOf[v] = b.create<edge::ConstantOp>(c.getLoc(),
-                                             withElement(v.getType(),
-                                                         makeInt8Type(b.getContext(), p)),
-                                             rawOp.getValue())
-                      .getResult();
+  return qOf[v] = materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q",
+                                      makeInt8Type(b.getContext(), p));
 }
 
 void Quantizer::replaceWithQuantized(Operation *old, Value q) {

@@ -30,9 +30,11 @@ Tensor tensorFromAttr(mlir::ElementsAttr attr);
 
 /// Creates an edge.constant holding `t`: values up to 256 bytes (and all
 /// booleans) as inline dense attributes, so shape arithmetic reads naturally
-/// in the IR; larger ones as a dense_resource blob named `blobName`.
+/// in the IR; larger ones as a dense_resource blob named `blobName`. With a
+/// quantized `resultElement` the integers in `t` are its storage values and
+/// the constant's result has that element type.
 mlir::Value materializeConstant(mlir::OpBuilder &b, mlir::Location loc, const Tensor &t,
-                                llvm::StringRef blobName);
+                                llvm::StringRef blobName, mlir::Type resultElement = {});
 
 /// Evaluates one op of the edge dialect. Emits an error on the op and fails
 /// when the op is not supported by the evaluator.

@@ -9,21 +9,10 @@
 //    blocked GEMM. Scratch size: conv2d_f32_scratch_size<P>().
 #pragma once
 
+#include "edgec/kernels/ref/conv2d_params.h"
 #include "edgec/kernels/ref/gemm_f32.h"
 
 namespace edgec {
-
-struct Conv2DParams {
-  int32_t batch, in_c, in_h, in_w;
-  int32_t out_c, out_h, out_w;
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w;
-  int32_t pad_top, pad_left;
-  int32_t dilation_h, dilation_w;
-  int32_t groups;
-  int32_t tile; ///< output pixels per im2col tile (general path)
-  float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip
-};
 
 template <const Conv2DParams &P> constexpr bool conv2d_is_pointwise() {
   return P.kernel_h == 1 && P.kernel_w == 1 && P.stride_h == 1 && P.stride_w == 1 &&

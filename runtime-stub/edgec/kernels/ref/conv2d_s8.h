@@ -6,27 +6,22 @@
 // Weights are int8 symmetric per output channel, bias int32 (may be null).
 #pragma once
 
+#include "edgec/kernels/ref/conv2d_params.h"
 #include "edgec/quant.h"
-#include "edgec/runtime.h"
 
 namespace edgec {
 
 struct Conv2DS8Params {
-  int32_t batch, in_c, in_h, in_w;
-  int32_t out_c, out_h, out_w;
-  int32_t kernel_h, kernel_w;
-  int32_t stride_h, stride_w;
-  int32_t pad_top, pad_left;
-  int32_t dilation_h, dilation_w;
-  int32_t groups;
+  Conv2DParams conv; ///< geometry (its float-only fields are unused)
   int32_t input_zero, output_zero;
   int32_t act_min, act_max; ///< int8 saturation, narrowed by a fused Relu / Clip
 };
 
-template <const Conv2DS8Params &P>
+template <const Conv2DS8Params &Q>
 inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                       const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
                       const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out) {
+  constexpr const Conv2DParams &P = Q.conv;
   static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
   constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
@@ -54,13 +49,13 @@ inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTR
                 const ptrdiff_t iw = iw0 + kw * P.dilation_w;
                 if (iw < 0 || iw >= P.in_w)
                   continue;
-                acc += (static_cast<int32_t>(xc[ih * P.in_w + iw]) - P.input_zero) *
+                acc += (static_cast<int32_t>(xc[ih * P.in_w + iw]) - Q.input_zero) *
                        wc[kh * P.kernel_w + kw];
               }
             }
           }
-          const int32_t v = requantize(acc, mult[m], shift[m]) + P.output_zero;
-          y[oh * P.out_w + ow] = static_cast<int8_t>(clamp_i32(v, P.act_min, P.act_max));
+          const int32_t v = requantize(acc, mult[m], shift[m]) + Q.output_zero;
+          y[oh * P.out_w + ow] = static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
         }
       }
     }

@@ -1,5 +1,5 @@
-// Elementwise int8 kernels: add / sub / mul with broadcasting (the shapes are
-// collapsed by the compiler as for the float kernels, BinaryParams), 256-entry
+// Elementwise int8 kernels: add / sub / mul as functors of the float path's
+// broadcasting loop (edgec::binary with the same BinaryParams), 256-entry
 // lookup tables for activations, and the float <-> int8 conversions.
 #pragma once
 
@@ -19,16 +19,17 @@ struct AddS8Params {
   int32_t act_min, act_max;
 };
 
-struct OpAddS8 {
-  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+// Functors for the shared broadcasting loop, edgec::binary<Op<Q>, P>.
+template <const AddS8Params &Q> struct OpAddS8 {
+  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
     const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
     const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
     const int32_t v = requantize(sa + sb, Q.out_mult, Q.out_shift) + Q.out_zero;
     return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };
-struct OpSubS8 {
-  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+template <const AddS8Params &Q> struct OpSubS8 {
+  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
     const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
     const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
     const int32_t v = requantize(sa - sb, Q.out_mult, Q.out_shift) + Q.out_zero;
@@ -36,27 +37,13 @@ struct OpSubS8 {
   }
 };
 /// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
-struct OpMulS8 {
-  template <const AddS8Params &Q> static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+template <const AddS8Params &Q> struct OpMulS8 {
+  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
     const int32_t v = requantize((a - Q.a_zero) * (b - Q.b_zero), Q.out_mult, Q.out_shift) +
                       Q.out_zero;
     return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };
-
-template <typename Op, const BinaryParams &P, const AddS8Params &Q>
-inline void binary_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
-                      int8_t *EDGEC_RESTRICT y) {
-  for (ptrdiff_t i0 = 0; i0 < P.dims[0]; ++i0)
-    for (ptrdiff_t i1 = 0; i1 < P.dims[1]; ++i1)
-      for (ptrdiff_t i2 = 0; i2 < P.dims[2]; ++i2) {
-        const int8_t *pa = a + i0 * P.a_strides[0] + i1 * P.a_strides[1] + i2 * P.a_strides[2];
-        const int8_t *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
-        int8_t *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
-        for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
-          py[i3] = Op::template apply<Q>(pa[i3 * P.a_strides[3]], pb[i3 * P.b_strides[3]]);
-      }
-}
 
 /// y = table[x + 128]: any elementwise activation on int8.
 template <int32_t N>
