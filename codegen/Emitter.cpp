@@ -127,11 +127,18 @@ std::string actFields(Operation *op) {
   return out;
 }
 
-std::string nodeOf(Operation *op) {
-  if (auto nl = dyn_cast<NameLoc>(op->getLoc()))
+std::string nodeOf(Location loc) {
+  if (auto nl = dyn_cast<NameLoc>(loc))
     return nl.getName().str();
+  // Constants merged by folding carry the locations of all their sources.
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      if (std::string n = nodeOf(l); !n.empty())
+        return n;
   return "";
 }
+
+std::string nodeOf(Operation *op) { return nodeOf(op->getLoc()); }
 
 int64_t prod(const Shape &s, size_t from = 0, size_t to = SIZE_MAX) {
   to = std::min(to, s.size());
@@ -225,8 +232,15 @@ std::string CppEmitter::weightArray(edge::ConstantOp c) {
   auto it = names.find(c.getOutput());
   if (it != names.end())
     return it->second;
+  // Constants that pattern rewriting merged or hoisted lose their location;
+  // they are named after the node that reads them and the operand's position.
+  std::string name = nodeOf(c);
+  if (name.empty() && !c->use_empty()) {
+    OpOperand &use = *c->getUses().begin();
+    name = nodeOf(use.getOwner()) + "_in" + std::to_string(use.getOperandNumber());
+  }
   return names[c.getOutput()] =
-             weightArray(tensorFromAttr(c.getValue()), ctypeOf(c.getOutput()), nodeOf(c));
+             weightArray(tensorFromAttr(c.getValue()), ctypeOf(c.getOutput()), name);
 }
 
 std::string CppEmitter::weightArray(const Tensor &t, const std::string &type,
