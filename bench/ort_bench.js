@@ -4,21 +4,7 @@
 'use strict';
 const fs = require('fs');
 const ort = require('onnxruntime-node');
-
-function readNpy(path) {
-  const buf = fs.readFileSync(path);
-  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path} is not .npy`);
-  const major = buf[6];
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = buf.toString('latin1', start, start + hlen);
-  if (!header.includes("'<f4'")) throw new Error(`${path}: only float32 inputs are supported`);
-  const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').map(s => s.trim())
-      .filter(s => s.length).map(Number);
-  const off = start + hlen;
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
-  return { shape, data };
-}
+const { readNpy } = require('./npy');
 
 function peakRss() {
   const m = fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);

@@ -163,7 +163,7 @@ def train(model, x, y, epochs, lr):
     model.eval()
 
 
-def export(model, example, name, out, dynamic_batch=False):
+def export(model, example, name, out, dynamic_batch=False, training=torch.onnx.TrainingMode.PRESERVE):
     model.eval()
     path = os.path.join(out, name + ".onnx")
     kwargs = {}
@@ -172,7 +172,7 @@ def export(model, example, name, out, dynamic_batch=False):
     # PRESERVE keeps BatchNormalization nodes (in inference form) instead of
     # folding them into convolutions, so edgec's own folding is exercised.
     torch.onnx.export(model, example, path, opset_version=OPSET, input_names=["input"],
-                      output_names=["output"], training=torch.onnx.TrainingMode.PRESERVE,
+                      output_names=["output"], training=training,
                       do_constant_folding=True, **kwargs)
     onnx.checker.check_model(onnx.load(path))
     with torch.no_grad():
@@ -180,6 +180,31 @@ def export(model, example, name, out, dynamic_batch=False):
     np.save(os.path.join(out, name + ".input.npy"), example.numpy().astype(np.float32))
     np.save(os.path.join(out, name + ".output.npy"), ref)
     return path
+
+
+def export_qdq(float_model, xtrain, xtest, ytest, name, per_channel, out):
+    """Quantizes a trained DigitsCNN with PyTorch's own post-training static
+    quantization (qnnpack) and exports it in ONNX QDQ form."""
+    import copy
+    tq = torch.ao.quantization
+    torch.backends.quantized.engine = "qnnpack"
+    model = tq.QuantWrapper(copy.deepcopy(float_model)).eval()
+    tq.fuse_modules(model.module, [["features.0", "features.1", "features.2"],
+                                   ["features.4", "features.5", "features.6"]], inplace=True)
+    if per_channel:
+        model.qconfig = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=False),
+                                   weight=tq.default_per_channel_weight_observer)
+    else:
+        model.qconfig = tq.get_default_qconfig("qnnpack")
+    tq.prepare(model, inplace=True)
+    with torch.no_grad():
+        for i in range(0, len(xtrain), 64):
+            model(xtrain[i:i + 64])
+    tq.convert(model, inplace=True)
+    with torch.no_grad():
+        acc = float((model(xtest).argmax(1).numpy() == ytest).mean())
+    export(model, xtest[:1], name, out, dynamic_batch=True, training=torch.onnx.TrainingMode.EVAL)
+    return acc
 
 
 def main():
@@ -210,6 +235,16 @@ def main():
         manifest["models"][name] = {"test_accuracy": acc, "test_samples": int(len(yte)),
                                     "input_shape": [1, *shape]}
         print(f"{name}: held-out accuracy {acc:.4f}")
+
+        if name == "digits_cnn":
+            for qname, per_channel in [("digits_cnn_qdq", False), ("digits_cnn_qdq_pc", True)]:
+                acc_q = export_qdq(model, xt, xe, yte, qname, per_channel, args.out)
+                manifest["models"][qname] = {
+                    "test_accuracy": acc_q, "test_samples": int(len(yte)), "input_shape": [1, *shape],
+                    "quantized": "torch eager post-training static quantization, qnnpack engine, "
+                                 + ("per-channel" if per_channel else "per-tensor") + " int8 weights, "
+                                 "uint8 activations, calibrated on the training split; QDQ format"}
+                print(f"{qname}: held-out accuracy {acc_q:.4f}")
 
     for name, model, shape in [("ds_cnn", DSCNN(), (1, 1, 49, 10)),
                                ("resnet8", ResNet8(), (1, 3, 32, 32)),

@@ -14,19 +14,7 @@ models=("$@")
 if ((${#models[@]} == 0)); then
   models=(digits_cnn digits_mlp ds_cnn resnet8 mobilenet_v1_025 autoencoder)
 fi
-EDGEC_SETUP_BENCH=1 "$root/scripts/setup.sh" >/dev/null
-"$root/scripts/build.sh" >/dev/null
-build=${EDGEC_BUILD_DIR:-$root/build}
-edgec=$build/compiler/tools/edgec
-work=$build/bench
-mkdir -p "$work"
-# ONNX Runtime from npm: the package ships its native binaries, nothing else is downloaded.
-if [[ ! -d $work/node_modules/onnxruntime-node ]]; then
-  cp "$root/bench/package.json" "$work/"
-  (cd "$work" && ONNXRUNTIME_NODE_INSTALL=skip npm install --ignore-scripts --no-audit --no-fund \
-     --loglevel=error >/dev/null)
-fi
-cp "$root/bench/ort_bench.js" "$work/"
+source "$root/scripts/ort-env.sh"
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 printf '%-18s %12s %12s %12s %9s %12s %12s %14s\n' model MACs edgec_us ort_us ratio arena_B lower_B ort_rss_grow_B

@@ -175,9 +175,9 @@ LogicalResult ClipOp::verify() {
 }
 
 LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " out of range for rank " << rank;
+  int64_t rank = getType().getRank(), axis = (int64_t)getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " out of range for rank " << rank;
   return success();
 }
 
@@ -572,6 +572,16 @@ LogicalResult QuantizeOp::verify() {
 LogicalResult DequantizeOp::verify() {
   if (!getElementTypeOrSelf(getOutput()).isF32())
     return emitOpError("the result must be f32, got ") << getElementTypeOrSelf(getOutput());
+  // Per-axis input: a QDQ model's weights, dequantized per output channel.
+  auto in = cast<RankedTensorType>(getInput().getType());
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(in.getElementType())) {
+    int32_t axis = pa.getQuantizedDimension();
+    if (axis < 0 || axis >= in.getRank() ||
+        in.getDimSize(axis) != (int64_t)pa.getScales().size())
+      return emitOpError("the input's ") << pa.getScales().size() << " scales along axis "
+                                         << axis << " do not match its shape";
+    return success();
+  }
   return checkPerTensor(*this, getInput().getType(), "the input");
 }
 

@@ -249,9 +249,8 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       })
       .Case([&](edge::DequantizeOp o) -> FailureOr<Tensor> {
         Tensor y = zerosLike(o.getOutput());
-        QParams pi = paramsOf(o.getInput().getType());
-        for (int64_t k = 0; k < y.numElements(); ++k)
-          y.f[k] = dequantize_value((int32_t)in[0]->i[k], (float)pi.scale, pi.zeroPoint);
+        y.f = dequantizeValues(getElementTypeOrSelf(o.getInput().getType()), in[0]->shape,
+                               in[0]->i);
         return y;
       })
       .Case([&](edge::Conv2DOp o) -> FailureOr<Tensor> {

@@ -41,6 +41,9 @@ public:
   const onnx::NodeProto &node;
   std::string name;
   int opset;
+  /// The model's default-domain (ai.onnx) opset, for handlers of other
+  /// domains that build standard ops.
+  int onnxOpset = 0;
   mlir::OpBuilder &b;
   mlir::Location loc;
   std::vector<mlir::Value> inputs;
@@ -96,6 +99,14 @@ struct OpEntry {
 void registerElementwiseOps(std::vector<OpEntry> &table);
 void registerNNOps(std::vector<OpEntry> &table);
 void registerTensorOps(std::vector<OpEntry> &table);
+void registerQuantOps(std::vector<OpEntry> &table);
+
+/// The default-domain handler of `op` at `opset`, or null.
+Handler findHandler(const std::string &op, int opset);
+
+/// True if Cast(to) of `x` only restates its type: `x` is a quantized value
+/// whose ONNX element type was already `to` (uint8 activations in QDQ models).
+bool castIsQuantizedNoOp(mlir::Value x, int64_t to);
 
 /// Converts an ONNX TensorProto (raw, typed-field or external data).
 mlir::FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string &baseDir,

@@ -305,6 +305,7 @@ const std::vector<OpEntry> &opTable() {
     registerElementwiseOps(t);
     registerNNOps(t);
     registerTensorOps(t);
+    registerQuantOps(t);
     return t;
   }();
   return table;
@@ -327,6 +328,16 @@ const OpEntry *lookup(const std::string &domain, const std::string &op, int opse
   }
   return best;
 }
+
+} // namespace
+
+Handler onnx_import::findHandler(const std::string &op, int opset) {
+  int first = 0;
+  const OpEntry *e = lookup("", op, opset, first);
+  return e ? e->handler : nullptr;
+}
+
+namespace {
 
 class GraphImporter {
 public:
@@ -435,7 +446,9 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
 void GraphImporter::foldNewOps(Block &block, Block::iterator from,
                                llvm::DenseMap<Value, Value> &replaced) {
   for (Operation &op : llvm::make_early_inc_range(llvm::make_range(from, block.end()))) {
-    if (isa<edge::ConstantOp>(op) || op.getNumResults() != 1)
+    // Quantize / dequantize of constants stay: edge-quantize reads a model's
+    // int8 weights through them instead of re-deriving them from floats.
+    if (isa<edge::ConstantOp, edge::QuantizeOp, edge::DequantizeOp>(op) || op.getNumResults() != 1)
       continue;
     std::vector<Tensor> operands;
     bool allConstant = true;
@@ -596,6 +609,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     Block::iterator before = block->empty() ? block->begin() : std::prev(block->end());
     bool wasEmpty = block->empty();
     NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, nodeInputs);
+    nc.onnxOpset = defaultOpset;
     if (failed(entry->handler(nc)))
       return nullptr;
     // A handler builds ops from the model's types; if the model is wrong for

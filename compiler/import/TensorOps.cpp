@@ -491,6 +491,13 @@ LogicalResult cast(NodeContext &c) {
   if (failed(x))
     return failure();
   int64_t to = c.attrInt("to", 0);
+  if (quantizedElement(x->getType())) {
+    if (!castIsQuantizedNoOp(*x, to))
+      return c.fail("cast of a quantized tensor to ONNX type " + std::to_string(to) +
+                    " is not supported (only a Cast to its own type, a no-op)");
+    c.outputs = {*x};
+    return success();
+  }
   std::optional<DType> dt = dtypeFromOnnx(to);
   if (!dt)
     return c.fail("cast to ONNX type " + std::to_string(to) + " is not supported");

@@ -12,6 +12,7 @@
 #include "edgec/Codegen/Emitter.h"
 #include "edgec/Codegen/Report.h"
 #include "edgec/Eval/Evaluator.h"
+#include "edgec/IR/EdgeOps.h"
 #include "edgec/Import/OnnxImporter.h"
 #include "edgec/Pipelines/Pipelines.h"
 #include "edgec/Support/Names.h"
@@ -223,6 +224,12 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     edgec::buildFusionPipeline(fuse);
   if (failed(fuse.run(module)))
     return failure();
+  // A QDQ / QLinear model carries its own quantization: edge-quantize turns
+  // it into int8 ops with the model's scales, calibrated or not.
+  bool preQuantized = false;
+  module.walk([&](Operation *op) {
+    preQuantized |= isa<edgec::edge::QuantizeOp, edgec::edge::DequantizeOp>(op);
+  });
   if (f.quantized()) {
     auto func = module.lookupSymbol<func::FuncOp>("main");
     std::vector<edgec::quant::Sample> samples;
@@ -240,6 +247,8 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     options.progress = true;
     if (failed(edgec::quant::calibrate(func, samples, options)))
       return failure();
+  }
+  if (f.quantized() || preQuantized) {
     PassManager q(&ctx);
     edgec::buildQuantizePipeline(q, f.keepFloat);
     if (failed(q.run(module)))

@@ -75,6 +75,25 @@ std::vector<double> channelScales(Type t, int64_t n) {
   return std::vector<double>(n, paramsOf(e).scale);
 }
 
+std::vector<float> dequantizeValues(Type element, ArrayRef<int64_t> shape, ArrayRef<int64_t> q) {
+  std::vector<float> out(q.size());
+  if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(element)) {
+    int64_t axis = pa.getQuantizedDimension(), n = shape[axis], inner = 1;
+    for (size_t d = axis + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    for (size_t k = 0; k < q.size(); ++k) {
+      int64_t ch = ((int64_t)k / inner) % n;
+      out[k] = dequantize_value((int32_t)q[k], (float)pa.getScales()[ch],
+                                (int32_t)pa.getZeroPoints()[ch]);
+    }
+    return out;
+  }
+  QParams p = paramsOf(element);
+  for (size_t k = 0; k < q.size(); ++k)
+    out[k] = dequantize_value((int32_t)q[k], (float)p.scale, p.zeroPoint);
+  return out;
+}
+
 std::pair<int32_t, int32_t> outputClamp(Operation *op) {
   QParams p = paramsOf(op->getResult(0).getType());
   int32_t lo = p.qmin, hi = p.qmax;

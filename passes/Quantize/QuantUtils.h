@@ -52,6 +52,12 @@ QParams paramsOf(mlir::Type t);
 /// Per-channel scales of a per-axis type, or the one scale repeated `n` times.
 std::vector<double> channelScales(mlir::Type t, int64_t n);
 
+/// Real values of integers `q` of a tensor of `shape` whose element type is
+/// `element` (per tensor or per axis): (q - zero_point) * scale, in float as
+/// the generated code and ONNX compute it.
+std::vector<float> dequantizeValues(mlir::Type element, llvm::ArrayRef<int64_t> shape,
+                                    llvm::ArrayRef<int64_t> q);
+
 /// The clamp of an int8 result: the storage range narrowed by a fused
 /// activation (act_min / act_max) quantized to the result's parameters.
 std::pair<int32_t, int32_t> outputClamp(mlir::Operation *op);

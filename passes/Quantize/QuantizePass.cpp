@@ -39,8 +39,11 @@ public:
 
 private:
   std::optional<QParams> rangeParams(Value v);
+  Type resultType(Value result);
   Value quantized(Value v);
+  Value givenWeight(Value w, int64_t axis);
   Value weightPerChannel(Value w, int64_t axis, std::vector<double> &scales, double multiply);
+  Value matmul(edge::MatMulOp op);
   Value biasPerChannel(Value bias, int64_t n, const std::vector<double> &scales, double inScale,
                        double multiply);
   Value constantPerTensor(Value c);
@@ -64,15 +67,70 @@ std::optional<QParams> Quantizer::rangeParams(Value v) {
   return chooseInt8Params(r[0], r[1]);
 }
 
+/// An int8 per-tensor element type, or null.
+mlir::quant::UniformQuantizedType int8Element(Type t) {
+  auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  return e && e.getStorageType().isInteger(8) ? e : nullptr;
+}
+
+/// The element type of the edge.quantize ops that read `v`, when there are
+/// some and they agree: the parameters a QDQ model gives the tensor.
+Type quantizeUsersType(Value v) {
+  Type t;
+  for (Operation *u : v.getUsers()) {
+    auto q = dyn_cast<edge::QuantizeOp>(u);
+    if (!q)
+      continue;
+    Type e = int8Element(q.getType());
+    if (!e || (t && t != e))
+      return nullptr;
+    t = e;
+  }
+  return t;
+}
+
+/// The float values of a constant, or of the dequantization of one.
+std::optional<Tensor> floatValues(Value v) {
+  if (auto c = v.getDefiningOp<edge::ConstantOp>(); c && getElementTypeOrSelf(v.getType()).isF32())
+    return tensorFromAttr(c.getValue());
+  auto deq = v.getDefiningOp<edge::DequantizeOp>();
+  auto c = deq ? deq.getInput().getDefiningOp<edge::ConstantOp>() : nullptr;
+  if (!c)
+    return std::nullopt;
+  Tensor q = tensorFromAttr(c.getValue());
+  Tensor t = Tensor::zeros(DType::F32, q.shape);
+  t.f = dequantizeValues(getElementTypeOrSelf(c.getType()), q.shape, q.i);
+  return t;
+}
+
+/// The int8 type of an op's result: the one a QDQ model gives it, else the
+/// one its calibrated range gives.
+Type Quantizer::resultType(Value result) {
+  if (Type e = quantizeUsersType(result))
+    return withElement(result.getType(), e);
+  if (std::optional<QParams> p = rangeParams(result))
+    return withElement(result.getType(), makeInt8Type(b.getContext(), *p));
+  return nullptr;
+}
+
 /// The quantized twin of float value `v`, creating an edge.quantize if needed.
 Value Quantizer::quantized(Value v) {
   if (quantizedElement(v.getType()))
     return v;
-  if (auto deq = v.getDefiningOp<edge::DequantizeOp>())
-    return deq.getInput();
+  if (auto deq = v.getDefiningOp<edge::DequantizeOp>()) {
+    // Activations are int8 per tensor; a per-axis or int32 constant operand
+    // is requantized from its real values below.
+    if (int8Element(deq.getInput().getType()))
+      return deq.getInput();
+  }
   if (Value q = qOf.lookup(v))
     return q;
-  if (v.getDefiningOp<edge::ConstantOp>())
+  // A QDQ model quantizes the value itself.
+  if (Type e = quantizeUsersType(v))
+    for (Operation *u : v.getUsers())
+      if (auto q = dyn_cast<edge::QuantizeOp>(u); q && getElementTypeOrSelf(q.getType()) == e)
+        return qOf[v] = q;
+  if (floatValues(v))
     return constantPerTensor(v);
   std::optional<QParams> p = rangeParams(v);
   if (!p)
@@ -88,10 +146,15 @@ Value Quantizer::quantized(Value v) {
 /// Symmetric int8 per-channel weights along `axis`; `scales` receives s_w.
 Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &scales,
                                   double multiply) {
-  auto c = w.getDefiningOp<edge::ConstantOp>();
-  if (!c || !getElementTypeOrSelf(w.getType()).isF32())
+  if (multiply == 1.0)
+    if (Value given = givenWeight(w, axis)) {
+      scales = channelScales(given.getType(), cast<ShapedType>(w.getType()).getDimSize(axis));
+      return given;
+    }
+  std::optional<Tensor> values = floatValues(w);
+  if (!values)
     return nullptr;
-  Tensor t = tensorFromAttr(c.getValue());
+  const Tensor &t = *values;
   int64_t n = t.shape[axis], inner = 1;
   for (size_t d = axis + 1; d < t.shape.size(); ++d)
     inner *= t.shape[d];
@@ -111,8 +174,26 @@ Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &sc
       mlir::quant::QuantizationFlags::Signed, b.getIntegerType(8), b.getF32Type(), scales,
       std::vector<int64_t>(n, 0), axis, -127, 127);
   OpBuilder::InsertionGuard g(b);
-  b.setInsertionPoint(c);
-  return materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q", type);
+  b.setInsertionPoint(w.getDefiningOp());
+  return materializeConstant(b, w.getLoc(), q, nodeName(w.getDefiningOp()) + "_q", type);
+}
+
+/// A QDQ model's own int8 weights: `w` dequantizes an int8 constant whose
+/// zero points are 0 and whose scales are per tensor or per `axis` (the
+/// output channels). Null otherwise; such weights are requantized from their
+/// real values.
+Value Quantizer::givenWeight(Value w, int64_t axis) {
+  auto deq = w.getDefiningOp<edge::DequantizeOp>();
+  if (!deq || !deq.getInput().getDefiningOp<edge::ConstantOp>())
+    return nullptr;
+  Type e = getElementTypeOrSelf(deq.getInput().getType());
+  if (auto pt = int8Element(e))
+    return pt.getZeroPoint() == 0 ? deq.getInput() : nullptr;
+  auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(e);
+  if (!pa || !pa.getStorageType().isInteger(8) || pa.getQuantizedDimension() != axis ||
+      llvm::any_of(pa.getZeroPoints(), [](int64_t z) { return z != 0; }))
+    return nullptr;
+  return deq.getInput();
 }
 
 /// int32 bias of `n` channels at scale s_in * s_w[c] (`bias` may be null).
@@ -120,11 +201,8 @@ Value Quantizer::biasPerChannel(Value bias, int64_t n, const std::vector<double>
                                 double inScale, double multiply) {
   std::optional<Tensor> t;
   if (bias) {
-    auto c = bias.getDefiningOp<edge::ConstantOp>();
-    if (!c)
-      return nullptr;
-    t = tensorFromAttr(c.getValue());
-    if (t->numElements() != n && t->numElements() != 1)
+    t = floatValues(bias);
+    if (!t || (t->numElements() != n && t->numElements() != 1))
       return nullptr;
   }
   Tensor q = Tensor::zeros(DType::I32, {n});
@@ -143,8 +221,7 @@ Value Quantizer::biasPerChannel(Value bias, int64_t n, const std::vector<double>
 /// A float constant operand of an elementwise op, quantized per tensor on its
 /// own min / max.
 Value Quantizer::constantPerTensor(Value v) {
-  auto c = v.getDefiningOp<edge::ConstantOp>();
-  Tensor t = tensorFromAttr(c.getValue());
+  Tensor t = *floatValues(v);
   double lo = 0, hi = 0;
   for (float x : t.f) {
     lo = std::min<double>(lo, x);
@@ -155,8 +232,8 @@ Value Quantizer::constantPerTensor(Value v) {
   for (int64_t k = 0; k < t.numElements(); ++k)
     q.i[k] = quantize_value(t.f[k], (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
   OpBuilder::InsertionGuard g(b);
-  b.setInsertionPoint(c);
-  return qOf[v] = materializeConstant(b, c.getLoc(), q, nodeName(c) + "_q",
+  b.setInsertionPoint(v.getDefiningOp());
+  return qOf[v] = materializeConstant(b, v.getLoc(), q, nodeName(v.getDefiningOp()) + "_q",
                                       makeInt8Type(b.getContext(), p));
 }
 
@@ -172,6 +249,37 @@ void Quantizer::replaceWithQuantized(Operation *old, Value q) {
   old->erase();
 }
 
+/// MatMul by a constant [K, N] matrix: an int8 Gemm on A viewed as
+/// [rows, K], viewed back to the result's shape. Null if not of that form.
+Value Quantizer::matmul(edge::MatMulOp op) {
+  auto as = cast<ShapedType>(op.getA().getType()).getShape();
+  auto bs = cast<ShapedType>(op.getB().getType()).getShape();
+  auto ys = cast<ShapedType>(op.getType()).getShape();
+  Type out = resultType(op.getResult());
+  if (as.size() < 2 || bs.size() != 2 || !out)
+    return nullptr;
+  Value a = quantized(op.getA());
+  std::vector<double> ws;
+  Value w = weightPerChannel(op.getB(), 1, ws, 1.0);
+  if (!a || !w)
+    return nullptr;
+  Value bias = biasPerChannel(Value(), bs[1], ws, paramsOf(a.getType()).scale, 1.0);
+  int64_t rows = cast<ShapedType>(op.getA().getType()).getNumElements() / as.back();
+  Location loc = op.getLoc();
+  Type ae = getElementTypeOrSelf(a.getType());
+  if (as.size() != 2)
+    a = b.create<edge::ReshapeOp>(loc, RankedTensorType::get({rows, as.back()}, ae), a);
+  auto g = b.create<edge::GemmOp>(
+      loc, RankedTensorType::get({rows, bs[1]}, getElementTypeOrSelf(out)), a, w, bias,
+      b.getF32FloatAttr(1.f), b.getF32FloatAttr(1.f), b.getBoolAttr(false), b.getBoolAttr(false),
+      op.getActMinAttr(), op.getActMaxAttr());
+  if (auto fused = op->getAttr("edge.fused"))
+    g->setAttr("edge.fused", fused);
+  if (ys.size() == 2)
+    return g;
+  return b.create<edge::ReshapeOp>(loc, out, g.getResult());
+}
+
 /// The int8 version of `op`, or null when it stays float.
 Operation *Quantizer::rewrite(Operation *op) {
   if (keep.contains(nodeName(op)) || op->getNumResults() != 1 ||
@@ -179,10 +287,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     return nullptr;
   Value result = op->getResult(0);
   MLIRContext *ctx = b.getContext();
-  auto ownType = [&]() -> Type {
-    std::optional<QParams> p = rangeParams(result);
-    return p ? withElement(result.getType(), makeInt8Type(ctx, *p)) : Type();
-  };
+  auto ownType = [&]() -> Type { return resultType(result); };
   b.setInsertionPoint(op);
   Location loc = op->getLoc();
   auto copyAttrs = [&](Operation *from, Operation *to) {
@@ -233,6 +338,9 @@ Operation *Quantizer::rewrite(Operation *op) {
     q.setBetaAttr(b.getF32FloatAttr(1.f));
     return q;
   }
+  if (auto mm = dyn_cast<edge::MatMulOp>(op))
+    if (Value q = matmul(mm))
+      return q.getDefiningOp();
   if (isa<edge::AddOp, edge::SubOp, edge::MulOp>(op)) {
     Type out = ownType();
     Value l = quantized(op->getOperand(0)), r = quantized(op->getOperand(1));
@@ -285,13 +393,31 @@ Operation *Quantizer::rewrite(Operation *op) {
   return nullptr;
 }
 
+/// quantize(dequantize(q)) is q when the types agree, and a requantization
+/// of q otherwise: what a QDQ pair between two int8 ops leaves behind.
+void foldConversions(Block &body) {
+  for (auto q : llvm::make_early_inc_range(body.getOps<edge::QuantizeOp>())) {
+    auto deq = q.getInput().getDefiningOp<edge::DequantizeOp>();
+    if (!deq || !int8Element(deq.getInput().getType()))
+      continue;
+    if (deq.getInput().getType() == q.getType()) {
+      q.getResult().replaceAllUsesWith(deq.getInput());
+      q->erase();
+    } else {
+      q.getInputMutable().assign(deq.getInput());
+    }
+  }
+}
+
 LogicalResult Quantizer::run() {
   Block &body = func.getBody().front();
   bool anyRange = false;
-  func.walk([&](Operation *op) { anyRange |= op->hasAttr(kRangeAttr); });
+  func.walk([&](Operation *op) {
+    anyRange |= op->hasAttr(kRangeAttr) || isa<edge::QuantizeOp, edge::DequantizeOp>(op);
+  });
   if (!anyRange)
-    return func.emitError("quantization needs calibrated ranges (edge.range); run calibration "
-                          "first"), failure();
+    return func.emitError("quantization needs calibrated ranges (edge.range) or a model with "
+                          "QuantizeLinear / DequantizeLinear; run calibration first"), failure();
 
   SmallVector<Operation *> ops;
   for (Operation &op : body.without_terminator())
@@ -301,21 +427,23 @@ LogicalResult Quantizer::run() {
     if (Operation *q = rewrite(op))
       replaceWithQuantized(op, q->getResult(0));
 
-  // Graph inputs read only through edge.quantize become int8 inputs.
+  foldConversions(body);
+
+  // Graph inputs read only through edge.quantize to one type become int8.
   SmallVector<Type> argTypes(func.getArgumentTypes());
   for (BlockArgument arg : body.getArguments()) {
     bool allQuantize = !arg.use_empty() && llvm::all_of(arg.getUsers(), [](Operation *u) {
       return isa<edge::QuantizeOp>(u);
     });
-    if (!allQuantize || !getElementTypeOrSelf(arg.getType()).isF32())
+    Type e = allQuantize ? quantizeUsersType(arg) : Type();
+    if (!e || !getElementTypeOrSelf(arg.getType()).isF32())
       continue;
-    Value q = qOf.lookup(arg);
-    if (!q)
-      continue;
-    arg.setType(q.getType());
-    argTypes[arg.getArgNumber()] = q.getType();
-    q.replaceAllUsesWith(arg);
-    q.getDefiningOp()->erase();
+    arg.setType(withElement(arg.getType(), e));
+    argTypes[arg.getArgNumber()] = arg.getType();
+    for (Operation *u : llvm::make_early_inc_range(arg.getUsers())) {
+      u->getResult(0).replaceAllUsesWith(arg);
+      u->erase();
+    }
   }
   // Results produced by int8 ops are returned as int8.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
@@ -334,6 +462,20 @@ LogicalResult Quantizer::run() {
   for (Operation *op : llvm::reverse(all))
     if (op->use_empty() && isa<edge::ConstantOp, edge::QuantizeOp, edge::DequantizeOp>(op))
       op->erase();
+  // What stays float reads the model's quantized constants as float ones.
+  for (auto deq : llvm::make_early_inc_range(body.getOps<edge::DequantizeOp>())) {
+    std::optional<Tensor> t = floatValues(deq.getResult());
+    if (!t)
+      continue;
+    b.setInsertionPoint(deq);
+    Operation *c = deq.getInput().getDefiningOp();
+    deq.getResult().replaceAllUsesWith(
+        materializeConstant(b, deq.getLoc(), *t, nodeName(c) + "_f"));
+    deq->erase();
+    if (c->use_empty())
+      c->erase();
+  }
+  func.walk([](Operation *op) { op->removeAttr("edge.onnx_type"); });
   func.walk([](Operation *op) { op->removeAttr(kRangeAttr); });
   for (unsigned k = 0; k < func.getNumArguments(); ++k)
     func.removeArgAttr(k, kRangeAttr);

@@ -1,0 +1,391 @@
+//===- QuantOps.cpp - ONNX QuantizeLinear / DequantizeLinear and QLinear* -===//
+//
+// Already-quantized models arrive in two forms. QDQ: QuantizeLinear and
+// DequantizeLinear around float ops (what PyTorch and the ONNX Runtime
+// quantizer write by default). QOperator: QLinearConv, QLinearMatMul and the
+// com.microsoft QLinear* ops. Both import as edge.quantize / edge.dequantize
+// around the float op, with the model's scales and zero points in
+// `!quant.uniform` types; edge-quantize then turns each dequantize -> op ->
+// quantize group into one int8 op with exactly those parameters.
+//
+// edgec's int8 is signed: uint8 tensors become int8 with the zero point and
+// every value shifted by -128, which leaves the real values unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+using namespace mlir;
+
+namespace edgec::onnx_import {
+namespace {
+
+/// The ONNX element type a quantized value had in the model (UINT8 or INT8),
+/// kept on the op that produces it so that a no-op Cast can be recognised.
+constexpr const char *kOnnxTypeAttr = "edge.onnx_type";
+
+struct QuantSpec {
+  Type element;       // the !quant.uniform element type
+  DType storage;      // I8 or I32 after the uint8 -> int8 shift
+  int32_t onnxType;   // UINT8, INT8 or INT32 as in the model
+  int64_t axis = -1;  // -1: per tensor
+};
+
+/// Parameters from input `si` (scale) and `zi` (zero point, optional) of
+/// node `c`, for a tensor of shape `shape`. `valueType` is the ONNX type of
+/// the quantized tensor when known (a constant's), else 0; without zero point
+/// or value the type defaults to UINT8 (ONNX's default).
+FailureOr<QuantSpec> readSpec(NodeContext &c, size_t si, size_t zi, const Shape &shape,
+                              int32_t valueType, const char *what) {
+  std::optional<Tensor> scale = c.constantInput(si);
+  if (!scale || !scale->isFloat())
+    return c.error() << what << "_scale (input " << si
+                     << ") must be a float compile-time constant", failure();
+  std::optional<Tensor> zp;
+  if (c.in(zi)) {
+    zp = c.constantInput(zi);
+    if (!zp || zp->isFloat())
+      return c.error() << what << "_zero_point (input " << zi
+                       << ") must be an integer compile-time constant", failure();
+  }
+  if (c.attrInt("block_size", 0) != 0)
+    return c.fail("blocked quantization (block_size) is not supported");
+  int32_t onnxType = valueType;
+  if (zp) {
+    int32_t zt = zp->dtype == DType::U8   ? onnx::TensorProto::UINT8
+                 : zp->dtype == DType::I8 ? onnx::TensorProto::INT8
+                 : zp->dtype == DType::I32 ? onnx::TensorProto::INT32
+                                           : 0;
+    if (!zt)
+      return c.error() << what << "_zero_point has an unsupported element type (edgec "
+                              "handles int8, uint8 and int32)", failure();
+    if (onnxType && onnxType != zt)
+      return c.error() << what << "_zero_point's element type differs from " << what << "'s",
+             failure();
+    onnxType = zt;
+  }
+  if (!onnxType)
+    onnxType = (int32_t)c.attrInt("output_dtype", onnx::TensorProto::UINT8);
+  if (onnxType != onnx::TensorProto::UINT8 && onnxType != onnx::TensorProto::INT8 &&
+      onnxType != onnx::TensorProto::INT32)
+    return c.error() << what << " uses ONNX element type " << onnxType
+                     << "; edgec handles int8, uint8 and int32", failure();
+
+  int64_t n = scale->numElements();
+  QuantSpec spec;
+  spec.onnxType = onnxType;
+  spec.storage = onnxType == onnx::TensorProto::INT32 ? DType::I32 : DType::I8;
+  if (n != 1) {
+    if (scale->shape.size() != 1)
+      return c.error() << what << "_scale of shape " << shapeToString(scale->shape)
+                       << " must be a scalar or 1-D", failure();
+    auto axis = c.axis(c.attrInt("axis", 1), (int64_t)shape.size(), "axis");
+    if (failed(axis))
+      return failure();
+    if (shape[*axis] != n)
+      return c.error() << what << "_scale has " << n << " values but axis " << *axis << " of "
+                       << shapeToString(shape) << " has size " << shape[*axis], failure();
+    spec.axis = *axis;
+  }
+  if (zp && zp->numElements() != n)
+    return c.error() << what << "_scale has " << n << " values but " << what << "_zero_point "
+                     << zp->numElements(), failure();
+  int64_t shift = onnxType == onnx::TensorProto::UINT8 ? -128 : 0;
+  int64_t qmin = spec.storage == DType::I32 ? std::numeric_limits<int32_t>::min() : -128;
+  int64_t qmax = spec.storage == DType::I32 ? std::numeric_limits<int32_t>::max() : 127;
+  SmallVector<double> scales;
+  SmallVector<int64_t> zps;
+  for (int64_t k = 0; k < n; ++k) {
+    float s = scale->f[k];
+    if (!(s > 0) || !std::isfinite(s))
+      return c.error() << what << "_scale " << (std::ostringstream() << s).str()
+                       << " must be positive and finite", failure();
+    scales.push_back(s);
+    zps.push_back((zp ? zp->i[k] : 0) + shift);
+  }
+  auto storageType = c.b.getIntegerType(spec.storage == DType::I32 ? 32 : 8);
+  unsigned flags = mlir::quant::QuantizationFlags::Signed;
+  if (spec.axis < 0)
+    spec.element = mlir::quant::UniformQuantizedType::get(flags, storageType, c.b.getF32Type(),
+                                                          scales[0], zps[0], qmin, qmax);
+  else
+    spec.element = mlir::quant::UniformQuantizedPerAxisType::get(
+        flags, storageType, c.b.getF32Type(), scales, zps, spec.axis, qmin, qmax);
+  return spec;
+}
+
+int32_t onnxTypeOf(DType t) {
+  switch (t) {
+  case DType::U8: return onnx::TensorProto::UINT8;
+  case DType::I8: return onnx::TensorProto::INT8;
+  case DType::I32: return onnx::TensorProto::INT32;
+  default: return -1;
+  }
+}
+
+Value tagged(Value v, int32_t onnxType, OpBuilder &b) {
+  v.getDefiningOp()->setAttr(kOnnxTypeAttr, b.getI32IntegerAttr(onnxType));
+  return v;
+}
+
+/// Input `xi` as a quantized value with the parameters of inputs `si` / `zi`:
+/// a constant integer tensor becomes a quantized constant; a value some
+/// QuantizeLinear or QLinear op produced must carry the same parameters.
+FailureOr<Value> quantizedInput(NodeContext &c, size_t xi, size_t si, size_t zi,
+                                const char *what) {
+  auto x = c.required(xi, what);
+  if (failed(x))
+    return failure();
+  Shape shape = NodeContext::shape(*x);
+  if (std::optional<Tensor> t = c.constantInput(xi); t && !quantizedElement(x->getType())) {
+    int32_t ot = onnxTypeOf(t->dtype);
+    if (ot < 0)
+      return c.error() << what << " must be an int8, uint8 or int32 tensor", failure();
+    auto spec = readSpec(c, si, zi, shape, ot, what);
+    if (failed(spec))
+      return failure();
+    Tensor q = Tensor::zeros(spec->storage, t->shape);
+    for (int64_t k = 0; k < t->numElements(); ++k)
+      q.i[k] = t->i[k] - (t->dtype == DType::U8 ? 128 : 0);
+    return tagged(materializeConstant(c.b, c.loc, q, c.name, spec->element), ot, c.b);
+  }
+  Type have = getElementTypeOrSelf(x->getType());
+  if (!isa<mlir::quant::QuantizedType>(have))
+    return c.error() << what << " is a run-time " << have
+                     << " tensor that no QuantizeLinear produced (a quantized graph input?); "
+                        "edgec needs quantized values to come from QuantizeLinear or a "
+                        "QLinear op, so give the model a float input", failure();
+  int32_t ot = onnx::TensorProto::UINT8;
+  if (auto a = x->getDefiningOp() ? x->getDefiningOp()->getAttrOfType<IntegerAttr>(kOnnxTypeAttr)
+                                  : IntegerAttr())
+    ot = (int32_t)a.getInt();
+  auto spec = readSpec(c, si, zi, shape, ot, what);
+  if (failed(spec))
+    return failure();
+  if (spec->element != have)
+    return c.error() << what << " was quantized as " << have << " but is read as "
+                     << spec->element << "; edgec needs the two to agree", failure();
+  return *x;
+}
+
+FailureOr<Value> dequantized(NodeContext &c, size_t xi, size_t si, size_t zi, const char *what) {
+  auto q = quantizedInput(c, xi, si, zi, what);
+  if (failed(q))
+    return failure();
+  return c.b.create<edge::DequantizeOp>(c.loc, c.tensorType(NodeContext::shape(*q),
+                                                            c.b.getF32Type()),
+                                        *q).getResult();
+}
+
+/// Quantizes float `v` to the per-tensor parameters of inputs `si` / `zi`.
+FailureOr<Value> quantizeTo(NodeContext &c, Value v, size_t si, size_t zi, const char *what) {
+  Shape shape = NodeContext::shape(v);
+  auto spec = readSpec(c, si, zi, shape, 0, what);
+  if (failed(spec))
+    return failure();
+  if (spec->storage != DType::I8)
+    return c.error() << what << " must be int8 or uint8", failure();
+  if (spec->axis >= 0)
+    return c.fail("per-axis quantization of a run-time tensor (activations) is not supported; "
+                  "edgec quantizes activations per tensor");
+  Value q = c.b.create<edge::QuantizeOp>(c.loc, c.tensorType(shape, spec->element), v);
+  return tagged(q, spec->onnxType, c.b);
+}
+
+LogicalResult quantizeLinear(NodeContext &c) {
+  auto x = c.required(0, "x");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.error() << "input x must be float, got " << NodeContext::elementType(*x),
+           failure();
+  // Weights stored in float and quantized in the graph: quantize them now,
+  // per axis if the scale says so.
+  if (std::optional<Tensor> t = c.constantInput(0)) {
+    auto spec = readSpec(c, 1, 2, t->shape, 0, "y");
+    if (failed(spec))
+      return failure();
+    Type e = spec->element;
+    Tensor q = Tensor::zeros(spec->storage, t->shape);
+    int64_t inner = 1, n = 1;
+    if (spec->axis >= 0) {
+      n = t->shape[spec->axis];
+      for (size_t d = spec->axis + 1; d < t->shape.size(); ++d)
+        inner *= t->shape[d];
+    }
+    for (int64_t k = 0; k < t->numElements(); ++k) {
+      int64_t ch = spec->axis >= 0 ? (k / inner) % n : 0;
+      double s, zp;
+      int64_t lo, hi;
+      if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(e)) {
+        s = pa.getScales()[ch], zp = pa.getZeroPoints()[ch];
+        lo = pa.getStorageTypeMin(), hi = pa.getStorageTypeMax();
+      } else {
+        auto pt = cast<mlir::quant::UniformQuantizedType>(e);
+        s = pt.getScale(), zp = pt.getZeroPoint();
+        lo = pt.getStorageTypeMin(), hi = pt.getStorageTypeMax();
+      }
+      // ONNX rounds half to even.
+      double v = std::nearbyint((double)t->f[k] / s) + zp;
+      q.i[k] = (int64_t)std::clamp<double>(std::isnan(v) ? zp : v, lo, hi);
+    }
+    c.setOutput(tagged(materializeConstant(c.b, c.loc, q, c.name, e), spec->onnxType, c.b));
+    return success();
+  }
+  auto q = quantizeTo(c, *x, 1, 2, "y");
+  if (failed(q))
+    return failure();
+  c.setOutput(*q);
+  return success();
+}
+
+LogicalResult dequantizeLinear(NodeContext &c) {
+  auto d = dequantized(c, 0, 1, 2, "x");
+  if (failed(d))
+    return failure();
+  c.setOutput(*d);
+  return success();
+}
+
+/// Builds `floatOp` on dequantized inputs and quantizes its one result. Each
+/// entry of `inputs` names a quantized input and its (tensor, scale, zero
+/// point) input indices; `bias`, if given, is passed on as the last input.
+struct QInput {
+  const char *name;
+  int x, scale, zp;
+};
+
+LogicalResult qlinear(NodeContext &c, const char *floatOp, std::initializer_list<QInput> inputs,
+                      const char *y, int yScale, int yZp, Value bias = {}) {
+  std::vector<Value> floats;
+  for (const QInput &in : inputs) {
+    auto d = dequantized(c, in.x, in.scale, in.zp, in.name);
+    if (failed(d))
+      return failure();
+    floats.push_back(*d);
+  }
+  if (bias)
+    floats.push_back(bias);
+  Handler h = findHandler(floatOp, c.onnxOpset);
+  if (!h)
+    return c.fail(std::string("internal: no handler for ") + floatOp);
+  NodeContext inner(c.node, c.name, c.onnxOpset, c.b, c.loc, floats);
+  inner.onnxOpset = c.onnxOpset;
+  if (failed(h(inner)))
+    return failure();
+  auto q = quantizeTo(c, inner.outputs.at(0), yScale, yZp, y);
+  if (failed(q))
+    return failure();
+  c.setOutput(*q);
+  return success();
+}
+
+/// QLinearConv's optional int32 bias, at scale x_scale * w_scale[c].
+FailureOr<Value> qlinearConvBias(NodeContext &c) {
+  if (!c.in(8))
+    return Value();
+  std::optional<Tensor> b = c.constantInput(8), xs = c.constantInput(1), ws = c.constantInput(4);
+  if (!b || b->dtype != DType::I32)
+    return c.fail("bias B (input 8) must be an int32 compile-time constant");
+  if (!xs || !ws || !xs->isFloat() || !ws->isFloat() || xs->numElements() != 1)
+    return c.fail("x_scale and w_scale must be float constants");
+  int64_t n = b->numElements();
+  if (ws->numElements() != 1 && ws->numElements() != n)
+    return c.error() << "bias has " << n << " elements but w_scale has " << ws->numElements(),
+           failure();
+  SmallVector<double> scales;
+  for (int64_t k = 0; k < n; ++k)
+    scales.push_back((double)xs->f[0] * ws->f[ws->numElements() == 1 ? 0 : k]);
+  auto type = mlir::quant::UniformQuantizedPerAxisType::get(
+      mlir::quant::QuantizationFlags::Signed, c.b.getI32Type(), c.b.getF32Type(), scales,
+      SmallVector<int64_t>(n, 0), 0, std::numeric_limits<int32_t>::min(),
+      std::numeric_limits<int32_t>::max());
+  Value q = materializeConstant(c.b, c.loc, *b, c.name + "_bias", type);
+  return c.b.create<edge::DequantizeOp>(c.loc, c.tensorType(b->shape, c.b.getF32Type()), q)
+      .getResult();
+}
+
+LogicalResult qlinearConv(NodeContext &c) {
+  auto bias = qlinearConvBias(c);
+  if (failed(bias))
+    return failure();
+  return qlinear(c, "Conv", {{"x", 0, 1, 2}, {"w", 3, 4, 5}}, "y", 6, 7, *bias);
+}
+
+LogicalResult qlinearMatMul(NodeContext &c) {
+  return qlinear(c, "MatMul", {{"a", 0, 1, 2}, {"b", 3, 4, 5}}, "y", 6, 7);
+}
+
+template <const char *Op> LogicalResult qlinearBinary(NodeContext &c) {
+  return qlinear(c, Op, {{"A", 0, 1, 2}, {"B", 3, 4, 5}}, "C", 6, 7);
+}
+
+template <const char *Op> LogicalResult qlinearUnary(NodeContext &c) {
+  return qlinear(c, Op, {{"X", 0, 1, 2}}, "Y", 3, 4);
+}
+
+LogicalResult qlinearGlobalAveragePool(NodeContext &c) {
+  if (c.attrInt("channels_last", 0) != 0)
+    return c.fail("channels_last = 1 is not supported");
+  return qlinear(c, "GlobalAveragePool", {{"X", 0, 1, 2}}, "Y", 3, 4);
+}
+
+LogicalResult qlinearConcat(NodeContext &c) {
+  // Y_scale, Y_zero_point, then (tensor, scale, zero point) per input.
+  if (c.numInputs() < 5 || (c.numInputs() - 2) % 3)
+    return c.fail("expects Y_scale, Y_zero_point and (tensor, scale, zero point) triples");
+  std::vector<Value> floats;
+  for (size_t k = 2; k < c.numInputs(); k += 3) {
+    std::string what = "input_" + std::to_string(k);
+    auto d = dequantized(c, k, k + 1, k + 2, what.c_str());
+    if (failed(d))
+      return failure();
+    floats.push_back(*d);
+  }
+  NodeContext inner(c.node, c.name, c.onnxOpset, c.b, c.loc, floats);
+  inner.onnxOpset = c.onnxOpset;
+  Handler h = findHandler("Concat", c.onnxOpset);
+  if (!h || failed(h(inner)))
+    return failure();
+  auto q = quantizeTo(c, inner.outputs.at(0), 0, 1, "Y");
+  if (failed(q))
+    return failure();
+  c.setOutput(*q);
+  return success();
+}
+
+constexpr char kAdd[] = "Add", kMul[] = "Mul", kSigmoid[] = "Sigmoid", kLeakyRelu[] = "LeakyRelu",
+               kAveragePool[] = "AveragePool";
+
+} // namespace
+
+bool castIsQuantizedNoOp(mlir::Value x, int64_t to) {
+  if (!quantizedElement(x.getType()) || !x.getDefiningOp())
+    return false;
+  auto a = x.getDefiningOp()->getAttrOfType<IntegerAttr>(kOnnxTypeAttr);
+  return a && a.getInt() == to;
+}
+
+void registerQuantOps(std::vector<OpEntry> &table) {
+  table.insert(table.end(), {
+      {"", "QuantizeLinear", 10, quantizeLinear},
+      {"", "DequantizeLinear", 10, dequantizeLinear},
+      {"", "QLinearConv", 10, qlinearConv},
+      {"", "QLinearMatMul", 10, qlinearMatMul},
+      {"com.microsoft", "QLinearAdd", 1, qlinearBinary<kAdd>},
+      {"com.microsoft", "QLinearMul", 1, qlinearBinary<kMul>},
+      {"com.microsoft", "QLinearSigmoid", 1, qlinearUnary<kSigmoid>},
+      {"com.microsoft", "QLinearLeakyRelu", 1, qlinearUnary<kLeakyRelu>},
+      {"com.microsoft", "QLinearAveragePool", 1, qlinearUnary<kAveragePool>},
+      {"com.microsoft", "QLinearGlobalAveragePool", 1, qlinearGlobalAveragePool},
+      {"com.microsoft", "QLinearConcat", 1, qlinearConcat},
+  });
+}
+
+} // namespace edgec::onnx_import
