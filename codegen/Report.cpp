@@ -3,6 +3,7 @@
 #include "edgec/Codegen/Report.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Memory/BufferAnalysis.h"
+#include "passes/Quantize/QuantReport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/JSON.h"
@@ -10,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 using namespace mlir;
@@ -50,6 +53,9 @@ static std::string nodeName(Operation *op) {
   return "";
 }
 
+static std::string precisionOf(Operation *op);
+static std::optional<double> doubleAttr(Operation *op, const char *name);
+
 std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
   std::vector<LayerInfo> layers;
   module.walk([&](Operation *op) {
@@ -71,6 +77,11 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     l.activationBytes = bytesOf(op->getResult(0));
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
+    l.precision = precisionOf(op);
+    l.sqnr = doubleAttr(op, quant::kSqnrAttr);
+    l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
+    if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
+      l.floatReason = r.str();
     if (isa<edge::ReshapeOp>(op))
       l.storage = "view";
     else if (memory::directOutputIndex(op) >= 0)
@@ -107,6 +118,90 @@ static int64_t totalWeightBytes(ModuleOp module) {
   return total;
 }
 
+static func::FuncOp mainOf(ModuleOp module) {
+  func::FuncOp main;
+  module.walk([&](func::FuncOp f) { main = f; });
+  return main;
+}
+
+/// int8 / int16 / int32 for quantized results, float otherwise.
+static std::string precisionOf(Operation *op) {
+  Type e = getElementTypeOrSelf(op->getResult(0).getType());
+  if (auto q = dyn_cast<mlir::quant::QuantizedType>(e))
+    return "int" + std::to_string(q.getStorageTypeIntegralWidth());
+  return e.isF32() ? "float" : "integer";
+}
+
+static std::optional<double> doubleAttr(Operation *op, const char *name) {
+  if (auto a = op->getAttrOfType<FloatAttr>(name))
+    return a.getValueAsDouble();
+  return std::nullopt;
+}
+
+static llvm::json::Value dbJson(std::optional<double> db) {
+  if (!db)
+    return nullptr;
+  if (std::isinf(*db))
+    return "exact";
+  return std::round(*db * 100) / 100;
+}
+
+static std::string dbText(std::optional<double> db) {
+  if (!db)
+    return "-";
+  return std::isinf(*db) ? "exact" : fmt::format("{:.1f}", *db);
+}
+
+/// Layers by the dB they lose against their inputs, largest first (only
+/// those that lose at least 1 dB), at most `n`.
+static std::vector<std::pair<std::string, double>> largestLosses(ModuleOp module, size_t n) {
+  std::vector<std::pair<std::string, double>> out;
+  module.walk([&](Operation *op) {
+    if (std::optional<double> d = doubleAttr(op, quant::kSqnrDropAttr); d && *d >= 1.0)
+      out.emplace_back(nodeName(op), *d);
+  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto &a, const auto &b) { return a.second > b.second; });
+  if (out.size() > n)
+    out.resize(n);
+  return out;
+}
+
+static llvm::json::Object quantizationJson(ModuleOp module) {
+  func::FuncOp f = mainOf(module);
+  llvm::json::Object q;
+  if (auto out = f->getAttrOfType<DenseF64ArrayAttr>(quant::kOutputSqnrAttr)) {
+    llvm::json::Array outs;
+    for (double d : out.asArrayRef())
+      outs.push_back(dbJson(d));
+    q["output_sqnr_db"] = std::move(outs);
+  }
+  if (auto n = f->getAttrOfType<IntegerAttr>(quant::kEvalSamplesAttr))
+    q["eval_samples"] = n.getInt();
+  if (auto a = doubleAttr(f, quant::kFloatAccuracyAttr))
+    q["accuracy_float"] = *a;
+  if (auto a = doubleAttr(f, quant::kQuantAccuracyAttr))
+    q["accuracy_quantized"] = *a;
+  if (auto a = f->getAttrOfType<IntegerAttr>(quant::kFloatWeightAttr))
+    q["float_weight_bytes"] = a.getInt();
+  if (auto a = f->getAttrOfType<IntegerAttr>(quant::kFloatArenaAttr))
+    q["float_arena_bytes"] = a.getInt();
+  llvm::json::Array floats, losses;
+  module.walk([&](Operation *op) {
+    if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
+      floats.push_back(llvm::json::Object{{"node", nodeName(op)}, {"reason", r.str()}});
+  });
+  for (const auto &[node, drop] : largestLosses(module, 3))
+    losses.push_back(llvm::json::Object{{"node", node}, {"sqnr_drop_db", dbJson(drop)}});
+  q["float_layers"] = std::move(floats);
+  q["largest_losses"] = std::move(losses);
+  return q;
+}
+
+static bool isQuantizedModel(ModuleOp module) {
+  return (bool)mainOf(module)->getAttr(quant::kOutputSqnrAttr);
+}
+
 std::string reportJson(ModuleOp module, const std::string &target, const std::string &name) {
   llvm::json::Array layers;
   int64_t macs = 0;
@@ -123,7 +218,12 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"weight_bytes", l.weightBytes},
                                         {"activation_bytes", l.activationBytes},
                                         {"storage", l.storage},
-                                        {"arena_offset", l.arenaOffset}});
+                                        {"arena_offset", l.arenaOffset},
+                                        {"precision", l.precision}});
+    if (isQuantizedModel(module)) {
+      layers.back().getAsObject()->insert({"sqnr_db", dbJson(l.sqnr)});
+      layers.back().getAsObject()->insert({"sqnr_drop_db", dbJson(l.sqnrDrop)});
+    }
   }
   llvm::json::Object root{{"name", name},
                           {"target", target},
@@ -132,6 +232,8 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                           {"arena_bytes", funcAttr(module, memory::kArenaSizeAttr)},
                           {"arena_lower_bound_bytes", funcAttr(module, memory::kLowerBoundAttr)},
                           {"layers", std::move(layers)}};
+  if (isQuantizedModel(module))
+    root["quantization"] = quantizationJson(module);
   std::string out;
   llvm::raw_string_ostream os(out);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
@@ -174,6 +276,77 @@ std::string formatLayerTable(ModuleOp module) {
   out += fmt::format("arena: {} bytes (lower bound {} bytes)\n",
                      funcAttr(module, memory::kArenaSizeAttr),
                      funcAttr(module, memory::kLowerBoundAttr));
+  return out;
+}
+
+std::string formatQuantTable(ModuleOp module) {
+  if (!isQuantizedModel(module))
+    return "";
+  func::FuncOp f = mainOf(module);
+  std::vector<LayerInfo> layers = analyzeLayers(module);
+  size_t nodeW = 4, opW = 2;
+  for (const LayerInfo &l : layers) {
+    nodeW = std::max(nodeW, l.node.size());
+    opW = std::max(opW, l.op.size());
+  }
+  nodeW = std::min<size_t>(nodeW, 40);
+  int64_t samples = 0;
+  if (auto n = f->getAttrOfType<IntegerAttr>(quant::kEvalSamplesAttr))
+    samples = n.getInt();
+  std::string out = fmt::format(
+      "quantization error against the float model ({} sample{}; SQNR of each layer's output, "
+      "and the dB it loses against its inputs):\n",
+      samples, samples == 1 ? "" : "s");
+  out += fmt::format("{:<{}}  {:<{}}  {:<9}  {:>8}  {:>7}  {}\n", "node", nodeW, "op", opW,
+                     "precision", "SQNR dB", "loss dB", "note");
+  for (const LayerInfo &l : layers) {
+    if (l.op == "reshape")
+      continue;
+    std::string node;
+    for (char c : l.node)
+      node += (c >= 32 && c < 127) ? c : '?';
+    std::string row = fmt::format("{:<{}}  {:<{}}  {:<9}  {:>8}  {:>7}  {}", node, nodeW, l.op,
+                                  opW, l.precision, dbText(l.sqnr), dbText(l.sqnrDrop),
+                                  l.floatReason.empty() ? "" : "float: " + l.floatReason);
+    out += row.substr(0, row.find_last_not_of(' ') + 1) + "\n";
+  }
+  if (auto outs = f->getAttrOfType<DenseF64ArrayAttr>(quant::kOutputSqnrAttr)) {
+    std::string list;
+    for (double d : outs.asArrayRef())
+      list += (list.empty() ? "" : ", ") + dbText(d);
+    out += fmt::format("\noutput SQNR: {} dB\n", list);
+  }
+  if (auto a = doubleAttr(f, quant::kFloatAccuracyAttr))
+    out += fmt::format("top-1 accuracy: float {:.2f}%, quantized {:.2f}%\n", 100 * *a,
+                       100 * doubleAttr(f, quant::kQuantAccuracyAttr).value_or(0));
+  auto fw = f->getAttrOfType<IntegerAttr>(quant::kFloatWeightAttr);
+  auto fa = f->getAttrOfType<IntegerAttr>(quant::kFloatArenaAttr);
+  if (fw && fa) {
+    int64_t w = totalWeightBytes(module), a = funcAttr(module, memory::kArenaSizeAttr);
+    out += fmt::format("weights: {} B float -> {} B quantized ({:.2f}x); arena: {} B float -> {} "
+                       "B quantized ({:.2f}x)\n",
+                       fw.getInt(), w, fw.getInt() ? (double)w / fw.getInt() : 0.0, fa.getInt(),
+                       a, fa.getInt() ? (double)a / fa.getInt() : 0.0);
+  }
+  std::vector<std::string> floats;
+  for (const LayerInfo &l : layers)
+    if (!l.floatReason.empty())
+      floats.push_back(l.node);
+  if (!floats.empty()) {
+    std::string list;
+    for (const auto &n : floats)
+      list += (list.empty() ? "" : ", ") + n;
+    out += fmt::format("left in float: {}\n", list);
+  }
+  auto losses = largestLosses(module, 3);
+  if (!losses.empty()) {
+    std::string list;
+    for (const auto &[node, drop] : losses)
+      list += fmt::format("{}{} ({:.1f} dB)", list.empty() ? "" : ", ", node, drop);
+    out += fmt::format("largest losses: {}; if accuracy suffers, try --keep-float {} or "
+                       "--range percentile=99.99\n",
+                       list, losses.front().first);
+  }
   return out;
 }
 

@@ -21,6 +21,8 @@
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Planner.h"
 #include "passes/Quantize/Calibration.h"
+#include "passes/Quantize/Passes.h"
+#include "passes/Quantize/QuantReport.h"
 #include "edgec/quant.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -154,6 +156,8 @@ struct CompileFlags {
   std::string calibration;
   std::string range = "minmax";
   std::vector<std::string> keepFloat;
+  std::string evalInputs;
+  std::string evalLabels;
 
   bool quantized() const { return quantize != "none"; }
   /// The options as they appear in generated banners (deterministic order).
@@ -185,6 +189,13 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
       ->capture_default_str();
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
       ->delimiter(',');
+  cmd->add_option("--eval-inputs", f.evalInputs,
+                  "Inputs (.npy or folder, like --calibration) on which the quantization error "
+                  "report compares the int8 model with the float one (default: the calibration "
+                  "data)");
+  cmd->add_option("--eval-labels", f.evalLabels,
+                  "Integer class labels (.npy), one per row of the first output on the "
+                  "evaluation inputs: the report adds float and int8 top-1 accuracy");
 }
 
 /// Checks the flags before any work is done.
@@ -209,14 +220,66 @@ bool checkCompileFlags(const CompileFlags &f) {
               "for a model whose accuracy does not matter)");
     return false;
   }
-  if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty())) {
-    userError("--calibration and --keep-float only apply with --quantize int8");
+  if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty() ||
+                         !f.evalInputs.empty() || !f.evalLabels.empty())) {
+    userError("--calibration, --keep-float, --eval-inputs and --eval-labels only apply with "
+              "--quantize int8");
+    return false;
+  }
+  if (!f.evalLabels.empty() && f.evalInputs.empty() && f.calibration == "random") {
+    userError("--eval-labels needs --eval-inputs: random calibration inputs have no labels");
     return false;
   }
   return true;
 }
 
 /// Fusion, quantization (calibrating on the fused float model), memory plan.
+/// Measures the quantized `module` against `floatModule` (see QuantReport.h)
+/// on the evaluation inputs, and records the float model's weight and arena
+/// bytes beside the quantized ones.
+LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleOp module,
+                                 const CompileFlags &f,
+                                 const std::vector<edgec::quant::Sample> &calibration) {
+  auto ref = floatModule.lookupSymbol<func::FuncOp>("main");
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  std::vector<edgec::quant::Sample> evalSamples;
+  std::string error;
+  if (!f.evalInputs.empty() &&
+      !edgec::quant::loadCalibrationSamples(ref, f.evalInputs, evalSamples, error)) {
+    userError("--eval-inputs: " + error);
+    return failure();
+  }
+  std::optional<edgec::Tensor> labels;
+  if (!f.evalLabels.empty()) {
+    labels.emplace();
+    if (!edgec::readNpy(f.evalLabels, *labels, error)) {
+      userError("--eval-labels: " + error);
+      return failure();
+    }
+  }
+  if (failed(edgec::quant::measureQuantizationError(
+          ref, func, f.evalInputs.empty() ? calibration : evalSamples,
+          labels ? &*labels : nullptr, f.keepFloat)))
+    return failure();
+  // Strip calibration ranges so the float twin plans like a float compile.
+  ref.walk([](Operation *op) { op->removeAttr(edgec::quant::kRangeAttr); });
+  PassManager mem(&ctx);
+  edgec::buildMemoryPipeline(mem, f.planner);
+  if (failed(mem.run(floatModule)))
+    return failure();
+  int64_t weights = 0;
+  ref.walk([&](edgec::edge::ConstantOp c) {
+    if (!c->use_empty())
+      weights += cast<ShapedType>(c.getType()).getNumElements() *
+                 edgec::elementBytes(getElementTypeOrSelf(c.getType()));
+  });
+  Builder b(&ctx);
+  func->setAttr(edgec::quant::kFloatWeightAttr, b.getI64IntegerAttr(weights));
+  func->setAttr(edgec::quant::kFloatArenaAttr,
+                ref->getAttr(edgec::memory::kArenaSizeAttr));
+  return success();
+}
+
 LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
                             bool plan = true) {
   PassManager fuse(&ctx);
@@ -230,9 +293,10 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
   module.walk([&](Operation *op) {
     preQuantized |= isa<edgec::edge::QuantizeOp, edgec::edge::DequantizeOp>(op);
   });
+  std::vector<edgec::quant::Sample> samples;
+  OwningOpRef<ModuleOp> floatModule;
   if (f.quantized()) {
     auto func = module.lookupSymbol<func::FuncOp>("main");
-    std::vector<edgec::quant::Sample> samples;
     std::string error;
     if (f.calibration == "random") {
       samples = edgec::quant::randomSamples(func, 16);
@@ -247,6 +311,7 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     options.progress = true;
     if (failed(edgec::quant::calibrate(func, samples, options)))
       return failure();
+    floatModule = module.clone();
   }
   if (f.quantized() || preQuantized) {
     PassManager q(&ctx);
@@ -254,6 +319,8 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     if (failed(q.run(module)))
       return failure();
   }
+  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples)))
+    return failure();
   if (!plan)
     return success();
   PassManager mem(&ctx);
@@ -448,6 +515,8 @@ int main(int argc, char **argv) {
     if (!module || failed(prepareModule(ctx, *module, inspectFlags)))
       return finish(diags);
     fmt::print("{}", edgec::codegen::formatLayerTable(*module));
+    if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
+      fmt::print("\n{}", q);
     return kSuccess;
   }
 
@@ -469,16 +538,8 @@ int main(int argc, char **argv) {
     }
     auto func = module->lookupSymbol<func::FuncOp>("main");
     // An int8 model takes float inputs here, quantized as its float wrapper does.
-    for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k) {
-      auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(func.getArgumentTypes()[k]));
-      if (!q || !tensors[k].isFloat())
-        continue;
-      edgec::Tensor t = edgec::Tensor::zeros(edgec::DType::I8, tensors[k].shape);
-      for (int64_t e = 0; e < t.numElements(); ++e)
-        t.i[e] = edgec::quantize_value(tensors[k].f[e], (float)q.getScale(), (int32_t)q.getZeroPoint(),
-                                       (int32_t)q.getStorageTypeMin(), (int32_t)q.getStorageTypeMax());
-      tensors[k] = std::move(t);
-    }
+    for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k)
+      tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
     auto outputs = edgec::evaluateFunction(func, tensors);
     if (failed(outputs))
       return finish(diags);
@@ -489,18 +550,14 @@ int main(int argc, char **argv) {
     for (size_t k = 0; k < outputs->size(); ++k) {
       std::string path = runOut + "/out_" + std::to_string(k) + ".npy", error;
       Type resultType = func.getResultTypes()[k];
-      if (auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(resultType))) {
-        // int8 outputs: the raw integers beside the dequantized floats.
+      if (isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(resultType))) {
+        // Quantized outputs: the raw integers beside the dequantized floats.
         std::string qpath = runOut + "/out_" + std::to_string(k) + ".q.npy";
         if (!edgec::writeNpy(qpath, (*outputs)[k], error)) {
           userError(error);
           return kUserError;
         }
-        edgec::Tensor f = edgec::Tensor::zeros(edgec::DType::F32, (*outputs)[k].shape);
-        for (int64_t e = 0; e < f.numElements(); ++e)
-          f.f[e] = edgec::dequantize_value((int32_t)(*outputs)[k].i[e], (float)q.getScale(),
-                                           (int32_t)q.getZeroPoint());
-        (*outputs)[k] = std::move(f);
+        (*outputs)[k] = edgec::quant::dequantizeTensor((*outputs)[k], resultType);
       }
       if (!edgec::writeNpy(path, (*outputs)[k], error)) {
         userError(error);
@@ -546,6 +603,8 @@ int main(int argc, char **argv) {
     return finish(diags);
   if (!writeOutputDir(outDir, *files))
     return kUserError;
+  if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
+    fmt::print("{}\n", q);
   auto func = module->lookupSymbol<func::FuncOp>("main");
   fmt::print("edgec: wrote {} ({} files): arena {} bytes (lower bound {}), target {}\n", outDir,
              files->size(), func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt(),

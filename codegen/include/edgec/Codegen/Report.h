@@ -3,6 +3,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct LayerInfo {
   int64_t activationBytes = 0; ///< bytes of the result
   int64_t arenaOffset = -1;    ///< -1 when not in the arena
   std::string storage;         ///< arena / output / view
+  std::string precision;       ///< float, int8, int16, ...
+  std::optional<double> sqnr;     ///< dB against the float model, when measured
+  std::optional<double> sqnrDrop; ///< dB lost against the layer's inputs
+  std::string floatReason;        ///< why a layer of a quantized model stays float
 };
 
 /// Every op except constants, in schedule order.
@@ -32,5 +37,10 @@ std::string reportJson(mlir::ModuleOp module, const std::string &target,
 
 /// The `edgec inspect` table.
 std::string formatLayerTable(mlir::ModuleOp module);
+
+/// For a quantized model measured by measureQuantizationError: per-layer
+/// SQNR, output SQNR, accuracies, float vs quantized bytes, the layers left
+/// in float and those that lose the most. Empty otherwise.
+std::string formatQuantTable(mlir::ModuleOp module);
 
 } // namespace edgec::codegen
