@@ -12,7 +12,8 @@
 
 namespace edgec {
 
-/// round(a * b / 2^31) with ties away from zero, saturating the one overflow
+/// a * b / 2^31 rounded to nearest, ties toward +infinity (gemmlowp's nudge
+/// then truncation), saturating the one overflow
 /// case (INT32_MIN * INT32_MIN).
 constexpr int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN)

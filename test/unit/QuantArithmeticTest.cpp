@@ -1,0 +1,223 @@
+// The fixed-point arithmetic of the int8 path (runtime-stub/edgec/quant.h and
+// the compile-time parameters of passes/Quantize/QuantUtils) against
+// independent exact references: 128-bit integers and long double, on edge
+// values (saturation, negative and positive shifts, zero points at the ends of
+// the int8 range) and exhaustively over int8 where that is cheap.
+#include "passes/Quantize/QuantUtils.h"
+#include "edgec/quant.h"
+
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+using namespace edgec;
+
+namespace {
+
+constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+
+/// n / 2^e rounded to nearest, ties toward +infinity (floor(n / 2^e + 1/2)).
+__int128 divPotHalfUp(__int128 n, int e) { return (n + (__int128(1) << (e - 1))) >> e; }
+
+/// n / 2^e rounded to nearest, ties away from zero, in 128-bit arithmetic.
+__int128 divPotRef(__int128 n, int e) {
+  if (e == 0)
+    return n;
+  __int128 mag = n < 0 ? -n : n;
+  __int128 q = (mag + (__int128(1) << (e - 1))) >> e;
+  return n < 0 ? -q : q;
+}
+
+int32_t sat32(__int128 v) { return (int32_t)std::clamp<__int128>(v, kMin, kMax); }
+
+/// Values where fixed-point code tends to break.
+std::vector<int32_t> edgeValues() {
+  std::vector<int32_t> v = {kMin, kMin + 1, -65536, -32769, -256, -129, -128, -127, -3, -2, -1,
+                            0,    1,        2,      3,      127,  128,  255,  32767, 65536,
+                            kMax - 1, kMax};
+  for (int k = 1; k < 31; ++k) {
+    v.push_back(1 << k);
+    v.push_back((1 << k) - 1);
+    v.push_back(-(1 << k));
+    v.push_back(-(1 << k) + 1);
+  }
+  return v;
+}
+
+} // namespace
+
+TEST(QuantArithmetic, DoublingHighMulIsRoundedProductOver2To31TiesUp) {
+  std::vector<int32_t> vals = edgeValues();
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int32_t> any(kMin, kMax);
+  for (int k = 0; k < 2000; ++k)
+    vals.push_back(any(rng));
+  for (int32_t a : vals)
+    for (int32_t b : vals) {
+      int32_t want = sat32(divPotHalfUp((__int128)a * b, 31));
+      ASSERT_EQ(saturating_rounding_doubling_high_mul(a, b), want) << a << " * " << b;
+    }
+  // Ties go toward +infinity (gemmlowp), not away from zero.
+  EXPECT_EQ(saturating_rounding_doubling_high_mul(3, 1 << 30), 2);   // 1.5 -> 2
+  EXPECT_EQ(saturating_rounding_doubling_high_mul(-3, 1 << 30), -1); // -1.5 -> -1
+  // The one overflow saturates.
+  EXPECT_EQ(saturating_rounding_doubling_high_mul(kMin, kMin), kMax);
+}
+
+TEST(QuantArithmetic, RoundingDivideByPowerOfTwoRoundsHalfAwayFromZero) {
+  std::vector<int32_t> vals = edgeValues();
+  for (int32_t x = -70000; x <= 70000; ++x)
+    vals.push_back(x);
+  for (int32_t x : vals)
+    for (int e = 0; e <= 31; ++e)
+      ASSERT_EQ(rounding_divide_by_pot(x, e), (int32_t)divPotRef(x, e)) << x << " >> " << e;
+  EXPECT_EQ(rounding_divide_by_pot(5, 1), 3);   // 2.5 -> 3
+  EXPECT_EQ(rounding_divide_by_pot(-5, 1), -3); // -2.5 -> -3
+  EXPECT_EQ(rounding_divide_by_pot(-4, 3), -1); // -0.5 -> -1
+  EXPECT_EQ(rounding_divide_by_pot(kMin, 31), -1);
+  EXPECT_EQ(rounding_divide_by_pot(kMax, 31), 1);
+}
+
+TEST(QuantArithmetic, RequantizeIsTwoRoundingsOfTheExactProduct) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int32_t> mult(1 << 30, kMax);
+  std::vector<int32_t> xs = edgeValues();
+  for (int shift = -31; shift <= 30; ++shift)
+    for (int32_t m : {1 << 30, (1 << 30) + 1, kMax, mult(rng), mult(rng)})
+      for (int32_t x : xs) {
+        // The model: saturate x * 2^left, round the high product, round the right shift.
+        int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+        int32_t shifted = sat32((__int128)x << left);
+        int32_t high = sat32(divPotHalfUp((__int128)shifted * m, 31));
+        int32_t want = (int32_t)divPotRef(high, right);
+        int32_t got = requantize(x, m, shift);
+        ASSERT_EQ(got, want) << "x " << x << " m " << m << " shift " << shift;
+        // Within one unit of the exactly rounded value when nothing saturates.
+        if ((__int128)x << left == shifted) {
+          long double exact = (long double)x * m * std::ldexp(1.0L, shift - 31);
+          ASSERT_LE(std::fabs((long double)got - std::round(exact)), 1.0L)
+              << "x " << x << " m " << m << " shift " << shift;
+        }
+      }
+}
+
+TEST(QuantArithmetic, RequantizeSaturatesLeftShifts) {
+  EXPECT_EQ(requantize(kMax, 1 << 30, 2), 1 << 30 /* 2^31 - 1 saturated, times 1/2 */);
+  EXPECT_EQ(requantize(kMin, kMax, 1), kMin + 1);
+  EXPECT_EQ(requantize(kMax, kMax, 30), kMax - 1);
+  EXPECT_EQ(requantize(0, kMax, 30), 0);
+  EXPECT_EQ(requantize(-1, 1 << 30, -31), 0); // -2^-32 rounds to 0
+}
+
+TEST(QuantArithmetic, QuantizeMultiplierRepresentsTheRealWithin2ToMinus31) {
+  for (double e = -30; e <= 14; e += 0.0137) {
+    double real = std::pow(2.0, e);
+    quant::FixedPoint f = quant::quantizeMultiplier(real);
+    ASSERT_GE(f.multiplier, 1 << 30) << real;
+    ASSERT_GE(f.shift, -31);
+    ASSERT_LE(f.shift, 30);
+    double back = f.multiplier * std::ldexp(1.0, f.shift - 31);
+    ASSERT_LE(std::fabs(back - real) / real, std::ldexp(1.0, -31)) << real;
+  }
+  EXPECT_EQ(quant::quantizeMultiplier(1.0).multiplier, 1 << 30);
+  EXPECT_EQ(quant::quantizeMultiplier(1.0).shift, 1);
+  EXPECT_EQ(quant::quantizeMultiplier(0.5).shift, 0);
+  EXPECT_EQ(quant::quantizeMultiplier(0.0).multiplier, 0);
+  EXPECT_EQ(quant::quantizeMultiplier(-1.0).multiplier, 0);
+  EXPECT_EQ(quant::quantizeMultiplier(std::nan("")).multiplier, 0);
+  EXPECT_EQ(quant::quantizeMultiplier(1e-12).multiplier, 0); // below 2^-32: rounds to 0
+  quant::FixedPoint huge = quant::quantizeMultiplier(1e12);
+  EXPECT_EQ(huge.multiplier, kMax);
+  EXPECT_EQ(huge.shift, 30);
+  // Rounding the mantissa up to 2^31 renormalizes.
+  quant::FixedPoint up = quant::quantizeMultiplier(std::nextafter(1.0, 0.0));
+  EXPECT_EQ(up.multiplier, 1 << 30);
+  EXPECT_EQ(up.shift, 1);
+}
+
+TEST(QuantArithmetic, QuantizeValueAtTheEndsOfTheRange) {
+  for (int32_t zp : {-128, 0, 127}) {
+    EXPECT_EQ(quantize_value(1e30f, 0.1f, zp, -128, 127), 127);
+    EXPECT_EQ(quantize_value(-1e30f, 0.1f, zp, -128, 127), -128);
+    EXPECT_EQ(quantize_value(INFINITY, 0.1f, zp, -128, 127), 127);
+    EXPECT_EQ(quantize_value(-INFINITY, 0.1f, zp, -128, 127), -128);
+    EXPECT_EQ(quantize_value(NAN, 0.1f, zp, -128, 127), zp);
+    EXPECT_EQ(quantize_value(0.f, 0.1f, zp, -128, 127), zp);
+  }
+  EXPECT_EQ(quantize_value(0.5f, 1.f, 0, -128, 127), 1);   // ties away from zero
+  EXPECT_EQ(quantize_value(-0.5f, 1.f, 0, -128, 127), -1);
+  EXPECT_EQ(quantize_value(2.5f, 1.f, 0, -128, 127), 3);
+  EXPECT_EQ(quantize_value(-1.f, 1.f, -128, -128, 127), -128); // just below the range
+  EXPECT_EQ(quantize_value(1.f, 1.f, 127, -128, 127), 127);
+  EXPECT_EQ(quantize_value(-255.f, 1.f, 127, -128, 127), -128);
+  EXPECT_EQ(quantize_value(255.f, 1.f, -128, -128, 127), 127);
+  // Every int8 value round-trips through dequantize for zero points at the ends.
+  for (int32_t zp : {-128, 127})
+    for (int32_t q = -128; q <= 127; ++q)
+      ASSERT_EQ(quantize_value(dequantize_value(q, 0.037f, zp), 0.037f, zp, -128, 127), q);
+}
+
+TEST(QuantArithmetic, RescaleOfEveryInt8IsWithinOneUnit) {
+  // q_out = zp_out + requantize(q_in - zp_in, M(s_in / s_out)), clamped:
+  // what requantizing edge.quantize, concat and the conv epilogue compute.
+  const double scales[] = {0.001, 0.0073, 0.02, 0.1, 0.5, 3.0};
+  const int32_t zps[] = {-128, -1, 0, 127};
+  for (double si : scales)
+    for (double so : scales)
+      for (int32_t zi : zps)
+        for (int32_t zo : zps) {
+          quant::FixedPoint f = quant::quantizeMultiplier(si / so);
+          for (int32_t q = -128; q <= 127; ++q) {
+            int32_t got = clamp_i32(zo + requantize(q - zi, f.multiplier, f.shift), -128, 127);
+            double exact = std::clamp<double>(std::round((q - zi) * si / so) + zo, -128, 127);
+            ASSERT_LE(std::fabs(got - exact), 1.0)
+                << "q " << q << " s " << si << "->" << so << " zp " << zi << "->" << zo;
+          }
+        }
+}
+
+TEST(QuantArithmetic, AddOfEveryInt8PairIsWithinOneUnit) {
+  mlir::MLIRContext ctx;
+  ctx.loadDialect<mlir::quant::QuantizationDialect>();
+  struct Case {
+    quant::QParams a, b, out;
+  } cases[] = {
+      {{0.02, -128}, {0.02, -128}, {0.04, -128}},
+      {{0.01, 5}, {0.3, 127}, {0.35, -3}},
+      {{0.5, 127}, {0.001, -128}, {0.6, 0}},
+  };
+  for (const Case &c : cases) {
+    auto t = [&](const quant::QParams &p) { return quant::makeInt8Type(&ctx, p); };
+    quant::AddParams p = quant::addParams(t(c.a), t(c.b), t(c.out));
+    for (int32_t a = -128; a <= 127; ++a)
+      for (int32_t b = -128; b <= 127; ++b) {
+        int32_t sa = requantize((a - p.inZero[0]) * (1 << p.leftShift), p.in[0].multiplier,
+                                p.in[0].shift);
+        int32_t sb = requantize((b - p.inZero[1]) * (1 << p.leftShift), p.in[1].multiplier,
+                                p.in[1].shift);
+        int32_t got =
+            clamp_i32(requantize(sa + sb, p.out.multiplier, p.out.shift) + p.outZero, -128, 127);
+        double real = (a - c.a.zeroPoint) * c.a.scale + (b - c.b.zeroPoint) * c.b.scale;
+        double exact = std::clamp<double>(std::round(real / c.out.scale) + c.out.zeroPoint, -128,
+                                          127);
+        ASSERT_LE(std::fabs(got - exact), 1.0) << a << " + " << b;
+      }
+  }
+}
+
+TEST(QuantArithmetic, RoundedAverageRoundsHalfAwayFromZero) {
+  for (int32_t count = 1; count <= 64; ++count)
+    for (int32_t sum = -128 * count; sum <= 127 * count; ++sum) {
+      long double exact = (long double)sum / count;
+      int32_t want = (int32_t)(exact < 0 ? -std::floor(-exact + 0.5L) : std::floor(exact + 0.5L));
+      ASSERT_EQ(rounded_average(sum, count), want) << sum << " / " << count;
+    }
+}
