@@ -1144,6 +1144,33 @@ std::string CppEmitter::harnessSource() const {
       callArgs += fmt::format(", in{}.data", k);
     }
   }
+  // --float-api: the float convenience entry point of a quantized model, which
+  // quantizes and dequantizes by itself (every input and output real).
+  auto isReal = [](Value v) {
+    return quantizedElement(v.getType()) || getElementTypeOrSelf(v.getType()).isF32();
+  };
+  if (hasQuantizedIO() && llvm::all_of(fb.getArguments(), isReal) &&
+      llvm::all_of(ret.getOperands(), isReal)) {
+    std::string floatCall, floatSave;
+    for (size_t k = 0; k < inputParams.size(); ++k)
+      floatCall += fmt::format("{}in{}.data", floatCall.empty() ? "" : ", ", k);
+    out += "  if (args.floatApi) {\n";
+    for (size_t k = 0; k < outputParams.size(); ++k) {
+      Value v = ret.getOperand(k);
+      out += fmt::format("    static const int64_t out{0}_shape[] = {1}_OUTPUT_{0}_SHAPE;\n"
+                         "    edgec::harness::Buffer<float> out{0}({2});\n",
+                         k, N, numElements(v));
+      floatCall += fmt::format("{}out{}.data", floatCall.empty() ? "" : ", ", k);
+      floatSave += fmt::format(
+          "    if (!out{0}.save(args.outputPath({0}), \"<f4\", out{0}_shape, {1})) return 1;\n", k,
+          shapeOf(v).size());
+    }
+    out += fmt::format("    int status = {}_run_float({});\n"
+                       "    if (status != 0) {{ edgec::harness::fail(\"model returned status\", "
+                       "status); return 1; }}\n",
+                       n, floatCall);
+    out += floatSave + "    return 0;\n  }\n";
+  }
   for (size_t k = 0; k < outputParams.size(); ++k) {
     Value v = ret.getOperand(k);
     bool q = quantizedElement(v.getType()) != nullptr;

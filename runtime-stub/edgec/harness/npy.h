@@ -21,11 +21,12 @@ inline void fail(const char *what, long value = 0) {
     fprintf(stderr, " %ld\n", value);
 }
 
-/// <main> IN0.npy ... [-o DIR] [--bench N]
+/// <main> IN0.npy ... [-o DIR] [--bench N] [--float-api]
 struct Args {
   std::vector<const char *> inputs;
   std::string outDir = ".";
   int bench = 0;
+  bool floatApi = false; ///< run a quantized model through <name>_run_float
   bool ok = true;
 
   Args(int argc, char **argv, int numInputs) {
@@ -34,11 +35,13 @@ struct Args {
         outDir = argv[++i];
       else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
         bench = atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--float-api"))
+        floatApi = true;
       else
         inputs.push_back(argv[i]);
     }
     if ((int)inputs.size() != numInputs) {
-      fprintf(stderr, "usage: %s INPUT.npy x%d [-o DIR] [--bench N]\nharness: error: expected %d input file(s), got %zu\n",
+      fprintf(stderr, "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--float-api]\nharness: error: expected %d input file(s), got %zu\n",
               argv[0], numInputs, numInputs, inputs.size());
       ok = false;
     }
