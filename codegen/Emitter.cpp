@@ -51,6 +51,7 @@ std::string ctype(Type t) {
   if (t.isF32()) return "float";
   if (t.isInteger(64)) return "int64_t";
   if (t.isInteger(32)) return "int32_t";
+  if (t.isInteger(16)) return "int16_t";
   if (t.isInteger(8)) return t.isUnsignedInteger() ? "uint8_t" : "int8_t";
   if (t.isInteger(1)) return "bool";
   return "";
@@ -63,6 +64,7 @@ std::string harnessDtype(const std::string &ctype) {
   if (ctype == "float") return "<f4";
   if (ctype == "int64_t") return "<i8";
   if (ctype == "int32_t") return "<i4";
+  if (ctype == "int16_t") return "<i2";
   if (ctype == "int8_t") return "|i1";
   if (ctype == "uint8_t") return "|u1";
   return "|b1";
@@ -975,11 +977,11 @@ std::string CppEmitter::floatWrapper() const {
       callArgs += ", " + inputParams[k];
       continue;
     }
-    out += fmt::format("  static int8_t q_{0}[{1}_INPUT_{2}_SIZE > 0 ? {1}_INPUT_{2}_SIZE : 1];\n"
+    out += fmt::format("  static {3} q_{0}[{1}_INPUT_{2}_SIZE > 0 ? {1}_INPUT_{2}_SIZE : 1];\n"
                        "  if (!{0}) return edgec::kErrorNullPointer;\n"
                        "  edgec::quantize_f32_s8({0}, q_{0}, {1}_INPUT_{2}_SIZE, {1}_INPUT_{2}_SCALE, "
                        "{1}_INPUT_{2}_ZERO_POINT);\n",
-                       inputParams[k], N, k);
+                       inputParams[k], N, k, ctypeOf(fb.getArgument(k)));
     callArgs += ", q_" + inputParams[k];
   }
   for (size_t k = 0; k < outputParams.size(); ++k) {
@@ -987,9 +989,9 @@ std::string CppEmitter::floatWrapper() const {
       callArgs += ", " + outputParams[k];
       continue;
     }
-    out += fmt::format("  static int8_t q_{0}[{1}_OUTPUT_{2}_SIZE > 0 ? {1}_OUTPUT_{2}_SIZE : 1];\n"
+    out += fmt::format("  static {3} q_{0}[{1}_OUTPUT_{2}_SIZE > 0 ? {1}_OUTPUT_{2}_SIZE : 1];\n"
                        "  if (!{0}) return edgec::kErrorNullPointer;\n",
-                       outputParams[k], N, k);
+                       outputParams[k], N, k, ctypeOf(ret->getOperand(k)));
     callArgs += ", q_" + outputParams[k];
     after += fmt::format("  edgec::dequantize_s8_f32(q_{0}, {0}, {1}_OUTPUT_{2}_SIZE, "
                          "{1}_OUTPUT_{2}_SCALE, {1}_OUTPUT_{2}_ZERO_POINT);\n",
@@ -1135,10 +1137,10 @@ std::string CppEmitter::harnessSource() const {
                        k, fmt::format("{}_INPUT_{}_SHAPE", N, k), loaded, numElements(a),
                        harnessDtype(loaded), shapeOf(a).size());
     if (q) {
-      out += fmt::format("  edgec::harness::Buffer<int8_t> in{0}_q({1});\n"
+      out += fmt::format("  edgec::harness::Buffer<{3}> in{0}_q({1});\n"
                          "  edgec::quantize_f32_s8(in{0}.data, in{0}_q.data, {1}, {2}_INPUT_{0}_SCALE, "
                          "{2}_INPUT_{0}_ZERO_POINT);\n",
-                         k, numElements(a), N);
+                         k, numElements(a), N, ctypeOf(a));
       callArgs += fmt::format(", in{}_q.data", k);
     } else {
       callArgs += fmt::format(", in{}.data", k);
@@ -1180,12 +1182,12 @@ std::string CppEmitter::harnessSource() const {
     callArgs += fmt::format(", out{}.data", k);
     if (q)
       save += fmt::format(
-          "  if (!out{0}.save(args.rawOutputPath({0}), \"|i1\", out{0}_shape, {1})) return 1;\n"
+          "  if (!out{0}.save(args.rawOutputPath({0}), \"{4}\", out{0}_shape, {1})) return 1;\n"
           "  edgec::harness::Buffer<float> out{0}_f({2});\n"
           "  edgec::dequantize_s8_f32(out{0}.data, out{0}_f.data, {2}, {3}_OUTPUT_{0}_SCALE, "
           "{3}_OUTPUT_{0}_ZERO_POINT);\n"
           "  if (!out{0}_f.save(args.outputPath({0}), \"<f4\", out{0}_shape, {1})) return 1;\n",
-          k, shapeOf(v).size(), numElements(v), N);
+          k, shapeOf(v).size(), numElements(v), N, harnessDtype(ctypeOf(v)));
     else
       save += fmt::format(
           "  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n", k,

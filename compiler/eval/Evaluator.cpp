@@ -35,6 +35,7 @@ DType dtypeOf(Type t) {
   if (t.isF32()) return DType::F32;
   if (t.isInteger(64)) return DType::I64;
   if (t.isInteger(32)) return DType::I32;
+  if (t.isInteger(16)) return DType::I16;
   if (t.isInteger(8)) return t.isUnsignedInteger() ? DType::U8 : DType::I8;
   if (t.isInteger(1)) return DType::Bool;
   return DType::F32;
@@ -46,6 +47,7 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   case DType::F32: return b.getF32Type();
   case DType::I64: return b.getI64Type();
   case DType::I32: return b.getI32Type();
+  case DType::I16: return b.getIntegerType(16);
   case DType::I8: return b.getIntegerType(8);
   case DType::U8: return b.getIntegerType(8, false);
   case DType::Bool: return b.getI1Type();

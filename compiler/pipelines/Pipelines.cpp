@@ -18,9 +18,11 @@ void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
 }
 
-void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat) {
+void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat,
+                           int activationBits) {
   quant::QuantizePassOptions q;
   q.keepFloat = keepFloat;
+  q.activationBits = activationBits;
   pm.addNestedPass<mlir::func::FuncOp>(quant::createQuantizePass(q));
 }
 

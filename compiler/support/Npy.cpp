@@ -13,6 +13,7 @@ bool parseDescr(const std::string &d, DType &t, bool &isF64) {
   else if (d == "<f8") { t = DType::F32; isF64 = true; }
   else if (d == "<i8") t = DType::I64;
   else if (d == "<i4") t = DType::I32;
+  else if (d == "<i2") t = DType::I16;
   else if (d == "|i1") t = DType::I8;
   else if (d == "|u1") t = DType::U8;
   else if (d == "|b1") t = DType::Bool;
@@ -25,6 +26,7 @@ const char *descrOf(DType t) {
   case DType::F32: return "<f4";
   case DType::I64: return "<i8";
   case DType::I32: return "<i4";
+  case DType::I16: return "<i2";
   case DType::I8: return "|i1";
   case DType::U8: return "|u1";
   case DType::Bool: return "|b1";

@@ -9,6 +9,7 @@ const char *dtypeName(DType t) {
   case DType::F32: return "float32";
   case DType::I64: return "int64";
   case DType::I32: return "int32";
+  case DType::I16: return "int16";
   case DType::I8: return "int8";
   case DType::U8: return "uint8";
   case DType::Bool: return "bool";
@@ -20,6 +21,7 @@ size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F32: case DType::I32: return 4;
   case DType::I64: return 8;
+  case DType::I16: return 2;
   case DType::I8: case DType::U8: case DType::Bool: return 1;
   }
   return 1;
@@ -61,6 +63,7 @@ std::vector<char> Tensor::bytes() const {
     case DType::F32: std::memcpy(p, &f[k], 4); break;
     case DType::I64: std::memcpy(p, &i[k], 8); break;
     case DType::I32: { int32_t v = (int32_t)i[k]; std::memcpy(p, &v, 4); break; }
+    case DType::I16: { int16_t v = (int16_t)i[k]; std::memcpy(p, &v, 2); break; }
     case DType::I8: case DType::U8: case DType::Bool: *p = (char)i[k]; break;
     }
   }
@@ -76,6 +79,7 @@ Tensor Tensor::fromBytes(DType t, std::vector<int64_t> shape, const char *data) 
     case DType::F32: std::memcpy(&r.f[k], p, 4); break;
     case DType::I64: std::memcpy(&r.i[k], p, 8); break;
     case DType::I32: { int32_t v; std::memcpy(&v, p, 4); r.i[k] = v; break; }
+    case DType::I16: { int16_t v; std::memcpy(&v, p, 2); r.i[k] = v; break; }
     case DType::I8: r.i[k] = (int8_t)*p; break;
     case DType::U8: r.i[k] = (uint8_t)*p; break;
     case DType::Bool: r.i[k] = *p ? 1 : 0; break;

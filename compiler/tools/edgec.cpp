@@ -180,7 +180,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
   }
   cmd->add_flag("--no-fuse", f.noFuse,
                 "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
-  cmd->add_option("--quantize", f.quantize, "none or int8 (post-training quantization)")
+  cmd->add_option("--quantize", f.quantize,
+                  "none, int8 or int16x8 (post-training quantization; int16x8: int16 "
+                  "activations, int8 weights)")
       ->capture_default_str();
   cmd->add_option("--calibration", f.calibration,
                   "Calibration inputs: a .npy file (first axis = samples), a folder of .npy "
@@ -204,8 +206,8 @@ bool checkCompileFlags(const CompileFlags &f) {
     userError("unknown --planner '" + f.planner + "' (expected greedy-by-size or linear)");
     return false;
   }
-  if (f.quantize != "none" && f.quantize != "int8") {
-    userError("unknown --quantize '" + f.quantize + "' (expected none or int8)");
+  if (f.quantize != "none" && f.quantize != "int8" && f.quantize != "int16x8") {
+    userError("unknown --quantize '" + f.quantize + "' (expected none, int8 or int16x8)");
     return false;
   }
   edgec::quant::CalibrationOptions c;
@@ -223,7 +225,7 @@ bool checkCompileFlags(const CompileFlags &f) {
   if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty() ||
                          !f.evalInputs.empty() || !f.evalLabels.empty())) {
     userError("--calibration, --keep-float, --eval-inputs and --eval-labels only apply with "
-              "--quantize int8");
+              "--quantize int8 or int16x8");
     return false;
   }
   if (!f.evalLabels.empty() && f.evalInputs.empty() && f.calibration == "random") {
@@ -315,7 +317,7 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
   }
   if (f.quantized() || preQuantized) {
     PassManager q(&ctx);
-    edgec::buildQuantizePipeline(q, f.keepFloat);
+    edgec::buildQuantizePipeline(q, f.keepFloat, f.quantize == "int16x8" ? 16 : 8);
     if (failed(q.run(module)))
       return failure();
   }

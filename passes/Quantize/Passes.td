@@ -21,10 +21,21 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     calibrated range stay float, with edge.dequantize / edge.quantize where
     float and int8 meet. Graph inputs and outputs adjacent to int8 ops become
     int8 (the generated code adds a float wrapper).
+
+    With `activation-bits=16` (16x8) activations are int16, symmetric (zero
+    point 0), weights stay int8 and accumulators are 64-bit; lookup-table
+    activations and softmax, which have no int16 kernels, stay float.
+
+    A model that already carries edge.quantize / edge.dequantize (imported
+    QDQ or QLinear ops) is quantized with those parameters: an op's result
+    takes the type of the edge.quantize ops that read it, and its weights are
+    the model's own int8 constants.
   }];
   let options = [
     ListOption<"keepFloat", "keep-float", "std::string",
                "ONNX node names to leave in float">,
+    Option<"activationBits", "activation-bits", "int", "8",
+           "Bits of the activations: 8 (int8) or 16 (16x8)">,
   ];
   let dependentDialects = ["::mlir::quant::QuantizationDialect"];
 }

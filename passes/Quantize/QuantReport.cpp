@@ -23,7 +23,7 @@ Tensor quantizeTensor(const Tensor &t, Type element) {
   auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(element));
   if (!q || !t.isFloat())
     return t;
-  Tensor r = Tensor::zeros(q.getStorageType().isInteger(16) ? DType::I32 : DType::I8, t.shape);
+  Tensor r = Tensor::zeros(q.getStorageType().isInteger(16) ? DType::I16 : DType::I8, t.shape);
   for (int64_t e = 0; e < r.numElements(); ++e)
     r.i[e] = quantize_value(t.f[e], (float)q.getScale(), (int32_t)q.getZeroPoint(),
                             (int32_t)q.getStorageTypeMin(), (int32_t)q.getStorageTypeMax());

@@ -46,10 +46,27 @@ QParams chooseInt8Params(double min, double max) {
   return p;
 }
 
-mlir::quant::UniformQuantizedType makeInt8Type(MLIRContext *ctx, const QParams &p) {
+QParams chooseInt16Params(double min, double max) {
+  QParams p;
+  p.qmin = -32768;
+  p.qmax = 32767;
+  double m = std::max(std::fabs(min), std::fabs(max));
+  p.scale = m > 0 ? m / 32767.0 : 1.0;
+  p.zeroPoint = 0;
+  return p;
+}
+
+mlir::quant::UniformQuantizedType makeQuantType(MLIRContext *ctx, const QParams &p) {
+  unsigned bits = p.qmin < -128 || p.qmax > 127 ? 16 : 8;
   return mlir::quant::UniformQuantizedType::get(
-      mlir::quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8), Float32Type::get(ctx),
+      mlir::quant::QuantizationFlags::Signed, IntegerType::get(ctx, bits), Float32Type::get(ctx),
       p.scale, p.zeroPoint, p.qmin, p.qmax);
+}
+
+int32_t requantizeFor(const QParams &out, int64_t acc, const FixedPoint &m) {
+  if (out.qmax > 127)
+    return requantize_wide(acc, m.multiplier, m.shift);
+  return requantize((int32_t)acc, m.multiplier, m.shift);
 }
 
 bool hasIntegerSemantics(Operation *op) {
@@ -154,6 +171,9 @@ QParams softmaxOutputParams() { return {1.0 / 256.0, -128, -128, 127}; }
 AddParams addParams(Type a, Type b, Type out) {
   QParams pa = paramsOf(a), pb = paramsOf(b), po = paramsOf(out);
   AddParams r;
+  // int16 inputs (zero point 0) leave room for 15 bits of headroom, int8 for 20.
+  if (pa.qmax > 127 || pb.qmax > 127)
+    r.leftShift = 15;
   double twiceMax = 2 * std::max(pa.scale, pb.scale);
   r.inZero[0] = pa.zeroPoint;
   r.inZero[1] = pb.zeroPoint;

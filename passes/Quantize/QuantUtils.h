@@ -44,7 +44,17 @@ FixedPoint quantizeMultiplier(double real);
 /// (so that 0.0 is exactly representable: zero padding, ReLU).
 QParams chooseInt8Params(double min, double max);
 
-mlir::quant::UniformQuantizedType makeInt8Type(mlir::MLIRContext *ctx, const QParams &p);
+/// Symmetric int16 parameters (zero point 0) covering [min, max]: the
+/// activations of 16x8 models.
+QParams chooseInt16Params(double min, double max);
+
+/// The `!quant.uniform` type of `p`, with i8 storage or, when p's range needs
+/// it, i16.
+mlir::quant::UniformQuantizedType makeQuantType(mlir::MLIRContext *ctx, const QParams &p);
+
+/// requantize for int8 results, requantize_wide (64-bit accumulators) for
+/// int16 ones: the epilogue the kernels of `out` use.
+int32_t requantizeFor(const QParams &out, int64_t acc, const FixedPoint &m);
 
 /// Parameters of a per-tensor quantized element type (or of `t`'s element).
 QParams paramsOf(mlir::Type t);
@@ -74,7 +84,8 @@ std::vector<int32_t> softmaxExpTable(double inputScale);
 QParams softmaxOutputParams();
 
 /// Integer parameters of an int8 elementwise add/sub (TFLite scheme):
-/// both inputs scaled by 2^20 and rescaled to twice the larger input scale.
+/// both inputs scaled by 2^20 (2^15 for int16) and rescaled to twice the
+/// larger input scale.
 struct AddParams {
   int32_t inZero[2];
   FixedPoint in[2];

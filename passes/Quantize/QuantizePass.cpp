@@ -34,7 +34,8 @@ RankedTensorType withElement(Type t, Type e) {
 /// edge.dequantize.
 class Quantizer {
 public:
-  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep) : func(f), b(f.getContext()), keep(keep) {}
+  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep, bool sixteen)
+      : func(f), b(f.getContext()), keep(keep), sixteen(sixteen) {}
   LogicalResult run();
 
 private:
@@ -53,6 +54,7 @@ private:
   func::FuncOp func;
   OpBuilder b;
   const llvm::StringSet<> &keep;
+  bool sixteen; ///< 16x8: int16 activations (int8 weights)
   llvm::DenseMap<Value, Value> qOf;
 };
 
@@ -64,13 +66,19 @@ std::optional<QParams> Quantizer::rangeParams(Value v) {
     r = def->getAttrOfType<DenseF32ArrayAttr>(kRangeAttr);
   if (!r || r.size() != 2)
     return std::nullopt;
-  return chooseInt8Params(r[0], r[1]);
+  return sixteen ? chooseInt16Params(r[0], r[1]) : chooseInt8Params(r[0], r[1]);
 }
 
 /// An int8 per-tensor element type, or null.
 mlir::quant::UniformQuantizedType int8Element(Type t) {
   auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
   return e && e.getStorageType().isInteger(8) ? e : nullptr;
+}
+
+/// A per-tensor int8 or int16 element type (an activation's), or null.
+mlir::quant::UniformQuantizedType activationElement(Type t) {
+  auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  return e && (e.getStorageType().isInteger(8) || e.getStorageType().isInteger(16)) ? e : nullptr;
 }
 
 /// The element type of the edge.quantize ops that read `v`, when there are
@@ -81,7 +89,7 @@ Type quantizeUsersType(Value v) {
     auto q = dyn_cast<edge::QuantizeOp>(u);
     if (!q)
       continue;
-    Type e = int8Element(q.getType());
+    Type e = activationElement(q.getType());
     if (!e || (t && t != e))
       return nullptr;
     t = e;
@@ -109,7 +117,7 @@ Type Quantizer::resultType(Value result) {
   if (Type e = quantizeUsersType(result))
     return withElement(result.getType(), e);
   if (std::optional<QParams> p = rangeParams(result))
-    return withElement(result.getType(), makeInt8Type(b.getContext(), *p));
+    return withElement(result.getType(), makeQuantType(b.getContext(), *p));
   return nullptr;
 }
 
@@ -118,9 +126,9 @@ Value Quantizer::quantized(Value v) {
   if (quantizedElement(v.getType()))
     return v;
   if (auto deq = v.getDefiningOp<edge::DequantizeOp>()) {
-    // Activations are int8 per tensor; a per-axis or int32 constant operand
-    // is requantized from its real values below.
-    if (int8Element(deq.getInput().getType()))
+    // Activations are int8 / int16 per tensor; a per-axis or int32 constant
+    // operand is requantized from its real values below.
+    if (activationElement(deq.getInput().getType()))
       return deq.getInput();
   }
   if (Value q = qOf.lookup(v))
@@ -138,7 +146,7 @@ Value Quantizer::quantized(Value v) {
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPointAfterValue(v);
   Value q = b.create<edge::QuantizeOp>(v.getLoc(), withElement(v.getType(),
-                                                               makeInt8Type(b.getContext(), *p)),
+                                                               makeQuantType(b.getContext(), *p)),
                                        v);
   return qOf[v] = q;
 }
@@ -227,14 +235,14 @@ Value Quantizer::constantPerTensor(Value v) {
     lo = std::min<double>(lo, x);
     hi = std::max<double>(hi, x);
   }
-  QParams p = chooseInt8Params(lo, hi);
-  Tensor q = Tensor::zeros(DType::I8, t.shape);
+  QParams p = sixteen ? chooseInt16Params(lo, hi) : chooseInt8Params(lo, hi);
+  Tensor q = Tensor::zeros(sixteen ? DType::I16 : DType::I8, t.shape);
   for (int64_t k = 0; k < t.numElements(); ++k)
     q.i[k] = quantize_value(t.f[k], (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
   OpBuilder::InsertionGuard g(b);
   b.setInsertionPoint(v.getDefiningOp());
   return qOf[v] = materializeConstant(b, v.getLoc(), q, nodeName(v.getDefiningOp()) + "_q",
-                                      makeInt8Type(b.getContext(), p));
+                                      makeQuantType(b.getContext(), p));
 }
 
 void Quantizer::replaceWithQuantized(Operation *old, Value q) {
@@ -363,9 +371,9 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addTypes(withElement(result.getType(), getElementTypeOrSelf(x.getType())));
     return copyAttrs(op, b.create(st));
   }
-  if (isa<edge::GlobalAvgPoolOp, edge::ConcatOp, edge::ReluOp, edge::ClipOp, edge::SigmoidOp,
-          edge::TanhOp, edge::SqrtOp, edge::HardSwishOp, edge::HardSigmoidOp, edge::LeakyReluOp>(
-          op)) {
+  bool lookupTable = isa<edge::ReluOp, edge::ClipOp, edge::SigmoidOp, edge::TanhOp, edge::SqrtOp,
+                         edge::HardSwishOp, edge::HardSigmoidOp, edge::LeakyReluOp>(op);
+  if (isa<edge::GlobalAvgPoolOp, edge::ConcatOp>(op) || (lookupTable && !sixteen)) {
     Type out = ownType();
     SmallVector<Value> operands;
     for (Value v : op->getOperands()) {
@@ -380,13 +388,13 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addTypes(out);
     return copyAttrs(op, b.create(st));
   }
-  if (auto sm = dyn_cast<edge::SoftmaxOp>(op)) {
+  if (auto sm = dyn_cast<edge::SoftmaxOp>(op); sm && !sixteen) {
     auto shape = cast<ShapedType>(sm.getType()).getShape();
     Value x = quantized(sm.getInput());
     if (!x || shape[sm.getAxis()] > 65535)
       return nullptr;
     auto q = b.create<edge::SoftmaxOp>(
-        loc, withElement(result.getType(), makeInt8Type(ctx, softmaxOutputParams())), x,
+        loc, withElement(result.getType(), makeQuantType(ctx, softmaxOutputParams())), x,
         sm.getAxisAttr());
     return copyAttrs(op, q);
   }
@@ -398,7 +406,7 @@ Operation *Quantizer::rewrite(Operation *op) {
 void foldConversions(Block &body) {
   for (auto q : llvm::make_early_inc_range(body.getOps<edge::QuantizeOp>())) {
     auto deq = q.getInput().getDefiningOp<edge::DequantizeOp>();
-    if (!deq || !int8Element(deq.getInput().getType()))
+    if (!deq || !activationElement(deq.getInput().getType()))
       continue;
     if (deq.getInput().getType() == q.getType()) {
       q.getResult().replaceAllUsesWith(deq.getInput());
@@ -488,7 +496,11 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
     llvm::StringSet<> keep;
     for (const std::string &s : keepFloat)
       keep.insert(s);
-    Quantizer q(getOperation(), keep);
+    if (activationBits != 8 && activationBits != 16) {
+      getOperation().emitError("activation-bits must be 8 or 16, got ") << activationBits.getValue();
+      return signalPassFailure();
+    }
+    Quantizer q(getOperation(), keep, activationBits == 16);
     if (failed(q.run()))
       signalPassFailure();
   }

@@ -46,6 +46,44 @@ constexpr int32_t requantize(int32_t x, int32_t multiplier, int32_t shift) {
       saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
 }
 
+/// x * M * 2^shift for a 64-bit x (the accumulators of int16 x int8 layers),
+/// TFLite's 16x8 formulation: M reduced to 16 bits (rounded), then one
+/// rounding shift (ties toward +infinity). Needs |x| < 2^47; the result
+/// saturates to int32 (as does a multiplier of 2^15 or more).
+constexpr int32_t requantize_wide(int64_t x, int32_t multiplier, int32_t shift) {
+  const int64_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - shift;
+  int64_t r = x * reduced;
+  if (total_shift > 0) {
+    r = (r + (int64_t{1} << (total_shift - 1))) >> total_shift;
+  } else {
+    for (int i = 0; i < -total_shift && r <= INT32_MAX && r >= INT32_MIN; ++i)
+      r *= 2;
+  }
+  return r > INT32_MAX ? INT32_MAX : (r < INT32_MIN ? INT32_MIN : static_cast<int32_t>(r));
+}
+
+/// The storage range and accumulator of a quantized activation type: int8
+/// (accumulating in int32) or int16 (16x8: int16 activations with int8
+/// weights, accumulating in int64).
+template <typename T> struct QuantType;
+template <> struct QuantType<int8_t> {
+  static constexpr int32_t min = -128, max = 127;
+  using acc = int32_t;
+};
+template <> struct QuantType<int16_t> {
+  static constexpr int32_t min = -32768, max = 32767;
+  using acc = int64_t;
+};
+
+/// requantize for an int32 accumulator, requantize_wide for an int64 one.
+constexpr int32_t requantize_acc(int32_t x, int32_t multiplier, int32_t shift) {
+  return requantize(x, multiplier, shift);
+}
+constexpr int32_t requantize_acc(int64_t x, int32_t multiplier, int32_t shift) {
+  return requantize_wide(x, multiplier, shift);
+}
+
 constexpr int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }

@@ -1,4 +1,6 @@
 // RUN: edgec-opt --edge-quantize %s -split-input-file -verify-diagnostics
+// RUN: not edgec-opt --edge-quantize="activation-bits=4" %s -split-input-file 2>&1 | FileCheck %s --check-prefix=BITS
+// BITS: error: activation-bits must be 8 or 16, got 4
 
 // Without calibrated ranges (or QDQ parameters) there is nothing to quantize with.
 // expected-error @+1 {{quantization needs calibrated ranges (edge.range) or a model with QuantizeLinear / DequantizeLinear; run calibration first}}

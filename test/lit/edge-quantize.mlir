@@ -1,5 +1,6 @@
 // RUN: edgec-opt --edge-quantize %s | FileCheck %s
 // RUN: edgec-opt --edge-quantize="keep-float=conv" %s | FileCheck %s --check-prefix=KEEP
+// RUN: edgec-opt --edge-quantize="activation-bits=16" %s | FileCheck %s --check-prefix=I16
 
 // Calibrated ranges (edge.range) become int8 types: the graph input and the
 // result are int8; conv weights are symmetric per output channel (max / 127),
@@ -34,3 +35,11 @@ func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) ->
 // KEEP: edge.conv2d %{{.*}} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
 // KEEP: edge.quantize
 // KEEP: edge.sigmoid {{.*}}!quant.uniform
+
+// 16x8: symmetric int16 activations (zero point 0, max|range| / 32767), int8
+// weights; sigmoid has no int16 kernel and stays float.
+// I16-LABEL: func.func @main
+// I16-SAME: %arg0: tensor<1x2x4x4x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
+// I16: edge.conv2d %arg0, {{.*}} tensor<3x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {{.*}} -> tensor<1x3x4x4x!quant.uniform<i16:f32, 1.83111{{[0-9]*}}E-4>>
+// I16: edge.sigmoid %{{.*}} : tensor<1x3x4x4xf32>
+// I16: edge.add {{.*}} -> tensor<1x3x4x4x!quant.uniform<i16:f32, 2.74666{{[0-9]*}}E-4>>

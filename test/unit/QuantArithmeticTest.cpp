@@ -195,7 +195,7 @@ TEST(QuantArithmetic, AddOfEveryInt8PairIsWithinOneUnit) {
       {{0.5, 127}, {0.001, -128}, {0.6, 0}},
   };
   for (const Case &c : cases) {
-    auto t = [&](const quant::QParams &p) { return quant::makeInt8Type(&ctx, p); };
+    auto t = [&](const quant::QParams &p) { return quant::makeQuantType(&ctx, p); };
     quant::AddParams p = quant::addParams(t(c.a), t(c.b), t(c.out));
     for (int32_t a = -128; a <= 127; ++a)
       for (int32_t b = -128; b <= 127; ++b) {
@@ -220,4 +220,36 @@ TEST(QuantArithmetic, RoundedAverageRoundsHalfAwayFromZero) {
       int32_t want = (int32_t)(exact < 0 ? -std::floor(-exact + 0.5L) : std::floor(exact + 0.5L));
       ASSERT_EQ(rounded_average(sum, count), want) << sum << " / " << count;
     }
+}
+
+TEST(QuantArithmetic, WideRequantizeIsTFLite16x8) {
+  // TFLite's 16x8 epilogue: the multiplier rounded to 16 bits, one rounding
+  // shift with ties toward +infinity, on 64-bit accumulators below 2^47.
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int64_t> acc(-(int64_t{1} << 46), (int64_t{1} << 46));
+  std::uniform_int_distribution<int32_t> mult(1 << 30, kMax);
+  std::vector<int64_t> xs = {0, 1, -1, 2, -2, 32767, -32768, (int64_t{1} << 46) - 1,
+                             -(int64_t{1} << 46)};
+  for (int k = 0; k < 200; ++k)
+    xs.push_back(acc(rng));
+  for (int shift = -31; shift <= 14; ++shift)
+    for (int32_t m : {1 << 30, kMax - 1, 0x7FFF0000, mult(rng)})
+      for (int64_t x : xs) {
+        __int128 reduced = m < 0x7FFF0000 ? (m + (1 << 15)) >> 16 : 0x7FFF;
+        int32_t want = sat32(divPotHalfUp((__int128)x * reduced, 15 - shift));
+        ASSERT_EQ(requantize_wide(x, m, shift), want) << x << " " << m << " " << shift;
+      }
+  // Multipliers of 2^15 and more (shift > 14) saturate instead of shifting by a
+  // negative amount.
+  EXPECT_EQ(requantize_wide(1, 1 << 30, 16), 1 << 15);
+  EXPECT_EQ(requantize_wide(1 << 20, 1 << 30, 30), kMax);
+  EXPECT_EQ(requantize_wide(-(1 << 20), 1 << 30, 30), kMin);
+  // The 16x8 accumulator path of the int16 kernels and the evaluator.
+  quant::QParams out16{0.01, 0, -32768, 32767}, out8{0.01, 0, -128, 127};
+  quant::FixedPoint fp = quant::quantizeMultiplier(0.37);
+  EXPECT_EQ(quant::requantizeFor(out16, int64_t{1} << 40, fp),
+            requantize_wide(int64_t{1} << 40, fp.multiplier, fp.shift));
+  EXPECT_EQ(quant::requantizeFor(out8, 1000, fp), requantize(1000, fp.multiplier, fp.shift));
+  EXPECT_EQ(quant::chooseInt16Params(-3.0, 1.5).zeroPoint, 0);
+  EXPECT_DOUBLE_EQ(quant::chooseInt16Params(-3.0, 1.5).scale, 3.0 / 32767);
 }

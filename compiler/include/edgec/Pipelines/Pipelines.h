@@ -18,9 +18,11 @@ struct CompilePipelineOptions {
 /// Conv/Gemm, Relu/Clip into their producer (`edge-fusion-pipeline`).
 void buildFusionPipeline(mlir::OpPassManager &pm);
 
-/// int8 quantization on calibrated ranges (`edge-quantize`); the named nodes
-/// stay float.
-void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat);
+/// Quantization on calibrated ranges or a model's own QDQ parameters
+/// (`edge-quantize`): int8, or int16 activations with `activationBits` 16;
+/// the named nodes stay float.
+void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat,
+                           int activationBits = 8);
 
 /// Static memory planning and the always-on overlap check.
 void buildMemoryPipeline(mlir::OpPassManager &pm, const std::string &planner);

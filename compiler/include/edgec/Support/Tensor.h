@@ -7,7 +7,7 @@
 
 namespace edgec {
 
-enum class DType { F32, I64, I32, I8, U8, Bool };
+enum class DType { F32, I64, I32, I16, I8, U8, Bool };
 
 const char *dtypeName(DType t);
 size_t dtypeSize(DType t);

@@ -4,6 +4,7 @@
 // (padding contributes nothing, i.e. it is the real value 0);
 // y = clamp(requantize(acc, mult[m], shift[m]) + output_zero, act_min, act_max).
 // Weights are int8 symmetric per output channel, bias int32 (may be null).
+// Activations T are int8 or, for 16x8 models, int16 (accumulating in int64).
 #pragma once
 
 #include "edgec/kernels/ref/conv2d_params.h"
@@ -17,10 +18,11 @@ struct Conv2DS8Params {
   int32_t act_min, act_max; ///< int8 saturation, narrowed by a fused Relu / Clip
 };
 
-template <const Conv2DS8Params &Q>
-inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+template <const Conv2DS8Params &Q, typename T>
+inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                       const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
-                      const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out) {
+                      const int32_t *EDGEC_RESTRICT shift, T *EDGEC_RESTRICT out) {
+  using Acc = typename QuantType<T>::acc;
   constexpr const Conv2DParams &P = Q.conv;
   static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
   constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
@@ -29,17 +31,17 @@ inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTR
   for (ptrdiff_t n = 0; n < P.batch; ++n)
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
       const ptrdiff_t g = m / Mg;
-      const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
+      const T *x = in + (n * P.in_c + g * Cg) * HW;
       const int8_t *wm = w + m * Cg * KK;
-      const int32_t b = bias ? bias[m] : 0;
-      int8_t *y = out + (n * P.out_c + m) * P.out_h * P.out_w;
+      const Acc b = bias ? bias[m] : 0;
+      T *y = out + (n * P.out_c + m) * P.out_h * P.out_w;
       for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
         const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top;
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
           const ptrdiff_t iw0 = ow * P.stride_w - P.pad_left;
-          int32_t acc = b;
+          Acc acc = b;
           for (ptrdiff_t c = 0; c < Cg; ++c) {
-            const int8_t *xc = x + c * HW;
+            const T *xc = x + c * HW;
             const int8_t *wc = wm + c * KK;
             for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
               const ptrdiff_t ih = ih0 + kh * P.dilation_h;
@@ -49,13 +51,13 @@ inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTR
                 const ptrdiff_t iw = iw0 + kw * P.dilation_w;
                 if (iw < 0 || iw >= P.in_w)
                   continue;
-                acc += (static_cast<int32_t>(xc[ih * P.in_w + iw]) - Q.input_zero) *
+                acc += static_cast<Acc>(static_cast<int32_t>(xc[ih * P.in_w + iw]) - Q.input_zero) *
                        wc[kh * P.kernel_w + kw];
               }
             }
           }
-          const int32_t v = requantize(acc, mult[m], shift[m]) + Q.output_zero;
-          y[oh * P.out_w + ow] = static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+          const int32_t v = requantize_acc(acc, mult[m], shift[m]) + Q.output_zero;
+          y[oh * P.out_w + ow] = static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
         }
       }
     }
@@ -70,24 +72,25 @@ struct FcS8Params {
   int32_t act_min, act_max;
 };
 
-template <const FcS8Params &P>
-inline void fc_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+template <const FcS8Params &P, typename T>
+inline void fc_s8(const T *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
                   const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
-                  const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
+                  const int32_t *EDGEC_RESTRICT shift, T *EDGEC_RESTRICT y) {
+  using Acc = typename QuantType<T>::acc;
   for (ptrdiff_t i = 0; i < P.m; ++i) {
-    const int8_t *ai = a + i * P.k;
+    const T *ai = a + i * P.k;
     for (ptrdiff_t j = 0; j < P.n; ++j) {
-      int32_t acc = bias ? bias[j] : 0;
+      Acc acc = bias ? bias[j] : 0;
       if constexpr (P.trans_b) {
         const int8_t *bj = b + j * P.k;
         for (ptrdiff_t q = 0; q < P.k; ++q)
-          acc += (static_cast<int32_t>(ai[q]) - P.input_zero) * bj[q];
+          acc += static_cast<Acc>(static_cast<int32_t>(ai[q]) - P.input_zero) * bj[q];
       } else {
         for (ptrdiff_t q = 0; q < P.k; ++q)
-          acc += (static_cast<int32_t>(ai[q]) - P.input_zero) * b[q * P.n + j];
+          acc += static_cast<Acc>(static_cast<int32_t>(ai[q]) - P.input_zero) * b[q * P.n + j];
       }
-      const int32_t v = requantize(acc, mult[j], shift[j]) + P.output_zero;
-      y[i * P.n + j] = static_cast<int8_t>(clamp_i32(v, P.act_min, P.act_max));
+      const int32_t v = requantize_acc(acc, mult[j], shift[j]) + P.output_zero;
+      y[i * P.n + j] = static_cast<T>(clamp_i32(v, P.act_min, P.act_max));
     }
   }
 }

@@ -21,27 +21,27 @@ struct AddS8Params {
 
 // Functors for the shared broadcasting loop, edgec::binary<Op<Q>, P>.
 template <const AddS8Params &Q> struct OpAddS8 {
-  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
     const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
     const int32_t v = requantize(sa + sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };
 template <const AddS8Params &Q> struct OpSubS8 {
-  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
     const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
     const int32_t v = requantize(sa - sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };
 /// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
 template <const AddS8Params &Q> struct OpMulS8 {
-  static EDGEC_ALWAYS_INLINE int8_t apply(int8_t a, int8_t b) {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t v = requantize((a - Q.a_zero) * (b - Q.b_zero), Q.out_mult, Q.out_shift) +
                       Q.out_zero;
-    return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };
 
@@ -53,15 +53,18 @@ inline void lut_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT 
     y[i] = table[x[i] + 128];
 }
 
-/// Float to int8 with one scale and zero point (inputs of the float wrapper).
-inline void quantize_f32_s8(const float *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y, ptrdiff_t n,
+/// Float to int8 (or int16) with one scale and zero point (inputs of the
+/// float wrapper).
+template <typename T>
+inline void quantize_f32_s8(const float *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y, ptrdiff_t n,
                             float scale, int32_t zero) {
   for (ptrdiff_t i = 0; i < n; ++i)
-    y[i] = static_cast<int8_t>(quantize_value(x[i], scale, zero, -128, 127));
+    y[i] = static_cast<T>(quantize_value(x[i], scale, zero, QuantType<T>::min, QuantType<T>::max));
 }
 
-/// Int8 to float: (q - zero) * scale.
-inline void dequantize_s8_f32(const int8_t *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y, ptrdiff_t n,
+/// Int8 (or int16) to float: (q - zero) * scale.
+template <typename T>
+inline void dequantize_s8_f32(const T *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y, ptrdiff_t n,
                               float scale, int32_t zero) {
   for (ptrdiff_t i = 0; i < n; ++i)
     y[i] = dequantize_value(x[i], scale, zero);
@@ -72,11 +75,11 @@ struct RequantizeParams {
   int32_t size, in_zero, mult, shift, out_zero;
 };
 
-template <const RequantizeParams &P>
-inline void requantize_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+template <const RequantizeParams &P, typename T, typename U>
+inline void requantize_s8(const T *EDGEC_RESTRICT x, U *EDGEC_RESTRICT y) {
   for (ptrdiff_t i = 0; i < P.size; ++i)
-    y[i] = static_cast<int8_t>(
-        clamp_i32(requantize(x[i] - P.in_zero, P.mult, P.shift) + P.out_zero, -128, 127));
+    y[i] = static_cast<U>(clamp_i32(requantize(x[i] - P.in_zero, P.mult, P.shift) + P.out_zero,
+                                    QuantType<U>::min, QuantType<U>::max));
 }
 
 } // namespace edgec
@@ -85,12 +88,13 @@ namespace edgec {
 
 /// One input of an int8 concatenation whose quantization differs from the
 /// result's: copied with requantization (ConcatPartParams as for concat_part).
-template <const ConcatPartParams &P, const RequantizeParams &R>
-inline void concat_part_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+template <const ConcatPartParams &P, const RequantizeParams &R, typename T>
+inline void concat_part_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o)
     for (ptrdiff_t j = 0; j < P.chunk; ++j)
-      y[o * P.row + P.offset + j] = static_cast<int8_t>(clamp_i32(
-          requantize(x[o * P.chunk + j] - R.in_zero, R.mult, R.shift) + R.out_zero, -128, 127));
+      y[o * P.row + P.offset + j] = static_cast<T>(
+          clamp_i32(requantize(x[o * P.chunk + j] - R.in_zero, R.mult, R.shift) + R.out_zero,
+                    QuantType<T>::min, QuantType<T>::max));
 }
 
 } // namespace edgec

@@ -1,4 +1,4 @@
-// Int8 pooling and softmax.
+// Quantized pooling (int8, or int16 for 16x8 models) and int8 softmax.
 #pragma once
 
 #include "edgec/kernels/ref/pool_f32.h"
@@ -7,13 +7,13 @@
 namespace edgec {
 
 /// Max pooling keeps the input's quantization; padding never wins.
-template <const Pool2DParams &P>
-inline void max_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+template <const Pool2DParams &P, typename T>
+inline void max_pool2d_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
-    const int8_t *xp = x + pl * P.in_h * P.in_w;
+    const T *xp = x + pl * P.in_h * P.in_w;
     for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
       for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-        int32_t best = -128;
+        int32_t best = QuantType<T>::min;
         for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
           const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
           if (ih < 0 || ih >= P.in_h)
@@ -24,17 +24,17 @@ inline void max_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT
               best = xp[ih * P.in_w + iw];
           }
         }
-        *y++ = static_cast<int8_t>(best);
+        *y++ = static_cast<T>(best);
       }
   }
 }
 
 /// Average pooling keeps the input's quantization: zero + the rounded mean of
 /// (x - zero) over the counted positions (padded ones add 0).
-template <const Pool2DParams &P, int32_t Zero>
-inline void avg_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+template <const Pool2DParams &P, int32_t Zero, typename T>
+inline void avg_pool2d_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
-    const int8_t *xp = x + pl * P.in_h * P.in_w;
+    const T *xp = x + pl * P.in_h * P.in_w;
     for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
       for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
         int32_t sum = 0, count = 0;
@@ -53,7 +53,7 @@ inline void avg_pool2d_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT
           }
         }
         const int32_t v = rounded_average(sum, count > 0 ? count : 1) + Zero;
-        *y++ = static_cast<int8_t>(clamp_i32(v, -128, 127));
+        *y++ = static_cast<T>(clamp_i32(v, QuantType<T>::min, QuantType<T>::max));
       }
   }
 }
@@ -64,14 +64,14 @@ struct GlobalPoolS8Params {
   int32_t planes, size, in_zero, mult, shift, out_zero;
 };
 
-template <const GlobalPoolS8Params &P>
-inline void global_avg_pool_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT y) {
+template <const GlobalPoolS8Params &P, typename T>
+inline void global_avg_pool_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
-    int32_t sum = 0;
+    typename QuantType<T>::acc sum = 0;
     for (ptrdiff_t i = 0; i < P.size; ++i)
       sum += x[pl * P.size + i] - P.in_zero;
-    y[pl] = static_cast<int8_t>(
-        clamp_i32(requantize(sum, P.mult, P.shift) + P.out_zero, -128, 127));
+    y[pl] = static_cast<T>(clamp_i32(requantize_acc(sum, P.mult, P.shift) + P.out_zero,
+                                     QuantType<T>::min, QuantType<T>::max));
   }
 }
 

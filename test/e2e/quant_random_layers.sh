@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# int8_random_layers.sh EDGEC WORK_DIR [COUNT] [SEED]
-# Int8 bit-exactness on randomized layer shapes: random_layers.py writes COUNT
-# models (convs of every kind with random kernel / stride / dilation / padding
-# / groups, pools, add, mul, concat, gemm, activations); each is compiled with
-# --quantize int8, built and run. The generated integers must equal the
+# quant_random_layers.sh EDGEC WORK_DIR [int8|int16x8] [COUNT] [SEED]
+# Integer bit-exactness on randomized layer shapes: random_layers.py writes
+# COUNT models (convs of every kind with random kernel / stride / dilation /
+# padding / groups, pools, add, mul, concat, gemm, activations); each is
+# compiled with --quantize int8 (or int16x8), built and run. The generated integers must equal the
 # evaluator's int8 mode element for element, and the float entry point
 # (<name>_run_float, through the harness's --float-api) must give exactly the
 # dequantized outputs. The seed is fixed so that a failure reproduces; pass
 # another to explore.
 set -euo pipefail
-edgec=$1 work=$2/int8-random count=${3:-12} seed=${4:-20261125}
+edgec=$1 quant=${3:-int8} count=${4:-12} seed=${5:-20261125}
+work=$2/$quant-random
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-/usr/bin/python3 "$here/random_layers.py" "$work/models" "$count" "$seed" >/dev/null
+tables=()
+[[ $quant == int16x8 ]] && tables=(--no-tables)
+/usr/bin/python3 "$here/random_layers.py" "$work/models" "$count" "$seed" "${tables[@]}" >/dev/null
 for ((i = 0; i < count; ++i)); do
   m=random_$i dir=$work/$m
   model=$work/models/$m.onnx input=$work/models/$m.input.npy
-  q=(--quantize int8 --calibration random)
+  q=(--quantize "$quant" --calibration random)
   "$edgec" compile "$model" -t x86-64 -o "$dir/gen" --harness --name "$m" "${q[@]}" >/dev/null 2>&1 ||
     { echo "$m: compile failed:"; "$edgec" compile "$model" -o "$dir/gen" "${q[@]}"; exit 1; }
   cmake -S "$dir/gen" -B "$dir/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -32,7 +35,7 @@ import sys, numpy as np
 d, m, ops = sys.argv[1], sys.argv[2], sys.argv[3]
 g, e = np.load(d + "/gen_out/out_0.q.npy"), np.load(d + "/eval_out/out_0.q.npy")
 if g.shape != e.shape or not (g == e).all():
-    sys.exit(f"{m}: generated int8 differs from the evaluator in {(g != e).sum()} of {g.size} "
+    sys.exit(f"{m}: generated integers differ from the evaluator in {(g != e).sum()} of {g.size} "
              f"elements (layers: {ops}); model in {d}/../models")
 f, deq = np.load(d + "/float_api/out_0.npy"), np.load(d + "/gen_out/out_0.npy")
 if not np.array_equal(f, deq):
