@@ -257,15 +257,15 @@ LogicalResult dequantizeLinear(NodeContext &c) {
 /// entry of `inputs` names a quantized input and its (tensor, scale, zero
 /// point) input indices; `bias`, if given, is passed on as the last input.
 struct QInput {
-  const char *name;
-  int x, scale, zp;
+  std::string name;
+  size_t x, scale, zp;
 };
 
-LogicalResult qlinear(NodeContext &c, const char *floatOp, std::initializer_list<QInput> inputs,
-                      const char *y, int yScale, int yZp, Value bias = {}) {
+LogicalResult qlinear(NodeContext &c, const char *floatOp, const std::vector<QInput> &inputs,
+                      const char *y, size_t yScale, size_t yZp, Value bias = {}) {
   std::vector<Value> floats;
   for (const QInput &in : inputs) {
-    auto d = dequantized(c, in.x, in.scale, in.zp, in.name);
+    auto d = dequantized(c, in.x, in.scale, in.zp, in.name.c_str());
     if (failed(d))
       return failure();
     floats.push_back(*d);
@@ -340,24 +340,10 @@ LogicalResult qlinearConcat(NodeContext &c) {
   // Y_scale, Y_zero_point, then (tensor, scale, zero point) per input.
   if (c.numInputs() < 5 || (c.numInputs() - 2) % 3)
     return c.fail("expects Y_scale, Y_zero_point and (tensor, scale, zero point) triples");
-  std::vector<Value> floats;
-  for (size_t k = 2; k < c.numInputs(); k += 3) {
-    std::string what = "input_" + std::to_string(k);
-    auto d = dequantized(c, k, k + 1, k + 2, what.c_str());
-    if (failed(d))
-      return failure();
-    floats.push_back(*d);
-  }
-  NodeContext inner(c.node, c.name, c.onnxOpset, c.b, c.loc, floats);
-  inner.onnxOpset = c.onnxOpset;
-  Handler h = findHandler("Concat", c.onnxOpset);
-  if (!h || failed(h(inner)))
-    return failure();
-  auto q = quantizeTo(c, inner.outputs.at(0), 0, 1, "Y");
-  if (failed(q))
-    return failure();
-  c.setOutput(*q);
-  return success();
+  std::vector<QInput> inputs;
+  for (size_t k = 2; k < c.numInputs(); k += 3)
+    inputs.push_back({"input_" + std::to_string(k), k, k + 1, k + 2});
+  return qlinear(c, "Concat", inputs, "Y", 0, 1);
 }
 
 constexpr char kAdd[] = "Add", kMul[] = "Mul", kSigmoid[] = "Sigmoid", kLeakyRelu[] = "LeakyRelu",
