@@ -437,7 +437,7 @@ LogicalResult Quantizer::run() {
 
   foldConversions(body);
 
-  // Graph inputs read only through edge.quantize to one type become int8.
+  // Graph inputs read only through edge.quantize to one type become quantized.
   SmallVector<Type> argTypes(func.getArgumentTypes());
   for (BlockArgument arg : body.getArguments()) {
     bool allQuantize = !arg.use_empty() && llvm::all_of(arg.getUsers(), [](Operation *u) {
@@ -453,7 +453,7 @@ LogicalResult Quantizer::run() {
       u->erase();
     }
   }
-  // Results produced by int8 ops are returned as int8.
+  // Results produced by quantized ops are returned quantized.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<Type> resultTypes;
   for (OpOperand &operand : ret->getOpOperands()) {
