@@ -14,6 +14,8 @@ packages=(
   libfmt-dev libcli11-dev libeigen3-dev libgtest-dev
   # model export and reference data (tests themselves need only numpy-free committed files)
   python3 python3-numpy python3-onnx
+  # the ONNX backend node tests (test/conformance)
+  libonnx-testdata
 )
 # Model regeneration (models/export.py) needs torch and sklearn; they are large, so only on request.
 if [[ "${EDGEC_SETUP_MODELS:-0}" == 1 ]]; then

@@ -351,6 +351,7 @@ public:
 private:
   LogicalResult readOpsets();
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
+  LogicalResult checkBinding(const onnx::ValueInfoProto &vi, const Tensor &t);
   void foldNewOps(Block &block, Block::iterator from, llvm::DenseMap<Value, Value> &replaced);
   Location fileLoc() { return FileLineColLoc::get(&ctx, sourceName, 0, 0); }
 
@@ -383,6 +384,28 @@ LogicalResult GraphImporter::readOpsets() {
     emitWarning(fileLoc()) << "the model uses opset " << v
                            << ", newer than 21, the last one edgec was checked against; ops are "
                               "imported with their opset-21 semantics";
+  return success();
+}
+
+/// A bound value must have the input's element type and fit its declared shape.
+LogicalResult GraphImporter::checkBinding(const onnx::ValueInfoProto &vi, const Tensor &t) {
+  Location loc = fileLoc();
+  if (!vi.type().has_tensor_type())
+    return emitError(loc) << "--bind " << vi.name() << ": the input is not a tensor", failure();
+  const auto &tt = vi.type().tensor_type();
+  std::optional<DType> dt = dtypeFromOnnx(tt.elem_type());
+  if (!dt || *dt != t.dtype)
+    return emitError(loc) << "--bind " << vi.name() << ": the value is " << dtypeName(t.dtype)
+                          << " but the input is " << onnxTypeName(tt.elem_type()),
+           failure();
+  if (tt.has_shape()) {
+    bool fits = tt.shape().dim_size() == (int)t.shape.size();
+    for (int k = 0; fits && k < tt.shape().dim_size(); ++k)
+      fits = !tt.shape().dim(k).has_dim_value() || tt.shape().dim(k).dim_value() == t.shape[k];
+    if (!fits)
+      return emitError(loc) << "--bind " << vi.name() << ": the value's shape "
+                            << shapeToString(t.shape) << " does not fit the input's", failure();
+  }
   return success();
 }
 
@@ -509,6 +532,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (const auto &vi : graph.input()) {
     if (initializerNames.count(vi.name()))
       continue;
+    if (auto bound = options.bindings.find(vi.name()); bound != options.bindings.end()) {
+      if (failed(checkBinding(vi, bound->second)))
+        ok = false;
+      continue;
+    }
     FailureOr<RankedTensorType> t = inputType(vi);
     if (failed(t)) {
       ok = false;
@@ -517,6 +545,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     inputs.push_back(&vi);
     argTypes.push_back(*t);
   }
+  for (const auto &kv : options.bindings)
+    if (std::none_of(graph.input().begin(), graph.input().end(),
+                     [&](const onnx::ValueInfoProto &vi) {
+                       return vi.name() == kv.first && !initializerNames.count(vi.name());
+                     })) {
+      emitError(fileLoc()) << "--bind names '" << kv.first << "', which is not a graph input";
+      ok = false;
+    }
   for (const auto &kv : options.inputShapes)
     if (std::none_of(graph.input().begin(), graph.input().end(),
                      [&](const onnx::ValueInfoProto &vi) {
@@ -541,6 +577,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     values[vi->name()] = block->getArgument(k);
   }
   b.setInsertionPointToEnd(block);
+
+  for (const auto &[name, t] : options.bindings)
+    if (!values.count(name) && !initializerNames.count(name))
+      values[name] = materializeConstant(b, NameLoc::get(StringAttr::get(&ctx, name)), t, name);
 
   for (const auto &init : graph.initializer()) {
     Location loc = NameLoc::get(StringAttr::get(&ctx, init.name()));
@@ -698,6 +738,29 @@ std::vector<SupportedOp> supportedOps() {
     return std::tie(a.domain, a.op, a.sinceVersion) < std::tie(b.domain, b.op, b.sinceVersion);
   });
   return out;
+}
+
+bool readTensorProtoFile(const std::string &path, Tensor &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  onnx::TensorProto proto;
+  if (!proto.ParseFromString(ss.str())) {
+    error = "'" + path + "' is not a serialized ONNX TensorProto";
+    return false;
+  }
+  std::string why;
+  FailureOr<Tensor> t = onnx_import::tensorFromProto(proto, "", why);
+  if (failed(t)) {
+    error = "'" + path + "': " + why;
+    return false;
+  }
+  out = std::move(*t);
+  return true;
 }
 
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes,

@@ -129,18 +129,37 @@ bool parseInputShapes(const std::vector<std::string> &specs, edgec::ImportOption
 struct ModelArgs {
   std::string model;
   std::vector<std::string> inputShapes;
+  std::vector<std::string> bindings;
 };
 
 void addModelArgs(CLI::App *cmd, ModelArgs &args) {
   cmd->add_option("model", args.model, "ONNX model (.onnx, or textual .onnxtxt)")->required();
   cmd->add_option("--input-shape", args.inputShapes,
                   "Shape of a graph input, NAME=1x3x96x96 (symbolic dimensions default to 1)");
+  cmd->add_option("--bind", args.bindings,
+                  "Bind a graph input to a constant, NAME=value.npy|value.pb: for inputs that "
+                  "determine shapes (a Reshape's shape, Slice's starts, ...)");
 }
 
 OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
   edgec::ImportOptions options;
   if (!parseInputShapes(args.inputShapes, options))
     return nullptr;
+  for (const std::string &spec : args.bindings) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      userError("--bind '" + spec + "' is not NAME=FILE.npy|FILE.pb");
+      return nullptr;
+    }
+    std::string path = spec.substr(eq + 1), error;
+    edgec::Tensor t;
+    bool pb = llvm::StringRef(path).ends_with(".pb");
+    if (!(pb ? edgec::readTensorProtoFile(path, t, error) : edgec::readNpy(path, t, error))) {
+      userError("--bind " + spec.substr(0, eq) + ": " + error);
+      return nullptr;
+    }
+    options.bindings[spec.substr(0, eq)] = std::move(t);
+  }
   if (!llvm::sys::fs::exists(args.model)) {
     userError("model file '" + args.model + "' does not exist");
     return nullptr;
@@ -600,6 +619,9 @@ int main(int argc, char **argv) {
                      compileFlags.describe();
   for (const auto &s : compileArgs.inputShapes)
     emit.commandLine += " --input-shape " + s;
+  for (const auto &s : compileArgs.bindings)
+    emit.commandLine += " --bind " + s.substr(0, s.find('=')) + "=" +
+                        llvm::sys::path::filename(s.substr(s.find('=') + 1)).str();
   auto files = edgec::codegen::emitCpp(*module, *tgt, emit);
   if (failed(files))
     return finish(diags);

@@ -18,6 +18,13 @@ using namespace mlir;
 
 namespace {
 
+ImportOptions shapeOptions(const std::string &input, std::vector<int64_t> shape) {
+  ImportOptions o;
+  o.inputShapes[input] = std::move(shape);
+  return o;
+}
+
+
 struct Imported {
   MLIRContext ctx;
   std::vector<std::string> errors;
@@ -106,7 +113,7 @@ TEST(Importer, FoldsShapeSubgraphsToStaticReshape) {
                    "k = Constant <value = int64[1] {-1}> ()\n"
                    "t = Concat <axis = 0> (n, k)\n"
                    "y = Reshape (x, t)"),
-             ImportOptions{{{"x", {2, 3, 4, 4}}}});
+             shapeOptions("x", {2, 3, 4, 4}));
   ASSERT_TRUE(m.module) << (m.errors.empty() ? "" : m.errors[0]);
   EXPECT_EQ(m.count<edge::ReshapeOp>(), 1);
   EXPECT_EQ(m.count<edge::GatherOp>(), 0);
@@ -168,7 +175,7 @@ TEST(Importer, ResolvesAutoPadSameUpper) {
 
 TEST(Importer, InputShapeOverrideMustMatchFixedDims) {
   Imported m(model(13, "(float[N, 3] x) => (float[N, 3] y)", "y = Relu (x)"),
-             ImportOptions{{{"x", {4, 5}}}});
+             shapeOptions("x", {4, 5}));
   EXPECT_FALSE(m.module);
   ASSERT_FALSE(m.errors.empty());
   EXPECT_NE(m.errors[0].find("conflicts with the model's fixed dimension 1 = 3"),

@@ -1,6 +1,8 @@
 //===- OnnxImporter.h - ONNX model to edge dialect ---------------*- C++ -*-===//
 #pragma once
 
+#include "edgec/Support/Tensor.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
@@ -14,7 +16,15 @@ struct ImportOptions {
   /// Overrides for graph input shapes (`--input-shape name=1x3x96x96`).
   /// Symbolic dimensions not covered here become 1.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Graph inputs bound to constant values (`--bind name=file.npy|.pb`): they
+  /// leave the function's signature and fold like initializers. For inputs
+  /// that determine shapes (Reshape's shape, Slice's starts, Resize's
+  /// scales, ...), which a static compiler needs at compile time.
+  std::map<std::string, Tensor> bindings;
 };
+
+/// Reads a serialized ONNX TensorProto file (the backend tests' .pb files).
+bool readTensorProtoFile(const std::string &path, Tensor &out, std::string &error);
 
 /// Reads `path` (binary .onnx, or textual ONNX when it ends in .onnxtxt) and
 /// returns a module with one `func.func @main` of edge ops. All problems are

@@ -1,0 +1,284 @@
+#!/usr/bin/python3
+"""Runs the ONNX backend node tests (Debian's libonnx-testdata) through edgec.
+
+For every test folder (model.onnx + test_data_set_*/{input,output}_k.pb):
+  * generated: `edgec compile -t generic --harness`, build with g++
+    (-Wall -Wextra -Werror), run on every data set, compare every output;
+  * evaluator: `edgec run` on every data set, compare.
+Floats match with rtol 1e-3 / atol 1e-4 (NaN equals NaN), integers and
+booleans exactly. A test that does not compile as is is retried with its
+non-first inputs bound to the data set's values (`--bind`), because a static
+compiler needs shape-determining inputs (a Reshape's shape, Slice's starts,
+Resize's scales, ...) at compile time; such passes count as "bound".
+
+    run_node_tests.py --edgec EDGEC --work DIR [--data DIR] [--jobs N]
+                      [--filter REGEX] [--shard K/N] [--expected FILE]
+                      [--update-expected]
+
+Prints `N passed, M failed` for each mode, with and without binding, a
+per-op table, and fails (exit 1) when a test listed in --expected no longer
+passes at its listed level. --update-expected rewrites the list from this run
+(only for a full, unsharded, unfiltered run).
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+DATA = "/usr/share/libonnx-testdata/data/node"
+LEVELS = {"fail": 0, "bound": 1, "unbound": 2}
+
+
+def snake(name):
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+OPS = sorted({s.name for s in onnx.defs.get_all_schemas_with_history()}, key=len, reverse=True)
+OP_PREFIXES = sorted({(snake(o), o) for o in OPS} | {(o.lower(), o) for o in OPS},
+                     key=lambda p: len(p[0]), reverse=True)
+
+
+def op_of(test):
+    """The ONNX op a node test is about: the longest op name its name starts with."""
+    rest = test[len("test_"):]
+    for prefix, op in OP_PREFIXES:
+        if rest == prefix or rest.startswith(prefix + "_"):
+            return op
+    return rest.split("_")[0]
+
+
+def load_pb(path):
+    t = onnx.TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return numpy_helper.to_array(t)
+
+
+def data_sets(folder):
+    sets = []
+    for d in sorted(os.listdir(folder)):
+        if not d.startswith("test_data_set_"):
+            continue
+        path = os.path.join(folder, d)
+        count = lambda kind: len([f for f in os.listdir(path) if f.startswith(kind + "_")])
+        ins = [os.path.join(path, f"input_{k}.pb") for k in range(count("input"))]
+        outs = [os.path.join(path, f"output_{k}.pb") for k in range(count("output"))]
+        sets.append((ins, outs))
+    return sets
+
+
+def same(got, want):
+    if got.shape != want.shape:
+        return f"shape {got.shape} != {want.shape}"
+    if want.dtype.kind == "f":
+        got = got.astype(np.float64)
+        want = want.astype(np.float64)
+        nan = np.isnan(want)
+        if not np.array_equal(np.isnan(got), nan):
+            return "NaN positions differ"
+        ok = np.isclose(got[~nan], want[~nan], rtol=1e-3, atol=1e-4)
+        if not ok.all():
+            return f"{(~ok).sum()} of {ok.size} values differ (max {np.abs(got[~nan] - want[~nan]).max():.3g})"
+        return None
+    if want.dtype == np.bool_:
+        got = got.astype(np.bool_)
+    elif got.dtype.kind in "iub" and want.dtype.kind in "iub":
+        got, want = got.astype(np.int64), want.astype(np.int64)
+    if not np.array_equal(got, want):
+        return "values differ"
+    return None
+
+
+def run(cmd, timeout=120):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        return p.returncode, (p.stdout + p.stderr).strip()
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+
+
+class Runner:
+    def __init__(self, args):
+        self.edgec, self.work = args.edgec, args.work
+        cxx = os.environ.get("CXX", "g++")
+        self.cxx = ([shutil.which("ccache")] if shutil.which("ccache") else []) + [cxx]
+
+    def compare(self, out_dir, outs):
+        for k, path in enumerate(outs):
+            got_path = os.path.join(out_dir, f"out_{k}.npy")
+            if not os.path.exists(got_path):
+                return f"output {k} missing"
+            why = same(np.load(got_path), load_pb(path))
+            if why:
+                return f"output {k}: {why}"
+        return None
+
+    def inputs_as_npy(self, d, ins, set_index):
+        paths = []
+        for k, p in enumerate(ins):
+            a = load_pb(p)
+            path = os.path.join(d, f"in_{set_index}_{k}.npy")
+            np.save(path, a)
+            paths.append(path)
+        return paths
+
+    def attempt(self, test, folder, bound, sets, d):
+        """Compile (binding inputs 1.. when `bound`) and run every data set."""
+        model = os.path.join(folder, "model.onnx")
+        names = [i.name for i in onnx.load(model).graph.input]
+        inits = {i.name for i in onnx.load(model).graph.initializer}
+        names = [n for n in names if n not in inits]
+        gen_status = eval_status = None
+        for s, (ins, outs) in enumerate(sets):
+            npys = self.inputs_as_npy(d, ins, s)
+            bind, run_inputs = [], npys
+            if bound:
+                bind = [f"--bind={n}={p}" for n, p in zip(names[1:], npys[1:])]
+                run_inputs = npys[:1]
+            # Generated code (compiled per data set only when bound values differ).
+            if gen_status is None or (bound and gen_status[0] == "ok"):
+                gen = os.path.join(d, f"gen{s}")
+                exe = os.path.join(d, f"main{s}")
+                rc, log = run([self.edgec, "compile", model, "-t", "generic", "--harness", "-o", gen,
+                               "--name", "m", *bind])
+                if rc != 0:
+                    first = [l for l in log.splitlines() if "error:" in l] or [""]
+                    gen_status = ("compile", first[0].replace(folder + "/", ""))
+                else:
+                    rc, log = run(self.cxx + ["-std=c++20", "-O1", "-Wall", "-Wextra", "-Werror",
+                                              "-I", gen, os.path.join(gen, "m.cpp"),
+                                              os.path.join(gen, "m_weights.cpp"),
+                                              os.path.join(gen, "m_main.cpp"), "-o", exe], timeout=300)
+                    gen_status = ("build", log.splitlines()[0] if log else "") if rc else ("ok", "")
+            if gen_status is None or gen_status[0] == "ok":
+                out = os.path.join(d, f"out{s}")
+                os.makedirs(out, exist_ok=True)
+                rc, log = run([exe, *run_inputs, "-o", out])
+                why = f"run: {log[-200:]}" if rc != 0 else self.compare(out, outs)
+                gen_status = ("mismatch", why) if why else ("ok", "")
+            # Evaluator.
+            if eval_status is None or eval_status[0] == "ok":
+                out = os.path.join(d, f"eval{s}")
+                os.makedirs(out, exist_ok=True)
+                cmd = [self.edgec, "run", model, "--output-dir", out, *bind]
+                for p in run_inputs:
+                    cmd += ["--input", p]
+                rc, log = run(cmd)
+                why = f"run: {log.splitlines()[-1] if log else ''}" if rc != 0 else self.compare(out, outs)
+                eval_status = ("mismatch", why) if why else ("ok", "")
+        return gen_status, eval_status
+
+    def test(self, folder):
+        test = os.path.basename(folder)
+        d = os.path.join(self.work, test)
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        sets = data_sets(folder)
+        result = {"test": test, "op": op_of(test)}
+        try:
+            gen, ev = self.attempt(test, folder, False, sets, d)
+            result["gen"] = "unbound" if gen[0] == "ok" else "fail"
+            result["eval"] = "unbound" if ev[0] == "ok" else "fail"
+            if (gen[0] != "ok" or ev[0] != "ok") and len(sets[0][0]) > 1:
+                gen2, ev2 = self.attempt(test, folder, True, sets, d)
+                if result["gen"] == "fail" and gen2[0] == "ok":
+                    result["gen"] = "bound"
+                if result["eval"] == "fail" and ev2[0] == "ok":
+                    result["eval"] = "bound"
+                if result["gen"] == "fail":
+                    gen = gen2 if gen[0] == "compile" else gen
+            result["why"] = "" if result["gen"] != "fail" else f"{gen[0]}: {gen[1]}"
+        except Exception as e:  # a broken test folder must not stop the run
+            result.update(gen="fail", eval="fail", why=f"runner: {e}")
+        if result["gen"] != "fail":
+            shutil.rmtree(d, ignore_errors=True)
+        return result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--edgec", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--data", default=DATA)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count())
+    ap.add_argument("--filter", default="")
+    ap.add_argument("--shard", default="1/1")
+    ap.add_argument("--expected")
+    ap.add_argument("--update-expected", action="store_true")
+    ap.add_argument("--failures", action="store_true", help="list every failing test and why")
+    args = ap.parse_args()
+    if not os.path.isdir(args.data):
+        sys.exit(f"no ONNX node tests at {args.data} (install libonnx-testdata: scripts/setup.sh)")
+    k, n = (int(x) for x in args.shard.split("/"))
+    tests = sorted(t for t in os.listdir(args.data) if re.search(args.filter, t))
+    tests = [t for i, t in enumerate(tests) if i % n == k - 1]
+    os.makedirs(args.work, exist_ok=True)
+    runner = Runner(args)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(runner.test, [os.path.join(args.data, t) for t in tests]))
+
+    # Summary.
+    for mode, label in (("gen", "generated code"), ("eval", "evaluator")):
+        unbound = sum(r[mode] == "unbound" for r in results)
+        bound = sum(r[mode] != "fail" for r in results)
+        print(f"{label}: {bound} passed, {len(results) - bound} failed of {len(results)} "
+              f"({unbound} without binding)")
+    ops = {}
+    for r in results:
+        o = ops.setdefault(r["op"], [0, 0, 0])
+        o[0] += 1
+        o[1] += r["gen"] != "fail"
+        o[2] += r["eval"] != "fail"
+    print(f"\n{'op':<28} {'tests':>5} {'generated':>9} {'evaluator':>9}")
+    for op in sorted(ops):
+        t, g, e = ops[op]
+        print(f"{op:<28} {t:>5} {g:>9} {e:>9}")
+    if args.failures:
+        print("\nfailing tests (generated code):")
+        for r in results:
+            if r["gen"] == "fail":
+                print(f"  {r['test']}: {r['why'][:160]}")
+
+    status = 0
+    if args.expected and os.path.exists(args.expected) and not args.update_expected:
+        expected = {}
+        for line in open(args.expected):
+            parts = line.split()
+            if len(parts) == 3 and not line.startswith("#"):
+                expected[parts[0]] = (parts[1], parts[2])
+        by_name = {r["test"]: r for r in results}
+        regressed = []
+        for name, (g, e) in expected.items():
+            r = by_name.get(name)
+            if r is None:
+                continue
+            if LEVELS[r["gen"]] < LEVELS[g] or LEVELS[r["eval"]] < LEVELS[e]:
+                regressed.append(f"  {name}: expected generated {g} / evaluator {e}, got "
+                                 f"{r['gen']} / {r['eval']} ({r.get('why', '')[:160]})")
+        if regressed:
+            print(f"\n{len(regressed)} test(s) regressed:")
+            print("\n".join(regressed))
+            status = 1
+    if args.update_expected:
+        if args.filter or args.shard != "1/1":
+            sys.exit("--update-expected needs a full run (no --filter, no --shard)")
+        with open(args.expected, "w") as f:
+            f.write("# ONNX node tests edgec passes: name, generated-code level, evaluator level\n"
+                    "# (unbound: as is; bound: with shape inputs bound by --bind; fail).\n"
+                    "# Rewritten by test/conformance/run_node_tests.py --update-expected.\n")
+            for r in sorted(results, key=lambda r: r["test"]):
+                if r["gen"] != "fail" or r["eval"] != "fail":
+                    f.write(f"{r['test']} {r['gen']} {r['eval']}\n")
+        print(f"\nwrote {args.expected}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
