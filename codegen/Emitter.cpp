@@ -687,6 +687,41 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::SigmoidOp) { return emitUnary(op, "OpSigmoid", 0, 0); })
       .Case([&](edge::TanhOp) { return emitUnary(op, "OpTanh", 0, 0); })
       .Case([&](edge::SqrtOp) { return emitUnary(op, "OpSqrt", 0, 0); })
+      .Case([&](edge::AbsOp) { return emitUnary(op, "OpAbs", 0, 0); })
+      .Case([&](edge::NegOp) { return emitUnary(op, "OpNeg", 0, 0); })
+      .Case([&](edge::ExpOp) { return emitUnary(op, "OpExp", 0, 0); })
+      .Case([&](edge::LogOp) { return emitUnary(op, "OpLog", 0, 0); })
+      .Case([&](edge::CeilOp) { return emitUnary(op, "OpCeil", 0, 0); })
+      .Case([&](edge::FloorOp) { return emitUnary(op, "OpFloor", 0, 0); })
+      .Case([&](edge::RoundOp) { return emitUnary(op, "OpRound", 0, 0); })
+      .Case([&](edge::ReciprocalOp) { return emitUnary(op, "OpReciprocal", 0, 0); })
+      .Case([&](edge::SignOp) { return emitUnary(op, "OpSign", 0, 0); })
+      .Case([&](edge::SinOp) { return emitUnary(op, "OpSin", 0, 0); })
+      .Case([&](edge::CosOp) { return emitUnary(op, "OpCos", 0, 0); })
+      .Case([&](edge::TanOp) { return emitUnary(op, "OpTan", 0, 0); })
+      .Case([&](edge::AsinOp) { return emitUnary(op, "OpAsin", 0, 0); })
+      .Case([&](edge::AcosOp) { return emitUnary(op, "OpAcos", 0, 0); })
+      .Case([&](edge::AtanOp) { return emitUnary(op, "OpAtan", 0, 0); })
+      .Case([&](edge::SinhOp) { return emitUnary(op, "OpSinh", 0, 0); })
+      .Case([&](edge::CoshOp) { return emitUnary(op, "OpCosh", 0, 0); })
+      .Case([&](edge::AsinhOp) { return emitUnary(op, "OpAsinh", 0, 0); })
+      .Case([&](edge::AcoshOp) { return emitUnary(op, "OpAcosh", 0, 0); })
+      .Case([&](edge::AtanhOp) { return emitUnary(op, "OpAtanh", 0, 0); })
+      .Case([&](edge::ErfOp) { return emitUnary(op, "OpErf", 0, 0); })
+      .Case([&](edge::SoftplusOp) { return emitUnary(op, "OpSoftplus", 0, 0); })
+      .Case([&](edge::SoftsignOp) { return emitUnary(op, "OpSoftsign", 0, 0); })
+      .Case([&](edge::EluOp o) {
+        return emitUnary(op, "OpElu", o.getAlpha().convertToFloat(), 0);
+      })
+      .Case([&](edge::CeluOp o) {
+        return emitUnary(op, "OpCelu", o.getAlpha().convertToFloat(), 0);
+      })
+      .Case([&](edge::ThresholdedReluOp o) {
+        return emitUnary(op, "OpThresholdedRelu", o.getAlpha().convertToFloat(), 0);
+      })
+      .Case([&](edge::SeluOp o) {
+        return emitUnary(op, "OpSelu", o.getAlpha().convertToFloat(), o.getGamma().convertToFloat());
+      })
       .Case([&](edge::HardSwishOp) { return emitUnary(op, "OpHardSwish", 0, 0); })
       .Case([&](edge::LeakyReluOp o) {
         return emitUnary(op, "OpLeakyRelu", o.getAlpha().convertToFloat(), 0);

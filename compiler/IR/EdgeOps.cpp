@@ -12,7 +12,11 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
 
 using namespace mlir;
 using namespace edgec;
@@ -525,6 +529,75 @@ LogicalResult CastOp::verify() {
 //===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//
+
+std::function<double(double)> edgec::realFunction(Operation *op) {
+  using Fn = std::function<double(double)>;
+  auto f = [](double (*fn)(double)) -> Fn { return fn; };
+  return llvm::TypeSwitch<Operation *, Fn>(op)
+      .Case([](edge::ReluOp) -> Fn { return [](double x) { return x > 0 ? x : 0.0; }; })
+      .Case([](edge::ClipOp o) -> Fn {
+        double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
+        return [=](double x) { return std::isnan(x) ? x : std::min(std::max(x, lo), hi); };
+      })
+      .Case([](edge::SigmoidOp) -> Fn { return [](double x) { return 1 / (1 + std::exp(-x)); }; })
+      .Case([&](edge::TanhOp) { return f(std::tanh); })
+      .Case([&](edge::SqrtOp) { return f(std::sqrt); })
+      .Case([](edge::HardSwishOp) -> Fn {
+        return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
+      })
+      .Case([](edge::HardSigmoidOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
+        return [=](double x) { return std::clamp(a * x + b, 0.0, 1.0); };
+      })
+      .Case([](edge::LeakyReluOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble();
+        return [=](double x) { return x < 0 ? a * x : x; };
+      })
+      .Case([&](edge::AbsOp) { return f(std::fabs); })
+      .Case([](edge::NegOp) -> Fn { return [](double x) { return -x; }; })
+      .Case([&](edge::ExpOp) { return f(std::exp); })
+      .Case([&](edge::LogOp) { return f(std::log); })
+      .Case([&](edge::CeilOp) { return f(std::ceil); })
+      .Case([&](edge::FloorOp) { return f(std::floor); })
+      .Case([&](edge::RoundOp) { return f(std::nearbyint); })
+      .Case([](edge::ReciprocalOp) -> Fn { return [](double x) { return 1 / x; }; })
+      .Case([](edge::SignOp) -> Fn {
+        return [](double x) { return std::isnan(x) ? x : (double)((x > 0) - (x < 0)); };
+      })
+      .Case([&](edge::SinOp) { return f(std::sin); })
+      .Case([&](edge::CosOp) { return f(std::cos); })
+      .Case([&](edge::TanOp) { return f(std::tan); })
+      .Case([&](edge::AsinOp) { return f(std::asin); })
+      .Case([&](edge::AcosOp) { return f(std::acos); })
+      .Case([&](edge::AtanOp) { return f(std::atan); })
+      .Case([&](edge::SinhOp) { return f(std::sinh); })
+      .Case([&](edge::CoshOp) { return f(std::cosh); })
+      .Case([&](edge::AsinhOp) { return f(std::asinh); })
+      .Case([&](edge::AcoshOp) { return f(std::acosh); })
+      .Case([&](edge::AtanhOp) { return f(std::atanh); })
+      .Case([&](edge::ErfOp) { return f(std::erf); })
+      .Case([](edge::SoftplusOp) -> Fn {
+        return [](double x) { return x > 30 ? x : std::log1p(std::exp(x)); };
+      })
+      .Case([](edge::SoftsignOp) -> Fn { return [](double x) { return x / (1 + std::fabs(x)); }; })
+      .Case([](edge::EluOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble();
+        return [=](double x) { return x < 0 ? a * std::expm1(x) : x; };
+      })
+      .Case([](edge::CeluOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble();
+        return [=](double x) { return std::max(0.0, x) + std::min(0.0, a * std::expm1(x / a)); };
+      })
+      .Case([](edge::ThresholdedReluOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble();
+        return [=](double x) { return x > a ? x : 0.0; };
+      })
+      .Case([](edge::SeluOp o) -> Fn {
+        double a = o.getAlpha().convertToDouble(), g = o.getGamma().convertToDouble();
+        return [=](double x) { return g * (x > 0 ? x : a * std::expm1(x)); };
+      })
+      .Default([](Operation *) { return Fn(); });
+}
 
 quant::QuantizedType edgec::quantizedElement(Type t) {
   return dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(t));

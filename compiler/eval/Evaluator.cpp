@@ -328,6 +328,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         << op->getName() << "' on these element types";
     return failure();
   };
+  if (std::function<double(double)> fn = realFunction(op); fn && in[0]->isFloat())
+    return unary(*in[0], fn);
   return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)
       .Case([&](edge::ConstantOp c) -> FailureOr<Tensor> {
         return tensorFromAttr(c.getValue());
@@ -372,33 +374,6 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
               return NAN;
           return std::min(a, b);
         });
-      })
-      .Case([&](edge::ReluOp) -> FailureOr<Tensor> {
-        return unary(*in[0], [](double x) { return x > 0 ? x : 0.0; });
-      })
-      .Case([&](edge::SigmoidOp) -> FailureOr<Tensor> {
-        return unary(*in[0], [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
-      })
-      .Case([&](edge::TanhOp) -> FailureOr<Tensor> {
-        return unary(*in[0], [](double x) { return std::tanh(x); });
-      })
-      .Case([&](edge::SqrtOp) -> FailureOr<Tensor> {
-        return unary(*in[0], [](double x) { return std::sqrt(x); });
-      })
-      .Case([&](edge::HardSwishOp) -> FailureOr<Tensor> {
-        return unary(*in[0], [](double x) { return x * std::max(0.0, std::min(1.0, x / 6 + 0.5)); });
-      })
-      .Case([&](edge::LeakyReluOp o) -> FailureOr<Tensor> {
-        double a = o.getAlpha().convertToDouble();
-        return unary(*in[0], [a](double x) { return x < 0 ? a * x : x; });
-      })
-      .Case([&](edge::HardSigmoidOp o) -> FailureOr<Tensor> {
-        double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
-        return unary(*in[0], [a, b](double x) { return std::max(0.0, std::min(1.0, a * x + b)); });
-      })
-      .Case([&](edge::ClipOp o) -> FailureOr<Tensor> {
-        double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
-        return unary(*in[0], [lo, hi](double x) { return std::isnan(x) ? x : std::min(hi, std::max(lo, x)); });
       })
       .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];

@@ -85,6 +85,31 @@ LogicalResult leakyRelu(NodeContext &c) {
   return success();
 }
 
+/// Activations with one float attribute `alpha`.
+template <typename OpT> LogicalResult alphaUnary(NodeContext &c, float dflt) {
+  auto x = c.required(0, "X");
+  if (failed(x) || failed(requireFloat(c, *x)))
+    return failure();
+  c.setOutput(c.b.create<OpT>(c.loc, x->getType(), *x,
+                              c.b.getF32FloatAttr(c.attrFloat("alpha", dflt))));
+  return success();
+}
+LogicalResult elu(NodeContext &c) { return alphaUnary<edge::EluOp>(c, 1.0f); }
+LogicalResult celu(NodeContext &c) { return alphaUnary<edge::CeluOp>(c, 1.0f); }
+LogicalResult thresholdedRelu(NodeContext &c) {
+  return alphaUnary<edge::ThresholdedReluOp>(c, 1.0f);
+}
+
+LogicalResult selu(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x) || failed(requireFloat(c, *x)))
+    return failure();
+  c.setOutput(c.b.create<edge::SeluOp>(
+      c.loc, x->getType(), *x, c.b.getF32FloatAttr(c.attrFloat("alpha", 1.67326319217681884765625f)),
+      c.b.getF32FloatAttr(c.attrFloat("gamma", 1.05070102214813232421875f))));
+  return success();
+}
+
 LogicalResult hardSigmoid(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x) || failed(requireFloat(c, *x)))
@@ -152,6 +177,33 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Tanh", 6, unary<edge::TanhOp>},
       {"", "Sqrt", 6, unary<edge::SqrtOp>},
       {"", "HardSwish", 14, unary<edge::HardSwishOp>},
+      {"", "Abs", 6, unary<edge::AbsOp>},
+      {"", "Neg", 6, unary<edge::NegOp>},
+      {"", "Exp", 6, unary<edge::ExpOp>},
+      {"", "Log", 6, unary<edge::LogOp>},
+      {"", "Ceil", 6, unary<edge::CeilOp>},
+      {"", "Floor", 6, unary<edge::FloorOp>},
+      {"", "Round", 11, unary<edge::RoundOp>},
+      {"", "Reciprocal", 6, unary<edge::ReciprocalOp>},
+      {"", "Sign", 9, unary<edge::SignOp>},
+      {"", "Sin", 7, unary<edge::SinOp>},
+      {"", "Cos", 7, unary<edge::CosOp>},
+      {"", "Tan", 7, unary<edge::TanOp>},
+      {"", "Asin", 7, unary<edge::AsinOp>},
+      {"", "Acos", 7, unary<edge::AcosOp>},
+      {"", "Atan", 7, unary<edge::AtanOp>},
+      {"", "Sinh", 9, unary<edge::SinhOp>},
+      {"", "Cosh", 9, unary<edge::CoshOp>},
+      {"", "Asinh", 9, unary<edge::AsinhOp>},
+      {"", "Acosh", 9, unary<edge::AcoshOp>},
+      {"", "Atanh", 9, unary<edge::AtanhOp>},
+      {"", "Erf", 9, unary<edge::ErfOp>},
+      {"", "Softplus", 1, unary<edge::SoftplusOp>},
+      {"", "Softsign", 1, unary<edge::SoftsignOp>},
+      {"", "Elu", 6, elu},
+      {"", "Celu", 12, celu},
+      {"", "Selu", 6, selu},
+      {"", "ThresholdedRelu", 10, thresholdedRelu},
       {"", "LeakyRelu", 6, leakyRelu},
       {"", "HardSigmoid", 6, hardSigmoid},
       {"", "Clip", 6, clip6},

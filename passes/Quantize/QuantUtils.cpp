@@ -124,35 +124,13 @@ std::pair<int32_t, int32_t> outputClamp(Operation *op) {
 }
 
 std::optional<std::vector<int8_t>> unaryTable(Operation *op) {
-  using Fn = std::function<double(double)>;
-  std::optional<Fn> f =
-      llvm::TypeSwitch<Operation *, std::optional<Fn>>(op)
-          .Case([](edge::ReluOp) -> Fn { return [](double x) { return x > 0 ? x : 0.0; }; })
-          .Case([](edge::ClipOp o) -> Fn {
-            double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
-            return [=](double x) { return std::min(std::max(x, lo), hi); };
-          })
-          .Case([](edge::SigmoidOp) -> Fn { return [](double x) { return 1 / (1 + std::exp(-x)); }; })
-          .Case([](edge::TanhOp) -> Fn { return [](double x) { return std::tanh(x); }; })
-          .Case([](edge::SqrtOp) -> Fn { return [](double x) { return std::sqrt(x); }; })
-          .Case([](edge::HardSwishOp) -> Fn {
-            return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
-          })
-          .Case([](edge::HardSigmoidOp o) -> Fn {
-            double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
-            return [=](double x) { return std::clamp(a * x + b, 0.0, 1.0); };
-          })
-          .Case([](edge::LeakyReluOp o) -> Fn {
-            double a = o.getAlpha().convertToDouble();
-            return [=](double x) { return x < 0 ? a * x : x; };
-          })
-          .Default([](Operation *) { return std::nullopt; });
+  std::function<double(double)> f = realFunction(op);
   if (!f)
     return std::nullopt;
   QParams in = paramsOf(op->getOperand(0).getType()), out = paramsOf(op->getResult(0).getType());
   std::vector<int8_t> table(256);
   for (int q = -128; q < 128; ++q) {
-    double y = (*f)((q - in.zeroPoint) * in.scale);
+    double y = f((q - in.zeroPoint) * in.scale);
     double v = std::isnan(y) ? out.zeroPoint : std::round(y / out.scale) + out.zeroPoint;
     table[q + 128] = (int8_t)std::clamp<double>(v, out.qmin, out.qmax);
   }

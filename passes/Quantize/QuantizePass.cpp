@@ -371,8 +371,8 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addTypes(withElement(result.getType(), getElementTypeOrSelf(x.getType())));
     return copyAttrs(op, b.create(st));
   }
-  bool lookupTable = isa<edge::ReluOp, edge::ClipOp, edge::SigmoidOp, edge::TanhOp, edge::SqrtOp,
-                         edge::HardSwishOp, edge::HardSigmoidOp, edge::LeakyReluOp>(op);
+  // Every elementwise real function becomes a 256-entry table in int8.
+  bool lookupTable = (bool)realFunction(op);
   if (isa<edge::GlobalAvgPoolOp, edge::ConcatOp>(op) || (lookupTable && !sixteen)) {
     Type out = ownType();
     SmallVector<Value> operands;

@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
 
+#include <functional>
+
 namespace edgec {
 /// Real tensors (f32 or quantized) among an op's operands and results are all
 /// f32 or all quantized.
@@ -44,6 +46,10 @@ std::vector<char> constantBytes(mlir::ElementsAttr attr);
 int64_t elementBytes(mlir::Type elementType);
 /// The quantized element type of `t`, or null for float and plain integers.
 mlir::quant::QuantizedType quantizedElement(mlir::Type t);
+/// The real function y = f(x) an elementwise unary op computes (relu, clip,
+/// sigmoid, exp, ...), in double; null for other ops. The evaluator and the
+/// int8 lookup tables both take the semantics from here.
+std::function<double(double)> realFunction(mlir::Operation *op);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 } // namespace edgec

@@ -79,6 +79,47 @@ def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x)
 def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent">;
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root">;
 def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))">;
+def Edge_AbsOp : Edge_UnaryOp<"abs", "Absolute value">;
+def Edge_NegOp : Edge_UnaryOp<"neg", "Negation">;
+def Edge_ExpOp : Edge_UnaryOp<"exp", "Exponential">;
+def Edge_LogOp : Edge_UnaryOp<"log", "Natural logarithm">;
+def Edge_CeilOp : Edge_UnaryOp<"ceil", "Smallest integer not below x">;
+def Edge_FloorOp : Edge_UnaryOp<"floor", "Largest integer not above x">;
+def Edge_RoundOp : Edge_UnaryOp<"round", "Nearest integer, ties to even">;
+def Edge_ReciprocalOp : Edge_UnaryOp<"reciprocal", "1 / x">;
+def Edge_SignOp : Edge_UnaryOp<"sign", "-1, 0 or 1">;
+def Edge_SinOp : Edge_UnaryOp<"sin", "Sine">;
+def Edge_CosOp : Edge_UnaryOp<"cos", "Cosine">;
+def Edge_TanOp : Edge_UnaryOp<"tan", "Tangent">;
+def Edge_AsinOp : Edge_UnaryOp<"asin", "Arcsine">;
+def Edge_AcosOp : Edge_UnaryOp<"acos", "Arccosine">;
+def Edge_AtanOp : Edge_UnaryOp<"atan", "Arctangent">;
+def Edge_SinhOp : Edge_UnaryOp<"sinh", "Hyperbolic sine">;
+def Edge_CoshOp : Edge_UnaryOp<"cosh", "Hyperbolic cosine">;
+def Edge_AsinhOp : Edge_UnaryOp<"asinh", "Inverse hyperbolic sine">;
+def Edge_AcoshOp : Edge_UnaryOp<"acosh", "Inverse hyperbolic cosine">;
+def Edge_AtanhOp : Edge_UnaryOp<"atanh", "Inverse hyperbolic tangent">;
+def Edge_ErfOp : Edge_UnaryOp<"erf", "Error function">;
+def Edge_SoftplusOp : Edge_UnaryOp<"softplus", "log(1 + exp(x))">;
+def Edge_SoftsignOp : Edge_UnaryOp<"softsign", "x / (1 + |x|)">;
+
+// Activations with parameters.
+class Edge_UnaryAlphaOp<string mnemonic, string desc>
+    : Edge_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
+  let summary = desc;
+  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
+}
+def Edge_EluOp : Edge_UnaryAlphaOp<"elu", "x < 0 ? alpha * (exp(x) - 1) : x">;
+def Edge_CeluOp : Edge_UnaryAlphaOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))">;
+def Edge_ThresholdedReluOp : Edge_UnaryAlphaOp<"thresholded_relu", "x > alpha ? x : 0">;
+def Edge_SeluOp : Edge_Op<"selu", [Pure, SameOperandsAndResultShape]> {
+  let summary = "gamma * (x > 0 ? x : alpha * (exp(x) - 1))";
+  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$gamma);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
+}
 
 def Edge_LeakyReluOp : Edge_Op<"leaky_relu", [Pure, SameOperandsAndResultShape]> {
   let summary = "Leaky rectified linear unit: x < 0 ? alpha * x : x";

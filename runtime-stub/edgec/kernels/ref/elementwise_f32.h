@@ -98,6 +98,42 @@ struct OpHardSwish {
 struct OpTanh { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return tanhf(x); } };
 struct OpSqrt { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return sqrtf(x); } };
 
+#define EDGEC_UNARY_F32(NAME, EXPR)                                                              \
+  struct NAME {                                                                                  \
+    static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) {                      \
+      (void)p;                                                                                   \
+      return EXPR;                                                                               \
+    }                                                                                            \
+  };
+EDGEC_UNARY_F32(OpAbs, fabsf(x))
+EDGEC_UNARY_F32(OpNeg, -x)
+EDGEC_UNARY_F32(OpExp, expf(x))
+EDGEC_UNARY_F32(OpLog, logf(x))
+EDGEC_UNARY_F32(OpCeil, ceilf(x))
+EDGEC_UNARY_F32(OpFloor, floorf(x))
+EDGEC_UNARY_F32(OpRound, nearbyintf(x)) // ties to even in the default rounding mode
+EDGEC_UNARY_F32(OpReciprocal, 1.f / x)
+EDGEC_UNARY_F32(OpSign, x != x ? x : static_cast<float>((x > 0.f) - (x < 0.f)))
+EDGEC_UNARY_F32(OpSin, sinf(x))
+EDGEC_UNARY_F32(OpCos, cosf(x))
+EDGEC_UNARY_F32(OpTan, tanf(x))
+EDGEC_UNARY_F32(OpAsin, asinf(x))
+EDGEC_UNARY_F32(OpAcos, acosf(x))
+EDGEC_UNARY_F32(OpAtan, atanf(x))
+EDGEC_UNARY_F32(OpSinh, sinhf(x))
+EDGEC_UNARY_F32(OpCosh, coshf(x))
+EDGEC_UNARY_F32(OpAsinh, asinhf(x))
+EDGEC_UNARY_F32(OpAcosh, acoshf(x))
+EDGEC_UNARY_F32(OpAtanh, atanhf(x))
+EDGEC_UNARY_F32(OpErf, erff(x))
+EDGEC_UNARY_F32(OpSoftplus, x > 30.f ? x : log1pf(expf(x)))
+EDGEC_UNARY_F32(OpSoftsign, x / (1.f + fabsf(x)))
+EDGEC_UNARY_F32(OpElu, x < 0.f ? p.alpha * expm1f(x) : x)
+EDGEC_UNARY_F32(OpCelu, (x > 0.f ? x : 0.f) + (x < 0.f ? p.alpha * expm1f(x / p.alpha) : 0.f))
+EDGEC_UNARY_F32(OpThresholdedRelu, x > p.alpha ? x : 0.f)
+EDGEC_UNARY_F32(OpSelu, p.beta * (x > 0.f ? x : p.alpha * expm1f(x))) // beta holds gamma
+#undef EDGEC_UNARY_F32
+
 template <typename Op, const UnaryParams &P>
 inline void unary_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (ptrdiff_t i = 0; i < P.size; ++i)
