@@ -183,7 +183,8 @@ private:
   LogicalResult emitUnary(Operation *op, const char *functor, float alpha, float beta);
   template <typename PoolOp> LogicalResult emitPool(PoolOp op, const char *kernel, bool includePad);
   LogicalResult emitBatchNorm(edge::BatchNormOp op);
-  template <typename ReduceOp> LogicalResult emitReduce(ReduceOp op, const char *kernel);
+  template <typename ReduceOp> LogicalResult emitReduce(ReduceOp op);
+  template <typename OpT> LogicalResult emitNormalize(OpT op, const char *kernel);
   LogicalResult emitStridedCopy(Operation *op, const Shape &outShape, const Shape &inStrides,
                                 int64_t offset);
   LogicalResult emitConcat(edge::ConcatOp op);
@@ -515,7 +516,11 @@ LogicalResult CppEmitter::emitBatchNorm(edge::BatchNormOp op) {
 }
 
 template <typename ReduceOp>
-LogicalResult CppEmitter::emitReduce(ReduceOp op, const char *kernel) {
+LogicalResult CppEmitter::emitReduce(ReduceOp op) {
+  static const char *const kFunctor[] = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
+                                         "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
+                                         "ReduceLogSum", "ReduceLogSumExp"};
+  const char *functor = kFunctor[static_cast<int>(*reduceKindOf(op))];
   Shape in = shapeOf(op.getInput());
   auto axes = op.getAxes();
   if (!getElementTypeOrSelf(op.getInput().getType()).isF32())
@@ -533,6 +538,20 @@ LogicalResult CppEmitter::emitReduce(ReduceOp op, const char *kernel) {
   std::string id = newParams(op, "ReduceParams",
                              fmt::format(".outer = {}, .len = {}, .inner = {}", prod(in, 0, lo),
                                          prod(in, lo, hi), prod(in, hi)));
+  includes.insert("edgec/kernels/ref/pool_f32.h");
+  call(op, fmt::format("edgec::reduce_f32<edgec::{}, {}>({}, {});", functor, id,
+                       expr(op.getInput()), expr(op.getOutput())));
+  return success();
+}
+
+/// Softmax, log-softmax and hardmax over one axis, as [outer, len, inner].
+template <typename OpT>
+LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel) {
+  Shape s = shapeOf(op.getInput());
+  int64_t a = op.getAxis();
+  std::string id = newParams(op, "SoftmaxParams",
+                             fmt::format(".outer = {}, .len = {}, .inner = {}", prod(s, 0, a),
+                                         s[a], prod(s, a + 1)));
   includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
                        expr(op.getOutput())));
@@ -733,17 +752,9 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::ClipOp o) {
         return emitUnary(op, "OpClip", o.getMin().convertToFloat(), o.getMax().convertToFloat());
       })
-      .Case([&](edge::SoftmaxOp o) {
-        Shape s = shapeOf(o.getInput());
-        int64_t a = o.getAxis();
-        std::string id = newParams(op, "SoftmaxParams",
-                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
-                                               prod(s, 0, a), s[a], prod(s, a + 1)));
-        includes.insert("edgec/kernels/ref/pool_f32.h");
-        call(op, fmt::format("edgec::softmax_f32<{}>({}, {});", id, expr(o.getInput()),
-                             expr(o.getOutput())));
-        return success();
-      })
+      .Case([&](edge::SoftmaxOp o) { return emitNormalize(o, "softmax_f32"); })
+      .Case([&](edge::LogSoftmaxOp o) { return emitNormalize(o, "log_softmax_f32"); })
+      .Case([&](edge::HardmaxOp o) { return emitNormalize(o, "hardmax_f32"); })
       .Case([&](edge::MaxPool2DOp o) { return emitPool(o, "max_pool2d_f32", false); })
       .Case([&](edge::AvgPool2DOp o) {
         return emitPool(o, "avg_pool2d_f32", o.getCountIncludePad());
@@ -759,8 +770,9 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](edge::BatchNormOp o) { return emitBatchNorm(o); })
-      .Case([&](edge::ReduceMeanOp o) { return emitReduce(o, "reduce_mean_f32"); })
-      .Case([&](edge::ReduceMaxOp o) { return emitReduce(o, "reduce_max_f32"); })
+      .Case<edge::ReduceMeanOp, edge::ReduceMaxOp, edge::ReduceMinOp, edge::ReduceSumOp,
+            edge::ReduceProdOp, edge::ReduceL1Op, edge::ReduceL2Op, edge::ReduceSumSquareOp,
+            edge::ReduceLogSumOp, edge::ReduceLogSumExpOp>([&](auto o) { return emitReduce(o); })
       .Case([&](edge::TransposeOp o) {
         Shape in = shapeOf(o.getInput()), rs = rowMajorStrides(in), st;
         for (int64_t p : o.getPerm())

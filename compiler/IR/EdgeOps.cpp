@@ -178,12 +178,15 @@ LogicalResult ClipOp::verify() {
   return success();
 }
 
-LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getType().getRank(), axis = (int64_t)getAxis();
+template <typename OpT> static LogicalResult verifyAxisOp(OpT op) {
+  int64_t rank = cast<RankedTensorType>(op.getType()).getRank(), axis = (int64_t)op.getAxis();
   if (axis < 0 || axis >= rank)
-    return emitOpError("axis ") << axis << " out of range for rank " << rank;
+    return op.emitOpError("axis ") << axis << " out of range for rank " << rank;
   return success();
 }
+LogicalResult SoftmaxOp::verify() { return verifyAxisOp(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifyAxisOp(*this); }
+LogicalResult HardmaxOp::verify() { return verifyAxisOp(*this); }
 
 //===----------------------------------------------------------------------===//
 // Conv / Gemm / MatMul
@@ -370,6 +373,29 @@ template <typename ReduceOp> static LogicalResult verifyReduce(ReduceOp op) {
 
 LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceProdOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL1Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL2Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumSquareOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceLogSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceLogSumExpOp::verify() { return verifyReduce(*this); }
+
+std::optional<ReduceKind> edgec::reduceKindOf(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<ReduceKind>>(op)
+      .Case([](ReduceSumOp) { return ReduceKind::Sum; })
+      .Case([](ReduceMeanOp) { return ReduceKind::Mean; })
+      .Case([](ReduceMaxOp) { return ReduceKind::Max; })
+      .Case([](ReduceMinOp) { return ReduceKind::Min; })
+      .Case([](ReduceProdOp) { return ReduceKind::Prod; })
+      .Case([](ReduceL1Op) { return ReduceKind::L1; })
+      .Case([](ReduceL2Op) { return ReduceKind::L2; })
+      .Case([](ReduceSumSquareOp) { return ReduceKind::SumSquare; })
+      .Case([](ReduceLogSumOp) { return ReduceKind::LogSum; })
+      .Case([](ReduceLogSumExpOp) { return ReduceKind::LogSumExp; })
+      .Default([](Operation *) { return std::nullopt; });
+}
 
 //===----------------------------------------------------------------------===//
 // Data movement

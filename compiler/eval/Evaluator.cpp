@@ -254,15 +254,51 @@ template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
   return r;
 }
 
-template <typename ReduceOp> Tensor reduce(ReduceOp op, const Tensor &x, bool isMax) {
-  auto axes = op.getAxes();
-  Tensor r = Tensor::zeros(x.dtype, shapeOfValue(op.getOutput()));
+enum class Normalize { Softmax, LogSoftmax, Hardmax };
+
+/// Softmax, log-softmax or hardmax along `axis`, in double.
+FailureOr<Tensor> normalize(const Tensor &x, int64_t axis, Normalize kind) {
+  Tensor r = x;
+  int64_t len = x.shape[axis], inner = 1;
+  for (size_t k = axis + 1; k < x.shape.size(); ++k)
+    inner *= x.shape[k];
+  int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t b = 0; b < inner; ++b) {
+      const float *px = x.f.data() + a * len * inner + b;
+      float *pr = r.f.data() + a * len * inner + b;
+      double mx = -INFINITY, sum = 0;
+      int64_t arg = 0;
+      for (int64_t k = 0; k < len; ++k)
+        if (px[k * inner] > mx) {
+          mx = px[k * inner];
+          arg = k;
+        }
+      for (int64_t k = 0; k < len; ++k)
+        sum += std::exp(px[k * inner] - mx);
+      for (int64_t k = 0; k < len; ++k) {
+        double d = px[k * inner] - mx;
+        pr[k * inner] = kind == Normalize::Softmax      ? (float)(std::exp(d) / sum)
+                        : kind == Normalize::LogSoftmax ? (float)(d - std::log(sum))
+                                                        : (k == arg ? 1.f : 0.f);
+      }
+    }
+  return r;
+}
+
+/// Any edge.reduce_*: accumulate in double, then finish (mean, sqrt, log).
+Tensor reduce(Operation *op, ArrayRef<int64_t> axes, ReduceKind kind, const Tensor &x) {
+  Tensor r = Tensor::zeros(x.dtype, shapeOfValue(op->getResult(0)));
   std::vector<int64_t> keptShape;
   for (size_t k = 0; k < x.shape.size(); ++k)
     keptShape.push_back(llvm::is_contained(axes, (int64_t)k) ? 1 : x.shape[k]);
   auto outStrides = stridesOf(keptShape);
-  std::vector<double> acc(r.numElements(),
-                          isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  double init = kind == ReduceKind::Max ? -inf
+                : kind == ReduceKind::Min ? inf
+                : kind == ReduceKind::Prod ? 1.0
+                                           : 0.0;
+  std::vector<double> acc(r.numElements(), init);
   int64_t n = x.numElements(), rank = x.shape.size(), reducedCount = 1;
   for (int64_t a : axes)
     reducedCount *= x.shape[a];
@@ -271,13 +307,27 @@ template <typename ReduceOp> Tensor reduce(ReduceOp op, const Tensor &x, bool is
     int64_t o = 0;
     for (int64_t dd = 0; dd < rank; ++dd)
       o += (keptShape[dd] == 1 ? 0 : idx[dd]) * outStrides[dd];
-    double v = x.at(k);
-    acc[o] = isMax ? std::max(acc[o], v) : acc[o] + v;
+    double v = x.at(k), &a = acc[o];
+    switch (kind) {
+    case ReduceKind::Max: a = std::max(a, v); break;
+    case ReduceKind::Min: a = std::min(a, v); break;
+    case ReduceKind::Prod: a *= v; break;
+    case ReduceKind::L1: a += std::fabs(v); break;
+    case ReduceKind::L2: case ReduceKind::SumSquare: a += v * v; break;
+    case ReduceKind::LogSumExp: a += std::exp(v); break;
+    default: a += v; break;
+    }
     for (int64_t dd = rank - 1; dd >= 0 && ++idx[dd] == x.shape[dd]; --dd)
       idx[dd] = 0;
   }
   for (int64_t k = 0; k < r.numElements(); ++k) {
-    double v = isMax ? acc[k] : acc[k] / std::max<int64_t>(reducedCount, 1);
+    double v = acc[k];
+    switch (kind) {
+    case ReduceKind::Mean: v /= std::max<int64_t>(reducedCount, 1); break;
+    case ReduceKind::L2: v = std::sqrt(v); break;
+    case ReduceKind::LogSum: case ReduceKind::LogSumExp: v = std::log(v); break;
+    default: break;
+    }
     if (r.isFloat()) r.f[k] = (float)v;
     else r.i[k] = (int64_t)v;
   }
@@ -330,6 +380,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
   };
   if (std::function<double(double)> fn = realFunction(op); fn && in[0]->isFloat())
     return unary(*in[0], fn);
+  if (std::optional<ReduceKind> kind = reduceKindOf(op))
+    return reduce(op, op->getAttrOfType<DenseI64ArrayAttr>("axes").asArrayRef(), *kind, *in[0]);
   return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)
       .Case([&](edge::ConstantOp c) -> FailureOr<Tensor> {
         return tensorFromAttr(c.getValue());
@@ -375,23 +427,11 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           return std::min(a, b);
         });
       })
-      .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
-        const Tensor &x = *in[0];
-        Tensor r = x;
-        int64_t axis = o.getAxis(), len = x.shape[axis], inner = 1;
-        for (size_t k = axis + 1; k < x.shape.size(); ++k) inner *= x.shape[k];
-        int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
-        for (int64_t a = 0; a < outer; ++a)
-          for (int64_t b = 0; b < inner; ++b) {
-            const float *px = x.f.data() + a * len * inner + b;
-            float *pr = r.f.data() + a * len * inner + b;
-            double mx = -INFINITY, sum = 0;
-            for (int64_t k = 0; k < len; ++k) mx = std::max(mx, (double)px[k * inner]);
-            for (int64_t k = 0; k < len; ++k) sum += std::exp(px[k * inner] - mx);
-            for (int64_t k = 0; k < len; ++k) pr[k * inner] = (float)(std::exp(px[k * inner] - mx) / sum);
-          }
-        return r;
+      .Case([&](edge::SoftmaxOp o) { return normalize(*in[0], o.getAxis(), Normalize::Softmax); })
+      .Case([&](edge::LogSoftmaxOp o) {
+        return normalize(*in[0], o.getAxis(), Normalize::LogSoftmax);
       })
+      .Case([&](edge::HardmaxOp o) { return normalize(*in[0], o.getAxis(), Normalize::Hardmax); })
       .Case([&](edge::Conv2DOp o) -> FailureOr<Tensor> {
         return conv2d(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
       })
@@ -427,8 +467,6 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           }
         return r;
       })
-      .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> { return reduce(o, *in[0], false); })
-      .Case([&](edge::ReduceMaxOp o) -> FailureOr<Tensor> { return reduce(o, *in[0], true); })
       .Case([&](edge::ReshapeOp) -> FailureOr<Tensor> {
         Tensor r = *in[0];
         r.shape = outShape;

@@ -302,8 +302,9 @@ LogicalResult matmul(NodeContext &c) {
   return success();
 }
 
-// Softmax-1/11: flatten to 2-D at `axis` (default 1), softmax over the second.
-LogicalResult softmax1(NodeContext &c) {
+// Softmax / LogSoftmax / Hardmax 1-11: flatten to 2-D at `axis` (default 1),
+// normalize over the second dimension.
+template <typename OpT> LogicalResult softmax1(NodeContext &c) {
   auto x = c.required(0, "input");
   if (failed(x))
     return failure();
@@ -315,19 +316,19 @@ LogicalResult softmax1(NodeContext &c) {
   for (int64_t k = 0; k < (int64_t)s.size(); ++k)
     (k < *axis ? outer : inner) *= s[k];
   Value flat = c.reshape(*x, {outer, inner});
-  Value y = c.b.create<edge::SoftmaxOp>(c.loc, flat.getType(), flat, (int64_t)1);
+  Value y = c.b.create<OpT>(c.loc, flat.getType(), flat, (int64_t)1);
   c.setOutput(c.reshape(y, s));
   return success();
 }
 
-LogicalResult softmax13(NodeContext &c) {
+template <typename OpT> LogicalResult softmax13(NodeContext &c) {
   auto x = c.required(0, "input");
   if (failed(x))
     return failure();
   auto axis = c.axis(c.attrInt("axis", -1), NodeContext::shape(*x).size(), "axis");
   if (failed(axis))
     return failure();
-  c.setOutput(c.b.create<edge::SoftmaxOp>(c.loc, x->getType(), *x, *axis));
+  c.setOutput(c.b.create<OpT>(c.loc, x->getType(), *x, *axis));
   return success();
 }
 
@@ -343,8 +344,12 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "BatchNormalization", 7, batchNorm},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
-      {"", "Softmax", 1, softmax1},
-      {"", "Softmax", 13, softmax13},
+      {"", "Softmax", 1, softmax1<edge::SoftmaxOp>},
+      {"", "Softmax", 13, softmax13<edge::SoftmaxOp>},
+      {"", "LogSoftmax", 1, softmax1<edge::LogSoftmaxOp>},
+      {"", "LogSoftmax", 13, softmax13<edge::LogSoftmaxOp>},
+      {"", "Hardmax", 1, softmax1<edge::HardmaxOp>},
+      {"", "Hardmax", 13, softmax13<edge::HardmaxOp>},
   });
 }
 

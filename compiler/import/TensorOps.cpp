@@ -578,6 +578,22 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "ReduceMean", 18, reduce18<edge::ReduceMeanOp>},
       {"", "ReduceMax", 1, reduce1<edge::ReduceMaxOp>},
       {"", "ReduceMax", 18, reduce18<edge::ReduceMaxOp>},
+      {"", "ReduceMin", 1, reduce1<edge::ReduceMinOp>},
+      {"", "ReduceMin", 18, reduce18<edge::ReduceMinOp>},
+      {"", "ReduceSum", 1, reduce1<edge::ReduceSumOp>},
+      {"", "ReduceSum", 13, reduce18<edge::ReduceSumOp>}, // axes became an input at 13
+      {"", "ReduceProd", 1, reduce1<edge::ReduceProdOp>},
+      {"", "ReduceProd", 18, reduce18<edge::ReduceProdOp>},
+      {"", "ReduceL1", 1, reduce1<edge::ReduceL1Op>},
+      {"", "ReduceL1", 18, reduce18<edge::ReduceL1Op>},
+      {"", "ReduceL2", 1, reduce1<edge::ReduceL2Op>},
+      {"", "ReduceL2", 18, reduce18<edge::ReduceL2Op>},
+      {"", "ReduceSumSquare", 1, reduce1<edge::ReduceSumSquareOp>},
+      {"", "ReduceSumSquare", 18, reduce18<edge::ReduceSumSquareOp>},
+      {"", "ReduceLogSum", 1, reduce1<edge::ReduceLogSumOp>},
+      {"", "ReduceLogSum", 18, reduce18<edge::ReduceLogSumOp>},
+      {"", "ReduceLogSumExp", 1, reduce1<edge::ReduceLogSumExpOp>},
+      {"", "ReduceLogSumExp", 18, reduce18<edge::ReduceLogSumExpOp>},
   });
 }
 

@@ -50,6 +50,10 @@ mlir::quant::QuantizedType quantizedElement(mlir::Type t);
 /// sigmoid, exp, ...), in double; null for other ops. The evaluator and the
 /// int8 lookup tables both take the semantics from here.
 std::function<double(double)> realFunction(mlir::Operation *op);
+
+/// What an edge.reduce_* op computes over its axes.
+enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
+std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 } // namespace edgec

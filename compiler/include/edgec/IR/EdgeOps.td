@@ -159,6 +159,22 @@ def Edge_SoftmaxOp : Edge_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
   let hasVerifier = 1;
 }
 
+def Edge_LogSoftmaxOp : Edge_Op<"log_softmax", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Log of softmax along one axis: x - max - log(sum(exp(x - max)))";
+  let arguments = (ins F32Tensor:$input, I64Attr:$axis);
+  let results = (outs F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Edge_HardmaxOp : Edge_Op<"hardmax", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "1 at the first maximum along one axis, 0 elsewhere";
+  let arguments = (ins F32Tensor:$input, I64Attr:$axis);
+  let results = (outs F32Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
@@ -279,6 +295,14 @@ class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
 
 def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes">;
 def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes">;
+def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "Minimum over axes">;
+def Edge_ReduceSumOp : Edge_ReduceOp<"reduce_sum", "Sum over axes">;
+def Edge_ReduceProdOp : Edge_ReduceOp<"reduce_prod", "Product over axes">;
+def Edge_ReduceL1Op : Edge_ReduceOp<"reduce_l1", "Sum of absolute values over axes">;
+def Edge_ReduceL2Op : Edge_ReduceOp<"reduce_l2", "Euclidean norm over axes">;
+def Edge_ReduceSumSquareOp : Edge_ReduceOp<"reduce_sum_square", "Sum of squares over axes">;
+def Edge_ReduceLogSumOp : Edge_ReduceOp<"reduce_log_sum", "log(sum) over axes">;
+def Edge_ReduceLogSumExpOp : Edge_ReduceOp<"reduce_log_sum_exp", "log(sum(exp)) over axes">;
 
 //===----------------------------------------------------------------------===//
 // Data movement

@@ -111,39 +111,100 @@ inline void softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) 
     }
 }
 
+/// log(softmax(x)) = x - max - log(sum(exp(x - max))) over the middle dimension.
+template <const SoftmaxParams &P>
+inline void log_softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t i = 0; i < P.inner; ++i) {
+      const float *xp = x + o * P.len * P.inner + i;
+      float *yp = y + o * P.len * P.inner + i;
+      float m = -HUGE_VALF;
+      for (ptrdiff_t k = 0; k < P.len; ++k)
+        m = xp[k * P.inner] > m ? xp[k * P.inner] : m;
+      float s = 0.f;
+      for (ptrdiff_t k = 0; k < P.len; ++k)
+        s += expf(xp[k * P.inner] - m);
+      const float l = logf(s);
+      for (ptrdiff_t k = 0; k < P.len; ++k)
+        yp[k * P.inner] = xp[k * P.inner] - m - l;
+    }
+}
+
+/// 1 at the first maximum of the middle dimension, 0 elsewhere.
+template <const SoftmaxParams &P>
+inline void hardmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t i = 0; i < P.inner; ++i) {
+      const float *xp = x + o * P.len * P.inner + i;
+      float *yp = y + o * P.len * P.inner + i;
+      ptrdiff_t best = 0;
+      for (ptrdiff_t k = 1; k < P.len; ++k)
+        if (xp[k * P.inner] > xp[best * P.inner])
+          best = k;
+      for (ptrdiff_t k = 0; k < P.len; ++k)
+        yp[k * P.inner] = k == best ? 1.f : 0.f;
+    }
+}
+
 /// Reduction over the middle dimension of [outer, len, inner]; the compiler
 /// transposes nothing: non-adjacent axes are reduced one group at a time.
 struct ReduceParams {
   int32_t outer, len, inner;
 };
 
-template <const ReduceParams &P>
-inline void reduce_mean_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (ptrdiff_t o = 0; o < P.outer; ++o) {
-    float *yp = y + o * P.inner;
-    for (ptrdiff_t i = 0; i < P.inner; ++i)
-      yp[i] = 0.f;
-    for (ptrdiff_t k = 0; k < P.len; ++k) {
-      const float *xp = x + (o * P.len + k) * P.inner;
-      for (ptrdiff_t i = 0; i < P.inner; ++i)
-        yp[i] += xp[i];
-    }
-    for (ptrdiff_t i = 0; i < P.inner; ++i)
-      yp[i] /= static_cast<float>(P.len);
-  }
-}
+// What a reduction accumulates and how it finishes; `n` is the reduced count.
+struct ReduceSum {
+  static constexpr float init = 0.f;
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return a + x; }
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return a; }
+};
+struct ReduceMean : ReduceSum {
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t n) { return a / static_cast<float>(n); }
+};
+struct ReduceMax {
+  static constexpr float init = -HUGE_VALF;
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return x > a ? x : a; }
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return a; }
+};
+struct ReduceMin {
+  static constexpr float init = HUGE_VALF;
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return x < a ? x : a; }
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return a; }
+};
+struct ReduceProd {
+  static constexpr float init = 1.f;
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return a * x; }
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return a; }
+};
+struct ReduceL1 : ReduceSum {
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return a + fabsf(x); }
+};
+struct ReduceSumSquare : ReduceSum {
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return a + x * x; }
+};
+struct ReduceL2 : ReduceSumSquare {
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return sqrtf(a); }
+};
+struct ReduceLogSum : ReduceSum {
+  static EDGEC_ALWAYS_INLINE float finish(float a, int32_t) { return logf(a); }
+};
+struct ReduceLogSumExp : ReduceLogSum {
+  static EDGEC_ALWAYS_INLINE float step(float a, float x) { return a + expf(x); }
+};
 
-template <const ReduceParams &P>
-inline void reduce_max_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+template <typename R, const ReduceParams &P>
+inline void reduce_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o) {
     float *yp = y + o * P.inner;
     for (ptrdiff_t i = 0; i < P.inner; ++i)
-      yp[i] = -HUGE_VALF;
+      yp[i] = R::init;
     for (ptrdiff_t k = 0; k < P.len; ++k) {
       const float *xp = x + (o * P.len + k) * P.inner;
       for (ptrdiff_t i = 0; i < P.inner; ++i)
-        yp[i] = xp[i] > yp[i] ? xp[i] : yp[i];
+        yp[i] = R::step(yp[i], xp[i]);
     }
+    for (ptrdiff_t i = 0; i < P.inner; ++i)
+      yp[i] = R::finish(yp[i], P.len);
   }
 }
 
