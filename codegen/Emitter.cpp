@@ -175,6 +175,8 @@ private:
   LogicalResult emitConv(edge::Conv2DOp op);
   LogicalResult emitQuantized(Operation *op);
   std::string binaryParams(Operation *op);
+  FailureOr<std::pair<Shape, std::vector<Shape>>> collapseBroadcast(Operation *op,
+                                                                    ArrayRef<Value> operands);
   std::string intArray(const std::vector<int64_t> &values, const std::string &type,
                        const std::string &name);
   LogicalResult emitGemm(edge::GemmOp op);
@@ -408,49 +410,63 @@ LogicalResult CppEmitter::emitMatMul(edge::MatMulOp op) {
   return success();
 }
 
-std::string CppEmitter::binaryParams(Operation *op) {
+/// The result shape and each operand's strides broadcast to it, collapsed:
+/// size-1 dimensions dropped, neighbours contiguous for every operand merged,
+/// padded to 4 dimensions. Fails (with a diagnostic) beyond 4.
+FailureOr<std::pair<Shape, std::vector<Shape>>>
+CppEmitter::collapseBroadcast(Operation *op, ArrayRef<Value> operands) {
   Shape out = shapeOf(op->getResult(0));
   size_t rank = out.size();
-  auto stridesFor = [&](Value v) {
+  std::vector<Shape> full;
+  for (Value v : operands) {
     Shape s = shapeOf(v), st(rank, 0), rs = rowMajorStrides(s);
     size_t off = rank - s.size();
     for (size_t q = 0; q < s.size(); ++q)
       st[q + off] = s[q] == 1 ? 0 : rs[q];
-    return st;
-  };
-  Shape sa = stridesFor(op->getOperand(0)), sb = stridesFor(op->getOperand(1));
-  // Collapse: drop size-1 dims, merge neighbours that are contiguous for both.
-  Shape dims, as, bs;
+    full.push_back(st);
+  }
+  Shape dims;
+  std::vector<Shape> strides(operands.size());
   for (size_t q = 0; q < rank; ++q) {
     if (out[q] == 1)
       continue;
-    if (!dims.empty() && as.back() == sa[q] * out[q] && bs.back() == sb[q] * out[q]) {
+    bool merge = !dims.empty();
+    for (size_t k = 0; merge && k < operands.size(); ++k)
+      merge = strides[k].back() == full[k][q] * out[q];
+    if (merge) {
       dims.back() *= out[q];
-      as.back() = sa[q];
-      bs.back() = sb[q];
+      for (size_t k = 0; k < operands.size(); ++k)
+        strides[k].back() = full[k][q];
       continue;
     }
     dims.push_back(out[q]);
-    as.push_back(sa[q]);
-    bs.push_back(sb[q]);
+    for (size_t k = 0; k < operands.size(); ++k)
+      strides[k].push_back(full[k][q]);
   }
   if (dims.size() > 4) {
-    unsupported(op) << "broadcast of " << shapeComment(shapeOf(op->getOperand(0))) << " and "
-                    << shapeComment(shapeOf(op->getOperand(1)))
-                    << " needs more than 4 dimensions after collapsing";
-    return "";
+    unsupported(op) << "broadcast of the operands needs more than 4 dimensions after "
+                       "collapsing";
+    return failure();
   }
   while (dims.size() < 4) {
     dims.insert(dims.begin(), 1);
-    as.insert(as.begin(), 0);
-    bs.insert(bs.begin(), 0);
+    for (Shape &st : strides)
+      st.insert(st.begin(), 0);
   }
+  return std::make_pair(dims, strides);
+}
+
+std::string CppEmitter::binaryParams(Operation *op) {
+  auto c = collapseBroadcast(op, {op->getOperand(0), op->getOperand(1)});
+  if (failed(c))
+    return "";
+  const auto &[dims, st] = *c;
   bool isFloat = getElementTypeOrSelf(op->getResult(0).getType()).isF32();
   return newParams(op, "BinaryParams",
                    fmt::format(".size = {}, .dims = {{{}}}, .a_strides = {{{}}}, "
                                ".b_strides = {{{}}}{}",
-                               prod(out), list(dims), list(as), list(bs),
-                               isFloat ? actFields(op) : ""));
+                               numElements(op->getResult(0)), list(dims), list(st[0]),
+                               list(st[1]), isFloat ? actFields(op) : ""));
 }
 
 LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
@@ -751,6 +767,36 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       })
       .Case([&](edge::ClipOp o) {
         return emitUnary(op, "OpClip", o.getMin().convertToFloat(), o.getMax().convertToFloat());
+      })
+      .Case([&](edge::EqualOp) { return emitBinary(op, "OpEqual"); })
+      .Case([&](edge::LessOp) { return emitBinary(op, "OpLess"); })
+      .Case([&](edge::LessOrEqualOp) { return emitBinary(op, "OpLessOrEqual"); })
+      .Case([&](edge::GreaterOp) { return emitBinary(op, "OpGreater"); })
+      .Case([&](edge::GreaterOrEqualOp) { return emitBinary(op, "OpGreaterOrEqual"); })
+      .Case([&](edge::AndOp) { return emitBinary(op, "OpAnd"); })
+      .Case([&](edge::OrOp) { return emitBinary(op, "OpOr"); })
+      .Case([&](edge::XorOp) { return emitBinary(op, "OpXor"); })
+      .Case([&](edge::NotOp o) {
+        includes.insert("edgec/kernels/ref/elementwise_f32.h");
+        call(op, fmt::format("edgec::logical_not({}, {}, {});", expr(o.getInput()),
+                             expr(o.getOutput()), numElements(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::WhereOp o) -> LogicalResult {
+        auto c = collapseBroadcast(op, {o.getCond(), o.getX(), o.getY()});
+        if (failed(c))
+          return failure();
+        const auto &[dims, st] = *c;
+        std::string id = newParams(
+            op, "WhereParams",
+            fmt::format(".size = {}, .dims = {{{}}}, .c_strides = {{{}}}, .x_strides = {{{}}}, "
+                        ".y_strides = {{{}}}",
+                        numElements(o.getOutput()), list(dims), list(st[0]), list(st[1]),
+                        list(st[2])));
+        includes.insert("edgec/kernels/ref/elementwise_f32.h");
+        call(op, fmt::format("edgec::where<{}>({}, {}, {}, {});", id, expr(o.getCond()),
+                             expr(o.getX()), expr(o.getY()), expr(o.getOutput())));
+        return success();
       })
       .Case([&](edge::SoftmaxOp o) { return emitNormalize(o, "softmax_f32"); })
       .Case([&](edge::LogSoftmaxOp o) { return emitNormalize(o, "log_softmax_f32"); })

@@ -163,6 +163,53 @@ static LogicalResult verifyBinary(Operation *op) {
   return success();
 }
 
+/// Comparisons and logic: broadcastable operands of one plain (not quantized)
+/// element type, booleans for And / Or / Xor.
+static LogicalResult verifyPredicate(Operation *op, bool logic) {
+  auto lhs = shapeOf(op->getOperand(0)), rhs = shapeOf(op->getOperand(1));
+  auto expected = broadcastShapes(lhs, rhs);
+  if (failed(expected))
+    return op->emitOpError("operand shapes ") << shapeStr(lhs) << " and " << shapeStr(rhs)
+                                              << " are not broadcast-compatible";
+  if (ArrayRef<int64_t>(*expected) != shapeOf(op->getResult(0)))
+    return op->emitOpError("expected result shape ") << shapeStr(*expected) << ", got "
+                                                     << shapeStr(shapeOf(op->getResult(0)));
+  Type lt = getElementTypeOrSelf(op->getOperand(0)), rt = getElementTypeOrSelf(op->getOperand(1));
+  if (lt != rt || isa<quant::QuantizedType>(lt))
+    return op->emitOpError("operands must have one plain element type, got ") << lt << " and "
+                                                                              << rt;
+  if (logic && !lt.isInteger(1))
+    return op->emitOpError("operands must be booleans, got ") << lt;
+  return success();
+}
+LogicalResult EqualOp::verify() { return verifyPredicate(*this, false); }
+LogicalResult LessOp::verify() { return verifyPredicate(*this, false); }
+LogicalResult LessOrEqualOp::verify() { return verifyPredicate(*this, false); }
+LogicalResult GreaterOp::verify() { return verifyPredicate(*this, false); }
+LogicalResult GreaterOrEqualOp::verify() { return verifyPredicate(*this, false); }
+LogicalResult AndOp::verify() { return verifyPredicate(*this, true); }
+LogicalResult OrOp::verify() { return verifyPredicate(*this, true); }
+LogicalResult XorOp::verify() { return verifyPredicate(*this, true); }
+
+LogicalResult WhereOp::verify() {
+  auto c = shapeOf(getCond()), x = shapeOf(getX()), y = shapeOf(getY());
+  auto xy = broadcastShapes(x, y);
+  FailureOr<SmallVector<int64_t>> all = failure();
+  if (succeeded(xy))
+    all = broadcastShapes(c, *xy);
+  if (failed(all))
+    return emitOpError("shapes ") << shapeStr(c) << ", " << shapeStr(x) << " and " << shapeStr(y)
+                                  << " are not broadcast-compatible";
+  if (ArrayRef<int64_t>(*all) != shapeOf(getOutput()))
+    return emitOpError("expected result shape ") << shapeStr(*all) << ", got "
+                                                 << shapeStr(shapeOf(getOutput()));
+  Type xt = getElementTypeOrSelf(getX()), yt = getElementTypeOrSelf(getY());
+  if (xt != yt || xt != getElementTypeOrSelf(getOutput()) || isa<quant::QuantizedType>(xt))
+    return emitOpError("x, y and the result must have one plain element type, got ")
+           << xt << ", " << yt << " -> " << getElementTypeOrSelf(getOutput());
+  return success();
+}
+
 LogicalResult AddOp::verify() { return verifyBinary(*this); }
 LogicalResult SubOp::verify() { return verifyBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBinary(*this); }

@@ -19,6 +19,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 using namespace mlir;
@@ -107,6 +108,43 @@ std::vector<int64_t> broadcastStrides(const std::vector<int64_t> &shape,
   for (size_t k = 0; k < shape.size(); ++k)
     out[k + off] = shape[k] == 1 ? 0 : st[k];
   return out;
+}
+
+/// out[k] = fn(index of each operand) over the broadcast of `operands` to
+/// `outShape`: the one loop behind comparisons and Where.
+template <typename F>
+void broadcastLoop(ArrayRef<const Tensor *> operands, const std::vector<int64_t> &outShape,
+                   F fn) {
+  std::vector<std::vector<int64_t>> st;
+  for (const Tensor *t : operands)
+    st.push_back(broadcastStrides(t->shape, outShape));
+  int64_t n = 1, rank = outShape.size();
+  for (int64_t d : outShape)
+    n *= d;
+  std::vector<int64_t> idx(rank, 0), at(operands.size());
+  for (int64_t k = 0; k < n; ++k) {
+    for (size_t q = 0; q < operands.size(); ++q) {
+      at[q] = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        at[q] += idx[d] * st[q][d];
+    }
+    fn(k, at);
+    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
+      idx[d] = 0;
+  }
+}
+
+/// A comparison or logic op: booleans from `pred` on the broadcast operands.
+template <typename P>
+Tensor predicate(Operation *op, const Tensor &a, const Tensor &b, P pred) {
+  Tensor r = Tensor::zeros(DType::Bool, shapeOfValue(op->getResult(0)));
+  broadcastLoop({&a, &b}, r.shape, [&](int64_t k, const std::vector<int64_t> &at) {
+    if (a.isFloat())
+      r.i[k] = pred((double)a.f[at[0]], (double)b.f[at[1]]);
+    else
+      r.i[k] = pred(a.i[at[0]], b.i[at[1]]);
+  });
+  return r;
 }
 
 /// Elementwise `fn` with numpy broadcasting. `fn` is called with floats for
@@ -426,6 +464,41 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
               return NAN;
           return std::min(a, b);
         });
+      })
+      .Case([&](edge::EqualOp o) { return predicate(o, *in[0], *in[1], std::equal_to<>()); })
+      .Case([&](edge::LessOp o) { return predicate(o, *in[0], *in[1], std::less<>()); })
+      .Case([&](edge::LessOrEqualOp o) { return predicate(o, *in[0], *in[1], std::less_equal<>()); })
+      .Case([&](edge::GreaterOp o) { return predicate(o, *in[0], *in[1], std::greater<>()); })
+      .Case([&](edge::GreaterOrEqualOp o) {
+        return predicate(o, *in[0], *in[1], std::greater_equal<>());
+      })
+      .Case([&](edge::AndOp o) {
+        return predicate(o, *in[0], *in[1], [](auto a, auto b) { return a && b; });
+      })
+      .Case([&](edge::OrOp o) {
+        return predicate(o, *in[0], *in[1], [](auto a, auto b) { return a || b; });
+      })
+      .Case([&](edge::XorOp o) {
+        return predicate(o, *in[0], *in[1], [](auto a, auto b) { return (a != 0) != (b != 0); });
+      })
+      .Case([&](edge::NotOp) -> FailureOr<Tensor> {
+        Tensor r = *in[0];
+        for (int64_t &v : r.i)
+          v = !v;
+        return r;
+      })
+      .Case([&](edge::WhereOp o) -> FailureOr<Tensor> {
+        Tensor r = Tensor::zeros(in[1]->dtype, shapeOfValue(o.getOutput()));
+        broadcastLoop({in[0], in[1], in[2]}, r.shape,
+                      [&](int64_t k, const std::vector<int64_t> &at) {
+                        const Tensor &src = in[0]->i[at[0]] ? *in[1] : *in[2];
+                        int64_t i = in[0]->i[at[0]] ? at[1] : at[2];
+                        if (r.isFloat())
+                          r.f[k] = src.f[i];
+                        else
+                          r.i[k] = src.i[i];
+                      });
+        return r;
       })
       .Case([&](edge::SoftmaxOp o) { return normalize(*in[0], o.getAxis(), Normalize::Softmax); })
       .Case([&](edge::LogSoftmaxOp o) {

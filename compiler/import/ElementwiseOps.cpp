@@ -76,6 +76,56 @@ template <typename OpT> LogicalResult unary(NodeContext &c) {
   return success();
 }
 
+/// Comparisons and logic: broadcast shapes, i1 result.
+template <typename OpT> LogicalResult predicate(NodeContext &c) {
+  auto a = c.required(0, "A"), b = c.required(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  Type ta = NodeContext::elementType(*a), tb = NodeContext::elementType(*b);
+  if (ta != tb)
+    return c.error() << "input element types differ: " << ta << " and " << tb, failure();
+  auto shape = broadcastShapes(NodeContext::shape(*a), NodeContext::shape(*b));
+  if (failed(shape))
+    return c.error() << "input shapes " << shapeToString(NodeContext::shape(*a)) << " and "
+                     << shapeToString(NodeContext::shape(*b)) << " cannot be broadcast together",
+           failure();
+  c.setOutput(c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
+                                                  c.b.getI1Type()),
+                              *a, *b));
+  return success();
+}
+
+LogicalResult logicalNot(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isInteger(1))
+    return c.fail("expects a bool input");
+  c.setOutput(c.b.create<edge::NotOp>(c.loc, x->getType(), *x));
+  return success();
+}
+
+LogicalResult where(NodeContext &c) {
+  auto cond = c.required(0, "condition"), x = c.required(1, "X"), y = c.required(2, "Y");
+  if (failed(cond) || failed(x) || failed(y))
+    return failure();
+  if (!NodeContext::elementType(*cond).isInteger(1))
+    return c.fail("condition must be a bool tensor");
+  if (NodeContext::elementType(*x) != NodeContext::elementType(*y))
+    return c.error() << "X and Y element types differ: " << NodeContext::elementType(*x)
+                     << " and " << NodeContext::elementType(*y), failure();
+  auto xy = broadcastShapes(NodeContext::shape(*x), NodeContext::shape(*y));
+  FailureOr<SmallVector<int64_t>> all = failure();
+  if (succeeded(xy))
+    all = broadcastShapes(NodeContext::shape(*cond), *xy);
+  if (failed(all))
+    return c.fail("condition, X and Y shapes cannot be broadcast together");
+  c.setOutput(c.b.create<edge::WhereOp>(
+      c.loc, c.tensorType(Shape(all->begin(), all->end()), NodeContext::elementType(*x)), *cond,
+      *x, *y));
+  return success();
+}
+
 LogicalResult leakyRelu(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x) || failed(requireFloat(c, *x)))
@@ -177,6 +227,16 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Tanh", 6, unary<edge::TanhOp>},
       {"", "Sqrt", 6, unary<edge::SqrtOp>},
       {"", "HardSwish", 14, unary<edge::HardSwishOp>},
+      {"", "Equal", 7, predicate<edge::EqualOp>},
+      {"", "Less", 7, predicate<edge::LessOp>},
+      {"", "LessOrEqual", 12, predicate<edge::LessOrEqualOp>},
+      {"", "Greater", 7, predicate<edge::GreaterOp>},
+      {"", "GreaterOrEqual", 12, predicate<edge::GreaterOrEqualOp>},
+      {"", "And", 7, predicate<edge::AndOp>},
+      {"", "Or", 7, predicate<edge::OrOp>},
+      {"", "Xor", 7, predicate<edge::XorOp>},
+      {"", "Not", 1, logicalNot},
+      {"", "Where", 9, where},
       {"", "Abs", 6, unary<edge::AbsOp>},
       {"", "Neg", 6, unary<edge::NegOp>},
       {"", "Exp", 6, unary<edge::ExpOp>},

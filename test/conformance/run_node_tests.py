@@ -49,7 +49,8 @@ def op_of(test):
     """The ONNX op a node test is about: the longest op name its name starts with."""
     rest = test[len("test_"):]
     for prefix, op in OP_PREFIXES:
-        if rest == prefix or rest.startswith(prefix + "_"):
+        if rest == prefix or rest.startswith(prefix + "_") or (
+                rest.startswith(prefix) and rest[len(prefix)].isdigit()):
             return op
     return rest.split("_")[0]
 

@@ -70,6 +70,38 @@ def Edge_PowOp : Edge_BinaryOp<"pow", "Elementwise power">;
 def Edge_MaxOp : Edge_BinaryOp<"max", "Elementwise maximum">;
 def Edge_MinOp : Edge_BinaryOp<"min", "Elementwise minimum">;
 
+// Comparisons and logic: numpy broadcasting, boolean (i1) result.
+class Edge_PredicateOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
+  let summary = desc # " with numpy broadcasting, boolean result";
+  let arguments = (ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+def Edge_EqualOp : Edge_PredicateOp<"equal", "a == b">;
+def Edge_LessOp : Edge_PredicateOp<"less", "a < b">;
+def Edge_LessOrEqualOp : Edge_PredicateOp<"less_or_equal", "a <= b">;
+def Edge_GreaterOp : Edge_PredicateOp<"greater", "a > b">;
+def Edge_GreaterOrEqualOp : Edge_PredicateOp<"greater_or_equal", "a >= b">;
+def Edge_AndOp : Edge_PredicateOp<"and", "Logical and of booleans">;
+def Edge_OrOp : Edge_PredicateOp<"or", "Logical or of booleans">;
+def Edge_XorOp : Edge_PredicateOp<"xor", "Logical exclusive or of booleans">;
+
+def Edge_NotOp : Edge_Op<"not", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Logical negation of booleans";
+  let arguments = (ins RankedTensorOf<[I1]>:$input);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_WhereOp : Edge_Op<"where", [Pure]> {
+  let summary = "cond ? x : y, elementwise, with numpy broadcasting of all three";
+  let arguments = (ins RankedTensorOf<[I1]>:$cond, Edge_AnyTensor:$x, Edge_AnyTensor:$y);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$cond `,` $x `,` $y attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//

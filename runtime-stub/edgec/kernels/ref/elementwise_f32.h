@@ -33,8 +33,20 @@ struct OpMin {
   }
 };
 
-template <typename Op, const BinaryParams &P, typename T>
-inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGEC_RESTRICT y) {
+// Comparisons and logic: any operand type, a bool result.
+struct OpEqual { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a == b; } };
+struct OpLess { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a < b; } };
+struct OpLessOrEqual { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a <= b; } };
+struct OpGreater { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a > b; } };
+struct OpGreaterOrEqual { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a >= b; } };
+struct OpAnd { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a && b; } };
+struct OpOr { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a || b; } };
+struct OpXor { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a != b; } };
+
+/// y = Op(a, b) with numpy broadcasting; the result type U is the operands'
+/// for arithmetic and bool for comparisons.
+template <typename Op, const BinaryParams &P, typename T, typename U>
+inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, U *EDGEC_RESTRICT y) {
   constexpr bool same = P.a_strides[3] == 1 && P.b_strides[3] == 1 && P.dims[0] == 1 &&
                         P.dims[1] == 1 && P.dims[2] == 1;
   if constexpr (same) {
@@ -46,7 +58,7 @@ inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGE
         for (ptrdiff_t i2 = 0; i2 < P.dims[2]; ++i2) {
           const T *pa = a + i0 * P.a_strides[0] + i1 * P.a_strides[1] + i2 * P.a_strides[2];
           const T *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
-          T *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
+          U *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
           if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 1) {
             for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(pa[i3], pb[i3]);
@@ -66,6 +78,36 @@ inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, T *EDGE
   }
   if constexpr (has_clamp(P.act_min, P.act_max)) // float only (the IR verifier checks)
     clamp_f32(y, P.size, P.act_min, P.act_max);
+}
+
+inline void logical_not(const bool *EDGEC_RESTRICT x, bool *EDGEC_RESTRICT y, ptrdiff_t n) {
+  for (ptrdiff_t i = 0; i < n; ++i)
+    y[i] = !x[i];
+}
+
+/// out = cond ? x : y with the three broadcast to the result (collapsed to at
+/// most 4 dimensions, strides 0 on broadcast dimensions).
+struct WhereParams {
+  int32_t size;
+  int32_t dims[4];
+  int32_t c_strides[4], x_strides[4], y_strides[4];
+};
+
+template <const WhereParams &P, typename T>
+inline void where(const bool *EDGEC_RESTRICT c, const T *EDGEC_RESTRICT x,
+                  const T *EDGEC_RESTRICT y, T *EDGEC_RESTRICT out) {
+  for (ptrdiff_t i0 = 0; i0 < P.dims[0]; ++i0)
+    for (ptrdiff_t i1 = 0; i1 < P.dims[1]; ++i1)
+      for (ptrdiff_t i2 = 0; i2 < P.dims[2]; ++i2)
+        for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3) {
+          const ptrdiff_t ic = i0 * P.c_strides[0] + i1 * P.c_strides[1] + i2 * P.c_strides[2] +
+                               i3 * P.c_strides[3];
+          const ptrdiff_t ix = i0 * P.x_strides[0] + i1 * P.x_strides[1] + i2 * P.x_strides[2] +
+                               i3 * P.x_strides[3];
+          const ptrdiff_t iy = i0 * P.y_strides[0] + i1 * P.y_strides[1] + i2 * P.y_strides[2] +
+                               i3 * P.y_strides[3];
+          *out++ = c[ic] ? x[ix] : y[iy];
+        }
 }
 
 // Unary activations. Parameters that an op needs (alpha, bounds) are in the
