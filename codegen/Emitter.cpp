@@ -699,14 +699,8 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
   } else {
     return unsupported(op) << "result has no arena offset (run --edge-plan-memory first)";
   }
-  bool isFloat = getElementTypeOrSelf(result.getType()).isF32();
   if (quant::hasIntegerSemantics(op))
     return emitQuantized(op);
-  auto floatOnly = [&]() -> LogicalResult {
-    if (!isFloat)
-      return unsupported(op) << "only float tensors are supported by this kernel";
-    return success();
-  };
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](edge::Conv2DOp o) { return emitConv(o); })
       .Case([&](edge::GemmOp o) { return emitGemm(o); })
@@ -715,9 +709,9 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::SubOp) { return emitBinary(op, "OpSub"); })
       .Case([&](edge::MulOp) { return emitBinary(op, "OpMul"); })
       .Case([&](edge::DivOp) { return emitBinary(op, "OpDiv"); })
-      .Case([&](edge::PowOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpPow"); })
-      .Case([&](edge::MaxOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpMax"); })
-      .Case([&](edge::MinOp) { return failed(floatOnly()) ? failure() : emitBinary(op, "OpMin"); })
+      .Case([&](edge::PowOp) { return emitBinary(op, "OpPow"); })
+      .Case([&](edge::MaxOp) { return emitBinary(op, "OpMax"); })
+      .Case([&](edge::MinOp) { return emitBinary(op, "OpMin"); })
       .Case([&](edge::ReluOp) { return emitUnary(op, "OpRelu", 0, 0); })
       .Case([&](edge::SigmoidOp) { return emitUnary(op, "OpSigmoid", 0, 0); })
       .Case([&](edge::TanhOp) { return emitUnary(op, "OpTanh", 0, 0); })
@@ -767,6 +761,19 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       })
       .Case([&](edge::ClipOp o) {
         return emitUnary(op, "OpClip", o.getMin().convertToFloat(), o.getMax().convertToFloat());
+      })
+      .Case<edge::ArgMaxOp, edge::ArgMinOp>([&](auto o) {
+        Shape s = shapeOf(o.getInput());
+        int64_t a = o.getAxis();
+        std::string id = newParams(op, "SoftmaxParams",
+                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
+                                               prod(s, 0, a), s[a], prod(s, a + 1)));
+        includes.insert("edgec/kernels/ref/pool_f32.h");
+        call(op, fmt::format("edgec::arg_extreme<{}, {}, {}>({}, {});", id,
+                             isa<edge::ArgMaxOp>(op) ? "true" : "false",
+                             o.getSelectLastIndex() ? "true" : "false", expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
       })
       .Case([&](edge::EqualOp) { return emitBinary(op, "OpEqual"); })
       .Case([&](edge::LessOp) { return emitBinary(op, "OpLess"); })

@@ -418,6 +418,27 @@ template <typename ReduceOp> static LogicalResult verifyReduce(ReduceOp op) {
   return success();
 }
 
+template <typename OpT> static LogicalResult verifyArgExtreme(OpT op) {
+  auto in = shapeOf(op.getInput());
+  int64_t axis = (int64_t)op.getAxis();
+  if (axis < 0 || axis >= (int64_t)in.size())
+    return op.emitOpError("axis ") << axis << " out of range for rank " << in.size();
+  SmallVector<int64_t> expected;
+  for (int64_t d = 0; d < (int64_t)in.size(); ++d)
+    if (d != axis)
+      expected.push_back(in[d]);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  if (ArrayRef<int64_t>(expected) != shapeOf(op.getOutput()))
+    return op.emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                    << shapeStr(shapeOf(op.getOutput()));
+  if (isa<quant::QuantizedType>(getElementTypeOrSelf(op.getInput())))
+    return op.emitOpError("quantized input is not supported");
+  return success();
+}
+LogicalResult ArgMaxOp::verify() { return verifyArgExtreme(*this); }
+LogicalResult ArgMinOp::verify() { return verifyArgExtreme(*this); }
+
 LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }

@@ -292,6 +292,28 @@ template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
   return r;
 }
 
+/// Index of the first (or last) maximum / minimum along `axis`.
+Tensor argExtreme(const Tensor &x, int64_t axis, bool last, const std::vector<int64_t> &outShape,
+                  bool isMax) {
+  Tensor r = Tensor::zeros(DType::I64, outShape);
+  int64_t len = x.shape[axis], inner = 1;
+  for (size_t k = axis + 1; k < x.shape.size(); ++k)
+    inner *= x.shape[k];
+  int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
+  for (int64_t a = 0; a < outer; ++a)
+    for (int64_t b = 0; b < inner; ++b) {
+      int64_t best = 0;
+      for (int64_t k = 1; k < len; ++k) {
+        double v = x.at((a * len + k) * inner + b), w = x.at((a * len + best) * inner + b);
+        bool better = isMax ? (last ? v >= w : v > w) : (last ? v <= w : v < w);
+        if (better)
+          best = k;
+      }
+      r.i[a * inner + b] = best;
+    }
+  return r;
+}
+
 enum class Normalize { Softmax, LogSoftmax, Hardmax };
 
 /// Softmax, log-softmax or hardmax along `axis`, in double.
@@ -464,6 +486,12 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
               return NAN;
           return std::min(a, b);
         });
+      })
+      .Case([&](edge::ArgMaxOp o) {
+        return argExtreme(*in[0], o.getAxis(), o.getSelectLastIndex(), shapeOfValue(o), true);
+      })
+      .Case([&](edge::ArgMinOp o) {
+        return argExtreme(*in[0], o.getAxis(), o.getSelectLastIndex(), shapeOfValue(o), false);
       })
       .Case([&](edge::EqualOp o) { return predicate(o, *in[0], *in[1], std::equal_to<>()); })
       .Case([&](edge::LessOp o) { return predicate(o, *in[0], *in[1], std::less<>()); })

@@ -99,6 +99,36 @@ LogicalResult constantOfShape(NodeContext &c) {
   return success();
 }
 
+template <typename OpT> LogicalResult argExtreme(NodeContext &c) {
+  auto x = c.required(0, "data");
+  if (failed(x))
+    return failure();
+  Shape s = NodeContext::shape(*x);
+  auto axis = c.axis(c.attrInt("axis", 0), s.size(), "axis");
+  if (failed(axis))
+    return failure();
+  bool keep = c.attrInt("keepdims", 1) != 0, last = c.attrInt("select_last_index", 0) != 0;
+  Shape out;
+  for (int64_t d = 0; d < (int64_t)s.size(); ++d)
+    if (d != *axis)
+      out.push_back(s[d]);
+    else if (keep)
+      out.push_back(1);
+  c.setOutput(c.b.create<OpT>(c.loc, c.tensorType(out, c.b.getI64Type()), *x, *axis, keep, last));
+  return success();
+}
+
+/// Size: the element count, a constant with static shapes.
+LogicalResult size(NodeContext &c) {
+  auto x = c.required(0, "data");
+  if (failed(x))
+    return failure();
+  Tensor t = Tensor::zeros(DType::I64, {});
+  t.i[0] = product(NodeContext::shape(*x));
+  c.setOutput(c.constant(t));
+  return success();
+}
+
 LogicalResult shape(NodeContext &c) {
   auto x = c.required(0, "data");
   if (failed(x))
@@ -560,6 +590,9 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "Constant", 1, constant},
       {"", "ConstantOfShape", 9, constantOfShape},
       {"", "Shape", 1, shape},
+      {"", "Size", 1, size},
+      {"", "ArgMax", 1, argExtreme<edge::ArgMaxOp>},
+      {"", "ArgMin", 1, argExtreme<edge::ArgMinOp>},
       {"", "Reshape", 5, reshape},
       {"", "Flatten", 1, flatten},
       {"", "Squeeze", 1, squeeze1},

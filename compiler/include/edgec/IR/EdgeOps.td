@@ -325,6 +325,22 @@ class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
   let hasVerifier = 1;
 }
 
+// ArgMax / ArgMin: int64 index of the extreme along one axis.
+class Edge_ArgExtremeOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
+  let summary = desc;
+  let description = [{
+    The index along `axis` of the first (or, with `select_last_index`, the
+    last) extreme value; `keepdims` keeps the axis as size 1.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, I64Attr:$axis, BoolAttr:$keepdims,
+                       BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+def Edge_ArgMaxOp : Edge_ArgExtremeOp<"arg_max", "Index of the maximum along an axis">;
+def Edge_ArgMinOp : Edge_ArgExtremeOp<"arg_min", "Index of the minimum along an axis">;
+
 def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes">;
 def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes">;
 def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "Minimum over axes">;

@@ -21,16 +21,29 @@ struct OpAdd { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b
 struct OpSub { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a - b; } };
 struct OpMul { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a * b; } };
 struct OpDiv { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a / b; } };
-struct OpPow { static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return powf(a, b); } };
+struct OpPow {
+  static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return powf(a, b); }
+  /// Integer power by repeated multiplication; a negative exponent gives 0.
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    if (b < 0)
+      return 0;
+    T r = 1;
+    for (T e = 0; e < b; ++e)
+      r = static_cast<T>(r * a);
+    return r;
+  }
+};
 struct OpMax {
   static EDGEC_ALWAYS_INLINE float apply(float a, float b) {
     return (a != a || b != b) ? a + b : (a > b ? a : b);
   }
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a > b ? a : b; }
 };
 struct OpMin {
   static EDGEC_ALWAYS_INLINE float apply(float a, float b) {
     return (a != a || b != b) ? a + b : (a < b ? a : b);
   }
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a < b ? a : b; }
 };
 
 // Comparisons and logic: any operand type, a bool result.

@@ -146,6 +146,24 @@ inline void hardmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) 
     }
 }
 
+/// Index of the first (or, with Last, the last) maximum / minimum of the
+/// middle dimension of [outer, len, inner], as int64.
+template <const SoftmaxParams &P, bool IsMax, bool Last, typename T>
+inline void arg_extreme(const T *EDGEC_RESTRICT x, int64_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t i = 0; i < P.inner; ++i) {
+      const T *xp = x + o * P.len * P.inner + i;
+      ptrdiff_t best = 0;
+      for (ptrdiff_t k = 1; k < P.len; ++k) {
+        const T v = xp[k * P.inner], w = xp[best * P.inner];
+        const bool better = IsMax ? (Last ? v >= w : v > w) : (Last ? v <= w : v < w);
+        if (better)
+          best = k;
+      }
+      y[o * P.inner + i] = best;
+    }
+}
+
 /// Reduction over the middle dimension of [outer, len, inner]; the compiler
 /// transposes nothing: non-adjacent axes are reduced one group at a time.
 struct ReduceParams {
