@@ -762,6 +762,21 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::ClipOp o) {
         return emitUnary(op, "OpClip", o.getMin().convertToFloat(), o.getMax().convertToFloat());
       })
+      .Case([&](edge::TriluOp o) {
+        Shape s = shapeOf(o.getInput());
+        int64_t rows = s[s.size() - 2], cols = s.back();
+        // Diagonals beyond the matrix behave like the matrix's last one.
+        int64_t k = std::clamp<int64_t>((int64_t)o.getK(), -rows - 1, cols + 1);
+        std::string id = newParams(op, "TriluParams",
+                                   fmt::format(".matrices = {}, .rows = {}, .cols = {}, .k = {}, "
+                                               ".upper = {}",
+                                               prod(s) / std::max<int64_t>(rows * cols, 1), rows,
+                                               cols, k, o.getUpper() ? "true" : "false"));
+        includes.insert("edgec/kernels/ref/elementwise_f32.h");
+        call(op, fmt::format("edgec::trilu<{}>({}, {});", id, expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
       .Case<edge::ArgMaxOp, edge::ArgMinOp>([&](auto o) {
         Shape s = shapeOf(o.getInput());
         int64_t a = o.getAxis();

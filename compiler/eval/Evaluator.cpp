@@ -487,6 +487,19 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           return std::min(a, b);
         });
       })
+      .Case([&](edge::TriluOp o) -> FailureOr<Tensor> {
+        Tensor r = *in[0];
+        int64_t rows = r.shape[r.shape.size() - 2], cols = r.shape.back(), k = (int64_t)o.getK();
+        for (int64_t e = 0; e < r.numElements(); ++e) {
+          int64_t i = (e / cols) % rows, j = e % cols;
+          bool keep = o.getUpper() ? j - i >= k : j - i <= k;
+          if (!keep) {
+            if (r.isFloat()) r.f[e] = 0;
+            else r.i[e] = 0;
+          }
+        }
+        return r;
+      })
       .Case([&](edge::ArgMaxOp o) {
         return argExtreme(*in[0], o.getAxis(), o.getSelectLastIndex(), shapeOfValue(o), true);
       })

@@ -70,7 +70,23 @@ LogicalResult requireFloat(NodeContext &c, Value v) {
 
 template <typename OpT> LogicalResult unary(NodeContext &c) {
   auto x = c.required(0, "X");
-  if (failed(x) || failed(requireFloat(c, *x)))
+  if (failed(x))
+    return failure();
+  // Neg / Abs / Sign of integers: shape arithmetic in function-expanded
+  // graphs, folded here because the edge ops are real-valued.
+  if constexpr (std::is_same_v<OpT, edge::NegOp> || std::is_same_v<OpT, edge::AbsOp> ||
+                std::is_same_v<OpT, edge::SignOp>) {
+    std::optional<Tensor> t = c.constantInput(0);
+    if (t && !t->isFloat() && t->dtype != DType::Bool) {
+      for (int64_t &v : t->i)
+        v = std::is_same_v<OpT, edge::NegOp>   ? -v
+            : std::is_same_v<OpT, edge::AbsOp> ? (v < 0 ? -v : v)
+                                               : (v > 0) - (v < 0);
+      c.setOutput(c.constant(*t));
+      return success();
+    }
+  }
+  if (failed(requireFloat(c, *x)))
     return failure();
   c.setOutput(c.b.create<OpT>(c.loc, x->getType(), *x));
   return success();

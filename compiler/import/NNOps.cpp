@@ -332,6 +332,52 @@ template <typename OpT> LogicalResult softmax13(NodeContext &c) {
   return success();
 }
 
+/// LayerNormalization (opset 17) as the function ONNX defines it, in edge
+/// ops: mean and variance over axes [axis, rank), y = (x - mean) / sqrt(var +
+/// epsilon) * scale + bias. The Mean and InvStdDev outputs are the
+/// intermediate values.
+LogicalResult layerNorm(NodeContext &c) {
+  auto x = c.required(0, "X"), w = c.required(1, "Scale");
+  if (failed(x) || failed(w))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  Shape s = NodeContext::shape(*x);
+  auto axis = c.axis(c.attrInt("axis", -1), s.size(), "axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> axes;
+  Shape kept = s;
+  for (int64_t d = *axis; d < (int64_t)s.size(); ++d) {
+    axes.push_back(d);
+    kept[d] = 1;
+  }
+  for (Value p : {*w, c.in(2)})
+    if (p && failed(broadcastShapes(s, NodeContext::shape(p))))
+      return c.fail("Scale / B of shape " + shapeToString(NodeContext::shape(p)) +
+                    " does not broadcast to X " + shapeToString(s));
+  Type f32 = c.b.getF32Type();
+  auto full = c.tensorType(s, f32), reduced = c.tensorType(kept, f32);
+  auto bin = [&](auto tag, Type t, Value a, Value b) -> Value {
+    using OpT = decltype(tag);
+    return c.b.create<OpT>(c.loc, t, a, b, FloatAttr(), FloatAttr());
+  };
+  Value mean = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, *x, axes, true);
+  Value d = bin(edge::SubOp(), full, *x, mean);
+  Value var = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, bin(edge::MulOp(), full, d, d),
+                                             axes, true);
+  Tensor eps = Tensor::zeros(DType::F32, {});
+  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
+  Value sd = c.b.create<edge::SqrtOp>(c.loc, reduced, bin(edge::AddOp(), reduced, var,
+                                                          c.constant(eps)));
+  Value inv = c.b.create<edge::ReciprocalOp>(c.loc, reduced, sd);
+  Value y = bin(edge::MulOp(), full, bin(edge::MulOp(), full, d, inv), *w);
+  if (Value bias = c.in(2))
+    y = bin(edge::AddOp(), full, y, bias);
+  c.outputs = {y, mean, inv};
+  return success();
+}
+
 } // namespace
 
 void registerNNOps(std::vector<OpEntry> &t) {
@@ -342,6 +388,7 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "GlobalAveragePool", 1, globalAvgPool},
       {"", "GlobalMaxPool", 1, globalMaxPool},
       {"", "BatchNormalization", 7, batchNorm},
+      {"", "LayerNormalization", 17, layerNorm},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
       {"", "Softmax", 1, softmax1<edge::SoftmaxOp>},

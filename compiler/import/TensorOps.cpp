@@ -118,6 +118,25 @@ template <typename OpT> LogicalResult argExtreme(NodeContext &c) {
   return success();
 }
 
+LogicalResult trilu(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  if (NodeContext::shape(*x).size() < 2)
+    return c.fail("input must have rank 2 or more");
+  int64_t k = 0;
+  if (c.in(1)) {
+    auto kv = c.constantInts(1, "k");
+    if (failed(kv))
+      return failure();
+    if (kv->size() != 1)
+      return c.fail("k must be a scalar");
+    k = (*kv)[0];
+  }
+  c.setOutput(c.b.create<edge::TriluOp>(c.loc, x->getType(), *x, c.attrInt("upper", 1) != 0, k));
+  return success();
+}
+
 /// Size: the element count, a constant with static shapes.
 LogicalResult size(NodeContext &c) {
   auto x = c.required(0, "data");
@@ -591,6 +610,7 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "ConstantOfShape", 9, constantOfShape},
       {"", "Shape", 1, shape},
       {"", "Size", 1, size},
+      {"", "Trilu", 14, trilu},
       {"", "ArgMax", 1, argExtreme<edge::ArgMaxOp>},
       {"", "ArgMin", 1, argExtreme<edge::ArgMinOp>},
       {"", "Reshape", 5, reshape},

@@ -325,6 +325,17 @@ class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_TriluOp : Edge_Op<"trilu", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Upper or lower triangle of the last two dimensions";
+  let description = [{
+    Keeps element (i, j) of every matrix in the last two dimensions when
+    j - i >= k (`upper`) or j - i <= k (lower), and sets the others to zero.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
 // ArgMax / ArgMin: int64 index of the extreme along one axis.
 class Edge_ArgExtremeOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
   let summary = desc;

@@ -93,6 +93,23 @@ inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, U *EDGE
     clamp_f32(y, P.size, P.act_min, P.act_max);
 }
 
+/// Upper (Upper) or lower triangle of each rows x cols matrix, diagonal K.
+struct TriluParams {
+  int32_t matrices, rows, cols, k;
+  bool upper;
+};
+
+template <const TriluParams &P, typename T>
+inline void trilu(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  for (ptrdiff_t m = 0; m < P.matrices; ++m)
+    for (ptrdiff_t i = 0; i < P.rows; ++i)
+      for (ptrdiff_t j = 0; j < P.cols; ++j) {
+        const ptrdiff_t e = (m * P.rows + i) * P.cols + j;
+        const bool keep = P.upper ? j - i >= P.k : j - i <= P.k;
+        y[e] = keep ? x[e] : T(0);
+      }
+}
+
 inline void logical_not(const bool *EDGEC_RESTRICT x, bool *EDGEC_RESTRICT y, ptrdiff_t n) {
   for (ptrdiff_t i = 0; i < n; ++i)
     y[i] = !x[i];
