@@ -148,6 +148,12 @@ int64_t prod(const Shape &s, size_t from = 0, size_t to = SIZE_MAX) {
   return std::accumulate(s.begin() + from, s.begin() + to, int64_t{1}, std::multiplies<>());
 }
 
+/// `.outer / .len / .inner` of a shape viewed around `axis`.
+std::string axisFields(const Shape &s, int64_t axis) {
+  return fmt::format(".outer = {}, .len = {}, .inner = {}", prod(s, 0, axis), s[axis],
+                     prod(s, axis + 1));
+}
+
 Shape rowMajorStrides(const Shape &s) {
   Shape st(s.size(), 1);
   for (int k = (int)s.size() - 2; k >= 0; --k)
@@ -566,8 +572,7 @@ LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel) {
   Shape s = shapeOf(op.getInput());
   int64_t a = op.getAxis();
   std::string id = newParams(op, "SoftmaxParams",
-                             fmt::format(".outer = {}, .len = {}, .inner = {}", prod(s, 0, a),
-                                         s[a], prod(s, a + 1)));
+                             axisFields(s, a));
   includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
                        expr(op.getOutput())));
@@ -781,8 +786,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         Shape s = shapeOf(o.getInput());
         int64_t a = o.getAxis();
         std::string id = newParams(op, "SoftmaxParams",
-                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
-                                               prod(s, 0, a), s[a], prod(s, a + 1)));
+                                   axisFields(s, a));
         includes.insert("edgec/kernels/ref/pool_f32.h");
         call(op, fmt::format("edgec::arg_extreme<{}, {}, {}>({}, {});", id,
                              isa<edge::ArgMaxOp>(op) ? "true" : "false",
@@ -1037,8 +1041,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         std::string table = intArray(std::vector<int64_t>(t.begin(), t.end()), "int32_t",
                                      node + "_exp");
         std::string id = newParams(op, "SoftmaxParams",
-                                   fmt::format(".outer = {}, .len = {}, .inner = {}",
-                                               prod(sh, 0, a), sh[a], prod(sh, a + 1)));
+                                   axisFields(sh, a));
         includes.insert("edgec/kernels/ref/pool_s8.h");
         call(op, fmt::format("edgec::softmax_s8<{}>({}, {}, {});", id, expr(o.getInput()), table,
                              expr(result)));

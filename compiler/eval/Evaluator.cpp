@@ -292,14 +292,20 @@ template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
   return r;
 }
 
+/// A tensor viewed as [outer, len, inner] around `axis`.
+struct AxisSplit {
+  int64_t outer = 1, len = 1, inner = 1;
+  AxisSplit(const std::vector<int64_t> &shape, int64_t axis) {
+    for (int64_t d = 0; d < (int64_t)shape.size(); ++d)
+      (d < axis ? outer : d == axis ? len : inner) *= shape[d];
+  }
+};
+
 /// Index of the first (or last) maximum / minimum along `axis`.
 Tensor argExtreme(const Tensor &x, int64_t axis, bool last, const std::vector<int64_t> &outShape,
                   bool isMax) {
   Tensor r = Tensor::zeros(DType::I64, outShape);
-  int64_t len = x.shape[axis], inner = 1;
-  for (size_t k = axis + 1; k < x.shape.size(); ++k)
-    inner *= x.shape[k];
-  int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
+  auto [outer, len, inner] = AxisSplit(x.shape, axis);
   for (int64_t a = 0; a < outer; ++a)
     for (int64_t b = 0; b < inner; ++b) {
       int64_t best = 0;
@@ -319,10 +325,7 @@ enum class Normalize { Softmax, LogSoftmax, Hardmax };
 /// Softmax, log-softmax or hardmax along `axis`, in double.
 FailureOr<Tensor> normalize(const Tensor &x, int64_t axis, Normalize kind) {
   Tensor r = x;
-  int64_t len = x.shape[axis], inner = 1;
-  for (size_t k = axis + 1; k < x.shape.size(); ++k)
-    inner *= x.shape[k];
-  int64_t outer = x.numElements() / std::max<int64_t>(len * inner, 1);
+  auto [outer, len, inner] = AxisSplit(x.shape, axis);
   for (int64_t a = 0; a < outer; ++a)
     for (int64_t b = 0; b < inner; ++b) {
       const float *px = x.f.data() + a * len * inner + b;

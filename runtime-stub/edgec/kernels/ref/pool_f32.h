@@ -90,15 +90,21 @@ struct SoftmaxParams {
   int32_t outer, len, inner;
 };
 
+/// The largest of `len` values `inner` apart.
+inline float strided_max(const float *EDGEC_RESTRICT x, ptrdiff_t len, ptrdiff_t inner) {
+  float m = -HUGE_VALF;
+  for (ptrdiff_t k = 0; k < len; ++k)
+    m = x[k * inner] > m ? x[k * inner] : m;
+  return m;
+}
+
 template <const SoftmaxParams &P>
 inline void softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o)
     for (ptrdiff_t i = 0; i < P.inner; ++i) {
       const float *xp = x + o * P.len * P.inner + i;
       float *yp = y + o * P.len * P.inner + i;
-      float m = -HUGE_VALF;
-      for (ptrdiff_t k = 0; k < P.len; ++k)
-        m = xp[k * P.inner] > m ? xp[k * P.inner] : m;
+      const float m = strided_max(xp, P.len, P.inner);
       float s = 0.f;
       for (ptrdiff_t k = 0; k < P.len; ++k) {
         const float e = expf(xp[k * P.inner] - m);
@@ -118,9 +124,7 @@ inline void log_softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT
     for (ptrdiff_t i = 0; i < P.inner; ++i) {
       const float *xp = x + o * P.len * P.inner + i;
       float *yp = y + o * P.len * P.inner + i;
-      float m = -HUGE_VALF;
-      for (ptrdiff_t k = 0; k < P.len; ++k)
-        m = xp[k * P.inner] > m ? xp[k * P.inner] : m;
+      const float m = strided_max(xp, P.len, P.inner);
       float s = 0.f;
       for (ptrdiff_t k = 0; k < P.len; ++k)
         s += expf(xp[k * P.inner] - m);
