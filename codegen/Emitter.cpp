@@ -717,6 +717,8 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::PowOp) { return emitBinary(op, "OpPow"); })
       .Case([&](edge::MaxOp) { return emitBinary(op, "OpMax"); })
       .Case([&](edge::MinOp) { return emitBinary(op, "OpMin"); })
+      .Case([&](edge::ModOp) { return emitBinary(op, "OpMod"); })
+      .Case([&](edge::FmodOp) { return emitBinary(op, "OpFmod"); })
       .Case([&](edge::ReluOp) { return emitUnary(op, "OpRelu", 0, 0); })
       .Case([&](edge::SigmoidOp) { return emitUnary(op, "OpSigmoid", 0, 0); })
       .Case([&](edge::TanhOp) { return emitUnary(op, "OpTanh", 0, 0); })

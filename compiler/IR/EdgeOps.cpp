@@ -217,6 +217,8 @@ LogicalResult DivOp::verify() { return verifyBinary(*this); }
 LogicalResult PowOp::verify() { return verifyBinary(*this); }
 LogicalResult MaxOp::verify() { return verifyBinary(*this); }
 LogicalResult MinOp::verify() { return verifyBinary(*this); }
+LogicalResult ModOp::verify() { return verifyBinary(*this); }
+LogicalResult FmodOp::verify() { return verifyBinary(*this); }
 
 LogicalResult ClipOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())

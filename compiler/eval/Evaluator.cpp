@@ -474,6 +474,27 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
             return std::pow(a, b);
         });
       })
+      .Case([&](edge::ModOp) -> FailureOr<Tensor> {
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (std::is_integral_v<decltype(a)>) {
+            if (b == 0)
+              return 0;
+            auto r = a % b;
+            return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+          } else {
+            auto r = std::fmod(a, b);
+            return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+          }
+        });
+      })
+      .Case([&](edge::FmodOp) -> FailureOr<Tensor> {
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (std::is_integral_v<decltype(a)>)
+            return b == 0 ? 0 : a % b;
+          else
+            return std::fmod(a, b);
+        });
+      })
       .Case([&](edge::MaxOp) -> FailureOr<Tensor> {
         return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
           if constexpr (!std::is_integral_v<decltype(a)>)

@@ -111,6 +111,13 @@ template <typename OpT> LogicalResult predicate(NodeContext &c) {
   return success();
 }
 
+/// Mod: fmod = 1 is C's remainder (dividend's sign), 0 Python's (divisor's).
+LogicalResult mod(NodeContext &c) {
+  if (c.attrInt("fmod", 0) != 0)
+    return binary<edge::FmodOp>(c);
+  return binary<edge::ModOp>(c);
+}
+
 LogicalResult logicalNot(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -252,6 +259,7 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Or", 7, predicate<edge::OrOp>},
       {"", "Xor", 7, predicate<edge::XorOp>},
       {"", "Not", 1, logicalNot},
+      {"", "Mod", 10, mod},
       {"", "Where", 9, where},
       {"", "Abs", 6, unary<edge::AbsOp>},
       {"", "Neg", 6, unary<edge::NegOp>},

@@ -69,6 +69,8 @@ def Edge_DivOp : Edge_BinaryOp<"div", "Elementwise division">;
 def Edge_PowOp : Edge_BinaryOp<"pow", "Elementwise power">;
 def Edge_MaxOp : Edge_BinaryOp<"max", "Elementwise maximum">;
 def Edge_MinOp : Edge_BinaryOp<"min", "Elementwise minimum">;
+def Edge_ModOp : Edge_BinaryOp<"mod", "Remainder with the divisor's sign (Python's %)">;
+def Edge_FmodOp : Edge_BinaryOp<"fmod", "Remainder with the dividend's sign (C's fmod)">;
 
 // Comparisons and logic: numpy broadcasting, boolean (i1) result.
 class Edge_PredicateOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {

@@ -46,6 +46,27 @@ struct OpMin {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a < b ? a : b; }
 };
 
+/// Remainder with the divisor's sign (ONNX Mod, fmod = 0); x % 0 is 0.
+struct OpMod {
+  static EDGEC_ALWAYS_INLINE float apply(float a, float b) {
+    const float r = fmodf(a, b);
+    return r != 0.f && ((r < 0.f) != (b < 0.f)) ? r + b : r;
+  }
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    if (b == 0)
+      return 0;
+    const T r = static_cast<T>(a % b);
+    return r != 0 && ((r < 0) != (b < 0)) ? static_cast<T>(r + b) : r;
+  }
+};
+/// Remainder with the dividend's sign (ONNX Mod, fmod = 1); x % 0 is 0.
+struct OpFmod {
+  static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return fmodf(a, b); }
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    return b == 0 ? T(0) : static_cast<T>(a % b);
+  }
+};
+
 // Comparisons and logic: any operand type, a bool result.
 struct OpEqual { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a == b; } };
 struct OpLess { template <typename T> static EDGEC_ALWAYS_INLINE bool apply(T a, T b) { return a < b; } };
