@@ -192,7 +192,8 @@ private:
   template <typename PoolOp> LogicalResult emitPool(PoolOp op, const char *kernel, bool includePad);
   LogicalResult emitBatchNorm(edge::BatchNormOp op);
   template <typename ReduceOp> LogicalResult emitReduce(ReduceOp op);
-  template <typename OpT> LogicalResult emitNormalize(OpT op, const char *kernel);
+  template <typename OpT>
+  LogicalResult emitNormalize(OpT op, const char *kernel, const char *extraArgs = "");
   LogicalResult emitStridedCopy(Operation *op, const Shape &outShape, const Shape &inStrides,
                                 int64_t offset);
   LogicalResult emitConcat(edge::ConcatOp op);
@@ -568,13 +569,13 @@ LogicalResult CppEmitter::emitReduce(ReduceOp op) {
 
 /// Softmax, log-softmax and hardmax over one axis, as [outer, len, inner].
 template <typename OpT>
-LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel) {
+LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel, const char *extraArgs) {
   Shape s = shapeOf(op.getInput());
   int64_t a = op.getAxis();
   std::string id = newParams(op, "SoftmaxParams",
                              axisFields(s, a));
   includes.insert("edgec/kernels/ref/pool_f32.h");
-  call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
+  call(op, fmt::format("edgec::{}<{}{}>({}, {});", kernel, id, extraArgs, expr(op.getInput()),
                        expr(op.getOutput())));
   return success();
 }
@@ -827,7 +828,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](edge::SoftmaxOp o) { return emitNormalize(o, "softmax_f32"); })
-      .Case([&](edge::LogSoftmaxOp o) { return emitNormalize(o, "log_softmax_f32"); })
+      .Case([&](edge::LogSoftmaxOp o) { return emitNormalize(o, "softmax_f32", ", true"); })
       .Case([&](edge::HardmaxOp o) { return emitNormalize(o, "hardmax_f32"); })
       .Case([&](edge::MaxPool2DOp o) { return emitPool(o, "max_pool2d_f32", false); })
       .Case([&](edge::AvgPool2DOp o) {

@@ -98,7 +98,9 @@ inline float strided_max(const float *EDGEC_RESTRICT x, ptrdiff_t len, ptrdiff_t
   return m;
 }
 
-template <const SoftmaxParams &P>
+/// Softmax over the middle dimension or, with Log, its logarithm
+/// x - max - log(sum(exp(x - max))).
+template <const SoftmaxParams &P, bool Log = false>
 inline void softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o)
     for (ptrdiff_t i = 0; i < P.inner; ++i) {
@@ -108,29 +110,19 @@ inline void softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) 
       float s = 0.f;
       for (ptrdiff_t k = 0; k < P.len; ++k) {
         const float e = expf(xp[k * P.inner] - m);
-        yp[k * P.inner] = e;
+        if constexpr (!Log)
+          yp[k * P.inner] = e;
         s += e;
       }
-      const float r = 1.f / s;
-      for (ptrdiff_t k = 0; k < P.len; ++k)
-        yp[k * P.inner] *= r;
-    }
-}
-
-/// log(softmax(x)) = x - max - log(sum(exp(x - max))) over the middle dimension.
-template <const SoftmaxParams &P>
-inline void log_softmax_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
-  for (ptrdiff_t o = 0; o < P.outer; ++o)
-    for (ptrdiff_t i = 0; i < P.inner; ++i) {
-      const float *xp = x + o * P.len * P.inner + i;
-      float *yp = y + o * P.len * P.inner + i;
-      const float m = strided_max(xp, P.len, P.inner);
-      float s = 0.f;
-      for (ptrdiff_t k = 0; k < P.len; ++k)
-        s += expf(xp[k * P.inner] - m);
-      const float l = logf(s);
-      for (ptrdiff_t k = 0; k < P.len; ++k)
-        yp[k * P.inner] = xp[k * P.inner] - m - l;
+      if constexpr (Log) {
+        const float l = m + logf(s);
+        for (ptrdiff_t k = 0; k < P.len; ++k)
+          yp[k * P.inner] = xp[k * P.inner] - l;
+      } else {
+        const float r = 1.f / s;
+        for (ptrdiff_t k = 0; k < P.len; ++k)
+          yp[k * P.inner] *= r;
+      }
     }
 }
 
