@@ -176,6 +176,7 @@ private:
   std::string newParams(Operation *op, const std::string &type, const std::string &fields);
   void call(Operation *op, const std::string &text);
   std::string scratch(Operation *op);
+  std::string rawScratch(Operation *op);
   InFlightDiagnostic unsupported(Operation *op);
 
   LogicalResult emitConv(edge::Conv2DOp op);
@@ -330,6 +331,13 @@ std::string CppEmitter::scratch(Operation *op) {
   if (!off)
     return "nullptr";
   return fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt());
+}
+
+std::string CppEmitter::rawScratch(Operation *op) {
+  auto off = op->getAttrOfType<IntegerAttr>(memory::kScratchOffsetAttr);
+  if (!off)
+    return "nullptr";
+  return fmt::format("static_cast<void *>(arena + {})", off.getInt());
 }
 
 // --- per-op emission -------------------------------------------------------
@@ -951,6 +959,19 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
                         "{}, .act_max = {}",
                         convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
+        if (usesDspConv(op)) {
+          includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
+          params += fmt::format(
+              "static_assert(edgec::arm::conv2d_s8_dsp_is_depthwise<{0}>() ||\n"
+              "              edgec::arm::conv2d_s8_dsp_scratch_size<{0}>() <= {1},\n"
+              "              \"scratch planned for this layer is too small\");\n\n",
+              id, scratchBytes(op));
+          call(op, fmt::format("edgec::arm::conv2d_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
+                               expr(o.getInput()), expr(o.getWeight()),
+                               o.getBias() ? expr(o.getBias()) : "nullptr", mult, shift,
+                               expr(result), rawScratch(op)));
+          return success();
+        }
         includes.insert("edgec/kernels/ref/conv2d_s8.h");
         call(op, fmt::format("edgec::conv2d_s8<{}>({}, {}, {}, {}, {}, {});", id,
                              expr(o.getInput()), expr(o.getWeight()),
@@ -972,6 +993,16 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                         ".output_zero = {}, .act_min = {}, .act_max = {}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
                         py.zeroPoint, lo, hi));
+        if (usesDspFc(op)) {
+          includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
+          params += fmt::format("static_assert(edgec::arm::fc_s8_dsp_scratch_size<{}>() <= {},\n"
+                                "              \"scratch planned for this layer is too small\");\n\n",
+                                id, scratchBytes(op));
+          call(op, fmt::format("edgec::arm::fc_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
+                               expr(o.getA()), expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr",
+                               mult, shift, expr(result), rawScratch(op)));
+          return success();
+        }
         includes.insert("edgec/kernels/ref/conv2d_s8.h");
         call(op, fmt::format("edgec::fc_s8<{}>({}, {}, {}, {}, {}, {});", id, expr(o.getA()),
                              expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr", mult, shift,
@@ -1238,7 +1269,7 @@ std::string CppEmitter::harnessSource() const {
   std::string n = opts.name, N = upper(n);
   Block &fb = func.getBody().front();
   auto ret = cast<func::ReturnOp>(fb.getTerminator());
-  std::string out = banner(n + "_main.cpp: host test harness (reads .npy inputs, writes out_<i>.npy"
+  std::string out = banner(n + "_main.cpp: test harness (reads .npy inputs, writes out_<i>.npy"
                                "; int8 outputs also as out_<i>.q.npy).");
   out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n", n);
   if (hasQuantizedIO())
@@ -1316,7 +1347,9 @@ std::string CppEmitter::harnessSource() const {
   }
   out += fmt::format("  alignas(16) static uint8_t arena[{0}_ARENA_SIZE > 0 ? {0}_ARENA_SIZE : 1];\n"
                      "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
+                     "  edgec_region_begin();\n"
                      "  int status = run();\n"
+                     "  edgec_region_end();\n"
                      "  if (status != 0) {{ edgec::harness::fail(\"model returned status\", status); return 1; }}\n"
                      "  if (args.bench > 0) edgec::harness::benchmark(run, args.bench);\n",
                      N, n, callArgs);

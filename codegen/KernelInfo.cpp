@@ -3,6 +3,8 @@
 #include "edgec/Codegen/KernelInfo.h"
 #include "edgec/IR/EdgeOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
+
 namespace edgec::codegen {
 
 static constexpr int64_t kConvTile = 32;
@@ -13,9 +15,51 @@ int64_t convTile(mlir::Operation *op) {
   return std::min<int64_t>(kConvTile, out[2] * out[3]);
 }
 
+std::string kernelFamily(mlir::Operation *op) {
+  auto module = op->getParentOfType<mlir::ModuleOp>();
+  if (auto a = module ? module->getAttrOfType<mlir::StringAttr>(kKernelsAttr) : nullptr)
+    return a.str();
+  return "portable";
+}
+
+static bool dspFamily(mlir::Operation *op) {
+  std::string f = kernelFamily(op);
+  return f == "arm-dsp" || f == "arm-mve";
+}
+
+static bool int8Activations(mlir::Value in, mlir::Value out) {
+  auto qi = quantizedElement(in.getType()), qo = quantizedElement(out.getType());
+  return qi && qo && qi.getStorageTypeIntegralWidth() == 8 &&
+         qo.getStorageTypeIntegralWidth() == 8;
+}
+
+bool usesDspConv(mlir::Operation *op) {
+  auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
+  return conv && dspFamily(op) && int8Activations(conv.getInput(), conv.getOutput());
+}
+
+bool usesDspFc(mlir::Operation *op) {
+  auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
+  return gemm && dspFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
+         int8Activations(gemm.getA(), gemm.getOutput());
+}
+
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
 // in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
 int64_t scratchBytes(mlir::Operation *op) {
+  // Mirrors conv2d_s8_dsp_scratch_size / fc_s8_dsp_scratch_size in
+  // runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
+  if (usesDspConv(op)) {
+    auto conv = mlir::cast<edge::Conv2DOp>(op);
+    auto in = conv.getInput().getType().getShape();
+    auto w = conv.getWeight().getType().getShape();
+    int64_t g = conv.getGroup();
+    if (g > 1 && g == in[1] && g == w[0])
+      return 0; // depthwise: no im2col
+    return 2 * 2 * w[1] * w[2] * w[3];
+  }
+  if (usesDspFc(op))
+    return 2 * mlir::cast<edge::GemmOp>(op).getA().getType().getShape()[1];
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
   if (!conv || quantizedElement(conv.getOutput().getType()))
     return 0; // the int8 kernels accumulate directly, without scratch

@@ -240,6 +240,37 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
   return out;
 }
 
+std::string fitProblem(ModuleOp module, const std::string &target, int64_t ramBytes,
+                       int64_t flashBytes) {
+  std::vector<LayerInfo> layers = analyzeLayers(module);
+  auto largest = [&](auto key, const char *unit) {
+    std::vector<const LayerInfo *> sorted;
+    for (const LayerInfo &l : layers)
+      if (key(l) > 0)
+        sorted.push_back(&l);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](const LayerInfo *a, const LayerInfo *b) { return key(*a) > key(*b); });
+    std::string out;
+    for (size_t k = 0; k < sorted.size() && k < 3; ++k)
+      out += fmt::format("{}'{}' ({}, {} B {})", k ? ", " : "", sorted[k]->node, sorted[k]->op,
+                         key(*sorted[k]), unit);
+    return out;
+  };
+  std::string problems;
+  int64_t arena = funcAttr(module, memory::kArenaSizeAttr);
+  if (ramBytes > 0 && arena > ramBytes)
+    problems += fmt::format(
+        "the arena needs {} B of RAM but {} has {} B; largest activations: {}", arena, target,
+        ramBytes, largest([](const LayerInfo &l) { return l.storage == "arena" ? l.activationBytes : 0; },
+                          "output"));
+  int64_t weights = totalWeightBytes(module);
+  if (flashBytes > 0 && weights > flashBytes)
+    problems += fmt::format("{}the weights need {} B of flash but {} has {} B; largest: {}",
+                            problems.empty() ? "" : "; ", weights, target, flashBytes,
+                            largest([](const LayerInfo &l) { return l.weightBytes; }, "weights"));
+  return problems;
+}
+
 std::string formatLayerTable(ModuleOp module) {
   std::vector<LayerInfo> layers = analyzeLayers(module);
   size_t nodeW = 4, opW = 2, inW = 6, outW = 6;

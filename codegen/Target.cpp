@@ -4,6 +4,7 @@
 #include "edgec/Codegen/Emitter.h"
 
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
 
@@ -12,8 +13,100 @@ namespace edgec::codegen {
 // Embedded at build time from targets/*.json (cmake/EmbedFiles.cmake).
 const std::vector<GeneratedFile> &targetFiles();
 
+namespace {
+
+/// Reads typed fields of one JSON object, remembering the first error as
+/// "<file>: field '<path>' ...".
+class FieldReader {
+public:
+  FieldReader(const llvm::json::Object &obj, std::string prefix, const std::string &file,
+              std::string &error)
+      : obj(obj), prefix(std::move(prefix)), file(file), error(error) {}
+
+  bool ok() const { return error.empty(); }
+
+  void str(const char *key, std::string &out, bool required = false) {
+    if (!ok())
+      return;
+    if (auto s = obj.getString(key))
+      out = s->str();
+    else if (required || obj.get(key))
+      fail(key, "must be a string");
+  }
+  void strList(const char *key, std::vector<std::string> &out, bool nonEmpty = false) {
+    if (!ok())
+      return;
+    const llvm::json::Value *v = obj.get(key);
+    if (!v)
+      return;
+    const llvm::json::Array *arr = v->getAsArray();
+    if (!arr || (nonEmpty && arr->empty()))
+      return fail(key, nonEmpty ? "must be a non-empty array of strings"
+                                : "must be an array of strings");
+    for (const llvm::json::Value &e : *arr) {
+      auto s = e.getAsString();
+      if (!s)
+        return fail(key, "must be an array of strings");
+      out.push_back(s->str());
+    }
+  }
+  template <typename I> void integer(const char *key, I &out) {
+    if (!ok())
+      return;
+    const llvm::json::Value *v = obj.get(key);
+    if (!v)
+      return;
+    auto i = v->getAsInteger();
+    if (!i || *i < 0)
+      return fail(key, "must be a non-negative integer");
+    out = static_cast<I>(*i);
+  }
+  void boolean(const char *key, bool &out) {
+    if (!ok())
+      return;
+    if (const llvm::json::Value *v = obj.get(key)) {
+      auto b = v->getAsBoolean();
+      if (!b)
+        return fail(key, "must be true or false");
+      out = *b;
+    }
+  }
+  void fail(const char *key, const std::string &what) {
+    if (ok())
+      error = file + ": field '" + prefix + key + "' " + what;
+  }
+
+private:
+  const llvm::json::Object &obj;
+  std::string prefix;
+  const std::string &file;
+  std::string &error;
+};
+
+} // namespace
+
+std::optional<int64_t> parseByteSize(const std::string &text) {
+  if (text.empty())
+    return std::nullopt;
+  int64_t scale = 1;
+  std::string digits = text;
+  char last = digits.back();
+  if (last == 'K' || last == 'k' || last == 'M' || last == 'm') {
+    scale = (last == 'K' || last == 'k') ? 1024 : 1024 * 1024;
+    digits.pop_back();
+  }
+  if (digits.empty() || digits.size() > 12 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  int64_t v = std::stoll(digits) * scale;
+  if (v <= 0)
+    return std::nullopt;
+  return v;
+}
+
 std::optional<Target> parseTarget(const std::string &json, const std::string &fileName,
                                   std::string &error) {
+  error.clear();
   llvm::Expected<llvm::json::Value> value = llvm::json::parse(json);
   if (!value) {
     error = fileName + ": invalid JSON: " + llvm::toString(value.takeError());
@@ -24,65 +117,76 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     error = fileName + ": expected a JSON object at the top level";
     return std::nullopt;
   }
-  Target t;
-  auto str = [&](const char *key, std::string &out, bool required) {
-    if (auto s = obj->getString(key)) {
-      out = s->str();
-      return true;
-    }
-    if (required || obj->get(key))
-      error = fileName + ": field '" + key + "' must be a string";
-    return !required && !obj->get(key);
-  };
-  auto strList = [&](const char *key, std::vector<std::string> &out) {
-    const llvm::json::Value *v = obj->get(key);
-    if (!v)
-      return true;
-    const llvm::json::Array *arr = v->getAsArray();
-    if (!arr) {
-      error = fileName + ": field '" + key + "' must be an array of strings";
-      return false;
-    }
-    for (const llvm::json::Value &e : *arr) {
-      auto s = e.getAsString();
-      if (!s) {
-        error = fileName + ": field '" + key + "' must be an array of strings";
-        return false;
-      }
-      out.push_back(s->str());
-    }
-    return true;
-  };
-  auto integer = [&](const char *key, auto &out) {
-    const llvm::json::Value *v = obj->get(key);
-    if (!v)
-      return true;
-    auto i = v->getAsInteger();
-    if (!i || *i < 0) {
-      error = fileName + ": field '" + key + "' must be a non-negative integer";
-      return false;
-    }
-    out = *i;
-    return true;
-  };
-  if (!str("name", t.name, true) || !str("description", t.description, false) ||
-      !str("isa", t.isa, true) || !strList("features", t.features) ||
-      !integer("word_bits", t.wordBits) || !integer("alignment", t.alignment) ||
-      !integer("ram_bytes", t.ramBytes) || !integer("flash_bytes", t.flashBytes) ||
-      !str("compiler", t.compiler, true) || !strList("cxx_flags", t.cxxFlags))
-    return std::nullopt;
-  if (const llvm::json::Value *v = obj->get("runs_on_host")) {
-    auto b = v->getAsBoolean();
-    if (!b) {
-      error = fileName + ": field 'runs_on_host' must be true or false";
+  static const char *known[] = {"name",         "description", "isa",       "features",
+                                "word_bits",    "alignment",   "ram_bytes", "flash_bytes",
+                                "compiler",     "cxx_flags",   "runs_on_host", "kernels",
+                                "linker",       "link_flags",  "toolchain_package", "emulator"};
+  for (const auto &kv : *obj)
+    if (std::find_if(std::begin(known), std::end(known), [&](const char *k) {
+          return kv.first == k;
+        }) == std::end(known)) {
+      error = fileName + ": unknown field '" + kv.first.str() + "'";
       return std::nullopt;
     }
-    t.runsOnHost = *b;
+  Target t;
+  FieldReader r(*obj, "", fileName, error);
+  r.str("name", t.name, true);
+  r.str("description", t.description);
+  r.str("isa", t.isa, true);
+  r.strList("features", t.features);
+  r.integer("word_bits", t.wordBits);
+  r.integer("alignment", t.alignment);
+  r.integer("ram_bytes", t.ramBytes);
+  r.integer("flash_bytes", t.flashBytes);
+  r.str("compiler", t.compiler, true);
+  r.strList("cxx_flags", t.cxxFlags);
+  r.boolean("runs_on_host", t.runsOnHost);
+  r.str("kernels", t.kernels);
+  r.str("linker", t.linker);
+  r.strList("link_flags", t.linkFlags);
+  r.str("toolchain_package", t.toolchainPackage);
+  if (!r.ok())
+    return std::nullopt;
+  if (const llvm::json::Value *v = obj->get("emulator")) {
+    const llvm::json::Object *e = v->getAsObject();
+    if (!e) {
+      error = fileName + ": field 'emulator' must be an object";
+      return std::nullopt;
+    }
+    FieldReader er(*e, "emulator.", fileName, error);
+    er.strList("command", t.emulator.command, true);
+    er.str("package", t.emulator.package);
+    er.integer("flash_origin", t.emulator.flashOrigin);
+    er.integer("flash_bytes", t.emulator.flashBytes);
+    er.integer("ram_origin", t.emulator.ramOrigin);
+    er.integer("ram_bytes", t.emulator.ramBytes);
+    er.integer("stack_bytes", t.emulator.stackBytes);
+    er.integer("timeout_seconds", t.emulator.timeoutSeconds);
+    if (!er.ok())
+      return std::nullopt;
+    if (t.emulator.command.empty() || !t.emulator.flashBytes || !t.emulator.ramBytes) {
+      error = fileName + ": field 'emulator' needs 'command', 'flash_bytes' and 'ram_bytes'";
+      return std::nullopt;
+    }
   }
   if (t.wordBits != 32 && t.wordBits != 64) {
     error = fileName + ": word_bits must be 32 or 64, got " + std::to_string(t.wordBits);
     return std::nullopt;
   }
+  if (t.alignment == 0 || (t.alignment & (t.alignment - 1))) {
+    error = fileName + ": alignment must be a power of two, got " + std::to_string(t.alignment);
+    return std::nullopt;
+  }
+  if (t.kernels != "portable" && t.kernels != "arm-dsp" && t.kernels != "arm-mve") {
+    error = fileName + ": kernels must be portable, arm-dsp or arm-mve, got '" + t.kernels + "'";
+    return std::nullopt;
+  }
+  if (t.runsOnHost && !t.emulator.command.empty()) {
+    error = fileName + ": a target runs on the host or under an emulator, not both";
+    return std::nullopt;
+  }
+  if (t.linker.empty())
+    t.linker = t.compiler;
   return t;
 }
 
@@ -97,7 +201,25 @@ std::vector<Target> builtinTargets() {
   return out;
 }
 
+std::vector<std::string> brokenBuiltinTargets() {
+  std::vector<std::string> out;
+  for (const GeneratedFile &f : targetFiles()) {
+    std::string error;
+    if (!parseTarget(f.content, f.path, error))
+      out.push_back(error);
+  }
+  return out;
+}
+
 std::optional<Target> findTarget(const std::string &name, std::string &error) {
+  if (llvm::StringRef(name).ends_with(".json")) {
+    auto buffer = llvm::MemoryBuffer::getFile(name);
+    if (!buffer) {
+      error = "cannot read target file '" + name + "': " + buffer.getError().message();
+      return std::nullopt;
+    }
+    return parseTarget((*buffer)->getBuffer().str(), name, error);
+  }
   std::string known;
   for (const GeneratedFile &f : targetFiles()) {
     std::string parseError;

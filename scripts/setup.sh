@@ -16,6 +16,11 @@ packages=(
   python3 python3-numpy python3-onnx
   # the ONNX backend node tests (test/conformance)
   libonnx-testdata
+  # bare-metal targets: cross compilers, picolibc (C library, startup code,
+  # semihosting) and QEMU to run them (edgec verify, tests, scripts/bench-mcu.sh)
+  gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc picolibc-arm-none-eabi
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
+  qemu-system-arm qemu-system-misc
 )
 # Model regeneration (models/export.py) needs torch and sklearn; they are large, so only on request.
 if [[ "${EDGEC_SETUP_MODELS:-0}" == 1 ]]; then

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/Codegen/Emitter.h"
+#include "edgec/Codegen/KernelInfo.h"
 #include "edgec/Codegen/Report.h"
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
@@ -25,6 +26,8 @@
 #include "passes/Quantize/QuantReport.h"
 #include "edgec/quant.h"
 
+#include "Verify.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/AsmState.h"
@@ -32,6 +35,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -254,6 +259,56 @@ bool checkCompileFlags(const CompileFlags &f) {
   return true;
 }
 
+/// Target selection and the memory contract (compile and verify share them).
+struct TargetFlags {
+  std::string target = "x86-64";
+  std::string ram, flash;
+  bool noFitCheck = false;
+  std::string kernels = "auto";
+};
+
+void addTargetFlags(CLI::App *cmd, TargetFlags &f, const char *defaultTarget) {
+  f.target = defaultTarget;
+  cmd->add_option("-t,--target", f.target,
+                  "Target (see `edgec targets`), or a target description file (.json)")
+      ->capture_default_str();
+  cmd->add_option("--ram", f.ram, "RAM of the part, overriding the target's (e.g. 256K, 1M)");
+  cmd->add_option("--flash", f.flash, "Flash of the part, overriding the target's (e.g. 1M)");
+  cmd->add_flag("--no-fit-check", f.noFitCheck,
+                "Write the code even when the arena or the weights exceed the part's RAM / flash");
+  cmd->add_option("--kernels", f.kernels,
+                  "auto (the target's specialised kernels where a layer has one) or portable")
+      ->capture_default_str();
+}
+
+/// The target with --ram / --flash / --kernels applied, or nullopt after an error.
+std::optional<edgec::codegen::Target> resolveTarget(const TargetFlags &f) {
+  std::string error;
+  std::optional<edgec::codegen::Target> t = edgec::codegen::findTarget(f.target, error);
+  if (!t) {
+    userError(error);
+    return std::nullopt;
+  }
+  for (auto [text, field, flag] : {std::tuple{&f.ram, &t->ramBytes, "--ram"},
+                                   std::tuple{&f.flash, &t->flashBytes, "--flash"}}) {
+    if (text->empty())
+      continue;
+    auto bytes = edgec::codegen::parseByteSize(*text);
+    if (!bytes) {
+      userError(std::string(flag) + " '" + *text + "' is not a size such as 65536, 256K or 2M");
+      return std::nullopt;
+    }
+    *field = *bytes;
+  }
+  if (f.kernels == "portable")
+    t->kernels = "portable";
+  else if (f.kernels != "auto") {
+    userError("unknown --kernels '" + f.kernels + "' (expected auto or portable)");
+    return std::nullopt;
+  }
+  return t;
+}
+
 /// Fusion, quantization (calibrating on the fused float model), memory plan.
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)
 /// on the evaluation inputs, and records the float model's weight and arena
@@ -302,7 +357,9 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
 }
 
 LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
-                            bool plan = true) {
+                            bool plan = true, const std::string &kernels = "portable") {
+  // Scratch sizes depend on the kernels the target uses.
+  module->setAttr(edgec::codegen::kKernelsAttr, StringAttr::get(&ctx, kernels));
   PassManager fuse(&ctx);
   if (!f.noFuse)
     edgec::buildFusionPipeline(fuse);
@@ -433,6 +490,251 @@ std::string defaultName(const std::string &model) {
 
 int finish(const DiagnosticPrinter &diags) { return diags.internal ? kInternalError : kUserError; }
 
+/// One compile: what `edgec compile` does, and the first step of `verify`.
+struct CompileJob {
+  ModelArgs model;
+  CompileFlags flags;
+  TargetFlags target;
+  std::string outDir, name;
+  bool harness = false, planDump = false;
+  bool quiet = false; ///< nothing on stdout (verify --json)
+};
+
+int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
+               std::optional<edgec::codegen::Target> &tgt, OwningOpRef<ModuleOp> &module) {
+  tgt = resolveTarget(job.target);
+  if (!tgt)
+    return kUserError;
+  if (job.name.empty())
+    job.name = defaultName(job.model.model);
+  else if (edgec::sanitizeIdentifier(job.name, "model") != job.name) {
+    userError("--name '" + job.name + "' is not a C identifier (letters, digits, '_'; try '" +
+              edgec::sanitizeIdentifier(job.name, "model") + "')");
+    return kUserError;
+  }
+  if (!checkCompileFlags(job.flags))
+    return kUserError;
+  module = importModel(ctx, job.model);
+  if (!module || failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels)))
+    return finish(diags);
+  if (!job.target.noFitCheck) {
+    std::string problem =
+        edgec::codegen::fitProblem(*module, tgt->name, tgt->ramBytes, tgt->flashBytes);
+    if (!problem.empty()) {
+      userError(problem + " (give the part's sizes with --ram / --flash, or --no-fit-check)");
+      return kUserError;
+    }
+  }
+  if (job.planDump)
+    dumpPlan(*module);
+  edgec::codegen::EmitOptions emit;
+  emit.name = job.name;
+  emit.modelPath = llvm::sys::path::filename(job.model.model).str();
+  emit.harness = job.harness;
+  emit.commandLine = "--target " + tgt->name + " --name " + job.name +
+                     (job.harness ? " --harness" : "") +
+                     (job.target.kernels == "portable" ? " --kernels portable" : "") +
+                     job.flags.describe();
+  for (const auto &s : job.model.inputShapes)
+    emit.commandLine += " --input-shape " + s;
+  for (const auto &s : job.model.bindings)
+    emit.commandLine += " --bind " + s.substr(0, s.find('=')) + "=" +
+                        llvm::sys::path::filename(s.substr(s.find('=') + 1)).str();
+  auto files = edgec::codegen::emitCpp(*module, *tgt, emit);
+  if (failed(files))
+    return finish(diags);
+  if (!writeOutputDir(job.outDir, *files))
+    return kUserError;
+  if (job.quiet)
+    return kSuccess;
+  if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
+    fmt::print("{}\n", q);
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  fmt::print("edgec: wrote {} ({} files): arena {} bytes (lower bound {}), target {}\n",
+             job.outDir, files->size(),
+             func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt(),
+             func->getAttrOfType<IntegerAttr>(edgec::memory::kLowerBoundAttr).getInt(), tgt->name);
+  return kSuccess;
+}
+
+struct VerifyOptions {
+  std::vector<std::string> inputs;
+  std::string workDir;
+  bool json = false;
+  double rtol = 1e-4, atol = 1e-5;
+};
+
+/// Exit code of `edgec verify` when the generated code's outputs differ.
+constexpr int kOutputsDiffer = 3;
+
+int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
+              const VerifyOptions &opts, const char *argv0) {
+  std::optional<edgec::codegen::Target> tgt = resolveTarget(job.target);
+  if (!tgt)
+    return kUserError;
+  if (std::string missing = edgec::verify::missingTools(*tgt); !missing.empty()) {
+    userError(missing);
+    return kUserError;
+  }
+  // Work directory: given (kept) or temporary (removed).
+  std::string work = opts.workDir;
+  bool temporary = work.empty();
+  if (temporary) {
+    llvm::SmallString<256> dir;
+    if (auto ec = llvm::sys::fs::createUniqueDirectory("edgec-verify", dir)) {
+      userError("cannot create a temporary directory: " + ec.message());
+      return kUserError;
+    }
+    work = std::string(dir);
+  } else if (auto ec = llvm::sys::fs::create_directories(work)) {
+    userError("cannot create --work-dir '" + work + "': " + ec.message());
+    return kUserError;
+  }
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      if (!dir.empty())
+        llvm::sys::fs::remove_directories(dir);
+    }
+  } cleanup{temporary ? work : ""};
+
+  // Inputs: given, <model>.input.npy beside the model, or random.
+  std::vector<std::string> inputs = opts.inputs;
+  if (inputs.empty()) {
+    llvm::SmallString<256> beside(job.model.model);
+    llvm::sys::path::replace_extension(beside, ".input.npy");
+    OwningOpRef<ModuleOp> plain = importModel(ctx, job.model);
+    if (!plain)
+      return finish(diags);
+    auto func = plain->lookupSymbol<func::FuncOp>("main");
+    if (func.getNumArguments() == 1 && llvm::sys::fs::exists(beside)) {
+      inputs.push_back(std::string(beside));
+    } else {
+      auto samples = edgec::quant::randomSamples(func, 1);
+      for (size_t k = 0; k < samples[0].size(); ++k) {
+        std::string path = work + "/random_input_" + std::to_string(k) + ".npy", error;
+        if (!edgec::writeNpy(path, samples[0][k], error)) {
+          userError(error);
+          return kUserError;
+        }
+        inputs.push_back(path);
+      }
+    }
+  }
+
+  job.outDir = work + "/gen";
+  job.harness = true;
+  job.quiet = true;
+  std::optional<edgec::codegen::Target> compiled;
+  OwningOpRef<ModuleOp> module;
+  if (int rc = runCompile(ctx, diags, job, compiled, module); rc != kSuccess)
+    return rc;
+
+  // The reference: the evaluator on the same compiled module.
+  auto func = module->lookupSymbol<func::FuncOp>("main");
+  std::vector<edgec::Tensor> tensors;
+  for (const std::string &path : inputs) {
+    edgec::Tensor t;
+    std::string error;
+    if (!edgec::readNpy(path, t, error)) {
+      userError(error);
+      return kUserError;
+    }
+    tensors.push_back(std::move(t));
+  }
+  if (tensors.size() != func.getNumArguments()) {
+    userError(fmt::format("the model has {} input(s) but {} were given with --inputs",
+                          func.getNumArguments(), tensors.size()));
+    return kUserError;
+  }
+  for (size_t k = 0; k < tensors.size(); ++k)
+    tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
+  auto expected = edgec::evaluateFunction(func, tensors);
+  if (failed(expected))
+    return finish(diags);
+
+  std::string buildDir = work + "/build", outDir = work + "/out";
+  llvm::sys::fs::create_directories(buildDir);
+  llvm::sys::fs::create_directories(outDir);
+  edgec::verify::Build built = edgec::verify::build(*tgt, job.outDir, job.name, buildDir);
+  if (!built.error.empty()) {
+    fmt::print(stderr, "edgec: internal error: the generated code does not build: {}\n",
+               built.error);
+    return kInternalError;
+  }
+  edgec::verify::Run ran = edgec::verify::run(*tgt, built.executable, inputs, outDir,
+                                              edgec::verify::findPlugin(argv0), buildDir);
+  if (!ran.error.empty()) {
+    fmt::print(stderr, "edgec: error: {}\n", ran.error);
+    return kInternalError;
+  }
+
+  // Compare each output: the raw integers of quantized outputs, else the values.
+  llvm::json::Array outputsJson;
+  bool allOk = true, allExact = true;
+  double worst = 0;
+  std::string firstProblem;
+  for (size_t k = 0; k < expected->size(); ++k) {
+    bool q = isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(func.getResultTypes()[k]));
+    std::string path = outDir + "/out_" + std::to_string(k) + (q ? ".q.npy" : ".npy"), error;
+    edgec::Tensor got;
+    edgec::verify::Comparison c;
+    if (!edgec::readNpy(path, got, error))
+      c.error = error;
+    else
+      c = edgec::verify::compare(got, (*expected)[k], opts.rtol, opts.atol);
+    bool ok = c.error.empty() && c.mismatches == 0;
+    allOk &= ok;
+    allExact &= c.exact;
+    worst = std::max(worst, c.maxAbsDiff);
+    if (!ok && firstProblem.empty())
+      firstProblem = !c.error.empty() ? fmt::format("output {}: {}", k, c.error)
+                                      : fmt::format("output {}: {} of {} elements differ (max "
+                                                    "difference {:g})",
+                                                    k, c.mismatches, c.elements, c.maxAbsDiff);
+    outputsJson.push_back(llvm::json::Object{{"index", (int64_t)k},
+                                             {"elements", c.elements},
+                                             {"mismatches", c.mismatches},
+                                             {"max_abs_diff", c.maxAbsDiff},
+                                             {"exact", c.exact},
+                                             {"error", c.error}});
+  }
+  int64_t macs = 0;
+  for (const auto &l : edgec::codegen::analyzeLayers(*module))
+    macs += l.macs;
+  int64_t arena = func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt();
+  std::string verdict =
+      !allOk ? firstProblem
+      : allExact ? "outputs bit-exact"
+                 : fmt::format("outputs within rtol {:g} / atol {:g} (max difference {:g})",
+                               opts.rtol, opts.atol, worst);
+  if (opts.json) {
+    llvm::json::Object root{
+        {"model", job.model.model},
+        {"target", tgt->name},
+        {"kernels", tgt->kernels},
+        {"quantize", job.flags.quantize},
+        {"instructions", ran.instructions ? llvm::json::Value((int64_t)*ran.instructions)
+                                          : llvm::json::Value(nullptr)},
+        {"macs", macs},
+        {"macs_per_instruction",
+         ran.instructions && *ran.instructions
+             ? llvm::json::Value((double)macs / (double)*ran.instructions)
+             : llvm::json::Value(nullptr)},
+        {"arena_bytes", arena},
+        {"flash_bytes", built.flashBytes},
+        {"outputs", std::move(outputsJson)},
+        {"ok", allOk},
+        {"summary", verdict}};
+    llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  } else {
+    fmt::print("{}: {}arena {} B, flash {} B, {}\n", tgt->name,
+               ran.instructions ? fmt::format("{} instructions, ", *ran.instructions) : "",
+               arena, built.flashBytes, verdict);
+  }
+  return allOk ? kSuccess : kOutputsDiffer;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -441,18 +743,40 @@ int main(int argc, char **argv) {
   app.require_subcommand(1);
 
   // compile
-  ModelArgs compileArgs;
-  std::string target = "x86-64", outDir, name;
-  bool harness = false, planDump = false;
-  CompileFlags compileFlags;
+  CompileJob compileJob;
   auto *compile = app.add_subcommand("compile", "Compile a model to C++ for a target");
-  addModelArgs(compile, compileArgs);
-  compile->add_option("-t,--target", target, "Target (see `edgec targets`)")->capture_default_str();
-  compile->add_option("-o,--output", outDir, "Output directory (replaced atomically)")->required();
-  compile->add_option("--name", name, "C name of the model (default: the model file's stem)");
-  compile->add_flag("--harness", harness, "Also write <name>_main.cpp and a CMakeLists.txt");
-  addCompileFlags(compile, compileFlags, true);
-  compile->add_flag("--dump-plan", planDump, "Print the memory plan");
+  addModelArgs(compile, compileJob.model);
+  addTargetFlags(compile, compileJob.target, "x86-64");
+  compile->add_option("-o,--output", compileJob.outDir, "Output directory (replaced atomically)")
+      ->required();
+  compile->add_option("--name", compileJob.name,
+                      "C name of the model (default: the model file's stem)");
+  compile->add_flag("--harness", compileJob.harness,
+                    "Also write <name>_main.cpp and a CMakeLists.txt");
+  addCompileFlags(compile, compileJob.flags, true);
+  compile->add_flag("--dump-plan", compileJob.planDump, "Print the memory plan");
+
+  // verify
+  CompileJob verifyJob;
+  VerifyOptions verifyOpts;
+  auto *verify = app.add_subcommand(
+      "verify", "Compile, build with the target's toolchain, run (host or QEMU) and compare every "
+                "output with the reference evaluator");
+  addModelArgs(verify, verifyJob.model);
+  addTargetFlags(verify, verifyJob.target, "x86-64");
+  verify->add_option("--inputs", verifyOpts.inputs,
+                     ".npy input, once per graph input in order (default: <model>.input.npy "
+                     "beside the model, else random inputs)");
+  verify->add_option("--name", verifyJob.name, "C name of the model");
+  verify->add_option("--work-dir", verifyOpts.workDir,
+                     "Keep the generated code, build and outputs here (default: a temporary "
+                     "directory, removed afterwards)");
+  verify->add_flag("--json", verifyOpts.json, "Print the result as one JSON object");
+  verify->add_option("--rtol", verifyOpts.rtol, "Relative tolerance for float outputs")
+      ->capture_default_str();
+  verify->add_option("--atol", verifyOpts.atol, "Absolute tolerance for float outputs")
+      ->capture_default_str();
+  addCompileFlags(verify, verifyJob.flags, true);
 
   // inspect
   ModelArgs inspectArgs;
@@ -494,8 +818,28 @@ int main(int argc, char **argv) {
   DiagnosticPrinter diags(ctx);
 
   if (*targets) {
-    for (const auto &t : edgec::codegen::builtinTargets())
-      fmt::print("{:<14} {}\n", t.name, t.description);
+    for (const std::string &broken : edgec::codegen::brokenBuiltinTargets()) {
+      fmt::print(stderr, "edgec: internal error: built-in target {}\n", broken);
+      return kInternalError;
+    }
+    auto size = [](int64_t b) {
+      return b == 0 ? std::string("-")
+             : b % (1024 * 1024) == 0 ? fmt::format("{}M", b / (1024 * 1024))
+                                      : fmt::format("{}K", b / 1024);
+    };
+    fmt::print("{:<14} {:<15} {:<9} {:>5} {:>5}  {:<22} {}\n", "target", "isa", "kernels", "RAM",
+               "flash", "runs on", "description");
+    for (const auto &t : edgec::codegen::builtinTargets()) {
+      std::string runs = t.runsOnHost ? "host" : "";
+      if (!t.emulator.command.empty()) {
+        runs = t.emulator.command[0];
+        for (size_t k = 1; k + 1 < t.emulator.command.size(); ++k)
+          if (t.emulator.command[k] == "-M")
+            runs += " " + t.emulator.command[k + 1];
+      }
+      fmt::print("{:<14} {:<15} {:<9} {:>5} {:>5}  {:<22} {}\n", t.name, t.isa, t.kernels,
+                 size(t.ramBytes), size(t.flashBytes), runs, t.description);
+    }
     return kSuccess;
   }
 
@@ -590,48 +934,9 @@ int main(int argc, char **argv) {
     return kSuccess;
   }
 
-  // compile
-  std::string error;
-  std::optional<edgec::codegen::Target> tgt = edgec::codegen::findTarget(target, error);
-  if (!tgt) {
-    userError(error);
-    return kUserError;
-  }
-  if (name.empty())
-    name = defaultName(compileArgs.model);
-  else if (edgec::sanitizeIdentifier(name, "model") != name) {
-    userError("--name '" + name + "' is not a C identifier (letters, digits, '_'; try '" +
-              edgec::sanitizeIdentifier(name, "model") + "')");
-    return kUserError;
-  }
-  if (!checkCompileFlags(compileFlags))
-    return kUserError;
-  OwningOpRef<ModuleOp> module = importModel(ctx, compileArgs);
-  if (!module || failed(prepareModule(ctx, *module, compileFlags)))
-    return finish(diags);
-  if (planDump)
-    dumpPlan(*module);
-  edgec::codegen::EmitOptions emit;
-  emit.name = name;
-  emit.modelPath = llvm::sys::path::filename(compileArgs.model).str();
-  emit.harness = harness;
-  emit.commandLine = "--target " + target + " --name " + name + (harness ? " --harness" : "") +
-                     compileFlags.describe();
-  for (const auto &s : compileArgs.inputShapes)
-    emit.commandLine += " --input-shape " + s;
-  for (const auto &s : compileArgs.bindings)
-    emit.commandLine += " --bind " + s.substr(0, s.find('=')) + "=" +
-                        llvm::sys::path::filename(s.substr(s.find('=') + 1)).str();
-  auto files = edgec::codegen::emitCpp(*module, *tgt, emit);
-  if (failed(files))
-    return finish(diags);
-  if (!writeOutputDir(outDir, *files))
-    return kUserError;
-  if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
-    fmt::print("{}\n", q);
-  auto func = module->lookupSymbol<func::FuncOp>("main");
-  fmt::print("edgec: wrote {} ({} files): arena {} bytes (lower bound {}), target {}\n", outDir,
-             files->size(), func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt(),
-             func->getAttrOfType<IntegerAttr>(edgec::memory::kLowerBoundAttr).getInt(), target);
-  return kSuccess;
+  if (*verify)
+    return runVerify(ctx, diags, verifyJob, verifyOpts, argv[0]);
+  std::optional<edgec::codegen::Target> tgt;
+  OwningOpRef<ModuleOp> module;
+  return runCompile(ctx, diags, compileJob, tgt, module);
 }

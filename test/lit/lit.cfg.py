@@ -11,5 +11,6 @@ config.test_exec_root = os.path.join(config.edgec_binary_dir, "test", "lit")
 
 config.environment["PATH"] = os.pathsep.join(
     [config.edgec_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.substitutions.append(("%edgec", os.path.join(config.edgec_tools_dir, "edgec")))
 config.substitutions.append(("%models", config.edgec_models_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))

@@ -1,5 +1,10 @@
-// Host test harness support: .npy reading/writing, arguments, timing.
-// Used only by the generated <name>_main.cpp; never by the model itself.
+// Test harness support: .npy reading/writing, arguments, timing, and the
+// markers around one inference that `edgec verify` counts instructions
+// between. Used only by the generated <name>_main.cpp; never by the model.
+//
+// Only the C library is used (stdio, stdlib, string), so the same harness
+// builds for the host and, over semihosting, for bare-metal targets whose
+// toolchain has no C++ library.
 #pragma once
 
 #include <stdint.h>
@@ -7,29 +12,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <algorithm>
-#include <chrono>
-#include <memory>
-#include <string>
-#include <vector>
+#if defined(__linux__) || defined(__APPLE__)
+#define EDGEC_HARNESS_TIMING 1
+#include <time.h>
+#endif
+
+// One inference runs between these two calls. They are not inlined and store
+// different values, so no optimisation merges or removes them; the emulator's
+// instruction counter watches their addresses.
+extern "C" {
+volatile int edgec_region_marker;
+__attribute__((noinline)) void edgec_region_begin(void) { edgec_region_marker = 1; }
+__attribute__((noinline)) void edgec_region_end(void) { edgec_region_marker = 2; }
+}
 
 namespace edgec::harness {
 
 inline void fail(const char *what, long value = 0) {
-  fprintf(stderr, "harness: error: %s%s", what, value ? "" : "\n");
   if (value)
-    fprintf(stderr, " %ld\n", value);
+    fprintf(stderr, "harness: error: %s %ld\n", what, value);
+  else
+    fprintf(stderr, "harness: error: %s\n", what);
 }
+
+/// A file path built in place (no allocation).
+struct Path {
+  char text[1024];
+  operator const char *() const { return text; }
+};
 
 /// <main> IN0.npy ... [-o DIR] [--bench N] [--float-api]
 struct Args {
-  std::vector<const char *> inputs;
-  std::string outDir = ".";
+  enum { kMaxInputs = 64 };
+  const char *inputs[kMaxInputs] = {};
+  int numInputs = 0;
+  const char *outDir = ".";
   int bench = 0;
   bool floatApi = false; ///< run a quantized model through <name>_run_float
   bool ok = true;
 
-  Args(int argc, char **argv, int numInputs) {
+  Args(int argc, char **argv, int expected) {
     for (int i = 1; i < argc; ++i) {
       if (!strcmp(argv[i], "-o") && i + 1 < argc)
         outDir = argv[++i];
@@ -37,73 +59,104 @@ struct Args {
         bench = atoi(argv[++i]);
       else if (!strcmp(argv[i], "--float-api"))
         floatApi = true;
+      else if (numInputs < kMaxInputs)
+        inputs[numInputs++] = argv[i];
       else
-        inputs.push_back(argv[i]);
+        ++numInputs;
     }
-    if ((int)inputs.size() != numInputs) {
-      fprintf(stderr, "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--float-api]\nharness: error: expected %d input file(s), got %zu\n",
-              argv[0], numInputs, numInputs, inputs.size());
+    if (numInputs != expected) {
+      fprintf(stderr,
+              "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--float-api]\n"
+              "harness: error: expected %d input file(s), got %d\n",
+              argc > 0 ? argv[0] : "main", expected, expected, numInputs);
       ok = false;
     }
   }
-  std::string outputPath(int k) const { return outDir + "/out_" + std::to_string(k) + ".npy"; }
+  Path outputPath(int k) const { return path(k, ""); }
   /// The raw integers of a quantized output, beside the dequantized floats.
-  std::string rawOutputPath(int k) const {
-    return outDir + "/out_" + std::to_string(k) + ".q.npy";
+  Path rawOutputPath(int k) const { return path(k, ".q"); }
+
+private:
+  Path path(int k, const char *suffix) const {
+    Path p;
+    snprintf(p.text, sizeof p.text, "%s/out_%d%s.npy", outDir, k, suffix);
+    return p;
   }
 };
 
+/// "(1, 3, 4)", "(5,)" or "()".
+inline void formatShape(char *out, size_t cap, const int64_t *shape, size_t rank, bool spaced) {
+  size_t n = (size_t)snprintf(out, cap, "(");
+  for (size_t k = 0; k < rank && n < cap; ++k)
+    n += (size_t)snprintf(out + n, cap - n, "%lld%s", (long long)shape[k],
+                          rank == 1 ? "," : k + 1 < rank ? (spaced ? ", " : ",") : "");
+  if (n < cap)
+    snprintf(out + n, cap - n, ")");
+}
+
 template <typename T> struct Buffer {
-  std::unique_ptr<T[]> storage;
   T *data;
   int64_t size;
-  explicit Buffer(int64_t n) : storage(new T[n > 0 ? n : 1]()), data(storage.get()), size(n) {}
+  explicit Buffer(int64_t n)
+      : data(static_cast<T *>(calloc(n > 0 ? (size_t)n : 1, sizeof(T)))), size(n) {}
+  ~Buffer() { free(data); }
+  Buffer(const Buffer &) = delete;
+  Buffer &operator=(const Buffer &) = delete;
 
   bool load(const char *path, const char *descr, const int64_t *shape, size_t rank) {
+    if (!data) {
+      fprintf(stderr, "harness: error: out of memory for '%s'\n", path);
+      return false;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
       fprintf(stderr, "harness: error: cannot open '%s'\n", path);
       return false;
     }
-    unsigned char pre[10];
+    unsigned char pre[12];
     bool good = fread(pre, 1, 10, f) == 10 && !memcmp(pre, "\x93NUMPY", 6);
-    size_t hlen = good ? (pre[6] == 1 ? pre[8] | (pre[9] << 8) : 0) : 0;
-    if (good && pre[6] != 1) {
-      unsigned char more[2];
-      good = fread(more, 1, 2, f) == 2;
-      hlen = pre[8] | (pre[9] << 8) | (more[0] << 16) | ((size_t)more[1] << 24);
+    size_t hlen = 0;
+    if (good && pre[6] == 1)
+      hlen = pre[8] | (pre[9] << 8);
+    else if (good) {
+      good = fread(pre + 10, 1, 2, f) == 2;
+      hlen = pre[8] | (pre[9] << 8) | ((size_t)pre[10] << 16) | ((size_t)pre[11] << 24);
     }
-    std::string h(hlen, ' ');
-    good = good && fread(&h[0], 1, hlen, f) == hlen;
+    char *h = good && hlen < (1u << 20) ? static_cast<char *>(calloc(hlen + 1, 1)) : nullptr;
+    good = h && fread(h, 1, hlen, f) == hlen;
     if (!good) {
       fprintf(stderr, "harness: error: '%s' is not a .npy file\n", path);
+      free(h);
       fclose(f);
       return false;
     }
-    bool f64 = !strcmp(descr, "<f4") && h.find("'<f8'") != std::string::npos;
-    if (!f64 && h.find(std::string("'") + descr + "'") == std::string::npos) {
-      fprintf(stderr, "harness: error: '%s' has the wrong dtype (expected %s): %s\n", path, descr, h.c_str());
+    char want[256];
+    snprintf(want, sizeof want, "'%s'", descr);
+    bool f64 = !strcmp(descr, "<f4") && strstr(h, "'<f8'");
+    bool ok = f64 || strstr(h, want);
+    if (!ok)
+      fprintf(stderr, "harness: error: '%s' has the wrong dtype (expected %s): %s\n", path, descr, h);
+    char shapeText[200];
+    formatShape(shapeText, sizeof shapeText, shape, rank, true);
+    snprintf(want, sizeof want, "'shape': %s", shapeText);
+    if (ok && !strstr(h, want)) {
+      fprintf(stderr, "harness: error: '%s' has the wrong shape (expected %s): %s\n", path, shapeText, h);
+      ok = false;
+    }
+    free(h);
+    if (!ok) {
       fclose(f);
       return false;
     }
-    std::string want = "(";
-    for (size_t k = 0; k < rank; ++k)
-      want += std::to_string(shape[k]) + (rank == 1 ? ",)" : k + 1 < rank ? ", " : ")");
-    if (rank == 0)
-      want += ")";
-    if (h.find("'shape': " + want) == std::string::npos) {
-      fprintf(stderr, "harness: error: '%s' has the wrong shape (expected %s): %s\n", path, want.c_str(), h.c_str());
-      fclose(f);
-      return false;
-    }
-    bool read;
+    bool read = true;
     if (f64) {
-      std::vector<double> tmp(size);
-      read = fread(tmp.data(), 8, size, f) == (size_t)size;
-      for (int64_t i = 0; i < size; ++i)
-        data[i] = (T)tmp[i];
+      for (int64_t i = 0; i < size && read; ++i) {
+        double v;
+        read = fread(&v, 8, 1, f) == 1;
+        data[i] = (T)v;
+      }
     } else {
-      read = fread(data, sizeof(T), size, f) == (size_t)size;
+      read = fread(data, sizeof(T), (size_t)size, f) == (size_t)size;
     }
     fclose(f);
     if (!read)
@@ -111,44 +164,58 @@ template <typename T> struct Buffer {
     return read;
   }
 
-  bool save(const std::string &path, const char *descr, const int64_t *shape, size_t rank) const {
-    std::string s = "(";
-    for (size_t k = 0; k < rank; ++k)
-      s += std::to_string(shape[k]) + (rank == 1 ? "," : k + 1 < rank ? ", " : "");
-    s += ")";
-    std::string h = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + s + ", }";
-    h.append((64 - (10 + h.size() + 1) % 64) % 64, ' ');
-    h += '\n';
-    FILE *f = fopen(path.c_str(), "wb");
+  bool save(const char *path, const char *descr, const int64_t *shape, size_t rank) const {
+    char shapeText[200], h[320];
+    formatShape(shapeText, sizeof shapeText, shape, rank, true);
+    int len = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': False, 'shape': %s, }",
+                       descr, shapeText);
+    int pad = (64 - (10 + len + 1) % 64) % 64;
+    for (int i = 0; i < pad && len + 1 < (int)sizeof h; ++i)
+      h[len++] = ' ';
+    h[len++] = '\n';
+    FILE *f = fopen(path, "wb");
     if (!f) {
-      fprintf(stderr, "harness: error: cannot write '%s'\n", path.c_str());
+      fprintf(stderr, "harness: error: cannot write '%s'\n", path);
       return false;
     }
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(h.size() & 0xff),
-                             (unsigned char)(h.size() >> 8)};
-    bool good = fwrite(pre, 1, 10, f) == 10 && fwrite(h.data(), 1, h.size(), f) == h.size() &&
-                fwrite(data, sizeof(T), size, f) == (size_t)size;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(len & 0xff),
+                             (unsigned char)(len >> 8)};
+    bool good = fwrite(pre, 1, 10, f) == 10 && fwrite(h, 1, (size_t)len, f) == (size_t)len &&
+                fwrite(data, sizeof(T), (size_t)size, f) == (size_t)size;
     good = (fclose(f) == 0) && good;
     if (!good)
-      fprintf(stderr, "harness: error: writing '%s' failed\n", path.c_str());
+      fprintf(stderr, "harness: error: writing '%s' failed\n", path);
     return good;
   }
 };
 
 /// Runs `run` `n` times after a warm-up and prints the median and minimum
-/// latency in microseconds: "latency_us median=… min=… runs=…".
+/// latency in microseconds: "latency_us median=… min=… runs=…". Without a
+/// clock (bare metal) it only runs; count instructions with `edgec verify`.
 template <typename F> void benchmark(F &&run, int n) {
-  for (int i = 0; i < std::min(n, 10); ++i)
+#ifdef EDGEC_HARNESS_TIMING
+  for (int i = 0; i < (n < 10 ? n : 10); ++i)
     run();
-  std::vector<double> us;
+  double *us = static_cast<double *>(calloc((size_t)n, sizeof(double)));
+  if (!us)
+    return;
   for (int i = 0; i < n; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
+    timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     run();
-    auto t1 = std::chrono::steady_clock::now();
-    us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    us[i] = (double)(t1.tv_sec - t0.tv_sec) * 1e6 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e3;
   }
-  std::sort(us.begin(), us.end());
-  printf("latency_us median=%.2f min=%.2f runs=%d\n", us[us.size() / 2], us[0], n);
+  qsort(us, (size_t)n, sizeof(double), [](const void *a, const void *b) {
+    double x = *static_cast<const double *>(a), y = *static_cast<const double *>(b);
+    return (x > y) - (x < y);
+  });
+  printf("latency_us median=%.2f min=%.2f runs=%d\n", us[n / 2], us[0], n);
+  free(us);
+#else
+  for (int i = 0; i < n; ++i)
+    run();
+#endif
 }
 
 } // namespace edgec::harness

@@ -9,7 +9,23 @@
 
 #include "mlir/IR/Operation.h"
 
+#include <string>
+
 namespace edgec::codegen {
+
+/// Module attribute naming the kernel family codegen uses ("portable",
+/// "arm-dsp", "arm-mve"; absent means portable). Set by the driver from the
+/// target before memory planning, because scratch sizes depend on it.
+inline constexpr const char *kKernelsAttr = "edge.kernels";
+
+/// The kernel family of the module that holds `op`.
+std::string kernelFamily(mlir::Operation *op);
+
+/// True when the int8 conv / fully-connected layer `op` runs on the
+/// DSP-extension kernels (kernels/arm/conv2d_s8_dsp.h): family arm-dsp or
+/// arm-mve, int8 activations, and for Gemm a B stored N x K.
+bool usesDspConv(mlir::Operation *op);
+bool usesDspFc(mlir::Operation *op);
 
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);

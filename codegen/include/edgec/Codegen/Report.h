@@ -43,4 +43,12 @@ std::string formatLayerTable(mlir::ModuleOp module);
 /// in float and those that lose the most. Empty otherwise.
 std::string formatQuantTable(mlir::ModuleOp module);
 
+/// Whether the planned model fits a part with `ramBytes` of RAM and
+/// `flashBytes` of flash (0: unconstrained). Empty when it fits; otherwise the
+/// message names the figures and the largest layers. RAM counts the arena;
+/// flash counts the constant data (weights and lookup tables; code comes on
+/// top).
+std::string fitProblem(mlir::ModuleOp module, const std::string &target, int64_t ramBytes,
+                       int64_t flashBytes);
+
 } // namespace edgec::codegen

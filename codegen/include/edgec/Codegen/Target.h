@@ -24,7 +24,33 @@ struct Target {
   std::string compiler;                 ///< C++ compiler the harness uses
   std::vector<std::string> cxxFlags;    ///< for building generated code
   bool runsOnHost = false;
+  /// Kernel family codegen selects: "portable", "arm-dsp" (Armv7E-M SMLAD),
+  /// "arm-mve" (Helium); layers without a specialised kernel stay portable.
+  std::string kernels = "portable";
+  std::string linker;                 ///< driver that links the harness (default: compiler)
+  std::vector<std::string> linkFlags; ///< C library, startup code, semihosting
+  std::string toolchainPackage;       ///< Debian package of `compiler`, for error messages
+
+  /// How a bare-metal target runs under emulation (empty command: it does not).
+  struct Emulator {
+    std::vector<std::string> command; ///< e.g. qemu-system-arm -M mps2-an386
+    std::string package;              ///< Debian package of command[0]
+    int64_t flashOrigin = 0, flashBytes = 0; ///< of the emulated board
+    int64_t ramOrigin = 0, ramBytes = 0;
+    int64_t stackBytes = 16384;
+    int timeoutSeconds = 120;
+  } emulator;
+
+  bool hasFeature(const std::string &f) const {
+    for (const std::string &x : features)
+      if (x == f)
+        return true;
+    return false;
+  }
 };
+
+/// "256K", "1M", "65536" -> bytes; nullopt when malformed or not positive.
+std::optional<int64_t> parseByteSize(const std::string &text);
 
 /// Parses one target description. On failure returns nullopt and sets
 /// `error` to a message naming the file and the field.
@@ -34,7 +60,12 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
 /// All built-in targets, sorted by name.
 std::vector<Target> builtinTargets();
 
-/// The built-in target `name`, or nullopt (then `error` lists the known ones).
+/// Built-in target files that fail to parse (file: message); empty when all parse.
+std::vector<std::string> brokenBuiltinTargets();
+
+/// The built-in target `name`, or a target file when `name` ends in ".json";
+/// nullopt otherwise (then `error` lists the known targets, or says what is
+/// wrong with the file).
 std::optional<Target> findTarget(const std::string &name, std::string &error);
 
 } // namespace edgec::codegen

@@ -1,0 +1,305 @@
+//===- Verify.cpp - build generated code for a target and run it -----------===//
+
+#include "Verify.h"
+
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace edgec::verify {
+
+namespace {
+
+std::string readFile(const std::string &path, size_t limit = 8000) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return "";
+  std::string s = (*buffer)->getBuffer().str();
+  if (s.size() > limit)
+    s = "[...]\n" + s.substr(s.size() - limit);
+  return s;
+}
+
+struct Exec {
+  int status = -1;
+  bool timedOut = false;
+  std::string message; ///< why it could not run, or the timeout
+  std::string output;  ///< stdout then stderr
+};
+
+/// Runs argv (argv[0] looked up on PATH) with stdin closed and stdout /
+/// stderr captured in files under workDir.
+Exec execute(const std::vector<std::string> &argv, const std::string &workDir, const char *tag,
+             unsigned timeoutSeconds) {
+  Exec r;
+  auto program = llvm::sys::findProgramByName(argv[0]);
+  if (!program) {
+    r.message = "'" + argv[0] + "' not found on PATH";
+    return r;
+  }
+  std::vector<llvm::StringRef> args(argv.begin(), argv.end());
+  std::string out = workDir + "/" + tag + ".stdout", err = workDir + "/" + tag + ".stderr";
+  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(out),
+                                                llvm::StringRef(err)};
+  std::string errMsg;
+  bool failed = false;
+  r.status = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects, timeoutSeconds, 0,
+                                       &errMsg, &failed);
+  r.output = readFile(out) + readFile(err);
+  if (failed)
+    r.message = "cannot run '" + argv[0] + "': " + errMsg;
+  else if (r.status == -2 || (r.status < 0 && errMsg.find("timed out") != std::string::npos)) {
+    r.timedOut = true;
+    r.message = fmt::format("'{}' did not finish within {} s", argv[0], timeoutSeconds);
+  } else if (r.status < 0)
+    r.message = "'" + argv[0] + "' crashed: " + errMsg;
+  return r;
+}
+
+std::string joinCommand(const std::vector<std::string> &argv) {
+  std::string s;
+  for (const std::string &a : argv)
+    s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+/// Code + constant data (allocated, non-BSS sections) of an object file.
+int64_t objectFlashBytes(const std::string &path) {
+  auto obj = llvm::object::ObjectFile::createObjectFile(path);
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return 0;
+  }
+  int64_t total = 0;
+  for (const llvm::object::SectionRef &s : obj->getBinary()->sections())
+    if ((s.isText() || s.isData()) && !s.isBSS())
+      total += static_cast<int64_t>(s.getSize());
+  return total;
+}
+
+/// The address of `symbol` in an executable, or nullopt.
+std::optional<uint64_t> symbolAddress(const std::string &path, llvm::StringRef symbol) {
+  auto obj = llvm::object::ObjectFile::createObjectFile(path);
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return std::nullopt;
+  }
+  for (const llvm::object::SymbolRef &sym : obj->getBinary()->symbols()) {
+    auto name = sym.getName();
+    if (!name) {
+      llvm::consumeError(name.takeError());
+      continue;
+    }
+    if (*name != symbol)
+      continue;
+    auto addr = sym.getAddress();
+    if (!addr) {
+      llvm::consumeError(addr.takeError());
+      return std::nullopt;
+    }
+    return *addr;
+  }
+  return std::nullopt;
+}
+
+/// QEMU -opt values separate with ','; a literal comma is written twice.
+std::string qemuEscape(const std::string &s) {
+  std::string r;
+  for (char c : s)
+    r += c == ',' ? std::string(",,") : std::string(1, c);
+  return r;
+}
+
+std::string absolute(const std::string &p) {
+  llvm::SmallString<256> a(p);
+  llvm::sys::fs::make_absolute(a);
+  return std::string(a);
+}
+
+} // namespace
+
+std::string missingTools(const codegen::Target &t) {
+  auto need = [](const std::string &program, const std::string &package) -> std::string {
+    if (program.empty() || llvm::sys::findProgramByName(program))
+      return "";
+    return fmt::format("'{}' is not installed{}; scripts/setup.sh installs the cross toolchains "
+                       "and QEMU",
+                       program, package.empty() ? "" : " (Debian package " + package + ")");
+  };
+  for (const auto &[program, package] :
+       {std::pair{t.compiler, t.toolchainPackage}, std::pair{t.linker, t.toolchainPackage},
+        std::pair{t.emulator.command.empty() ? std::string() : t.emulator.command[0],
+                  t.emulator.package}})
+    if (std::string m = need(program, package); !m.empty())
+      return "target " + t.name + ": " + m;
+  if (!t.runsOnHost && t.emulator.command.empty())
+    return "target " + t.name + " neither runs on the host nor has an emulator to run it";
+  return "";
+}
+
+Build build(const codegen::Target &t, const std::string &dir, const std::string &name,
+            const std::string &workDir) {
+  Build b;
+  std::vector<std::string> common = {t.compiler};
+  common.insert(common.end(), t.cxxFlags.begin(), t.cxxFlags.end());
+  for (const char *w : {"-Wall", "-Wextra", "-Werror"})
+    common.push_back(w);
+  common.push_back("-I" + dir);
+  // The C library's headers come with its specs file (picolibc).
+  for (const std::string &f : t.linkFlags)
+    if (f.rfind("-specs=", 0) == 0)
+      common.push_back(f);
+  std::vector<std::string> objects;
+  for (const std::string &src : {name + ".cpp", name + "_weights.cpp", name + "_main.cpp"}) {
+    std::string obj = workDir + "/" + llvm::sys::path::stem(src).str() + ".o";
+    std::vector<std::string> argv = common;
+    argv.insert(argv.end(), {"-c", dir + "/" + src, "-o", obj});
+    Exec e = execute(argv, workDir, "compile", 600);
+    if (e.status != 0) {
+      b.error = fmt::format("building {} for {} failed{}:\n$ {}\n{}", src, t.name,
+                            e.message.empty() ? "" : " (" + e.message + ")", joinCommand(argv),
+                            e.output);
+      return b;
+    }
+    objects.push_back(obj);
+  }
+  b.flashBytes = objectFlashBytes(objects[0]) + objectFlashBytes(objects[1]);
+  b.executable = workDir + "/" + name + (t.runsOnHost ? "" : ".elf");
+  std::vector<std::string> argv = {t.linker};
+  for (const std::string &f : t.cxxFlags)
+    if (f.rfind("-std=", 0) != 0 && f.rfind("-f", 0) != 0)
+      argv.push_back(f);
+  argv.insert(argv.end(), t.linkFlags.begin(), t.linkFlags.end());
+  if (!t.runsOnHost) {
+    const auto &e = t.emulator;
+    argv.push_back(fmt::format("-Wl,--defsym=__flash={:#x},--defsym=__flash_size={:#x},"
+                               "--defsym=__ram={:#x},--defsym=__ram_size={:#x},"
+                               "--defsym=__stack_size={:#x}",
+                               e.flashOrigin, e.flashBytes, e.ramOrigin, e.ramBytes, e.stackBytes));
+  }
+  argv.insert(argv.end(), objects.begin(), objects.end());
+  if (t.runsOnHost)
+    argv.push_back("-lm");
+  argv.insert(argv.end(), {"-o", b.executable});
+  Exec e = execute(argv, workDir, "link", 600);
+  if (e.status != 0) {
+    b.error = fmt::format("linking for {} failed{}:\n$ {}\n{}", t.name,
+                          e.message.empty() ? "" : " (" + e.message + ")", joinCommand(argv),
+                          e.output);
+    if (e.output.find("will not fit in region") != std::string::npos ||
+        e.output.find("overflowed by") != std::string::npos)
+      b.error += fmt::format("the program does not fit the emulated board's memory "
+                             "({} B flash, {} B RAM in targets/{}.json)",
+                             t.emulator.flashBytes, t.emulator.ramBytes, t.name);
+  }
+  return b;
+}
+
+Run run(const codegen::Target &t, const std::string &exe, const std::vector<std::string> &inputs,
+        const std::string &outDir, const std::string &plugin, const std::string &workDir) {
+  Run r;
+  std::vector<std::string> argv;
+  std::string counts = workDir + "/icount.json";
+  unsigned timeout = t.emulator.timeoutSeconds > 0 ? t.emulator.timeoutSeconds : 600;
+  if (t.runsOnHost) {
+    argv.push_back(exe);
+    argv.insert(argv.end(), inputs.begin(), inputs.end());
+    argv.insert(argv.end(), {"-o", outDir});
+  } else {
+    auto begin = symbolAddress(exe, "edgec_region_begin");
+    auto end = symbolAddress(exe, "edgec_region_end");
+    if (!begin || !end) {
+      r.error = "the harness has no edgec_region_begin / edgec_region_end markers";
+      return r;
+    }
+    if (plugin.empty()) {
+      r.error = "the instruction-count plugin libedgec-qemu-icount.so was not found next to "
+                "edgec or in <prefix>/lib/edgec (set EDGEC_QEMU_PLUGIN)";
+      return r;
+    }
+    argv = t.emulator.command;
+    std::string semi = "enable=on,target=native";
+    for (const std::string &in : inputs)
+      semi += ",arg=" + qemuEscape(absolute(in));
+    semi += ",arg=-o,arg=" + qemuEscape(absolute(outDir));
+    llvm::sys::fs::remove(counts);
+    argv.insert(argv.end(),
+                {"-nographic", "-monitor", "none", "-serial", "none", "-semihosting-config",
+                 semi, "-icount", "shift=0",
+                 "-plugin",
+                 fmt::format("{},begin={:#x},end={:#x},out={}", qemuEscape(plugin), *begin, *end,
+                             qemuEscape(absolute(counts))),
+                 "-kernel", exe});
+  }
+  Exec e = execute(argv, workDir, "run", timeout);
+  r.output = e.output;
+  if (!e.message.empty() || e.status != 0) {
+    r.error = fmt::format("running on {} failed ({}):\n$ {}\n{}", t.name,
+                          e.message.empty() ? fmt::format("exit code {}", e.status) : e.message,
+                          joinCommand(argv), e.output);
+    return r;
+  }
+  if (!t.runsOnHost) {
+    std::string text = readFile(counts);
+    unsigned long long total = 0, region = 0;
+    unsigned regions = 0;
+    if (sscanf(text.c_str(), "{\"total\": %llu, \"region\": %llu, \"regions\": %u}", &total,
+               &region, &regions) != 3 ||
+        regions != 1) {
+      r.error = "the instruction-count plugin reported no inference (" + text + ")";
+      return r;
+    }
+    r.instructions = region;
+  }
+  return r;
+}
+
+std::string findPlugin(const char *argv0) {
+  if (const char *env = std::getenv("EDGEC_QEMU_PLUGIN"))
+    return llvm::sys::fs::exists(env) ? absolute(env) : "";
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&findPlugin);
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(exe));
+  for (const char *rel : {"libedgec-qemu-icount.so", "../lib/edgec/libedgec-qemu-icount.so",
+                          "../lib64/edgec/libedgec-qemu-icount.so"}) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, rel);
+    llvm::sys::path::remove_dots(p, true);
+    if (llvm::sys::fs::exists(p))
+      return std::string(p);
+  }
+  return "";
+}
+
+Comparison compare(const Tensor &got, const Tensor &want, double rtol, double atol) {
+  Comparison c;
+  if (got.shape != want.shape) {
+    c.error = "shape " + shapeToString(got.shape) + " instead of " + shapeToString(want.shape);
+    return c;
+  }
+  if (got.isFloat() != want.isFloat()) {
+    c.error = std::string("dtype ") + dtypeName(got.dtype) + " instead of " +
+              dtypeName(want.dtype);
+    return c;
+  }
+  c.elements = got.numElements();
+  c.exact = !got.isFloat();
+  for (int64_t k = 0; k < c.elements; ++k) {
+    double a = got.at(k), b = want.at(k);
+    if (std::isnan(a) && std::isnan(b))
+      continue;
+    double d = std::fabs(a - b);
+    if (std::isnan(d) || d > c.maxAbsDiff)
+      c.maxAbsDiff = std::isnan(d) ? INFINITY : d;
+    bool ok = c.exact ? a == b : d <= atol + rtol * std::fabs(b);
+    c.mismatches += !ok;
+  }
+  return c;
+}
+
+} // namespace edgec::verify

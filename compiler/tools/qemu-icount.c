@@ -1,0 +1,111 @@
+/*===- qemu-icount.c - QEMU TCG plugin: instructions between two addresses -===*
+ *
+ * Loaded by `edgec verify` into qemu-system-arm / qemu-system-riscv32:
+ *
+ *   -plugin libedgec-qemu-icount.so,begin=0x1234,end=0x1250,out=counts.json
+ *
+ * Counts every guest instruction executed (per translation block, inline, so
+ * the count does not depend on host timing) and, separately, the
+ * instructions between each execution of `begin` and the next execution of
+ * `end` (the harness calls edgec_region_begin / edgec_region_end around one
+ * inference). At exit it writes {"total": N, "region": N, "regions": N}.
+ *
+ * Debian's QEMU exports the plugin API but ships no header, so the handful
+ * of declarations used here are written out below; they are the stable C
+ * API of QEMU_PLUGIN_VERSION 1 (QEMU 7.x, include/qemu/qemu-plugin.h).
+ *===----------------------------------------------------------------------===*/
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+typedef struct qemu_info_t qemu_info_t;
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+typedef void (*qemu_plugin_vcpu_tb_trans_cb_t)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+typedef void (*qemu_plugin_vcpu_udata_cb_t)(unsigned int vcpu_index, void *userdata);
+typedef void (*qemu_plugin_udata_cb_t)(qemu_plugin_id_t id, void *userdata);
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, qemu_plugin_vcpu_tb_trans_cb_t cb);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, enum qemu_plugin_op op,
+                                              void *ptr, uint64_t imm);
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
+                                          enum qemu_plugin_cb_flags flags, void *userdata);
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
+                                    void *userdata);
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT int qemu_plugin_version = 1;
+
+static uint64_t count, begin_addr, end_addr, begin_count, region;
+static unsigned regions;
+static bool in_region;
+static const char *out_path;
+
+static void on_begin(unsigned int vcpu, void *userdata) {
+  (void)vcpu;
+  (void)userdata;
+  begin_count = count;
+  in_region = true;
+}
+
+static void on_end(unsigned int vcpu, void *userdata) {
+  (void)vcpu;
+  (void)userdata;
+  if (!in_region)
+    return;
+  region += count - begin_count;
+  regions++;
+  in_region = false;
+}
+
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
+  (void)id;
+  /* Thumb code addresses carry the mode in bit 0 of the symbol, not the PC. */
+  uint64_t pc = qemu_plugin_tb_vaddr(tb) & ~(uint64_t)1;
+  /* The callbacks run before the block's own instructions are added. */
+  if (pc == begin_addr)
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, on_begin, QEMU_PLUGIN_CB_NO_REGS, NULL);
+  if (pc == end_addr)
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
+  qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &count,
+                                           qemu_plugin_tb_n_insns(tb));
+}
+
+static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
+  (void)id;
+  (void)userdata;
+  FILE *f = out_path ? fopen(out_path, "w") : stderr;
+  if (!f)
+    return;
+  fprintf(f, "{\"total\": %llu, \"region\": %llu, \"regions\": %u}\n", (unsigned long long)count,
+          (unsigned long long)region, regions);
+  if (f != stderr)
+    fclose(f);
+}
+
+EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
+                               char **argv) {
+  (void)info;
+  for (int i = 0; i < argc; i++) {
+    if (!strncmp(argv[i], "begin=", 6))
+      begin_addr = strtoull(argv[i] + 6, NULL, 0) & ~(uint64_t)1;
+    else if (!strncmp(argv[i], "end=", 4))
+      end_addr = strtoull(argv[i] + 4, NULL, 0) & ~(uint64_t)1;
+    else if (!strncmp(argv[i], "out=", 4))
+      out_path = argv[i] + 4;
+    else {
+      fprintf(stderr, "edgec-qemu-icount: unknown argument '%s'\n", argv[i]);
+      return -1;
+    }
+  }
+  qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+  qemu_plugin_register_atexit_cb(id, on_qemu_exit, NULL);
+  return 0;
+}

@@ -1,0 +1,309 @@
+// int8 convolution, depthwise convolution and fully-connected layers for
+// cores with the DSP extension (Cortex-M4, M7, M33, M55): two 16-bit
+// multiply-accumulates per SMLAD.
+//
+// Same arithmetic as kernels/ref/conv2d_s8.h, so the results are identical
+// (integer sums in a different order): acc = bias + sum (x - zx) * w, then the
+// shared requantization epilogue.
+//
+// Convolution: for two output pixels at a time, the receptive field of each
+// is copied once into `scratch` as int16 (x - zx, 0 for padding), the
+// "im2col" column. Within every group of four taps the column is stored as
+// x0 x2 x1 x3, so that a 32-bit load of four weights w0 w1 w2 w3 unpacks with
+// SXTB16 into (w0, w2) and with SXTB16 ROR 8 into (w1, w3), each matching one
+// 32-bit load of the column: 2 weight unpacks, 4 column loads and 8 SMLADs
+// give 16 MACs for two output channels times two pixels. The column costs
+// K stores per pixel and is reused by every output channel.
+//
+// Depthwise convolution (one input channel per output channel) has no reuse
+// across channels, so it skips im2col: interior pixels run the taps fully
+// unrolled with the filter in registers and the zero point folded into a
+// per-channel constant; border pixels take the bounds-checked path.
+#pragma once
+
+#include "edgec/kernels/arm/simd32.h"
+#include "edgec/kernels/ref/conv2d_s8.h"
+
+namespace edgec::arm {
+
+/// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field.
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return 2 * 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
+}
+
+/// The receptive field of output pixel (oh, ow) of one group, as int16
+/// x - zx (0 outside the image), taps reordered x0 x2 x1 x3 within each
+/// complete group of four.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh,
+                                              ptrdiff_t ow, int16_t *EDGEC_RESTRICT col) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t Cg = P.in_c / P.groups, KK = P.kernel_h * P.kernel_w;
+  constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top, iw0 = ow * P.stride_w - P.pad_left;
+  ptrdiff_t k = 0;
+  for (ptrdiff_t c = 0; c < Cg; ++c)
+    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+      const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+      const bool row = ih >= 0 && ih < P.in_h;
+      const int8_t *xr = x + c * HW + ih * P.in_w;
+      for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
+        const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+        const int16_t v = row && iw >= 0 && iw < P.in_w
+                              ? static_cast<int16_t>(xr[iw] - Q.input_zero)
+                              : int16_t{0};
+        // Position k -> k with its middle two of every four swapped.
+        const ptrdiff_t pos = k < K4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k;
+        col[pos] = v;
+      }
+    }
+}
+
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shift) {
+  const int32_t v = requantize_acc(acc, mult, shift) + Q.output_zero;
+  return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
+}
+
+/// Depthwise: in_c == out_c == groups (one filter per channel).
+template <const Conv2DS8Params &Q>
+constexpr bool conv2d_s8_dsp_is_depthwise() {
+  return Q.conv.groups > 1 && Q.conv.groups == Q.conv.in_c && Q.conv.groups == Q.conv.out_c;
+}
+
+template <const Conv2DS8Params &Q>
+inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+                             const int32_t *EDGEC_RESTRICT bias,
+                             const int32_t *EDGEC_RESTRICT mult,
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  // Output rows / columns whose taps are all inside the image.
+  constexpr auto first = [](int32_t pad, int32_t stride) {
+    return static_cast<ptrdiff_t>((pad + stride - 1) / stride);
+  };
+  constexpr auto last = [](int32_t pad, int32_t stride, int32_t k, int32_t dil, int32_t in,
+                           int32_t outn) {
+    // largest o with o*stride - pad + (k-1)*dil <= in - 1, clamped to the output
+    ptrdiff_t span = static_cast<ptrdiff_t>(in) - 1 + pad - static_cast<ptrdiff_t>(k - 1) * dil;
+    ptrdiff_t o = span < 0 ? -1 : span / stride;
+    return o < outn - 1 ? o : static_cast<ptrdiff_t>(outn) - 1;
+  };
+  constexpr ptrdiff_t oh_lo = first(P.pad_top, P.stride_h),
+                      oh_hi = last(P.pad_top, P.stride_h, P.kernel_h, P.dilation_h, P.in_h, P.out_h);
+  constexpr ptrdiff_t ow_lo = first(P.pad_left, P.stride_w),
+                      ow_hi = last(P.pad_left, P.stride_w, P.kernel_w, P.dilation_w, P.in_w, P.out_w);
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      const int8_t *x = in + (n * P.in_c + m) * HW;
+      const int8_t *wm = w + m * KK;
+      int8_t *y = out + (n * P.out_c + m) * OHW;
+      int32_t wk[KK];
+      int32_t wsum = 0;
+      for (ptrdiff_t k = 0; k < KK; ++k) {
+        wk[k] = wm[k];
+        wsum += wm[k];
+      }
+      const int32_t b = bias ? bias[m] : 0;
+      // Interior: sum x * w - zx * sum w.
+      const int32_t interior_base = b - Q.input_zero * wsum;
+      const int32_t mm = mult[m], sm = shift[m];
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+        const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top;
+        const bool row_inside = oh >= oh_lo && oh <= oh_hi;
+        for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+          const ptrdiff_t iw0 = ow * P.stride_w - P.pad_left;
+          int32_t acc;
+          if (row_inside && ow >= ow_lo && ow <= ow_hi) {
+            acc = interior_base;
+            const int8_t *xp = x + ih0 * P.in_w + iw0;
+            for (ptrdiff_t kh = 0; kh < KH; ++kh)
+              for (ptrdiff_t kw = 0; kw < KW; ++kw)
+                acc += xp[kh * P.dilation_h * P.in_w + kw * P.dilation_w] * wk[kh * KW + kw];
+          } else {
+            acc = b;
+            for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+              const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+              if (ih < 0 || ih >= P.in_h)
+                continue;
+              for (ptrdiff_t kw = 0; kw < KW; ++kw) {
+                const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+                if (iw < 0 || iw >= P.in_w)
+                  continue;
+                acc += (x[ih * P.in_w + iw] - Q.input_zero) * wk[kh * KW + kw];
+              }
+            }
+          }
+          y[oh * P.out_w + ow] = requantize_out<Q>(acc, mm, sm);
+        }
+      }
+    }
+}
+
+/// Dot products of up to two filter rows with up to two columns (reordered
+/// as im2col_s16_reordered writes them), over K taps.
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE void dot_2x2(const int8_t *EDGEC_RESTRICT w0, const int8_t *EDGEC_RESTRICT w1,
+                                 const int16_t *EDGEC_RESTRICT c0,
+                                 const int16_t *EDGEC_RESTRICT c1, int32_t &a00, int32_t &a01,
+                                 int32_t &a10, int32_t &a11) {
+  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
+  ptrdiff_t k = 0;
+  for (; k < K4; k += 4) {
+    const uint32_t wa = load32(w0 + k), wb = load32(w1 + k);
+    const uint32_t wa02 = sxtb16(wa), wa13 = sxtb16_ror8(wa);
+    const uint32_t wb02 = sxtb16(wb), wb13 = sxtb16_ror8(wb);
+    const uint32_t x0a = load32(c0 + k), x0b = load32(c0 + k + 2);
+    const uint32_t x1a = load32(c1 + k), x1b = load32(c1 + k + 2);
+    a00 = smlad(wa02, x0a, a00);
+    a00 = smlad(wa13, x0b, a00);
+    a01 = smlad(wa02, x1a, a01);
+    a01 = smlad(wa13, x1b, a01);
+    a10 = smlad(wb02, x0a, a10);
+    a10 = smlad(wb13, x0b, a10);
+    a11 = smlad(wb02, x1a, a11);
+    a11 = smlad(wb13, x1b, a11);
+  }
+  for (; k < K; ++k) {
+    a00 += w0[k] * c0[k];
+    a01 += w0[k] * c1[k];
+    a10 += w1[k] * c0[k];
+    a11 += w1[k] * c1[k];
+  }
+}
+
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE void dot_2x1(const int8_t *EDGEC_RESTRICT w0, const int8_t *EDGEC_RESTRICT w1,
+                                 const int16_t *EDGEC_RESTRICT c0, int32_t &a0, int32_t &a1) {
+  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
+  ptrdiff_t k = 0;
+  for (; k < K4; k += 4) {
+    const uint32_t wa = load32(w0 + k), wb = load32(w1 + k);
+    const uint32_t xa = load32(c0 + k), xb = load32(c0 + k + 2);
+    a0 = smlad(sxtb16(wa), xa, a0);
+    a0 = smlad(sxtb16_ror8(wa), xb, a0);
+    a1 = smlad(sxtb16(wb), xa, a1);
+    a1 = smlad(sxtb16_ror8(wb), xb, a1);
+  }
+  for (; k < K; ++k) {
+    a0 += w0[k] * c0[k];
+    a1 += w1[k] * c0[k];
+  }
+}
+
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE int32_t dot_1x1(const int8_t *EDGEC_RESTRICT w0,
+                                    const int16_t *EDGEC_RESTRICT c0, int32_t a) {
+  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
+  ptrdiff_t k = 0;
+  for (; k < K4; k += 4) {
+    const uint32_t wa = load32(w0 + k);
+    a = smlad(sxtb16(wa), load32(c0 + k), a);
+    a = smlad(sxtb16_ror8(wa), load32(c0 + k + 2), a);
+  }
+  for (; k < K; ++k)
+    a += w0[k] * c0[k];
+  return a;
+}
+
+/// Drop-in for edgec::conv2d_s8 (int8 activations) with im2col scratch of
+/// conv2d_s8_dsp_scratch_size<Q>() bytes (unused for depthwise layers).
+template <const Conv2DS8Params &Q>
+inline void conv2d_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+                          const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
+                          const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                          void *EDGEC_RESTRICT scratch) {
+  if constexpr (conv2d_s8_dsp_is_depthwise<Q>()) {
+    (void)scratch;
+    depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out);
+  } else {
+    constexpr const Conv2DParams &P = Q.conv;
+    constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+    constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w;
+    constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+    constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + K;
+    for (ptrdiff_t n = 0; n < P.batch; ++n)
+      for (ptrdiff_t g = 0; g < P.groups; ++g) {
+        const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
+        int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
+        const int8_t *wg = w + g * Mg * K;
+        ptrdiff_t p = 0;
+        for (; p + 1 < OHW; p += 2) {
+          im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
+          im2col_s16_reordered<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
+          ptrdiff_t m = 0;
+          for (; m + 1 < Mg; m += 2) {
+            const ptrdiff_t mo = g * Mg + m;
+            int32_t b0 = bias ? bias[mo] : 0, b1 = bias ? bias[mo + 1] : 0;
+            int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
+            dot_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
+            yg[m * OHW + p] = requantize_out<Q>(a00, mult[mo], shift[mo]);
+            yg[m * OHW + p + 1] = requantize_out<Q>(a01, mult[mo], shift[mo]);
+            yg[(m + 1) * OHW + p] = requantize_out<Q>(a10, mult[mo + 1], shift[mo + 1]);
+            yg[(m + 1) * OHW + p + 1] = requantize_out<Q>(a11, mult[mo + 1], shift[mo + 1]);
+          }
+          if (m < Mg) {
+            const ptrdiff_t mo = g * Mg + m;
+            const int32_t b0 = bias ? bias[mo] : 0;
+            yg[m * OHW + p] = requantize_out<Q>(dot_1x1<K>(wg + m * K, col0, b0), mult[mo], shift[mo]);
+            yg[m * OHW + p + 1] =
+                requantize_out<Q>(dot_1x1<K>(wg + m * K, col1, b0), mult[mo], shift[mo]);
+          }
+        }
+        if (p < OHW) { // odd pixel count: the last one alone
+          im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
+          for (ptrdiff_t m = 0; m < Mg; ++m) {
+            const ptrdiff_t mo = g * Mg + m;
+            yg[m * OHW + p] = requantize_out<Q>(dot_1x1<K>(wg + m * K, col0, bias ? bias[mo] : 0),
+                                                mult[mo], shift[mo]);
+          }
+        }
+      }
+  }
+}
+
+/// Scratch bytes of fc_s8_dsp: one int16 row of A.
+template <const FcS8Params &P> constexpr int64_t fc_s8_dsp_scratch_size() {
+  return 2 * static_cast<int64_t>(P.k);
+}
+
+/// Drop-in for edgec::fc_s8 (int8, trans_b: B is N x K) with one row of A
+/// widened into `scratch`.
+template <const FcS8Params &P>
+inline void fc_s8_dsp(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+                      const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
+                      const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y,
+                      void *EDGEC_RESTRICT scratch) {
+  static_assert(P.trans_b, "fc_s8_dsp reads B as N x K");
+  constexpr ptrdiff_t K = P.k, K4 = K & ~ptrdiff_t{3};
+  int16_t *row = static_cast<int16_t *>(scratch);
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const int8_t *ai = a + i * K;
+    for (ptrdiff_t k = 0; k < K; ++k)
+      row[k < K4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k] =
+          static_cast<int16_t>(ai[k] - P.input_zero);
+    int8_t *yi = y + i * P.n;
+    ptrdiff_t j = 0;
+    for (; j + 1 < P.n; j += 2) {
+      int32_t a0 = bias ? bias[j] : 0, a1 = bias ? bias[j + 1] : 0;
+      dot_2x1<K>(b + j * K, b + (j + 1) * K, row, a0, a1);
+      yi[j] = static_cast<int8_t>(
+          clamp_i32(requantize_acc(a0, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
+      yi[j + 1] = static_cast<int8_t>(clamp_i32(
+          requantize_acc(a1, mult[j + 1], shift[j + 1]) + P.output_zero, P.act_min, P.act_max));
+    }
+    if (j < P.n)
+      yi[j] = static_cast<int8_t>(
+          clamp_i32(requantize_acc(dot_1x1<K>(b + j * K, row, bias ? bias[j] : 0), mult[j],
+                                   shift[j]) +
+                        P.output_zero,
+                    P.act_min, P.act_max));
+  }
+}
+
+} // namespace edgec::arm

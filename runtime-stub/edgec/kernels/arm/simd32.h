@@ -1,0 +1,53 @@
+// The Armv7E-M / Armv8-M DSP-extension operations the int8 kernels use,
+// through ACLE intrinsics (arm_acle.h) when the compiler targets a core with
+// the extension, and as plain C++ with the same results elsewhere, so the
+// kernels can also be built and tested on the host.
+#pragma once
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define EDGEC_HAVE_ARM_DSP 1
+#endif
+
+namespace edgec::arm {
+
+/// Four bytes from an address of any alignment (one LDR where the core
+/// allows unaligned word loads).
+inline uint32_t load32(const void *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+#ifdef EDGEC_HAVE_ARM_DSP
+/// Sign-extends bytes 0 and 2 into two int16 halves.
+inline uint32_t sxtb16(uint32_t x) { return __sxtb16(x); }
+/// Bytes 1 and 3, sign-extended (SXTB16 with a rotation by 8).
+inline uint32_t sxtb16_ror8(uint32_t x) {
+  // One instruction; ACLE has no rotating form and GCC does not fold __ror in.
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+  return r;
+}
+/// acc + lo(a) * lo(b) + hi(a) * hi(b), int16 halves.
+inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(__smlad(a, b, acc));
+}
+#else
+inline uint32_t sxtb16(uint32_t x) {
+  uint32_t lo = static_cast<uint16_t>(static_cast<int16_t>(static_cast<int8_t>(x & 0xff)));
+  uint32_t hi = static_cast<uint16_t>(static_cast<int16_t>(static_cast<int8_t>((x >> 16) & 0xff)));
+  return lo | (hi << 16);
+}
+inline uint32_t sxtb16_ror8(uint32_t x) { return sxtb16((x >> 8) | (x << 24)); }
+inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
+  int32_t p = static_cast<int16_t>(a & 0xffff) * static_cast<int16_t>(b & 0xffff) +
+              static_cast<int16_t>(a >> 16) * static_cast<int16_t>(b >> 16);
+  return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(p));
+}
+#endif
+
+} // namespace edgec::arm

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# verify_target.sh TARGET MODE MODEL EDGEC MODELS_DIR WORK_DIR [edgec options...]
+# Runs `edgec verify` for one model on one target (host or QEMU): compile,
+# build with the target's toolchain (-Wall -Wextra -Werror), run on the
+# model's reference input, compare every output with the evaluator
+# (bit-exact for int8, rtol 1e-4 / atol 1e-5 for float). MODE is float or
+# int8 (digits models calibrated on the training split, the others on random
+# inputs). Prints edgec's one-line summary; exits non-zero on any mismatch.
+set -euo pipefail
+target=$1 mode=$2 model=$3 edgec=$4 models=$5 work=$6/$3-$1-$2
+shift 6
+q=()
+if [[ $mode == int8 ]]; then
+  calib=random
+  [[ $model == digits_* ]] && calib=$models/digits_train_x.npy
+  q=(--quantize int8 --calibration "$calib")
+fi
+rm -rf "$work"
+"$edgec" verify "$models/$model.onnx" -t "$target" --work-dir "$work" "${q[@]}" "$@" 2> "$work.log" \
+  || { cat "$work.log" >&2; exit 1; }
