@@ -16,5 +16,6 @@ if [[ $mode == int8 ]]; then
   q=(--quantize int8 --calibration "$calib")
 fi
 rm -rf "$work"
+mkdir -p "$(dirname "$work")"
 "$edgec" verify "$models/$model.onnx" -t "$target" --work-dir "$work" "${q[@]}" "$@" 2> "$work.log" \
   || { cat "$work.log" >&2; exit 1; }
