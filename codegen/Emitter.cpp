@@ -962,8 +962,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         if (usesDspConv(op)) {
           includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
           params += fmt::format(
-              "static_assert(edgec::arm::conv2d_s8_dsp_is_depthwise<{0}>() ||\n"
-              "              edgec::arm::conv2d_s8_dsp_scratch_size<{0}>() <= {1},\n"
+              "static_assert(edgec::arm::conv2d_s8_dsp_scratch_size<{0}>() <= {1},\n"
               "              \"scratch planned for this layer is too small\");\n\n",
               id, scratchBytes(op));
           call(op, fmt::format("edgec::arm::conv2d_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,

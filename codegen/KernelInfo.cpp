@@ -54,8 +54,13 @@ int64_t scratchBytes(mlir::Operation *op) {
     auto in = conv.getInput().getType().getShape();
     auto w = conv.getWeight().getType().getShape();
     int64_t g = conv.getGroup();
-    if (g > 1 && g == in[1] && g == w[0])
-      return 0; // depthwise: no im2col
+    if (g > 1 && g == in[1] && g == w[0]) { // depthwise: one padded int16 plane
+      auto out = conv.getOutput().getType().getShape();
+      auto s = conv.getStrides(), d = conv.getDilations();
+      int64_t ph = (out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1;
+      int64_t pw = (out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1;
+      return 2 * ph * pw;
+    }
     return 2 * 2 * w[1] * w[2] * w[3];
   }
   if (usesDspFc(op))

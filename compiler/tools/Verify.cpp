@@ -193,10 +193,12 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
                           e.message.empty() ? "" : " (" + e.message + ")", joinCommand(argv),
                           e.output);
     if (e.output.find("will not fit in region") != std::string::npos ||
-        e.output.find("overflowed by") != std::string::npos)
-      b.error += fmt::format("the program does not fit the emulated board's memory "
-                             "({} B flash, {} B RAM in targets/{}.json)",
-                             t.emulator.flashBytes, t.emulator.ramBytes, t.name);
+        e.output.find("overflowed by") != std::string::npos) {
+      b.boardTooSmall = true;
+      b.error = fmt::format("the model and harness do not fit the emulated board's memory "
+                            "({} B flash, {} B RAM in the {} target's emulator settings):\n{}",
+                            t.emulator.flashBytes, t.emulator.ramBytes, t.name, e.output);
+    }
   }
   return b;
 }

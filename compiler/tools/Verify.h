@@ -27,6 +27,7 @@ struct Build {
   std::string error;      ///< empty on success (else includes the compiler's output)
   std::string executable; ///< host program or ELF image
   int64_t flashBytes = 0; ///< code + constant data of the model's own objects
+  bool boardTooSmall = false; ///< the link failed because the emulated board's memory is full
 };
 
 /// Builds <dir>/<name>.cpp, <name>_weights.cpp and <name>_main.cpp with the

@@ -657,6 +657,10 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   llvm::sys::fs::create_directories(buildDir);
   llvm::sys::fs::create_directories(outDir);
   edgec::verify::Build built = edgec::verify::build(*tgt, job.outDir, job.name, buildDir);
+  if (built.boardTooSmall) {
+    userError(built.error);
+    return kUserError;
+  }
   if (!built.error.empty()) {
     fmt::print(stderr, "edgec: internal error: the generated code does not build: {}\n",
                built.error);

@@ -9,6 +9,9 @@
  * instructions between each execution of `begin` and the next execution of
  * `end` (the harness calls edgec_region_begin / edgec_region_end around one
  * inference). At exit it writes {"total": N, "region": N, "regions": N}.
+ * With profile=FILE it also writes, per translation block executed, its
+ * start address and the instructions it executed ("0x1234 5678" lines), which
+ * `scripts/profile-mcu.sh` attributes to functions (one per layer kernel).
  *
  * Debian's QEMU exports the plugin API but ships no header, so the handful
  * of declarations used here are written out below; they are the stable C
@@ -46,7 +49,15 @@ EXPORT int qemu_plugin_version = 1;
 static uint64_t count, begin_addr, end_addr, begin_count, region;
 static unsigned regions;
 static bool in_region;
-static const char *out_path;
+static const char *out_path, *profile_path;
+
+/* Per translation block counters for profile=FILE (a block can be translated
+ * more than once; each translation gets its own record). */
+struct block {
+  uint64_t pc, insns;
+  struct block *next;
+};
+static struct block *blocks;
 
 static void on_begin(unsigned int vcpu, void *userdata) {
   (void)vcpu;
@@ -76,6 +87,16 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &count,
                                            qemu_plugin_tb_n_insns(tb));
+  if (profile_path) {
+    struct block *b = calloc(1, sizeof *b);
+    if (!b)
+      return;
+    b->pc = pc;
+    b->next = blocks;
+    blocks = b;
+    qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &b->insns,
+                                             qemu_plugin_tb_n_insns(tb));
+  }
 }
 
 static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
@@ -88,6 +109,13 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
           (unsigned long long)region, regions);
   if (f != stderr)
     fclose(f);
+  FILE *p = profile_path ? fopen(profile_path, "w") : NULL;
+  if (!p)
+    return;
+  for (struct block *b = blocks; b; b = b->next)
+    if (b->insns)
+      fprintf(p, "0x%llx %llu\n", (unsigned long long)b->pc, (unsigned long long)b->insns);
+  fclose(p);
 }
 
 EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc,
@@ -100,6 +128,8 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int
       end_addr = strtoull(argv[i] + 4, NULL, 0) & ~(uint64_t)1;
     else if (!strncmp(argv[i], "out=", 4))
       out_path = argv[i] + 4;
+    else if (!strncmp(argv[i], "profile=", 8))
+      profile_path = argv[i] + 8;
     else {
       fprintf(stderr, "edgec-qemu-icount: unknown argument '%s'\n", argv[i]);
       return -1;

@@ -18,9 +18,11 @@ namespace edgec {
 constexpr int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   if (a == b && a == INT32_MIN)
     return INT32_MAX;
+  // gemmlowp adds 2^30 (1 - 2^30 for a negative product) and divides by 2^31
+  // truncating toward zero; for both signs that equals adding 2^30 and an
+  // arithmetic shift, which is one SMULL, one add and one shift on Arm.
   const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
-  const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
-  return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+  return static_cast<int32_t>((ab + (int64_t{1} << 30)) >> 31);
 }
 
 /// x / 2^exponent rounded to nearest, ties away from zero; 0 <= exponent <= 31.
@@ -35,15 +37,14 @@ constexpr int32_t rounding_divide_by_pot(int32_t x, int exponent) {
 /// -31 <= shift <= 30. A left shift that overflows int32 saturates (TFLite
 /// leaves that case undefined).
 constexpr int32_t requantize(int32_t x, int32_t multiplier, int32_t shift) {
-  int32_t left = shift > 0 ? shift : 0;
-  int32_t right = shift > 0 ? 0 : -shift;
-  int64_t shifted = static_cast<int64_t>(x) * (int64_t{1} << left);
-  if (shifted > INT32_MAX)
-    shifted = INT32_MAX;
-  if (shifted < INT32_MIN)
-    shifted = INT32_MIN;
-  return rounding_divide_by_pot(
-      saturating_rounding_doubling_high_mul(static_cast<int32_t>(shifted), multiplier), right);
+  if (shift > 0) {
+    const int64_t shifted = static_cast<int64_t>(x) * (int64_t{1} << shift);
+    const int32_t sat = shifted > INT32_MAX   ? INT32_MAX
+                        : shifted < INT32_MIN ? INT32_MIN
+                                              : static_cast<int32_t>(shifted);
+    return saturating_rounding_doubling_high_mul(sat, multiplier);
+  }
+  return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x, multiplier), -shift);
 }
 
 /// x * M * 2^shift for a 64-bit x (the accumulators of int16 x int8 layers),

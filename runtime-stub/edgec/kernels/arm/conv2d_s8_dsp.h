@@ -16,21 +16,44 @@
 // K stores per pixel and is reused by every output channel.
 //
 // Depthwise convolution (one input channel per output channel) has no reuse
-// across channels, so it skips im2col: interior pixels run the taps fully
-// unrolled with the filter in registers and the zero point folded into a
-// per-channel constant; border pixels take the bounds-checked path.
+// of a column across channels, so instead each input plane is copied once,
+// padded, as int16 x - zx, and every output pixel runs the same branch-free
+// taps with two adjacent taps per SMLAD.
 #pragma once
 
 #include "edgec/kernels/arm/simd32.h"
 #include "edgec/kernels/ref/conv2d_s8.h"
 
+// Small constant trip counts (filter taps) are unrolled so that the filter
+// stays in registers.
+#if defined(__GNUC__) && !defined(__clang__)
+#define EDGEC_UNROLL _Pragma("GCC unroll 16")
+#elif defined(__clang__)
+#define EDGEC_UNROLL _Pragma("unroll 16")
+#else
+#define EDGEC_UNROLL
+#endif
+
 namespace edgec::arm {
 
-/// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field.
+/// Depthwise: in_c == out_c == groups (one filter per channel).
+template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_is_depthwise() {
+  return Q.conv.groups > 1 && Q.conv.groups == Q.conv.in_c && Q.conv.groups == Q.conv.out_c;
+}
+
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h();
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w();
+
+/// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field,
+/// or for a depthwise layer one padded int16 input plane.
 template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size() {
   constexpr const Conv2DParams &P = Q.conv;
-  return 2 * 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
+  if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
+    return 2 * static_cast<int64_t>(depthwise_plane_h<Q>()) * depthwise_plane_w<Q>();
+  else
+    return 2 * 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
 }
+
 
 /// The receptive field of output pixel (oh, ow) of one group, as int16
 /// x - zx (0 outside the image), taps reordered x0 x2 x1 x3 within each
@@ -42,6 +65,21 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
   constexpr ptrdiff_t Cg = P.in_c / P.groups, KK = P.kernel_h * P.kernel_w;
   constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  if constexpr (P.kernel_h == 1 && P.kernel_w == 1 && P.pad_top == 0 && P.pad_left == 0 &&
+                P.out_h <= P.in_h && P.out_w <= P.in_w) {
+    // Pointwise: one tap per channel, always inside the image.
+    const int8_t *xp = x + oh * P.stride_h * P.in_w + ow * P.stride_w;
+    ptrdiff_t c = 0;
+    for (; c < K4; c += 4) {
+      col[c] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
+      col[c + 1] = static_cast<int16_t>(xp[(c + 2) * HW] - Q.input_zero);
+      col[c + 2] = static_cast<int16_t>(xp[(c + 1) * HW] - Q.input_zero);
+      col[c + 3] = static_cast<int16_t>(xp[(c + 3) * HW] - Q.input_zero);
+    }
+    for (; c < K; ++c)
+      col[c] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
+    return;
+  }
   const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top, iw0 = ow * P.stride_w - P.pad_left;
   ptrdiff_t k = 0;
   for (ptrdiff_t c = 0; c < Cg; ++c)
@@ -67,80 +105,83 @@ EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shi
   return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
 }
 
-/// Depthwise: in_c == out_c == groups (one filter per channel).
-template <const Conv2DS8Params &Q>
-constexpr bool conv2d_s8_dsp_is_depthwise() {
-  return Q.conv.groups > 1 && Q.conv.groups == Q.conv.in_c && Q.conv.groups == Q.conv.out_c;
+
+/// Rows and columns of the input window the depthwise kernel reads, padding
+/// included.
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h() {
+  return static_cast<ptrdiff_t>(Q.conv.out_h - 1) * Q.conv.stride_h +
+         static_cast<ptrdiff_t>(Q.conv.kernel_h - 1) * Q.conv.dilation_h + 1;
+}
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
+  return static_cast<ptrdiff_t>(Q.conv.out_w - 1) * Q.conv.stride_w +
+         static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
 }
 
+/// One channel at a time: the input plane is copied once into `plane` as
+/// int16 x - zx with the padding as zeros, so every output pixel runs the
+/// same branch-free taps; along a row, two adjacent taps are one SMLAD.
 template <const Conv2DS8Params &Q>
 inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
-                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out) {
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                             int16_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
-  constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
+  constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
+  constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
-  // Output rows / columns whose taps are all inside the image.
-  constexpr auto first = [](int32_t pad, int32_t stride) {
-    return static_cast<ptrdiff_t>((pad + stride - 1) / stride);
-  };
-  constexpr auto last = [](int32_t pad, int32_t stride, int32_t k, int32_t dil, int32_t in,
-                           int32_t outn) {
-    // largest o with o*stride - pad + (k-1)*dil <= in - 1, clamped to the output
-    ptrdiff_t span = static_cast<ptrdiff_t>(in) - 1 + pad - static_cast<ptrdiff_t>(k - 1) * dil;
-    ptrdiff_t o = span < 0 ? -1 : span / stride;
-    return o < outn - 1 ? o : static_cast<ptrdiff_t>(outn) - 1;
-  };
-  constexpr ptrdiff_t oh_lo = first(P.pad_top, P.stride_h),
-                      oh_hi = last(P.pad_top, P.stride_h, P.kernel_h, P.dilation_h, P.in_h, P.out_h);
-  constexpr ptrdiff_t ow_lo = first(P.pad_left, P.stride_w),
-                      ow_hi = last(P.pad_left, P.stride_w, P.kernel_w, P.dilation_w, P.in_w, P.out_w);
+  // Taps per row taken in pairs (adjacent only without dilation).
+  constexpr ptrdiff_t Pairs = P.dilation_w == 1 ? KW / 2 : 0;
   for (ptrdiff_t n = 0; n < P.batch; ++n)
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
       const int8_t *x = in + (n * P.in_c + m) * HW;
-      const int8_t *wm = w + m * KK;
-      int8_t *y = out + (n * P.out_c + m) * OHW;
-      int32_t wk[KK];
-      int32_t wsum = 0;
-      for (ptrdiff_t k = 0; k < KK; ++k) {
-        wk[k] = wm[k];
-        wsum += wm[k];
+      for (ptrdiff_t r = 0; r < PH; ++r) {
+        const ptrdiff_t ih = r - P.pad_top;
+        int16_t *pr = plane + r * PW;
+        if (ih < 0 || ih >= P.in_h) {
+          for (ptrdiff_t c = 0; c < PW; ++c)
+            pr[c] = 0;
+          continue;
+        }
+        const int8_t *xr = x + ih * P.in_w;
+        for (ptrdiff_t c = 0; c < PW; ++c) {
+          const ptrdiff_t iw = c - P.pad_left;
+          pr[c] = iw >= 0 && iw < P.in_w ? static_cast<int16_t>(xr[iw] - Q.input_zero)
+                                         : int16_t{0};
+        }
+      }
+      const int8_t *wm = w + m * KH * KW;
+      uint32_t wp[KH * (Pairs > 0 ? Pairs : 1)];
+      int32_t wt[KH * KW];
+      for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+        for (ptrdiff_t j = 0; j < Pairs; ++j)
+          wp[kh * Pairs + j] = static_cast<uint16_t>(static_cast<int16_t>(wm[kh * KW + 2 * j])) |
+                               static_cast<uint32_t>(static_cast<uint16_t>(
+                                   static_cast<int16_t>(wm[kh * KW + 2 * j + 1])))
+                                   << 16;
+        for (ptrdiff_t kw = 0; kw < KW; ++kw)
+          wt[kh * KW + kw] = wm[kh * KW + kw];
       }
       const int32_t b = bias ? bias[m] : 0;
-      // Interior: sum x * w - zx * sum w.
-      const int32_t interior_base = b - Q.input_zero * wsum;
       const int32_t mm = mult[m], sm = shift[m];
-      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
-        const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top;
-        const bool row_inside = oh >= oh_lo && oh <= oh_hi;
+      int8_t *y = out + (n * P.out_c + m) * OHW;
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-          const ptrdiff_t iw0 = ow * P.stride_w - P.pad_left;
-          int32_t acc;
-          if (row_inside && ow >= ow_lo && ow <= ow_hi) {
-            acc = interior_base;
-            const int8_t *xp = x + ih0 * P.in_w + iw0;
-            for (ptrdiff_t kh = 0; kh < KH; ++kh)
-              for (ptrdiff_t kw = 0; kw < KW; ++kw)
-                acc += xp[kh * P.dilation_h * P.in_w + kw * P.dilation_w] * wk[kh * KW + kw];
-          } else {
-            acc = b;
-            for (ptrdiff_t kh = 0; kh < KH; ++kh) {
-              const ptrdiff_t ih = ih0 + kh * P.dilation_h;
-              if (ih < 0 || ih >= P.in_h)
-                continue;
-              for (ptrdiff_t kw = 0; kw < KW; ++kw) {
-                const ptrdiff_t iw = iw0 + kw * P.dilation_w;
-                if (iw < 0 || iw >= P.in_w)
-                  continue;
-                acc += (x[ih * P.in_w + iw] - Q.input_zero) * wk[kh * KW + kw];
-              }
-            }
+          const int16_t *pp = plane + oh * P.stride_h * PW + ow * P.stride_w;
+          int32_t acc = b;
+          EDGEC_UNROLL
+          for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+            const int16_t *row = pp + kh * P.dilation_h * PW;
+            EDGEC_UNROLL
+            for (ptrdiff_t j = 0; j < Pairs; ++j)
+              acc = smlad(load32(row + 2 * j), wp[kh * Pairs + j], acc);
+            EDGEC_UNROLL
+            for (ptrdiff_t kw = 2 * Pairs; kw < KW; ++kw)
+              acc += row[kw * P.dilation_w] * wt[kh * KW + kw];
           }
           y[oh * P.out_w + ow] = requantize_out<Q>(acc, mm, sm);
         }
-      }
     }
 }
 
@@ -210,16 +251,15 @@ EDGEC_ALWAYS_INLINE int32_t dot_1x1(const int8_t *EDGEC_RESTRICT w0,
   return a;
 }
 
-/// Drop-in for edgec::conv2d_s8 (int8 activations) with im2col scratch of
-/// conv2d_s8_dsp_scratch_size<Q>() bytes (unused for depthwise layers).
+/// Drop-in for edgec::conv2d_s8 (int8 activations) with scratch of
+/// conv2d_s8_dsp_scratch_size<Q>() bytes.
 template <const Conv2DS8Params &Q>
 inline void conv2d_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                           const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
                           const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
                           void *EDGEC_RESTRICT scratch) {
   if constexpr (conv2d_s8_dsp_is_depthwise<Q>()) {
-    (void)scratch;
-    depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out);
+    depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out, static_cast<int16_t *>(scratch));
   } else {
     constexpr const Conv2DParams &P = Q.conv;
     constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;

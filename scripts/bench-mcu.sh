@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Instruction-count benchmark of the generated int8 code on the MCU targets.
+#
+#   scripts/bench-mcu.sh [--readme] [--target T]... [MODEL...]
+#
+# For each model in models/ (or those named) and each emulated target, runs
+# `edgec verify --json` (which also checks the outputs bit-exact against the
+# evaluator) and prints: instructions per inference (QEMU, counted by the
+# edgec-qemu-icount plugin between the harness's markers, deterministic),
+# MACs, MACs per instruction, arena and flash bytes, and the ratio of
+# instructions to the ISA's ideal for the MACs alone:
+#   cortex-m4 / m7: 2 int8 MACs per SMLAD          -> ideal = MACs / 2
+#   cortex-m55:     16 int8 MACs per VMLADAVA.S8   -> ideal = MACs / 16
+#   rv32imac, m0+:  one mul + one add per MAC      -> ideal = 2 x MACs
+# plus, on cortex-m4, the same model with the portable kernels and the
+# speed-up of the DSP kernels over them. Models larger than the target's
+# typical part are skipped there (the fit check). --readme rewrites the table
+# between the bench-mcu markers in README.md.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+edgec=${EDGEC:-${EDGEC_BUILD_DIR:-$root/build}/compiler/tools/edgec}
+[[ -x $edgec ]] || { echo "bench-mcu: $edgec not built (run scripts/build.sh)" >&2; exit 1; }
+readme=0 targets=() models=()
+while (($#)); do
+  case $1 in
+    --readme) readme=1 ;;
+    --target) targets+=("$2"); shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) models+=("$1") ;;
+  esac
+  shift
+done
+((${#targets[@]})) || targets=(cortex-m0plus cortex-m4 cortex-m7 cortex-m55 rv32imac)
+if ((${#models[@]} == 0)); then
+  for f in "$root"/models/*.onnx; do models+=("$(basename "$f" .onnx)"); done
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+results=$work/results.jsonl
+for m in "${models[@]}"; do
+  calib=random
+  [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+  for t in "${targets[@]}"; do
+    runs=(auto)
+    [[ $t == cortex-m4 ]] && runs=(auto portable)
+    for k in "${runs[@]}"; do
+      out=$work/$m-$t-$k.json
+      if "$edgec" verify "$root/models/$m.onnx" -t "$t" --kernels "$k" --quantize int8 \
+           --calibration "$calib" --json > "$out" 2> "$work/err"; then
+        /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["model"]=sys.argv[2]; r["run"]=sys.argv[3]; print(json.dumps(r))' \
+          "$out" "$m" "$k" >> "$results"
+      elif grep -q -e "needs .* but $t has" -e "do not fit the emulated board" "$work/err"; then
+        echo "{\"model\": \"$m\", \"target\": \"$t\", \"run\": \"$k\", \"skipped\": true}" >> "$results"
+      else
+        echo "bench-mcu: $m on $t ($k kernels) failed:" >&2
+        cat "$work/err" "$out" >&2
+        exit 1
+      fi
+    done
+  done
+done
+
+table=$(/usr/bin/python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ideal = {"cortex-m4": 0.5, "cortex-m7": 0.5, "cortex-m55": 1 / 16, "rv32imac": 2.0,
+         "cortex-m0plus": 2.0}
+portable = {r["model"]: r["instructions"] for r in rows
+            if r.get("run") == "portable" and not r.get("skipped")}
+print("| model | target | instructions | MACs | MACs/instr | arena B | flash B | x ideal | vs portable |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    if r.get("run") == "portable":
+        continue
+    if r.get("skipped"):
+        print(f"| {r['model']} | {r['target']} | does not fit | | | | | | |")
+        continue
+    n, macs = r["instructions"], r["macs"]
+    x = n / (macs * ideal[r["target"]]) if macs else float("nan")
+    vs = ""
+    if r["target"] == "cortex-m4" and r["model"] in portable:
+        vs = f"{portable[r['model']] / n:.2f}x faster"
+    if not r["ok"]:
+        sys.exit(f"{r['model']} on {r['target']}: {r['summary']}")
+    print(f"| {r['model']} | {r['target']} | {n:,} | {macs:,} | {macs / n:.3f} | "
+          f"{r['arena_bytes']:,} | {r['flash_bytes']:,} | {x:.1f} | {vs} |")
+PY
+)
+echo "$table"
+if ((readme)); then
+  new=$(awk -v table="$table" '
+    /<!-- bench-mcu:begin -->/ { print; print table; skip = 1; next }
+    /<!-- bench-mcu:end -->/ { skip = 0 }
+    !skip { print }' "$root/README.md")
+  printf '%s\n' "$new" > "$root/README.md"
+  echo "bench-mcu: README.md table updated"
+fi
