@@ -184,6 +184,7 @@ private:
   std::string binaryParams(Operation *op);
   FailureOr<std::pair<Shape, std::vector<Shape>>> collapseBroadcast(Operation *op,
                                                                     ArrayRef<Value> operands);
+  std::string foldedBias(Value weight, Value bias, int64_t inputZero, const std::string &node);
   std::string intArray(const std::vector<int64_t> &values, const std::string &type,
                        const std::string &name);
   LogicalResult emitGemm(edge::GemmOp op);
@@ -889,6 +890,26 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
 
 // --- int8 -------------------------------------------------------------------
 
+/// bias[m] - zx * sum_k w[m][k] for the Helium kernels, which multiply raw
+/// int8 inputs (weight rows are the leading dimension: OIHW, or N x K).
+std::string CppEmitter::foldedBias(Value weight, Value bias, int64_t inputZero,
+                                   const std::string &node) {
+  Tensor w = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  int64_t rows = w.shape[0], k = w.numElements() / rows;
+  std::optional<Tensor> b;
+  if (bias)
+    b = tensorFromAttr(bias.getDefiningOp<edge::ConstantOp>().getValue());
+  std::vector<int64_t> values(rows);
+  for (int64_t m = 0; m < rows; ++m) {
+    int64_t sum = 0;
+    for (int64_t q = 0; q < k; ++q)
+      sum += w.i[m * k + q];
+    int64_t base = b ? b->i[b->numElements() == 1 ? 0 : m] : 0;
+    values[m] = base - inputZero * sum;
+  }
+  return intArray(values, "int32_t", node + "_bias_adj");
+}
+
 std::string CppEmitter::intArray(const std::vector<int64_t> &values, const std::string &type,
                                  const std::string &name) {
   Tensor t = Tensor::zeros(type == "int8_t" ? DType::I8 : DType::I32, {(int64_t)values.size()});
@@ -959,6 +980,18 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
                         "{}, .act_max = {}",
                         convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
+        if (usesMveConv(op)) {
+          std::string adj = foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node);
+          includes.insert("edgec/kernels/arm/conv2d_s8_mve.h");
+          params += fmt::format(
+              "static_assert(edgec::arm::conv2d_s8_mve_scratch_size<{0}>() <= {1},\n"
+              "              \"scratch planned for this layer is too small\");\n\n",
+              id, scratchBytes(op));
+          call(op, fmt::format("edgec::arm::conv2d_s8_mve<{}>({}, {}, {}, {}, {}, {}, {});", id,
+                               expr(o.getInput()), expr(o.getWeight()), adj, mult, shift,
+                               expr(result), rawScratch(op)));
+          return success();
+        }
         if (usesDspConv(op)) {
           includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
           params += fmt::format(
@@ -992,6 +1025,13 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                         ".output_zero = {}, .act_min = {}, .act_max = {}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
                         py.zeroPoint, lo, hi));
+        if (usesMveFc(op)) {
+          std::string adj = foldedBias(o.getB(), o.getC(), pa.zeroPoint, node);
+          includes.insert("edgec/kernels/arm/conv2d_s8_mve.h");
+          call(op, fmt::format("edgec::arm::fc_s8_mve<{}>({}, {}, {}, {}, {}, {});", id,
+                               expr(o.getA()), expr(o.getB()), adj, mult, shift, expr(result)));
+          return success();
+        }
         if (usesDspFc(op)) {
           includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
           params += fmt::format("static_assert(edgec::arm::fc_s8_dsp_scratch_size<{}>() <= {},\n"

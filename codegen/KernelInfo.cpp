@@ -33,15 +33,42 @@ static bool int8Activations(mlir::Value in, mlir::Value out) {
          qo.getStorageTypeIntegralWidth() == 8;
 }
 
+static bool isDepthwise(edge::Conv2DOp conv) {
+  auto in = conv.getInput().getType().getShape();
+  auto w = conv.getWeight().getType().getShape();
+  int64_t g = conv.getGroup();
+  return g > 1 && g == in[1] && g == w[0];
+}
+
+static bool constantOrNone(mlir::Value v) {
+  return !v || v.getDefiningOp<edge::ConstantOp>();
+}
+
+bool usesMveConv(mlir::Operation *op) {
+  auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
+  return conv && kernelFamily(op) == "arm-mve" &&
+         int8Activations(conv.getInput(), conv.getOutput()) && !isDepthwise(conv) &&
+         constantOrNone(conv.getWeight()) && conv.getWeight().getDefiningOp() &&
+         constantOrNone(conv.getBias());
+}
+
+bool usesMveFc(mlir::Operation *op) {
+  auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
+  return gemm && kernelFamily(op) == "arm-mve" && gemm.getTransB() && !gemm.getTransA() &&
+         int8Activations(gemm.getA(), gemm.getOutput()) && gemm.getB().getDefiningOp() &&
+         constantOrNone(gemm.getB()) && constantOrNone(gemm.getC());
+}
+
 bool usesDspConv(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
-  return conv && dspFamily(op) && int8Activations(conv.getInput(), conv.getOutput());
+  return conv && dspFamily(op) && int8Activations(conv.getInput(), conv.getOutput()) &&
+         !usesMveConv(op);
 }
 
 bool usesDspFc(mlir::Operation *op) {
   auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
   return gemm && dspFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
-         int8Activations(gemm.getA(), gemm.getOutput());
+         int8Activations(gemm.getA(), gemm.getOutput()) && !usesMveFc(op);
 }
 
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
@@ -62,6 +89,10 @@ int64_t scratchBytes(mlir::Operation *op) {
       return 2 * ph * pw;
     }
     return 2 * 2 * w[1] * w[2] * w[3];
+  }
+  if (usesMveConv(op)) {
+    auto w = mlir::cast<edge::Conv2DOp>(op).getWeight().getType().getShape();
+    return 2 * w[1] * w[2] * w[3];
   }
   if (usesDspFc(op))
     return 2 * mlir::cast<edge::GemmOp>(op).getA().getType().getShape()[1];

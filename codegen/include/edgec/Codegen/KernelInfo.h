@@ -27,6 +27,12 @@ std::string kernelFamily(mlir::Operation *op);
 bool usesDspConv(mlir::Operation *op);
 bool usesDspFc(mlir::Operation *op);
 
+/// True when the layer runs on the Helium kernels (kernels/arm/conv2d_s8_mve.h):
+/// family arm-mve, int8, not depthwise, constant weights (the zero point is
+/// folded into the bias at compile time). These layers are not DSP layers.
+bool usesMveConv(mlir::Operation *op);
+bool usesMveFc(mlir::Operation *op);
+
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);
 

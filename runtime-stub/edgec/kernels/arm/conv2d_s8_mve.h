@@ -1,0 +1,196 @@
+// int8 convolution and fully-connected layers for Armv8.1-M cores with the
+// Helium vector extension (MVE; Cortex-M55, M85): 16 int8 multiply-
+// accumulates per VMLADAVA.S8.
+//
+// Same results as kernels/ref/conv2d_s8.h. The products are taken on the raw
+// int8 values, acc = bias' + sum x * w, where the compiler has folded the
+// input zero point into the bias: bias'[m] = bias[m] - zx * sum_k w[m][k].
+// The im2col column therefore holds x itself, with padding stored as zx (so
+// that a padded tap adds zx * w, which bias' takes away again). Two output
+// channels times two pixels per pass: 4 loads and 4 VMLADAVA per 16 taps,
+// the last partial vector predicated (VCTP). Depthwise layers use the DSP
+// kernel (conv2d_s8_dsp.h), which the core also has.
+#pragma once
+
+#include "edgec/kernels/arm/conv2d_s8_dsp.h"
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define EDGEC_HAVE_MVE 1
+#endif
+
+namespace edgec::arm {
+
+/// Scratch bytes of conv2d_s8_mve: two int8 columns of the receptive field.
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_mve_scratch_size() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
+}
+
+/// The receptive field of output pixel (oh, ow) of one group as raw int8,
+/// padding as the input zero point.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void im2col_s8(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, ptrdiff_t ow,
+                                   int8_t *EDGEC_RESTRICT col) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t Cg = P.in_c / P.groups;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  if constexpr (P.kernel_h == 1 && P.kernel_w == 1 && P.pad_top == 0 && P.pad_left == 0 &&
+                P.out_h <= P.in_h && P.out_w <= P.in_w) {
+    const int8_t *xp = x + oh * P.stride_h * P.in_w + ow * P.stride_w;
+    for (ptrdiff_t c = 0; c < Cg; ++c)
+      col[c] = xp[c * HW];
+    return;
+  }
+  const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top, iw0 = ow * P.stride_w - P.pad_left;
+  ptrdiff_t k = 0;
+  for (ptrdiff_t c = 0; c < Cg; ++c)
+    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+      const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+      const bool row = ih >= 0 && ih < P.in_h;
+      const int8_t *xr = x + c * HW + ih * P.in_w;
+      for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
+        const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+        col[k] = row && iw >= 0 && iw < P.in_w ? xr[iw] : static_cast<int8_t>(Q.input_zero);
+      }
+    }
+}
+
+/// acc_ij += sum_k w_i[k] * c_j[k] for two rows and two columns.
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE void dot_s8_2x2(const int8_t *EDGEC_RESTRICT w0,
+                                    const int8_t *EDGEC_RESTRICT w1,
+                                    const int8_t *EDGEC_RESTRICT c0,
+                                    const int8_t *EDGEC_RESTRICT c1, int32_t &a00, int32_t &a01,
+                                    int32_t &a10, int32_t &a11) {
+#ifdef EDGEC_HAVE_MVE
+  for (ptrdiff_t k = 0; k < K; k += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
+    const int8x16_t vw0 = vldrbq_z_s8(w0 + k, p), vw1 = vldrbq_z_s8(w1 + k, p);
+    const int8x16_t vc0 = vldrbq_z_s8(c0 + k, p), vc1 = vldrbq_z_s8(c1 + k, p);
+    a00 = vmladavaq_s8(a00, vw0, vc0);
+    a01 = vmladavaq_s8(a01, vw0, vc1);
+    a10 = vmladavaq_s8(a10, vw1, vc0);
+    a11 = vmladavaq_s8(a11, vw1, vc1);
+  }
+#else
+  for (ptrdiff_t k = 0; k < K; ++k) {
+    a00 += w0[k] * c0[k];
+    a01 += w0[k] * c1[k];
+    a10 += w1[k] * c0[k];
+    a11 += w1[k] * c1[k];
+  }
+#endif
+}
+
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE void dot_s8_2x1(const int8_t *EDGEC_RESTRICT w0,
+                                    const int8_t *EDGEC_RESTRICT w1,
+                                    const int8_t *EDGEC_RESTRICT c0, int32_t &a0, int32_t &a1) {
+#ifdef EDGEC_HAVE_MVE
+  for (ptrdiff_t k = 0; k < K; k += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
+    const int8x16_t vc = vldrbq_z_s8(c0 + k, p);
+    a0 = vmladavaq_s8(a0, vldrbq_z_s8(w0 + k, p), vc);
+    a1 = vmladavaq_s8(a1, vldrbq_z_s8(w1 + k, p), vc);
+  }
+#else
+  for (ptrdiff_t k = 0; k < K; ++k) {
+    a0 += w0[k] * c0[k];
+    a1 += w1[k] * c0[k];
+  }
+#endif
+}
+
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE int32_t dot_s8(const int8_t *EDGEC_RESTRICT w0,
+                                   const int8_t *EDGEC_RESTRICT c0, int32_t a) {
+#ifdef EDGEC_HAVE_MVE
+  for (ptrdiff_t k = 0; k < K; k += 16) {
+    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
+    a = vmladavaq_s8(a, vldrbq_z_s8(w0 + k, p), vldrbq_z_s8(c0 + k, p));
+  }
+#else
+  for (ptrdiff_t k = 0; k < K; ++k)
+    a += w0[k] * c0[k];
+#endif
+  return a;
+}
+
+/// Drop-in for edgec::conv2d_s8 (int8, not depthwise) with `bias_adj` =
+/// bias - zx * sum w per output channel (never null) and
+/// conv2d_s8_mve_scratch_size<Q>() bytes of scratch.
+template <const Conv2DS8Params &Q>
+inline void conv2d_s8_mve(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+                          const int32_t *EDGEC_RESTRICT bias_adj,
+                          const int32_t *EDGEC_RESTRICT mult, const int32_t *EDGEC_RESTRICT shift,
+                          int8_t *EDGEC_RESTRICT out, void *EDGEC_RESTRICT scratch) {
+  constexpr const Conv2DParams &P = Q.conv;
+  static_assert(!conv2d_s8_dsp_is_depthwise<Q>(), "depthwise layers use conv2d_s8_dsp");
+  constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+  constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  int8_t *col0 = static_cast<int8_t *>(scratch), *col1 = col0 + K;
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t g = 0; g < P.groups; ++g) {
+      const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
+      int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
+      const int8_t *wg = w + g * Mg * K;
+      const int32_t *bg = bias_adj + g * Mg;
+      const int32_t *mg = mult + g * Mg, *sg = shift + g * Mg;
+      ptrdiff_t p = 0;
+      for (; p + 1 < OHW; p += 2) {
+        im2col_s8<Q>(x, p / P.out_w, p % P.out_w, col0);
+        im2col_s8<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
+        ptrdiff_t m = 0;
+        for (; m + 1 < Mg; m += 2) {
+          int32_t a00 = bg[m], a01 = bg[m], a10 = bg[m + 1], a11 = bg[m + 1];
+          dot_s8_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
+          yg[m * OHW + p] = requantize_out<Q>(a00, mg[m], sg[m]);
+          yg[m * OHW + p + 1] = requantize_out<Q>(a01, mg[m], sg[m]);
+          yg[(m + 1) * OHW + p] = requantize_out<Q>(a10, mg[m + 1], sg[m + 1]);
+          yg[(m + 1) * OHW + p + 1] = requantize_out<Q>(a11, mg[m + 1], sg[m + 1]);
+        }
+        if (m < Mg) {
+          yg[m * OHW + p] = requantize_out<Q>(dot_s8<K>(wg + m * K, col0, bg[m]), mg[m], sg[m]);
+          yg[m * OHW + p + 1] =
+              requantize_out<Q>(dot_s8<K>(wg + m * K, col1, bg[m]), mg[m], sg[m]);
+        }
+      }
+      if (p < OHW) {
+        im2col_s8<Q>(x, p / P.out_w, p % P.out_w, col0);
+        for (ptrdiff_t m = 0; m < Mg; ++m)
+          yg[m * OHW + p] = requantize_out<Q>(dot_s8<K>(wg + m * K, col0, bg[m]), mg[m], sg[m]);
+      }
+    }
+}
+
+/// Drop-in for edgec::fc_s8 (int8, trans_b: B is N x K) with `bias_adj` =
+/// bias - za * sum_k B[j][k]; A's rows are read as they are (no scratch).
+template <const FcS8Params &P>
+inline void fc_s8_mve(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+                      const int32_t *EDGEC_RESTRICT bias_adj, const int32_t *EDGEC_RESTRICT mult,
+                      const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
+  static_assert(P.trans_b, "fc_s8_mve reads B as N x K");
+  constexpr ptrdiff_t K = P.k;
+  auto out = [&](int32_t acc, ptrdiff_t j) {
+    return static_cast<int8_t>(
+        clamp_i32(requantize_acc(acc, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
+  };
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const int8_t *ai = a + i * K;
+    int8_t *yi = y + i * P.n;
+    ptrdiff_t j = 0;
+    for (; j + 1 < P.n; j += 2) {
+      int32_t a0 = bias_adj[j], a1 = bias_adj[j + 1];
+      dot_s8_2x1<K>(b + j * K, b + (j + 1) * K, ai, a0, a1);
+      yi[j] = out(a0, j);
+      yi[j + 1] = out(a1, j + 1);
+    }
+    if (j < P.n)
+      yi[j] = out(dot_s8<K>(b + j * K, ai, bias_adj[j]), j);
+  }
+}
+
+} // namespace edgec::arm
