@@ -890,7 +890,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
 
 // --- int8 -------------------------------------------------------------------
 
-/// bias[m] - zx * sum_k w[m][k] for the Helium kernels, which multiply raw
+/// bias[m] - zx * sum_k w[m][k] for the blocked kernels, which multiply raw
 /// int8 inputs (weight rows are the leading dimension: OIHW, or N x K).
 std::string CppEmitter::foldedBias(Value weight, Value bias, int64_t inputZero,
                                    const std::string &node) {
@@ -980,14 +980,14 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
                         "{}, .act_max = {}",
                         convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
-        if (usesMveConv(op)) {
+        if (usesBlockedConv(op)) {
           std::string adj = foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node);
-          includes.insert("edgec/kernels/arm/conv2d_s8_mve.h");
+          includes.insert("edgec/kernels/blocked/conv2d_s8.h");
           params += fmt::format(
-              "static_assert(edgec::arm::conv2d_s8_mve_scratch_size<{0}>() <= {1},\n"
+              "static_assert(edgec::blocked::conv2d_s8_scratch_size<{0}>() <= {1},\n"
               "              \"scratch planned for this layer is too small\");\n\n",
               id, scratchBytes(op));
-          call(op, fmt::format("edgec::arm::conv2d_s8_mve<{}>({}, {}, {}, {}, {}, {}, {});", id,
+          call(op, fmt::format("edgec::blocked::conv2d_s8<{}>({}, {}, {}, {}, {}, {}, {});", id,
                                expr(o.getInput()), expr(o.getWeight()), adj, mult, shift,
                                expr(result), rawScratch(op)));
           return success();
@@ -1025,10 +1025,10 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                         ".output_zero = {}, .act_min = {}, .act_max = {}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
                         py.zeroPoint, lo, hi));
-        if (usesMveFc(op)) {
+        if (usesBlockedFc(op)) {
           std::string adj = foldedBias(o.getB(), o.getC(), pa.zeroPoint, node);
-          includes.insert("edgec/kernels/arm/conv2d_s8_mve.h");
-          call(op, fmt::format("edgec::arm::fc_s8_mve<{}>({}, {}, {}, {}, {}, {});", id,
+          includes.insert("edgec/kernels/blocked/conv2d_s8.h");
+          call(op, fmt::format("edgec::blocked::fc_s8<{}>({}, {}, {}, {}, {}, {});", id,
                                expr(o.getA()), expr(o.getB()), adj, mult, shift, expr(result)));
           return success();
         }

@@ -27,6 +27,11 @@ static bool dspFamily(mlir::Operation *op) {
   return f == "arm-dsp" || f == "arm-mve";
 }
 
+static bool blockedFamily(mlir::Operation *op) {
+  std::string f = kernelFamily(op);
+  return f == "arm-mve" || f == "blocked";
+}
+
 static bool int8Activations(mlir::Value in, mlir::Value out) {
   auto qi = quantizedElement(in.getType()), qo = quantizedElement(out.getType());
   return qi && qo && qi.getStorageTypeIntegralWidth() == 8 &&
@@ -44,17 +49,17 @@ static bool constantOrNone(mlir::Value v) {
   return !v || v.getDefiningOp<edge::ConstantOp>();
 }
 
-bool usesMveConv(mlir::Operation *op) {
+bool usesBlockedConv(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
-  return conv && kernelFamily(op) == "arm-mve" &&
+  return conv && blockedFamily(op) &&
          int8Activations(conv.getInput(), conv.getOutput()) && !isDepthwise(conv) &&
          constantOrNone(conv.getWeight()) && conv.getWeight().getDefiningOp() &&
          constantOrNone(conv.getBias());
 }
 
-bool usesMveFc(mlir::Operation *op) {
+bool usesBlockedFc(mlir::Operation *op) {
   auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
-  return gemm && kernelFamily(op) == "arm-mve" && gemm.getTransB() && !gemm.getTransA() &&
+  return gemm && blockedFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
          int8Activations(gemm.getA(), gemm.getOutput()) && gemm.getB().getDefiningOp() &&
          constantOrNone(gemm.getB()) && constantOrNone(gemm.getC());
 }
@@ -62,13 +67,13 @@ bool usesMveFc(mlir::Operation *op) {
 bool usesDspConv(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
   return conv && dspFamily(op) && int8Activations(conv.getInput(), conv.getOutput()) &&
-         !usesMveConv(op);
+         !usesBlockedConv(op);
 }
 
 bool usesDspFc(mlir::Operation *op) {
   auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
   return gemm && dspFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
-         int8Activations(gemm.getA(), gemm.getOutput()) && !usesMveFc(op);
+         int8Activations(gemm.getA(), gemm.getOutput()) && !usesBlockedFc(op);
 }
 
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
@@ -90,7 +95,7 @@ int64_t scratchBytes(mlir::Operation *op) {
     }
     return 2 * 2 * w[1] * w[2] * w[3];
   }
-  if (usesMveConv(op)) {
+  if (usesBlockedConv(op)) {
     auto w = mlir::cast<edge::Conv2DOp>(op).getWeight().getType().getShape();
     return 2 * w[1] * w[2] * w[3];
   }

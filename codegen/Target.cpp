@@ -177,8 +177,10 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     error = fileName + ": alignment must be a power of two, got " + std::to_string(t.alignment);
     return std::nullopt;
   }
-  if (t.kernels != "portable" && t.kernels != "arm-dsp" && t.kernels != "arm-mve") {
-    error = fileName + ": kernels must be portable, arm-dsp or arm-mve, got '" + t.kernels + "'";
+  if (t.kernels != "portable" && t.kernels != "arm-dsp" && t.kernels != "arm-mve" &&
+      t.kernels != "blocked") {
+    error = fileName + ": kernels must be portable, blocked, arm-dsp or arm-mve, got '" +
+            t.kernels + "'";
     return std::nullopt;
   }
   if (t.runsOnHost && !t.emulator.command.empty()) {

@@ -14,7 +14,7 @@
 namespace edgec::codegen {
 
 /// Module attribute naming the kernel family codegen uses ("portable",
-/// "arm-dsp", "arm-mve"; absent means portable). Set by the driver from the
+/// "arm-dsp", "arm-mve", "blocked"; absent means portable). Set by the driver from the
 /// target before memory planning, because scratch sizes depend on it.
 inline constexpr const char *kKernelsAttr = "edge.kernels";
 
@@ -27,11 +27,12 @@ std::string kernelFamily(mlir::Operation *op);
 bool usesDspConv(mlir::Operation *op);
 bool usesDspFc(mlir::Operation *op);
 
-/// True when the layer runs on the Helium kernels (kernels/arm/conv2d_s8_mve.h):
-/// family arm-mve, int8, not depthwise, constant weights (the zero point is
-/// folded into the bias at compile time). These layers are not DSP layers.
-bool usesMveConv(mlir::Operation *op);
-bool usesMveFc(mlir::Operation *op);
+/// True when the layer runs on the blocked kernels (kernels/blocked/conv2d_s8.h,
+/// Helium on arm-mve, plain loops on "blocked"): int8, not depthwise, constant
+/// weights (the zero point is folded into the bias at compile time). These
+/// layers are not DSP layers.
+bool usesBlockedConv(mlir::Operation *op);
+bool usesBlockedFc(mlir::Operation *op);
 
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);

@@ -24,8 +24,9 @@ struct Target {
   std::string compiler;                 ///< C++ compiler the harness uses
   std::vector<std::string> cxxFlags;    ///< for building generated code
   bool runsOnHost = false;
-  /// Kernel family codegen selects: "portable", "arm-dsp" (Armv7E-M SMLAD),
-  /// "arm-mve" (Helium); layers without a specialised kernel stay portable.
+  /// Kernel family codegen selects: "portable", "blocked" (register-blocked
+  /// int8 loops for scalar cores), "arm-dsp" (Armv7E-M SMLAD), "arm-mve"
+  /// (Helium); layers without a specialised kernel stay portable.
   std::string kernels = "portable";
   std::string linker;                 ///< driver that links the harness (default: compiler)
   std::vector<std::string> linkFlags; ///< C library, startup code, semihosting

@@ -1,6 +1,9 @@
-// int8 convolution and fully-connected layers for Armv8.1-M cores with the
-// Helium vector extension (MVE; Cortex-M55, M85): 16 int8 multiply-
-// accumulates per VMLADAVA.S8.
+// Blocked int8 convolution and fully-connected layers: two output channels
+// times two pixels per pass over an im2col column. With the Helium vector
+// extension (MVE; Cortex-M55, M85) the dot products are 16 int8 multiply-
+// accumulates per VMLADAVA.S8; elsewhere (RISC-V rv32) they are plain loops
+// over bytes (no unaligned loads) that share each loaded value between two
+// accumulators.
 //
 // Same results as kernels/ref/conv2d_s8.h. The products are taken on the raw
 // int8 values, acc = bias' + sum x * w, where the compiler has folded the
@@ -8,21 +11,28 @@
 // The im2col column therefore holds x itself, with padding stored as zx (so
 // that a padded tap adds zx * w, which bias' takes away again). Two output
 // channels times two pixels per pass: 4 loads and 4 VMLADAVA per 16 taps,
-// the last partial vector predicated (VCTP). Depthwise layers use the DSP
-// kernel (conv2d_s8_dsp.h), which the core also has.
+// the last partial vector predicated (VCTP). Depthwise layers do not come
+// here: on Arm they use the DSP kernel (conv2d_s8_dsp.h), elsewhere the
+// portable one.
 #pragma once
 
-#include "edgec/kernels/arm/conv2d_s8_dsp.h"
+#include "edgec/kernels/ref/conv2d_s8.h"
 
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
 #define EDGEC_HAVE_MVE 1
 #endif
 
-namespace edgec::arm {
+namespace edgec::blocked {
 
-/// Scratch bytes of conv2d_s8_mve: two int8 columns of the receptive field.
-template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_mve_scratch_size() {
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shift) {
+  return static_cast<int8_t>(
+      clamp_i32(requantize_acc(acc, mult, shift) + Q.output_zero, Q.act_min, Q.act_max));
+}
+
+/// Scratch bytes of conv2d_s8: two int8 columns of the receptive field.
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_scratch_size() {
   constexpr const Conv2DParams &P = Q.conv;
   return 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
 }
@@ -119,14 +129,15 @@ EDGEC_ALWAYS_INLINE int32_t dot_s8(const int8_t *EDGEC_RESTRICT w0,
 
 /// Drop-in for edgec::conv2d_s8 (int8, not depthwise) with `bias_adj` =
 /// bias - zx * sum w per output channel (never null) and
-/// conv2d_s8_mve_scratch_size<Q>() bytes of scratch.
+/// conv2d_s8_scratch_size<Q>() bytes of scratch.
 template <const Conv2DS8Params &Q>
-inline void conv2d_s8_mve(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                           const int32_t *EDGEC_RESTRICT bias_adj,
                           const int32_t *EDGEC_RESTRICT mult, const int32_t *EDGEC_RESTRICT shift,
                           int8_t *EDGEC_RESTRICT out, void *EDGEC_RESTRICT scratch) {
   constexpr const Conv2DParams &P = Q.conv;
-  static_assert(!conv2d_s8_dsp_is_depthwise<Q>(), "depthwise layers use conv2d_s8_dsp");
+  static_assert(!(P.groups > 1 && P.groups == P.in_c && P.groups == P.out_c),
+                "depthwise layers use another kernel");
   constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
   constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w;
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
@@ -169,10 +180,10 @@ inline void conv2d_s8_mve(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_R
 /// Drop-in for edgec::fc_s8 (int8, trans_b: B is N x K) with `bias_adj` =
 /// bias - za * sum_k B[j][k]; A's rows are read as they are (no scratch).
 template <const FcS8Params &P>
-inline void fc_s8_mve(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+inline void fc_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
                       const int32_t *EDGEC_RESTRICT bias_adj, const int32_t *EDGEC_RESTRICT mult,
                       const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
-  static_assert(P.trans_b, "fc_s8_mve reads B as N x K");
+  static_assert(P.trans_b, "fc_s8 reads B as N x K");
   constexpr ptrdiff_t K = P.k;
   auto out = [&](int32_t acc, ptrdiff_t j) {
     return static_cast<int8_t>(
@@ -193,4 +204,4 @@ inline void fc_s8_mve(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRI
   }
 }
 
-} // namespace edgec::arm
+} // namespace edgec::blocked
