@@ -1279,6 +1279,10 @@ std::string CppEmitter::source() const {
     callArgs += ", " + outputParams[k];
     nullCheck += " || !" + outputParams[k];
   }
+  if (opts.traceLayers)
+    out += "// Layer tracing (edgec verify --per-layer): defined by the harness.\n"
+           "extern \"C\" void edgec_trace_layer(int index, const char *node, const void *data, "
+           "size_t bytes);\n\n";
   out += fmt::format("extern \"C\" int {}_run_with_arena(uint8_t *arena{}) {{\n", n, args);
   out += fmt::format("  if (!arena{}) return edgec::kErrorNullPointer;\n"
                      "  if (reinterpret_cast<uintptr_t>(arena) % {}_ARENA_ALIGNMENT != 0) return "
@@ -1313,10 +1317,22 @@ std::string CppEmitter::harnessSource() const {
   out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n", n);
   if (hasQuantizedIO())
     out += "#include \"edgec/kernels/ref/elementwise_s8.h\"\n";
+  if (opts.traceLayers)
+    out += "\n// Layer tracing: each layer's output into <out>/layer_<k>.bin.\n"
+           "static const char *trace_dir = \".\";\n"
+           "extern \"C\" void edgec_trace_layer(int index, const char *, const void *data, "
+           "size_t bytes) {\n"
+           "  char path[1100];\n"
+           "  snprintf(path, sizeof path, \"%s/layer_%d.bin\", trace_dir, index);\n"
+           "  FILE *f = fopen(path, \"wb\");\n"
+           "  if (f) { fwrite(data, 1, bytes, f); fclose(f); }\n"
+           "}\n";
   out += "\nint main(int argc, char **argv) {\n";
   out += fmt::format("  edgec::harness::Args args(argc, argv, {}_NUM_INPUTS);\n"
                      "  if (!args.ok) return 1;\n",
                      N);
+  if (opts.traceLayers)
+    out += "  trace_dir = args.outDir;\n";
   std::string callArgs, save;
   for (size_t k = 0; k < inputParams.size(); ++k) {
     Value a = fb.getArgument(k);
@@ -1446,8 +1462,18 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   ids.unique("weights");
 
   bool ok = true;
-  for (Operation &op : llvm::make_early_inc_range(fb.without_terminator()))
+  for (Operation &op : llvm::make_early_inc_range(fb.without_terminator())) {
     ok &= succeeded(emitOp(&op));
+    if (opts.traceLayers && ok && !isa<edge::ConstantOp>(op) && !isView(&op) &&
+        op.getNumResults() > 0 && bytesOf(op.getResult(0)) > 0) {
+      size_t k = opts.tracedOps ? opts.tracedOps->size() : 0;
+      body += fmt::format("  edgec_trace_layer({}, \"{}\", {}, {});\n", k,
+                          sanitizeIdentifier(nodeOf(&op), "layer"), expr(op.getResult(0)),
+                          bytesOf(op.getResult(0)));
+      if (opts.tracedOps)
+        opts.tracedOps->push_back(&op);
+    }
+  }
   if (hasQuantizedIO()) // the float wrapper's conversions
     includes.insert("edgec/kernels/ref/elementwise_s8.h");
   if (!ok)

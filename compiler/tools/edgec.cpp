@@ -37,6 +37,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -498,6 +499,7 @@ struct CompileJob {
   std::string outDir, name;
   bool harness = false, planDump = false;
   bool quiet = false; ///< nothing on stdout (verify --json)
+  std::vector<Operation *> *tracedOps = nullptr; ///< verify --per-layer
 };
 
 int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
@@ -531,6 +533,8 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   emit.name = job.name;
   emit.modelPath = llvm::sys::path::filename(job.model.model).str();
   emit.harness = job.harness;
+  emit.traceLayers = job.tracedOps != nullptr;
+  emit.tracedOps = job.tracedOps;
   emit.commandLine = "--target " + tgt->name + " --name " + job.name +
                      (job.harness ? " --harness" : "") +
                      (job.target.kernels == "portable" ? " --kernels portable" : "") +
@@ -560,7 +564,7 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
 struct VerifyOptions {
   std::vector<std::string> inputs;
   std::string workDir;
-  bool json = false;
+  bool json = false, perLayer = false;
   double rtol = 1e-4, atol = 1e-5;
 };
 
@@ -625,6 +629,9 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   job.outDir = work + "/gen";
   job.harness = true;
   job.quiet = true;
+  std::vector<Operation *> traced;
+  if (opts.perLayer)
+    job.tracedOps = &traced;
   std::optional<edgec::codegen::Target> compiled;
   OwningOpRef<ModuleOp> module;
   if (int rc = runCompile(ctx, diags, job, compiled, module); rc != kSuccess)
@@ -649,7 +656,11 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   }
   for (size_t k = 0; k < tensors.size(); ++k)
     tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
-  auto expected = edgec::evaluateFunction(func, tensors);
+  llvm::DenseMap<Operation *, edgec::Tensor> layerValues;
+  edgec::EvalObserver observer;
+  if (opts.perLayer)
+    observer = [&](Operation *op, const edgec::Tensor &t) { layerValues[op] = t; };
+  auto expected = edgec::evaluateFunction(func, tensors, observer);
   if (failed(expected))
     return finish(diags);
 
@@ -668,6 +679,9 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   }
   edgec::verify::Run ran = edgec::verify::run(*tgt, built.executable, inputs, outDir,
                                               edgec::verify::findPlugin(argv0), buildDir);
+  // Writing the layer dumps is not part of an inference's cost.
+  if (opts.perLayer)
+    ran.instructions.reset();
   if (!ran.error.empty()) {
     fmt::print(stderr, "edgec: error: {}\n", ran.error);
     return kInternalError;
@@ -703,6 +717,52 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                                              {"exact", c.exact},
                                              {"error", c.error}});
   }
+  // --per-layer: every traced layer against the evaluator, in schedule order.
+  llvm::json::Array layersJson;
+  std::string firstLayer;
+  int64_t layersMatching = 0;
+  for (size_t k = 0; k < traced.size(); ++k) {
+    Operation *op = traced[k];
+    std::string node = edgec::sanitizeIdentifier(
+        isa<NameLoc>(op->getLoc()) ? cast<NameLoc>(op->getLoc()).getName().str() : "", "layer");
+    auto it = layerValues.find(op);
+    edgec::verify::Comparison c;
+    auto bytes = llvm::MemoryBuffer::getFile(outDir + "/layer_" + std::to_string(k) + ".bin");
+    if (it == layerValues.end())
+      c.error = "the evaluator produced no value";
+    else if (!bytes)
+      c.error = "the program wrote no trace";
+    else if ((*bytes)->getBufferSize() !=
+             (size_t)it->second.numElements() * edgec::dtypeSize(it->second.dtype))
+      c.error = fmt::format("{} bytes traced, {} expected", (*bytes)->getBufferSize(),
+                            it->second.numElements() * edgec::dtypeSize(it->second.dtype));
+    else
+      c = edgec::verify::compare(
+          edgec::Tensor::fromBytes(it->second.dtype, it->second.shape,
+                                   (*bytes)->getBufferStart()),
+          it->second, opts.rtol, opts.atol);
+    bool ok = c.error.empty() && c.mismatches == 0;
+    layersMatching += ok;
+    if (!ok && firstLayer.empty())
+      firstLayer = fmt::format(
+          "first mismatching layer: #{} node '{}' ({}): {}", k, node,
+          op->getName().stripDialect().str(),
+          !c.error.empty() ? c.error
+                           : fmt::format("{} of {} elements differ (max difference {:g})",
+                                         c.mismatches, c.elements, c.maxAbsDiff));
+    layersJson.push_back(llvm::json::Object{{"index", (int64_t)k},
+                                            {"node", node},
+                                            {"op", op->getName().stripDialect().str()},
+                                            {"elements", c.elements},
+                                            {"mismatches", c.mismatches},
+                                            {"max_abs_diff", c.maxAbsDiff},
+                                            {"error", c.error}});
+  }
+  if (!firstLayer.empty()) {
+    allOk = false;
+    firstProblem = firstProblem.empty() ? firstLayer : firstProblem + "; " + firstLayer;
+  }
+
   int64_t macs = 0;
   for (const auto &l : edgec::codegen::analyzeLayers(*module))
     macs += l.macs;
@@ -712,6 +772,8 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
       : allExact ? "outputs bit-exact"
                  : fmt::format("outputs within rtol {:g} / atol {:g} (max difference {:g})",
                                opts.rtol, opts.atol, worst);
+  if (allOk && opts.perLayer)
+    verdict += fmt::format(", all {} layers match", layersMatching);
   if (opts.json) {
     llvm::json::Object root{
         {"model", job.model.model},
@@ -728,6 +790,8 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
         {"arena_bytes", arena},
         {"flash_bytes", built.flashBytes},
         {"outputs", std::move(outputsJson)},
+        {"layers", opts.perLayer ? llvm::json::Value(std::move(layersJson))
+                                 : llvm::json::Value(nullptr)},
         {"ok", allOk},
         {"summary", verdict}};
     llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
@@ -776,6 +840,9 @@ int main(int argc, char **argv) {
                      "Keep the generated code, build and outputs here (default: a temporary "
                      "directory, removed afterwards)");
   verify->add_flag("--json", verifyOpts.json, "Print the result as one JSON object");
+  verify->add_flag("--per-layer", verifyOpts.perLayer,
+                   "Also dump every layer's output on the target and compare it with the "
+                   "evaluator's; names the first layer that differs");
   verify->add_option("--rtol", verifyOpts.rtol, "Relative tolerance for float outputs")
       ->capture_default_str();
   verify->add_option("--atol", verifyOpts.atol, "Absolute tolerance for float outputs")

@@ -15,6 +15,12 @@ struct EmitOptions {
   std::string modelPath;   ///< for the banner
   std::string commandLine; ///< options, for the banner
   bool harness = false;    ///< also emit <name>_main.cpp and CMakeLists.txt
+  /// Layer tracing (edgec verify --per-layer): after each layer the schedule
+  /// calls edgec_trace_layer(k, node, data, bytes), which the harness writes
+  /// to <out>/layer_<k>.bin; the traced ops are appended to *tracedOps in k
+  /// order. Never used for code that ships.
+  bool traceLayers = false;
+  std::vector<mlir::Operation *> *tracedOps = nullptr;
 };
 
 struct GeneratedFile {
