@@ -177,6 +177,8 @@ private:
   void call(Operation *op, const std::string &text);
   std::string scratch(Operation *op);
   std::string rawScratch(Operation *op);
+  /// static_asserts that the kernel's own scratch formula fits what was planned.
+  void assertScratch(Operation *op, const std::string &sizeFunction, const std::string &params);
   InFlightDiagnostic unsupported(Operation *op);
 
   LogicalResult emitConv(edge::Conv2DOp op);
@@ -334,6 +336,13 @@ std::string CppEmitter::scratch(Operation *op) {
   return fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt());
 }
 
+void CppEmitter::assertScratch(Operation *op, const std::string &sizeFunction,
+                               const std::string &paramsId) {
+  params += fmt::format("static_assert({}<{}>() <= {},\n"
+                        "              \"scratch planned for this layer is too small\");\n\n",
+                        sizeFunction, paramsId, scratchBytes(op));
+}
+
 std::string CppEmitter::rawScratch(Operation *op) {
   auto off = op->getAttrOfType<IntegerAttr>(memory::kScratchOffsetAttr);
   if (!off)
@@ -348,9 +357,7 @@ LogicalResult CppEmitter::emitConv(edge::Conv2DOp op) {
                              fmt::format("{}, .tile = {}{}", convGeometry(op), convTile(op),
                                          actFields(op)));
   includes.insert("edgec/kernels/ref/conv2d_f32.h");
-  params += fmt::format("static_assert(edgec::conv2d_f32_scratch_size<{}>() <= {},\n"
-                        "              \"scratch planned for this layer is too small\");\n\n",
-                        id, scratchBytes(op));
+  assertScratch(op, "edgec::conv2d_f32_scratch_size", id);
   call(op, fmt::format("edgec::conv2d_f32<{}>({}, {}, {}, {}, {});", id, expr(op.getInput()),
                        expr(op.getWeight()), op.getBias() ? expr(op.getBias()) : "nullptr",
                        expr(op.getOutput()), scratch(op)));
@@ -983,10 +990,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         if (usesBlockedConv(op)) {
           std::string adj = foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node);
           includes.insert("edgec/kernels/blocked/conv2d_s8.h");
-          params += fmt::format(
-              "static_assert(edgec::blocked::conv2d_s8_scratch_size<{0}>() <= {1},\n"
-              "              \"scratch planned for this layer is too small\");\n\n",
-              id, scratchBytes(op));
+          assertScratch(op, "edgec::blocked::conv2d_s8_scratch_size", id);
           call(op, fmt::format("edgec::blocked::conv2d_s8<{}>({}, {}, {}, {}, {}, {}, {});", id,
                                expr(o.getInput()), expr(o.getWeight()), adj, mult, shift,
                                expr(result), rawScratch(op)));
@@ -994,10 +998,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         }
         if (usesDspConv(op)) {
           includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
-          params += fmt::format(
-              "static_assert(edgec::arm::conv2d_s8_dsp_scratch_size<{0}>() <= {1},\n"
-              "              \"scratch planned for this layer is too small\");\n\n",
-              id, scratchBytes(op));
+          assertScratch(op, "edgec::arm::conv2d_s8_dsp_scratch_size", id);
           call(op, fmt::format("edgec::arm::conv2d_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
                                expr(o.getInput()), expr(o.getWeight()),
                                o.getBias() ? expr(o.getBias()) : "nullptr", mult, shift,
@@ -1034,9 +1035,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         }
         if (usesDspFc(op)) {
           includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
-          params += fmt::format("static_assert(edgec::arm::fc_s8_dsp_scratch_size<{}>() <= {},\n"
-                                "              \"scratch planned for this layer is too small\");\n\n",
-                                id, scratchBytes(op));
+          assertScratch(op, "edgec::arm::fc_s8_dsp_scratch_size", id);
           call(op, fmt::format("edgec::arm::fc_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
                                expr(o.getA()), expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr",
                                mult, shift, expr(result), rawScratch(op)));

@@ -310,6 +310,20 @@ std::optional<edgec::codegen::Target> resolveTarget(const TargetFlags &f) {
   return t;
 }
 
+/// Reads one .npy per path; false (after a diagnostic) on the first failure.
+bool readInputs(const std::vector<std::string> &paths, std::vector<edgec::Tensor> &tensors) {
+  for (const std::string &path : paths) {
+    edgec::Tensor t;
+    std::string error;
+    if (!edgec::readNpy(path, t, error)) {
+      userError(error);
+      return false;
+    }
+    tensors.push_back(std::move(t));
+  }
+  return true;
+}
+
 /// Fusion, quantization (calibrating on the fused float model), memory plan.
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)
 /// on the evaluation inputs, and records the float model's weight and arena
@@ -640,15 +654,8 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   // The reference: the evaluator on the same compiled module.
   auto func = module->lookupSymbol<func::FuncOp>("main");
   std::vector<edgec::Tensor> tensors;
-  for (const std::string &path : inputs) {
-    edgec::Tensor t;
-    std::string error;
-    if (!edgec::readNpy(path, t, error)) {
-      userError(error);
-      return kUserError;
-    }
-    tensors.push_back(std::move(t));
-  }
+  if (!readInputs(inputs, tensors))
+    return kUserError;
   if (tensors.size() != func.getNumArguments()) {
     userError(fmt::format("the model has {} input(s) but {} were given with --inputs",
                           func.getNumArguments(), tensors.size()));
@@ -963,15 +970,8 @@ int main(int argc, char **argv) {
     if (!module || failed(prepareModule(ctx, *module, runFlags, false)))
       return finish(diags);
     std::vector<edgec::Tensor> tensors;
-    for (const std::string &path : inputs) {
-      edgec::Tensor t;
-      std::string error;
-      if (!edgec::readNpy(path, t, error)) {
-        userError(error);
-        return kUserError;
-      }
-      tensors.push_back(std::move(t));
-    }
+    if (!readInputs(inputs, tensors))
+      return kUserError;
     auto func = module->lookupSymbol<func::FuncOp>("main");
     // An int8 model takes float inputs here, quantized as its float wrapper does.
     for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k)
