@@ -17,6 +17,7 @@
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Quantize/QuantUtils.h"
+#include "passes/Sparsity/Sparsity.h"
 #include "edgec/quant.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -187,6 +188,10 @@ private:
   FailureOr<std::pair<Shape, std::vector<Shape>>> collapseBroadcast(Operation *op,
                                                                     ArrayRef<Value> operands);
   std::string foldedBias(Value weight, Value bias, int64_t inputZero, const std::string &node);
+  /// The bitmask and the non-zeros of a sparse layer's int8 weights.
+  std::pair<std::string, std::string> sparseArrays(Value weight, const std::string &node);
+  /// The sparse kernels use the DSP extension's 16-bit multiply-accumulates.
+  bool sparseDsp(Operation *op);
   std::string intArray(const std::vector<int64_t> &values, const std::string &type,
                        const std::string &name);
   LogicalResult emitGemm(edge::GemmOp op);
@@ -917,9 +922,25 @@ std::string CppEmitter::foldedBias(Value weight, Value bias, int64_t inputZero,
   return intArray(values, "int32_t", node + "_bias_adj");
 }
 
+std::pair<std::string, std::string> CppEmitter::sparseArrays(Value weight,
+                                                             const std::string &node) {
+  Tensor w = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  sparsity::SparseEncoding e = sparsity::encodeSparse(w, w.shape[0]);
+  return {intArray(e.mask, "uint8_t", node + "_mask"),
+          intArray(e.values, "int8_t", node + "_nonzero")};
+}
+
+bool CppEmitter::sparseDsp(Operation *op) {
+  std::string f = kernelFamily(op);
+  return f == "arm-dsp" || f == "arm-mve";
+}
+
 std::string CppEmitter::intArray(const std::vector<int64_t> &values, const std::string &type,
                                  const std::string &name) {
-  Tensor t = Tensor::zeros(type == "int8_t" ? DType::I8 : DType::I32, {(int64_t)values.size()});
+  Tensor t = Tensor::zeros(type == "int8_t"    ? DType::I8
+                           : type == "uint8_t" ? DType::U8
+                                               : DType::I32,
+                           {(int64_t)values.size()});
   t.i = values;
   return weightArray(t, type, name);
 }
@@ -987,6 +1008,20 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
                         "{}, .act_max = {}",
                         convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
+        if (std::string kind = sparseKernel(op); !kind.empty()) {
+          auto [mask, values] = sparseArrays(o.getWeight(), node);
+          std::string b = kind == "pointwise"
+                              ? foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node)
+                          : o.getBias() ? expr(o.getBias())
+                                        : "nullptr";
+          includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");
+          assertScratch(op, "edgec::sparse::conv2d_s8_sparse_scratch_size", id);
+          call(op, fmt::format("edgec::sparse::conv2d_s8_sparse<{}, {}>({}, {}, {}, {}, {}, {}, "
+                               "{}, {});",
+                               id, sparseDsp(op) ? "true" : "false", expr(o.getInput()), mask,
+                               values, b, mult, shift, expr(result), rawScratch(op)));
+          return success();
+        }
         if (usesBlockedConv(op)) {
           std::string adj = foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node);
           includes.insert("edgec/kernels/blocked/conv2d_s8.h");
@@ -1026,6 +1061,16 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                         ".output_zero = {}, .act_min = {}, .act_max = {}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
                         py.zeroPoint, lo, hi));
+        if (!sparseKernel(op).empty()) {
+          auto [mask, values] = sparseArrays(o.getB(), node);
+          includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");
+          assertScratch(op, "edgec::sparse::fc_s8_sparse_scratch_size", id);
+          call(op, fmt::format("edgec::sparse::fc_s8_sparse<{}>({}, {}, {}, {}, {}, {}, {}, {});",
+                               id, expr(o.getA()), mask, values,
+                               o.getC() ? expr(o.getC()) : "nullptr", mult, shift, expr(result),
+                               rawScratch(op)));
+          return success();
+        }
         if (usesBlockedFc(op)) {
           std::string adj = foldedBias(o.getB(), o.getC(), pa.zeroPoint, node);
           includes.insert("edgec/kernels/blocked/conv2d_s8.h");
@@ -1325,6 +1370,7 @@ std::string CppEmitter::harnessSource() const {
            "  snprintf(path, sizeof path, \"%s/layer_%d.bin\", trace_dir, index);\n"
            "  FILE *f = fopen(path, \"wb\");\n"
            "  if (f) { fwrite(data, 1, bytes, f); fclose(f); }\n"
+           "  edgec_trace_resume();\n"
            "}\n";
   out += "\nint main(int argc, char **argv) {\n";
   out += fmt::format("  edgec::harness::Args args(argc, argv, {}_NUM_INPUTS);\n"

@@ -3,6 +3,8 @@
 #include "edgec/Codegen/KernelInfo.h"
 #include "edgec/IR/EdgeOps.h"
 
+#include "passes/Sparsity/Sparsity.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 namespace edgec::codegen {
@@ -49,9 +51,18 @@ static bool constantOrNone(mlir::Value v) {
   return !v || v.getDefiningOp<edge::ConstantOp>();
 }
 
+std::string sparseKernel(mlir::Operation *op) {
+  auto d = op->getAttrOfType<mlir::DictionaryAttr>(sparsity::kSparseAttr);
+  if (!d)
+    return "";
+  auto choice = d.getAs<mlir::StringAttr>("choice");
+  auto kernel = d.getAs<mlir::StringAttr>("kernel");
+  return choice && kernel && choice.getValue() == "sparse" ? kernel.str() : "";
+}
+
 bool usesBlockedConv(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
-  return conv && blockedFamily(op) &&
+  return conv && blockedFamily(op) && sparseKernel(op).empty() &&
          int8Activations(conv.getInput(), conv.getOutput()) && !isDepthwise(conv) &&
          constantOrNone(conv.getWeight()) && conv.getWeight().getDefiningOp() &&
          constantOrNone(conv.getBias());
@@ -59,7 +70,7 @@ bool usesBlockedConv(mlir::Operation *op) {
 
 bool usesBlockedFc(mlir::Operation *op) {
   auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
-  return gemm && blockedFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
+  return gemm && blockedFamily(op) && sparseKernel(op).empty() && gemm.getTransB() && !gemm.getTransA() &&
          int8Activations(gemm.getA(), gemm.getOutput()) && gemm.getB().getDefiningOp() &&
          constantOrNone(gemm.getB()) && constantOrNone(gemm.getC());
 }
@@ -67,18 +78,35 @@ bool usesBlockedFc(mlir::Operation *op) {
 bool usesDspConv(mlir::Operation *op) {
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
   return conv && dspFamily(op) && int8Activations(conv.getInput(), conv.getOutput()) &&
-         !usesBlockedConv(op);
+         !usesBlockedConv(op) && sparseKernel(op).empty();
 }
 
 bool usesDspFc(mlir::Operation *op) {
   auto gemm = mlir::dyn_cast<edge::GemmOp>(op);
   return gemm && dspFamily(op) && gemm.getTransB() && !gemm.getTransA() &&
-         int8Activations(gemm.getA(), gemm.getOutput()) && !usesBlockedFc(op);
+         int8Activations(gemm.getA(), gemm.getOutput()) && !usesBlockedFc(op) &&
+         sparseKernel(op).empty();
 }
 
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
 // in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
 int64_t scratchBytes(mlir::Operation *op) {
+  // Mirrors conv2d_s8_sparse_scratch_size / fc_s8_sparse_scratch_size in
+  // runtime-stub/edgec/kernels/sparse/conv2d_s8_sparse.h.
+  if (std::string kind = sparseKernel(op); !kind.empty()) {
+    if (kind == "fc")
+      return 2 * mlir::cast<edge::GemmOp>(op).getA().getType().getShape()[1];
+    auto conv = mlir::cast<edge::Conv2DOp>(op);
+    auto w = conv.getWeight().getType().getShape();
+    if (kind == "pointwise")
+      return 4 * w[1];
+    if (kind == "im2col")
+      return 2 * 4 * w[1] * w[2] * w[3];
+    auto out = conv.getOutput().getType().getShape();
+    auto s = conv.getStrides(), d = conv.getDilations();
+    return 2 * ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+           ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
+  }
   // Mirrors conv2d_s8_dsp_scratch_size / fc_s8_dsp_scratch_size in
   // runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
   if (usesDspConv(op)) {

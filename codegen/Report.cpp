@@ -4,6 +4,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Quantize/QuantReport.h"
+#include "passes/Sparsity/Sparsity.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/JSON.h"
@@ -27,6 +28,16 @@ static std::vector<int64_t> shapeOf(Value v) {
 static int64_t bytesOf(Value v) {
   auto t = cast<ShapedType>(v.getType());
   return t.getNumElements() * elementBytes(t.getElementType());
+}
+
+/// Bytes of `v` as the code stores it: a sparse layer's weights as the
+/// bitmask + non-zeros encoding.
+static int64_t storedBytes(Operation *user, Value v) {
+  auto d = user->getAttrOfType<DictionaryAttr>(sparsity::kSparseAttr);
+  if (d && user->getNumOperands() > 1 && user->getOperand(1) == v)
+    if (auto choice = d.getAs<StringAttr>("choice"); choice && choice.getValue() == "sparse")
+      return d.getAs<IntegerAttr>("sparse_bytes").getInt();
+  return bytesOf(v);
 }
 
 int64_t macsOf(Operation *op) {
@@ -70,7 +81,7 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
       l.inputShapes.push_back(shapeOf(v));
       if (auto c = v.getDefiningOp<edge::ConstantOp>())
         if (seen.insert(c).second)
-          l.weightBytes += bytesOf(v);
+          l.weightBytes += storedBytes(op, v);
     }
     l.outputShape = shapeOf(op->getResult(0));
     l.macs = macsOf(op);
@@ -78,6 +89,17 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
     l.precision = precisionOf(op);
+    if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr))
+      l.density = double(d.getAs<IntegerAttr>("nonzero").getInt()) /
+                  double(std::max<int64_t>(1, d.getAs<IntegerAttr>("total").getInt()));
+    if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparseAttr)) {
+      l.sparseKernel = d.getAs<StringAttr>("kernel").str();
+      l.sparseChoice = d.getAs<StringAttr>("choice").str();
+      l.predictedDense = d.getAs<IntegerAttr>("dense").getInt();
+      l.predictedSparse = d.getAs<IntegerAttr>("sparse").getInt();
+      l.denseBytes = d.getAs<IntegerAttr>("dense_bytes").getInt();
+      l.sparseBytes = d.getAs<IntegerAttr>("sparse_bytes").getInt();
+    }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
@@ -113,7 +135,7 @@ static int64_t totalWeightBytes(ModuleOp module) {
   int64_t total = 0;
   module.walk([&](edge::ConstantOp c) {
     if (!c->use_empty())
-      total += bytesOf(c.getOutput());
+      total += storedBytes(*c->getUsers().begin(), c.getOutput());
   });
   return total;
 }
@@ -220,6 +242,16 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"storage", l.storage},
                                         {"arena_offset", l.arenaOffset},
                                         {"precision", l.precision}});
+    if (l.density)
+      layers.back().getAsObject()->insert({"weight_density", *l.density});
+    if (!l.sparseKernel.empty())
+      layers.back().getAsObject()->insert(
+          {"sparsity", llvm::json::Object{{"kernel", l.sparseKernel},
+                                          {"choice", l.sparseChoice},
+                                          {"predicted_dense_instructions", l.predictedDense},
+                                          {"predicted_sparse_instructions", l.predictedSparse},
+                                          {"dense_weight_bytes", l.denseBytes},
+                                          {"sparse_weight_bytes", l.sparseBytes}}});
     if (isQuantizedModel(module)) {
       layers.back().getAsObject()->insert({"sqnr_db", dbJson(l.sqnr)});
       layers.back().getAsObject()->insert({"sqnr_drop_db", dbJson(l.sqnrDrop)});
@@ -308,6 +340,36 @@ std::string formatLayerTable(ModuleOp module) {
                      funcAttr(module, memory::kArenaSizeAttr),
                      funcAttr(module, memory::kLowerBoundAttr));
   return out;
+}
+
+std::string formatSparsityTable(ModuleOp module) {
+  std::vector<LayerInfo> layers = analyzeLayers(module);
+  std::string rows;
+  size_t nodeW = 4;
+  for (const LayerInfo &l : layers)
+    if (!l.sparseKernel.empty())
+      nodeW = std::max(nodeW, l.node.size());
+  int64_t dense = 0, chosen = 0, sparseCount = 0;
+  for (const LayerInfo &l : layers) {
+    if (l.sparseKernel.empty())
+      continue;
+    bool sp = l.sparseChoice == "sparse";
+    sparseCount += sp;
+    dense += l.predictedDense;
+    chosen += sp ? l.predictedSparse : l.predictedDense;
+    rows += fmt::format("  {:<{}}  {:>7.1f}%  {:<9}  {:>10}  {:>10}  {:<6}  {:>6} -> {:>6}\n",
+                        l.node, nodeW, 100.0 * (1.0 - l.density.value_or(1.0)), l.sparseKernel,
+                        l.predictedDense, l.predictedSparse, l.sparseChoice, l.denseBytes,
+                        sp ? l.sparseBytes : l.denseBytes);
+  }
+  if (rows.empty())
+    return "";
+  return fmt::format("sparsity: {} of the layers below run sparse kernels; predicted "
+                     "instructions {} -> {} ({:.2f}x)\n  {:<{}}  {:>8}  {:<9}  {:>10}  {:>10}  "
+                     "{:<6}  {}\n{}",
+                     sparseCount, dense, chosen, dense ? double(chosen) / double(dense) : 1.0,
+                     "node", nodeW, "zeros", "kernel", "dense", "sparse", "choice",
+                     "weight bytes", rows);
 }
 
 std::string formatQuantTable(ModuleOp module) {

@@ -5,6 +5,7 @@
 #include "passes/Fusion/Passes.h"
 #include "passes/Memory/Passes.h"
 #include "passes/Quantize/Passes.h"
+#include "passes/Sparsity/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -43,6 +44,7 @@ void registerEdgePassesAndPipelines() {
   memory::registerEdgeMemoryPasses();
   fusion::registerEdgeFusionPasses();
   quant::registerEdgeQuantizePasses();
+  sparsity::registerEdgeSparsityPasses();
   mlir::PassPipelineRegistration<>(
       "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm and activation fusion",
       [](mlir::OpPassManager &pm) { buildFusionPipeline(pm); });

@@ -3,6 +3,7 @@
 #include "Verify.h"
 
 #include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -231,13 +232,16 @@ Run run(const codegen::Target &t, const std::string &exe, const std::vector<std:
       semi += ",arg=" + qemuEscape(absolute(in));
     semi += ",arg=-o,arg=" + qemuEscape(absolute(outDir));
     llvm::sys::fs::remove(counts);
+    std::string pluginArgs = fmt::format("{},begin={:#x},end={:#x},out={}", qemuEscape(plugin),
+                                         *begin, *end, qemuEscape(absolute(counts)));
+    auto layer = symbolAddress(exe, "edgec_trace_layer");
+    auto resume = symbolAddress(exe, "edgec_trace_resume");
+    if (layer && resume)
+      pluginArgs += fmt::format(",layer={:#x},resume={:#x}", *layer, *resume);
     argv.insert(argv.end(),
                 {"-nographic", "-monitor", "none", "-serial", "none", "-semihosting-config",
                  semi, "-icount", "shift=0",
-                 "-plugin",
-                 fmt::format("{},begin={:#x},end={:#x},out={}", qemuEscape(plugin), *begin, *end,
-                             qemuEscape(absolute(counts))),
-                 "-kernel", exe});
+                 "-plugin", pluginArgs, "-kernel", exe});
   }
   Exec e = execute(argv, workDir, "run", timeout);
   r.output = e.output;
@@ -249,15 +253,19 @@ Run run(const codegen::Target &t, const std::string &exe, const std::vector<std:
   }
   if (!t.runsOnHost) {
     std::string text = readFile(counts);
-    unsigned long long total = 0, region = 0;
-    unsigned regions = 0;
-    if (sscanf(text.c_str(), "{\"total\": %llu, \"region\": %llu, \"regions\": %u}", &total,
-               &region, &regions) != 3 ||
-        regions != 1) {
+    auto parsed = llvm::json::parse(text);
+    const llvm::json::Object *o = parsed ? parsed->getAsObject() : nullptr;
+    if (!parsed)
+      llvm::consumeError(parsed.takeError());
+    std::optional<int64_t> region = o ? o->getInteger("region") : std::nullopt;
+    if (!o || !region || o->getInteger("regions") != 1) {
       r.error = "the instruction-count plugin reported no inference (" + text + ")";
       return r;
     }
-    r.instructions = region;
+    r.instructions = (uint64_t)*region;
+    if (const llvm::json::Array *layers = o->getArray("layers"))
+      for (const llvm::json::Value &v : *layers)
+        r.layerInstructions.push_back((uint64_t)v.getAsInteger().value_or(0));
   }
   return r;
 }

@@ -24,6 +24,8 @@
 #include "passes/Quantize/Calibration.h"
 #include "passes/Quantize/Passes.h"
 #include "passes/Quantize/QuantReport.h"
+#include "passes/Sparsity/Passes.h"
+#include "passes/Sparsity/Sparsity.h"
 #include "edgec/quant.h"
 
 #include "Verify.h"
@@ -183,6 +185,9 @@ struct CompileFlags {
   std::vector<std::string> keepFloat;
   std::string evalInputs;
   std::string evalLabels;
+  std::string sparsity = "auto";
+  std::string prune;
+  std::string pruneScope = "layer";
 
   bool quantized() const { return quantize != "none"; }
   /// The options as they appear in generated banners (deterministic order).
@@ -194,6 +199,10 @@ struct CompileFlags {
       for (const auto &k : keepFloat)
         d += " --keep-float " + edgec::sanitizeIdentifier(k, "node");
     }
+    if (sparsity != "auto")
+      d += " --sparsity " + sparsity;
+    if (!prune.empty())
+      d += " --prune " + prune + (pruneScope != "layer" ? " --prune-scope " + pruneScope : "");
     return d;
   }
 };
@@ -223,6 +232,17 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
   cmd->add_option("--eval-labels", f.evalLabels,
                   "Integer class labels (.npy), one per row of the first output on the "
                   "evaluation inputs: the report adds float and int8 top-1 accuracy");
+  cmd->add_option("--sparsity", f.sparsity,
+                  "Sparse int8 kernels for pruned layers: auto (where the target's cost model "
+                  "predicts fewer instructions), off, or force (wherever one exists)")
+      ->capture_default_str();
+  cmd->add_option("--prune", f.prune,
+                  "Experiment: zero the smallest weights of every conv / gemm before "
+                  "quantization, a fraction (0.5) or an N:M pattern (2:4); accuracy needs "
+                  "fine-tuning");
+  cmd->add_option("--prune-scope", f.pruneScope,
+                  "layer (each layer pruned to the fraction) or global (one threshold)")
+      ->capture_default_str();
 }
 
 /// Checks the flags before any work is done.
@@ -252,6 +272,27 @@ bool checkCompileFlags(const CompileFlags &f) {
     userError("--calibration, --keep-float, --eval-inputs and --eval-labels only apply with "
               "--quantize int8 or int16x8");
     return false;
+  }
+  if (f.sparsity != "auto" && f.sparsity != "off" && f.sparsity != "force") {
+    userError("unknown --sparsity '" + f.sparsity + "' (expected auto, off or force)");
+    return false;
+  }
+  if (f.pruneScope != "layer" && f.pruneScope != "global") {
+    userError("unknown --prune-scope '" + f.pruneScope + "' (expected layer or global)");
+    return false;
+  }
+  if (!f.prune.empty()) {
+    char *end = nullptr;
+    double v = std::strtod(f.prune.c_str(), &end);
+    int n = 0, m = 0;
+    bool fraction = end && *end == '\0' && v >= 0.0 && v < 1.0;
+    bool nm = std::sscanf(f.prune.c_str(), "%d:%d", &n, &m) == 2 && n >= 1 && m > n && m <= 64 &&
+              f.prune == std::to_string(n) + ":" + std::to_string(m);
+    if (!fraction && !nm) {
+      userError("--prune '" + f.prune +
+                "' is neither a fraction in [0, 1) (e.g. 0.5) nor an N:M pattern (e.g. 2:4)");
+      return false;
+    }
   }
   if (!f.evalLabels.empty() && f.evalInputs.empty() && f.calibration == "random") {
     userError("--eval-labels needs --eval-inputs: random calibration inputs have no labels");
@@ -380,6 +421,31 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     edgec::buildFusionPipeline(fuse);
   if (failed(fuse.run(module)))
     return failure();
+  // Channels that are zero or never read go first: exact, and every later
+  // step (calibration, quantization, planning) sees the smaller model.
+  PassManager channels(&ctx);
+  channels.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
+  if (failed(channels.run(module)))
+    return failure();
+  OwningOpRef<ModuleOp> unpruned;
+  if (!f.prune.empty()) {
+    unpruned = module.clone();
+    PassManager prune(&ctx);
+    edgec::sparsity::MagnitudePrunePassOptions o;
+    if (f.prune.find(':') != std::string::npos)
+      o.nm = f.prune;
+    else
+      o.sparsity = std::strtod(f.prune.c_str(), nullptr);
+    o.scope = f.pruneScope;
+    prune.addNestedPass<func::FuncOp>(edgec::sparsity::createMagnitudePrunePass(o));
+    prune.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
+    if (failed(prune.run(module)))
+      return failure();
+    fmt::print(stderr, "edgec: warning: --prune {} zeroes weights by magnitude without "
+                       "fine-tuning; the accuracy it costs needs retraining to recover (the "
+                       "quantization report compares with the unpruned float model)\n",
+               f.prune);
+  }
   // A QDQ / QLinear model carries its own quantization: edge-quantize turns
   // it into int8 ops with the model's scales, calibrated or not.
   bool preQuantized = false;
@@ -404,7 +470,7 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     options.progress = true;
     if (failed(edgec::quant::calibrate(func, samples, options)))
       return failure();
-    floatModule = module.clone();
+    floatModule = unpruned ? std::move(unpruned) : module.clone();
   }
   if (f.quantized() || preQuantized) {
     PassManager q(&ctx);
@@ -413,6 +479,13 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
       return failure();
   }
   if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples)))
+    return failure();
+  PassManager sparse(&ctx);
+  sparse.addNestedPass<func::FuncOp>(edgec::sparsity::createAnalyzeSparsityPass());
+  edgec::sparsity::SelectSparseKernelsPassOptions so;
+  so.mode = f.sparsity;
+  sparse.addPass(edgec::sparsity::createSelectSparseKernelsPass(so));
+  if (failed(sparse.run(module)))
     return failure();
   if (!plan)
     return success();
@@ -567,6 +640,8 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     return kSuccess;
   if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
     fmt::print("{}\n", q);
+  if (std::string t = edgec::codegen::formatSparsityTable(*module); !t.empty())
+    fmt::print("{}\n", t);
   auto func = module->lookupSymbol<func::FuncOp>("main");
   fmt::print("edgec: wrote {} ({} files): arena {} bytes (lower bound {}), target {}\n",
              job.outDir, files->size(),
@@ -726,7 +801,7 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   }
   // --per-layer: every traced layer against the evaluator, in schedule order.
   llvm::json::Array layersJson;
-  std::string firstLayer;
+  std::string firstLayer, layerLines;
   int64_t layersMatching = 0;
   for (size_t k = 0; k < traced.size(); ++k) {
     Operation *op = traced[k];
@@ -757,13 +832,33 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
           !c.error.empty() ? c.error
                            : fmt::format("{} of {} elements differ (max difference {:g})",
                                          c.mismatches, c.elements, c.maxAbsDiff));
-    layersJson.push_back(llvm::json::Object{{"index", (int64_t)k},
-                                            {"node", node},
-                                            {"op", op->getName().stripDialect().str()},
-                                            {"elements", c.elements},
-                                            {"mismatches", c.mismatches},
-                                            {"max_abs_diff", c.maxAbsDiff},
-                                            {"error", c.error}});
+    llvm::json::Object layer{{"index", (int64_t)k},
+                             {"node", node},
+                             {"op", op->getName().stripDialect().str()},
+                             {"elements", c.elements},
+                             {"mismatches", c.mismatches},
+                             {"max_abs_diff", c.maxAbsDiff},
+                             {"error", c.error}};
+    std::optional<uint64_t> measured;
+    if (k < ran.layerInstructions.size())
+      measured = ran.layerInstructions[k];
+    if (measured)
+      layer["instructions"] = (int64_t)*measured;
+    std::string decision;
+    if (auto d = op->getAttrOfType<DictionaryAttr>(edgec::sparsity::kSparseAttr)) {
+      std::string choice = d.getAs<StringAttr>("choice").str();
+      int64_t dense = d.getAs<IntegerAttr>("dense").getInt();
+      int64_t sparse = d.getAs<IntegerAttr>("sparse").getInt();
+      layer["sparsity"] = llvm::json::Object{{"kernel", d.getAs<StringAttr>("kernel").str()},
+                                             {"choice", choice},
+                                             {"predicted_dense_instructions", dense},
+                                             {"predicted_sparse_instructions", sparse}};
+      decision = fmt::format("{:<6} {:>10} {:>10}", choice, dense, sparse);
+    }
+    if (measured)
+      layerLines += fmt::format("  {:>3}  {:<40}  {:<10} {:>10}  {}\n", k, node,
+                                op->getName().stripDialect().str(), *measured, decision);
+    layersJson.push_back(std::move(layer));
   }
   if (!firstLayer.empty()) {
     allOk = false;
@@ -806,6 +901,11 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     fmt::print("{}: {}arena {} B, flash {} B, {}\n", tgt->name,
                ran.instructions ? fmt::format("{} instructions, ", *ran.instructions) : "",
                arena, built.flashBytes, verdict);
+    if (!layerLines.empty())
+      fmt::print("measured per layer (instructions from the previous layer's end; the "
+                 "sparsity columns are the cost model's choice and predicted dense / sparse "
+                 "instructions):\n  {:>3}  {:<40}  {:<10} {:>10}  {:<6} {:>10} {:>10}\n{}",
+                 "#", "node", "op", "measured", "choice", "dense", "sparse", layerLines);
   }
   return allOk ? kSuccess : kOutputsDiffer;
 }
@@ -960,6 +1060,8 @@ int main(int argc, char **argv) {
     fmt::print("{}", edgec::codegen::formatLayerTable(*module));
     if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty())
       fmt::print("\n{}", q);
+    if (std::string t = edgec::codegen::formatSparsityTable(*module); !t.empty())
+      fmt::print("\n{}", t);
     return kSuccess;
   }
 

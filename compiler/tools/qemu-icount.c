@@ -47,6 +47,11 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t 
 EXPORT int qemu_plugin_version = 1;
 
 static uint64_t count, begin_addr, end_addr, begin_count, region;
+/* Per-layer counts: instructions from the region's start (or the previous
+ * layer's resume marker) to each entry of the layer marker. */
+static uint64_t layer_addr, resume_addr, last_resume;
+static uint64_t *layers;
+static unsigned n_layers, cap_layers;
 static unsigned regions;
 static bool in_region;
 static const char *out_path, *profile_path;
@@ -63,7 +68,30 @@ static void on_begin(unsigned int vcpu, void *userdata) {
   (void)vcpu;
   (void)userdata;
   begin_count = count;
+  last_resume = count;
   in_region = true;
+}
+
+static void on_layer(unsigned int vcpu, void *userdata) {
+  (void)vcpu;
+  (void)userdata;
+  if (!in_region)
+    return;
+  if (n_layers == cap_layers) {
+    unsigned cap = cap_layers ? 2 * cap_layers : 64;
+    uint64_t *grown = realloc(layers, cap * sizeof *layers);
+    if (!grown)
+      return;
+    layers = grown;
+    cap_layers = cap;
+  }
+  layers[n_layers++] = count - last_resume;
+}
+
+static void on_resume(unsigned int vcpu, void *userdata) {
+  (void)vcpu;
+  (void)userdata;
+  last_resume = count;
 }
 
 static void on_end(unsigned int vcpu, void *userdata) {
@@ -85,6 +113,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_begin, QEMU_PLUGIN_CB_NO_REGS, NULL);
   if (pc == end_addr)
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_end, QEMU_PLUGIN_CB_NO_REGS, NULL);
+  if (layer_addr && pc == layer_addr)
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, on_layer, QEMU_PLUGIN_CB_NO_REGS, NULL);
+  if (resume_addr && pc == resume_addr)
+    qemu_plugin_register_vcpu_tb_exec_cb(tb, on_resume, QEMU_PLUGIN_CB_NO_REGS, NULL);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &count,
                                            qemu_plugin_tb_n_insns(tb));
   if (profile_path) {
@@ -105,8 +137,11 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
   FILE *f = out_path ? fopen(out_path, "w") : stderr;
   if (!f)
     return;
-  fprintf(f, "{\"total\": %llu, \"region\": %llu, \"regions\": %u}\n", (unsigned long long)count,
-          (unsigned long long)region, regions);
+  fprintf(f, "{\"total\": %llu, \"region\": %llu, \"regions\": %u, \"layers\": [",
+          (unsigned long long)count, (unsigned long long)region, regions);
+  for (unsigned k = 0; k < n_layers; k++)
+    fprintf(f, "%s%llu", k ? ", " : "", (unsigned long long)layers[k]);
+  fprintf(f, "]}\n");
   if (f != stderr)
     fclose(f);
   FILE *p = profile_path ? fopen(profile_path, "w") : NULL;
@@ -128,6 +163,10 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int
       end_addr = strtoull(argv[i] + 4, NULL, 0) & ~(uint64_t)1;
     else if (!strncmp(argv[i], "out=", 4))
       out_path = argv[i] + 4;
+    else if (!strncmp(argv[i], "layer=", 6))
+      layer_addr = strtoull(argv[i] + 6, NULL, 0) & ~(uint64_t)1;
+    else if (!strncmp(argv[i], "resume=", 7))
+      resume_addr = strtoull(argv[i] + 7, NULL, 0) & ~(uint64_t)1;
     else if (!strncmp(argv[i], "profile=", 8))
       profile_path = argv[i] + 8;
     else {

@@ -9,9 +9,11 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define EDGEC_RESTRICT __restrict__
 #define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
+#define EDGEC_NOINLINE __attribute__((noinline))
 #else
 #define EDGEC_RESTRICT
 #define EDGEC_ALWAYS_INLINE inline
+#define EDGEC_NOINLINE
 #endif
 
 namespace edgec {

@@ -24,6 +24,10 @@ extern "C" {
 volatile int edgec_region_marker;
 __attribute__((noinline)) void edgec_region_begin(void) { edgec_region_marker = 1; }
 __attribute__((noinline)) void edgec_region_end(void) { edgec_region_marker = 2; }
+// Layer tracing (edgec verify --per-layer) calls this when it has saved a
+// layer's output: the counter measures each layer from here to the next
+// layer's trace call, leaving the tracing itself out.
+__attribute__((noinline)) void edgec_trace_resume(void) { edgec_region_marker = 3; }
 }
 
 namespace edgec::harness {

@@ -34,6 +34,11 @@ bool usesDspFc(mlir::Operation *op);
 bool usesBlockedConv(mlir::Operation *op);
 bool usesBlockedFc(mlir::Operation *op);
 
+/// The sparse kernel edge-select-sparse-kernels chose for `op` ("pointwise",
+/// "depthwise", "im2col", "fc"; kernels/sparse/conv2d_s8_sparse.h), or "".
+/// Such a layer runs on no dense kernel.
+std::string sparseKernel(mlir::Operation *op);
+
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);
 

@@ -23,6 +23,11 @@ struct LayerInfo {
   std::optional<double> sqnr;     ///< dB against the float model, when measured
   std::optional<double> sqnrDrop; ///< dB lost against the layer's inputs
   std::string floatReason;        ///< why a layer of a quantized model stays float
+  std::optional<double> density;  ///< non-zero fraction of the weights (conv / gemm)
+  std::string sparseKernel;       ///< the sparse kernel that could run the layer, or ""
+  std::string sparseChoice;       ///< "sparse" or "dense"
+  int64_t predictedDense = 0, predictedSparse = 0; ///< cost model, instructions
+  int64_t denseBytes = 0, sparseBytes = 0;          ///< weight bytes of each format
 };
 
 /// Every op except constants, in schedule order.
@@ -42,6 +47,10 @@ std::string formatLayerTable(mlir::ModuleOp module);
 /// SQNR, output SQNR, accuracies, float vs quantized bytes, the layers left
 /// in float and those that lose the most. Empty otherwise.
 std::string formatQuantTable(mlir::ModuleOp module);
+
+/// The dense / sparse decision of every layer that has a sparse kernel, with
+/// the cost model's predictions and the weight bytes; "" when none has.
+std::string formatSparsityTable(mlir::ModuleOp module);
 
 /// Whether the planned model fits a part with `ramBytes` of RAM and
 /// `flashBytes` of flash (0: unconstrained). Empty when it fits; otherwise the

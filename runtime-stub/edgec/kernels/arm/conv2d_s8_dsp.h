@@ -117,6 +117,28 @@ template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
          static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
 }
 
+/// One input plane x as int16 x - zx with the padding as zeros, PH x PW.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
+                                              int16_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
+  for (ptrdiff_t r = 0; r < PH; ++r) {
+    const ptrdiff_t ih = r - P.pad_top;
+    int16_t *pr = plane + r * PW;
+    if (ih < 0 || ih >= P.in_h) {
+      for (ptrdiff_t c = 0; c < PW; ++c)
+        pr[c] = 0;
+      continue;
+    }
+    const int8_t *xr = x + ih * P.in_w;
+    for (ptrdiff_t c = 0; c < PW; ++c) {
+      const ptrdiff_t iw = c - P.pad_left;
+      pr[c] = iw >= 0 && iw < P.in_w ? static_cast<int16_t>(xr[iw] - Q.input_zero) : int16_t{0};
+    }
+  }
+}
+
 /// One channel at a time: the input plane is copied once into `plane` as
 /// int16 x - zx with the padding as zeros, so every output pixel runs the
 /// same branch-free taps; along a row, two adjacent taps are one SMLAD.
@@ -128,29 +150,14 @@ inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGE
                              int16_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
-  constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
   // Taps per row taken in pairs (adjacent only without dilation).
   constexpr ptrdiff_t Pairs = P.dilation_w == 1 ? KW / 2 : 0;
   for (ptrdiff_t n = 0; n < P.batch; ++n)
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
-      const int8_t *x = in + (n * P.in_c + m) * HW;
-      for (ptrdiff_t r = 0; r < PH; ++r) {
-        const ptrdiff_t ih = r - P.pad_top;
-        int16_t *pr = plane + r * PW;
-        if (ih < 0 || ih >= P.in_h) {
-          for (ptrdiff_t c = 0; c < PW; ++c)
-            pr[c] = 0;
-          continue;
-        }
-        const int8_t *xr = x + ih * P.in_w;
-        for (ptrdiff_t c = 0; c < PW; ++c) {
-          const ptrdiff_t iw = c - P.pad_left;
-          pr[c] = iw >= 0 && iw < P.in_w ? static_cast<int16_t>(xr[iw] - Q.input_zero)
-                                         : int16_t{0};
-        }
-      }
+      copy_depthwise_plane<Q>(in + (n * P.in_c + m) * HW, plane);
       const int8_t *wm = w + m * KH * KW;
       uint32_t wp[KH * (Pairs > 0 ? Pairs : 1)];
       int32_t wt[KH * KW];

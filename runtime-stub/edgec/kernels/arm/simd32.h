@@ -36,7 +36,26 @@ inline uint32_t sxtb16_ror8(uint32_t x) {
 inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(__smlad(a, b, acc));
 }
+/// acc + b16(a) * b16(b), with b16 the bottom (B) or top (T) int16 half.
+inline int32_t smlabb(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(__smlabb(static_cast<int32_t>(a), static_cast<int32_t>(b), acc));
+}
+inline int32_t smlabt(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(__smlabt(static_cast<int32_t>(a), static_cast<int32_t>(b), acc));
+}
+inline int32_t smlatb(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(__smlatb(static_cast<int32_t>(a), static_cast<int32_t>(b), acc));
+}
+inline int32_t smlatt(uint32_t a, uint32_t b, int32_t acc) {
+  return static_cast<int32_t>(__smlatt(static_cast<int32_t>(a), static_cast<int32_t>(b), acc));
+}
 #else
+inline int32_t half_lo(uint32_t a) { return static_cast<int16_t>(a & 0xffff); }
+inline int32_t half_hi(uint32_t a) { return static_cast<int16_t>(a >> 16); }
+inline int32_t smlabb(uint32_t a, uint32_t b, int32_t acc) { return acc + half_lo(a) * half_lo(b); }
+inline int32_t smlabt(uint32_t a, uint32_t b, int32_t acc) { return acc + half_lo(a) * half_hi(b); }
+inline int32_t smlatb(uint32_t a, uint32_t b, int32_t acc) { return acc + half_hi(a) * half_lo(b); }
+inline int32_t smlatt(uint32_t a, uint32_t b, int32_t acc) { return acc + half_hi(a) * half_hi(b); }
 inline uint32_t sxtb16(uint32_t x) {
   uint32_t lo = static_cast<uint16_t>(static_cast<int16_t>(static_cast<int8_t>(x & 0xff)));
   uint32_t hi = static_cast<uint16_t>(static_cast<int16_t>(static_cast<int8_t>((x >> 16) & 0xff)));

@@ -1,0 +1,186 @@
+//===- Sparsity.cpp - weight sparsity: analysis, encoding, cost model -------===//
+
+#include "passes/Sparsity/Sparsity.h"
+#include "edgec/Eval/Evaluator.h"
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace edgec::sparsity {
+
+WeightStats analyzeWeights(const Tensor &w, int64_t rows, int64_t taps) {
+  WeightStats s;
+  s.rows = rows;
+  s.total = w.numElements();
+  s.k = rows ? s.total / rows : 0;
+  s.taps = std::max<int64_t>(taps, 1);
+  int64_t inputs = s.k / s.taps;
+  std::vector<bool> inputRead(inputs, false);
+  int64_t maxPerGroup = 0, blocks = 0, zeroBlocks = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    int64_t rowNonzero = 0;
+    for (int64_t q = 0; q < s.k; ++q)
+      if (w.at(r * s.k + q) != 0) {
+        ++rowNonzero;
+        inputRead[q / s.taps] = true;
+      }
+    s.nonzero += rowNonzero;
+    s.zeroRows += rowNonzero == 0;
+    for (int64_t g = 0; g < s.k; g += 4) {
+      int64_t n = 0, len = std::min<int64_t>(4, s.k - g);
+      for (int64_t q = g; q < g + len; ++q)
+        n += w.at(r * s.k + q) != 0;
+      if (len == 4) {
+        maxPerGroup = std::max(maxPerGroup, n);
+        ++blocks;
+        zeroBlocks += n == 0;
+      }
+    }
+  }
+  s.zeroInputs = std::count(inputRead.begin(), inputRead.end(), false);
+  if (blocks > 0 && maxPerGroup < 4)
+    s.nm = std::to_string(std::max<int64_t>(maxPerGroup, 1)) + ":4";
+  s.zeroBlocks = blocks ? double(zeroBlocks) / double(blocks) : 0.0;
+  return s;
+}
+
+SparseEncoding encodeSparse(const Tensor &w, int64_t rows) {
+  SparseEncoding e;
+  int64_t k = w.numElements() / rows, kb = (k + 7) / 8;
+  e.mask.assign(rows * kb, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t q = 0; q < k; ++q) {
+      int64_t v = w.i[r * k + q];
+      if (v == 0)
+        continue;
+      e.mask[r * kb + q / 8] |= int64_t{1} << (q % 8);
+      e.values.push_back(v);
+    }
+  return e;
+}
+
+static bool int8Layer(Value in, Value out) {
+  auto qi = quantizedElement(in.getType()), qo = quantizedElement(out.getType());
+  return qi && qo && qi.getStorageTypeIntegralWidth() == 8 &&
+         qo.getStorageTypeIntegralWidth() == 8;
+}
+
+std::optional<std::pair<Tensor, int64_t>> constantWeights(Operation *op, int64_t *taps) {
+  Value w;
+  if (auto conv = dyn_cast<edge::Conv2DOp>(op))
+    w = conv.getWeight();
+  else if (auto gemm = dyn_cast<edge::GemmOp>(op); gemm && gemm.getTransB() && !gemm.getTransA())
+    w = gemm.getB();
+  if (!w)
+    return std::nullopt;
+  auto c = w.getDefiningOp<edge::ConstantOp>();
+  if (!c)
+    return std::nullopt;
+  Tensor t = tensorFromAttr(c.getValue());
+  auto shape = cast<ShapedType>(w.getType()).getShape();
+  if (taps)
+    *taps = shape.size() == 4 ? shape[2] * shape[3] : 1;
+  return std::make_pair(std::move(t), shape[0]);
+}
+
+std::string sparseKernelKind(Operation *op) {
+  if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
+    if (!int8Layer(conv.getInput(), conv.getOutput()) || !constantWeights(op, nullptr) ||
+        (conv.getBias() && !conv.getBias().getDefiningOp<edge::ConstantOp>()))
+      return "";
+    auto in = conv.getInput().getType().getShape();
+    auto w = conv.getWeight().getType().getShape();
+    auto out = conv.getOutput().getType().getShape();
+    int64_t g = conv.getGroup();
+    if (g > 1)
+      return g == in[1] && g == w[0] ? "depthwise" : "";
+    auto s = conv.getStrides(), p = conv.getPads();
+    bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
+                     p[1] == 0 && out[2] == in[2] && out[3] == in[3] &&
+                     in[1] * in[2] * in[3] <= 65535;
+    return pointwise ? "pointwise" : "im2col";
+  }
+  if (auto gemm = dyn_cast<edge::GemmOp>(op)) {
+    if (!int8Layer(gemm.getA(), gemm.getOutput()) || !constantWeights(op, nullptr) ||
+        (gemm.getC() && !gemm.getC().getDefiningOp<edge::ConstantOp>()))
+      return "";
+    return "fc";
+  }
+  return "";
+}
+
+namespace {
+
+/// Instructions per unit of work of the dense and the sparse kernels of one
+/// kernel family, fitted to the per-layer counts `edgec verify --per-layer`
+/// measures under QEMU on the pruned DS-CNN (docs/sparsity.md):
+///   dense 1x1    convMac * MACs + out * outputs
+///   dense conv   convMacK * MACs + out * outputs                (kernel > 1x1)
+///   dense dw     dwMac * MACs + out * outputs
+///   dense fc     fcMac * MACs + out * outputs
+///   sparse 1x1   pwNz * nonzeros * pixels + out * outputs
+///   sparse conv  colNz * nonzeros * pixels + col * K * pixels + out * outputs
+///   sparse dw    dwNz * nonzeros * pixels + dwPix * outputs + plane * live planes + out * outputs
+///   sparse fc    fcNz * nonzeros * rows + out * outputs
+struct Coefficients {
+  double out, convMac, convMacK, dwMac, fcMac;
+  double pwNz, colNz, col, dwNz, dwPix, plane, fcNz;
+};
+
+Coefficients coefficientsOf(const std::string &family) {
+  if (family == "arm-dsp") // cortex-m4 / m7: SMLAD dense kernels
+    return {30, 1.58, 1.91, 3.39, 3.0, 2.94, 3.34, 21, 4, 19.8, 4, 11.1};
+  if (family == "arm-mve") // cortex-m55: Helium dense conv / fc, DSP depthwise
+    return {30, 0.53, 0.83, 3.45, 0.87, 2.76, 3.77, 19, 4, 27, 4, 11.1};
+  if (family == "blocked") // rv32imac, x86-64: blocked dense kernels
+    return {35, 4.29, 4.73, 13.2, 6.07, 4.49, 8.8, 28, 5, 18.2, 4, 33.5};
+  // portable: the reference dense kernels (cortex-m0plus, --kernels portable),
+  // measured on cortex-m4
+  return {35, 6.07, 21.2, 16.2, 6.2, 3.25, 2.9, 28, 4, 14.75, 4, 10.8};
+}
+
+} // namespace
+
+std::optional<CostEstimate> predictCost(Operation *op, const std::string &family,
+                                        const WeightStats &st) {
+  std::string kind = sparseKernelKind(op);
+  if (kind.empty())
+    return std::nullopt;
+  Coefficients c = coefficientsOf(family);
+  CostEstimate e;
+  auto outShape = cast<ShapedType>(op->getResult(0).getType()).getShape();
+  double outputs = double(cast<ShapedType>(op->getResult(0).getType()).getNumElements());
+  double epilogue = c.out * outputs;
+  if (kind == "fc") {
+    double m = double(outShape[0]);
+    e.dense = c.fcMac * m * double(st.total) + epilogue;
+    e.sparse = c.fcNz * m * double(st.nonzero) + epilogue;
+    return e;
+  }
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto w = conv.getWeight().getType().getShape();
+  double pixels = double(outShape[0] * outShape[2] * outShape[3]);
+  double macs = outputs * double(w[1] * w[2] * w[3]);
+  if (kind == "depthwise") {
+    auto s = conv.getStrides(), d = conv.getDilations();
+    double plane = double(((outShape[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+                          ((outShape[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1));
+    double live = double(outShape[0] * (st.rows - st.zeroRows));
+    e.dense = c.dwMac * macs + epilogue;
+    e.sparse = c.dwNz * pixels * double(st.nonzero) + c.dwPix * outputs +
+               c.plane * live * plane + epilogue;
+    return e;
+  }
+  bool pointwise = kind == "pointwise" || (w[2] == 1 && w[3] == 1);
+  e.dense = (pointwise ? c.convMac : c.convMacK) * macs + epilogue;
+  e.sparse = kind == "pointwise"
+                 ? c.pwNz * pixels * double(st.nonzero) + epilogue
+                 : c.colNz * pixels * double(st.nonzero) + c.col * pixels * double(st.k) + epilogue;
+  return e;
+}
+
+} // namespace edgec::sparsity

@@ -1,0 +1,68 @@
+//===- Sparsity.h - weight sparsity: analysis, encoding, cost model -*- C++ -*-===//
+//
+// Shared by the sparsity passes and the code generator, which must agree on
+// the encoded format (runtime-stub/edgec/kernels/sparse/conv2d_s8_sparse.h)
+// and on its size.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "edgec/Support/Tensor.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgec::sparsity {
+
+/// Attribute names written by edge-analyze-sparsity / edge-select-sparse-kernels.
+inline constexpr const char *kSparsityAttr = "edge.sparsity";
+inline constexpr const char *kSparseAttr = "edge.sparse";
+
+/// A weight tensor seen as `rows` output channels of `k` reduction weights,
+/// each input channel being `taps` consecutive weights (kH x kW; 1 for gemm).
+struct WeightStats {
+  int64_t rows = 0, k = 0, taps = 1;
+  int64_t total = 0, nonzero = 0;
+  int64_t zeroRows = 0;   ///< output channels whose weights are all 0
+  int64_t zeroInputs = 0; ///< input channels no output channel reads
+  std::string nm;         ///< tightest "N:4" every group of 4 obeys, or ""
+  double zeroBlocks = 0;  ///< fraction of all-zero 1x4 blocks along k
+  double density() const { return total ? double(nonzero) / double(total) : 1.0; }
+};
+
+/// `w` row-major with the output channel first (OIHW, or B as N x K).
+WeightStats analyzeWeights(const Tensor &w, int64_t rows, int64_t taps);
+
+/// The bitmask + packed non-zero format of the sparse kernels.
+struct SparseEncoding {
+  std::vector<int64_t> mask;   ///< uint8 values, rows x ceil(k / 8)
+  std::vector<int64_t> values; ///< int8 non-zeros in row order
+  int64_t bytes() const { return int64_t(mask.size() + values.size()); }
+};
+SparseEncoding encodeSparse(const Tensor &w, int64_t rows);
+
+/// Bytes of the encoding of a rows x k tensor with `nonzero` non-zeros.
+inline int64_t sparseBytes(int64_t rows, int64_t k, int64_t nonzero) {
+  return rows * ((k + 7) / 8) + nonzero;
+}
+
+/// Which sparse kernel would run a layer ("pointwise", "depthwise", "im2col",
+/// "fc"), or "" when none can.
+std::string sparseKernelKind(mlir::Operation *op);
+
+/// Predicted instructions of one layer with its dense and its sparse kernel
+/// on a kernel family (docs/sparsity.md gives the model and its fit).
+struct CostEstimate {
+  double dense = 0, sparse = 0;
+};
+std::optional<CostEstimate> predictCost(mlir::Operation *op, const std::string &family,
+                                        const WeightStats &stats);
+
+/// The weights of a conv2d / gemm and their row count, when constant.
+std::optional<std::pair<Tensor, int64_t>> constantWeights(mlir::Operation *op, int64_t *taps);
+
+} // namespace edgec::sparsity

@@ -1,0 +1,302 @@
+// Sparse int8 convolution, depthwise convolution and fully-connected layers:
+// the zero weights of a pruned layer are neither stored nor multiplied.
+//
+// Weight format (written by the compiler, docs/sparsity.md):
+//   mask   uint8  [M][ceil(K / 8)]  bit k % 8 of byte k / 8 is set when the
+//                                   weight of reduction index k is non-zero
+//                                   (K = in_c/groups x kH x kW, OIHW order;
+//                                   for a fully-connected layer B's row)
+//   values int8   [nnz]             the non-zero weights, output channel by
+//                                   output channel, in increasing k
+// Same arithmetic as kernels/ref/conv2d_s8.h, so the outputs are identical
+// to the dense kernels' (the skipped products are exactly 0).
+//
+// The kernels are kept out of line: inlined into a model's schedule they lose
+// registers to it and their inner loops spill.
+//
+// With Dsp (cores with the DSP extension) the multiply-accumulates use the
+// 16-bit SMLAxy forms on two pixels per register; otherwise plain C++.
+#pragma once
+
+#include "edgec/kernels/arm/conv2d_s8_dsp.h"
+
+namespace edgec::sparse {
+
+using arm::load32;
+
+/// Calls f(k) for every set bit k of a K-bit mask, in increasing k.
+template <ptrdiff_t K, typename F>
+EDGEC_ALWAYS_INLINE void for_each_nonzero(const uint8_t *EDGEC_RESTRICT mask, F &&f) {
+  constexpr ptrdiff_t KB = (K + 7) / 8, Words = KB / 4, Tail = KB % 4;
+  for (ptrdiff_t j = 0; j < Words; ++j) {
+    uint32_t m = load32(mask + 4 * j);
+    while (m) {
+      const ptrdiff_t t = __builtin_ctz(m);
+      m &= m - 1;
+      f(32 * j + t);
+    }
+  }
+  if constexpr (Tail > 0) {
+    uint32_t m = 0;
+    for (ptrdiff_t b = 0; b < Tail; ++b)
+      m |= static_cast<uint32_t>(mask[4 * Words + b]) << (8 * b);
+    while (m) {
+      const ptrdiff_t t = __builtin_ctz(m);
+      m &= m - 1;
+      f(32 * Words + t);
+    }
+  }
+}
+
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t reduction_size() {
+  return static_cast<ptrdiff_t>(Q.conv.in_c / Q.conv.groups) * Q.conv.kernel_h * Q.conv.kernel_w;
+}
+
+/// 1x1, stride 1, no padding, one group, and every input offset c * H * W
+/// fits 16 bits: the layers conv2d_s8_sparse runs channel by channel straight
+/// from the int8 input (the compiler folds the zero point into the bias).
+template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return P.groups == 1 && P.kernel_h == 1 && P.kernel_w == 1 && P.stride_h == 1 &&
+         P.stride_w == 1 && P.pad_top == 0 && P.pad_left == 0 && P.out_h == P.in_h &&
+         P.out_w == P.in_w &&
+         static_cast<int64_t>(P.in_c) * P.in_h * P.in_w <= 65535;
+}
+
+/// Scratch bytes of conv2d_s8_sparse: the decoded taps of one output channel
+/// (pointwise), one padded int16 plane (depthwise) or a four-pixel int16
+/// im2col block.
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_sparse_scratch_size() {
+  if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
+    return arm::conv2d_s8_dsp_scratch_size<Q>();
+  else if constexpr (sparse_is_pointwise<Q>())
+    return 4 * static_cast<int64_t>(Q.conv.in_c);
+  else
+    return 2 * 4 * static_cast<int64_t>(reduction_size<Q>());
+}
+
+/// Pointwise: for each output channel the set taps are decoded once into
+/// `list` as (w << 16) | (c * H * W), then four pixels at a time read one
+/// 32-bit word of raw int8 input per tap. `bias` is bias - zx * sum(w).
+template <const Conv2DS8Params &Q, bool Dsp>
+EDGEC_NOINLINE void pointwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+                                const int8_t *EDGEC_RESTRICT values,
+                                const int32_t *EDGEC_RESTRICT bias,
+                                const int32_t *EDGEC_RESTRICT mult,
+                                const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                                uint32_t *EDGEC_RESTRICT list) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t K = P.in_c, KB = (K + 7) / 8;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  for (ptrdiff_t n = 0; n < P.batch; ++n) {
+    const int8_t *v = values;
+    const int8_t *x = in + n * P.in_c * HW;
+    for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      ptrdiff_t count = 0;
+      for_each_nonzero<K>(mask + m * KB, [&](ptrdiff_t k) {
+        list[count++] = (static_cast<uint32_t>(static_cast<uint16_t>(*v++)) << 16) |
+                        static_cast<uint32_t>(k * HW);
+      });
+      const int32_t b = bias[m], mm = mult[m], sm = shift[m];
+      int8_t *y = out + (n * P.out_c + m) * HW;
+      ptrdiff_t p = 0;
+      for (; p + 4 <= HW; p += 4) {
+        int32_t a0 = b, a1 = b, a2 = b, a3 = b;
+        const int8_t *xp = x + p;
+        for (const uint32_t *it = list, *end = list + count; it != end; ++it) {
+          const uint32_t e = *it;
+          const int8_t *xs = xp + (e & 0xffff);
+          if constexpr (Dsp) {
+            const uint32_t xw = load32(xs);
+            const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
+            a0 = arm::smlatb(e, x02, a0);
+            a2 = arm::smlatt(e, x02, a2);
+            a1 = arm::smlatb(e, x13, a1);
+            a3 = arm::smlatt(e, x13, a3);
+          } else {
+            const int32_t w = static_cast<int16_t>(e >> 16);
+            a0 += w * xs[0];
+            a1 += w * xs[1];
+            a2 += w * xs[2];
+            a3 += w * xs[3];
+          }
+        }
+        y[p] = arm::requantize_out<Q>(a0, mm, sm);
+        y[p + 1] = arm::requantize_out<Q>(a1, mm, sm);
+        y[p + 2] = arm::requantize_out<Q>(a2, mm, sm);
+        y[p + 3] = arm::requantize_out<Q>(a3, mm, sm);
+      }
+      for (; p < HW; ++p) {
+        int32_t a = b;
+        for (ptrdiff_t i = 0; i < count; ++i)
+          a += static_cast<int16_t>(list[i] >> 16) * x[p + (list[i] & 0xffff)];
+        y[p] = arm::requantize_out<Q>(a, mm, sm);
+      }
+    }
+  }
+}
+
+/// General convolution (one group): four output pixels at a time, their
+/// receptive fields copied as int16 x - zx (0 for padding) into `col`
+/// interleaved tap by tap (col[4k + j] is tap k of pixel j); every output
+/// channel then walks its set bits once for the four pixels.
+template <const Conv2DS8Params &Q, bool Dsp>
+EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+                             const int8_t *EDGEC_RESTRICT values,
+                             const int32_t *EDGEC_RESTRICT bias,
+                             const int32_t *EDGEC_RESTRICT mult,
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                             int16_t *EDGEC_RESTRICT col) {
+  constexpr const Conv2DParams &P = Q.conv;
+  static_assert(P.groups == 1, "the sparse im2col kernel takes one group");
+  constexpr ptrdiff_t K = reduction_size<Q>(), KB = (K + 7) / 8;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  for (ptrdiff_t n = 0; n < P.batch; ++n) {
+    const int8_t *x = in + n * P.in_c * HW;
+    int8_t *yn = out + n * P.out_c * OHW;
+    for (ptrdiff_t p = 0; p < OHW; p += 4) {
+      const ptrdiff_t valid = OHW - p < 4 ? OHW - p : 4;
+      for (ptrdiff_t j = 0; j < 4; ++j) {
+        const ptrdiff_t q = p + (j < valid ? j : 0);
+        const ptrdiff_t ih0 = q / P.out_w * P.stride_h - P.pad_top;
+        const ptrdiff_t iw0 = q % P.out_w * P.stride_w - P.pad_left;
+        ptrdiff_t k = 0;
+        for (ptrdiff_t c = 0; c < P.in_c; ++c)
+          for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+            const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+            const bool row = ih >= 0 && ih < P.in_h;
+            const int8_t *xr = x + c * HW + ih * P.in_w;
+            for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
+              const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+              col[4 * k + j] = row && iw >= 0 && iw < P.in_w
+                                   ? static_cast<int16_t>(xr[iw] - Q.input_zero)
+                                   : int16_t{0};
+            }
+          }
+      }
+      const int8_t *v = values;
+      for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+        const int32_t b = bias ? bias[m] : 0;
+        int32_t a0 = b, a1 = b, a2 = b, a3 = b;
+        for_each_nonzero<K>(mask + m * KB, [&](ptrdiff_t k) {
+          const int32_t w = *v++;
+          const int16_t *c4 = col + 4 * k;
+          if constexpr (Dsp) {
+            const uint32_t x01 = load32(c4), x23 = load32(c4 + 2);
+            a0 = arm::smlabb(static_cast<uint32_t>(w), x01, a0);
+            a1 = arm::smlabt(static_cast<uint32_t>(w), x01, a1);
+            a2 = arm::smlabb(static_cast<uint32_t>(w), x23, a2);
+            a3 = arm::smlabt(static_cast<uint32_t>(w), x23, a3);
+          } else {
+            a0 += w * c4[0];
+            a1 += w * c4[1];
+            a2 += w * c4[2];
+            a3 += w * c4[3];
+          }
+        });
+        const int32_t mm = mult[m], sm = shift[m];
+        int8_t *y = yn + m * OHW + p;
+        y[0] = arm::requantize_out<Q>(a0, mm, sm);
+        if (valid > 1)
+          y[1] = arm::requantize_out<Q>(a1, mm, sm);
+        if (valid > 2)
+          y[2] = arm::requantize_out<Q>(a2, mm, sm);
+        if (valid > 3)
+          y[3] = arm::requantize_out<Q>(a3, mm, sm);
+      }
+    }
+  }
+}
+
+/// Depthwise: each channel's plane is copied once (padded int16, as the dense
+/// DSP kernel does) and its set taps decoded into plane offsets.
+template <const Conv2DS8Params &Q>
+EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+                                const int8_t *EDGEC_RESTRICT values,
+                                const int32_t *EDGEC_RESTRICT bias,
+                                const int32_t *EDGEC_RESTRICT mult,
+                                const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                                int16_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t KK = static_cast<ptrdiff_t>(P.kernel_h) * P.kernel_w, KB = (KK + 7) / 8;
+  constexpr ptrdiff_t PW = arm::depthwise_plane_w<Q>();
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  for (ptrdiff_t n = 0; n < P.batch; ++n) {
+    const int8_t *v = values;
+    for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      ptrdiff_t offs[KK];
+      int32_t ws[KK];
+      ptrdiff_t count = 0;
+      for_each_nonzero<KK>(mask + m * KB, [&](ptrdiff_t k) {
+        offs[count] = k / P.kernel_w * P.dilation_h * PW + k % P.kernel_w * P.dilation_w;
+        ws[count++] = *v++;
+      });
+      const int32_t b = bias ? bias[m] : 0, mm = mult[m], sm = shift[m];
+      int8_t *y = out + (n * P.out_c + m) * OHW;
+      if (count > 0)
+        arm::copy_depthwise_plane<Q>(in + (n * P.in_c + m) * HW, plane);
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+        for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+          const int16_t *pp = plane + oh * P.stride_h * PW + ow * P.stride_w;
+          int32_t acc = b;
+          const int32_t *wi = ws;
+          for (const ptrdiff_t *o = offs, *end = offs + count; o != end; ++o)
+            acc += *wi++ * pp[*o];
+          y[oh * P.out_w + ow] = arm::requantize_out<Q>(acc, mm, sm);
+        }
+    }
+  }
+}
+
+/// The sparse int8 convolution: pointwise, depthwise or general (one group),
+/// chosen at compile time from the geometry. `bias` is folded
+/// (bias - zx * sum(w)) for pointwise layers, plain otherwise.
+template <const Conv2DS8Params &Q, bool Dsp>
+inline void conv2d_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+                             const int8_t *EDGEC_RESTRICT values,
+                             const int32_t *EDGEC_RESTRICT bias,
+                             const int32_t *EDGEC_RESTRICT mult,
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                             void *EDGEC_RESTRICT scratch) {
+  if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
+    depthwise_s8_sparse<Q>(in, mask, values, bias, mult, shift, out,
+                           static_cast<int16_t *>(scratch));
+  else if constexpr (sparse_is_pointwise<Q>())
+    pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
+                                static_cast<uint32_t *>(scratch));
+  else
+    im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
+                             static_cast<int16_t *>(scratch));
+}
+
+/// Scratch bytes of fc_s8_sparse: one int16 row of A.
+template <const FcS8Params &P> constexpr int64_t fc_s8_sparse_scratch_size() {
+  return 2 * static_cast<int64_t>(P.k);
+}
+
+/// Fully-connected (B stored N x K): A's row widened once to int16 x - zx,
+/// then every output walks its set bits.
+template <const FcS8Params &P>
+inline void fc_s8_sparse(const int8_t *EDGEC_RESTRICT a, const uint8_t *EDGEC_RESTRICT mask,
+                         const int8_t *EDGEC_RESTRICT values, const int32_t *EDGEC_RESTRICT bias,
+                         const int32_t *EDGEC_RESTRICT mult, const int32_t *EDGEC_RESTRICT shift,
+                         int8_t *EDGEC_RESTRICT y, void *EDGEC_RESTRICT scratch) {
+  static_assert(P.trans_b, "fc_s8_sparse reads B as N x K");
+  constexpr ptrdiff_t K = P.k, KB = (K + 7) / 8;
+  int16_t *row = static_cast<int16_t *>(scratch);
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    for (ptrdiff_t k = 0; k < K; ++k)
+      row[k] = static_cast<int16_t>(a[i * K + k] - P.input_zero);
+    const int8_t *v = values;
+    for (ptrdiff_t j = 0; j < P.n; ++j) {
+      int32_t acc = bias ? bias[j] : 0;
+      for_each_nonzero<K>(mask + j * KB, [&](ptrdiff_t k) { acc += *v++ * row[k]; });
+      y[i * P.n + j] = static_cast<int8_t>(clamp_i32(
+          requantize_acc(acc, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
+    }
+  }
+}
+
+} // namespace edgec::sparse
