@@ -52,12 +52,17 @@ static bool constantOrNone(mlir::Value v) {
 }
 
 std::string sparseKernel(mlir::Operation *op) {
-  auto d = op->getAttrOfType<mlir::DictionaryAttr>(sparsity::kSparseAttr);
-  if (!d)
-    return "";
-  auto choice = d.getAs<mlir::StringAttr>("choice");
-  auto kernel = d.getAs<mlir::StringAttr>("kernel");
-  return choice && kernel && choice.getValue() == "sparse" ? kernel.str() : "";
+  auto d = sparsity::decisionOf(op);
+  return d && d->sparse ? d->kernel : "";
+}
+
+/// Bytes of the padded int16 input plane of the depthwise DSP and sparse kernels.
+static int64_t depthwisePlaneBytes(edge::Conv2DOp conv) {
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), d = conv.getDilations();
+  return 2 * ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+         ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
 }
 
 bool usesBlockedConv(mlir::Operation *op) {
@@ -102,10 +107,7 @@ int64_t scratchBytes(mlir::Operation *op) {
       return 4 * w[1];
     if (kind == "im2col")
       return 2 * 4 * w[1] * w[2] * w[3];
-    auto out = conv.getOutput().getType().getShape();
-    auto s = conv.getStrides(), d = conv.getDilations();
-    return 2 * ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
-           ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
+    return depthwisePlaneBytes(conv);
   }
   // Mirrors conv2d_s8_dsp_scratch_size / fc_s8_dsp_scratch_size in
   // runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
@@ -114,13 +116,8 @@ int64_t scratchBytes(mlir::Operation *op) {
     auto in = conv.getInput().getType().getShape();
     auto w = conv.getWeight().getType().getShape();
     int64_t g = conv.getGroup();
-    if (g > 1 && g == in[1] && g == w[0]) { // depthwise: one padded int16 plane
-      auto out = conv.getOutput().getType().getShape();
-      auto s = conv.getStrides(), d = conv.getDilations();
-      int64_t ph = (out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1;
-      int64_t pw = (out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1;
-      return 2 * ph * pw;
-    }
+    if (g > 1 && g == in[1] && g == w[0]) // depthwise: one padded int16 plane
+      return depthwisePlaneBytes(conv);
     return 2 * 2 * w[1] * w[2] * w[3];
   }
   if (usesBlockedConv(op)) {

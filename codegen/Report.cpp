@@ -33,10 +33,9 @@ static int64_t bytesOf(Value v) {
 /// Bytes of `v` as the code stores it: a sparse layer's weights as the
 /// bitmask + non-zeros encoding.
 static int64_t storedBytes(Operation *user, Value v) {
-  auto d = user->getAttrOfType<DictionaryAttr>(sparsity::kSparseAttr);
-  if (d && user->getNumOperands() > 1 && user->getOperand(1) == v)
-    if (auto choice = d.getAs<StringAttr>("choice"); choice && choice.getValue() == "sparse")
-      return d.getAs<IntegerAttr>("sparse_bytes").getInt();
+  auto d = sparsity::decisionOf(user);
+  if (d && d->sparse && user->getNumOperands() > 1 && user->getOperand(1) == v)
+    return d->sparseBytes;
   return bytesOf(v);
 }
 
@@ -92,13 +91,13 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr))
       l.density = double(d.getAs<IntegerAttr>("nonzero").getInt()) /
                   double(std::max<int64_t>(1, d.getAs<IntegerAttr>("total").getInt()));
-    if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparseAttr)) {
-      l.sparseKernel = d.getAs<StringAttr>("kernel").str();
-      l.sparseChoice = d.getAs<StringAttr>("choice").str();
-      l.predictedDense = d.getAs<IntegerAttr>("dense").getInt();
-      l.predictedSparse = d.getAs<IntegerAttr>("sparse").getInt();
-      l.denseBytes = d.getAs<IntegerAttr>("dense_bytes").getInt();
-      l.sparseBytes = d.getAs<IntegerAttr>("sparse_bytes").getInt();
+    if (auto d = sparsity::decisionOf(op)) {
+      l.sparseKernel = d->kernel;
+      l.sparseChoice = d->sparse ? "sparse" : "dense";
+      l.predictedDense = d->predictedDense;
+      l.predictedSparse = d->predictedSparse;
+      l.denseBytes = d->denseBytes;
+      l.sparseBytes = d->sparseBytes;
     }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);

@@ -845,15 +845,13 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     if (measured)
       layer["instructions"] = (int64_t)*measured;
     std::string decision;
-    if (auto d = op->getAttrOfType<DictionaryAttr>(edgec::sparsity::kSparseAttr)) {
-      std::string choice = d.getAs<StringAttr>("choice").str();
-      int64_t dense = d.getAs<IntegerAttr>("dense").getInt();
-      int64_t sparse = d.getAs<IntegerAttr>("sparse").getInt();
-      layer["sparsity"] = llvm::json::Object{{"kernel", d.getAs<StringAttr>("kernel").str()},
+    if (auto d = edgec::sparsity::decisionOf(op)) {
+      std::string choice = d->sparse ? "sparse" : "dense";
+      layer["sparsity"] = llvm::json::Object{{"kernel", d->kernel},
                                              {"choice", choice},
-                                             {"predicted_dense_instructions", dense},
-                                             {"predicted_sparse_instructions", sparse}};
-      decision = fmt::format("{:<6} {:>10} {:>10}", choice, dense, sparse);
+                                             {"predicted_dense_instructions", d->predictedDense},
+                                             {"predicted_sparse_instructions", d->predictedSparse}};
+      decision = fmt::format("{:<6} {:>10} {:>10}", choice, d->predictedDense, d->predictedSparse);
     }
     if (measured)
       layerLines += fmt::format("  {:>3}  {:<40}  {:<10} {:>10}  {}\n", k, node,

@@ -9,6 +9,7 @@
 
 #include "edgec/Support/Tensor.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 
 #include <cstdint>
@@ -21,6 +22,31 @@ namespace edgec::sparsity {
 /// Attribute names written by edge-analyze-sparsity / edge-select-sparse-kernels.
 inline constexpr const char *kSparsityAttr = "edge.sparsity";
 inline constexpr const char *kSparseAttr = "edge.sparse";
+
+/// The decision edge-select-sparse-kernels wrote on a layer (`edge.sparse`).
+struct SparseDecision {
+  std::string kernel;                ///< pointwise, depthwise, im2col or fc
+  bool sparse = false;               ///< the sparse kernel runs the layer
+  int64_t predictedDense = 0;        ///< instructions, cost model
+  int64_t predictedSparse = 0;       ///< instructions, cost model
+  int64_t denseBytes = 0, sparseBytes = 0;
+};
+
+/// Header-only so that KernelInfo can read decisions without linking the passes.
+inline std::optional<SparseDecision> decisionOf(mlir::Operation *op) {
+  auto d = op->getAttrOfType<mlir::DictionaryAttr>(kSparseAttr);
+  if (!d)
+    return std::nullopt;
+  auto kernel = d.getAs<mlir::StringAttr>("kernel");
+  auto choice = d.getAs<mlir::StringAttr>("choice");
+  auto dense = d.getAs<mlir::IntegerAttr>("dense"), sparse = d.getAs<mlir::IntegerAttr>("sparse");
+  auto db = d.getAs<mlir::IntegerAttr>("dense_bytes");
+  auto sb = d.getAs<mlir::IntegerAttr>("sparse_bytes");
+  if (!kernel || !choice || !dense || !sparse || !db || !sb)
+    return std::nullopt;
+  return SparseDecision{kernel.str(),  choice.getValue() == "sparse", dense.getInt(),
+                        sparse.getInt(), db.getInt(),                  sb.getInt()};
+}
 
 /// A weight tensor seen as `rows` output channels of `k` reduction weights,
 /// each input channel being `taps` consecutive weights (kH x kW; 1 for gemm).
