@@ -949,16 +949,25 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
   std::string node = nodeOf(op);
   Value result = op->getResult(0);
   auto [lo, hi] = quant::outputClamp(op);
-  // Per-channel multipliers and shifts of a conv / fc layer.
+  // Per-channel multipliers and shifts of a conv / fc layer, and the
+  // parameters' right_shift initializer when every shift is in [-31, -1]
+  // (a zero multiplier gives 0 with any shift; it is written as -1).
   auto requantArrays = [&](double inScale, const std::vector<double> &ws, double outScale) {
     std::vector<int64_t> mult, shift;
+    bool right = true;
     for (double w : ws) {
       quant::FixedPoint fp = quant::quantizeMultiplier(inScale * w / outScale);
       mult.push_back(fp.multiplier);
       shift.push_back(fp.shift);
+      right = right && (fp.multiplier == 0 || (fp.shift <= -1 && fp.shift >= -31));
     }
-    return std::make_pair(intArray(mult, "int32_t", node + "_mult"),
-                          intArray(shift, "int32_t", node + "_shift"));
+    if (right)
+      for (size_t i = 0; i < mult.size(); ++i)
+        if (mult[i] == 0)
+          shift[i] = -1;
+    return std::make_tuple(intArray(mult, "int32_t", node + "_mult"),
+                           intArray(shift, "int32_t", node + "_shift"),
+                           std::string(right ? ", .right_shift = true" : ""));
   };
   if (auto table = quant::unaryTable(op)) {
     std::vector<int64_t> values(table->begin(), table->end());
@@ -1000,14 +1009,14 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
       .Case([&](edge::Conv2DOp o) {
         quant::QParams px = quant::paramsOf(o.getInput().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        auto [mult, shift] = requantArrays(
+        auto [mult, shift, right] = requantArrays(
             px.scale, quant::channelScales(o.getWeight().getType(), shapeOf(o.getWeight())[0]),
             py.scale);
         std::string id = newParams(
             op, "Conv2DS8Params",
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
-                        "{}, .act_max = {}",
-                        convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi));
+                        "{}, .act_max = {}{}",
+                        convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi, right));
         if (std::string kind = sparseKernel(op); !kind.empty()) {
           auto [mask, values] = sparseArrays(o.getWeight(), node);
           std::string b = kind == "pointwise"
@@ -1015,7 +1024,8 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                           : o.getBias() ? expr(o.getBias())
                                         : "nullptr";
           includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");
-          assertScratch(op, "edgec::sparse::conv2d_s8_sparse_scratch_size", id);
+          assertScratch(op, "edgec::sparse::conv2d_s8_sparse_scratch_size",
+                        id + (sparseDsp(op) ? ", true" : ", false"));
           call(op, fmt::format("edgec::sparse::conv2d_s8_sparse<{}, {}>({}, {}, {}, {}, {}, {}, "
                                "{}, {});",
                                id, sparseDsp(op) ? "true" : "false", expr(o.getInput()), mask,
@@ -1053,14 +1063,14 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
           return LogicalResult(unsupported(op) << "int8 Gemm with transA");
         quant::QParams pa = quant::paramsOf(o.getA().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        auto [mult, shift] =
+        auto [mult, shift, right] =
             requantArrays(pa.scale, quant::channelScales(o.getB().getType(), out[1]), py.scale);
         std::string id = newParams(
             op, "FcS8Params",
             fmt::format(".m = {}, .n = {}, .k = {}, .trans_b = {}, .input_zero = {}, "
-                        ".output_zero = {}, .act_min = {}, .act_max = {}",
+                        ".output_zero = {}, .act_min = {}, .act_max = {}{}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
-                        py.zeroPoint, lo, hi));
+                        py.zeroPoint, lo, hi, right));
         if (!sparseKernel(op).empty()) {
           auto [mask, values] = sparseArrays(o.getB(), node);
           includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");

@@ -56,12 +56,13 @@ std::string sparseKernel(mlir::Operation *op) {
   return d && d->sparse ? d->kernel : "";
 }
 
-/// Bytes of the padded int16 input plane of the depthwise DSP and sparse kernels.
-static int64_t depthwisePlaneBytes(edge::Conv2DOp conv) {
+/// Elements of the padded input plane of the depthwise DSP (int16) and
+/// sparse (int8) kernels.
+static int64_t depthwisePlaneElements(edge::Conv2DOp conv) {
   auto w = conv.getWeight().getType().getShape();
   auto out = conv.getOutput().getType().getShape();
   auto s = conv.getStrides(), d = conv.getDilations();
-  return 2 * ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+  return ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
          ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
 }
 
@@ -104,10 +105,10 @@ int64_t scratchBytes(mlir::Operation *op) {
     auto conv = mlir::cast<edge::Conv2DOp>(op);
     auto w = conv.getWeight().getType().getShape();
     if (kind == "pointwise")
-      return 4 * w[1];
+      return (dspFamily(op) ? 4 : 2) * w[1];
     if (kind == "im2col")
       return 2 * 4 * w[1] * w[2] * w[3];
-    return depthwisePlaneBytes(conv);
+    return depthwisePlaneElements(conv);
   }
   // Mirrors conv2d_s8_dsp_scratch_size / fc_s8_dsp_scratch_size in
   // runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
@@ -117,7 +118,7 @@ int64_t scratchBytes(mlir::Operation *op) {
     auto w = conv.getWeight().getType().getShape();
     int64_t g = conv.getGroup();
     if (g > 1 && g == in[1] && g == w[0]) // depthwise: one padded int16 plane
-      return depthwisePlaneBytes(conv);
+      return 2 * depthwisePlaneElements(conv);
     return 2 * 2 * w[1] * w[2] * w[3];
   }
   if (usesBlockedConv(op)) {

@@ -88,9 +88,12 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
     l.precision = precisionOf(op);
-    if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr))
-      l.density = double(d.getAs<IntegerAttr>("nonzero").getInt()) /
-                  double(std::max<int64_t>(1, d.getAs<IntegerAttr>("total").getInt()));
+    if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr)) {
+      l.weights = d.getAs<IntegerAttr>("total").getInt();
+      l.nonzeroWeights = d.getAs<IntegerAttr>("nonzero").getInt();
+      l.zeroOutputChannels = d.getAs<IntegerAttr>("zero_out").getInt();
+      l.density = double(l.nonzeroWeights) / double(std::max<int64_t>(1, l.weights));
+    }
     if (auto d = sparsity::decisionOf(op)) {
       l.sparseKernel = d->kernel;
       l.sparseChoice = d->sparse ? "sparse" : "dense";
@@ -250,7 +253,10 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                           {"predicted_dense_instructions", l.predictedDense},
                                           {"predicted_sparse_instructions", l.predictedSparse},
                                           {"dense_weight_bytes", l.denseBytes},
-                                          {"sparse_weight_bytes", l.sparseBytes}}});
+                                          {"sparse_weight_bytes", l.sparseBytes},
+                                          {"weights", l.weights},
+                                          {"nonzero_weights", l.nonzeroWeights},
+                                          {"zero_output_channels", l.zeroOutputChannels}}});
     if (isQuantizedModel(module)) {
       layers.back().getAsObject()->insert({"sqnr_db", dbJson(l.sqnr)});
       layers.back().getAsObject()->insert({"sqnr_drop_db", dbJson(l.sqnrDrop)});

@@ -10,7 +10,9 @@ the masks are re-chosen by magnitude at each of the schedule's steps and kept
 applied after every optimizer step, so the exported weights really come out
 of training with zeros in them. Levels: 50 %, 75 % and 90 % unstructured, and
 2:4 (two non-zeros in every four consecutive weights along the reduction
-axis, input channel x kernel row x kernel column).
+axis, input channel x kernel row x kernel column). One more digits CNN,
+digits_cnn_filters50, is pruned structurally instead: half of each conv
+layer's filters, with their batch norm's gamma and beta, are zeroed.
 
 - digits CNN: trained dense on sklearn's digits (the same recipe as
   export.py), then pruned while fine-tuning on the same training split;
@@ -98,6 +100,43 @@ def gradual_prune(model, loss_of_batch, batches, steps, sparsity, nm, lr):
     return model
 
 
+def gradual_filter_prune(model, loss_of_batch, batches, steps, fraction, lr):
+    """Structured pruning: the same schedule as gradual_prune, but whole
+    filters go. Each conv + batch-norm pair loses the filters with the
+    smallest |w| sum times |gamma|; their weights and the batch norm's gamma
+    and beta are zeroed and kept at zero, so the channel's output is exactly
+    0 (the compiler then removes it with its readers' input channels)."""
+    mods = list(model.modules())
+    pairs = [(c, b) for c, b in zip(mods, mods[1:])
+             if isinstance(c, nn.Conv2d) and isinstance(b, nn.BatchNorm2d)]
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    masks = [torch.ones(c.out_channels, dtype=torch.bool) for c, _ in pairs]
+    ramp = max(1, (3 * steps) // 4)
+    updates = set(int(round(ramp * i / 10)) for i in range(1, 11))
+    for step in range(steps + 1):
+        if step in updates:
+            frac = fraction * (1 - (1 - min(1.0, step / ramp)) ** 3)
+            for i, (c, b) in enumerate(pairs):
+                score = c.weight.detach().abs().sum((1, 2, 3)) * b.weight.detach().abs()
+                mask = torch.ones(c.out_channels, dtype=torch.bool)
+                mask[score.argsort()[: int(round(frac * c.out_channels))]] = False
+                masks[i] = mask
+        with torch.no_grad():
+            for (c, b), mask in zip(pairs, masks):
+                c.weight[~mask] = 0
+                b.weight[~mask] = 0
+                b.bias[~mask] = 0
+        if step == steps:
+            break
+        opt.zero_grad()
+        loss_of_batch(next(batches)).backward()
+        for (c, b), mask in zip(pairs, masks):
+            for t in (c.weight, b.weight, b.bias):
+                t.grad[~mask] = 0
+        opt.step()
+    return [int((~m).sum()) for m in masks]
+
+
 def sparsity_of(model):
     zeros = sum(int((m.weight == 0).sum()) for m in prunable(model))
     total = sum(m.weight.numel() for m in prunable(model))
@@ -149,6 +188,33 @@ def main():
             "pruned": ("2:4" if nm else f"{int(sparsity * 100)} % unstructured")
                       + f", gradual magnitude pruning over {args.steps} fine-tuning steps"}
         print(f"{name}: sparsity {sparsity_of(model):.3f}, held-out accuracy {acc:.4f}")
+
+    # Digits CNN with half of every conv layer's filters pruned away (structured).
+    torch.manual_seed(base.SEED)
+    model = base.DigitsCNN()
+    base.train(model, xt, yt, epochs=40, lr=3e-3)
+    gen = torch.Generator().manual_seed(base.SEED + 1)
+
+    def batches():
+        while True:
+            perm = torch.randperm(len(xt), generator=gen)
+            for i in range(0, len(xt) - 31, 32):
+                yield perm[i:i + 32]
+
+    model.train()
+    zeroed = gradual_filter_prune(model, lambda idx: loss_fn(model(xt[idx]), yt[idx]), batches(),
+                                  args.steps, 0.5, 1e-3)
+    model.eval()
+    with torch.no_grad():
+        acc = float((model(xe).argmax(1).numpy() == yte).mean())
+    name = "digits_cnn_filters50"
+    base.export(model, xe[:1], name, args.out, dynamic_batch=True)
+    manifest["models"][name] = {
+        "test_accuracy": acc, "test_samples": int(len(yte)), "input_shape": [1, 1, 8, 8],
+        "weight_sparsity": round(sparsity_of(model), 4), "zeroed_filters": zeroed,
+        "pruned": f"50 % of each conv layer's filters (weights, BN gamma and beta zeroed), "
+                  f"gradual structured pruning over {args.steps} fine-tuning steps"}
+    print(f"{name}: zeroed filters {zeroed}, held-out accuracy {acc:.4f}")
 
     # DS-CNN: distillation from the dense seeded network on random inputs.
     for tag, sparsity, nm in LEVELS:

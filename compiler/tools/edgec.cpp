@@ -179,6 +179,7 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
 struct CompileFlags {
   std::string planner = "greedy-by-size";
   bool noFuse = false;
+  bool keepChannels = false;
   std::string quantize = "none";
   std::string calibration;
   std::string range = "minmax";
@@ -192,7 +193,8 @@ struct CompileFlags {
   bool quantized() const { return quantize != "none"; }
   /// The options as they appear in generated banners (deterministic order).
   std::string describe() const {
-    std::string d = " --planner " + planner + (noFuse ? " --no-fuse" : "");
+    std::string d = " --planner " + planner + (noFuse ? " --no-fuse" : "") +
+                    (keepChannels ? " --keep-channels" : "");
     if (quantized()) {
       d += " --quantize " + quantize + " --calibration " +
            llvm::sys::path::filename(calibration).str() + " --range " + range;
@@ -214,6 +216,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
   }
   cmd->add_flag("--no-fuse", f.noFuse,
                 "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
+  cmd->add_flag("--keep-channels", f.keepChannels,
+                "Keep the output channels that are constant zero or that no reader uses "
+                "(removed by default: exact, and smaller in MACs, weights and arena)");
   cmd->add_option("--quantize", f.quantize,
                   "none, int8 or int16x8 (post-training quantization; int16x8: int16 "
                   "activations, int8 weights)")
@@ -424,7 +429,8 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
   // Channels that are zero or never read go first: exact, and every later
   // step (calibration, quantization, planning) sees the smaller model.
   PassManager channels(&ctx);
-  channels.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
+  if (!f.keepChannels)
+    channels.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
   if (failed(channels.run(module)))
     return failure();
   OwningOpRef<ModuleOp> unpruned;

@@ -171,8 +171,15 @@ Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &sc
     int64_t ch = (k / inner) % n;
     scales[ch] = std::max(scales[ch], std::fabs((double)t.f[k] * multiply));
   }
+  // A channel whose weights are all zero (a pruned filter) takes the layer's
+  // largest scale: its bias is then quantized as finely as its neighbours'
+  // and its requantization multiplier stays in the range of theirs (the
+  // kernels' one-multiply output stage needs every shift <= -1).
+  double largest = 0;
+  for (double s : scales)
+    largest = std::max(largest, s);
   for (double &s : scales)
-    s = s > 0 ? s / 127.0 : 1.0;
+    s = (s > 0 ? s : largest > 0 ? largest : 127.0) / 127.0;
   Tensor q = Tensor::zeros(DType::I8, t.shape);
   for (int64_t k = 0; k < t.numElements(); ++k) {
     int64_t ch = (k / inner) % n;

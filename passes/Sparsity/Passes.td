@@ -64,7 +64,10 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
     `edge.sparse = {kernel, choice, dense, sparse, dense_bytes, sparse_bytes}`.
     `mode=auto` picks the sparse kernel when it is predicted cheaper and its
     encoding is smaller than the dense weights, `force` sparse wherever a
-    sparse kernel exists, `off` never. Runs after edge-analyze-sparsity.
+    sparse kernel exists, `off` never. In `auto` the arena never grows: while
+    the greedy-by-size plan with the chosen kernels is larger than the
+    all-dense plan, the sparse layer whose scratch adds the most goes back to
+    dense. Runs after edge-analyze-sparsity, on the final schedule.
   }];
   let options = [
     Option<"mode", "mode", "std::string", "\"auto\"", "auto, off or force">,

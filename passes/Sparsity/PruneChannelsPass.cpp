@@ -57,6 +57,27 @@ bool columnZero(const Tensor &w, int64_t rows, int64_t groups, int64_t inner, in
   return true;
 }
 
+/// H x W (the product of the dimensions after the channels) when `r`
+/// flattens [N, C, ...] into [N, C x ...] and only fully-connected layers
+/// (transB, constant B) read the result, i.e. channel c is the B columns
+/// [c x HW, (c + 1) x HW); 0 otherwise.
+int64_t flattenedInner(edge::ReshapeOp r) {
+  auto in = r.getInput().getType().getShape();
+  auto out = r.getOutput().getType().getShape();
+  if (in.size() < 3 || out.size() != 2 || in[0] != out[0] || r.getOutput().use_empty())
+    return 0;
+  int64_t hw = 1;
+  for (size_t d = 2; d < in.size(); ++d)
+    hw *= in[d];
+  for (OpOperand &use : r.getOutput().getUses()) {
+    auto gemm = dyn_cast<edge::GemmOp>(use.getOwner());
+    if (!gemm || use.getOperandNumber() != 0 || !gemm.getTransB() || gemm.getTransA() ||
+        !floatConstant(gemm.getB()))
+      return 0;
+  }
+  return hw;
+}
+
 /// Channel c of `v` can go: along every use it is zero or never read.
 bool removable(Value v, int64_t c, bool zero) {
   if (v.use_empty())
@@ -93,6 +114,19 @@ bool removable(Value v, int64_t c, bool zero) {
       auto bs = gemm.getB().getType().getShape();
       if (!zero && !columnZero(*b, bs[0], bs[1], 1, c))
         return false;
+      continue;
+    }
+    if (auto r = dyn_cast<edge::ReshapeOp>(u)) {
+      int64_t hw = flattenedInner(r);
+      if (!hw)
+        return false;
+      int64_t channels = r.getInput().getType().getShape()[1];
+      for (Operation *reader : r.getOutput().getUsers()) {
+        auto gemm = cast<edge::GemmOp>(reader);
+        if (!zero && !columnZero(*floatConstant(gemm.getB()),
+                                 gemm.getB().getType().getShape()[0], channels, hw, c))
+          return false;
+      }
       continue;
     }
     if (isa<edge::ReluOp, edge::MaxPool2DOp, edge::AvgPool2DOp, edge::GlobalAvgPoolOp>(u)) {
@@ -167,6 +201,28 @@ void dropFromReaders(Value v, const std::vector<int64_t> &keep) {
     if (auto gemm = dyn_cast<edge::GemmOp>(u)) {
       gemm->setOperand(1, newConstant(u, gemm.getB(), select(*floatConstant(gemm.getB()), 1, keep),
                                       "_in_pruned"));
+      continue;
+    }
+    if (auto r = dyn_cast<edge::ReshapeOp>(u)) {
+      // The input already has its new channel count; H x W and the old
+      // count come from the unchanged dimensions and the result.
+      auto in = r.getInput().getType().getShape();
+      int64_t hw = 1;
+      for (size_t d = 2; d < in.size(); ++d)
+        hw *= in[d];
+      auto outType = r.getOutput().getType();
+      int64_t channels = outType.getShape()[1] / hw;
+      r.getOutput().setType(RankedTensorType::get(
+          {outType.getShape()[0], (int64_t)keep.size() * hw}, outType.getElementType()));
+      for (Operation *reader : llvm::make_early_inc_range(r.getOutput().getUsers())) {
+        auto gemm = cast<edge::GemmOp>(reader);
+        Tensor b = *floatConstant(gemm.getB());
+        int64_t rows = b.shape[0];
+        b.shape = {rows, channels, hw};
+        Tensor kept = select(b, 1, keep);
+        kept.shape = {rows, (int64_t)keep.size() * hw};
+        gemm->setOperand(1, newConstant(reader, gemm.getB(), kept, "_in_pruned"));
+      }
       continue;
     }
     setChannels(u->getResult(0), (int64_t)keep.size());

@@ -96,9 +96,13 @@ std::string sparseKernelKind(Operation *op) {
     auto w = conv.getWeight().getType().getShape();
     auto out = conv.getOutput().getType().getShape();
     int64_t g = conv.getGroup();
-    if (g > 1)
-      return g == in[1] && g == w[0] ? "depthwise" : "";
     auto s = conv.getStrides(), p = conv.getPads();
+    if (g > 1) { // one channel per group; the kernel's plane offsets are 16-bit
+      auto d = conv.getDilations();
+      int64_t plane = ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+                      ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
+      return g == in[1] && g == w[0] && plane <= 65536 ? "depthwise" : "";
+    }
     bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
                      p[1] == 0 && out[2] == in[2] && out[3] == in[3] &&
                      in[1] * in[2] * in[3] <= 65535;
@@ -116,31 +120,33 @@ std::string sparseKernelKind(Operation *op) {
 namespace {
 
 /// Instructions per unit of work of the dense and the sparse kernels of one
-/// kernel family, fitted to the per-layer counts `edgec verify --per-layer`
-/// measures under QEMU on the pruned DS-CNN (docs/sparsity.md):
-///   dense 1x1    convMac * MACs + out * outputs
-///   dense conv   convMacK * MACs + out * outputs                (kernel > 1x1)
-///   dense dw     dwMac * MACs + out * outputs
+/// kernel family, fitted by scripts/fit-sparse-cost.py to the per-layer
+/// counts `edgec verify --per-layer` measures under QEMU on the pruned models
+/// (docs/sparsity.md):
+///   dense 1x1    convMac * MACs + dcol * K * pixels + out * outputs
+///   dense conv   convMacK * MACs + dcol * K * pixels + out * outputs  (kernel > 1x1)
+///   dense dw     dwMac * MACs + dplane * input elements + out * outputs
 ///   dense fc     fcMac * MACs + out * outputs
 ///   sparse 1x1   pwNz * nonzeros * pixels + out * outputs
 ///   sparse conv  colNz * nonzeros * pixels + col * K * pixels + out * outputs
-///   sparse dw    dwNz * nonzeros * pixels + dwPix * outputs + plane * live planes + out * outputs
+///   sparse dw    dwNz * nonzeros * pixels + dwPix * outputs
+///                + plane * input elements of the live channels + out * outputs
 ///   sparse fc    fcNz * nonzeros * rows + out * outputs
 struct Coefficients {
-  double out, convMac, convMacK, dwMac, fcMac;
+  double out, convMac, convMacK, dwMac, fcMac, dcol, dplane;
   double pwNz, colNz, col, dwNz, dwPix, plane, fcNz;
 };
 
 Coefficients coefficientsOf(const std::string &family) {
   if (family == "arm-dsp") // cortex-m4 / m7: SMLAD dense kernels
-    return {30, 1.58, 1.91, 3.39, 3.0, 2.94, 3.34, 21, 4, 19.8, 4, 11.1};
+    return {12.2, 0.952, 1.2, 3.38, 3.14, 44.3, 0.375, 2.98, 3.27, 22.4, 4.48, 0, 0, 11.1};
   if (family == "arm-mve") // cortex-m55: Helium dense conv / fc, DSP depthwise
-    return {30, 0.53, 0.83, 3.45, 0.87, 2.76, 3.77, 19, 4, 27, 4, 11.1};
+    return {14.3, 0.182, 0.545, 3.09, 0.822, 21.7, 0.344, 2.67, 3.25, 22.3, 4.2, 0, 0, 10.7};
   if (family == "blocked") // rv32imac, x86-64: blocked dense kernels
-    return {35, 4.29, 4.73, 13.2, 6.07, 4.49, 8.8, 28, 5, 18.2, 4, 33.5};
+    return {17.5, 4.1, 4.23, 15, 6.29, 24.9, 1.67, 5.28, 9.65, 25, 7.37, 0, 0, 33.5};
   // portable: the reference dense kernels (cortex-m0plus, --kernels portable),
   // measured on cortex-m4
-  return {35, 6.07, 21.2, 16.2, 6.2, 3.25, 2.9, 28, 4, 14.75, 4, 10.8};
+  return {11.6, 6.53, 21, 18.6, 6.52, 0, 2.06, 3.76, 3.79, 24.4, 5.35, 0, 0, 11};
 }
 
 } // namespace
@@ -166,17 +172,17 @@ std::optional<CostEstimate> predictCost(Operation *op, const std::string &family
   double pixels = double(outShape[0] * outShape[2] * outShape[3]);
   double macs = outputs * double(w[1] * w[2] * w[3]);
   if (kind == "depthwise") {
-    auto s = conv.getStrides(), d = conv.getDilations();
-    double plane = double(((outShape[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
-                          ((outShape[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1));
+    auto in = conv.getInput().getType().getShape();
+    double plane = double(in[2] * in[3]);
     double live = double(outShape[0] * (st.rows - st.zeroRows));
-    e.dense = c.dwMac * macs + epilogue;
+    e.dense = c.dwMac * macs + c.dplane * double(outShape[0] * st.rows) * plane + epilogue;
     e.sparse = c.dwNz * pixels * double(st.nonzero) + c.dwPix * outputs +
                c.plane * live * plane + epilogue;
     return e;
   }
   bool pointwise = kind == "pointwise" || (w[2] == 1 && w[3] == 1);
-  e.dense = (pointwise ? c.convMac : c.convMacK) * macs + epilogue;
+  e.dense = (pointwise ? c.convMac : c.convMacK) * macs + c.dcol * double(st.k) * pixels +
+            epilogue;
   e.sparse = kind == "pointwise"
                  ? c.pwNz * pixels * double(st.nonzero) + epilogue
                  : c.colNz * pixels * double(st.nonzero) + c.col * pixels * double(st.k) + epilogue;

@@ -10,6 +10,10 @@
 
 #include <stdint.h>
 
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+#include <arm_acle.h>
+#endif
+
 namespace edgec {
 
 /// a * b / 2^31 rounded to nearest, ties toward +infinity (gemmlowp's nudge
@@ -45,6 +49,54 @@ constexpr int32_t requantize(int32_t x, int32_t multiplier, int32_t shift) {
     return saturating_rounding_doubling_high_mul(sat, multiplier);
   }
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(x, multiplier), -shift);
+}
+
+/// The rounding term of requantize_right for a shift in [-31, -1]:
+/// 2^30 (the doubling high multiply's nudge) plus 2^(30 - shift) (half of
+/// the final division's step).
+constexpr int64_t requantize_right_round(int32_t shift) {
+  // Written with 32-bit shifts only: the high word is 2^(e-2) (0 for e = 1),
+  // the low word 2^30, plus 2^31 for e = 1.
+  const uint32_t e = static_cast<uint32_t>(-shift);
+  const uint32_t hi = (1u << e) >> 2, lo = 0x40000000u + ((2u >> e) << 31);
+  return static_cast<int64_t>((static_cast<uint64_t>(hi) << 32) | lo);
+}
+
+/// requantize(x, multiplier, shift) for -31 <= shift <= -1 and multiplier
+/// >= 0, with round = requantize_right_round(shift) and top_shift = -shift - 1:
+/// the same value from one 32x32 + 64 multiply-accumulate and one shift.
+/// requantize rounds twice, v = floor((x M + 2^30) / 2^31), then v / 2^e
+/// (e = -shift) half away from zero, i.e. floor((v + 2^(e-1) - [v < 0]) / 2^e);
+/// since floor(floor(a) / n) = floor(a / n), that is
+/// floor((x M + 2^30 + 2^(30+e) - [v < 0] 2^31) / 2^(31+e)), and v < 0 only
+/// when x < 0 (for x < 0 with v = 0 both corrections give 0). The top word of
+/// the sum, shifted by e - 1, is the result (docs/numerics.md;
+/// QuantArithmeticTest checks it against requantize). On Armv7E-M: AND, ADDS,
+/// ADC, SMLAL, ASR.
+constexpr int32_t requantize_right(int32_t x, int32_t multiplier, int64_t round,
+                                   int32_t top_shift) {
+  // -2^31 when x < 0 as a 64-bit addend: high word x >> 31, low word x & 2^31.
+  const int64_t sign =
+      static_cast<int64_t>((static_cast<uint64_t>(static_cast<uint32_t>(x >> 31)) << 32) |
+                           (static_cast<uint32_t>(x) & 0x80000000u));
+  const int64_t sum = round + sign + static_cast<int64_t>(x) * multiplier;
+  return static_cast<int32_t>(sum >> 32) >> top_shift;
+}
+
+/// v clamped to [Lo, Hi] within int8 (a fused Relu / Clip narrows it): one
+/// SSAT where the core has it, plus a compare for each bound it narrows.
+template <int32_t Lo, int32_t Hi> inline int32_t saturate_s8(int32_t v) {
+  static_assert(-128 <= Lo && Lo <= Hi && Hi <= 127, "an int8 range");
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+  v = __ssat(v, 8);
+  if constexpr (Lo > -128)
+    v = v < Lo ? Lo : v;
+  if constexpr (Hi < 127)
+    v = v > Hi ? Hi : v;
+  return v;
+#else
+  return v < Lo ? Lo : (v > Hi ? Hi : v);
+#endif
 }
 
 /// x * M * 2^shift for a 64-bit x (the accumulators of int16 x int8 layers),

@@ -5,6 +5,7 @@
 // the int8 range) and exhaustively over int8 where that is cheap.
 #include "passes/Quantize/QuantUtils.h"
 #include "edgec/quant.h"
+#include "edgec/kernels/ref/conv2d_s8.h"
 
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -107,6 +108,45 @@ TEST(QuantArithmetic, RequantizeIsTwoRoundingsOfTheExactProduct) {
               << "x " << x << " m " << m << " shift " << shift;
         }
       }
+}
+
+TEST(QuantArithmetic, RequantizeRightEqualsRequantizeForRightShifts) {
+  // The kernels' one-multiply form must be bit-identical to requantize for
+  // every x, every shift in [-31, -1] and every multiplier >= 0 (not only
+  // the normalized [2^30, 2^31) ones the compiler writes).
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<int32_t> any(kMin, kMax), mult(1 << 30, kMax), small(0, 1 << 30);
+  std::vector<int32_t> xs = edgeValues();
+  for (int i = 0; i < 64; ++i)
+    xs.push_back(any(rng));
+  for (int shift = -31; shift <= -1; ++shift) {
+    const int64_t round = requantize_right_round(shift);
+    ASSERT_EQ(round, (int64_t{1} << 30) + (int64_t{1} << (30 - shift))) << shift;
+    for (int32_t m : {0, 1, 1 << 30, (1 << 30) + 1, kMax, mult(rng), mult(rng), small(rng)})
+      for (int32_t x : xs)
+        ASSERT_EQ(requantize_right(x, m, round, -shift - 1), requantize(x, m, shift))
+            << "x " << x << " m " << m << " shift " << shift;
+  }
+  // Dense random sweep around the rounding boundaries of small results.
+  for (int i = 0; i < 200000; ++i) {
+    const int shift = -1 - static_cast<int>(rng() % 12);
+    const int32_t m = mult(rng), x = static_cast<int32_t>(rng() % 200001) - 100000;
+    ASSERT_EQ(requantize_right(x, m, requantize_right_round(shift), -shift - 1),
+              requantize(x, m, shift))
+        << "x " << x << " m " << m << " shift " << shift;
+  }
+}
+
+TEST(QuantArithmetic, OutputStageMatchesRequantizeClamp) {
+  const OutputStageS8<-3, -128, 127, true> fast(1518500250, -7);
+  const OutputStageS8<-3, -128, 127, false> slow(1518500250, -7);
+  const OutputStageS8<5, 5, 100, true> relu(1 << 30, -1);
+  for (int32_t x : edgeValues()) {
+    const int32_t want = clamp_i32(requantize(x, 1518500250, -7) - 3, -128, 127);
+    ASSERT_EQ(fast(x), want) << x;
+    ASSERT_EQ(slow(x), want) << x;
+    ASSERT_EQ(relu(x), clamp_i32(requantize(x, 1 << 30, -1) + 5, 5, 100)) << x;
+  }
 }
 
 TEST(QuantArithmetic, RequantizeSaturatesLeftShifts) {

@@ -79,3 +79,26 @@ func.func @kept(%arg0: tensor<1x1x1x1xf32>) -> (tensor<1x1x1x1xf32>, tensor<1x2x
   %2 = edge.conv2d %0, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x1x1xf32>
   return %2, %1 : tensor<1x1x1x1xf32>, tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// A CNN head: channel 1 of the conv (zero filter, zero bias, Relu) goes
+// through a max pool and a flatten into a fully-connected layer, which loses
+// that channel's H x W = 2 columns of B (1x3x1x2 flattened to 1x6 -> 1x4).
+// CHECK-LABEL: func.func @flatten_head
+// W-LABEL: func.func @flatten_head
+// W: edge.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 5.000000e+00, 6.000000e+00], [7.000000e+00, 8.000000e+00, 1.100000e+01, 1.200000e+01]]> : tensor<2x4xf32>
+// CHECK: edge.conv2d {{.*}} -> tensor<1x2x2x4xf32>
+// CHECK: edge.max_pool2d {{.*}} -> tensor<1x2x1x2xf32>
+// CHECK: edge.reshape {{.*}} : (tensor<1x2x1x2xf32>) -> tensor<1x4xf32>
+// CHECK: edge.gemm {{.*}} : (tensor<1x4xf32>, tensor<2x4xf32>) -> tensor<1x2xf32>
+func.func @flatten_head(%arg0: tensor<1x1x2x4xf32>) -> tensor<1x2xf32> {
+  %w0 = edge.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]]]> : tensor<3x1x1x1xf32>
+  %b0 = edge.constant dense<[0.5, 0.0, -1.0]> : tensor<3xf32>
+  %b1 = edge.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0, 11.0, 12.0]]> : tensor<2x6xf32>
+  %0 = edge.conv2d %arg0, %w0, %b0 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, act_min = 0.0 : f32} : (tensor<1x1x2x4xf32>, tensor<3x1x1x1xf32>, tensor<3xf32>) -> tensor<1x3x2x4xf32>
+  %1 = edge.max_pool2d %0 {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x3x2x4xf32>) -> tensor<1x3x1x2xf32>
+  %2 = edge.reshape %1 : (tensor<1x3x1x2xf32>) -> tensor<1x6xf32>
+  %3 = edge.gemm %2, %b1 {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true} : (tensor<1x6xf32>, tensor<2x6xf32>) -> tensor<1x2xf32>
+  return %3 : tensor<1x2xf32>
+}

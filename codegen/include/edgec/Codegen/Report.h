@@ -24,6 +24,7 @@ struct LayerInfo {
   std::optional<double> sqnrDrop; ///< dB lost against the layer's inputs
   std::string floatReason;        ///< why a layer of a quantized model stays float
   std::optional<double> density;  ///< non-zero fraction of the weights (conv / gemm)
+  int64_t weights = 0, nonzeroWeights = 0, zeroOutputChannels = 0; ///< with density
   std::string sparseKernel;       ///< the sparse kernel that could run the layer, or ""
   std::string sparseChoice;       ///< "sparse" or "dense"
   int64_t predictedDense = 0, predictedSparse = 0; ///< cost model, instructions

@@ -99,11 +99,6 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
     }
 }
 
-template <const Conv2DS8Params &Q>
-EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shift) {
-  const int32_t v = requantize_acc(acc, mult, shift) + Q.output_zero;
-  return static_cast<int8_t>(clamp_i32(v, Q.act_min, Q.act_max));
-}
 
 
 /// Rows and columns of the input window the depthwise kernel reads, padding
@@ -171,7 +166,7 @@ inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGE
           wt[kh * KW + kw] = wm[kh * KW + kw];
       }
       const int32_t b = bias ? bias[m] : 0;
-      const int32_t mm = mult[m], sm = shift[m];
+      const ConvOutputS8<Q> stage(mult[m], shift[m]);
       int8_t *y = out + (n * P.out_c + m) * OHW;
       for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
@@ -187,7 +182,7 @@ inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGE
             for (ptrdiff_t kw = 2 * Pairs; kw < KW; ++kw)
               acc += row[kw * P.dilation_w] * wt[kh * KW + kw];
           }
-          y[oh * P.out_w + ow] = requantize_out<Q>(acc, mm, sm);
+          y[oh * P.out_w + ow] = stage(acc);
         }
     }
 }
@@ -289,25 +284,26 @@ inline void conv2d_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_R
             int32_t b0 = bias ? bias[mo] : 0, b1 = bias ? bias[mo + 1] : 0;
             int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
             dot_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
-            yg[m * OHW + p] = requantize_out<Q>(a00, mult[mo], shift[mo]);
-            yg[m * OHW + p + 1] = requantize_out<Q>(a01, mult[mo], shift[mo]);
-            yg[(m + 1) * OHW + p] = requantize_out<Q>(a10, mult[mo + 1], shift[mo + 1]);
-            yg[(m + 1) * OHW + p + 1] = requantize_out<Q>(a11, mult[mo + 1], shift[mo + 1]);
+            const ConvOutputS8<Q> s0(mult[mo], shift[mo]), s1(mult[mo + 1], shift[mo + 1]);
+            yg[m * OHW + p] = s0(a00);
+            yg[m * OHW + p + 1] = s0(a01);
+            yg[(m + 1) * OHW + p] = s1(a10);
+            yg[(m + 1) * OHW + p + 1] = s1(a11);
           }
           if (m < Mg) {
             const ptrdiff_t mo = g * Mg + m;
             const int32_t b0 = bias ? bias[mo] : 0;
-            yg[m * OHW + p] = requantize_out<Q>(dot_1x1<K>(wg + m * K, col0, b0), mult[mo], shift[mo]);
-            yg[m * OHW + p + 1] =
-                requantize_out<Q>(dot_1x1<K>(wg + m * K, col1, b0), mult[mo], shift[mo]);
+            const ConvOutputS8<Q> s0(mult[mo], shift[mo]);
+            yg[m * OHW + p] = s0(dot_1x1<K>(wg + m * K, col0, b0));
+            yg[m * OHW + p + 1] = s0(dot_1x1<K>(wg + m * K, col1, b0));
           }
         }
         if (p < OHW) { // odd pixel count: the last one alone
           im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
           for (ptrdiff_t m = 0; m < Mg; ++m) {
             const ptrdiff_t mo = g * Mg + m;
-            yg[m * OHW + p] = requantize_out<Q>(dot_1x1<K>(wg + m * K, col0, bias ? bias[mo] : 0),
-                                                mult[mo], shift[mo]);
+            yg[m * OHW + p] = ConvOutputS8<Q>(mult[mo], shift[mo])(
+                dot_1x1<K>(wg + m * K, col0, bias ? bias[mo] : 0));
           }
         }
       }
@@ -339,17 +335,11 @@ inline void fc_s8_dsp(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRI
     for (; j + 1 < P.n; j += 2) {
       int32_t a0 = bias ? bias[j] : 0, a1 = bias ? bias[j + 1] : 0;
       dot_2x1<K>(b + j * K, b + (j + 1) * K, row, a0, a1);
-      yi[j] = static_cast<int8_t>(
-          clamp_i32(requantize_acc(a0, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
-      yi[j + 1] = static_cast<int8_t>(clamp_i32(
-          requantize_acc(a1, mult[j + 1], shift[j + 1]) + P.output_zero, P.act_min, P.act_max));
+      yi[j] = FcOutputS8<P>(mult[j], shift[j])(a0);
+      yi[j + 1] = FcOutputS8<P>(mult[j + 1], shift[j + 1])(a1);
     }
     if (j < P.n)
-      yi[j] = static_cast<int8_t>(
-          clamp_i32(requantize_acc(dot_1x1<K>(b + j * K, row, bias ? bias[j] : 0), mult[j],
-                                   shift[j]) +
-                        P.output_zero,
-                    P.act_min, P.act_max));
+      yi[j] = FcOutputS8<P>(mult[j], shift[j])(dot_1x1<K>(b + j * K, row, bias ? bias[j] : 0));
   }
 }
 

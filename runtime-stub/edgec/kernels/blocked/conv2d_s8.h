@@ -31,8 +31,7 @@ namespace edgec::blocked {
 
 template <const Conv2DS8Params &Q>
 EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shift) {
-  return static_cast<int8_t>(
-      clamp_i32(requantize_acc(acc, mult, shift) + Q.output_zero, Q.act_min, Q.act_max));
+  return ConvOutputS8<Q>(mult, shift)(acc);
 }
 
 /// Scratch bytes of conv2d_s8: two int8 columns of the receptive field.
@@ -239,8 +238,7 @@ inline void fc_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b
   static_assert(P.trans_b, "fc_s8 reads B as N x K");
   constexpr ptrdiff_t K = P.k;
   auto out = [&](int32_t acc, ptrdiff_t j) {
-    return static_cast<int8_t>(
-        clamp_i32(requantize_acc(acc, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
+    return FcOutputS8<P>(mult[j], shift[j])(acc);
   };
   for (ptrdiff_t i = 0; i < P.m; ++i) {
     const int8_t *ai = a + i * K;

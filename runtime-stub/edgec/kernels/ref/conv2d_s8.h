@@ -16,7 +16,30 @@ struct Conv2DS8Params {
   Conv2DParams conv; ///< geometry (its float-only fields are unused)
   int32_t input_zero, output_zero;
   int32_t act_min, act_max; ///< int8 saturation, narrowed by a fused Relu / Clip
+  /// Every channel's shift is in [-31, -1] (multipliers >= 0): the int8
+  /// kernels' output stage may use requantize_right.
+  bool right_shift = false;
 };
+
+/// The output stage of an int8 layer for one output channel: requantize the
+/// accumulator, add the output zero point, clamp to the activation range.
+/// Built once per channel (the rounding term is computed there); with
+/// RightShift it is requantize_right, one multiply-accumulate and one shift.
+template <int32_t Zero, int32_t Lo, int32_t Hi, bool RightShift> struct OutputStageS8 {
+  int32_t mult, shift; ///< shift, or with RightShift the top-word shift -shift - 1
+  int64_t round;
+  EDGEC_ALWAYS_INLINE OutputStageS8(int32_t m, int32_t s)
+      : mult(m), shift(RightShift ? -s - 1 : s), round(RightShift ? requantize_right_round(s) : 0) {}
+  EDGEC_ALWAYS_INLINE int8_t operator()(int32_t acc) const {
+    const int32_t r =
+        RightShift ? requantize_right(acc, mult, round, shift) : requantize(acc, mult, shift);
+    return static_cast<int8_t>(saturate_s8<Lo, Hi>(r + Zero));
+  }
+};
+
+/// The output stage of an int8 convolution with parameters Q.
+template <const Conv2DS8Params &Q>
+using ConvOutputS8 = OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift>;
 
 template <const Conv2DS8Params &Q, typename T>
 inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
@@ -70,7 +93,12 @@ struct FcS8Params {
   bool trans_b;
   int32_t input_zero, output_zero;
   int32_t act_min, act_max;
+  bool right_shift = false; ///< as Conv2DS8Params::right_shift
 };
+
+/// The output stage of an int8 fully-connected layer with parameters P.
+template <const FcS8Params &P>
+using FcOutputS8 = OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift>;
 
 template <const FcS8Params &P, typename T>
 inline void fc_s8(const T *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,

@@ -64,73 +64,90 @@ template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
 }
 
 /// Scratch bytes of conv2d_s8_sparse: the decoded taps of one output channel
-/// (pointwise), one padded int16 plane (depthwise) or a four-pixel int16
+/// (pointwise: 32-bit weight and offset words with Dsp, 16-bit offsets
+/// otherwise), one padded int8 plane (depthwise) or a four-pixel int16
 /// im2col block.
-template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_sparse_scratch_size() {
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes();
+template <const Conv2DS8Params &Q, bool Dsp> constexpr int64_t conv2d_s8_sparse_scratch_size() {
   if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
-    return arm::conv2d_s8_dsp_scratch_size<Q>();
+    return sparse_plane_bytes<Q>();
   else if constexpr (sparse_is_pointwise<Q>())
-    return 4 * static_cast<int64_t>(Q.conv.in_c);
+    return (Dsp ? 4 : 2) * static_cast<int64_t>(Q.conv.in_c);
   else
     return 2 * 4 * static_cast<int64_t>(reduction_size<Q>());
 }
 
-/// Pointwise: for each output channel the set taps are decoded once into
-/// `list` as (w << 16) | (c * H * W), then four pixels at a time read one
-/// 32-bit word of raw int8 input per tap. `bias` is bias - zx * sum(w).
+/// Pointwise: for each output channel the set taps are decoded once, then
+/// four pixels at a time read one 32-bit word (Dsp) or four bytes of raw
+/// int8 input per tap. With Dsp a tap is (w << 16) | (c * H * W), the weight
+/// in the top half for SMLATx; otherwise only the 16-bit offset c * H * W is
+/// decoded and the weight read from the packed non-zeros (half the scratch).
+/// `bias` is bias - zx * sum(w).
 template <const Conv2DS8Params &Q, bool Dsp>
 EDGEC_NOINLINE void pointwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
                                 const int8_t *EDGEC_RESTRICT values,
                                 const int32_t *EDGEC_RESTRICT bias,
                                 const int32_t *EDGEC_RESTRICT mult,
                                 const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
-                                uint32_t *EDGEC_RESTRICT list) {
+                                void *EDGEC_RESTRICT scratch) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t K = P.in_c, KB = (K + 7) / 8;
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  uint32_t *EDGEC_RESTRICT list = static_cast<uint32_t *>(scratch);
+  uint16_t *EDGEC_RESTRICT offs = static_cast<uint16_t *>(scratch);
   for (ptrdiff_t n = 0; n < P.batch; ++n) {
     const int8_t *v = values;
     const int8_t *x = in + n * P.in_c * HW;
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      const int8_t *EDGEC_RESTRICT vm = v;
       ptrdiff_t count = 0;
       for_each_nonzero<K>(mask + m * KB, [&](ptrdiff_t k) {
-        list[count++] = (static_cast<uint32_t>(static_cast<uint16_t>(*v++)) << 16) |
+        if constexpr (Dsp)
+          list[count] = (static_cast<uint32_t>(static_cast<uint16_t>(vm[count])) << 16) |
                         static_cast<uint32_t>(k * HW);
+        else
+          offs[count] = static_cast<uint16_t>(k * HW);
+        ++count;
       });
-      const int32_t b = bias[m], mm = mult[m], sm = shift[m];
+      v += count;
+      const int32_t b = bias[m];
+      const ConvOutputS8<Q> stage(mult[m], shift[m]);
       int8_t *y = out + (n * P.out_c + m) * HW;
       ptrdiff_t p = 0;
       for (; p + 4 <= HW; p += 4) {
         int32_t a0 = b, a1 = b, a2 = b, a3 = b;
         const int8_t *xp = x + p;
-        for (const uint32_t *it = list, *end = list + count; it != end; ++it) {
-          const uint32_t e = *it;
-          const int8_t *xs = xp + (e & 0xffff);
-          if constexpr (Dsp) {
-            const uint32_t xw = load32(xs);
+        if constexpr (Dsp) {
+          for (const uint32_t *it = list, *end = list + count; it != end; ++it) {
+            const uint32_t e = *it;
+            const uint32_t xw = load32(xp + (e & 0xffff));
             const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
             a0 = arm::smlatb(e, x02, a0);
             a2 = arm::smlatt(e, x02, a2);
             a1 = arm::smlatb(e, x13, a1);
             a3 = arm::smlatt(e, x13, a3);
-          } else {
-            const int32_t w = static_cast<int16_t>(e >> 16);
+          }
+        } else {
+          for (ptrdiff_t i = 0; i < count; ++i) {
+            const int32_t w = vm[i];
+            const int8_t *xs = xp + offs[i];
             a0 += w * xs[0];
             a1 += w * xs[1];
             a2 += w * xs[2];
             a3 += w * xs[3];
           }
         }
-        y[p] = arm::requantize_out<Q>(a0, mm, sm);
-        y[p + 1] = arm::requantize_out<Q>(a1, mm, sm);
-        y[p + 2] = arm::requantize_out<Q>(a2, mm, sm);
-        y[p + 3] = arm::requantize_out<Q>(a3, mm, sm);
+        y[p] = stage(a0);
+        y[p + 1] = stage(a1);
+        y[p + 2] = stage(a2);
+        y[p + 3] = stage(a3);
       }
       for (; p < HW; ++p) {
         int32_t a = b;
         for (ptrdiff_t i = 0; i < count; ++i)
-          a += static_cast<int16_t>(list[i] >> 16) * x[p + (list[i] & 0xffff)];
-        y[p] = arm::requantize_out<Q>(a, mm, sm);
+          a += Dsp ? static_cast<int16_t>(list[i] >> 16) * x[p + (list[i] & 0xffff)]
+                   : vm[i] * x[p + offs[i]];
+        y[p] = stage(a);
       }
     }
   }
@@ -195,57 +212,134 @@ EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint
             a3 += w * c4[3];
           }
         });
-        const int32_t mm = mult[m], sm = shift[m];
+        const ConvOutputS8<Q> stage(mult[m], shift[m]);
         int8_t *y = yn + m * OHW + p;
-        y[0] = arm::requantize_out<Q>(a0, mm, sm);
+        y[0] = stage(a0);
         if (valid > 1)
-          y[1] = arm::requantize_out<Q>(a1, mm, sm);
+          y[1] = stage(a1);
         if (valid > 2)
-          y[2] = arm::requantize_out<Q>(a2, mm, sm);
+          y[2] = stage(a2);
         if (valid > 3)
-          y[3] = arm::requantize_out<Q>(a3, mm, sm);
+          y[3] = stage(a3);
       }
     }
   }
 }
 
-/// Depthwise: each channel's plane is copied once (padded int16, as the dense
-/// DSP kernel does) and its set taps decoded into plane offsets.
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes() {
+  return arm::depthwise_plane_h<Q>() * arm::depthwise_plane_w<Q>();
+}
+
+/// One input plane of a depthwise layer as raw int8, PH x PW, the padding
+/// written as the input zero point (so that a padded tap adds zx * w, which
+/// the kernel's folded bias takes away again).
 template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PH = arm::depthwise_plane_h<Q>(), PW = arm::depthwise_plane_w<Q>();
+  constexpr int8_t Z = static_cast<int8_t>(Q.input_zero);
+  constexpr ptrdiff_t Left = P.pad_left < PW ? P.pad_left : PW;
+  constexpr ptrdiff_t Inside = P.in_w < PW - Left ? P.in_w : PW - Left;
+  for (ptrdiff_t r = 0; r < PH; ++r) {
+    const ptrdiff_t ih = r - P.pad_top;
+    int8_t *pr = plane + r * PW;
+    if (ih < 0 || ih >= P.in_h) {
+      for (ptrdiff_t c = 0; c < PW; ++c)
+        pr[c] = Z;
+      continue;
+    }
+    for (ptrdiff_t c = 0; c < Left; ++c)
+      pr[c] = Z;
+    const int8_t *xr = x + ih * P.in_w;
+    for (ptrdiff_t c = 0; c < Inside; ++c)
+      pr[Left + c] = xr[c];
+    for (ptrdiff_t c = Left + Inside; c < PW; ++c)
+      pr[c] = Z;
+  }
+}
+
+/// Depthwise: each channel's set taps are decoded once into (w << 16) |
+/// plane offset, its plane copied as raw int8 with zero-point padding, and
+/// the zero point folded into the bias (bias - zx * sum(w)). With stride 1
+/// four pixels of a row share every tap's one 32-bit load (as the pointwise
+/// kernel does); the rest of a row, and strided layers, go pixel by pixel.
+/// A channel without taps is its bias, requantized.
+template <const Conv2DS8Params &Q, bool Dsp>
 EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
                                 const int8_t *EDGEC_RESTRICT values,
                                 const int32_t *EDGEC_RESTRICT bias,
                                 const int32_t *EDGEC_RESTRICT mult,
                                 const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
-                                int16_t *EDGEC_RESTRICT plane) {
+                                int8_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KK = static_cast<ptrdiff_t>(P.kernel_h) * P.kernel_w, KB = (KK + 7) / 8;
   constexpr ptrdiff_t PW = arm::depthwise_plane_w<Q>();
+  static_assert(sparse_plane_bytes<Q>() <= 65536, "plane offsets are 16-bit");
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
   for (ptrdiff_t n = 0; n < P.batch; ++n) {
     const int8_t *v = values;
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
-      ptrdiff_t offs[KK];
-      int32_t ws[KK];
+      uint32_t taps[KK];
       ptrdiff_t count = 0;
+      int32_t wsum = 0;
       for_each_nonzero<KK>(mask + m * KB, [&](ptrdiff_t k) {
-        offs[count] = k / P.kernel_w * P.dilation_h * PW + k % P.kernel_w * P.dilation_w;
-        ws[count++] = *v++;
+        const int8_t w = *v++;
+        wsum += w;
+        taps[count++] = (static_cast<uint32_t>(static_cast<uint16_t>(w)) << 16) |
+                        static_cast<uint32_t>(k / P.kernel_w * P.dilation_h * PW +
+                                              k % P.kernel_w * P.dilation_w);
       });
-      const int32_t b = bias ? bias[m] : 0, mm = mult[m], sm = shift[m];
+      const int32_t b = (bias ? bias[m] : 0) - Q.input_zero * wsum;
+      const ConvOutputS8<Q> stage(mult[m], shift[m]);
       int8_t *y = out + (n * P.out_c + m) * OHW;
-      if (count > 0)
-        arm::copy_depthwise_plane<Q>(in + (n * P.in_c + m) * HW, plane);
-      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
-        for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-          const int16_t *pp = plane + oh * P.stride_h * PW + ow * P.stride_w;
-          int32_t acc = b;
-          const int32_t *wi = ws;
-          for (const ptrdiff_t *o = offs, *end = offs + count; o != end; ++o)
-            acc += *wi++ * pp[*o];
-          y[oh * P.out_w + ow] = arm::requantize_out<Q>(acc, mm, sm);
+      if (count == 0) {
+        const int8_t c = stage(b);
+        for (ptrdiff_t p = 0; p < OHW; ++p)
+          y[p] = c;
+        continue;
+      }
+      copy_plane_s8<Q>(in + (n * P.in_c + m) * HW, plane);
+      const uint32_t *const end = taps + count;
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+        const int8_t *row = plane + oh * P.stride_h * PW;
+        int8_t *yr = y + oh * P.out_w;
+        ptrdiff_t ow = 0;
+        if constexpr (P.stride_w == 1) {
+          for (; ow + 4 <= P.out_w; ow += 4) {
+            int32_t a0 = b, a1 = b, a2 = b, a3 = b;
+            for (const uint32_t *it = taps; it != end; ++it) {
+              const uint32_t e = *it;
+              const int8_t *xs = row + ow + (e & 0xffff);
+              if constexpr (Dsp) {
+                const uint32_t xw = load32(xs);
+                const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
+                a0 = arm::smlatb(e, x02, a0);
+                a2 = arm::smlatt(e, x02, a2);
+                a1 = arm::smlatb(e, x13, a1);
+                a3 = arm::smlatt(e, x13, a3);
+              } else {
+                const int32_t w = static_cast<int16_t>(e >> 16);
+                a0 += w * xs[0];
+                a1 += w * xs[1];
+                a2 += w * xs[2];
+                a3 += w * xs[3];
+              }
+            }
+            yr[ow] = stage(a0);
+            yr[ow + 1] = stage(a1);
+            yr[ow + 2] = stage(a2);
+            yr[ow + 3] = stage(a3);
+          }
         }
+        for (; ow < P.out_w; ++ow) {
+          const int8_t *xp = row + ow * P.stride_w;
+          int32_t a = b;
+          for (const uint32_t *it = taps; it != end; ++it)
+            a += static_cast<int16_t>(*it >> 16) * xp[*it & 0xffff];
+          yr[ow] = stage(a);
+        }
+      }
     }
   }
 }
@@ -261,11 +355,10 @@ inline void conv2d_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDG
                              const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
                              void *EDGEC_RESTRICT scratch) {
   if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
-    depthwise_s8_sparse<Q>(in, mask, values, bias, mult, shift, out,
-                           static_cast<int16_t *>(scratch));
+    depthwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
+                                static_cast<int8_t *>(scratch));
   else if constexpr (sparse_is_pointwise<Q>())
-    pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
-                                static_cast<uint32_t *>(scratch));
+    pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out, scratch);
   else
     im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
                              static_cast<int16_t *>(scratch));
@@ -293,8 +386,7 @@ inline void fc_s8_sparse(const int8_t *EDGEC_RESTRICT a, const uint8_t *EDGEC_RE
     for (ptrdiff_t j = 0; j < P.n; ++j) {
       int32_t acc = bias ? bias[j] : 0;
       for_each_nonzero<K>(mask + j * KB, [&](ptrdiff_t k) { acc += *v++ * row[k]; });
-      y[i * P.n + j] = static_cast<int8_t>(clamp_i32(
-          requantize_acc(acc, mult[j], shift[j]) + P.output_zero, P.act_min, P.act_max));
+      y[i * P.n + j] = FcOutputS8<P>(mult[j], shift[j])(acc);
     }
   }
 }
