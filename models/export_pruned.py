@@ -137,6 +137,15 @@ def gradual_filter_prune(model, loss_of_batch, batches, steps, fraction, lr):
     return [int((~m).sum()) for m in masks]
 
 
+def digit_batches(n):
+    """Index batches of 32 over n training digits, reshuffled every epoch."""
+    gen = torch.Generator().manual_seed(base.SEED + 1)
+    while True:
+        perm = torch.randperm(n, generator=gen)
+        for i in range(0, n - 31, 32):
+            yield perm[i:i + 32]
+
+
 def sparsity_of(model):
     zeros = sum(int((m.weight == 0).sum()) for m in prunable(model))
     total = sum(m.weight.numel() for m in prunable(model))
@@ -165,15 +174,7 @@ def main():
         torch.manual_seed(base.SEED)
         model = base.DigitsCNN()
         base.train(model, xt, yt, epochs=40, lr=3e-3)
-        gen = torch.Generator().manual_seed(base.SEED + 1)
-
-        def batches():
-            while True:
-                perm = torch.randperm(len(xt), generator=gen)
-                for i in range(0, len(xt) - 31, 32):
-                    yield perm[i:i + 32]
-
-        it = batches()
+        it = digit_batches(len(xt))
         model.train()
         gradual_prune(model, lambda idx: loss_fn(model(xt[idx]), yt[idx]), it, args.steps,
                       sparsity, nm, 1e-3)
@@ -193,16 +194,9 @@ def main():
     torch.manual_seed(base.SEED)
     model = base.DigitsCNN()
     base.train(model, xt, yt, epochs=40, lr=3e-3)
-    gen = torch.Generator().manual_seed(base.SEED + 1)
-
-    def batches():
-        while True:
-            perm = torch.randperm(len(xt), generator=gen)
-            for i in range(0, len(xt) - 31, 32):
-                yield perm[i:i + 32]
-
     model.train()
-    zeroed = gradual_filter_prune(model, lambda idx: loss_fn(model(xt[idx]), yt[idx]), batches(),
+    zeroed = gradual_filter_prune(model, lambda idx: loss_fn(model(xt[idx]), yt[idx]),
+                                  digit_batches(len(xt)),
                                   args.steps, 0.5, 1e-3)
     model.eval()
     with torch.no_grad():

@@ -48,6 +48,38 @@ EDGEC_ALWAYS_INLINE void for_each_nonzero(const uint8_t *EDGEC_RESTRICT mask, F 
   }
 }
 
+/// Adds one tap's products to four consecutive output pixels: e is
+/// (w << 16) | offset, xs the tap's input for the first pixel. With Dsp one
+/// 32-bit load, two SXTB16 and four SMLATx; otherwise four byte products.
+template <bool Dsp>
+EDGEC_ALWAYS_INLINE void tap_x4(uint32_t e, const int8_t *EDGEC_RESTRICT xs, int32_t &a0,
+                                int32_t &a1, int32_t &a2, int32_t &a3) {
+  if constexpr (Dsp) {
+    const uint32_t xw = load32(xs);
+    const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
+    a0 = arm::smlatb(e, x02, a0);
+    a2 = arm::smlatt(e, x02, a2);
+    a1 = arm::smlatb(e, x13, a1);
+    a3 = arm::smlatt(e, x13, a3);
+  } else {
+    const int32_t w = static_cast<int16_t>(e >> 16);
+    a0 += w * xs[0];
+    a1 += w * xs[1];
+    a2 += w * xs[2];
+    a3 += w * xs[3];
+  }
+}
+
+/// Four outputs through one channel's output stage.
+template <typename Stage>
+EDGEC_ALWAYS_INLINE void store_x4(int8_t *EDGEC_RESTRICT y, const Stage &stage, int32_t a0,
+                                  int32_t a1, int32_t a2, int32_t a3) {
+  y[0] = stage(a0);
+  y[1] = stage(a1);
+  y[2] = stage(a2);
+  y[3] = stage(a3);
+}
+
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t reduction_size() {
   return static_cast<ptrdiff_t>(Q.conv.in_c / Q.conv.groups) * Q.conv.kernel_h * Q.conv.kernel_w;
 }
@@ -118,29 +150,13 @@ EDGEC_NOINLINE void pointwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
         int32_t a0 = b, a1 = b, a2 = b, a3 = b;
         const int8_t *xp = x + p;
         if constexpr (Dsp) {
-          for (const uint32_t *it = list, *end = list + count; it != end; ++it) {
-            const uint32_t e = *it;
-            const uint32_t xw = load32(xp + (e & 0xffff));
-            const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
-            a0 = arm::smlatb(e, x02, a0);
-            a2 = arm::smlatt(e, x02, a2);
-            a1 = arm::smlatb(e, x13, a1);
-            a3 = arm::smlatt(e, x13, a3);
-          }
+          for (const uint32_t *it = list, *end = list + count; it != end; ++it)
+            tap_x4<true>(*it, xp + (*it & 0xffff), a0, a1, a2, a3);
         } else {
-          for (ptrdiff_t i = 0; i < count; ++i) {
-            const int32_t w = vm[i];
-            const int8_t *xs = xp + offs[i];
-            a0 += w * xs[0];
-            a1 += w * xs[1];
-            a2 += w * xs[2];
-            a3 += w * xs[3];
-          }
+          for (ptrdiff_t i = 0; i < count; ++i)
+            tap_x4<false>(static_cast<uint32_t>(vm[i]) << 16, xp + offs[i], a0, a1, a2, a3);
         }
-        y[p] = stage(a0);
-        y[p + 1] = stage(a1);
-        y[p + 2] = stage(a2);
-        y[p + 3] = stage(a3);
+        store_x4(y + p, stage, a0, a1, a2, a3);
       }
       for (; p < HW; ++p) {
         int32_t a = b;
@@ -308,28 +324,9 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
         if constexpr (P.stride_w == 1) {
           for (; ow + 4 <= P.out_w; ow += 4) {
             int32_t a0 = b, a1 = b, a2 = b, a3 = b;
-            for (const uint32_t *it = taps; it != end; ++it) {
-              const uint32_t e = *it;
-              const int8_t *xs = row + ow + (e & 0xffff);
-              if constexpr (Dsp) {
-                const uint32_t xw = load32(xs);
-                const uint32_t x02 = arm::sxtb16(xw), x13 = arm::sxtb16_ror8(xw);
-                a0 = arm::smlatb(e, x02, a0);
-                a2 = arm::smlatt(e, x02, a2);
-                a1 = arm::smlatb(e, x13, a1);
-                a3 = arm::smlatt(e, x13, a3);
-              } else {
-                const int32_t w = static_cast<int16_t>(e >> 16);
-                a0 += w * xs[0];
-                a1 += w * xs[1];
-                a2 += w * xs[2];
-                a3 += w * xs[3];
-              }
-            }
-            yr[ow] = stage(a0);
-            yr[ow + 1] = stage(a1);
-            yr[ow + 2] = stage(a2);
-            yr[ow + 3] = stage(a3);
+            for (const uint32_t *it = taps; it != end; ++it)
+              tap_x4<Dsp>(*it, row + ow + (*it & 0xffff), a0, a1, a2, a3);
+            store_x4(yr + ow, stage, a0, a1, a2, a3);
           }
         }
         for (; ow < P.out_w; ++ow) {
