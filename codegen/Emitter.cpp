@@ -155,6 +155,40 @@ std::string axisFields(const Shape &s, int64_t axis) {
                      prod(s, axis + 1));
 }
 
+/// Data and index shapes of an element-wise gather or scatter along `axis`,
+/// with neighbouring dimensions other than the axis merged where data and
+/// indices agree, so models of rank above 6 (NLL losses over N, C, d1..d5)
+/// fit the kernels' six loops. Returns (data, indices, axis).
+std::tuple<Shape, Shape, int64_t> collapseForAxis(const Shape &ds, const Shape &is,
+                                                  int64_t axis) {
+  Shape d, i;
+  int64_t a = 0;
+  bool prevMergeable = false;
+  for (size_t k = 0; k < ds.size(); ++k) {
+    bool mergeable = (int64_t)k != axis && ds[k] == is[k];
+    if (mergeable && prevMergeable) {
+      d.back() *= ds[k];
+      i.back() *= is[k];
+    } else {
+      if ((int64_t)k == axis)
+        a = d.size();
+      d.push_back(ds[k]);
+      i.push_back(is[k]);
+    }
+    prevMergeable = mergeable;
+  }
+  return {d, i, a};
+}
+
+/// The kernels' reduction template argument for a scatter's `reduction`.
+const char *reductionName(llvm::StringRef r) {
+  return r == "add"   ? "edgec::kReduceAdd"
+         : r == "mul" ? "edgec::kReduceMul"
+         : r == "max" ? "edgec::kReduceMax"
+         : r == "min" ? "edgec::kReduceMin"
+                      : "edgec::kReduceNone";
+}
+
 Shape rowMajorStrides(const Shape &s) {
   Shape st(s.size(), 1);
   for (int k = (int)s.size() - 2; k >= 0; --k)
@@ -601,8 +635,22 @@ LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel, const char *
   return success();
 }
 
-LogicalResult CppEmitter::emitStridedCopy(Operation *op, const Shape &outShape,
-                                          const Shape &inStrides, int64_t offset) {
+LogicalResult CppEmitter::emitStridedCopy(Operation *op, const Shape &fullShape,
+                                          const Shape &fullStrides, int64_t offset) {
+  // Drop unit dimensions and merge neighbours the input walks contiguously
+  // (stride[k] == stride[k+1] * size[k+1]): fewer loops, and any rank fits.
+  Shape outShape, inStrides;
+  for (size_t k = 0; k < fullShape.size(); ++k) {
+    if (fullShape[k] == 1)
+      continue;
+    if (!outShape.empty() && inStrides.back() == fullStrides[k] * fullShape[k]) {
+      outShape.back() *= fullShape[k];
+      inStrides.back() = fullStrides[k];
+      continue;
+    }
+    outShape.push_back(fullShape[k]);
+    inStrides.push_back(fullStrides[k]);
+  }
   if (outShape.size() > 6)
     return unsupported(op) << "tensors of rank " << outShape.size() << " (more than 6)";
   Shape dims(6 - outShape.size(), 1), st(6 - outShape.size(), 0);
@@ -683,8 +731,19 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
 
 LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
   auto c = op.getIndices().getDefiningOp<edge::ConstantOp>();
-  if (!c)
-    return unsupported(op) << "Gather with indices computed at run time is not generated yet";
+  if (!c) {
+    Shape ds = shapeOf(op.getData());
+    int64_t axis = op.getAxis();
+    std::string id = newParams(op, "GatherDynamicParams",
+                               fmt::format(".outer = {}, .axis_len = {}, .inner = {}, "
+                                           ".num_indices = {}",
+                                           prod(ds, 0, axis), ds[axis], prod(ds, axis + 1),
+                                           numElements(op.getIndices())));
+    includes.insert("edgec/kernels/ref/indexing.h");
+    call(op, fmt::format("edgec::gather_dynamic<{}>({}, {}, {});", id, expr(op.getData()),
+                         expr(op.getIndices()), expr(op.getOutput())));
+    return success();
+  }
   Tensor idx = tensorFromAttr(c.getValue());
   Shape ds = shapeOf(op.getData());
   int64_t axis = op.getAxis(), len = ds[axis];
@@ -888,6 +947,114 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::ConcatOp o) { return emitConcat(o); })
       .Case([&](edge::PadOp o) { return emitPad(o); })
       .Case([&](edge::GatherOp o) { return emitGather(o); })
+      .Case([&](edge::GatherElementsOp o) -> LogicalResult {
+        auto [ds, is, axis] = collapseForAxis(shapeOf(o.getData()), shapeOf(o.getIndices()),
+                                              o.getAxis());
+        if (is.size() > 6)
+          return unsupported(op) << "tensors of rank " << is.size() << " (more than 6)";
+        size_t lead = 6 - is.size();
+        Shape dims(lead, 1), st(lead, 0), rs = rowMajorStrides(ds);
+        dims.insert(dims.end(), is.begin(), is.end());
+        st.insert(st.end(), rs.begin(), rs.end());
+        std::string id = newParams(op, "GatherElementsParams",
+                                   fmt::format(".dims = {{{}}}, .in_strides = {{{}}}, .axis = "
+                                               "{}, .axis_len = {}",
+                                               list(dims), list(st), axis + (int64_t)lead,
+                                               ds[axis]));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        call(op, fmt::format("edgec::gather_elements<{}>({}, {}, {});", id, expr(o.getData()),
+                             expr(o.getIndices()), expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::ScatterElementsOp o) -> LogicalResult {
+        auto [ds, is, axis] = collapseForAxis(shapeOf(o.getData()), shapeOf(o.getIndices()),
+                                              o.getAxis());
+        if (is.size() > 6)
+          return unsupported(op) << "tensors of rank " << is.size() << " (more than 6)";
+        size_t lead = 6 - is.size();
+        Shape dims(lead, 1), st(lead, 0), rs = rowMajorStrides(ds);
+        dims.insert(dims.end(), is.begin(), is.end());
+        st.insert(st.end(), rs.begin(), rs.end());
+        std::string id = newParams(op, "ScatterElementsParams",
+                                   fmt::format(".size = {}, .dims = {{{}}}, .strides = {{{}}}, "
+                                               ".axis = {}, .axis_len = {}",
+                                               prod(ds), list(dims), list(st),
+                                               axis + (int64_t)lead, ds[axis]));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        call(op, fmt::format("edgec::scatter_elements<{}, {}>({}, {}, {}, {});", id,
+                             reductionName(o.getReduction()), expr(o.getData()),
+                             expr(o.getIndices()), expr(o.getUpdates()), expr(o.getOutput())));
+        return success();
+      })
+      .Case<edge::GatherNDOp, edge::ScatterNDOp>([&](auto o) {
+        constexpr bool gather = std::is_same_v<decltype(o), edge::GatherNDOp>;
+        Shape ds = shapeOf(o.getData()), is = shapeOf(o.getIndices()), rs = rowMajorStrides(ds);
+        int64_t b = 0;
+        if constexpr (gather)
+          b = o.getBatchDims();
+        int64_t q = is.back(), batches = prod(ds, 0, b);
+        Shape lens(6, 1), st(6, 0);
+        for (int64_t d = 0; d < q; ++d) {
+          lens[d] = ds[b + d];
+          st[d] = rs[b + d];
+        }
+        std::string id = newParams(
+            op, "IndexTupleParams",
+            fmt::format(".batches = {}, .tuples_per_batch = {}, .q = {}, .slice = {}, "
+                        ".batch_stride = {}, .size = {}, .lens = {{{}}}, .strides = {{{}}}",
+                        batches, prod(is) / q / std::max<int64_t>(batches, 1), q,
+                        prod(ds, b + q), b ? rs[b - 1] : 0, prod(ds), list(lens), list(st)));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        if constexpr (gather)
+          call(op, fmt::format("edgec::gather_nd<{}>({}, {}, {});", id, expr(o.getData()),
+                               expr(o.getIndices()), expr(o.getOutput())));
+        else
+          call(op, fmt::format("edgec::scatter_nd<{}, {}>({}, {}, {}, {});", id,
+                               reductionName(o.getReduction()), expr(o.getData()),
+                               expr(o.getIndices()), expr(o.getUpdates()),
+                               expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::CumSumOp o) {
+        std::string id =
+            newParams(op, "AxisParams", axisFields(shapeOf(o.getInput()), o.getAxis()));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        call(op, fmt::format("edgec::cumsum<{}, {}, {}>({}, {});", id,
+                             o.getExclusive() ? "true" : "false",
+                             o.getReverse() ? "true" : "false", expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::TopKIndicesOp o) {
+        std::string id =
+            newParams(op, "AxisParams", axisFields(shapeOf(o.getInput()), o.getAxis()));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        call(op, fmt::format("edgec::top_k_indices<{}, {}, {}>({}, {});", id, o.getK(),
+                             o.getLargest() ? "true" : "false", expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
+      .Case([&](edge::ResampleOp o) {
+        Shape s = shapeOf(o.getInput()), out = shapeOf(o.getOutput());
+        int64_t a = o.getAxis();
+        std::string base = sanitizeIdentifier(nodeOf(op), "layer");
+        Tensor w = Tensor::zeros(DType::F32, {(int64_t)o.getWeights().size()});
+        w.f.assign(o.getWeights().begin(), o.getWeights().end());
+        std::string ind = intArray(std::vector<int64_t>(o.getIndices().begin(),
+                                                        o.getIndices().end()),
+                                   "int32_t", base + "_taps");
+        std::string wt = weightArray(w, "float", base + "_weights");
+        std::string id = newParams(
+            op, "ResampleParams",
+            fmt::format(".outer = {}, .len = {}, .out_len = {}, .inner = {}, .taps = {}, "
+                        ".indices = {}, .weights = {}, .fill = {}",
+                        prod(s, 0, a), s[a], out[a], prod(s, a + 1), o.getTaps(), ind, wt,
+                        floatLiteral(o.getFill().convertToFloat())));
+        includes.insert("edgec/kernels/ref/indexing.h");
+        call(op, fmt::format("edgec::resample_f32<{}>({}, {});", id, expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
       .Case([&](edge::CastOp o) {
         includes.insert("edgec/kernels/ref/data_movement.h");
         call(op, fmt::format("edgec::cast<{}, {}, {}>({}, {});", numElements(o.getOutput()),

@@ -798,3 +798,111 @@ static void printConstantValue(OpAsmPrinter &printer, Operation *, ElementsAttr 
 
 #define GET_OP_CLASSES
 #include "edgec/IR/EdgeOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Indexing with run-time indices, scans, resampling
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkAxis(Operation *op, int64_t axis, size_t rank) {
+  if (axis < 0 || axis >= (int64_t)rank)
+    return op->emitOpError("axis ") << axis << " out of range for rank " << rank;
+  return success();
+}
+
+LogicalResult GatherElementsOp::verify() {
+  auto data = shapeOf(getData()), idx = shapeOf(getIndices()), out = shapeOf(getOutput());
+  if (failed(checkAxis(*this, getAxis(), data.size())))
+    return failure();
+  if (idx.size() != data.size())
+    return emitOpError("indices have rank ") << idx.size() << ", data " << data.size();
+  if (idx != out)
+    return emitOpError("result shape ") << shapeStr(out) << " differs from the indices' "
+                                        << shapeStr(idx);
+  if (getElementTypeOrSelf(getData()) != getElementTypeOrSelf(getOutput()))
+    return emitOpError("data and result element types differ");
+  return success();
+}
+
+static LogicalResult checkReduction(Operation *op, StringRef r) {
+  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+    return op->emitOpError("unknown reduction '") << r << "'";
+  return success();
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  auto data = shapeOf(getData()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  if (failed(checkAxis(*this, getAxis(), data.size())) ||
+      failed(checkReduction(*this, getReduction())))
+    return failure();
+  if (idx != upd || idx.size() != data.size())
+    return emitOpError("indices ") << shapeStr(idx) << " and updates " << shapeStr(upd)
+                                   << " must have one shape of the data's rank";
+  if (shapeOf(getOutput()) != data || getData().getType() != getOutput().getType() ||
+      getElementTypeOrSelf(getUpdates()) != getElementTypeOrSelf(getData()))
+    return emitOpError("result, data and updates must agree in type");
+  return success();
+}
+
+LogicalResult GatherNDOp::verify() {
+  auto data = shapeOf(getData()), idx = shapeOf(getIndices()), out = shapeOf(getOutput());
+  int64_t b = getBatchDims(), r = data.size(), q = idx.size();
+  if (q < 1 || b < 0 || b >= std::min(r, q))
+    return emitOpError("batch_dims ") << b << " must be below both ranks";
+  int64_t last = idx.back();
+  if (last < 1 || last > r - b)
+    return emitOpError("index tuples of length ") << last << " do not fit data of rank " << r;
+  SmallVector<int64_t> expected(idx.begin(), idx.end() - 1);
+  expected.append(data.begin() + b + last, data.end());
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  auto data = shapeOf(getData()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
+  if (failed(checkReduction(*this, getReduction())))
+    return failure();
+  if (idx.empty() || idx.back() < 1 || idx.back() > (int64_t)data.size())
+    return emitOpError("index tuples do not fit data of rank ") << data.size();
+  SmallVector<int64_t> expected(idx.begin(), idx.end() - 1);
+  expected.append(data.begin() + idx.back(), data.end());
+  if (ArrayRef<int64_t>(expected) != upd)
+    return emitOpError("expected updates of shape ") << shapeStr(expected) << ", got "
+                                                     << shapeStr(upd);
+  if (getData().getType() != getOutput().getType())
+    return emitOpError("result and data types differ");
+  return success();
+}
+
+LogicalResult TopKIndicesOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (failed(checkAxis(*this, getAxis(), in.size())))
+    return failure();
+  if (getK() < 0 || getK() > in[getAxis()])
+    return emitOpError("k = ") << getK() << " exceeds the axis size " << in[getAxis()];
+  SmallVector<int64_t> expected(in.begin(), in.end());
+  expected[getAxis()] = getK();
+  if (ArrayRef<int64_t>(expected) != out)
+    return emitOpError("expected result shape ") << shapeStr(expected);
+  return success();
+}
+
+LogicalResult ResampleOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  int64_t a = getAxis();
+  if (failed(checkAxis(*this, a, in.size())))
+    return failure();
+  if (in.size() != out.size())
+    return emitOpError("rank changes");
+  for (size_t k = 0; k < in.size(); ++k)
+    if ((int64_t)k != a && in[k] != out[k])
+      return emitOpError("only axis ") << a << " may change size";
+  int64_t n = out[a] * getTaps();
+  if (getTaps() < 1 || (int64_t)getIndices().size() != n || (int64_t)getWeights().size() != n)
+    return emitOpError("expected ") << n << " indices and weights";
+  for (int64_t i : getIndices())
+    if (i < -2 || i >= in[a])
+      return emitOpError("tap index ") << i << " out of range for axis size " << in[a];
+  return success();
+}

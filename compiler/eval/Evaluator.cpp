@@ -18,6 +18,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -709,6 +710,185 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           for (size_t k = axis + 1; k < x.shape.size(); ++k) s += idx[k + ir - 1] * st[k];
           return s;
         });
+      })
+      .Case([&](edge::GatherElementsOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0], &ind = *in[1];
+        int64_t axis = o.getAxis(), len = x.shape[axis];
+        for (int64_t v : ind.i)
+          if (v < -len || v >= len) {
+            o.emitError("gather_elements index ") << v << " out of range for axis " << axis
+                                                  << " of size " << len;
+            return failure();
+          }
+        auto st = stridesOf(x.shape), ist = stridesOf(ind.shape);
+        return remap(x, outShape, [&](const std::vector<int64_t> &idx) {
+          int64_t s = 0, q = 0;
+          for (size_t k = 0; k < idx.size(); ++k)
+            q += idx[k] * ist[k];
+          int64_t v = ind.i[q];
+          for (size_t k = 0; k < idx.size(); ++k)
+            s += ((int64_t)k == axis ? (v < 0 ? v + len : v) : idx[k]) * st[k];
+          return s;
+        });
+      })
+      .Case<edge::ScatterElementsOp, edge::ScatterNDOp>([&](auto o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0], &ind = *in[1], &upd = *in[2];
+        Tensor r = x;
+        auto st = stridesOf(x.shape);
+        StringRef red = o.getReduction();
+        auto combine = [&](int64_t dst, int64_t src) {
+          auto apply = [&](auto &out, auto v) {
+            if (red == "add") out[dst] += v;
+            else if (red == "mul") out[dst] *= v;
+            else if (red == "max") out[dst] = std::max(out[dst], v);
+            else if (red == "min") out[dst] = std::min(out[dst], v);
+            else out[dst] = v;
+          };
+          if (r.isFloat()) apply(r.f, upd.f[src]);
+          else apply(r.i, upd.i[src]);
+        };
+        std::string bad;
+        if constexpr (std::is_same_v<decltype(o), edge::ScatterElementsOp>) {
+          int64_t axis = o.getAxis(), len = x.shape[axis], rank = x.shape.size();
+          std::vector<int64_t> idx(rank, 0);
+          for (int64_t k = 0; k < ind.numElements(); ++k) {
+            int64_t v = ind.i[k];
+            if (v < -len || v >= len) {
+              o.emitError("scatter_elements index ") << v << " out of range for axis " << axis
+                                                     << " of size " << len;
+              return failure();
+            }
+            int64_t dst = 0;
+            for (int64_t d = 0; d < rank; ++d)
+              dst += (d == axis ? (v < 0 ? v + len : v) : idx[d]) * st[d];
+            combine(dst, k);
+            for (int64_t d = rank - 1; d >= 0 && ++idx[d] == ind.shape[d]; --d)
+              idx[d] = 0;
+          }
+        } else {
+          int64_t q = ind.shape.back(), tuples = ind.numElements() / q;
+          int64_t slice = product(std::vector<int64_t>(x.shape.begin() + q, x.shape.end()));
+          for (int64_t t = 0; t < tuples; ++t) {
+            int64_t base = 0;
+            for (int64_t d = 0; d < q; ++d) {
+              int64_t v = ind.i[t * q + d], len = x.shape[d];
+              if (v < -len || v >= len) {
+                o.emitError("scatter_nd index ") << v << " out of range for dimension " << d
+                                                 << " of size " << len;
+                return failure();
+              }
+              base += (v < 0 ? v + len : v) * st[d];
+            }
+            for (int64_t e = 0; e < slice; ++e)
+              combine(base + e, t * slice + e);
+          }
+        }
+        return r;
+      })
+      .Case([&](edge::GatherNDOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0], &ind = *in[1];
+        int64_t b = o.getBatchDims(), q = ind.shape.back();
+        auto st = stridesOf(x.shape);
+        int64_t batches = product(std::vector<int64_t>(x.shape.begin(), x.shape.begin() + b));
+        int64_t perBatch = ind.numElements() / q / std::max<int64_t>(batches, 1);
+        int64_t slice = product(std::vector<int64_t>(x.shape.begin() + b + q, x.shape.end()));
+        int64_t batchStride = b ? st[b - 1] : 0;
+        Tensor r = Tensor::zeros(x.dtype, outShape);
+        int64_t k = 0;
+        for (int64_t bi = 0; bi < std::max<int64_t>(batches, 1); ++bi)
+          for (int64_t t = 0; t < perBatch; ++t) {
+            int64_t base = bi * batchStride;
+            const int64_t *tuple = &ind.i[(bi * perBatch + t) * q];
+            for (int64_t d = 0; d < q; ++d) {
+              int64_t v = tuple[d], len = x.shape[b + d];
+              if (v < -len || v >= len) {
+                o.emitError("gather_nd index ") << v << " out of range for dimension " << b + d
+                                                << " of size " << len;
+                return failure();
+              }
+              base += (v < 0 ? v + len : v) * st[b + d];
+            }
+            for (int64_t e = 0; e < slice; ++e, ++k) {
+              if (r.isFloat()) r.f[k] = x.f[base + e];
+              else r.i[k] = x.i[base + e];
+            }
+          }
+        return r;
+      })
+      .Case([&](edge::CumSumOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        Tensor r = x;
+        int64_t axis = o.getAxis();
+        int64_t outer = product(std::vector<int64_t>(x.shape.begin(), x.shape.begin() + axis));
+        int64_t len = x.shape[axis];
+        int64_t inner = product(std::vector<int64_t>(x.shape.begin() + axis + 1, x.shape.end()));
+        for (int64_t a = 0; a < outer; ++a)
+          for (int64_t c = 0; c < inner; ++c) {
+            double fs = 0;
+            int64_t is = 0;
+            for (int64_t j = 0; j < len; ++j) {
+              int64_t jj = o.getReverse() ? len - 1 - j : j;
+              int64_t k = (a * len + jj) * inner + c;
+              if (x.isFloat()) {
+                double v = x.f[k];
+                r.f[k] = (float)(o.getExclusive() ? fs : fs + v);
+                fs += v;
+              } else {
+                int64_t v = x.i[k];
+                r.i[k] = o.getExclusive() ? is : is + v;
+                is += v;
+              }
+            }
+          }
+        return r;
+      })
+      .Case([&](edge::TopKIndicesOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        int64_t axis = o.getAxis(), k = o.getK();
+        int64_t outer = product(std::vector<int64_t>(x.shape.begin(), x.shape.begin() + axis));
+        int64_t len = x.shape[axis];
+        int64_t inner = product(std::vector<int64_t>(x.shape.begin() + axis + 1, x.shape.end()));
+        Tensor r = Tensor::zeros(DType::I64, outShape);
+        std::vector<int64_t> order(len);
+        for (int64_t a = 0; a < outer; ++a)
+          for (int64_t c = 0; c < inner; ++c) {
+            auto at = [&](int64_t j) { return x.at((a * len + j) * inner + c); };
+            for (int64_t j = 0; j < len; ++j)
+              order[j] = j;
+            std::stable_sort(order.begin(), order.end(), [&](int64_t p, int64_t q) {
+              return o.getLargest() ? at(p) > at(q) : at(p) < at(q);
+            });
+            for (int64_t j = 0; j < k; ++j)
+              r.i[(a * k + j) * inner + c] = order[j];
+          }
+        return r;
+      })
+      .Case([&](edge::ResampleOp o) -> FailureOr<Tensor> {
+        const Tensor &x = *in[0];
+        int64_t axis = o.getAxis(), taps = o.getTaps();
+        int64_t outer = product(std::vector<int64_t>(x.shape.begin(), x.shape.begin() + axis));
+        int64_t len = x.shape[axis], outLen = outShape[axis];
+        int64_t inner = product(std::vector<int64_t>(x.shape.begin() + axis + 1, x.shape.end()));
+        auto ind = o.getIndices();
+        auto w = o.getWeights();
+        float fill = o.getFill().convertToFloat();
+        Tensor r = Tensor::zeros(DType::F32, outShape);
+        for (int64_t a = 0; a < outer; ++a)
+          for (int64_t j = 0; j < outLen; ++j)
+            for (int64_t c = 0; c < inner; ++c) {
+              float s = 0;
+              if (ind[j * taps] == -2) {
+                s = fill;
+              } else {
+                for (int64_t t = 0; t < taps; ++t) {
+                  int64_t i = ind[j * taps + t];
+                  if (i >= 0)
+                    s += w[j * taps + t] * x.f[(a * len + i) * inner + c];
+                }
+              }
+              r.f[(a * outLen + j) * inner + c] = s;
+            }
+        return r;
       })
       .Case([&](edge::CastOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];

@@ -9,18 +9,6 @@ using namespace mlir;
 namespace edgec::onnx_import {
 namespace {
 
-template <typename OpT> Value buildBinary(NodeContext &c, Value a, Value b) {
-  auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
-  if (failed(shape)) {
-    c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
-              << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
-    return {};
-  }
-  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
-                                             NodeContext::elementType(a)),
-                         a, b, FloatAttr(), FloatAttr());
-}
-
 template <typename OpT> LogicalResult binary(NodeContext &c) {
   auto a = c.required(0, "A"), b = c.required(1, "B");
   if (failed(a) || failed(b))

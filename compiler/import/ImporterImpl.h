@@ -100,6 +100,7 @@ void registerElementwiseOps(std::vector<OpEntry> &table);
 void registerNNOps(std::vector<OpEntry> &table);
 void registerTensorOps(std::vector<OpEntry> &table);
 void registerQuantOps(std::vector<OpEntry> &table);
+void registerCompositeOps(std::vector<OpEntry> &table);
 
 /// The default-domain handler of `op` at `opset`, or null.
 Handler findHandler(const std::string &op, int opset);
@@ -113,5 +114,61 @@ mlir::FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::s
                                         std::string &error);
 /// Maps an ONNX element type to the edge type; fails on unsupported types.
 std::optional<DType> dtypeFromOnnx(int32_t onnxType);
+
+} // namespace edgec::onnx_import
+
+namespace edgec::onnx_import {
+
+/// Builders for handlers that decompose an ONNX op into several edge ops.
+/// Each returns a null Value after reporting a diagnostic on the node.
+template <typename OpT> mlir::Value buildBinary(NodeContext &c, mlir::Value a, mlir::Value b) {
+  auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
+  if (mlir::failed(shape)) {
+    c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
+              << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
+    return {};
+  }
+  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
+                                             NodeContext::elementType(a)),
+                         a, b, mlir::FloatAttr(), mlir::FloatAttr());
+}
+
+/// A comparison or logic op with broadcasting and an i1 result.
+template <typename OpT> mlir::Value buildPredicate(NodeContext &c, mlir::Value a, mlir::Value b) {
+  auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
+  if (mlir::failed(shape)) {
+    c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
+              << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
+    return {};
+  }
+  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
+                                             c.b.getI1Type()),
+                         a, b);
+}
+
+mlir::Value buildWhere(NodeContext &c, mlir::Value cond, mlir::Value x, mlir::Value y);
+mlir::Value buildTranspose(NodeContext &c, mlir::Value x, const Shape &perm);
+/// Slice of `x` along `axis` from `start` (size `len`, step `step`).
+mlir::Value buildSlice(NodeContext &c, mlir::Value x, int64_t axis, int64_t start, int64_t len,
+                       int64_t step = 1);
+mlir::Value buildConcat(NodeContext &c, const std::vector<mlir::Value> &parts, int64_t axis);
+/// Repeats `x` `times` times along `axis` (a concat of copies).
+mlir::Value buildRepeat(NodeContext &c, mlir::Value x, int64_t axis, int64_t times);
+/// Broadcasts `x` to `shape` (ONNX Expand rules; the result is the
+/// broadcast of both shapes).
+mlir::Value buildExpand(NodeContext &c, mlir::Value x, const Shape &shape);
+template <typename ReduceOp>
+mlir::Value buildReduce(NodeContext &c, mlir::Value x, const Shape &axes, bool keep) {
+  Shape s = NodeContext::shape(x), out;
+  for (size_t k = 0; k < s.size(); ++k) {
+    bool reduced = std::find(axes.begin(), axes.end(), (int64_t)k) != axes.end();
+    if (!reduced) out.push_back(s[k]);
+    else if (keep) out.push_back(1);
+  }
+  return c.b.create<ReduceOp>(c.loc, c.tensorType(out, NodeContext::elementType(x)), x, axes,
+                              keep);
+}
+/// A scalar constant of `x`'s element type.
+mlir::Value scalarLike(NodeContext &c, mlir::Value x, double v);
 
 } // namespace edgec::onnx_import

@@ -152,6 +152,154 @@ LogicalResult conv(NodeContext &c) {
   return success();
 }
 
+/// ConvTranspose as a convolution: zeros inserted between input elements
+/// (stride - 1 per gap, an edge.resample with empty taps), the flipped and
+/// channel-transposed kernel, and padding d * (k - 1) - pad per side (a
+/// negative one crops the result instead).
+LogicalResult convTranspose(NodeContext &c) {
+  auto x = c.required(0, "X"), w = c.required(1, "W");
+  if (failed(x) || failed(w))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32() || !NodeContext::elementType(*w).isF32())
+    return c.fail("X and W must be float");
+  int spatialRank;
+  auto x4 = as4D(c, *x, spatialRank);
+  if (failed(x4))
+    return failure();
+  Shape ws = NodeContext::shape(*w), xs = NodeContext::shape(*x4);
+  if ((int)ws.size() != spatialRank + 2)
+    return c.fail("weight of shape " + shapeToString(ws) + " does not match an input of rank " +
+                  std::to_string(spatialRank + 2));
+  Value w4 = spatialRank == 1 ? c.reshape(*w, {ws[0], ws[1], 1, ws[2]}) : *w;
+  Shape w4s = NodeContext::shape(w4);
+  int64_t group = c.attrInt("group", 1);
+  if (group < 1 || xs[1] != w4s[0] || xs[1] % group)
+    return c.fail("group " + std::to_string(group) + " does not fit input channels " +
+                  std::to_string(xs[1]) + " and weight " + shapeToString(ws));
+  // Per spatial axis (H, W of the 4-D form): a 1-D model has H = 1.
+  auto perAxis = [&](const char *name, int64_t dflt) -> FailureOr<Shape> {
+    Shape v(2, dflt);
+    if (auto a = c.attrInts(name)) {
+      if ((int)a->size() != spatialRank)
+        return FailureOr<Shape>(c.fail(std::string(name) + " " + shapeToString(*a) + " needs " +
+                                       std::to_string(spatialRank) + " entries"));
+      for (int i = 0; i < spatialRank; ++i)
+        v[2 - spatialRank + i] = (*a)[i];
+    }
+    return v;
+  };
+  auto strides = perAxis("strides", 1), dil = perAxis("dilations", 1),
+       outPad = perAxis("output_padding", 0);
+  if (failed(strides) || failed(dil) || failed(outPad))
+    return failure();
+  Shape k{w4s[2], w4s[3]}, pb(2, 0), pe(2, 0);
+  if (auto p = c.attrInts("pads")) {
+    if ((int)p->size() != 2 * spatialRank)
+      return c.fail("pads " + shapeToString(*p) + " needs " + std::to_string(2 * spatialRank) +
+                    " entries");
+    for (int i = 0; i < spatialRank; ++i) {
+      pb[2 - spatialRank + i] = (*p)[i];
+      pe[2 - spatialRank + i] = (*p)[spatialRank + i];
+    }
+  }
+  for (int i = 0; i < 2; ++i)
+    if ((*strides)[i] < 1 || (*dil)[i] < 1 || (*outPad)[i] < 0 || pb[i] < 0 || pe[i] < 0 ||
+        (*outPad)[i] >= std::max((*strides)[i], (*dil)[i]))
+      return c.fail("strides and dilations must be positive, pads non-negative and "
+                    "output_padding below the stride or dilation");
+  std::string autoPad = c.attrString("auto_pad", "NOTSET");
+  std::optional<Shape> outputShape = c.attrInts("output_shape");
+  if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    Shape target(2, 1);
+    for (int i = 0; i < 2; ++i)
+      target[i] = xs[2 + i] * (*strides)[i];
+    if (outputShape) {
+      Shape o = *outputShape;
+      if (o.size() == (size_t)spatialRank + 2)
+        o.erase(o.begin(), o.begin() + 2);
+      if ((int)o.size() != spatialRank)
+        return c.fail("output_shape " + shapeToString(*outputShape) + " does not fit rank " +
+                      std::to_string(spatialRank));
+      for (int i = 0; i < spatialRank; ++i)
+        target[2 - spatialRank + i] = o[i];
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (spatialRank == 1 && i == 0)
+        continue;
+      int64_t total = (*strides)[i] * (xs[2 + i] - 1) + (*outPad)[i] +
+                      ((k[i] - 1) * (*dil)[i] + 1) - target[i];
+      if (total < 0) { // a larger output than the kernel reaches: pad at the end
+        (*outPad)[i] -= total;
+        total = 0;
+      }
+      bool upper = autoPad != "SAME_LOWER";
+      pb[i] = upper ? total / 2 : total - total / 2;
+      pe[i] = total - pb[i];
+    }
+  } else if (autoPad != "NOTSET" && autoPad != "VALID") {
+    return c.fail("auto_pad '" + autoPad + "' is not supported");
+  }
+  Shape out{xs[0], w4s[1] * group};
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = (*strides)[i] * (xs[2 + i] - 1) + (*outPad)[i] + ((k[i] - 1) * (*dil)[i] + 1) -
+                pb[i] - pe[i];
+    if (o < 1)
+      return c.fail("the output would be empty (pads larger than the result)");
+    out.push_back(o);
+  }
+  // Zero insertion along H and W.
+  Value v = *x4;
+  for (int i = 0; i < 2; ++i) {
+    int64_t s = (*strides)[i], len = xs[2 + i];
+    if (s == 1)
+      continue;
+    int64_t outLen = (len - 1) * s + 1;
+    std::vector<int64_t> idx(outLen, -1);
+    std::vector<float> wt(outLen, 0.f);
+    for (int64_t o = 0; o < outLen; o += s) {
+      idx[o] = o / s;
+      wt[o] = 1.f;
+    }
+    Shape vs = NodeContext::shape(v);
+    vs[2 + i] = outLen;
+    v = c.b.create<edge::ResampleOp>(c.loc, c.tensorType(vs, c.b.getF32Type()), v,
+                                     c.b.getI64IntegerAttr(2 + i), c.b.getI64IntegerAttr(1),
+                                     c.b.getDenseI64ArrayAttr(idx), c.b.getDenseF32ArrayAttr(wt),
+                                     c.b.getF32FloatAttr(0.f));
+  }
+  // Weight (Cin, Cout/g, kh, kw) -> (Cout, Cin/g, kh, kw), flipped in space.
+  int64_t cin = w4s[0], coutG = w4s[1], cinG = cin / group;
+  Value wt = c.reshape(w4, {group, cinG, coutG, k[0], k[1]});
+  wt = buildTranspose(c, wt, {0, 2, 1, 3, 4});
+  wt = c.reshape(wt, {group * coutG, cinG, k[0], k[1]});
+  wt = buildSlice(c, wt, 2, k[0] - 1, k[0], -1);
+  wt = buildSlice(c, wt, 3, k[1] - 1, k[1], -1);
+  // Conv padding, and the crop a negative one becomes.
+  Shape cpads(4, 0), cropB(2, 0), convOut(out);
+  for (int i = 0; i < 2; ++i) {
+    int64_t full = (*dil)[i] * (k[i] - 1);
+    int64_t b = full - pb[i], e = full - pe[i] + (*outPad)[i];
+    if (b < 0) { cropB[i] = -b; b = 0; }
+    if (e < 0) e = 0;
+    cpads[i] = b;
+    cpads[i + 2] = e;
+    int64_t vlen = NodeContext::shape(v)[2 + i];
+    convOut[2 + i] = vlen + b + e - full;
+  }
+  Value bias = c.in(2);
+  if (bias && NodeContext::shape(bias) != Shape{out[1]})
+    return c.fail("bias of shape " + shapeToString(NodeContext::shape(bias)) + " must be [" +
+                  std::to_string(out[1]) + "]");
+  Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(convOut, c.b.getF32Type()), v, wt,
+                                       bias, Shape{1, 1}, cpads, *dil, group, FloatAttr(),
+                                       FloatAttr());
+  for (int i = 0; i < 2; ++i)
+    if (convOut[2 + i] != out[2 + i])
+      y = buildSlice(c, y, 2 + i, cropB[i], out[2 + i]);
+  c.setOutput(restoreRank(c, y, spatialRank));
+  return success();
+}
+
 template <typename PoolOp> LogicalResult pool(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -391,6 +539,7 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "LayerNormalization", 17, layerNorm},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
+      {"", "ConvTranspose", 1, convTranspose},
       {"", "Softmax", 1, softmax1<edge::SoftmaxOp>},
       {"", "Softmax", 13, softmax13<edge::SoftmaxOp>},
       {"", "LogSoftmax", 1, softmax1<edge::LogSoftmaxOp>},

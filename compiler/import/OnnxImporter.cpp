@@ -18,7 +18,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
+#include <onnx/defs/function.h>
 #include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
 
 #include <algorithm>
 #include <cmath>
@@ -306,6 +308,7 @@ const std::vector<OpEntry> &opTable() {
     registerNNOps(t);
     registerTensorOps(t);
     registerQuantOps(t);
+    registerCompositeOps(t);
     return t;
   }();
   return table;
@@ -327,6 +330,17 @@ const OpEntry *lookup(const std::string &domain, const std::string &op, int opse
       best = &e;
   }
   return best;
+}
+
+/// The default-domain schema of `node` at `opset` when it defines a function
+/// body (plain or context-dependent), or null.
+const onnx::OpSchema *functionSchema(const onnx::NodeProto &node, int opset) {
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return nullptr;
+  const onnx::OpSchema *s = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+  if (!s || (!s->HasFunction() && !s->HasContextDependentFunction()))
+    return nullptr;
+  return s;
 }
 
 } // namespace
@@ -353,6 +367,20 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
   LogicalResult checkBinding(const onnx::ValueInfoProto &vi, const Tensor &t);
   void foldNewOps(Block &block, Block::iterator from, llvm::DenseMap<Value, Value> &replaced);
+
+  enum class NodeStatus { Ok, Unsupported, Error };
+  /// Imports one node whose inputs are `inputs`, binding its outputs in
+  /// `scope`. A node without a handler whose ONNX schema defines a function
+  /// body is expanded into that body's nodes. Unsupported sets `reason`.
+  NodeStatus importNode(const onnx::NodeProto &node, const std::string &name, int opset,
+                        const std::vector<Value> &inputs, llvm::StringMap<Value> &scope,
+                        Block &block, std::string &reason, int depth = 0);
+  NodeStatus expandFunction(const onnx::NodeProto &node, const std::string &name, int opset,
+                            const std::vector<Value> &inputs, llvm::StringMap<Value> &scope,
+                            Block &block, std::string &reason, int depth);
+  /// Why `node` cannot be imported at `opset`, or "" if a handler or a
+  /// function body exists for it.
+  std::string unsupportedReason(const onnx::NodeProto &node, int opset);
   Location fileLoc() { return FileLineColLoc::get(&ctx, sourceName, 0, 0); }
 
   MLIRContext &ctx;
@@ -506,6 +534,208 @@ void GraphImporter::foldNewOps(Block &block, Block::iterator from,
   b.setInsertionPointToEnd(&block);
 }
 
+std::string GraphImporter::unsupportedReason(const onnx::NodeProto &node, int opset) {
+  int firstVersion = 0;
+  if (lookup(node.domain(), node.op_type(), opset, firstVersion))
+    return "";
+  if (functionSchema(node, opset))
+    return "";
+  std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
+  return firstVersion ? "not defined before opset " + std::to_string(firstVersion) +
+                            " (the model uses opset " + std::to_string(opset) + ")"
+                      : "unsupported operator " + domain + "::" + node.op_type();
+}
+
+GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
+                                                    const std::string &name, int opset,
+                                                    const std::vector<Value> &inputs,
+                                                    llvm::StringMap<Value> &scope, Block &block,
+                                                    std::string &reason, int depth) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+  int firstVersion = 0;
+  const OpEntry *entry = lookup(node.domain(), node.op_type(), opset, firstVersion);
+  if (!entry) {
+    if (functionSchema(node, opset))
+      return expandFunction(node, name, opset, inputs, scope, block, reason, depth);
+    reason = unsupportedReason(node, opset);
+    return NodeStatus::Unsupported;
+  }
+
+  Block::iterator before = block.empty() ? block.begin() : std::prev(block.end());
+  bool wasEmpty = block.empty();
+  int defaultOpset = opsets[""];
+  NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, inputs);
+  nc.onnxOpset = defaultOpset;
+  if (failed(entry->handler(nc)))
+    return NodeStatus::Error;
+  // A handler builds ops from the model's types; if the model is wrong for
+  // the op (say, an integer tensor into Conv), the op's verifier says so here,
+  // at the node, as a user error rather than an internal one at the end.
+  for (Operation &op :
+       llvm::make_range(wasEmpty ? block.begin() : std::next(before), block.end())) {
+    if (failed(mlir::verify(&op)))
+      return NodeStatus::Error;
+    for (Type t : op.getResultTypes())
+      if (checkedElementCount(cast<ShapedType>(t).getShape()) < 0) {
+        emitError(loc) << "node '" << name << "' (" << node.op_type() << "): result of shape "
+                       << shapeToString(NodeContext::shape(op.getResult(0)))
+                       << " has more than 2^31 - 1 elements";
+        return NodeStatus::Error;
+      }
+  }
+  llvm::DenseMap<Value, Value> replaced;
+  foldNewOps(block, wasEmpty ? block.begin() : std::next(before), replaced);
+  // Handlers may produce fewer outputs than the node names (optional ones).
+  for (int k = 0; k < node.output_size(); ++k) {
+    const std::string &outName = node.output(k);
+    if (outName.empty())
+      continue;
+    if (k >= (int)nc.outputs.size() || !nc.outputs[k]) {
+      emitError(loc) << "node '" << name << "' (" << node.op_type() << "): output " << k
+                     << " ('" << outName << "') is not supported by edgec";
+      return NodeStatus::Error;
+    }
+    Value v = nc.outputs[k];
+    // A folded result was replaced by a new constant.
+    if (Value c = replaced.lookup(v))
+      v = c;
+    scope[outName] = v;
+  }
+  return NodeStatus::Ok;
+}
+
+/// The ONNX TypeProto of an imported value, for context-dependent function
+/// builders (which look at input element types, e.g. CastLike).
+static onnx::TypeProto typeProtoOf(Value v) {
+  onnx::TypeProto t;
+  auto *tt = t.mutable_tensor_type();
+  int32_t et = onnx::TensorProto::FLOAT;
+  switch (dtypeOf(getElementTypeOrSelf(v.getType()))) {
+  case DType::F32: et = onnx::TensorProto::FLOAT; break;
+  case DType::I64: et = onnx::TensorProto::INT64; break;
+  case DType::I32: et = onnx::TensorProto::INT32; break;
+  case DType::I16: et = onnx::TensorProto::INT16; break;
+  case DType::I8: et = onnx::TensorProto::INT8; break;
+  case DType::U8: et = onnx::TensorProto::UINT8; break;
+  case DType::Bool: et = onnx::TensorProto::BOOL; break;
+  }
+  tt->set_elem_type(et);
+  for (int64_t d : cast<ShapedType>(v.getType()).getShape())
+    tt->mutable_shape()->add_dim()->set_dim_value(d);
+  return t;
+}
+
+GraphImporter::NodeStatus GraphImporter::expandFunction(const onnx::NodeProto &node,
+                                                        const std::string &name, int opset,
+                                                        const std::vector<Value> &inputs,
+                                                        llvm::StringMap<Value> &scope,
+                                                        Block &block, std::string &reason,
+                                                        int depth) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+  const onnx::OpSchema *schema = functionSchema(node, opset);
+  if (depth > 8) {
+    emitError(loc) << "node '" << name << "' (" << node.op_type()
+                   << "): ONNX function bodies nest more than 8 deep";
+    return NodeStatus::Error;
+  }
+  onnx::FunctionProto body;
+  if (schema->HasFunction()) {
+    body = *schema->GetFunction();
+  } else {
+    std::vector<onnx::TypeProto> types;
+    for (Value v : inputs)
+      types.push_back(v ? typeProtoOf(v) : onnx::TypeProto());
+    onnx::FunctionBodyBuildContextImpl fctx(node, types);
+    bool built = false;
+    try {
+      built = schema->BuildContextDependentFunction(fctx, body);
+    } catch (const std::exception &e) {
+      built = false;
+    }
+    if (!built) {
+      reason = "unsupported operator ai.onnx::" + node.op_type() +
+               " (its ONNX function body cannot be built for these inputs and attributes)";
+      return NodeStatus::Unsupported;
+    }
+  }
+  // Inner nodes use the body's opsets (its default domain's, else the schema's).
+  int innerOpset = (int)schema->since_version();
+  for (const auto &o : body.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      innerOpset = (int)o.version();
+
+  llvm::StringMap<Value> local;
+  for (int k = 0; k < body.input_size(); ++k)
+    if (k < (int)inputs.size() && inputs[k])
+      local[body.input(k)] = inputs[k];
+  std::map<std::string, const onnx::AttributeProto *> callerAttrs;
+  for (const auto &a : node.attribute())
+    callerAttrs[a.name()] = &a;
+
+  int index = 0;
+  for (const onnx::NodeProto &inner : body.node()) {
+    onnx::NodeProto n = inner;
+    n.clear_attribute();
+    for (const auto &a : inner.attribute()) {
+      if (a.ref_attr_name().empty()) {
+        *n.add_attribute() = a;
+        continue;
+      }
+      onnx::AttributeProto value;
+      if (auto it = callerAttrs.find(a.ref_attr_name()); it != callerAttrs.end()) {
+        value = *it->second;
+      } else {
+        auto def = schema->attributes().find(a.ref_attr_name());
+        if (def == schema->attributes().end() || !def->second.default_value.has_name())
+          continue; // an optional attribute the caller left out
+        value = def->second.default_value;
+      }
+      value.set_name(a.name());
+      *n.add_attribute() = value;
+    }
+    std::string innerName = name + "/" + (inner.name().empty() ? inner.op_type() + "_" +
+                                                                    std::to_string(index)
+                                                              : inner.name());
+    ++index;
+    std::vector<Value> innerInputs;
+    for (const auto &in : n.input()) {
+      if (in.empty()) {
+        innerInputs.push_back(Value());
+        continue;
+      }
+      auto it = local.find(in);
+      // An optional function input the caller omitted reads as absent.
+      innerInputs.push_back(it == local.end() ? Value() : it->second);
+    }
+    std::string innerReason;
+    int nodeOpset = innerOpset;
+    if (!n.domain().empty() && n.domain() != "ai.onnx") {
+      auto o = opsets.find(n.domain());
+      nodeOpset = o == opsets.end() ? -1 : o->second;
+    }
+    NodeStatus st =
+        importNode(n, innerName, nodeOpset, innerInputs, local, block, innerReason, depth + 1);
+    if (st == NodeStatus::Error)
+      return st;
+    if (st == NodeStatus::Unsupported) {
+      reason = "its ONNX function body needs node '" + innerName + "': " + innerReason;
+      return NodeStatus::Unsupported;
+    }
+  }
+  for (int k = 0; k < node.output_size() && k < body.output_size(); ++k) {
+    if (node.output(k).empty())
+      continue;
+    auto it = local.find(body.output(k));
+    if (it == local.end()) {
+      emitError(loc) << "node '" << name << "' (" << node.op_type() << "): output " << k
+                     << " is not produced by its ONNX function body";
+      return NodeStatus::Error;
+    }
+    scope[node.output(k)] = it->second;
+  }
+  return NodeStatus::Ok;
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run() {
   if (!model.has_graph()) {
     emitError(fileLoc()) << "the file is not an ONNX model: it has no graph";
@@ -597,7 +827,6 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   // Nodes, in the graph's (topological) order.
   std::vector<std::pair<std::string, std::string>> unsupported; // name, reason
   std::set<std::string> poisoned; // outputs of nodes that could not be imported
-  int defaultOpset = opsets[""];
   std::map<std::string, int> unnamedCount;
   for (const auto &node : graph.node()) {
     std::string name = node.name();
@@ -625,67 +854,25 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       }
       nodeInputs.push_back(it->second);
     }
-
     auto opsetIt = opsets.find(node.domain() == "ai.onnx" ? "" : node.domain());
     int opset = opsetIt == opsets.end() ? -1 : opsetIt->second;
-    int firstVersion = 0;
-    const OpEntry *entry = lookup(node.domain(), node.op_type(), opset, firstVersion);
-    if (!entry) {
-      std::string domain = node.domain().empty() ? "ai.onnx" : node.domain();
-      std::string reason =
-          firstVersion ? "not defined before opset " + std::to_string(firstVersion) +
-                             " (the model uses opset " + std::to_string(opset) + ")"
-                       : "unsupported operator " + domain + "::" + node.op_type();
+    if (inputPoisoned) {
+      // Still report the node if it is unsupported itself.
+      if (std::string reason = unsupportedReason(node, opset); !reason.empty())
+        unsupported.emplace_back(name, reason);
+      for (const auto &o : node.output())
+        poisoned.insert(o);
+      continue;
+    }
+
+    std::string reason;
+    NodeStatus st = importNode(node, name, opset, nodeInputs, values, *block, reason);
+    if (st == NodeStatus::Error)
+      return nullptr;
+    if (st == NodeStatus::Unsupported) {
       unsupported.emplace_back(name, reason);
       for (const auto &o : node.output())
         poisoned.insert(o);
-      continue;
-    }
-    if (inputPoisoned) {
-      for (const auto &o : node.output())
-        poisoned.insert(o);
-      continue;
-    }
-
-    Block::iterator before = block->empty() ? block->begin() : std::prev(block->end());
-    bool wasEmpty = block->empty();
-    NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, nodeInputs);
-    nc.onnxOpset = defaultOpset;
-    if (failed(entry->handler(nc)))
-      return nullptr;
-    // A handler builds ops from the model's types; if the model is wrong for
-    // the op (say, an integer tensor into Conv), the op's verifier says so here,
-    // at the node, as a user error rather than an internal one at the end.
-    for (Operation &op : llvm::make_range(wasEmpty ? block->begin() : std::next(before),
-                                          block->end()))
-    {
-      if (failed(mlir::verify(&op)))
-        return nullptr;
-      for (Type t : op.getResultTypes())
-        if (checkedElementCount(cast<ShapedType>(t).getShape()) < 0) {
-          emitError(loc) << "node '" << name << "' (" << node.op_type() << "): result of shape "
-                         << shapeToString(NodeContext::shape(op.getResult(0)))
-                         << " has more than 2^31 - 1 elements";
-          return nullptr;
-        }
-    }
-    llvm::DenseMap<Value, Value> replaced;
-    foldNewOps(*block, wasEmpty ? block->begin() : std::next(before), replaced);
-    // Handlers may produce fewer outputs than the node names (optional ones).
-    for (int k = 0; k < node.output_size(); ++k) {
-      const std::string &outName = node.output(k);
-      if (outName.empty())
-        continue;
-      if (k >= (int)nc.outputs.size() || !nc.outputs[k]) {
-        emitError(loc) << "node '" << name << "' (" << node.op_type() << "): output " << k
-                       << " ('" << outName << "') is not supported by edgec";
-        return nullptr;
-      }
-      Value v = nc.outputs[k];
-      // A folded result was replaced by a new constant.
-      if (Value c = replaced.lookup(v))
-        v = c;
-      values[outName] = v;
     }
   }
   if (!unsupported.empty()) {

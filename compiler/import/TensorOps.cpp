@@ -588,6 +588,27 @@ template <typename ReduceOp> LogicalResult reduceImpl(NodeContext &c, bool axesI
     if (!norm.count(k)) out.push_back(s[k]);
     else if (keep) out.push_back(1);
   }
+  // Reduced axes separated by kept ones of size > 1 (MVN's N, H, W) are
+  // moved last by a transpose, so every reduction runs over one contiguous
+  // block of axes.
+  bool split = false;
+  for (size_t q = 1; q < sorted.size(); ++q)
+    for (int64_t a = sorted[q - 1] + 1; a < sorted[q]; ++a)
+      split |= s[a] != 1;
+  if (split) {
+    Shape perm, kept;
+    for (size_t k = 0; k < s.size(); ++k)
+      if (!norm.count(k)) perm.push_back(k);
+    size_t nKept = perm.size();
+    perm.insert(perm.end(), sorted.begin(), sorted.end());
+    Value t = buildTranspose(c, *x, perm);
+    Shape tail;
+    for (size_t k = nKept; k < perm.size(); ++k)
+      tail.push_back(k);
+    Value r = buildReduce<ReduceOp>(c, t, tail, false);
+    c.setOutput(c.reshape(r, out));
+    return success();
+  }
   c.setOutput(c.b.create<ReduceOp>(c.loc, c.tensorType(out, NodeContext::elementType(*x)), *x,
                                    sorted, keep));
   return success();

@@ -69,3 +69,35 @@ func.func @clip(%a: tensor<2xf32>) -> tensor<2xf32> {
   %0 = edge.clip %a {min = 2.0 : f32, max = 1.0 : f32} : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @gather_elements_rank(%d: tensor<2x3xf32>, %i: tensor<2xi64>) -> tensor<2xf32> {
+  // expected-error@+1 {{'edge.gather_elements' op indices have rank 1, data 2}}
+  %0 = edge.gather_elements %d, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @scatter_reduction(%d: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'edge.scatter_elements' op unknown reduction 'avg'}}
+  %0 = edge.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "avg"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @top_k_too_many(%x: tensor<2x3xf32>) -> tensor<2x4xi64> {
+  // expected-error@+1 {{'edge.top_k_indices' op k = 4 exceeds the axis size 3}}
+  %0 = edge.top_k_indices %x {axis = 1 : i64, k = 4 : i64, largest = true} : (tensor<2x3xf32>) -> tensor<2x4xi64>
+  return %0 : tensor<2x4xi64>
+}
+
+// -----
+
+func.func @resample_tap(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  // expected-error@+1 {{'edge.resample' op tap index 5 out of range for axis size 2}}
+  %0 = edge.resample %x {axis = 1 : i64, fill = 0.0 : f32, indices = array<i64: 0, 5>, taps = 1 : i64, weights = array<f32: 1.0, 1.0>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

@@ -447,4 +447,106 @@ def Edge_CastOp : Edge_ConversionOp<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Indexing with run-time indices, scans, resampling
+//===----------------------------------------------------------------------===//
+
+def Edge_GatherElementsOp : Edge_Op<"gather_elements", [Pure]> {
+  let summary = "Gather single elements along an axis (ONNX GatherElements)";
+  let description = [{
+    output[i...] = data[i_0.., indices[i...], ...] with the index replacing
+    coordinate `axis`; the result has the indices' shape. Negative indices
+    count from the end. The generated kernel clamps indices outside the axis
+    (ONNX leaves them undefined) so a bad index never reads out of bounds.
+  }];
+  let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_ScatterElementsOp : Edge_Op<"scatter_elements", [Pure]> {
+  let summary = "Copy of data with single elements along an axis replaced (ONNX ScatterElements)";
+  let description = [{
+    output = data; then for every position i of `indices`,
+    output[i_0.., indices[i], ...] (reduction)= updates[i], in row-major
+    order of i. `reduction` is none, add, mul, max or min.
+  }];
+  let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, Edge_AnyTensor:$updates,
+                       I64Attr:$axis, StrAttr:$reduction);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_GatherNDOp : Edge_Op<"gather_nd", [Pure]> {
+  let summary = "Gather slices addressed by index tuples (ONNX GatherND)";
+  let description = [{
+    The last dimension of `indices` (size q) holds index tuples into the
+    dimensions of `data` after the `batch_dims` leading ones shared by both;
+    every tuple selects the slice data[b..., t_0, ..., t_{q-1}, :...].
+  }];
+  let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, I64Attr:$batch_dims);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_ScatterNDOp : Edge_Op<"scatter_nd", [Pure]> {
+  let summary = "Copy of data with slices addressed by index tuples replaced (ONNX ScatterND)";
+  let description = [{
+    output = data; then every index tuple (the last dimension of `indices`)
+    writes its slice of `updates` into output, combined by `reduction`
+    (none, add, mul, max, min), in row-major order of the tuples.
+  }];
+  let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, Edge_AnyTensor:$updates,
+                       StrAttr:$reduction);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_CumSumOp : Edge_Op<"cumsum", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Running sum along an axis";
+  let description = [{
+    output[.., j, ..] = sum of input[.., i, ..] for i <= j (i < j when
+    `exclusive`); with `reverse` the sum runs from the end of the axis.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_TopKIndicesOp : Edge_Op<"top_k_indices", [Pure]> {
+  let summary = "Indices of the k largest (or smallest) elements along an axis";
+  let description = [{
+    The indices, along `axis`, of the k largest (`largest`) or smallest
+    elements, ordered from the most extreme; equal values keep the lower
+    index first (ONNX TopK's order). The values are a gather_elements of
+    the input by these indices.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, I64Attr:$axis, I64Attr:$k, BoolAttr:$largest);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_ResampleOp : Edge_Op<"resample", [Pure]> {
+  let summary = "Weighted taps along one axis (one axis of Resize, zero insertion)";
+  let description = [{
+    For every output position o along `axis`, the sum over t < `taps` of
+    weights[o * taps + t] * input[.., indices[o * taps + t], ..]; a tap whose
+    index is -1 contributes nothing, and an output whose first index is -2
+    is `fill` (extrapolation). Resize applies one per resized axis; the
+    tables are computed at import from the coordinate transformation and
+    interpolation mode, so the kernel only adds taps.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, I64Attr:$axis, I64Attr:$taps,
+                       DenseI64ArrayAttr:$indices, DenseF32ArrayAttr:$weights, F32Attr:$fill);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // EDGEC_IR_EDGEOPS_TD
