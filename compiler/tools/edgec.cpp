@@ -975,7 +975,9 @@ int main(int argc, char **argv) {
   addModelArgs(run, runArgs);
   CompileFlags runFlags;
   addCompileFlags(run, runFlags, false);
-  run->add_option("--input", inputs, ".npy input, once per graph input in order")->required();
+  run->add_option("--input", inputs,
+                  ".npy input, once per run-time graph input in order (none when every input "
+                  "is bound or the model has none)");
   run->add_option("--output-dir", runOut, "Where out_<i>.npy are written")->capture_default_str();
 
   // targets / ops / import
@@ -1079,6 +1081,12 @@ int main(int argc, char **argv) {
     if (!readInputs(inputs, tensors))
       return kUserError;
     auto func = module->lookupSymbol<func::FuncOp>("main");
+    if (tensors.size() != func.getNumArguments()) {
+      userError(fmt::format("the model has {} run-time input(s) (after --bind) but {} --input "
+                            "were given",
+                            func.getNumArguments(), tensors.size()));
+      return kUserError;
+    }
     // An int8 model takes float inputs here, quantized as its float wrapper does.
     for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k)
       tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);

@@ -7,7 +7,8 @@ For every test folder (model.onnx + test_data_set_*/{input,output}_k.pb):
   * evaluator: `edgec run` on every data set, compare.
 Floats match with rtol 1e-3 / atol 1e-4 (NaN equals NaN), integers and
 booleans exactly. A test that does not compile as is is retried with its
-non-first inputs bound to the data set's values (`--bind`), because a static
+non-first inputs (and a first input that is a scalar or a 1-D integer shape) bound to the data set's values
+(`--bind`), because a static
 compiler needs shape-determining inputs (a Reshape's shape, Slice's starts,
 Resize's scales, ...) at compile time; such passes count as "bound".
 
@@ -53,6 +54,11 @@ def op_of(test):
                 rest.startswith(prefix) and rest[len(prefix)].isdigit()):
             return op
     return rest.split("_")[0]
+
+
+def shape_like(a):
+    """A scalar or a 1-D integer tensor: a parameter (a size, a shape)."""
+    return a.ndim == 0 or (a.ndim == 1 and a.dtype.kind in "iu")
 
 
 def load_pb(path):
@@ -141,8 +147,12 @@ class Runner:
             npys = self.inputs_as_npy(d, ins, s)
             bind, run_inputs = [], npys
             if bound:
-                bind = [f"--bind={n}={p}" for n, p in zip(names[1:], npys[1:])]
-                run_inputs = npys[:1]
+                # Every input after the first; the first too when it looks
+                # like a parameter: a scalar (Range's start, a window's
+                # size) or a 1-D integer tensor (ConstantOfShape's shape).
+                first = 0 if shape_like(np.load(npys[0], allow_pickle=True)) else 1
+                bind = [f"--bind={n}={p}" for n, p in zip(names[first:], npys[first:])]
+                run_inputs = npys[:first]
             # Generated code (compiled per data set only when bound values differ).
             if gen_status is None or (bound and gen_status[0] == "ok"):
                 gen = os.path.join(d, f"gen{s}")
@@ -187,7 +197,9 @@ class Runner:
             gen, ev = self.attempt(test, folder, False, sets, d)
             result["gen"] = "unbound" if gen[0] == "ok" else "fail"
             result["eval"] = "unbound" if ev[0] == "ok" else "fail"
-            if (gen[0] != "ok" or ev[0] != "ok") and len(sets[0][0]) > 1:
+            first = load_pb(sets[0][0][0]) if sets[0][0] else None
+            if (gen[0] != "ok" or ev[0] != "ok") and (
+                    len(sets[0][0]) > 1 or (first is not None and shape_like(first))):
                 gen2, ev2 = self.attempt(test, folder, True, sets, d)
                 if result["gen"] == "fail" and gen2[0] == "ok":
                     result["gen"] = "bound"
@@ -196,8 +208,9 @@ class Runner:
                 if result["gen"] == "fail":
                     gen = gen2 if gen[0] == "compile" else gen
             result["why"] = "" if result["gen"] != "fail" else f"{gen[0]}: {gen[1]}"
+            result["eval_why"] = "" if result["eval"] != "fail" else f"{ev[0]}: {ev[1]}"
         except Exception as e:  # a broken test folder must not stop the run
-            result.update(gen="fail", eval="fail", why=f"runner: {e}")
+            result.update(gen="fail", eval="fail", why=f"runner: {e}", eval_why=f"runner: {e}")
         if result["gen"] != "fail":
             shutil.rmtree(d, ignore_errors=True)
         return result
@@ -214,6 +227,7 @@ def main():
     ap.add_argument("--expected")
     ap.add_argument("--update-expected", action="store_true")
     ap.add_argument("--failures", action="store_true", help="list every failing test and why")
+    ap.add_argument("--results", help="write every test's levels and reasons to this TSV file")
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f"no ONNX node tests at {args.data} (install libonnx-testdata: scripts/setup.sh)")
@@ -242,10 +256,18 @@ def main():
         t, g, e = ops[op]
         print(f"{op:<28} {t:>5} {g:>9} {e:>9}")
     if args.failures:
-        print("\nfailing tests (generated code):")
-        for r in results:
-            if r["gen"] == "fail":
-                print(f"  {r['test']}: {r['why'][:160]}")
+        for mode, why, label in (("gen", "why", "generated code"), ("eval", "eval_why", "evaluator")):
+            print(f"\nfailing tests ({label}):")
+            for r in results:
+                if r[mode] == "fail":
+                    print(f"  {r['test']}: {r[why][:160]}")
+    if args.results:
+        with open(args.results, "w") as f:
+            f.write("test\top\tgenerated\tevaluator\tgenerated_why\tevaluator_why\n")
+            for r in sorted(results, key=lambda r: r["test"]):
+                clean = lambda t: t.replace("\t", " ").replace("\n", " ")
+                f.write(f"{r['test']}\t{r['op']}\t{r['gen']}\t{r['eval']}\t"
+                        f"{clean(r['why'])}\t{clean(r['eval_why'])}\n")
 
     status = 0
     if args.expected and os.path.exists(args.expected) and not args.update_expected:
