@@ -242,6 +242,7 @@ private:
   LogicalResult emitConcat(edge::ConcatOp op);
   LogicalResult emitPad(edge::PadOp op);
   LogicalResult emitGather(edge::GatherOp op);
+  LogicalResult emitRecurrent(edge::RecurrentOp op);
 
   std::string banner(const std::string &what) const;
   std::string header() const;
@@ -729,6 +730,48 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
   return success();
 }
 
+LogicalResult CppEmitter::emitRecurrent(edge::RecurrentOp op) {
+  Shape x = shapeOf(op.getInput());
+  int64_t d = op.numDirections();
+  size_t perDirection = op.getActivations().size() / d;
+  std::string acts;
+  for (int64_t dir = 0; dir < 2; ++dir) {
+    std::string specs;
+    for (size_t k = 0; k < 3; ++k) {
+      // Unused slots (a second direction, h of a GRU) repeat the first.
+      size_t a = dir < d && k < perDirection ? dir * perDirection + k : 0;
+      const RecurrentActivation *act =
+          recurrentActivation(cast<StringAttr>(op.getActivations()[a]).getValue());
+      specs += fmt::format("{}{{edgec::{}, {}, {}}}", k ? ", " : "", act->kernelEnum,
+                           floatLiteral(op.getActivationAlpha()[a]),
+                           floatLiteral(op.getActivationBeta()[a]));
+    }
+    acts += fmt::format("{}{{{}}}", dir ? ", " : "", specs);
+  }
+  StringRef cell = op.getCell();
+  std::string id = newParams(
+      op, "RecurrentParams",
+      fmt::format(".seq = {}, .batch = {}, .input = {}, .hidden = {}, .directions = {}, "
+                  ".cell = edgec::{}, .reverse = {}, .clip = {}, .input_forget = {}, "
+                  ".linear_before_reset = {}, .act = {{{}}}",
+                  x[0], x[1], x[2], op.getHiddenSize(), d,
+                  cell == "lstm" ? "kCellLstm" : cell == "gru" ? "kCellGru" : "kCellRnn",
+                  op.getDirection() == "reverse" ? "true" : "false",
+                  floatLiteral(op.getClip().convertToFloat()),
+                  op.getInputForget() ? "true" : "false",
+                  op.getLinearBeforeReset() ? "true" : "false", acts));
+  includes.insert("edgec/kernels/ref/recurrent_f32.h");
+  assertScratch(op, "edgec::recurrent_f32_scratch_size", id);
+  auto opt = [&](Value v) { return v ? expr(v) : std::string("nullptr"); };
+  std::string lensType = op.getSequenceLens() ? ctypeOf(op.getSequenceLens()) : "int32_t";
+  call(op, fmt::format("edgec::recurrent_f32<{}, {}>({}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
+                       id, lensType, expr(op.getInput()), expr(op.getW()), expr(op.getR()),
+                       opt(op.getBias()), opt(op.getSequenceLens()), opt(op.getInitialH()),
+                       opt(op.getInitialC()), opt(op.getPeepholes()), expr(op.getOutput()),
+                       rawScratch(op)));
+  return success();
+}
+
 LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
   auto c = op.getIndices().getDefiningOp<edge::ConstantOp>();
   if (!c) {
@@ -1055,6 +1098,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                              expr(o.getOutput())));
         return success();
       })
+      .Case([&](edge::RecurrentOp o) { return emitRecurrent(o); })
       .Case([&](edge::CastOp o) {
         includes.insert("edgec/kernels/ref/data_movement.h");
         call(op, fmt::format("edgec::cast<{}, {}, {}>({}, {});", numElements(o.getOutput()),

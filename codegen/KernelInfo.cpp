@@ -127,6 +127,9 @@ int64_t scratchBytes(mlir::Operation *op) {
   }
   if (usesDspFc(op))
     return 2 * mlir::cast<edge::GemmOp>(op).getA().getType().getShape()[1];
+  // Mirrors recurrent_f32_scratch_size in runtime-stub/edgec/kernels/ref/recurrent_f32.h.
+  if (auto rec = mlir::dyn_cast<edge::RecurrentOp>(op))
+    return 4 * (rec.numGates() + 1) * rec.getHiddenSize();
   auto conv = mlir::dyn_cast<edge::Conv2DOp>(op);
   if (!conv || quantizedElement(conv.getOutput().getType()))
     return 0; // the int8 kernels accumulate directly, without scratch

@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
-# Recomputes the ONNX Runtime reference outputs the QDQ tests compare against:
-# for each already-quantized model in models/, ONNX Runtime's output on the
-# whole held-out digits split, written to models/<model>.ort_output.npy.
-# Commit the result; ctest then needs no ONNX Runtime.
-#   scripts/ort-reference.sh [MODEL...]
+# Recomputes the ONNX Runtime reference outputs that tests compare against.
+# Commit the results; ctest then needs no ONNX Runtime.
+#   scripts/ort-reference.sh [MODEL...]   already-quantized models in models/:
+#       ONNX Runtime's output on the whole held-out digits split, written to
+#       models/<model>.ort_output.npy (default: every QDQ model)
+#   scripts/ort-reference.sh --recurrent  the recurrent-layer cases of
+#       test/e2e/recurrent/: every output k of <case>.onnx on <case>.input.npy,
+#       written to <case>.ort_output_<k>.npy
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/ort-env.sh"
+if [[ ${1:-} == --recurrent ]]; then
+  dir=$root/test/e2e/recurrent
+  for model in "$dir"/*.onnx; do
+    c=$(basename "$model" .onnx)
+    if /usr/bin/python3 "$dir/seq_major_twin.py" is-batch-major "$model"; then
+      # ONNX Runtime has no layout = 1: run the sequence-major twin.
+      /usr/bin/python3 "$dir/seq_major_twin.py" twin "$model" "$dir/$c.input.npy" "$work"
+      (cd "$work" && node ort_run.js twin.onnx twin.input.npy "$dir/$c.ort_output_")
+      /usr/bin/python3 "$dir/seq_major_twin.py" back "$dir/$c.ort_output_"
+    else
+      (cd "$work" && node ort_run.js "$model" "$dir/$c.input.npy" "$dir/$c.ort_output_")
+    fi
+    echo "test/e2e/recurrent/$c.ort_output_*.npy"
+  done
+  exit 0
+fi
 models=("$@")
 if ((${#models[@]} == 0)); then
   models=(digits_cnn_qdq digits_cnn_qdq_pc)

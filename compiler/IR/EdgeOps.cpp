@@ -879,10 +879,11 @@ LogicalResult TopKIndicesOp::verify() {
   auto in = shapeOf(getInput()), out = shapeOf(getOutput());
   if (failed(checkAxis(*this, getAxis(), in.size())))
     return failure();
-  if (getK() < 0 || getK() > in[getAxis()])
-    return emitOpError("k = ") << getK() << " exceeds the axis size " << in[getAxis()];
+  int64_t k = static_cast<int64_t>(getK());
+  if (k < 0 || k > in[getAxis()])
+    return emitOpError("k = ") << k << " exceeds the axis size " << in[getAxis()];
   SmallVector<int64_t> expected(in.begin(), in.end());
-  expected[getAxis()] = getK();
+  expected[getAxis()] = k;
   if (ArrayRef<int64_t>(expected) != out)
     return emitOpError("expected result shape ") << shapeStr(expected);
   return success();
@@ -904,5 +905,108 @@ LogicalResult ResampleOp::verify() {
   for (int64_t i : getIndices())
     if (i < -2 || i >= in[a])
       return emitOpError("tap index ") << i << " out of range for axis size " << in[a];
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+static const RecurrentActivation kRecurrentActivations[] = {
+    {"Sigmoid", "kActSigmoid", false, false, 0, 0},
+    {"Tanh", "kActTanh", false, false, 0, 0},
+    {"Relu", "kActRelu", false, false, 0, 0},
+    {"Affine", "kActAffine", true, true, 1, 0},
+    {"LeakyRelu", "kActLeakyRelu", true, false, 0.01f, 0},
+    {"ThresholdedRelu", "kActThresholdedRelu", true, false, 1, 0},
+    {"ScaledTanh", "kActScaledTanh", true, true, 1, 1},
+    {"HardSigmoid", "kActHardSigmoid", true, true, 0.2f, 0.5f},
+    {"Elu", "kActElu", true, false, 1, 0},
+    {"Softsign", "kActSoftsign", false, false, 0, 0},
+    {"Softplus", "kActSoftplus", false, false, 0, 0},
+};
+
+const RecurrentActivation *edgec::recurrentActivation(StringRef name) {
+  for (const RecurrentActivation &a : kRecurrentActivations)
+    if (name.equals_insensitive(a.name))
+      return &a;
+  return nullptr;
+}
+
+double edgec::applyRecurrentActivation(StringRef name, double a, double b, double x) {
+  const RecurrentActivation *act = recurrentActivation(name);
+  StringRef n = act ? act->name : "";
+  if (n == "Sigmoid")
+    return 1 / (1 + std::exp(-x));
+  if (n == "Tanh")
+    return std::tanh(x);
+  if (n == "Relu")
+    return x > 0 ? x : 0;
+  if (n == "Affine")
+    return a * x + b;
+  if (n == "LeakyRelu")
+    return x < 0 ? a * x : x;
+  if (n == "ThresholdedRelu")
+    return x > a ? x : 0;
+  if (n == "ScaledTanh")
+    return a * std::tanh(b * x);
+  if (n == "HardSigmoid")
+    return std::clamp(a * x + b, 0.0, 1.0);
+  if (n == "Elu")
+    return x < 0 ? a * (std::exp(x) - 1) : x;
+  if (n == "Softsign")
+    return x / (1 + std::fabs(x));
+  if (n == "Softplus")
+    return std::log1p(std::exp(x));
+  return x;
+}
+
+int64_t RecurrentOp::numGates() {
+  StringRef c = getCell();
+  return c == "lstm" ? 4 : c == "gru" ? 3 : 1;
+}
+
+int64_t RecurrentOp::numDirections() { return getDirection() == "bidirectional" ? 2 : 1; }
+
+LogicalResult RecurrentOp::verify() {
+  StringRef cell = getCell(), dir = getDirection();
+  if (cell != "rnn" && cell != "gru" && cell != "lstm")
+    return emitOpError("unknown cell '") << cell << "' (rnn, gru or lstm)";
+  if (dir != "forward" && dir != "reverse" && dir != "bidirectional")
+    return emitOpError("unknown direction '") << dir << "'";
+  bool lstm = cell == "lstm";
+  if (!lstm && (getInitialC() || getPeepholes() || getInputForget()))
+    return emitOpError("initial_c, peepholes and input_forget are LSTM-only");
+  if (cell != "gru" && getLinearBeforeReset())
+    return emitOpError("linear_before_reset is GRU-only");
+  auto x = shapeOf(getInput());
+  if (x.size() != 3)
+    return emitOpError("input must be [T, B, I], got ") << shapeStr(x);
+  int64_t t = x[0], b = x[1], i = x[2], h = getHiddenSize(), d = numDirections(),
+          g = numGates();
+  if (h < 1)
+    return emitOpError("hidden_size ") << h << " must be positive";
+  auto expect = [&](Value v, SmallVector<int64_t> want, StringRef what) -> LogicalResult {
+    if (!v || shapeOf(v) == ArrayRef<int64_t>(want))
+      return success();
+    return emitOpError(what) << " must be " << shapeStr(want) << ", got " << shapeStr(shapeOf(v));
+  };
+  if (failed(expect(getW(), {d, g * h, i}, "W")) || failed(expect(getR(), {d, g * h, h}, "R")) ||
+      failed(expect(getBias(), {d, 2 * g * h}, "bias")) ||
+      failed(expect(getSequenceLens(), {b}, "sequence_lens")) ||
+      failed(expect(getInitialH(), {d, b, h}, "initial_h")) ||
+      failed(expect(getInitialC(), {d, b, h}, "initial_c")) ||
+      failed(expect(getPeepholes(), {d, 3 * h}, "peepholes")) ||
+      failed(expect(getOutput(), {t + (lstm ? 2 : 1), d, b, h}, "the result")))
+    return failure();
+  size_t perDirection = lstm ? 3 : cell == "gru" ? 2 : 1;
+  auto acts = getActivations();
+  if (acts.size() != perDirection * d)
+    return emitOpError("expected ") << perDirection * d << " activations, got " << acts.size();
+  if (getActivationAlpha().size() != acts.size() || getActivationBeta().size() != acts.size())
+    return emitOpError("activation_alpha and activation_beta need one entry per activation");
+  for (Attribute a : acts)
+    if (!recurrentActivation(cast<StringAttr>(a).getValue()))
+      return emitOpError("unknown activation '") << cast<StringAttr>(a).getValue() << "'";
   return success();
 }

@@ -432,6 +432,116 @@ void applyFusedActivation(Operation *op, Tensor &r) {
     v = std::min(std::max(v, l), h);
 }
 
+/// edge.recurrent: ONNX's RNN / GRU / LSTM equations step by step, in
+/// double, into the packed [T + S, D, B, H] result.
+Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
+  // Operands by role (the optional ones may be absent).
+  const Tensor *x = in[0], *w = in[1], *r = in[2], *bias = nullptr, *lens = nullptr,
+               *h0 = nullptr, *c0 = nullptr, *peep = nullptr;
+  for (auto [k, v] : llvm::enumerate(o->getOperands())) {
+    if (v == o.getBias()) bias = in[k];
+    else if (v == o.getSequenceLens()) lens = in[k];
+    else if (v == o.getInitialH()) h0 = in[k];
+    else if (v == o.getInitialC()) c0 = in[k];
+    else if (v == o.getPeepholes()) peep = in[k];
+  }
+  int64_t t = x->shape[0], nb = x->shape[1], ni = x->shape[2], nh = o.getHiddenSize();
+  int64_t nd = o.numDirections(), ng = o.numGates();
+  StringRef cell = o.getCell();
+  bool lstm = cell == "lstm", gru = cell == "gru";
+  size_t perDir = lstm ? 3 : gru ? 2 : 1;
+  double clip = o.getClip().convertToDouble();
+  auto actAt = [&](int64_t dir, size_t k, double v) {
+    size_t a = dir * perDir + k;
+    if (clip > 0)
+      v = std::clamp(v, -clip, clip);
+    return applyRecurrentActivation(cast<StringAttr>(o.getActivations()[a]).getValue(),
+                                    o.getActivationAlpha()[a], o.getActivationBeta()[a], v);
+  };
+  Tensor out = Tensor::zeros(DType::F32, {t + (lstm ? 2 : 1), nd, nb, nh});
+  auto at = [&](int64_t row, int64_t dir, int64_t b) {
+    return &out.f[((row * nd + dir) * nb + b) * nh];
+  };
+  std::vector<double> g(ng * nh), hPrev(nh), cPrev(nh);
+  for (int64_t dir = 0; dir < nd; ++dir) {
+    bool reverse = o.getDirection() == "reverse" || dir == 1;
+    const float *W = &w->f[dir * ng * nh * ni], *R = &r->f[dir * ng * nh * nh];
+    const float *Wb = bias ? &bias->f[dir * 2 * ng * nh] : nullptr;
+    const float *P = peep ? &peep->f[dir * 3 * nh] : nullptr;
+    for (int64_t b = 0; b < nb; ++b) {
+      int64_t len = lens ? lens->i[b] : t;
+      for (int64_t j = 0; j < nh; ++j) {
+        hPrev[j] = h0 ? h0->f[(dir * nb + b) * nh + j] : 0.0;
+        cPrev[j] = c0 ? c0->f[(dir * nb + b) * nh + j] : 0.0;
+      }
+      for (int64_t s = 0; s < len; ++s) {
+        int64_t step = reverse ? len - 1 - s : s;
+        const float *xt = &x->f[(step * nb + b) * ni];
+        // Gate pre-activations: x W^T + Wb + (h R^T + Rb), the recurrent
+        // term of GRU's h gate left out (it depends on r).
+        for (int64_t q = 0; q < ng * nh; ++q) {
+          double v = Wb ? (double)Wb[q] : 0.0;
+          for (int64_t i = 0; i < ni; ++i)
+            v += (double)xt[i] * W[q * ni + i];
+          if (!(gru && q >= 2 * nh)) {
+            v += Wb ? (double)Wb[ng * nh + q] : 0.0;
+            for (int64_t k = 0; k < nh; ++k)
+              v += hPrev[k] * R[q * nh + k];
+          }
+          g[q] = v;
+        }
+        float *y = at(step, dir, b);
+        if (cell == "rnn") {
+          for (int64_t j = 0; j < nh; ++j)
+            hPrev[j] = actAt(dir, 0, g[j]);
+        } else if (gru) {
+          std::vector<double> z(nh), rg(nh), hn(nh);
+          for (int64_t j = 0; j < nh; ++j) {
+            z[j] = actAt(dir, 0, g[j]);
+            rg[j] = actAt(dir, 0, g[nh + j]);
+          }
+          for (int64_t j = 0; j < nh; ++j) {
+            const float *Rh = R + (2 * nh + j) * nh;
+            double rb = Wb ? (double)Wb[ng * nh + 2 * nh + j] : 0.0, v = 0;
+            if (o.getLinearBeforeReset()) {
+              for (int64_t k = 0; k < nh; ++k)
+                v += hPrev[k] * Rh[k];
+              v = rg[j] * (v + rb);
+            } else {
+              for (int64_t k = 0; k < nh; ++k)
+                v += rg[k] * hPrev[k] * Rh[k];
+              v += rb;
+            }
+            hn[j] = actAt(dir, 1, g[2 * nh + j] + v);
+          }
+          for (int64_t j = 0; j < nh; ++j)
+            hPrev[j] = (1 - z[j]) * hn[j] + z[j] * hPrev[j];
+        } else { // LSTM, gates i, o, f, c; peepholes i, o, f
+          for (int64_t j = 0; j < nh; ++j) {
+            double gi = g[j] + (P ? P[j] * cPrev[j] : 0.0);
+            double it = actAt(dir, 0, gi);
+            double ft = o.getInputForget()
+                            ? 1 - it
+                            : actAt(dir, 0, g[2 * nh + j] + (P ? P[2 * nh + j] * cPrev[j] : 0.0));
+            double ct = actAt(dir, 1, g[3 * nh + j]);
+            cPrev[j] = ft * cPrev[j] + it * ct;
+            double ot = actAt(dir, 0, g[nh + j] + (P ? P[nh + j] * cPrev[j] : 0.0));
+            hPrev[j] = ot * actAt(dir, 2, cPrev[j]);
+          }
+        }
+        for (int64_t j = 0; j < nh; ++j)
+          y[j] = (float)hPrev[j];
+      }
+      for (int64_t j = 0; j < nh; ++j) {
+        at(t, dir, b)[j] = (float)hPrev[j];
+        if (lstm)
+          at(t + 1, dir, b)[j] = (float)cPrev[j];
+      }
+    }
+  }
+  return out;
+}
+
 FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
   if (quant::hasIntegerSemantics(op))
     return evaluateQuantizedOp(op, in);
@@ -890,6 +1000,7 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
             }
         return r;
       })
+      .Case([&](edge::RecurrentOp o) -> FailureOr<Tensor> { return evaluateRecurrent(o, in); })
       .Case([&](edge::CastOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];
         DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));

@@ -101,6 +101,7 @@ void registerNNOps(std::vector<OpEntry> &table);
 void registerTensorOps(std::vector<OpEntry> &table);
 void registerQuantOps(std::vector<OpEntry> &table);
 void registerCompositeOps(std::vector<OpEntry> &table);
+void registerRecurrentOps(std::vector<OpEntry> &table);
 
 /// The default-domain handler of `op` at `opset`, or null.
 Handler findHandler(const std::string &op, int opset);

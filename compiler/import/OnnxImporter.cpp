@@ -309,6 +309,7 @@ const std::vector<OpEntry> &opTable() {
     registerTensorOps(t);
     registerQuantOps(t);
     registerCompositeOps(t);
+    registerRecurrentOps(t);
     return t;
   }();
   return table;

@@ -101,3 +101,19 @@ func.func @resample_tap(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %0 = edge.resample %x {axis = 1 : i64, fill = 0.0 : f32, indices = array<i64: 0, 5>, taps = 1 : i64, weights = array<f32: 1.0, 1.0>} : (tensor<1x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// -----
+
+func.func @recurrent_result(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32> {
+  // expected-error@+1 {{'edge.recurrent' op the result must be [7, 1, 1, 4], got [6, 1, 1, 4]}}
+  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = "lstm", clip = 0.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32>
+  return %0 : tensor<6x1x1x4xf32>
+}
+
+// -----
+
+func.func @recurrent_activation(%x: tensor<5x1x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32> {
+  // expected-error@+1 {{'edge.recurrent' op unknown activation 'Swish'}}
+  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Swish"], cell = "rnn", clip = 0.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32>
+  return %0 : tensor<6x1x1x4xf32>
+}

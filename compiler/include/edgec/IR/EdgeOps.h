@@ -51,6 +51,20 @@ mlir::quant::QuantizedType quantizedElement(mlir::Type t);
 /// int8 lookup tables both take the semantics from here.
 std::function<double(double)> realFunction(mlir::Operation *op);
 
+/// An activation function of edge.recurrent (ONNX's RNN / GRU / LSTM list):
+/// its ONNX name, the kernel's enumerator and whether it takes alpha / beta,
+/// with ONNX's defaults.
+struct RecurrentActivation {
+  const char *name;
+  const char *kernelEnum;
+  bool hasAlpha, hasBeta;
+  float defaultAlpha, defaultBeta;
+};
+/// The activation named `name` (case-insensitive), or null.
+const RecurrentActivation *recurrentActivation(llvm::StringRef name);
+/// f(x) for the activation named `name`, in double (the evaluator's).
+double applyRecurrentActivation(llvm::StringRef name, double alpha, double beta, double x);
+
 /// What an edge.reduce_* op computes over its axes.
 enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
 std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);

@@ -549,4 +549,52 @@ def Edge_ResampleOp : Edge_Op<"resample", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+def Edge_RecurrentOp : Edge_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
+  let summary = "RNN, GRU or LSTM layer over a whole sequence (ONNX RNN / GRU / LSTM)";
+  let description = [{
+    `cell` is "rnn", "gru" or "lstm", with ONNX's gate order (GRU z, r, h;
+    LSTM i, o, f, c) and equations. The input is sequence-major [T, B, I];
+    W is [D, G*H, I], R [D, G*H, H], the optional bias [D, 2*G*H] (W's then
+    R's), initial_h and initial_c [D, B, H], the LSTM peepholes [D, 3*H]
+    (i, o, f) and sequence_lens [B] (steps past a batch's length give zeros
+    and leave its state alone). D is 2 for "bidirectional", else 1.
+
+    The one result packs every output of the layer as [T + S, D, B, H]:
+    rows 0 .. T-1 are Y, row T the final hidden state Y_h and, for an LSTM,
+    row T + 1 the final cell state Y_c (S = 1, or 2 for an LSTM). The
+    importer slices Y, Y_h and Y_c out of it.
+
+    `activations` names the per-direction functions (f for RNN; f, g for
+    GRU; f, g, h for LSTM, each list repeated for the reverse direction) by
+    their ONNX names, with `activation_alpha` / `activation_beta` resolved
+    per function (defaults filled in). `clip` > 0 clamps pre-activations.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$w,
+                       RankedTensorOf<[F32]>:$r, Optional<RankedTensorOf<[F32]>>:$bias,
+                       Optional<Edge_IndexTensor>:$sequence_lens,
+                       Optional<RankedTensorOf<[F32]>>:$initial_h,
+                       Optional<RankedTensorOf<[F32]>>:$initial_c,
+                       Optional<RankedTensorOf<[F32]>>:$peepholes,
+                       StrAttr:$cell, StrAttr:$direction, I64Attr:$hidden_size,
+                       StrArrayAttr:$activations, DenseF32ArrayAttr:$activation_alpha,
+                       DenseF32ArrayAttr:$activation_beta, F32Attr:$clip,
+                       BoolAttr:$input_forget, BoolAttr:$linear_before_reset);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $input `,` $w `,` $r (`bias` $bias^)? (`lens` $sequence_lens^)? (`h0` $initial_h^)?
+    (`c0` $initial_c^)? (`peepholes` $peepholes^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Gates per cell: 1 (RNN), 3 (GRU) or 4 (LSTM).
+    int64_t numGates();
+    /// 2 for a bidirectional layer, else 1.
+    int64_t numDirections();
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // EDGEC_IR_EDGEOPS_TD
