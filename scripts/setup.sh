@@ -16,6 +16,8 @@ packages=(
   python3 python3-numpy python3-onnx
   # the ONNX backend node tests (test/conformance)
   libonnx-testdata
+  # the importer's libFuzzer target (scripts/fuzz.sh): clang and its sanitizer runtimes
+  clang-19 libclang-rt-19-dev
   # bare-metal targets: cross compilers, picolibc (C library, startup code,
   # semihosting) and QEMU to run them (edgec verify, tests, scripts/bench-mcu.sh)
   gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc picolibc-arm-none-eabi

@@ -960,10 +960,19 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes
   onnx::ModelProto model;
   bool textual = llvm::StringRef(sourceName).ends_with(".onnxtxt");
   if (textual) {
-    onnx::OnnxParser parser(bytes.c_str());
-    auto status = parser.Parse(model);
-    if (!status.IsOK()) {
-      emitError(loc) << "cannot parse textual ONNX: " << status.ErrorMessage();
+    // ONNX's parser reports most errors in its status, but a malformed
+    // number escapes as the exception std::stof / std::stol throw.
+    std::string error;
+    try {
+      onnx::OnnxParser parser(bytes.c_str());
+      auto status = parser.Parse(model);
+      if (!status.IsOK())
+        error = status.ErrorMessage();
+    } catch (const std::exception &e) {
+      error = std::string("malformed literal (") + e.what() + ")";
+    }
+    if (!error.empty()) {
+      emitError(loc) << "cannot parse textual ONNX: " << error;
       return nullptr;
     }
   } else if (bytes.empty()) {
