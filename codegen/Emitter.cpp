@@ -50,9 +50,9 @@ std::string ctype(Type t) {
   if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
     t = q.getStorageType();
   if (t.isF32()) return "float";
-  if (t.isInteger(64)) return "int64_t";
-  if (t.isInteger(32)) return "int32_t";
-  if (t.isInteger(16)) return "int16_t";
+  if (t.isInteger(64)) return t.isUnsignedInteger() ? "uint64_t" : "int64_t";
+  if (t.isInteger(32)) return t.isUnsignedInteger() ? "uint32_t" : "int32_t";
+  if (t.isInteger(16)) return t.isUnsignedInteger() ? "uint16_t" : "int16_t";
   if (t.isInteger(8)) return t.isUnsignedInteger() ? "uint8_t" : "int8_t";
   if (t.isInteger(1)) return "bool";
   return "";
@@ -68,6 +68,9 @@ std::string harnessDtype(const std::string &ctype) {
   if (ctype == "int16_t") return "<i2";
   if (ctype == "int8_t") return "|i1";
   if (ctype == "uint8_t") return "|u1";
+  if (ctype == "uint16_t") return "<u2";
+  if (ctype == "uint32_t") return "<u4";
+  if (ctype == "uint64_t") return "<u8";
   return "|b1";
 }
 
@@ -842,6 +845,8 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::MaxOp) { return emitBinary(op, "OpMax"); })
       .Case([&](edge::MinOp) { return emitBinary(op, "OpMin"); })
       .Case([&](edge::ModOp) { return emitBinary(op, "OpMod"); })
+      .Case([&](edge::ShiftLeftOp) { return emitBinary(op, "OpShiftLeft"); })
+      .Case([&](edge::ShiftRightOp) { return emitBinary(op, "OpShiftRight"); })
       .Case([&](edge::FmodOp) { return emitBinary(op, "OpFmod"); })
       .Case([&](edge::ReluOp) { return emitUnary(op, "OpRelu", 0, 0); })
       .Case([&](edge::SigmoidOp) { return emitUnary(op, "OpSigmoid", 0, 0); })

@@ -220,6 +220,17 @@ LogicalResult MinOp::verify() { return verifyBinary(*this); }
 LogicalResult ModOp::verify() { return verifyBinary(*this); }
 LogicalResult FmodOp::verify() { return verifyBinary(*this); }
 
+static LogicalResult verifyShift(Operation *op) {
+  if (failed(verifyBinary(op)))
+    return failure();
+  if (!getElementTypeOrSelf(op->getResult(0)).isUnsignedInteger())
+    return op->emitOpError("shifts unsigned integers only, got ")
+           << getElementTypeOrSelf(op->getResult(0));
+  return success();
+}
+LogicalResult ShiftLeftOp::verify() { return verifyShift(*this); }
+LogicalResult ShiftRightOp::verify() { return verifyShift(*this); }
+
 LogicalResult ClipOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())
     return emitOpError("min ") << getMin().convertToFloat() << " is greater than max "

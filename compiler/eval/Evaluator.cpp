@@ -35,9 +35,9 @@ DType dtypeOf(Type t) {
   if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
     t = q.getStorageType();
   if (t.isF32()) return DType::F32;
-  if (t.isInteger(64)) return DType::I64;
-  if (t.isInteger(32)) return DType::I32;
-  if (t.isInteger(16)) return DType::I16;
+  if (t.isInteger(64)) return t.isUnsignedInteger() ? DType::U64 : DType::I64;
+  if (t.isInteger(32)) return t.isUnsignedInteger() ? DType::U32 : DType::I32;
+  if (t.isInteger(16)) return t.isUnsignedInteger() ? DType::U16 : DType::I16;
   if (t.isInteger(8)) return t.isUnsignedInteger() ? DType::U8 : DType::I8;
   if (t.isInteger(1)) return DType::Bool;
   return DType::F32;
@@ -52,6 +52,9 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   case DType::I16: return b.getIntegerType(16);
   case DType::I8: return b.getIntegerType(8);
   case DType::U8: return b.getIntegerType(8, false);
+  case DType::U16: return b.getIntegerType(16, false);
+  case DType::U32: return b.getIntegerType(32, false);
+  case DType::U64: return b.getIntegerType(64, false);
   case DType::Bool: return b.getI1Type();
   }
   return b.getF32Type();
@@ -163,10 +166,14 @@ Tensor binary(const Tensor &a, const Tensor &b, const std::vector<int64_t> &outS
       ia += idx[d] * sa[d];
       ib += idx[d] * sb[d];
     }
+    // Integers compute in 64 bits (unsigned types in uint64_t, so uint64 and
+    // large products are exact) and wrap to the result's width, as C does.
     if (r.isFloat())
       r.f[k] = fn(a.f[ia], b.f[ib]);
+    else if (isUnsigned(r.dtype))
+      r.i[k] = wrapInteger(r.dtype, (int64_t)fn((uint64_t)a.i[ia], (uint64_t)b.i[ib]));
     else
-      r.i[k] = fn(a.i[ia], b.i[ib]);
+      r.i[k] = wrapInteger(r.dtype, fn(a.i[ia], b.i[ib]));
     for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
       idx[d] = 0;
   }
@@ -414,10 +421,17 @@ Tensor remap(const Tensor &x, const std::vector<int64_t> &outShape,
   return r;
 }
 
+/// b^e in wrapping 64-bit arithmetic by squaring (the result is then wrapped
+/// to the tensor's width); a negative exponent gives 0, as integer division
+/// would.
 int64_t ipow(int64_t b, int64_t e) {
-  int64_t r = 1;
-  for (; e > 0; --e) r *= b;
-  return e < 0 ? 0 : r;
+  if (e < 0)
+    return 0;
+  uint64_t r = 1, base = (uint64_t)b;
+  for (uint64_t n = (uint64_t)e; n; n >>= 1, base *= base)
+    if (n & 1)
+      r *= base;
+  return (int64_t)r;
 }
 
 /// Applies a clamp fused by edge-fuse-activation (act_min / act_max).
@@ -595,6 +609,19 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           } else {
             auto r = std::fmod(a, b);
             return r != 0 && ((r < 0) != (b < 0)) ? r + b : r;
+          }
+        });
+      })
+      .Case<edge::ShiftLeftOp, edge::ShiftRightOp>([&](auto o) -> FailureOr<Tensor> {
+        // Unsigned operands (the verifier's), in uint64_t: a shift past the
+        // element's width leaves no bits once wrapped; past 64, 0 directly.
+        constexpr bool left = std::is_same_v<decltype(o), edge::ShiftLeftOp>;
+        return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+          if constexpr (std::is_floating_point_v<decltype(a)>)
+            return 0;
+          else {
+            uint64_t x = (uint64_t)a, n = (uint64_t)b;
+            return (decltype(a))(n >= 64 ? 0 : left ? x << n : x >> n);
           }
         });
       })
@@ -792,7 +819,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
             bool outside = false;
             for (int64_t d = 0; d < rank; ++d)
               outside |= idx[d] - pads[d] < 0 || idx[d] - pads[d] >= x.shape[d];
-            if (outside) r.f[k] = v;
+            if (outside && r.isFloat()) r.f[k] = v;
+            else if (outside) r.i[k] = (int64_t)v;
             for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d) idx[d] = 0;
           }
         }
@@ -1006,14 +1034,19 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));
         Tensor r = Tensor::zeros(to, x.shape);
         for (int64_t k = 0; k < x.numElements(); ++k) {
-          if (to == DType::F32) r.f[k] = x.isFloat() ? x.f[k] : (float)x.i[k];
+          if (to == DType::F32)
+            r.f[k] = x.isFloat()               ? x.f[k]
+                     : x.dtype == DType::U64 ? (float)(uint64_t)x.i[k]
+                                             : (float)x.i[k];
           else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
           else {
             double v = x.at(k);
-            r.i[k] = std::isfinite(v) ? (int64_t)v : 0;
-            if (to == DType::I8) r.i[k] = (int8_t)r.i[k];
-            if (to == DType::U8) r.i[k] = (uint8_t)r.i[k];
-            if (to == DType::I32) r.i[k] = (int32_t)r.i[k];
+            if (!x.isFloat())
+              r.i[k] = wrapInteger(to, x.i[k]); // integer to integer: C's conversion
+            else if (to == DType::U64)
+              r.i[k] = std::isfinite(v) && v >= 0 ? (int64_t)(uint64_t)v : (std::isfinite(v) ? (int64_t)v : 0);
+            else
+              r.i[k] = wrapInteger(to, std::isfinite(v) ? (int64_t)v : 0);
           }
         }
         return r;

@@ -106,6 +106,20 @@ LogicalResult mod(NodeContext &c) {
   return binary<edge::ModOp>(c);
 }
 
+/// BitShift: direction "LEFT" or "RIGHT", unsigned integer operands.
+LogicalResult bitShift(NodeContext &c) {
+  std::string dir = c.attrString("direction", "");
+  if (dir != "LEFT" && dir != "RIGHT")
+    return c.fail("direction '" + dir + "' must be LEFT or RIGHT");
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isUnsignedInteger())
+    return c.fail("BitShift is defined on unsigned integers, got a tensor of " +
+                  std::string(dtypeName(dtypeOf(NodeContext::elementType(*x)))));
+  return dir == "LEFT" ? binary<edge::ShiftLeftOp>(c) : binary<edge::ShiftRightOp>(c);
+}
+
 LogicalResult logicalNot(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -181,13 +195,26 @@ LogicalResult hardSigmoid(NodeContext &c) {
   return success();
 }
 
-LogicalResult buildClip(NodeContext &c, Value x, float lo, float hi) {
-  if (failed(requireFloat(c, x)))
-    return failure();
+LogicalResult buildClip(NodeContext &c, Value x, double lo, double hi) {
   if (lo > hi) {
     c.error() << "min " << lo << " is greater than max " << hi;
     return failure();
   }
+  // Integer tensors: max(x, lo) then min(., hi), with bounds of x's type
+  // (an absent bound is the type's limit, so it is left out).
+  if (auto it = dyn_cast<IntegerType>(NodeContext::elementType(x)); it && it.getWidth() > 1) {
+    Value y = x;
+    if (std::isfinite(lo))
+      y = buildBinary<edge::MaxOp>(c, y, scalarLike(c, x, lo));
+    if (y && std::isfinite(hi))
+      y = buildBinary<edge::MinOp>(c, y, scalarLike(c, x, hi));
+    if (!y)
+      return failure();
+    c.setOutput(y);
+    return success();
+  }
+  if (failed(requireFloat(c, x)))
+    return failure();
   c.setOutput(c.b.create<edge::ClipOp>(c.loc, x.getType(), x, c.b.getF32FloatAttr(lo),
                                        c.b.getF32FloatAttr(hi)));
   return success();
@@ -207,8 +234,8 @@ LogicalResult clip11(NodeContext &c) {
   auto x = c.required(0, "input");
   if (failed(x))
     return failure();
-  float bounds[2] = {-std::numeric_limits<float>::infinity(),
-                     std::numeric_limits<float>::infinity()};
+  double bounds[2] = {-std::numeric_limits<double>::infinity(),
+                      std::numeric_limits<double>::infinity()};
   for (int k = 0; k < 2; ++k) {
     if (!c.in(k + 1))
       continue;
@@ -217,7 +244,7 @@ LogicalResult clip11(NodeContext &c) {
       c.error() << (k ? "max" : "min") << " must be a constant scalar";
       return failure();
     }
-    bounds[k] = (float)t->at(0);
+    bounds[k] = t->at(0);
   }
   return buildClip(c, *x, bounds[0], bounds[1]);
 }
@@ -248,6 +275,7 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Xor", 7, predicate<edge::XorOp>},
       {"", "Not", 1, logicalNot},
       {"", "Mod", 10, mod},
+      {"", "BitShift", 11, bitShift},
       {"", "Where", 9, where},
       {"", "Abs", 6, unary<edge::AbsOp>},
       {"", "Neg", 6, unary<edge::NegOp>},

@@ -159,6 +159,10 @@ std::optional<DType> dtypeFromOnnx(int32_t t) {
   case onnx::TensorProto::INT32: return DType::I32;
   case onnx::TensorProto::INT8: return DType::I8;
   case onnx::TensorProto::UINT8: return DType::U8;
+  case onnx::TensorProto::INT16: return DType::I16;
+  case onnx::TensorProto::UINT16: return DType::U16;
+  case onnx::TensorProto::UINT32: return DType::U32;
+  case onnx::TensorProto::UINT64: return DType::U64;
   case onnx::TensorProto::BOOL: return DType::Bool;
   default: return std::nullopt;
   }
@@ -278,15 +282,16 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
     if (t.int64_data_size() != n) return countMismatch(t.int64_data_size());
     std::copy(t.int64_data().begin(), t.int64_data().end(), r.i.begin());
     break;
-  default: // INT32, INT8, UINT8, BOOL are stored in int32_data
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64: // stored in uint64_data
+    if (t.uint64_data_size() != n) return countMismatch(t.uint64_data_size());
+    for (int64_t k = 0; k < n; ++k)
+      r.i[k] = wrapInteger(*dt, (int64_t)t.uint64_data(k));
+    break;
+  default: // INT32, INT16, UINT16, INT8, UINT8, BOOL are stored in int32_data
     if (t.int32_data_size() != n) return countMismatch(t.int32_data_size());
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t v = t.int32_data(k);
-      if (*dt == DType::I8) v = (int8_t)v;
-      if (*dt == DType::U8) v = (uint8_t)v;
-      if (*dt == DType::Bool) v = v != 0;
-      r.i[k] = v;
-    }
+    for (int64_t k = 0; k < n; ++k)
+      r.i[k] = wrapInteger(*dt, t.int32_data(k));
   }
   return r;
 }
@@ -618,6 +623,9 @@ static onnx::TypeProto typeProtoOf(Value v) {
   case DType::I16: et = onnx::TensorProto::INT16; break;
   case DType::I8: et = onnx::TensorProto::INT8; break;
   case DType::U8: et = onnx::TensorProto::UINT8; break;
+  case DType::U16: et = onnx::TensorProto::UINT16; break;
+  case DType::U32: et = onnx::TensorProto::UINT32; break;
+  case DType::U64: et = onnx::TensorProto::UINT64; break;
   case DType::Bool: et = onnx::TensorProto::BOOL; break;
   }
   tt->set_elem_type(et);

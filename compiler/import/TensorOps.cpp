@@ -442,8 +442,12 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
   std::string mode = c.attrString("mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge")
     return c.fail("mode '" + mode + "' is not supported (constant, reflect, edge are)");
-  if (!NodeContext::elementType(x).isF32())
-    return c.fail("only float inputs are supported");
+  Type elt = NodeContext::elementType(x);
+  if (!elt.isF32() && !isa<IntegerType>(elt) && !quantizedElement(elt))
+    return c.fail("only float, integer and quantized inputs are supported");
+  if (isa<IntegerType>(elt) && (value != std::floor(value) || std::fabs(value) > (1 << 24)))
+    return c.fail("the constant value " + std::to_string(value) + " of an integer Pad must be "
+                  "an integer below 2^24 in magnitude");
   if (axes) {
     if (pads.size() != 2 * axes->size())
       return c.fail("pads " + shapeToString(pads) + " must have 2 entries per axis in " +
@@ -472,7 +476,7 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
                     std::to_string(k) + " (" + std::to_string(s[k]) + ")");
     out.push_back(d);
   }
-  c.setOutput(c.b.create<edge::PadOp>(c.loc, c.tensorType(out, c.b.getF32Type()), x,
+  c.setOutput(c.b.create<edge::PadOp>(c.loc, c.tensorType(out, elt), x,
                                       c.b.getDenseI64ArrayAttr(pads),
                                       c.b.getStringAttr(mode), c.b.getF32FloatAttr(value)));
   return success();

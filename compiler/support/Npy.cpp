@@ -16,6 +16,9 @@ bool parseDescr(const std::string &d, DType &t, bool &isF64) {
   else if (d == "<i2") t = DType::I16;
   else if (d == "|i1") t = DType::I8;
   else if (d == "|u1") t = DType::U8;
+  else if (d == "<u2") t = DType::U16;
+  else if (d == "<u4") t = DType::U32;
+  else if (d == "<u8") t = DType::U64;
   else if (d == "|b1") t = DType::Bool;
   else return false;
   return true;
@@ -29,6 +32,9 @@ const char *descrOf(DType t) {
   case DType::I16: return "<i2";
   case DType::I8: return "|i1";
   case DType::U8: return "|u1";
+  case DType::U16: return "<u2";
+  case DType::U32: return "<u4";
+  case DType::U64: return "<u8";
   case DType::Bool: return "|b1";
   }
   return "";
@@ -72,7 +78,7 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
   DType t;
   bool f64;
   if (!parseDescr(descr, t, f64)) {
-    error = "'" + path + "': unsupported dtype '" + descr + "' (expected float32/64, int8/32/64, uint8 or bool, little-endian)";
+    error = "'" + path + "': unsupported dtype '" + descr + "' (expected float32/64, int8/16/32/64, uint8/16/32/64 or bool, little-endian)";
     return false;
   }
   if (h.find("'fortran_order': True") != std::string::npos) {

@@ -12,6 +12,9 @@ const char *dtypeName(DType t) {
   case DType::I16: return "int16";
   case DType::I8: return "int8";
   case DType::U8: return "uint8";
+  case DType::U16: return "uint16";
+  case DType::U32: return "uint32";
+  case DType::U64: return "uint64";
   case DType::Bool: return "bool";
   }
   return "?";
@@ -19,12 +22,29 @@ const char *dtypeName(DType t) {
 
 size_t dtypeSize(DType t) {
   switch (t) {
-  case DType::F32: case DType::I32: return 4;
-  case DType::I64: return 8;
-  case DType::I16: return 2;
+  case DType::F32: case DType::I32: case DType::U32: return 4;
+  case DType::I64: case DType::U64: return 8;
+  case DType::I16: case DType::U16: return 2;
   case DType::I8: case DType::U8: case DType::Bool: return 1;
   }
   return 1;
+}
+
+bool isUnsigned(DType t) {
+  return t == DType::U8 || t == DType::U16 || t == DType::U32 || t == DType::U64;
+}
+
+int64_t wrapInteger(DType t, int64_t v) {
+  switch (t) {
+  case DType::I32: return (int32_t)v;
+  case DType::I16: return (int16_t)v;
+  case DType::I8: return (int8_t)v;
+  case DType::U8: return (uint8_t)v;
+  case DType::U16: return (uint16_t)v;
+  case DType::U32: return (uint32_t)v;
+  case DType::Bool: return v != 0;
+  default: return v;
+  }
 }
 
 int64_t product(const std::vector<int64_t> &shape) {
@@ -63,7 +83,9 @@ std::vector<char> Tensor::bytes() const {
     case DType::F32: std::memcpy(p, &f[k], 4); break;
     case DType::I64: std::memcpy(p, &i[k], 8); break;
     case DType::I32: { int32_t v = (int32_t)i[k]; std::memcpy(p, &v, 4); break; }
-    case DType::I16: { int16_t v = (int16_t)i[k]; std::memcpy(p, &v, 2); break; }
+    case DType::I16: case DType::U16: { int16_t v = (int16_t)i[k]; std::memcpy(p, &v, 2); break; }
+    case DType::U32: { uint32_t v = (uint32_t)i[k]; std::memcpy(p, &v, 4); break; }
+    case DType::U64: std::memcpy(p, &i[k], 8); break;
     case DType::I8: case DType::U8: case DType::Bool: *p = (char)i[k]; break;
     }
   }
@@ -82,6 +104,9 @@ Tensor Tensor::fromBytes(DType t, std::vector<int64_t> shape, const char *data) 
     case DType::I16: { int16_t v; std::memcpy(&v, p, 2); r.i[k] = v; break; }
     case DType::I8: r.i[k] = (int8_t)*p; break;
     case DType::U8: r.i[k] = (uint8_t)*p; break;
+    case DType::U16: { uint16_t v; std::memcpy(&v, p, 2); r.i[k] = v; break; }
+    case DType::U32: { uint32_t v; std::memcpy(&v, p, 4); r.i[k] = v; break; }
+    case DType::U64: std::memcpy(&r.i[k], p, 8); break;
     case DType::Bool: r.i[k] = *p ? 1 : 0; break;
     }
   }

@@ -135,7 +135,18 @@ class Runner:
             got_path = os.path.join(out_dir, f"out_{k}.npy")
             if not os.path.exists(got_path):
                 return f"output {k} missing"
-            why = same(np.load(got_path), load_pb(path))
+            want = load_pb(path)
+            got = np.load(got_path)
+            # A quantized output: the generated code's raw integers are in
+            # out_k.q.npy (out_k.npy holds them dequantized). edgec keeps
+            # uint8-quantized tensors as int8 with the zero point shifted by
+            # -128 (docs/numerics.md), so ONNX's uint8 is that plus 128.
+            q_path = os.path.join(out_dir, f"out_{k}.q.npy")
+            if want.dtype.kind in "iu" and os.path.exists(q_path):
+                got = np.load(q_path).astype(np.int64)
+                if want.dtype == np.uint8:
+                    got = got + 128
+            why = same(got, want)
             if why:
                 return f"output {k}: {why}"
         return None

@@ -117,3 +117,11 @@ func.func @recurrent_activation(%x: tensor<5x1x3xf32>, %w: tensor<1x4x3xf32>, %r
   %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Swish"], cell = "rnn", clip = 0.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32>
   return %0 : tensor<6x1x1x4xf32>
 }
+
+// -----
+
+func.func @shift_signed(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error@+1 {{'edge.shift_left' op shifts unsigned integers only, got 'i32'}}
+  %0 = edge.shift_left %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

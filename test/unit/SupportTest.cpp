@@ -27,12 +27,18 @@ TEST(Names, TableNeverHandsOutTheSameNameTwice) {
 }
 
 TEST(Npy, RoundTripsEveryDtype) {
-  for (DType dt : {DType::F32, DType::I64, DType::I32, DType::I8, DType::U8, DType::Bool}) {
+  for (DType dt : {DType::F32, DType::I64, DType::I32, DType::I16, DType::I8, DType::U8,
+                   DType::U16, DType::U32, DType::U64, DType::Bool}) {
     Tensor t = Tensor::zeros(dt, {2, 3});
     for (int k = 0; k < 6; ++k) {
       if (dt == DType::F32) t.f[k] = 0.5f * k - 1;
-      else t.i[k] = dt == DType::Bool ? k % 2 : k - (dt == DType::U8 ? 0 : 2);
+      else t.i[k] = dt == DType::Bool ? k % 2 : k - (isUnsigned(dt) ? 0 : 2);
     }
+    // The top of each unsigned range survives the round trip (uint64's top
+    // bit pattern reads back as the same int64).
+    if (dt == DType::U16) t.i[5] = 65535;
+    if (dt == DType::U32) t.i[5] = 4294967295;
+    if (dt == DType::U64) t.i[5] = -1;
     std::string path = ::testing::TempDir() + "/rt.npy", error;
     ASSERT_TRUE(writeNpy(path, t, error)) << error;
     Tensor back;
@@ -42,6 +48,19 @@ TEST(Npy, RoundTripsEveryDtype) {
     EXPECT_EQ(back.f, t.f);
     EXPECT_EQ(back.i, t.i);
   }
+}
+
+TEST(Tensor, WrapIntegerConvertsAsC) {
+  EXPECT_EQ(wrapInteger(DType::I8, 200), -56);
+  EXPECT_EQ(wrapInteger(DType::U8, -1), 255);
+  EXPECT_EQ(wrapInteger(DType::I16, 40000), -25536);
+  EXPECT_EQ(wrapInteger(DType::U16, 70000), 4464);
+  EXPECT_EQ(wrapInteger(DType::U32, -1), 4294967295);
+  EXPECT_EQ(wrapInteger(DType::I32, int64_t(1) << 32), 0);
+  EXPECT_EQ(wrapInteger(DType::U64, -5), -5); // the bits stay
+  EXPECT_EQ(wrapInteger(DType::Bool, 7), 1);
+  EXPECT_TRUE(isUnsigned(DType::U64));
+  EXPECT_FALSE(isUnsigned(DType::I16));
 }
 
 TEST(Npy, RejectsTruncatedAndForeignFiles) {

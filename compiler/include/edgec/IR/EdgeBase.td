@@ -43,7 +43,8 @@ def Edge_Quantized : Type<CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_sel
 // type", with the integer arithmetic fixed in docs/numerics.md.
 def Edge_RealTensor : RankedTensorOf<[F32, Edge_Quantized]>;
 def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
-def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, UI8, I32, I64, Edge_Quantized]>;
+def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, UI8, I16, UI16, I32, UI32, I64, UI64,
+                                      Edge_Quantized]>;
 
 // Float and quantized tensors are not mixed: among the operands and results
 // of an op, real tensors are either all f32 or all quantized.

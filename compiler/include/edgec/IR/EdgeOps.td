@@ -71,6 +71,9 @@ def Edge_MaxOp : Edge_BinaryOp<"max", "Elementwise maximum">;
 def Edge_MinOp : Edge_BinaryOp<"min", "Elementwise minimum">;
 def Edge_ModOp : Edge_BinaryOp<"mod", "Remainder with the divisor's sign (Python's %)">;
 def Edge_FmodOp : Edge_BinaryOp<"fmod", "Remainder with the dividend's sign (C's fmod)">;
+// ONNX BitShift, on unsigned integers; a shift by the width or more gives 0.
+def Edge_ShiftLeftOp : Edge_BinaryOp<"shift_left", "Unsigned left shift">;
+def Edge_ShiftRightOp : Edge_BinaryOp<"shift_right", "Unsigned (logical) right shift">;
 
 // Comparisons and logic: numpy broadcasting, boolean (i1) result.
 class Edge_PredicateOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
@@ -418,10 +421,12 @@ def Edge_PadOp : Edge_Op<"pad", [Pure]> {
   let description = [{
     `pads` has 2 * rank entries: all begins, then all ends, as in ONNX.
     `mode` is one of "constant", "reflect", "edge". Negative pads crop.
+    Any element type: `value` is the fill (for integer tensors an integer
+    below 2^24 in magnitude, exact in f32; for quantized ones the real value).
   }];
-  let arguments = (ins Edge_RealTensor:$input, DenseI64ArrayAttr:$pads,
+  let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$pads,
                        StrAttr:$mode, F32Attr:$value);
-  let results = (outs Edge_RealTensor:$output);
+  let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

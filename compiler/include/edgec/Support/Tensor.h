@@ -7,14 +7,19 @@
 
 namespace edgec {
 
-enum class DType { F32, I64, I32, I16, I8, U8, Bool };
+enum class DType { F32, I64, I32, I16, I8, U8, U16, U32, U64, Bool };
 
 const char *dtypeName(DType t);
 size_t dtypeSize(DType t);
+bool isUnsigned(DType t);
+/// `v` wrapped to `t`'s width and signedness, as C's conversion to that type
+/// does (Bool: v != 0). uint64 values keep their bits (see Tensor::i).
+int64_t wrapInteger(DType t, int64_t v);
 
 /// A dense row-major host tensor. Float data lives in `f`, every integer and
 /// boolean type in `i` (widened to int64), so the evaluator's arithmetic on
-/// shape values is exact.
+/// shape values is exact; a uint64 element keeps its 64 bits there (values
+/// from 2^63 read as negative, and unsigned arithmetic treats them as such).
 struct Tensor {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;

@@ -23,14 +23,16 @@ struct OpMul { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b
 struct OpDiv { template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return a / b; } };
 struct OpPow {
   static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return powf(a, b); }
-  /// Integer power by repeated multiplication; a negative exponent gives 0.
+  /// Integer power by squaring in wrapping unsigned arithmetic (the
+  /// evaluator's), truncated to T; a negative exponent gives 0.
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     if (b < 0)
       return 0;
-    T r = 1;
-    for (T e = 0; e < b; ++e)
-      r = static_cast<T>(r * a);
-    return r;
+    uint64_t r = 1, base = static_cast<uint64_t>(a);
+    for (uint64_t n = static_cast<uint64_t>(b); n; n >>= 1, base *= base)
+      if (n & 1)
+        r *= base;
+    return static_cast<T>(r);
   }
 };
 struct OpMax {
@@ -57,6 +59,17 @@ struct OpMod {
       return 0;
     const T r = static_cast<T>(a % b);
     return r != 0 && ((r < 0) != (b < 0)) ? static_cast<T>(r + b) : r;
+  }
+};
+/// ONNX BitShift on unsigned T: a shift by T's width or more gives 0.
+struct OpShiftLeft {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    return b >= sizeof(T) * 8 ? T(0) : static_cast<T>(a << b);
+  }
+};
+struct OpShiftRight {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    return b >= sizeof(T) * 8 ? T(0) : static_cast<T>(a >> b);
   }
 };
 /// Remainder with the dividend's sign (ONNX Mod, fmod = 1); x % 0 is 0.
