@@ -304,6 +304,189 @@ LogicalResult topK(NodeContext &c) {
   return success();
 }
 
+/// Compress: the positions where a compile-time condition holds, as a
+/// Gather with constant indices along `axis` (the flattened input without
+/// one); the data itself may be a run-time tensor.
+LogicalResult compress(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x) || failed(c.required(1, "condition")))
+    return failure();
+  std::optional<Tensor> cond = c.constantInput(1);
+  if (!cond)
+    return c.fail("condition must be a compile-time constant: the output's shape depends on "
+                  "its values (bind it with --bind)");
+  if (cond->shape.size() != 1)
+    return c.fail("condition of shape " + shapeToString(cond->shape) + " is not 1-D");
+  Value data = *x;
+  int64_t axis = 0;
+  if (c.attr("axis")) {
+    auto a = c.axis(c.attrInt("axis", 0), NodeContext::shape(*x).size(), "axis");
+    if (failed(a))
+      return failure();
+    axis = *a;
+  } else {
+    data = c.reshape(*x, {product(NodeContext::shape(*x))});
+  }
+  Shape ds = NodeContext::shape(data);
+  if (cond->numElements() > ds[axis])
+    return c.fail("condition has " + std::to_string(cond->numElements()) +
+                  " entries for an axis of size " + std::to_string(ds[axis]));
+  Tensor idx = Tensor::zeros(DType::I64, {0});
+  for (int64_t k = 0; k < cond->numElements(); ++k)
+    if (cond->at(k) != 0)
+      idx.i.push_back(k);
+  idx.shape = {(int64_t)idx.i.size()};
+  Shape out = ds;
+  out[axis] = idx.shape[0];
+  c.setOutput(c.b.create<edge::GatherOp>(c.loc, c.tensorType(out, NodeContext::elementType(data)),
+                                         data, c.constant(idx), axis));
+  return success();
+}
+
+/// ReverseSequence: with compile-time lengths, a gather_elements along the
+/// time axis whose index reverses the first len[b] steps of batch b.
+LogicalResult reverseSequence(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x) || failed(c.required(1, "sequence_lens")))
+    return failure();
+  std::optional<Tensor> lens = c.constantInput(1);
+  if (!lens)
+    return c.fail("sequence_lens must be a compile-time constant (bind it with --bind)");
+  Shape s = NodeContext::shape(*x);
+  if (s.size() < 2)
+    return c.fail("input of shape " + shapeToString(s) + " needs at least 2 dimensions");
+  int64_t timeAxis = c.attrInt("time_axis", 0), batchAxis = c.attrInt("batch_axis", 1);
+  if (!((timeAxis == 0 && batchAxis == 1) || (timeAxis == 1 && batchAxis == 0)))
+    return c.fail("time_axis " + std::to_string(timeAxis) + " and batch_axis " +
+                  std::to_string(batchAxis) + " must be 0 and 1 in some order");
+  int64_t steps = s[timeAxis], batch = s[batchAxis];
+  if (lens->shape != Shape{batch})
+    return c.fail("sequence_lens of shape " + shapeToString(lens->shape) + " must be [" +
+                  std::to_string(batch) + "]");
+  for (int64_t v : lens->i)
+    if (v < 0 || v > steps)
+      return c.fail("sequence length " + std::to_string(v) + " is outside [0, " +
+                    std::to_string(steps) + "]");
+  Tensor idx = Tensor::zeros(DType::I32, s);
+  int64_t inner = product(Shape(s.begin() + 2, s.end()));
+  for (int64_t a = 0; a < s[0]; ++a)
+    for (int64_t b = 0; b < s[1]; ++b) {
+      int64_t t = timeAxis == 0 ? a : b, n = lens->i[timeAxis == 0 ? b : a];
+      for (int64_t e = 0; e < inner; ++e)
+        idx.i[(a * s[1] + b) * inner + e] = t < n ? n - 1 - t : t;
+    }
+  c.setOutput(c.b.create<edge::GatherElementsOp>(c.loc, x->getType(), *x, c.constant(idx),
+                                                 timeAxis));
+  return success();
+}
+
+/// NonZero of a compile-time tensor: the [rank, count] coordinates of its
+/// non-zero elements in row-major order, a constant.
+LogicalResult nonZero(NodeContext &c) {
+  if (failed(c.required(0, "X")))
+    return failure();
+  std::optional<Tensor> x = c.constantInput(0);
+  if (!x)
+    return c.fail("X must be a compile-time constant: the output's shape depends on its values "
+                  "(bind it with --bind)");
+  int64_t rank = x->shape.size(), n = x->numElements();
+  std::vector<int64_t> hits;
+  for (int64_t k = 0; k < n; ++k)
+    if (x->at(k) != 0)
+      hits.push_back(k);
+  int64_t count = hits.size(), rows = std::max<int64_t>(rank, 1);
+  Tensor r = Tensor::zeros(DType::I64, {rank == 0 ? 1 : rank, count});
+  for (int64_t h = 0; h < count; ++h) {
+    int64_t k = hits[h];
+    for (int64_t d = rows - 1; d >= 0; --d) {
+      int64_t len = rank ? x->shape[d] : 1;
+      r.i[d * count + h] = k % len;
+      k /= len;
+    }
+  }
+  c.setOutput(c.constant(r));
+  return success();
+}
+
+/// Unique of a compile-time tensor (flattened, or slices along `axis`):
+/// the four outputs Y, indices, inverse_indices and counts as constants, Y
+/// sorted ascending (lexicographically for slices) or in first-seen order.
+LogicalResult unique(NodeContext &c) {
+  if (failed(c.required(0, "X")))
+    return failure();
+  std::optional<Tensor> x = c.constantInput(0);
+  if (!x)
+    return c.fail("X must be a compile-time constant: the output's shape depends on its values "
+                  "(bind it with --bind)");
+  Shape s = x->shape;
+  int64_t axis = -1;
+  if (c.attr("axis")) {
+    auto a = c.axis(c.attrInt("axis", 0), s.size(), "axis");
+    if (failed(a))
+      return failure();
+    axis = *a;
+  }
+  // [outer, len, inner]: slice j of the axis is x[o, j, i] over o and i.
+  int64_t outer = 1, len = x->numElements(), inner = 1;
+  if (axis >= 0) {
+    outer = product(Shape(s.begin(), s.begin() + axis));
+    len = s[axis];
+    inner = product(Shape(s.begin() + axis + 1, s.end()));
+  }
+  auto value = [&](int64_t j, int64_t o, int64_t i) { return x->at((o * len + j) * inner + i); };
+  auto less = [&](int64_t p, int64_t q) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i)
+        if (value(p, o, i) != value(q, o, i))
+          return value(p, o, i) < value(q, o, i);
+    return false;
+  };
+  std::vector<int64_t> firsts; // the first index of every distinct slice, first-seen order
+  std::vector<int64_t> inverse(len);
+  for (int64_t j = 0; j < len; ++j) {
+    int64_t found = -1;
+    for (size_t u = 0; u < firsts.size() && found < 0; ++u)
+      if (!less(j, firsts[u]) && !less(firsts[u], j))
+        found = u;
+    if (found < 0) {
+      found = firsts.size();
+      firsts.push_back(j);
+    }
+    inverse[j] = found;
+  }
+  std::vector<int64_t> order(firsts.size());
+  for (size_t u = 0; u < order.size(); ++u)
+    order[u] = u;
+  if (c.attrInt("sorted", 1))
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return less(firsts[a], firsts[b]); });
+  std::vector<int64_t> rank(order.size());
+  for (size_t r = 0; r < order.size(); ++r)
+    rank[order[r]] = r;
+  int64_t m = order.size();
+  Shape ys = axis >= 0 ? s : Shape{m};
+  if (axis >= 0)
+    ys[axis] = m;
+  Tensor y = Tensor::zeros(x->dtype, ys), first = Tensor::zeros(DType::I64, {m}),
+         inv = Tensor::zeros(DType::I64, {len}), counts = Tensor::zeros(DType::I64, {m});
+  for (int64_t r = 0; r < m; ++r) {
+    int64_t j = firsts[order[r]];
+    first.i[r] = j;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i) {
+        int64_t src = (o * len + j) * inner + i, dst = (o * m + r) * inner + i;
+        if (y.isFloat()) y.f[dst] = x->f[src];
+        else y.i[dst] = x->i[src];
+      }
+  }
+  for (int64_t j = 0; j < len; ++j) {
+    inv.i[j] = rank[inverse[j]];
+    ++counts.i[rank[inverse[j]]];
+  }
+  c.outputs = {c.constant(y), c.constant(first), c.constant(inv), c.constant(counts)};
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Constants from constant inputs
 //===----------------------------------------------------------------------===//
@@ -1096,6 +1279,10 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "ScatterElements", 11, scatterElements},
       {"", "GatherND", 11, gatherND},
       {"", "ScatterND", 11, scatterND},
+      {"", "Compress", 9, compress},
+      {"", "ReverseSequence", 10, reverseSequence},
+      {"", "NonZero", 9, nonZero},
+      {"", "Unique", 11, unique},
       {"", "CumSum", 11, cumSum},
       {"", "TopK", 1, topK},
       {"", "Range", 11, range},

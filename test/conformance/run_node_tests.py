@@ -7,8 +7,9 @@ For every test folder (model.onnx + test_data_set_*/{input,output}_k.pb):
   * evaluator: `edgec run` on every data set, compare.
 Floats match with rtol 1e-3 / atol 1e-4 (NaN equals NaN), integers and
 booleans exactly. A test that does not compile as is is retried with its
-non-first inputs (and a first input that is a scalar or a 1-D integer shape) bound to the data set's values
-(`--bind`), because a static
+non-first inputs (and a first input that is a scalar or a 1-D integer shape,
+or the input of an op whose output shape its values set: NonZero, Unique)
+bound to the data set's values (`--bind`), because a static
 compiler needs shape-determining inputs (a Reshape's shape, Slice's starts,
 Resize's scales, ...) at compile time; such passes count as "bound".
 
@@ -67,6 +68,11 @@ def op_of(test):
                 rest.startswith(prefix) and rest[len(prefix)].isdigit()):
             return op
     return rest.split("_")[0]
+
+
+# Ops whose output shape is set by the values of their (first) input: a
+# static compiler needs that input at compile time, so binding takes it too.
+VALUE_SHAPED_OPS = {"NonZero", "Unique"}
 
 
 def shape_like(a):
@@ -160,7 +166,7 @@ class Runner:
             paths.append(path)
         return paths
 
-    def attempt(self, test, folder, bound, sets, d):
+    def attempt(self, test, folder, bound, sets, d, bind_first=False):
         """Compile (binding inputs 1.. when `bound`) and run every data set."""
         model = os.path.join(folder, "model.onnx")
         names = [i.name for i in onnx.load(model).graph.input]
@@ -174,7 +180,7 @@ class Runner:
                 # Every input after the first; the first too when it looks
                 # like a parameter: a scalar (Range's start, a window's
                 # size) or a 1-D integer tensor (ConstantOfShape's shape).
-                first = 0 if shape_like(np.load(npys[0], allow_pickle=True)) else 1
+                first = 0 if bind_first or shape_like(np.load(npys[0], allow_pickle=True)) else 1
                 bind = [f"--bind={n}={p}" for n, p in zip(names[first:], npys[first:])]
                 run_inputs = npys[:first]
             # Generated code (compiled per data set only when bound values differ).
@@ -222,9 +228,11 @@ class Runner:
             result["gen"] = "unbound" if gen[0] == "ok" else "fail"
             result["eval"] = "unbound" if ev[0] == "ok" else "fail"
             first = load_pb(sets[0][0][0]) if sets[0][0] else None
+            value_shaped = result["op"] in VALUE_SHAPED_OPS
             if (gen[0] != "ok" or ev[0] != "ok") and (
-                    len(sets[0][0]) > 1 or (first is not None and shape_like(first))):
-                gen2, ev2 = self.attempt(test, folder, True, sets, d)
+                    len(sets[0][0]) > 1 or value_shaped or
+                    (first is not None and shape_like(first))):
+                gen2, ev2 = self.attempt(test, folder, True, sets, d, bind_first=value_shaped)
                 if result["gen"] == "fail" and gen2[0] == "ok":
                     result["gen"] = "bound"
                 if result["eval"] == "fail" and ev2[0] == "ok":
