@@ -102,6 +102,7 @@ void registerTensorOps(std::vector<OpEntry> &table);
 void registerQuantOps(std::vector<OpEntry> &table);
 void registerCompositeOps(std::vector<OpEntry> &table);
 void registerRecurrentOps(std::vector<OpEntry> &table);
+void registerSignalOps(std::vector<OpEntry> &table);
 
 /// The default-domain handler of `op` at `opset`, or null.
 Handler findHandler(const std::string &op, int opset);

@@ -315,6 +315,7 @@ const std::vector<OpEntry> &opTable() {
     registerQuantOps(t);
     registerCompositeOps(t);
     registerRecurrentOps(t);
+    registerSignalOps(t);
     return t;
   }();
   return table;
