@@ -246,6 +246,11 @@ private:
   LogicalResult emitPad(edge::PadOp op);
   LogicalResult emitGather(edge::GatherOp op);
   LogicalResult emitRecurrent(edge::RecurrentOp op);
+  /// For a scatter onto a constant whose elements are all equal (zeros from
+  /// ConstantOfShape, MaxUnpool): a statement filling the output with that
+  /// value, so the scatter runs in place and the constant needs no array in
+  /// flash. Empty otherwise.
+  std::string scatterBase(Value data, Value out);
 
   std::string banner(const std::string &what) const;
   std::string header() const;
@@ -775,6 +780,24 @@ LogicalResult CppEmitter::emitRecurrent(edge::RecurrentOp op) {
   return success();
 }
 
+std::string CppEmitter::scatterBase(Value data, Value out) {
+  auto c = data.getDefiningOp<edge::ConstantOp>();
+  if (!c || quantizedElement(data.getType()))
+    return "";
+  Tensor t = tensorFromAttr(c.getValue());
+  int64_t n = t.numElements();
+  for (int64_t k = 1; k < n; ++k)
+    if (t.isFloat() ? t.f[k] != t.f[0] : t.i[k] != t.i[0])
+      return "";
+  if (n == 0 || (t.isFloat() && std::isnan(t.f[0])))
+    return "";
+  std::string value =
+      t.isFloat() ? floatLiteral(t.f[0])
+                  : fmt::format("static_cast<{}>({})", ctypeOf(out),
+                                t.i[0] == INT64_MIN ? "INT64_MIN" : std::to_string(t.i[0]));
+  return fmt::format("edgec::fill<{}>({}, {});\n  ", n, expr(out), value);
+}
+
 LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
   auto c = op.getIndices().getDefiningOp<edge::ConstantOp>();
   if (!c) {
@@ -1029,8 +1052,10 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                                                prod(ds), list(dims), list(st),
                                                axis + (int64_t)lead, ds[axis]));
         includes.insert("edgec/kernels/ref/indexing.h");
-        call(op, fmt::format("edgec::scatter_elements<{}, {}>({}, {}, {}, {});", id,
-                             reductionName(o.getReduction()), expr(o.getData()),
+        std::string base = scatterBase(o.getData(), o.getOutput());
+        call(op, fmt::format("{}edgec::scatter_elements<{}, {}>({}, {}, {}, {});", base, id,
+                             reductionName(o.getReduction()),
+                             base.empty() ? expr(o.getData()) : expr(o.getOutput()),
                              expr(o.getIndices()), expr(o.getUpdates()), expr(o.getOutput())));
         return success();
       })
@@ -1056,11 +1081,14 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         if constexpr (gather)
           call(op, fmt::format("edgec::gather_nd<{}>({}, {}, {});", id, expr(o.getData()),
                                expr(o.getIndices()), expr(o.getOutput())));
-        else
-          call(op, fmt::format("edgec::scatter_nd<{}, {}>({}, {}, {}, {});", id,
-                               reductionName(o.getReduction()), expr(o.getData()),
+        else {
+          std::string base = scatterBase(o.getData(), o.getOutput());
+          call(op, fmt::format("{}edgec::scatter_nd<{}, {}>({}, {}, {}, {});", base, id,
+                               reductionName(o.getReduction()),
+                               base.empty() ? expr(o.getData()) : expr(o.getOutput()),
                                expr(o.getIndices()), expr(o.getUpdates()),
                                expr(o.getOutput())));
+        }
         return success();
       })
       .Case([&](edge::CumSumOp o) {

@@ -343,6 +343,70 @@ LogicalResult compress(NodeContext &c) {
   return success();
 }
 
+/// MaxUnpool: X scattered by its flat indices (MaxPool's Indices output)
+/// into zeros of the default unpooled shape: a scatter_elements over the
+/// flattened tensors, whose zero base the generated code fills instead of
+/// storing. A larger output_shape zero-pads the end of each spatial
+/// dimension (the indices still address the default shape, as in ONNX).
+LogicalResult maxUnpool(NodeContext &c) {
+  auto x = c.required(0, "X"), idx = c.required(1, "I");
+  if (failed(x) || failed(idx) || failed(requireIndices(c, *idx)))
+    return failure();
+  Shape xs = NodeContext::shape(*x);
+  if (NodeContext::shape(*idx) != xs)
+    return c.fail("I of shape " + shapeToString(NodeContext::shape(*idx)) +
+                  " must have X's shape " + shapeToString(xs));
+  size_t spatial = xs.size() < 3 ? 0 : xs.size() - 2;
+  auto kernel = c.attrInts("kernel_shape");
+  if (!spatial || !kernel || kernel->size() != spatial)
+    return c.fail("kernel_shape must give one size per spatial dimension of X " +
+                  shapeToString(xs));
+  Shape strides = c.attrInts("strides").value_or(Shape(spatial, 1));
+  Shape pads = c.attrInts("pads").value_or(Shape(2 * spatial, 0));
+  if (strides.size() != spatial || pads.size() != 2 * spatial)
+    return c.fail("strides and pads must have " + std::to_string(spatial) + " and " +
+                  std::to_string(2 * spatial) + " entries");
+  Shape out = xs;
+  for (size_t d = 0; d < spatial; ++d)
+    out[2 + d] = (xs[2 + d] - 1) * strides[d] - (pads[d] + pads[spatial + d]) + (*kernel)[d];
+  for (int64_t d : out)
+    if (d < 1)
+      return c.fail("output shape " + shapeToString(out) + " is empty");
+  Shape padded = out;
+  if (c.in(2)) {
+    auto os = c.constantInts(2, "output_shape");
+    if (failed(os))
+      return failure();
+    bool fits = os->size() == xs.size() && (*os)[0] == xs[0] && (*os)[1] == xs[1];
+    for (size_t d = 2; fits && d < xs.size(); ++d)
+      fits = (*os)[d] >= out[d];
+    if (!fits)
+      return c.fail("output_shape " + shapeToString(*os) + " must keep X's batch and channels "
+                    "and be at least the unpooled shape " + shapeToString(out));
+    padded = *os;
+  }
+  if (failed(c.checkConstantShape(out, "the unpooled output")))
+    return failure();
+  int64_t n = product(out), m = product(xs);
+  if (failed(checkConstantIndices(c, 1, n, "index")))
+    return failure();
+  Value zeros = c.constant(Tensor::zeros(DType::F32, {n}));
+  Value y = c.b.create<edge::ScatterElementsOp>(
+      c.loc, c.tensorType({n}, c.b.getF32Type()), zeros, c.reshape(*idx, {m}),
+      c.reshape(*x, {m}), c.b.getI64IntegerAttr(0), c.b.getStringAttr("none"));
+  y = c.reshape(y, out);
+  if (padded != out) {
+    Shape pads(2 * out.size(), 0);
+    for (size_t d = 0; d < out.size(); ++d)
+      pads[out.size() + d] = padded[d] - out[d];
+    y = c.b.create<edge::PadOp>(c.loc, c.tensorType(padded, c.b.getF32Type()), y,
+                                c.b.getDenseI64ArrayAttr(pads), c.b.getStringAttr("constant"),
+                                c.b.getF32FloatAttr(0));
+  }
+  c.setOutput(y);
+  return success();
+}
+
 /// ReverseSequence: with compile-time lengths, a gather_elements along the
 /// time axis whose index reverses the first len[b] steps of batch b.
 LogicalResult reverseSequence(NodeContext &c) {
@@ -367,6 +431,8 @@ LogicalResult reverseSequence(NodeContext &c) {
     if (v < 0 || v > steps)
       return c.fail("sequence length " + std::to_string(v) + " is outside [0, " +
                     std::to_string(steps) + "]");
+  if (failed(c.checkConstantShape(s, "the reversal index")))
+    return failure();
   Tensor idx = Tensor::zeros(DType::I32, s);
   int64_t inner = product(Shape(s.begin() + 2, s.end()));
   for (int64_t a = 0; a < s[0]; ++a)
@@ -434,32 +500,41 @@ LogicalResult unique(NodeContext &c) {
     inner = product(Shape(s.begin() + axis + 1, s.end()));
   }
   auto value = [&](int64_t j, int64_t o, int64_t i) { return x->at((o * len + j) * inner + i); };
+  // A strict weak order even with NaN, which sorts last and equals NaN.
+  auto lt = [](double a, double b) {
+    bool na = std::isnan(a), nb = std::isnan(b);
+    return na || nb ? !na && nb : a < b;
+  };
   auto less = [&](int64_t p, int64_t q) {
     for (int64_t o = 0; o < outer; ++o)
-      for (int64_t i = 0; i < inner; ++i)
-        if (value(p, o, i) != value(q, o, i))
-          return value(p, o, i) < value(q, o, i);
+      for (int64_t i = 0; i < inner; ++i) {
+        double a = value(p, o, i), b = value(q, o, i);
+        if (lt(a, b) || lt(b, a))
+          return lt(a, b);
+      }
     return false;
   };
-  std::vector<int64_t> firsts; // the first index of every distinct slice, first-seen order
-  std::vector<int64_t> inverse(len);
-  for (int64_t j = 0; j < len; ++j) {
-    int64_t found = -1;
-    for (size_t u = 0; u < firsts.size() && found < 0; ++u)
-      if (!less(j, firsts[u]) && !less(firsts[u], j))
-        found = u;
-    if (found < 0) {
-      found = firsts.size();
+  // Stable sort of the slices: equal ones form runs, each run's first entry
+  // is the slice's first occurrence. O(len log len) comparisons.
+  std::vector<int64_t> sortedIdx(len);
+  for (int64_t j = 0; j < len; ++j)
+    sortedIdx[j] = j;
+  std::stable_sort(sortedIdx.begin(), sortedIdx.end(), less);
+  std::vector<int64_t> firsts;     // first occurrence of every distinct slice, ascending order
+  std::vector<int64_t> inverse(len); // slice j -> its distinct slice in `firsts`
+  for (int64_t q = 0; q < len; ++q) {
+    int64_t j = sortedIdx[q];
+    if (q == 0 || less(sortedIdx[q - 1], j))
       firsts.push_back(j);
-    }
-    inverse[j] = found;
+    inverse[j] = firsts.size() - 1;
   }
+  // Output order: ascending, or (sorted = 0) by first occurrence.
   std::vector<int64_t> order(firsts.size());
   for (size_t u = 0; u < order.size(); ++u)
     order[u] = u;
-  if (c.attrInt("sorted", 1))
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int64_t a, int64_t b) { return less(firsts[a], firsts[b]); });
+  if (!c.attrInt("sorted", 1))
+    std::sort(order.begin(), order.end(),
+              [&](int64_t a, int64_t b) { return firsts[a] < firsts[b]; });
   std::vector<int64_t> rank(order.size());
   for (size_t r = 0; r < order.size(); ++r)
     rank[order[r]] = r;
@@ -505,8 +580,9 @@ LogicalResult range(NodeContext &c) {
   if (delta == 0)
     return c.fail("delta is 0");
   double n = std::max(std::ceil((limit - start) / delta), 0.0);
-  if (!std::isfinite(n) || n > (double)kMaxElements)
-    return c.fail("the range has too many elements");
+  if (!std::isfinite(n) || n > (double)kMaxConstantElements)
+    return c.fail("the range would have " + (std::isfinite(n) ? std::to_string((int64_t)n) : "infinitely many") +
+                  " elements; edgec creates constants of up to 2^24 elements");
   Tensor r = Tensor::zeros(t[0]->dtype, {(int64_t)n});
   for (int64_t k = 0; k < (int64_t)n; ++k) {
     if (r.isFloat())
@@ -533,6 +609,8 @@ LogicalResult eyeLike(NodeContext &c) {
     t = *d;
   }
   int64_t k = c.attrInt("k", 0);
+  if (failed(c.checkConstantShape(s, "the output")))
+    return failure();
   Tensor r = Tensor::zeros(t, s);
   for (int64_t i = 0; i < s[0]; ++i) {
     int64_t j = i + k;
@@ -714,6 +792,8 @@ LogicalResult oneHot(NodeContext &c) {
   unsq.insert(unsq.begin() + *axis, 1);
   iotaShape[*axis] = depth;
   DType it = dtypeOf(NodeContext::elementType(*idx));
+  if (failed(c.checkConstantShape(iotaShape, "the one-hot table")))
+    return failure();
   Tensor iota = Tensor::zeros(it, iotaShape), iotaNeg = Tensor::zeros(it, iotaShape);
   for (int64_t k = 0; k < depth; ++k) {
     if (iota.isFloat()) {
@@ -883,6 +963,10 @@ LogicalResult lrn(NodeContext &c) {
   int64_t before = (size - 1) / 2, after = size - 1 - before, ch = s[1];
   Value sq = buildBinary<edge::MulOp>(c, *x, *x);
   std::vector<Value> parts;
+  Shape edge = s;
+  edge[1] = std::max(before, after);
+  if (failed(c.checkConstantShape(edge, "the zero channels")))
+    return failure();
   auto zeros = [&](int64_t n) {
     Shape z = s;
     z[1] = n;
@@ -1062,6 +1146,8 @@ bool resizeTaps(const ResizeMode &m, int64_t len, int64_t outLen, double scale, 
       x = outW == 1 ? -0.5 : (o + 0.5) / scale - 0.5;
     } else if (m.coord == "half_pixel") {
       x = (o + 0.5) / scale - 0.5;
+    } else if (m.coord == "tf_half_pixel_for_nn") {
+      x = (o + 0.5) / scale;
     } else if (m.coord == "half_pixel_symmetric") {
       double adjustment = outLen / outW, center = len / 2.0;
       x = center * (1 - adjustment) + (o + 0.5) / scale - 0.5;
@@ -1125,6 +1211,8 @@ LogicalResult buildResize(NodeContext &c, Value x, const Shape &outShape,
     if (outShape[a] < 1)
       return c.fail("output dimension " + std::to_string(a) + " is " +
                     std::to_string(outShape[a]) + "; edgec needs a non-empty result");
+    if (failed(c.checkConstantShape({outShape[a], 4}, "the interpolation table")))
+      return failure();
     int64_t taps;
     std::vector<int64_t> indices;
     std::vector<float> weights;
@@ -1280,6 +1368,7 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "GatherND", 11, gatherND},
       {"", "ScatterND", 11, scatterND},
       {"", "Compress", 9, compress},
+      {"", "MaxUnpool", 9, maxUnpool},
       {"", "ReverseSequence", 10, reverseSequence},
       {"", "NonZero", 9, nonZero},
       {"", "Unique", 11, unique},

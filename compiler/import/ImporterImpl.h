@@ -27,6 +27,12 @@ using Shape = std::vector<int64_t>;
 /// device it targets, and small enough that sizes never overflow.
 inline constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1;
 
+/// Largest constant the importer creates itself (ConstantOfShape, Range,
+/// folded results, decomposition tables), in elements: 2^24, 64 MB of float,
+/// far beyond the flash of any target. A larger one is a diagnostic (or, when
+/// folding, left to run time) rather than gigabytes allocated at compile time.
+inline constexpr int64_t kMaxConstantElements = int64_t(1) << 24;
+
 /// Number of elements of `shape`, or -1 if a dimension is negative or the
 /// count exceeds kMaxElements (computed without overflow).
 int64_t checkedElementCount(llvm::ArrayRef<int64_t> shape);
@@ -78,6 +84,10 @@ public:
   mlir::Value constant(const Tensor &t);
   /// Normalizes an axis against `rank`, with a diagnostic if out of range.
   mlir::FailureOr<int64_t> axis(int64_t a, int64_t rank, const char *what);
+
+  /// Fails with a diagnostic when a constant of `shape` that this node would
+  /// create exceeds kMaxConstantElements (or has a negative dimension).
+  mlir::LogicalResult checkConstantShape(const Shape &shape, const std::string &what);
 
   /// Emits an error naming this node and its op; returns failure().
   mlir::InFlightDiagnostic error();

@@ -254,6 +254,8 @@ LogicalResult convTranspose(NodeContext &c) {
     if (s == 1)
       continue;
     int64_t outLen = (len - 1) * s + 1;
+    if (failed(c.checkConstantShape({outLen}, "the zero-insertion table")))
+      return failure();
     std::vector<int64_t> idx(outLen, -1);
     std::vector<float> wt(outLen, 0.f);
     for (int64_t o = 0; o < outLen; o += s) {

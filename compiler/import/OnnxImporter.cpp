@@ -59,6 +59,16 @@ LogicalResult NodeContext::fail(const std::string &message) {
   return failure();
 }
 
+LogicalResult NodeContext::checkConstantShape(const Shape &shape, const std::string &what) {
+  int64_t n = checkedElementCount(shape);
+  if (n >= 0 && n <= kMaxConstantElements)
+    return success();
+  return fail(what + " of shape " + shapeToString(shape) + " would be a constant of " +
+              (n < 0 ? std::string("more than 2^31 - 1 (or a negative number of)")
+                     : std::to_string(n)) +
+              " elements; edgec creates constants of up to 2^24 elements");
+}
+
 FailureOr<Value> NodeContext::required(size_t i, const char *what) {
   if (Value v = in(i))
     return v;
@@ -508,6 +518,11 @@ void GraphImporter::foldNewOps(Block &block, Block::iterator from,
     // Quantize / dequantize of constants stay: edge-quantize reads a model's
     // int8 weights through them instead of re-deriving them from floats.
     if (isa<edge::ConstantOp, edge::QuantizeOp, edge::DequantizeOp>(op) || op.getNumResults() != 1)
+      continue;
+    // A result too large to hold as a constant (an Expand or Tile of a small
+    // constant to a huge shape) is computed at run time instead.
+    int64_t elements = checkedElementCount(cast<ShapedType>(op.getResult(0).getType()).getShape());
+    if (elements < 0 || elements > onnx_import::kMaxConstantElements)
       continue;
     std::vector<Tensor> operands;
     bool allConstant = true;

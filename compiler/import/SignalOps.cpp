@@ -97,6 +97,8 @@ LogicalResult dft(NodeContext &c) {
   if (onesided && ch == 2)
     return c.fail("onesided applies to real input (a last dimension of 1)");
   int64_t bins = onesided ? n / 2 + 1 : n;
+  if (failed(c.checkConstantShape({len * ch, bins * 2}, "the DFT matrix")))
+    return failure();
 
   // Move the axis next to the channel dimension, flatten the rest.
   Shape perm, kept;
@@ -166,6 +168,9 @@ LogicalResult stft(NodeContext &c) {
   if (onesided && ch == 2)
     return c.fail("onesided applies to a real signal (a last dimension of 1)");
   int64_t frames = (len - frameLength) / *step + 1, bins = onesided ? frameLength / 2 + 1 : frameLength;
+  if (failed(c.checkConstantShape({frames, frameLength}, "the frame index")) ||
+      failed(c.checkConstantShape({frameLength * ch, bins * 2}, "the DFT matrix")))
+    return failure();
 
   Tensor idx = Tensor::zeros(DType::I64, {frames, frameLength});
   for (int64_t f = 0; f < frames; ++f)
@@ -204,6 +209,8 @@ LogicalResult melWeightMatrix(NodeContext &c) {
     return c.fail("num_mel_bins, dft_length and sample_rate must be positive and "
                   "0 <= lower_edge_hertz < upper_edge_hertz");
   int64_t spectrogramBins = *dftLength / 2 + 1;
+  if (failed(c.checkConstantShape({spectrogramBins, *bins}, "the output")))
+    return failure();
   auto mel = [](double hz) { return 2595 * std::log10(1 + hz / 700); };
   // ONNX's reference spaces num_mel_bins + 2 points by (high - low) / (num_mel_bins + 2).
   double lowMel = mel(low), step = (mel(high) - lowMel) / (double)(*bins + 2);

@@ -28,6 +28,8 @@ LogicalResult dropout(NodeContext &c) {
     return c.fail("training_mode = true is not supported (edgec compiles inference graphs)");
   c.outputs = {*x};
   if (c.node.output_size() > 1 && !c.node.output(1).empty()) {
+    if (failed(c.checkConstantShape(NodeContext::shape(*x), "the mask")))
+      return failure();
     Tensor mask = Tensor::zeros(DType::Bool, NodeContext::shape(*x));
     std::fill(mask.i.begin(), mask.i.end(), 1);
     c.outputs.push_back(c.constant(mask));
@@ -81,9 +83,8 @@ LogicalResult constantOfShape(NodeContext &c) {
   auto shape = c.constantInts(0, "shape");
   if (failed(shape))
     return failure();
-  if (checkedElementCount(*shape) < 0)
-    return c.fail("shape " + shapeToString(*shape) +
-                  " has a negative dimension or more than 2^31 - 1 elements");
+  if (failed(c.checkConstantShape(*shape, "the output")))
+    return failure();
   Tensor fill = Tensor::zeros(DType::F32, {1});
   if (const auto *a = c.attr("value")) {
     std::string error;

@@ -56,6 +56,12 @@ using detail::kReduceMin;
 using detail::kReduceMul;
 using detail::kReduceNone;
 
+/// y[0 .. N) = v: the base of a scatter onto a constant of equal elements.
+template <ptrdiff_t N, typename T> inline void fill(T *EDGEC_RESTRICT y, T v) {
+  for (ptrdiff_t k = 0; k < N; ++k)
+    y[k] = v;
+}
+
 /// Gather along one axis of [outer, axis_len, inner] with run-time indices.
 struct GatherDynamicParams {
   int32_t outer, axis_len, inner, num_indices;
