@@ -1041,12 +1041,17 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
           else {
             double v = x.at(k);
+            // As the kernel's cast_value: NaN, infinities and values beyond
+            // int64 give 0 (uint64 takes [2^63, 2^64) too); the rest
+            // truncates to int64 and wraps to the type.
             if (!x.isFloat())
               r.i[k] = wrapInteger(to, x.i[k]); // integer to integer: C's conversion
-            else if (to == DType::U64)
-              r.i[k] = std::isfinite(v) && v >= 0 ? (int64_t)(uint64_t)v : (std::isfinite(v) ? (int64_t)v : 0);
+            else if (v > -9223372036854775808.0 && v < 9223372036854775808.0)
+              r.i[k] = wrapInteger(to, (int64_t)v);
+            else if (to == DType::U64 && v >= 9223372036854775808.0 && v < 18446744073709551616.0)
+              r.i[k] = (int64_t)(uint64_t)v;
             else
-              r.i[k] = wrapInteger(to, std::isfinite(v) ? (int64_t)v : 0);
+              r.i[k] = 0;
           }
         }
         return r;

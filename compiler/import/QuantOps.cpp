@@ -198,6 +198,95 @@ FailureOr<Value> quantizeTo(NodeContext &c, Value v, size_t si, size_t zi, const
   return tagged(q, spec->onnxType, c.b);
 }
 
+/// Scale or zero point input `k` shaped to broadcast against a tensor of
+/// rank `rank`: a scalar as is, a 1-D tensor along the node's axis.
+FailureOr<Value> broadcastParam(NodeContext &c, size_t k, int64_t rank, const char *what) {
+  Value v = c.in(k);
+  Shape s = NodeContext::shape(v);
+  if (s.empty() || (s.size() == 1 && s[0] == 1))
+    return v;
+  if (s.size() != 1)
+    return FailureOr<Value>(c.fail(std::string(what) + " of shape " + shapeToString(s) +
+                                   " must be a scalar or 1-D"));
+  auto axis = c.axis(c.attrInt("axis", 1), rank, "axis");
+  if (failed(axis))
+    return failure();
+  Shape b(rank, 1);
+  b[*axis] = s[0];
+  return c.reshape(v, b);
+}
+
+/// QuantizeLinear whose parameters edgec's static quantization cannot hold
+/// (a scale or zero point computed at run time, as in DynamicQuantizeLinear,
+/// or per-axis parameters on a run-time tensor), as float arithmetic:
+/// saturate(round_half_even(x / scale) + zero_point), cast to the integer
+/// type. Exact, but it runs no int8 kernel, so it warns.
+LogicalResult quantizeInFloat(NodeContext &c, Value x, const char *why) {
+  Value zp = c.in(2);
+  int32_t onnxType = (int32_t)c.attrInt("output_dtype", onnx::TensorProto::UINT8);
+  std::optional<DType> out = zp ? dtypeOf(NodeContext::elementType(zp)) : dtypeFromOnnx(onnxType);
+  if (!out || (*out != DType::U8 && *out != DType::I8 && *out != DType::U16 &&
+               *out != DType::I16 && *out != DType::I32))
+    return c.fail("the quantized type must be uint8, int8, uint16, int16 or int32");
+  if (!NodeContext::elementType(c.in(1)).isF32())
+    return c.fail("y_scale must be a float tensor");
+  int64_t rank = NodeContext::shape(x).size();
+  auto scale = broadcastParam(c, 1, rank, "y_scale");
+  FailureOr<Value> zpb = Value();
+  if (zp)
+    zpb = broadcastParam(c, 2, rank, "y_zero_point");
+  if (failed(scale) || failed(zpb))
+    return failure();
+  emitWarning(c.loc) << "node '" << c.name << "' (QuantizeLinear): " << why
+                     << "; it is computed in float arithmetic, not by int8 kernels";
+  Type f32 = c.b.getF32Type();
+  Value v = buildBinary<edge::DivOp>(c, x, *scale);
+  if (!v)
+    return failure();
+  v = c.b.create<edge::RoundOp>(c.loc, v.getType(), v);
+  if (*zpb) {
+    Value zf = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(*zpb), f32), *zpb);
+    v = buildBinary<edge::AddOp>(c, v, zf);
+    if (!v)
+      return failure();
+  }
+  double lo = *out == DType::U8 ? 0 : *out == DType::I8 ? -128 : *out == DType::U16 ? 0
+              : *out == DType::I16 ? -32768 : -2147483648.0;
+  double hi = *out == DType::U8 ? 255 : *out == DType::I8 ? 127 : *out == DType::U16 ? 65535
+              : *out == DType::I16 ? 32767 : 2147483647.0;
+  v = c.b.create<edge::ClipOp>(c.loc, v.getType(), v, c.b.getF32FloatAttr(lo),
+                               c.b.getF32FloatAttr(hi));
+  c.setOutput(c.b.create<edge::CastOp>(
+      c.loc, c.tensorType(NodeContext::shape(v), mlirTypeOf(c.b.getContext(), *out)), v));
+  return success();
+}
+
+/// DequantizeLinear of a plain run-time integer tensor (a quantized graph
+/// input, or the result of quantizeInFloat): (float(x) - zero_point) * scale.
+LogicalResult dequantizeInFloat(NodeContext &c, Value x) {
+  if (!NodeContext::elementType(c.in(1)).isF32())
+    return c.fail("x_scale must be a float tensor");
+  int64_t rank = NodeContext::shape(x).size();
+  auto scale = broadcastParam(c, 1, rank, "x_scale");
+  FailureOr<Value> zp = Value();
+  if (c.in(2))
+    zp = broadcastParam(c, 2, rank, "x_zero_point");
+  if (failed(scale) || failed(zp))
+    return failure();
+  Type f32 = c.b.getF32Type();
+  Value v = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(x), f32), x);
+  if (*zp) {
+    Value zf = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(*zp), f32), *zp);
+    v = buildBinary<edge::SubOp>(c, v, zf);
+  }
+  if (v)
+    v = buildBinary<edge::MulOp>(c, v, *scale);
+  if (!v)
+    return failure();
+  c.setOutput(v);
+  return success();
+}
+
 LogicalResult quantizeLinear(NodeContext &c) {
   auto x = c.required(0, "x");
   if (failed(x))
@@ -238,6 +327,16 @@ LogicalResult quantizeLinear(NodeContext &c) {
     c.setOutput(tagged(materializeConstant(c.b, c.loc, q, c.name, e), spec->onnxType, c.b));
     return success();
   }
+  if (failed(c.required(1, "y_scale")))
+    return failure();
+  std::optional<Tensor> scale = c.constantInput(1);
+  if (!scale)
+    return quantizeInFloat(c, *x, "y_scale is computed at run time");
+  if (c.in(2) && !c.constantInput(2))
+    return quantizeInFloat(c, *x, "y_zero_point is computed at run time");
+  if (scale->numElements() > 1)
+    return quantizeInFloat(c, *x, "edgec quantizes activations per tensor, and this is a "
+                                  "per-axis quantization of a run-time tensor");
   auto q = quantizeTo(c, *x, 1, 2, "y");
   if (failed(q))
     return failure();
@@ -246,6 +345,17 @@ LogicalResult quantizeLinear(NodeContext &c) {
 }
 
 LogicalResult dequantizeLinear(NodeContext &c) {
+  auto x = c.required(0, "x");
+  if (failed(x) || failed(c.required(1, "x_scale")))
+    return failure();
+  // A run-time integer tensor that no QuantizeLinear produced (a quantized
+  // graph input, a dynamically quantized value) dequantizes in float; so does
+  // one whose parameters are computed at run time.
+  Type xt = NodeContext::elementType(*x);
+  bool plainInteger = isa<IntegerType>(xt) && !c.constantInput(0);
+  bool runtimeParams = !c.constantInput(1) || (c.in(2) && !c.constantInput(2));
+  if ((plainInteger || runtimeParams) && !quantizedElement(x->getType()))
+    return dequantizeInFloat(c, *x);
   auto d = dequantized(c, 0, 1, 2, "x");
   if (failed(d))
     return failure();

@@ -59,6 +59,25 @@ struct PadParams {
 };
 
 namespace detail {
+/// One element converted as the evaluator does. Float to integer, which C
+/// leaves undefined out of range (x86 wraps, Arm saturates): NaN, infinities
+/// and values beyond int64 give 0 (uint64 takes [2^63, 2^64) too); others
+/// truncate to int64, then wrap to To. Everything else is static_cast.
+template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value(From v) {
+  constexpr bool floatToInt = static_cast<From>(0.5) != static_cast<From>(0) &&
+                              static_cast<To>(0.5) == static_cast<To>(0);
+  if constexpr (floatToInt) {
+    if (v > -9223372036854775808.0 && v < 9223372036854775808.0)
+      return static_cast<To>(static_cast<int64_t>(v));
+    if constexpr (sizeof(To) == 8 && static_cast<To>(-1) > static_cast<To>(0))
+      if (v >= 9223372036854775808.0 && v < 18446744073709551616.0)
+        return static_cast<To>(static_cast<uint64_t>(v));
+    return static_cast<To>(0);
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
 /// Source index along one axis, or -1 for a constant-padded position.
 EDGEC_ALWAYS_INLINE int32_t pad_source(int32_t o, int32_t begin, int32_t n, PadMode mode) {
   int32_t i = o - begin;
@@ -130,7 +149,7 @@ inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
 template <int32_t N, typename From, typename To>
 inline void cast(const From *EDGEC_RESTRICT x, To *EDGEC_RESTRICT y) {
   for (ptrdiff_t i = 0; i < N; ++i)
-    y[i] = static_cast<To>(x[i]);
+    y[i] = detail::cast_value<To>(x[i]);
 }
 
 } // namespace edgec
