@@ -1132,6 +1132,24 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](edge::RecurrentOp o) { return emitRecurrent(o); })
+      .Case([&](edge::GridSampleOp o) {
+        Shape in = shapeOf(o.getInput()), g = shapeOf(o.getGrid());
+        StringRef mode = o.getMode(), pad = o.getPaddingMode();
+        std::string id = newParams(
+            op, "GridSampleParams",
+            fmt::format(".n = {}, .c = {}, .h = {}, .w = {}, .out_h = {}, .out_w = {}, "
+                        ".mode = edgec::{}, .padding = edgec::{}, .align_corners = {}",
+                        in[0], in[1], in[2], in[3], g[1], g[2],
+                        mode == "nearest" ? "kSampleNearest"
+                        : mode == "bicubic" ? "kSampleBicubic" : "kSampleBilinear",
+                        pad == "border" ? "kPadBorder"
+                        : pad == "reflection" ? "kPadReflection" : "kPadZeros",
+                        o.getAlignCorners() ? "true" : "false"));
+        includes.insert("edgec/kernels/ref/grid_sample_f32.h");
+        call(op, fmt::format("edgec::grid_sample_f32<{}>({}, {}, {});", id, expr(o.getInput()),
+                             expr(o.getGrid()), expr(o.getOutput())));
+        return success();
+      })
       .Case([&](edge::CastOp o) {
         includes.insert("edgec/kernels/ref/data_movement.h");
         call(op, fmt::format("edgec::cast<{}, {}, {}>({}, {});", numElements(o.getOutput()),

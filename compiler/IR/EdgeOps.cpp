@@ -972,6 +972,23 @@ double edgec::applyRecurrentActivation(StringRef name, double a, double b, doubl
   return x;
 }
 
+LogicalResult GridSampleOp::verify() {
+  auto in = shapeOf(getInput()), g = shapeOf(getGrid()), out = shapeOf(getOutput());
+  StringRef mode = getMode(), pad = getPaddingMode();
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+    return emitOpError("unknown mode '") << mode << "'";
+  if (pad != "zeros" && pad != "border" && pad != "reflection")
+    return emitOpError("unknown padding_mode '") << pad << "'";
+  if (in.size() != 4 || g.size() != 4 || g[3] != 2 || g[0] != in[0])
+    return emitOpError("expected input [N, C, H, W] and grid [N, H_out, W_out, 2], got ")
+           << shapeStr(in) << " and " << shapeStr(g);
+  SmallVector<int64_t> expected{in[0], in[1], g[1], g[2]};
+  if (out != ArrayRef<int64_t>(expected))
+    return emitOpError("expected result shape ") << shapeStr(expected) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
 int64_t RecurrentOp::numGates() {
   StringRef c = getCell();
   return c == "lstm" ? 4 : c == "gru" ? 3 : 1;

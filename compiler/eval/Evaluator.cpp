@@ -19,6 +19,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -444,6 +445,85 @@ void applyFusedActivation(Operation *op, Tensor &r) {
   float h = hi ? hi.getValue().convertToFloat() : INFINITY;
   for (float &v : r.f)
     v = std::min(std::max(v, l), h);
+}
+
+/// edge.grid_sample, following PyTorch's grid_sample (the op's reference) in
+/// double: unnormalize, apply the padding mode to the source coordinate (to
+/// each tap's for bicubic), interpolate; taps outside read 0.
+Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &grid) {
+  int64_t n = x.shape[0], ch = x.shape[1], h = x.shape[2], w = x.shape[3];
+  int64_t oh = grid.shape[1], ow = grid.shape[2];
+  bool align = o.getAlignCorners();
+  StringRef mode = o.getMode(), pad = o.getPaddingMode();
+  auto unnormalize = [&](double g, int64_t size) {
+    return align ? (g + 1) / 2 * (size - 1) : ((g + 1) * size - 1) / 2;
+  };
+  auto reflect = [](double v, double twiceLow, double twiceHigh) {
+    if (twiceLow == twiceHigh)
+      return 0.0;
+    double lo = twiceLow / 2, span = (twiceHigh - twiceLow) / 2;
+    v = std::fabs(v - lo);
+    double extra = std::fmod(v, span);
+    int64_t flips = (int64_t)std::floor(v / span);
+    return flips % 2 == 0 ? extra + lo : span - extra + lo;
+  };
+  auto padCoord = [&](double v, int64_t size) {
+    if (pad == "border")
+      return std::clamp(v, 0.0, (double)(size - 1));
+    if (pad == "reflection") {
+      v = align ? reflect(v, 0, 2.0 * (size - 1)) : reflect(v, -1, 2.0 * size - 1);
+      return std::clamp(v, 0.0, (double)(size - 1));
+    }
+    return v;
+  };
+  Tensor r = Tensor::zeros(DType::F32, {n, ch, oh, ow});
+  // A tap at integral (yy, xx), 0 outside the input (NaN and huge values too).
+  auto at = [&](int64_t b, int64_t c, double yy, double xx) -> double {
+    if (!(yy >= 0 && yy <= h - 1 && xx >= 0 && xx <= w - 1))
+      return 0.0;
+    return (double)x.f[((b * ch + c) * h + (int64_t)yy) * w + (int64_t)xx];
+  };
+  auto cubic = [](double t) {
+    const double a = -0.75;
+    double t1 = t + 1, t2 = 1 - t, t3 = 2 - t;
+    return std::array<double, 4>{((a * t1 - 5 * a) * t1 + 8 * a) * t1 - 4 * a,
+                                 ((a + 2) * t - (a + 3)) * t * t + 1,
+                                 ((a + 2) * t2 - (a + 3)) * t2 * t2 + 1,
+                                 ((a * t3 - 5 * a) * t3 + 8 * a) * t3 - 4 * a};
+  };
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t i = 0; i < oh; ++i)
+      for (int64_t j = 0; j < ow; ++j) {
+        const float *gp = &grid.f[((b * oh + i) * ow + j) * 2];
+        double gx = unnormalize(gp[0], w), gy = unnormalize(gp[1], h);
+        for (int64_t c = 0; c < ch; ++c) {
+          double v = 0;
+          if (mode == "bicubic") {
+            double x0 = std::floor(gx), y0 = std::floor(gy);
+            auto cx = cubic(gx - x0), cy = cubic(gy - y0);
+            for (int q = 0; q < 4; ++q)
+              for (int p = 0; p < 4; ++p) {
+                double tx = x0 - 1 + p, ty = y0 - 1 + q;
+                if (pad != "zeros") {
+                  tx = padCoord(tx, w);
+                  ty = padCoord(ty, h);
+                }
+                v += cy[q] * cx[p] * at(b, c, ty, tx);
+              }
+          } else {
+            double px = padCoord(gx, w), py = padCoord(gy, h);
+            if (mode == "nearest") {
+              v = at(b, c, std::nearbyint(py), std::nearbyint(px));
+            } else {
+              double x0 = std::floor(px), y0 = std::floor(py), fx = px - x0, fy = py - y0;
+              v = at(b, c, y0, x0) * (1 - fx) * (1 - fy) + at(b, c, y0, x0 + 1) * fx * (1 - fy) +
+                  at(b, c, y0 + 1, x0) * (1 - fx) * fy + at(b, c, y0 + 1, x0 + 1) * fx * fy;
+            }
+          }
+          r.f[((b * ch + c) * oh + i) * ow + j] = (float)v;
+        }
+      }
+  return r;
 }
 
 /// edge.recurrent: ONNX's RNN / GRU / LSTM equations step by step, in
@@ -1029,6 +1109,9 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         return r;
       })
       .Case([&](edge::RecurrentOp o) -> FailureOr<Tensor> { return evaluateRecurrent(o, in); })
+      .Case([&](edge::GridSampleOp o) -> FailureOr<Tensor> {
+        return evaluateGridSample(o, *in[0], *in[1]);
+      })
       .Case([&](edge::CastOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];
         DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));

@@ -343,6 +343,31 @@ LogicalResult compress(NodeContext &c) {
   return success();
 }
 
+/// GridSample-16: 4-D input and grid, PyTorch's grid_sample semantics.
+LogicalResult gridSample(NodeContext &c) {
+  auto x = c.required(0, "X"), g = c.required(1, "grid");
+  if (failed(x) || failed(g))
+    return failure();
+  if (!isFloat(*x) || !isFloat(*g))
+    return c.fail("X and grid must be float tensors");
+  Shape xs = NodeContext::shape(*x), gs = NodeContext::shape(*g);
+  if (xs.size() != 4 || gs.size() != 4 || gs[3] != 2 || gs[0] != xs[0])
+    return c.fail("X " + shapeToString(xs) + " and grid " + shapeToString(gs) +
+                  " must be [N, C, H, W] and [N, H_out, W_out, 2] (edgec samples 2-D inputs)");
+  std::string mode = c.attrString("mode", "bilinear"), pad = c.attrString("padding_mode", "zeros");
+  if (mode == "linear") mode = "bilinear"; // GridSample-20's names
+  if (mode == "cubic") mode = "bicubic";
+  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+    return c.fail("mode '" + mode + "' is not bilinear, nearest or bicubic");
+  if (pad != "zeros" && pad != "border" && pad != "reflection")
+    return c.fail("padding_mode '" + pad + "' is not zeros, border or reflection");
+  c.setOutput(c.b.create<edge::GridSampleOp>(
+      c.loc, c.tensorType({xs[0], xs[1], gs[1], gs[2]}, c.b.getF32Type()), *x, *g,
+      c.b.getStringAttr(mode), c.b.getStringAttr(pad),
+      c.b.getBoolAttr(c.attrInt("align_corners", 0) != 0)));
+  return success();
+}
+
 /// MaxUnpool: X scattered by its flat indices (MaxPool's Indices output)
 /// into zeros of the default unpooled shape: a scatter_elements over the
 /// flattened tensors, whose zero base the generated code fills instead of
@@ -1369,6 +1394,7 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "ScatterND", 11, scatterND},
       {"", "Compress", 9, compress},
       {"", "MaxUnpool", 9, maxUnpool},
+      {"", "GridSample", 16, gridSample},
       {"", "ReverseSequence", 10, reverseSequence},
       {"", "NonZero", 9, nonZero},
       {"", "Unique", 11, unique},

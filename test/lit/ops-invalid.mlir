@@ -125,3 +125,11 @@ func.func @shift_signed(%a: tensor<4xi32>) -> tensor<4xi32> {
   %0 = edge.shift_left %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+func.func @grid_sample_shape(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32> {
+  // expected-error@+1 {{'edge.grid_sample' op expected result shape [1, 3, 4, 5], got [1, 3, 5, 4]}}
+  %0 = edge.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x3x8x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32>
+  return %0 : tensor<1x3x5x4xf32>
+}

@@ -554,6 +554,22 @@ def Edge_ResampleOp : Edge_Op<"resample", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_GridSampleOp : Edge_Op<"grid_sample", [Pure]> {
+  let summary = "Sample an NCHW input at the normalized locations of a grid (ONNX GridSample)";
+  let description = [{
+    output[n, c, i, j] interpolates input[n, c] at (x, y) = grid[n, i, j],
+    normalized to [-1, 1] (corner pixels' centres with `align_corners`, else
+    their outer edges). `mode` is "bilinear", "nearest" (ties to even) or
+    "bicubic" (A = -0.75); `padding_mode` "zeros", "border" or "reflection"
+    says what lies outside the input, as in PyTorch's grid_sample.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$grid, StrAttr:$mode,
+                       StrAttr:$padding_mode, BoolAttr:$align_corners);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input `,` $grid attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent layers
 //===----------------------------------------------------------------------===//
