@@ -302,12 +302,85 @@ LogicalResult convTranspose(NodeContext &c) {
   return success();
 }
 
+/// A 3-D pooling window (N, C, D, H, W) as two 2-D ones: (H, W) over
+/// [N, C*D, H, W], then D over [N, C, D, H'*W']. Max pooling is separable, and
+/// so is average pooling: its divisor (padding counted or not) is the product
+/// of the per-axis counts, and ceil_mode and padding act per axis.
+template <typename PoolOp> LogicalResult pool3d(NodeContext &c, Value x) {
+  Shape xs = NodeContext::shape(x);
+  auto attr3 = [&](const char *n, int64_t dflt, size_t len) -> FailureOr<Shape> {
+    auto v = c.attrInts(n);
+    if (!v)
+      return Shape(len, dflt);
+    if (v->size() != len)
+      return FailureOr<Shape>(c.fail(std::string(n) + " has " + std::to_string(v->size()) +
+                                     " entries, expected " + std::to_string(len)));
+    return *v;
+  };
+  auto k = attr3("kernel_shape", 0, 3), st = attr3("strides", 1, 3), dl = attr3("dilations", 1, 3),
+       pd = attr3("pads", 0, 6);
+  if (failed(k) || failed(st) || failed(dl) || failed(pd))
+    return failure();
+  if (!c.attrInts("kernel_shape"))
+    return c.fail("kernel_shape is required");
+  for (int i = 0; i < 3; ++i)
+    if ((*k)[i] < 1 || (*st)[i] < 1 || (*dl)[i] < 1 || (*pd)[i] < 0 || (*pd)[i + 3] < 0)
+      return c.fail("kernel_shape, strides and dilations must be positive and pads "
+                    "non-negative");
+  bool ceil = c.attrInt("ceil_mode", 0) != 0;
+  std::string autoPad = c.attrString("auto_pad", "NOTSET");
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (int i = 0; i < 3; ++i) {
+      int64_t out = ((xs[2 + i] + (*st)[i] - 1) / (*st)[i]);
+      int64_t eff = ((*k)[i] - 1) * (*dl)[i] + 1;
+      int64_t total = std::max<int64_t>((out - 1) * (*st)[i] + eff - xs[2 + i], 0);
+      (*pd)[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      (*pd)[i + 3] = total - (*pd)[i];
+    }
+    ceil = false;
+  } else if (autoPad == "VALID") {
+    *pd = Shape(6, 0);
+    ceil = false;
+  } else if (autoPad != "NOTSET") {
+    return c.fail("unknown auto_pad '" + autoPad + "'");
+  }
+  Shape out{xs[0], xs[1]};
+  for (int i = 0; i < 3; ++i) {
+    int64_t o = windowOutputSize(xs[2 + i], (*k)[i], (*st)[i], (*pd)[i], (*pd)[i + 3], (*dl)[i],
+                                 ceil);
+    if (o <= 0)
+      return c.fail("the pooling window is larger than the padded input " + shapeToString(xs));
+    out.push_back(o);
+  }
+  Type f32 = c.b.getF32Type();
+  bool includePad = c.attrInt("count_include_pad", 0) != 0;
+  auto pool2d = [&](Value in, Shape outShape, Shape kk, Shape ss, Shape pp, Shape dd) -> Value {
+    if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>)
+      return c.b.create<edge::AvgPool2DOp>(c.loc, c.tensorType(outShape, f32), in, kk, ss, pp, dd,
+                                           ceil, includePad);
+    else
+      return c.b.create<edge::MaxPool2DOp>(c.loc, c.tensorType(outShape, f32), in, kk, ss, pp, dd,
+                                           ceil);
+  };
+  Value hw = pool2d(c.reshape(x, {xs[0], xs[1] * xs[2], xs[3], xs[4]}),
+                    {xs[0], xs[1] * xs[2], out[3], out[4]}, {(*k)[1], (*k)[2]},
+                    {(*st)[1], (*st)[2]}, {(*pd)[1], (*pd)[2], (*pd)[4], (*pd)[5]},
+                    {(*dl)[1], (*dl)[2]});
+  Value d = pool2d(c.reshape(hw, {xs[0], xs[1], xs[2], out[3] * out[4]}),
+                   {xs[0], xs[1], out[2], out[3] * out[4]}, {(*k)[0], 1}, {(*st)[0], 1},
+                   {(*pd)[0], 0, (*pd)[3], 0}, {(*dl)[0], 1});
+  c.setOutput(c.reshape(d, out));
+  return success();
+}
+
 template <typename PoolOp> LogicalResult pool(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
     return failure();
   if (c.node.output_size() > 1 && !c.node.output(1).empty())
     return c.fail("the Indices output of MaxPool is not supported");
+  if (NodeContext::shape(*x).size() == 5 && NodeContext::elementType(*x).isF32())
+    return pool3d<PoolOp>(c, *x);
   int spatialRank;
   auto x4 = as4D(c, *x, spatialRank);
   if (failed(x4))

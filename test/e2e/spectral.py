@@ -7,12 +7,11 @@ compiled for the generic target, built with ASan/UBSan and -Werror, run,
 and run through the evaluator; both must match numpy (rtol 1e-4, atol 1e-4).
 """
 import os
-import subprocess
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+
+import onnx_cases
 
 edgec, work = sys.argv[1], os.path.join(sys.argv[2], "spectral")
 os.makedirs(work, exist_ok=True)
@@ -24,48 +23,12 @@ def complex_out(z):
 
 
 def model(name, op, inputs, inits, attrs, out_shape):
-    node = helper.make_node(op, attrs.pop("_inputs"), ["y"], name=name, **attrs)
-    graph = helper.make_graph(
-        [node], name,
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, a.shape) for n, a in inputs],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
-        [numpy_helper.from_array(a, n) for n, a in inits])
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    path = os.path.join(work, name + ".onnx")
-    onnx.save(m, path)
-    return path
+    return onnx_cases.model(work, name, op, inputs, inits, attrs.pop("_inputs"), attrs,
+                            out_shape, 17)
 
 
 def run(name, path, inputs, want):
-    d = os.path.join(work, name)
-    os.makedirs(d, exist_ok=True)
-    npys = []
-    for k, (_, a) in enumerate(inputs):
-        npys.append(os.path.join(d, f"in{k}.npy"))
-        np.save(npys[-1], a)
-    gen = os.path.join(d, "gen")
-    subprocess.run([edgec, "compile", path, "-t", "generic", "--harness", "-o", gen, "--name", "m"],
-                   check=True, stdout=subprocess.DEVNULL)
-    exe = os.path.join(d, "main")
-    subprocess.run([os.environ.get("CXX", "g++"), "-std=c++20", "-O1", "-Wall", "-Wextra", "-Werror",
-                    "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-I", gen,
-                    f"{gen}/m.cpp", f"{gen}/m_weights.cpp", f"{gen}/m_main.cpp", "-o", exe],
-                   check=True)
-    os.makedirs(os.path.join(d, "gen-out"), exist_ok=True)
-    subprocess.run([exe, *npys, "-o", os.path.join(d, "gen-out")], check=True,
-                   stdout=subprocess.DEVNULL)
-    cmd = [edgec, "run", path, "--output-dir", os.path.join(d, "eval-out")]
-    for p in npys:
-        cmd += ["--input", p]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    ok = True
-    for side in ("gen-out", "eval-out"):
-        got = np.load(os.path.join(d, side, "out_0.npy"))
-        err = np.abs(got.astype(np.float64) - want).max() if got.shape == want.shape else None
-        good = err is not None and np.allclose(got, want, rtol=1e-4, atol=1e-4)
-        print(f"{name} {side}: shape {got.shape}, max abs error {err}: {'ok' if good else 'FAIL'}")
-        ok &= good
-    return ok
+    return onnx_cases.check(edgec, work, name, path, inputs, want)
 
 
 ok = True
