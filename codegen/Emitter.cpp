@@ -50,6 +50,7 @@ std::string ctype(Type t) {
   if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
     t = q.getStorageType();
   if (t.isF32()) return "float";
+  if (t.isF16()) return "edgec::f16";
   if (t.isInteger(64)) return t.isUnsignedInteger() ? "uint64_t" : "int64_t";
   if (t.isInteger(32)) return t.isUnsignedInteger() ? "uint32_t" : "int32_t";
   if (t.isInteger(16)) return t.isUnsignedInteger() ? "uint16_t" : "int16_t";
@@ -60,9 +61,17 @@ std::string ctype(Type t) {
 
 std::string ctypeOf(Value v) { return ctype(getElementTypeOrSelf(v.getType())); }
 
+/// The element type of `v` in the C entry point: float16 tensors are passed
+/// as their IEEE binary16 bits (uint16_t); the schedule sees them as edgec::f16.
+std::string apiCtypeOf(Value v) {
+  return getElementTypeOrSelf(v.getType()).isF16() ? "uint16_t" : ctypeOf(v);
+}
+
+
 /// The .npy descr of a C element type, for the harness.
 std::string harnessDtype(const std::string &ctype) {
   if (ctype == "float") return "<f4";
+  if (ctype == "edgec::f16") return "<f2";
   if (ctype == "int64_t") return "<i8";
   if (ctype == "int32_t") return "<i4";
   if (ctype == "int16_t") return "<i2";
@@ -72,6 +81,10 @@ std::string harnessDtype(const std::string &ctype) {
   if (ctype == "uint32_t") return "<u4";
   if (ctype == "uint64_t") return "<u8";
   return "|b1";
+}
+/// The .npy descr the harness reads or writes for `v` (as stored: float16 as '<f2').
+std::string npyDescrOf(Value v) {
+  return getElementTypeOrSelf(v.getType()).isF16() ? "<f2" : harnessDtype(ctypeOf(v));
 }
 
 int64_t bytesOf(Value v) {
@@ -324,12 +337,16 @@ std::string CppEmitter::weightArray(const Tensor &t, const std::string &type,
     for (int64_t k = 0; k < n; ++k) {
       if (k % 8 == 0)
         values += "\n   ";
-      if (t.isFloat())
+      if (t.dtype == DType::F16)
+        values += fmt::format(" {{0x{:04x}}},", floatToHalf(t.f[k]));
+      else if (t.isFloat())
         values += " " + floatLiteral(t.f[k]) + ",";
       else if (t.dtype == DType::Bool)
         values += t.i[k] ? " true," : " false,";
       else if (t.dtype == DType::I64)
-        values += fmt::format(" INT64_C({}),", t.i[k]);
+        values += t.i[k] == INT64_MIN ? " INT64_MIN," : fmt::format(" INT64_C({}),", t.i[k]);
+      else if (t.dtype == DType::U64)
+        values += fmt::format(" UINT64_C({}),", (uint64_t)t.i[k]);
       else
         values += fmt::format(" {},", t.i[k]);
     }
@@ -845,7 +862,9 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
   std::string ty = ctypeOf(result);
   int outIndex = memory::directOutputIndex(op);
   if (outIndex >= 0) {
-    names[result] = outputParams[outIndex];
+    names[result] = getElementTypeOrSelf(result.getType()).isF16()
+                        ? "reinterpret_cast<edgec::f16 *>(" + outputParams[outIndex] + ")"
+                        : outputParams[outIndex];
   } else if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr)) {
     std::string var = ids.unique(sanitizeIdentifier(nodeOf(op), "t") + "_out");
     body += fmt::format("  {} *const {} = reinterpret_cast<{} *>(arena + {});\n", ty, var, ty,
@@ -1548,9 +1567,9 @@ std::string CppEmitter::header() const {
     out += describe("output", k, ret.getOperand(k), outputParams[k].substr(4));
   std::string args;
   for (size_t k = 0; k < inputParams.size(); ++k)
-    args += fmt::format(", const {} *{}", ctypeOf(body.getArgument(k)), inputParams[k]);
+    args += fmt::format(", const {} *{}", apiCtypeOf(body.getArgument(k)), inputParams[k]);
   for (size_t k = 0; k < outputParams.size(); ++k)
-    args += fmt::format(", {} *{}", ctypeOf(ret.getOperand(k)), outputParams[k]);
+    args += fmt::format(", {} *{}", apiCtypeOf(ret.getOperand(k)), outputParams[k]);
   std::string argsNoLead = args.substr(2);
   out += fmt::format(
       "\n#ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n"
@@ -1586,12 +1605,12 @@ std::string CppEmitter::source() const {
   auto ret = cast<func::ReturnOp>(fb.getTerminator());
   std::string args, callArgs, nullCheck;
   for (size_t k = 0; k < inputParams.size(); ++k) {
-    args += fmt::format(", const {} *{}", ctypeOf(fb.getArgument(k)), inputParams[k]);
+    args += fmt::format(", const {} *{}", apiCtypeOf(fb.getArgument(k)), inputParams[k]);
     callArgs += ", " + inputParams[k];
     nullCheck += " || !" + inputParams[k];
   }
   for (size_t k = 0; k < outputParams.size(); ++k) {
-    args += fmt::format(", {} *{}", ctypeOf(ret.getOperand(k)), outputParams[k]);
+    args += fmt::format(", {} *{}", apiCtypeOf(ret.getOperand(k)), outputParams[k]);
     callArgs += ", " + outputParams[k];
     nullCheck += " || !" + outputParams[k];
   }
@@ -1654,12 +1673,12 @@ std::string CppEmitter::harnessSource() const {
   for (size_t k = 0; k < inputParams.size(); ++k) {
     Value a = fb.getArgument(k);
     bool q = quantizedElement(a.getType()) != nullptr;
-    std::string loaded = q ? "float" : ctypeOf(a);
+    std::string loaded = q ? "float" : apiCtypeOf(a);
     out += fmt::format("  static const int64_t in{0}_shape[] = {1};\n"
                        "  edgec::harness::Buffer<{2}> in{0}({3});\n"
                        "  if (!in{0}.load(args.inputs[{0}], \"{4}\", in{0}_shape, {5})) return 1;\n",
                        k, fmt::format("{}_INPUT_{}_SHAPE", N, k), loaded, numElements(a),
-                       harnessDtype(loaded), shapeOf(a).size());
+                       q ? "<f4" : npyDescrOf(a), shapeOf(a).size());
     if (q) {
       out += fmt::format("  edgec::harness::Buffer<{3}> in{0}_q({1});\n"
                          "  edgec::quantize_f32_s8(in{0}.data, in{0}_q.data, {1}, {2}_INPUT_{0}_SCALE, "
@@ -1702,7 +1721,7 @@ std::string CppEmitter::harnessSource() const {
     bool q = quantizedElement(v.getType()) != nullptr;
     out += fmt::format("  static const int64_t out{0}_shape[] = {1};\n"
                        "  edgec::harness::Buffer<{2}> out{0}({3});\n",
-                       k, fmt::format("{}_OUTPUT_{}_SHAPE", N, k), ctypeOf(v), numElements(v));
+                       k, fmt::format("{}_OUTPUT_{}_SHAPE", N, k), apiCtypeOf(v), numElements(v));
     callArgs += fmt::format(", out{}.data", k);
     if (q)
       save += fmt::format(
@@ -1715,7 +1734,7 @@ std::string CppEmitter::harnessSource() const {
     else
       save += fmt::format(
           "  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n", k,
-          harnessDtype(ctypeOf(v)), shapeOf(v).size());
+          npyDescrOf(v), shapeOf(v).size());
   }
   out += fmt::format("  alignas(16) static uint8_t arena[{0}_ARENA_SIZE > 0 ? {0}_ARENA_SIZE : 1];\n"
                      "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
@@ -1761,7 +1780,9 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "edge.name");
     std::string p = apiNames.unique("in_" + sanitizeIdentifier(name ? name.str() : "", "input"));
     inputParams.push_back(p);
-    names[arg] = p;
+    names[arg] = getElementTypeOrSelf(arg.getType()).isF16()
+                     ? "reinterpret_cast<const edgec::f16 *>(" + p + ")"
+                     : p;
     if (ctypeOf(arg).empty())
       return func.emitError("code generation: input '")
                  << p << "' has unsupported element type " << getElementTypeOrSelf(arg.getType()),

@@ -36,6 +36,7 @@ DType dtypeOf(Type t) {
   if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
     t = q.getStorageType();
   if (t.isF32()) return DType::F32;
+  if (t.isF16()) return DType::F16;
   if (t.isInteger(64)) return t.isUnsignedInteger() ? DType::U64 : DType::I64;
   if (t.isInteger(32)) return t.isUnsignedInteger() ? DType::U32 : DType::I32;
   if (t.isInteger(16)) return t.isUnsignedInteger() ? DType::U16 : DType::I16;
@@ -48,6 +49,7 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   Builder b(ctx);
   switch (t) {
   case DType::F32: return b.getF32Type();
+  case DType::F16: return b.getF16Type();
   case DType::I64: return b.getI64Type();
   case DType::I32: return b.getI32Type();
   case DType::I16: return b.getIntegerType(16);
@@ -1117,11 +1119,13 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));
         Tensor r = Tensor::zeros(to, x.shape);
         for (int64_t k = 0; k < x.numElements(); ++k) {
-          if (to == DType::F32)
+          if (to == DType::F32 || to == DType::F16) {
             r.f[k] = x.isFloat()               ? x.f[k]
                      : x.dtype == DType::U64 ? (float)(uint64_t)x.i[k]
                                              : (float)x.i[k];
-          else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
+            if (to == DType::F16) // through float, as the kernel's cast_value
+              r.f[k] = roundToHalf(r.f[k]);
+          } else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
           else {
             double v = x.at(k);
             // As the kernel's cast_value: NaN, infinities and values beyond

@@ -165,6 +165,7 @@ std::optional<DType> dtypeFromOnnx(int32_t t) {
   switch (t) {
   case onnx::TensorProto::FLOAT: return DType::F32;
   case onnx::TensorProto::DOUBLE: return DType::F32; // narrowed: edgec computes in float
+  case onnx::TensorProto::FLOAT16: return DType::F16;
   case onnx::TensorProto::INT64: return DType::I64;
   case onnx::TensorProto::INT32: return DType::I32;
   case onnx::TensorProto::INT8: return DType::I8;
@@ -283,6 +284,11 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
   case onnx::TensorProto::FLOAT:
     if (t.float_data_size() != n) return countMismatch(t.float_data_size());
     std::copy(t.float_data().begin(), t.float_data().end(), r.f.begin());
+    break;
+  case onnx::TensorProto::FLOAT16: // bit patterns in int32_data
+    if (t.int32_data_size() != n) return countMismatch(t.int32_data_size());
+    for (int64_t k = 0; k < n; ++k)
+      r.f[k] = halfToFloat((uint16_t)t.int32_data(k));
     break;
   case onnx::TensorProto::DOUBLE:
     if (t.double_data_size() != n) return countMismatch(t.double_data_size());
@@ -586,10 +592,27 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
   Block::iterator before = block.empty() ? block.begin() : std::prev(block.end());
   bool wasEmpty = block.empty();
   int defaultOpset = opsets[""];
-  NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, inputs);
+  // float16 is a storage type: an op other than a conversion computes on its
+  // f16 inputs in f32 and gives f16 results (correctly rounded for a single
+  // arithmetic op, since f32 carries more than twice f16's precision).
+  std::vector<Value> operands = inputs;
+  bool half = false;
+  if (node.op_type() != "Cast" && node.op_type() != "CastLike" && node.op_type() != "Identity")
+    for (Value &v : operands)
+      if (v && NodeContext::elementType(v).isF16()) {
+        v = b.create<edge::CastOp>(
+            loc, RankedTensorType::get(NodeContext::shape(v), b.getF32Type()), v);
+        half = true;
+      }
+  NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, operands);
   nc.onnxOpset = defaultOpset;
   if (failed(entry->handler(nc)))
     return NodeStatus::Error;
+  if (half)
+    for (Value &v : nc.outputs)
+      if (v && NodeContext::elementType(v).isF32())
+        v = b.create<edge::CastOp>(
+            loc, RankedTensorType::get(NodeContext::shape(v), b.getF16Type()), v);
   // A handler builds ops from the model's types; if the model is wrong for
   // the op (say, an integer tensor into Conv), the op's verifier says so here,
   // at the node, as a user error rather than an internal one at the end.
@@ -634,6 +657,7 @@ static onnx::TypeProto typeProtoOf(Value v) {
   int32_t et = onnx::TensorProto::FLOAT;
   switch (dtypeOf(getElementTypeOrSelf(v.getType()))) {
   case DType::F32: et = onnx::TensorProto::FLOAT; break;
+  case DType::F16: et = onnx::TensorProto::FLOAT16; break;
   case DType::I64: et = onnx::TensorProto::INT64; break;
   case DType::I32: et = onnx::TensorProto::INT32; break;
   case DType::I16: et = onnx::TensorProto::INT16; break;

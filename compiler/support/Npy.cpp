@@ -11,6 +11,7 @@ bool parseDescr(const std::string &d, DType &t, bool &isF64) {
   isF64 = false;
   if (d == "<f4") t = DType::F32;
   else if (d == "<f8") { t = DType::F32; isF64 = true; }
+  else if (d == "<f2") t = DType::F16;
   else if (d == "<i8") t = DType::I64;
   else if (d == "<i4") t = DType::I32;
   else if (d == "<i2") t = DType::I16;
@@ -27,6 +28,7 @@ bool parseDescr(const std::string &d, DType &t, bool &isF64) {
 const char *descrOf(DType t) {
   switch (t) {
   case DType::F32: return "<f4";
+  case DType::F16: return "<f2";
   case DType::I64: return "<i8";
   case DType::I32: return "<i4";
   case DType::I16: return "<i2";

@@ -7,6 +7,7 @@ namespace edgec {
 const char *dtypeName(DType t) {
   switch (t) {
   case DType::F32: return "float32";
+  case DType::F16: return "float16";
   case DType::I64: return "int64";
   case DType::I32: return "int32";
   case DType::I16: return "int16";
@@ -24,10 +25,57 @@ size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F32: case DType::I32: case DType::U32: return 4;
   case DType::I64: case DType::U64: return 8;
-  case DType::I16: case DType::U16: return 2;
+  case DType::I16: case DType::U16: case DType::F16: return 2;
   case DType::I8: case DType::U8: case DType::Bool: return 1;
   }
   return 1;
+}
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000 | (man << 13); // infinity or NaN
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  } else if (man == 0) {
+    bits = sign;
+  } else { // subnormal: normalize
+    int shift = 0;
+    while (!(man & 0x400)) {
+      man <<= 1;
+      ++shift;
+    }
+    bits = sign | ((uint32_t)(113 - shift) << 23) | ((man & 0x3ff) << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint16_t floatToHalf(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint16_t sign = (uint16_t)((x >> 16) & 0x8000);
+  uint32_t exp = (x >> 23) & 0xff, man = x & 0x7fffff;
+  if (exp == 0xff) // infinity, or NaN kept quiet
+    return sign | 0x7c00 | (man ? 0x200 | (uint16_t)(man >> 13) : 0);
+  int32_t e = (int32_t)exp - 127 + 15;
+  if (e >= 0x1f)
+    return sign | 0x7c00; // overflow
+  if (e <= 0) {           // subnormal half, or zero
+    if (e < -10)
+      return sign;
+    man |= 0x800000;
+    uint32_t shift = (uint32_t)(14 - e);
+    uint32_t half = man >> shift, rest = man & ((1u << shift) - 1), mid = 1u << (shift - 1);
+    if (rest > mid || (rest == mid && (half & 1)))
+      ++half;
+    return sign | (uint16_t)half;
+  }
+  uint32_t half = ((uint32_t)e << 10) | (man >> 13), rest = man & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+    ++half; // may carry into the exponent, up to infinity: still correct
+  return sign | (uint16_t)half;
 }
 
 bool isUnsigned(DType t) {
@@ -65,7 +113,7 @@ Tensor Tensor::zeros(DType t, std::vector<int64_t> shape) {
   Tensor r;
   r.dtype = t;
   r.shape = std::move(shape);
-  if (t == DType::F32)
+  if (t == DType::F32 || t == DType::F16)
     r.f.assign(product(r.shape), 0.f);
   else
     r.i.assign(product(r.shape), 0);
@@ -81,6 +129,7 @@ std::vector<char> Tensor::bytes() const {
     char *p = out.data() + k * dtypeSize(dtype);
     switch (dtype) {
     case DType::F32: std::memcpy(p, &f[k], 4); break;
+    case DType::F16: { uint16_t h = floatToHalf(f[k]); std::memcpy(p, &h, 2); break; }
     case DType::I64: std::memcpy(p, &i[k], 8); break;
     case DType::I32: { int32_t v = (int32_t)i[k]; std::memcpy(p, &v, 4); break; }
     case DType::I16: case DType::U16: { int16_t v = (int16_t)i[k]; std::memcpy(p, &v, 2); break; }
@@ -99,6 +148,7 @@ Tensor Tensor::fromBytes(DType t, std::vector<int64_t> shape, const char *data) 
     const char *p = data + k * dtypeSize(t);
     switch (t) {
     case DType::F32: std::memcpy(&r.f[k], p, 4); break;
+    case DType::F16: { uint16_t h; std::memcpy(&h, p, 2); r.f[k] = halfToFloat(h); break; }
     case DType::I64: std::memcpy(&r.i[k], p, 8); break;
     case DType::I32: { int32_t v; std::memcpy(&v, p, 4); r.i[k] = v; break; }
     case DType::I16: { int16_t v; std::memcpy(&v, p, 2); r.i[k] = v; break; }

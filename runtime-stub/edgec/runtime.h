@@ -27,6 +27,66 @@ enum Status : int {
 
 inline constexpr int kMaxRank = 6;
 
+/// An IEEE half-precision value, as stored in f16 tensors (edgec computes in
+/// float; Cast converts). A struct, not _Float16 / __fp16, so every toolchain
+/// and target takes it the same way.
+struct f16 {
+  uint16_t bits;
+};
+
+/// Exact widening of a half to float.
+inline float f16_to_float(f16 h) {
+  uint32_t sign = static_cast<uint32_t>(h.bits & 0x8000u) << 16, exp = (h.bits >> 10) & 0x1fu,
+           man = h.bits & 0x3ffu, bits;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (man << 13);
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (man << 13);
+  } else if (man == 0) {
+    bits = sign;
+  } else {
+    uint32_t shift = 0;
+    while (!(man & 0x400u)) {
+      man <<= 1;
+      ++shift;
+    }
+    bits = sign | ((113 - shift) << 23) | ((man & 0x3ffu) << 13);
+  }
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// Float to half, rounding to nearest even (overflow to infinity, NaN kept).
+inline f16 float_to_f16(float f) {
+  uint32_t x;
+  memcpy(&x, &f, 4);
+  const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  const uint32_t exp = (x >> 23) & 0xffu;
+  uint32_t man = x & 0x7fffffu;
+  if (exp == 0xff)
+    return {static_cast<uint16_t>(sign | 0x7c00u | (man ? 0x200u | (man >> 13) : 0u))};
+  const int32_t e = static_cast<int32_t>(exp) - 127 + 15;
+  if (e >= 0x1f)
+    return {static_cast<uint16_t>(sign | 0x7c00u)};
+  if (e <= 0) {
+    if (e < -10)
+      return {sign};
+    man |= 0x800000u;
+    const uint32_t shift = static_cast<uint32_t>(14 - e);
+    uint32_t half = man >> shift;
+    const uint32_t rest = man & ((1u << shift) - 1), mid = 1u << (shift - 1);
+    if (rest > mid || (rest == mid && (half & 1u)))
+      ++half;
+    return {static_cast<uint16_t>(sign | half)};
+  }
+  uint32_t half = (static_cast<uint32_t>(e) << 10) | (man >> 13);
+  const uint32_t rest = man & 0x1fffu;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u)))
+    ++half;
+  return {static_cast<uint16_t>(sign | half)};
+}
+
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T min_of(T a, T b) { return a < b ? a : b; }
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T max_of(T a, T b) { return a > b ? a : b; }
 

@@ -1,4 +1,5 @@
 // Support pieces: identifier sanitizing, .npy round trips, shape helpers.
+#include <cmath>
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Npy.h"
@@ -27,11 +28,11 @@ TEST(Names, TableNeverHandsOutTheSameNameTwice) {
 }
 
 TEST(Npy, RoundTripsEveryDtype) {
-  for (DType dt : {DType::F32, DType::I64, DType::I32, DType::I16, DType::I8, DType::U8,
+  for (DType dt : {DType::F32, DType::F16, DType::I64, DType::I32, DType::I16, DType::I8, DType::U8,
                    DType::U16, DType::U32, DType::U64, DType::Bool}) {
     Tensor t = Tensor::zeros(dt, {2, 3});
     for (int k = 0; k < 6; ++k) {
-      if (dt == DType::F32) t.f[k] = 0.5f * k - 1;
+      if (dt == DType::F32 || dt == DType::F16) t.f[k] = 0.5f * k - 1;
       else t.i[k] = dt == DType::Bool ? k % 2 : k - (isUnsigned(dt) ? 0 : 2);
     }
     // The top of each unsigned range survives the round trip (uint64's top
@@ -61,6 +62,26 @@ TEST(Tensor, WrapIntegerConvertsAsC) {
   EXPECT_EQ(wrapInteger(DType::Bool, 7), 1);
   EXPECT_TRUE(isUnsigned(DType::U64));
   EXPECT_FALSE(isUnsigned(DType::I16));
+}
+
+TEST(Tensor, HalfConversionsRoundToNearestEven) {
+  // Every half survives the trip through float (NaNs stay NaN).
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    float f = halfToFloat((uint16_t)h);
+    if (std::isnan(f))
+      EXPECT_TRUE(std::isnan(halfToFloat(floatToHalf(f)))) << h;
+    else
+      EXPECT_EQ(floatToHalf(f), h) << h;
+  }
+  EXPECT_EQ(floatToHalf(1.0f), 0x3c00);
+  EXPECT_EQ(floatToHalf(65504.0f), 0x7bff);        // the largest half
+  EXPECT_EQ(floatToHalf(65520.0f), 0x7c00);        // halfway to 65536 rounds to infinity
+  EXPECT_EQ(floatToHalf(1.0f + 1.0f / 2048), 0x3c00); // a tie rounds to the even mantissa
+  EXPECT_EQ(floatToHalf(1.0f + 3.0f / 2048), 0x3c02);
+  EXPECT_EQ(floatToHalf(5.960464477539063e-08f), 0x0001); // the smallest subnormal
+  EXPECT_EQ(floatToHalf(2.9802322387695312e-08f), 0x0000); // half of it: a tie to even, 0
+  EXPECT_EQ(floatToHalf(-0.0f), 0x8000);
+  EXPECT_FLOAT_EQ(roundToHalf(0.1f), 0.0999755859375f);
 }
 
 TEST(Npy, RejectsTruncatedAndForeignFiles) {

@@ -43,7 +43,9 @@ def Edge_Quantized : Type<CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_sel
 // type", with the integer arithmetic fixed in docs/numerics.md.
 def Edge_RealTensor : RankedTensorOf<[F32, Edge_Quantized]>;
 def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
-def Edge_AnyTensor : RankedTensorOf<[F32, I1, I8, UI8, I16, UI16, I32, UI32, I64, UI64,
+// f16 is a storage type: Cast converts to and from it, data movement copies
+// it; the importer computes everything else on f16 inputs in f32.
+def Edge_AnyTensor : RankedTensorOf<[F32, F16, I1, I8, UI8, I16, UI16, I32, UI32, I64, UI64,
                                       Edge_Quantized]>;
 
 // Float and quantized tensors are not mixed: among the operands and results

@@ -7,11 +7,17 @@
 
 namespace edgec {
 
-enum class DType { F32, I64, I32, I16, I8, U8, U16, U32, U64, Bool };
+enum class DType { F32, F16, I64, I32, I16, I8, U8, U16, U32, U64, Bool };
 
 const char *dtypeName(DType t);
 size_t dtypeSize(DType t);
 bool isUnsigned(DType t);
+/// IEEE half precision: bits to float (exact), float to bits (round to
+/// nearest even, overflow to infinity, NaN kept), and a float rounded to the
+/// nearest half. The generated code's edgec::f16 conversions are the same.
+float halfToFloat(uint16_t h);
+uint16_t floatToHalf(float f);
+inline float roundToHalf(float f) { return halfToFloat(floatToHalf(f)); }
 /// `v` wrapped to `t`'s width and signedness, as C's conversion to that type
 /// does (Bool: v != 0). uint64 values keep their bits (see Tensor::i).
 int64_t wrapInteger(DType t, int64_t v);
@@ -28,7 +34,9 @@ struct Tensor {
 
   static Tensor zeros(DType t, std::vector<int64_t> shape);
   int64_t numElements() const;
-  bool isFloat() const { return dtype == DType::F32; }
+  /// f32 or f16 (whose values, exactly representable in half precision,
+  /// live in `f` too).
+  bool isFloat() const { return dtype == DType::F32 || dtype == DType::F16; }
   double at(int64_t k) const { return isFloat() ? (double)f[k] : (double)i[k]; }
   /// Row-major bytes in the tensor's own element type.
   std::vector<char> bytes() const;

@@ -63,7 +63,7 @@ namespace detail {
 /// leaves undefined out of range (x86 wraps, Arm saturates): NaN, infinities
 /// and values beyond int64 give 0 (uint64 takes [2^63, 2^64) too); others
 /// truncate to int64, then wrap to To. Everything else is static_cast.
-template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value(From v) {
+template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value_numeric(From v) {
   constexpr bool floatToInt = static_cast<From>(0.5) != static_cast<From>(0) &&
                               static_cast<To>(0.5) == static_cast<To>(0);
   if constexpr (floatToInt) {
@@ -75,6 +75,16 @@ template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value(From v) 
     return static_cast<To>(0);
   } else {
     return static_cast<To>(v);
+  }
+}
+
+template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value(From v) {
+  if constexpr (__is_same(From, f16)) {
+    return cast_value<To>(f16_to_float(v)); // halves convert through float
+  } else if constexpr (__is_same(To, f16)) {
+    return float_to_f16(static_cast<float>(v));
+  } else {
+    return cast_value_numeric<To>(v);
   }
 }
 
