@@ -212,6 +212,23 @@ Shape rowMajorStrides(const Shape &s) {
   return st;
 }
 
+/// Designated initializers shared by GatherElementsParams and
+/// ScatterElementsParams (after collapseForAxis, padded to six dimensions):
+/// `dims` (the indices'), `strides` (the data's), axis and axis_len; or
+/// nothing if the collapsed rank exceeds six.
+std::optional<std::string> elementsGeometry(const Shape &data, const Shape &indices, int64_t axis,
+                                            const char *stridesField) {
+  auto [ds, is, a] = collapseForAxis(data, indices, axis);
+  if (is.size() > 6)
+    return std::nullopt;
+  size_t lead = 6 - is.size();
+  Shape dims(lead, 1), st(lead, 0), rs = rowMajorStrides(ds);
+  dims.insert(dims.end(), is.begin(), is.end());
+  st.insert(st.end(), rs.begin(), rs.end());
+  return fmt::format(".dims = {{{}}}, .{} = {{{}}}, .axis = {}, .axis_len = {}", list(dims),
+                     stridesField, list(st), a + (int64_t)lead, ds[a]);
+}
+
 class CppEmitter {
 public:
   CppEmitter(ModuleOp module, func::FuncOp func, const Target &target, const EmitOptions &opts)
@@ -1038,38 +1055,24 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::PadOp o) { return emitPad(o); })
       .Case([&](edge::GatherOp o) { return emitGather(o); })
       .Case([&](edge::GatherElementsOp o) -> LogicalResult {
-        auto [ds, is, axis] = collapseForAxis(shapeOf(o.getData()), shapeOf(o.getIndices()),
-                                              o.getAxis());
-        if (is.size() > 6)
-          return unsupported(op) << "tensors of rank " << is.size() << " (more than 6)";
-        size_t lead = 6 - is.size();
-        Shape dims(lead, 1), st(lead, 0), rs = rowMajorStrides(ds);
-        dims.insert(dims.end(), is.begin(), is.end());
-        st.insert(st.end(), rs.begin(), rs.end());
-        std::string id = newParams(op, "GatherElementsParams",
-                                   fmt::format(".dims = {{{}}}, .in_strides = {{{}}}, .axis = "
-                                               "{}, .axis_len = {}",
-                                               list(dims), list(st), axis + (int64_t)lead,
-                                               ds[axis]));
+        auto geometry = elementsGeometry(shapeOf(o.getData()), shapeOf(o.getIndices()),
+                                         o.getAxis(), "in_strides");
+        if (!geometry)
+          return unsupported(op) << "tensors of more than 6 dimensions that do not collapse";
+        std::string id = newParams(op, "GatherElementsParams", *geometry);
         includes.insert("edgec/kernels/ref/indexing.h");
         call(op, fmt::format("edgec::gather_elements<{}>({}, {}, {});", id, expr(o.getData()),
                              expr(o.getIndices()), expr(o.getOutput())));
         return success();
       })
       .Case([&](edge::ScatterElementsOp o) -> LogicalResult {
-        auto [ds, is, axis] = collapseForAxis(shapeOf(o.getData()), shapeOf(o.getIndices()),
-                                              o.getAxis());
-        if (is.size() > 6)
-          return unsupported(op) << "tensors of rank " << is.size() << " (more than 6)";
-        size_t lead = 6 - is.size();
-        Shape dims(lead, 1), st(lead, 0), rs = rowMajorStrides(ds);
-        dims.insert(dims.end(), is.begin(), is.end());
-        st.insert(st.end(), rs.begin(), rs.end());
+        auto geometry = elementsGeometry(shapeOf(o.getData()), shapeOf(o.getIndices()),
+                                         o.getAxis(), "strides");
+        if (!geometry)
+          return unsupported(op) << "tensors of more than 6 dimensions that do not collapse";
         std::string id = newParams(op, "ScatterElementsParams",
-                                   fmt::format(".size = {}, .dims = {{{}}}, .strides = {{{}}}, "
-                                               ".axis = {}, .axis_len = {}",
-                                               prod(ds), list(dims), list(st),
-                                               axis + (int64_t)lead, ds[axis]));
+                                   fmt::format(".size = {}, {}", prod(shapeOf(o.getData())),
+                                               *geometry));
         includes.insert("edgec/kernels/ref/indexing.h");
         std::string base = scatterBase(o.getData(), o.getOutput());
         call(op, fmt::format("{}edgec::scatter_elements<{}, {}>({}, {}, {}, {});", base, id,

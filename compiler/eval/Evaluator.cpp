@@ -449,6 +449,16 @@ void applyFusedActivation(Operation *op, Tensor &r) {
     v = std::min(std::max(v, l), h);
 }
 
+/// Index `v` into dimension `dim` of size `len` made non-negative, or a
+/// diagnostic on `op` when it is outside [-len, len) (ONNX leaves such
+/// indices undefined; the kernels clamp them, the oracle refuses them).
+std::optional<int64_t> checkedIndex(Operation *op, int64_t v, int64_t len, int64_t dim) {
+  if (v >= -len && v < len)
+    return v < 0 ? v + len : v;
+  op->emitError("index ") << v << " out of range for dimension " << dim << " of size " << len;
+  return std::nullopt;
+}
+
 /// edge.grid_sample, following PyTorch's grid_sample (the op's reference) in
 /// double: unnormalize, apply the padding mode to the source coordinate (to
 /// each tap's for bicubic), interpolate; taps outside read 0.
@@ -912,11 +922,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         const Tensor &x = *in[0], &ind = *in[1];
         int64_t axis = o.getAxis(), len = x.shape[axis];
         for (int64_t v : ind.i)
-          if (v < -len || v >= len) {
-            o.emitError("gather index ") << v << " out of range for axis " << axis
-                                         << " of size " << len;
+          if (!checkedIndex(o, v, len, axis))
             return failure();
-          }
         auto st = stridesOf(x.shape);
         int64_t ir = ind.shape.size();
         auto ist = stridesOf(ind.shape);
@@ -935,11 +942,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         const Tensor &x = *in[0], &ind = *in[1];
         int64_t axis = o.getAxis(), len = x.shape[axis];
         for (int64_t v : ind.i)
-          if (v < -len || v >= len) {
-            o.emitError("gather_elements index ") << v << " out of range for axis " << axis
-                                                  << " of size " << len;
+          if (!checkedIndex(o, v, len, axis))
             return failure();
-          }
         auto st = stridesOf(x.shape), ist = stridesOf(ind.shape);
         return remap(x, outShape, [&](const std::vector<int64_t> &idx) {
           int64_t s = 0, q = 0;
@@ -972,15 +976,12 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           int64_t axis = o.getAxis(), len = x.shape[axis], rank = x.shape.size();
           std::vector<int64_t> idx(rank, 0);
           for (int64_t k = 0; k < ind.numElements(); ++k) {
-            int64_t v = ind.i[k];
-            if (v < -len || v >= len) {
-              o.emitError("scatter_elements index ") << v << " out of range for axis " << axis
-                                                     << " of size " << len;
+            std::optional<int64_t> v = checkedIndex(o, ind.i[k], len, axis);
+            if (!v)
               return failure();
-            }
             int64_t dst = 0;
             for (int64_t d = 0; d < rank; ++d)
-              dst += (d == axis ? (v < 0 ? v + len : v) : idx[d]) * st[d];
+              dst += (d == axis ? *v : idx[d]) * st[d];
             combine(dst, k);
             for (int64_t d = rank - 1; d >= 0 && ++idx[d] == ind.shape[d]; --d)
               idx[d] = 0;
@@ -991,13 +992,10 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           for (int64_t t = 0; t < tuples; ++t) {
             int64_t base = 0;
             for (int64_t d = 0; d < q; ++d) {
-              int64_t v = ind.i[t * q + d], len = x.shape[d];
-              if (v < -len || v >= len) {
-                o.emitError("scatter_nd index ") << v << " out of range for dimension " << d
-                                                 << " of size " << len;
+              std::optional<int64_t> v = checkedIndex(o, ind.i[t * q + d], x.shape[d], d);
+              if (!v)
                 return failure();
-              }
-              base += (v < 0 ? v + len : v) * st[d];
+              base += *v * st[d];
             }
             for (int64_t e = 0; e < slice; ++e)
               combine(base + e, t * slice + e);
@@ -1020,13 +1018,10 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
             int64_t base = bi * batchStride;
             const int64_t *tuple = &ind.i[(bi * perBatch + t) * q];
             for (int64_t d = 0; d < q; ++d) {
-              int64_t v = tuple[d], len = x.shape[b + d];
-              if (v < -len || v >= len) {
-                o.emitError("gather_nd index ") << v << " out of range for dimension " << b + d
-                                                << " of size " << len;
+              std::optional<int64_t> v = checkedIndex(o, tuple[d], x.shape[b + d], b + d);
+              if (!v)
                 return failure();
-              }
-              base += (v < 0 ? v + len : v) * st[b + d];
+              base += *v * st[b + d];
             }
             for (int64_t e = 0; e < slice; ++e, ++k) {
               if (r.isFloat()) r.f[k] = x.f[base + e];

@@ -133,29 +133,32 @@ namespace edgec::onnx_import {
 
 /// Builders for handlers that decompose an ONNX op into several edge ops.
 /// Each returns a null Value after reporting a diagnostic on the node.
-template <typename OpT> mlir::Value buildBinary(NodeContext &c, mlir::Value a, mlir::Value b) {
+
+/// The broadcast shape of `a` and `b`, or a diagnostic on the node.
+inline std::optional<Shape> broadcastFor(NodeContext &c, mlir::Value a, mlir::Value b) {
   auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
   if (mlir::failed(shape)) {
     c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
               << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
-    return {};
+    return std::nullopt;
   }
-  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
-                                             NodeContext::elementType(a)),
-                         a, b, mlir::FloatAttr(), mlir::FloatAttr());
+  return Shape(shape->begin(), shape->end());
+}
+
+template <typename OpT> mlir::Value buildBinary(NodeContext &c, mlir::Value a, mlir::Value b) {
+  std::optional<Shape> shape = broadcastFor(c, a, b);
+  if (!shape)
+    return {};
+  return c.b.create<OpT>(c.loc, c.tensorType(*shape, NodeContext::elementType(a)), a, b,
+                         mlir::FloatAttr(), mlir::FloatAttr());
 }
 
 /// A comparison or logic op with broadcasting and an i1 result.
 template <typename OpT> mlir::Value buildPredicate(NodeContext &c, mlir::Value a, mlir::Value b) {
-  auto shape = broadcastShapes(NodeContext::shape(a), NodeContext::shape(b));
-  if (mlir::failed(shape)) {
-    c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
-              << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
+  std::optional<Shape> shape = broadcastFor(c, a, b);
+  if (!shape)
     return {};
-  }
-  return c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
-                                             c.b.getI1Type()),
-                         a, b);
+  return c.b.create<OpT>(c.loc, c.tensorType(*shape, c.b.getI1Type()), a, b);
 }
 
 mlir::Value buildWhere(NodeContext &c, mlir::Value cond, mlir::Value x, mlir::Value y);
