@@ -1021,11 +1021,47 @@ LogicalResult lrn(NodeContext &c) {
 /// one operand: letters only one operand has and the output lacks are summed
 /// first; then batch letters (both operands and the output), contracted
 /// letters (both, not the output) and free letters form one batched MatMul.
+/// The diagonal of `v` over the axes of a letter `term` repeats: the two
+/// positions move last, merge, and a constant-index Gather keeps their
+/// equal-index entries; repeated until every letter appears once.
+Value takeDiagonals(NodeContext &c, Value v, std::string &term) {
+  for (bool again = true; again && v;) {
+    again = false;
+    for (size_t p = 0; p < term.size() && !again; ++p) {
+      size_t q = term.find(term[p], p + 1);
+      if (q == std::string::npos)
+        continue;
+      Shape s = NodeContext::shape(v), perm, rest;
+      std::string letters;
+      for (size_t k = 0; k < term.size(); ++k)
+        if (k != p && k != q) {
+          perm.push_back(k);
+          rest.push_back(s[k]);
+          letters += term[k];
+        }
+      perm.push_back(p);
+      perm.push_back(q);
+      int64_t n = s[p];
+      Shape merged = rest;
+      merged.push_back(n * n);
+      Value flat = c.reshape(buildTranspose(c, v, perm), merged);
+      Tensor idx = Tensor::zeros(DType::I64, {n});
+      for (int64_t k = 0; k < n; ++k)
+        idx.i[k] = k * (n + 1);
+      Shape out = rest;
+      out.push_back(n);
+      v = c.b.create<edge::GatherOp>(c.loc, c.tensorType(out, NodeContext::elementType(v)), flat,
+                                     c.constant(idx), (int64_t)rest.size());
+      term = letters + term[p];
+      again = true;
+    }
+  }
+  return v;
+}
+
 LogicalResult einsum(NodeContext &c) {
   std::string eq = c.attrString("equation", "");
   eq.erase(std::remove(eq.begin(), eq.end(), ' '), eq.end());
-  if (eq.find("...") != std::string::npos)
-    return c.fail("equation '" + eq + "': ellipses are not supported");
   size_t arrow = eq.find("->");
   std::string lhs = eq.substr(0, arrow);
   std::vector<std::string> terms;
@@ -1039,6 +1075,40 @@ LogicalResult einsum(NodeContext &c) {
   if (terms.size() != c.numInputs() || terms.size() > 2)
     return c.fail("equation '" + eq + "' has " + std::to_string(terms.size()) +
                   " operand(s); edgec supports one or two, matching the inputs");
+  for (char ch : eq)
+    if (!std::isalpha((unsigned char)ch) && ch != ',' && ch != '.' && ch != '-' && ch != '>')
+      return c.fail("equation '" + eq + "' has the character '" + std::string(1, ch) + "'");
+  std::vector<Value> ops;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    auto v = c.required(i, "operand");
+    if (failed(v) || failed(requireFloatInput(c, *v, "operands")))
+      return failure();
+    ops.push_back(*v);
+  }
+  // Ellipses become fresh letters, right-aligned over each operand's leading
+  // dimensions (they broadcast like numpy's).
+  std::string fresh;
+  for (char ch = 'A'; ch <= 'Z'; ++ch)
+    if (eq.find(ch) == std::string::npos) fresh += ch;
+  std::vector<int64_t> ellipsisRank(terms.size(), 0);
+  int64_t maxEllipsis = 0;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    size_t e = terms[i].find("...");
+    int64_t letters = (int64_t)terms[i].size() - (e == std::string::npos ? 0 : 3);
+    int64_t rank = NodeContext::shape(ops[i]).size();
+    if (e == std::string::npos ? letters != rank : letters > rank)
+      return c.fail("term '" + terms[i] + "' does not match operand " + std::to_string(i) +
+                    " of shape " + shapeToString(NodeContext::shape(ops[i])));
+    if (e != std::string::npos)
+      ellipsisRank[i] = rank - letters;
+    maxEllipsis = std::max(maxEllipsis, ellipsisRank[i]);
+  }
+  if (maxEllipsis > (int64_t)fresh.size())
+    return c.fail("equation '" + eq + "': the ellipsis covers more dimensions than letters remain");
+  std::string ellipsis = fresh.substr(0, maxEllipsis);
+  for (size_t i = 0; i < terms.size(); ++i)
+    if (size_t e = terms[i].find("..."); e != std::string::npos)
+      terms[i].replace(e, 3, ellipsis.substr(maxEllipsis - ellipsisRank[i]));
   std::map<char, int> count;
   for (const auto &t : terms)
     for (char ch : t)
@@ -1046,31 +1116,50 @@ LogicalResult einsum(NodeContext &c) {
   std::string out;
   if (arrow != std::string::npos) {
     out = eq.substr(arrow + 2);
-  } else {
+    if (size_t e = out.find("..."); e != std::string::npos)
+      out.replace(e, 3, ellipsis);
+  } else { // implicit: the ellipsis, then the letters seen once, in order
+    out = ellipsis;
     for (auto [ch, n] : count)
-      if (n == 1)
+      if (n == 1 && ellipsis.find(ch) == std::string::npos)
         out += ch;
   }
-  std::map<char, int64_t> dim;
-  std::vector<Value> ops;
-  for (size_t i = 0; i < terms.size(); ++i) {
-    auto v = c.required(i, "operand");
-    if (failed(v) || failed(requireFloatInput(c, *v, "operands")))
+  bool stray = out.find('.') != std::string::npos;
+  for (const std::string &t : terms)
+    stray |= t.find('.') != std::string::npos;
+  if (stray)
+    return c.fail("equation '" + eq + "' has a malformed ellipsis");
+  // Repeated letters within a term take that operand's diagonal.
+  for (size_t i = 0; i < ops.size(); ++i) {
+    for (size_t k = 0; k < terms[i].size(); ++k)
+      for (size_t j = k + 1; j < terms[i].size(); ++j)
+        if (terms[i][j] == terms[i][k] &&
+            NodeContext::shape(ops[i])[j] != NodeContext::shape(ops[i])[k])
+          return c.fail("term '" + terms[i] + "' repeats '" + std::string(1, terms[i][k]) +
+                        "' over dimensions of different sizes");
+    ops[i] = takeDiagonals(c, ops[i], terms[i]);
+    if (!ops[i])
       return failure();
-    Shape s = NodeContext::shape(*v);
-    const std::string &t = terms[i];
-    if (s.size() != t.size())
-      return c.fail("term '" + t + "' does not match operand " + std::to_string(i) + " of shape " +
-                    shapeToString(s));
-    for (size_t k = 0; k < t.size(); ++k) {
-      if (!std::isalpha((unsigned char)t[k]) || std::count(t.begin(), t.end(), t[k]) > 1)
-        return c.fail("term '" + t + "': repeated or non-letter subscripts are not supported");
-      if (dim.count(t[k]) && dim[t[k]] != s[k])
-        return c.fail("subscript '" + std::string(1, t[k]) + "' has sizes " +
-                      std::to_string(dim[t[k]]) + " and " + std::to_string(s[k]));
-      dim[t[k]] = s[k];
+  }
+  // Letter sizes agree across operands; ellipsis letters broadcast a 1.
+  std::map<char, int64_t> dim;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Shape s = NodeContext::shape(ops[i]);
+    for (size_t k = 0; k < terms[i].size(); ++k) {
+      char ch = terms[i][k];
+      bool broadcasts = ellipsis.find(ch) != std::string::npos;
+      if (dim.count(ch) && dim[ch] != s[k] && !(broadcasts && (dim[ch] == 1 || s[k] == 1)))
+        return c.fail("subscript '" + std::string(1, ch) + "' has sizes " +
+                      std::to_string(dim[ch]) + " and " + std::to_string(s[k]));
+      dim[ch] = std::max(dim.count(ch) ? dim[ch] : 0, s[k]);
     }
-    ops.push_back(*v);
+  }
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Shape s = NodeContext::shape(ops[i]), want;
+    for (char ch : terms[i])
+      want.push_back(dim[ch]);
+    if (s != want)
+      ops[i] = buildExpand(c, ops[i], want);
   }
   for (char ch : out)
     if (!dim.count(ch) || std::count(out.begin(), out.end(), ch) > 1)
