@@ -1018,6 +1018,14 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::LogSoftmaxOp o) { return emitNormalize(o, "softmax_f32", ", true"); })
       .Case([&](edge::HardmaxOp o) { return emitNormalize(o, "hardmax_f32"); })
       .Case([&](edge::MaxPool2DOp o) { return emitPool(o, "max_pool2d_f32", false); })
+      .Case([&](edge::MaxPool2DIndicesOp o) {
+        std::string id = newParams(op, "Pool2DParams", poolFields(op, false));
+        includes.insert("edgec/kernels/ref/pool_f32.h");
+        call(op, fmt::format("edgec::max_pool2d_indices<{}, {}>({}, {});", id,
+                             o.getColumnMajor() ? "true" : "false", expr(o.getInput()),
+                             expr(o.getOutput())));
+        return success();
+      })
       .Case([&](edge::AvgPool2DOp o) {
         return emitPool(o, "avg_pool2d_f32", o.getCountIncludePad());
       })

@@ -377,6 +377,7 @@ template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
 }
 
 LogicalResult MaxPool2DOp::verify() { return verifyPool(*this); }
+LogicalResult MaxPool2DIndicesOp::verify() { return verifyPool(*this); }
 LogicalResult AvgPool2DOp::verify() { return verifyPool(*this); }
 
 LogicalResult GlobalAvgPoolOp::verify() {

@@ -808,6 +808,35 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
       })
       .Case([&](edge::MatMulOp o) -> FailureOr<Tensor> { return matmul(o, *in[0], *in[1]); })
       .Case([&](edge::MaxPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], true); })
+      .Case([&](edge::MaxPool2DIndicesOp o) -> FailureOr<Tensor> {
+        // The first window position (row-major) holding the maximum; a
+        // window of only -inf or NaN keeps its first valid position.
+        const Tensor &x = *in[0];
+        int64_t planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3];
+        int64_t oh = outShape[2], ow = outShape[3];
+        auto k = o.getKernel(), s = o.getStrides(), p = o.getPads(), d = o.getDilations();
+        Tensor r = Tensor::zeros(DType::I64, outShape);
+        for (int64_t pl = 0; pl < planes; ++pl)
+          for (int64_t i = 0; i < oh; ++i)
+            for (int64_t j = 0; j < ow; ++j) {
+              int64_t best = -1, bh = 0, bw = 0;
+              for (int64_t a = 0; a < k[0]; ++a)
+                for (int64_t b = 0; b < k[1]; ++b) {
+                  int64_t ih = i * s[0] - p[0] + a * d[0], iw = j * s[1] - p[1] + b * d[1];
+                  if (ih < 0 || ih >= h || iw < 0 || iw >= w)
+                    continue;
+                  int64_t at = (pl * h + ih) * w + iw;
+                  if (best < 0 || x.f[at] > x.f[best]) {
+                    best = at;
+                    bh = ih;
+                    bw = iw;
+                  }
+                }
+              r.i[(pl * oh + i) * ow + j] =
+                  pl * h * w + (o.getColumnMajor() ? bh + bw * h : bh * w + bw);
+            }
+        return r;
+      })
       .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
       .Case([&](edge::GlobalAvgPoolOp) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];

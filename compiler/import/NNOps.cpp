@@ -377,10 +377,31 @@ template <typename PoolOp> LogicalResult pool(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
     return failure();
-  if (c.node.output_size() > 1 && !c.node.output(1).empty())
-    return c.fail("the Indices output of MaxPool is not supported");
-  if (NodeContext::shape(*x).size() == 5 && NodeContext::elementType(*x).isF32())
+  bool indices = c.node.output_size() > 1 && !c.node.output(1).empty();
+  // Max pooling of 8- and 16-bit integers runs on float values, which hold
+  // them exactly, and casts back.
+  if (auto it = dyn_cast<IntegerType>(NodeContext::elementType(*x));
+      it && !quantizedElement(x->getType())) {
+    if (!std::is_same_v<PoolOp, edge::MaxPool2DOp> || it.getWidth() > 16 || it.getWidth() == 1)
+      return c.fail("pooling of " + std::to_string(it.getWidth()) + "-bit integers is not "
+                    "supported (MaxPool takes 8- and 16-bit integers)");
+    Type intType = it;
+    Value xf = c.b.create<edge::CastOp>(
+        c.loc, c.tensorType(NodeContext::shape(*x), c.b.getF32Type()), *x);
+    NodeContext inner(c.node, c.name, c.opset, c.b, c.loc, {xf});
+    inner.onnxOpset = c.onnxOpset;
+    if (failed(pool<PoolOp>(inner)))
+      return failure();
+    c.outputs = inner.outputs;
+    c.outputs[0] = c.b.create<edge::CastOp>(
+        c.loc, c.tensorType(NodeContext::shape(c.outputs[0]), intType), c.outputs[0]);
+    return success();
+  }
+  if (NodeContext::shape(*x).size() == 5 && NodeContext::elementType(*x).isF32()) {
+    if (indices)
+      return c.fail("the Indices output of a 3-D MaxPool is not supported");
     return pool3d<PoolOp>(c, *x);
+  }
   int spatialRank;
   auto x4 = as4D(c, *x, spatialRank);
   if (failed(x4))
@@ -410,6 +431,17 @@ template <typename PoolOp> LogicalResult pool(NodeContext &c) {
     y = c.b.create<edge::MaxPool2DOp>(c.loc, c.tensorType(out, f32), *x4, win->kernel,
                                       win->strides, win->pads, win->dilations, ceil);
   c.setOutput(restoreRank(c, y, spatialRank));
+  if (indices) {
+    if (!NodeContext::elementType(*x4).isF32())
+      return c.fail("the Indices output needs a float input");
+    int64_t order = c.attrInt("storage_order", 0);
+    if (order != 0 && order != 1)
+      return c.fail("storage_order " + std::to_string(order) + " is not 0 or 1");
+    Value idx = c.b.create<edge::MaxPool2DIndicesOp>(
+        c.loc, c.tensorType(out, c.b.getI64Type()), *x4, win->kernel, win->strides, win->pads,
+        win->dilations, ceil, order == 1);
+    c.outputs.push_back(restoreRank(c, idx, spatialRank));
+  }
   return success();
 }
 

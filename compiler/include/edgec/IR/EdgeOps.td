@@ -291,6 +291,24 @@ def Edge_MaxPool2DOp : Edge_Pool2DOp<"max_pool2d", "2-D max pooling", (ins)>;
 def Edge_AvgPool2DOp : Edge_Pool2DOp<"avg_pool2d", "2-D average pooling",
                                      (ins BoolAttr:$count_include_pad)>;
 
+def Edge_MaxPool2DIndicesOp : Edge_Op<"max_pool2d_indices", [Pure]> {
+  let summary = "Where a 2-D max pooling takes its values (ONNX MaxPool's Indices)";
+  let description = [{
+    The window of max_pool2d with the same attributes; each result is the
+    flat index, over the whole NCHW input, of the first position in the
+    window (row-major) holding the maximum. Within a plane the index is
+    h * W + w, or h + w * H with `column_major` (ONNX's storage_order = 1);
+    padding is never selected.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, BoolAttr:$ceil_mode,
+                       BoolAttr:$column_major);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Edge_GlobalAvgPoolOp : Edge_Op<"global_avg_pool", [Pure]> {
   let summary = "Mean over all spatial dimensions, keeping them as size 1";
   let arguments = (ins Edge_RealTensor:$input);

@@ -70,6 +70,38 @@ inline void avg_pool2d_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT 
   pool2d_f32<P, PoolAverage>(x, y);
 }
 
+/// MaxPool's Indices: for every output, the flat input index (h * W + w
+/// within its plane, or h + w * H when ColumnMajor) of the first window
+/// position holding the maximum; a window of only -inf or NaN keeps its first
+/// valid position. Padding is never selected.
+template <const Pool2DParams &P, bool ColumnMajor>
+inline void max_pool2d_indices(const float *EDGEC_RESTRICT x, int64_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t c = 0; c < P.planes; ++c) {
+    const float *xp = x + c * P.in_h * P.in_w;
+    int64_t *yp = y + c * P.out_h * P.out_w;
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+        ptrdiff_t bh = -1, bw = 0;
+        for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+          const ptrdiff_t ih = oh * P.stride_h - P.pad_top + kh * P.dilation_h;
+          if (ih < 0 || ih >= P.in_h)
+            continue;
+          for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
+            const ptrdiff_t iw = ow * P.stride_w - P.pad_left + kw * P.dilation_w;
+            if (iw < 0 || iw >= P.in_w)
+              continue;
+            if (bh < 0 || xp[ih * P.in_w + iw] > xp[bh * P.in_w + bw]) {
+              bh = ih;
+              bw = iw;
+            }
+          }
+        }
+        const ptrdiff_t within = ColumnMajor ? bh + bw * P.in_h : bh * P.in_w + bw;
+        yp[oh * P.out_w + ow] = static_cast<int64_t>(c * P.in_h * P.in_w + within);
+      }
+  }
+}
+
 /// Mean of each of `planes` contiguous runs of `size` elements.
 struct GlobalPoolParams {
   int32_t planes, size;
