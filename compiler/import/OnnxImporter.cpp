@@ -404,6 +404,19 @@ private:
   /// Why `node` cannot be imported at `opset`, or "" if a handler or a
   /// function body exists for it.
   std::string unsupportedReason(const onnx::NodeProto &node, int opset);
+  /// If, Loop and Scan with static control: an If with a compile-time
+  /// condition imports its branch, a Loop with a compile-time trip count and
+  /// condition and a Scan over its static sequence axis are unrolled. Each
+  /// iteration's nodes are named <node>/<iteration>/<inner>.
+  NodeStatus importControlFlow(const onnx::NodeProto &node, const std::string &name,
+                               const std::vector<Value> &inputs, llvm::StringMap<Value> &scope,
+                               Block &block, std::string &reason, int depth);
+  /// Imports the nodes of subgraph `g` with `bound` naming its inputs (outer
+  /// values stay visible) and returns its outputs in order.
+  NodeStatus importSubgraph(const onnx::GraphProto &g, const std::string &prefix,
+                            const llvm::StringMap<Value> &outer,
+                            const std::vector<std::pair<std::string, Value>> &bound, Block &block,
+                            std::vector<Value> &outputs, std::string &reason, int depth);
   Location fileLoc() { return FileLineColLoc::get(&ctx, sourceName, 0, 0); }
 
   MLIRContext &ctx;
@@ -562,7 +575,320 @@ void GraphImporter::foldNewOps(Block &block, Block::iterator from,
   b.setInsertionPointToEnd(&block);
 }
 
+GraphImporter::NodeStatus
+GraphImporter::importSubgraph(const onnx::GraphProto &g, const std::string &prefix,
+                              const llvm::StringMap<Value> &outer,
+                              const std::vector<std::pair<std::string, Value>> &bound,
+                              Block &block, std::vector<Value> &outputs, std::string &reason,
+                              int depth) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, prefix));
+  llvm::StringMap<Value> scope = outer;
+  for (const auto &[n, v] : bound)
+    scope[n] = v;
+  for (const auto &init : g.initializer()) {
+    std::string error;
+    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error);
+    if (failed(t)) {
+      emitError(loc) << "node '" << prefix << "': subgraph initializer '" << init.name()
+                     << "': " << error;
+      return NodeStatus::Error;
+    }
+    scope[init.name()] = materializeConstant(b, loc, *t, init.name());
+  }
+  std::map<std::string, int> unnamed;
+  for (const onnx::NodeProto &n : g.node()) {
+    std::string innerName =
+        prefix + "/" +
+        (n.name().empty() ? n.op_type() + "_" + std::to_string(unnamed[n.op_type()]++) : n.name());
+    std::vector<Value> ins;
+    for (const std::string &in : n.input()) {
+      if (in.empty()) {
+        ins.push_back(Value());
+        continue;
+      }
+      auto it = scope.find(in);
+      if (it == scope.end()) {
+        emitError(loc) << "node '" << innerName << "' (" << n.op_type() << "): input '" << in
+                       << "' is not produced in its subgraph or an enclosing graph";
+        return NodeStatus::Error;
+      }
+      ins.push_back(it->second);
+    }
+    auto o = opsets.find(n.domain() == "ai.onnx" ? "" : n.domain());
+    int nodeOpset = o == opsets.end() ? -1 : o->second;
+    std::string innerReason;
+    NodeStatus st = importNode(n, innerName, nodeOpset, ins, scope, block, innerReason, depth + 1);
+    if (st == NodeStatus::Unsupported) {
+      reason = "its subgraph needs node '" + innerName + "': " + innerReason;
+      return st;
+    }
+    if (st == NodeStatus::Error)
+      return st;
+  }
+  outputs.clear();
+  for (const auto &out : g.output()) {
+    auto it = scope.find(out.name());
+    if (it == scope.end()) {
+      emitError(loc) << "node '" << prefix << "': subgraph output '" << out.name()
+                     << "' is not produced";
+      return NodeStatus::Error;
+    }
+    outputs.push_back(it->second);
+  }
+  return NodeStatus::Ok;
+}
+
+GraphImporter::NodeStatus
+GraphImporter::importControlFlow(const onnx::NodeProto &node, const std::string &name,
+                                 const std::vector<Value> &inputs, llvm::StringMap<Value> &scope,
+                                 Block &block, std::string &reason, int depth) {
+  Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+  auto fail = [&](const std::string &what) {
+    emitError(loc) << "node '" << name << "' (" << node.op_type() << "): " << what;
+    return NodeStatus::Error;
+  };
+  // Loops unroll: their trip count is capped so a model cannot make the
+  // compile (or the code) explode.
+  constexpr int64_t kMaxUnroll = 1024;
+  if (depth > 8)
+    return fail("control flow nests more than 8 deep");
+  auto graphAttr = [&](const char *n) -> const onnx::GraphProto * {
+    for (const auto &a : node.attribute())
+      if (a.name() == n && a.has_g())
+        return &a.g();
+    return nullptr;
+  };
+  auto intAttr = [&](const char *n, int64_t dflt) {
+    for (const auto &a : node.attribute())
+      if (a.name() == n)
+        return (int64_t)a.i();
+    return dflt;
+  };
+  auto intsAttr = [&](const char *n) {
+    std::vector<int64_t> v;
+    for (const auto &a : node.attribute())
+      if (a.name() == n)
+        v.assign(a.ints().begin(), a.ints().end());
+    return v;
+  };
+  auto constant = [&](Value v) -> std::optional<Tensor> {
+    auto c = v ? v.getDefiningOp<edge::ConstantOp>() : nullptr;
+    if (!c)
+      return std::nullopt;
+    return tensorFromAttr(c.getValue());
+  };
+  auto scalarConst = [&](int64_t value, DType t) {
+    Tensor s = Tensor::zeros(t, {});
+    if (s.isFloat()) s.f[0] = (float)value;
+    else s.i[0] = value;
+    return materializeConstant(b, loc, s, name);
+  };
+  auto bindOutputs = [&](const std::vector<Value> &vals) {
+    for (int k = 0; k < node.output_size() && k < (int)vals.size(); ++k)
+      if (!node.output(k).empty())
+        scope[node.output(k)] = vals[k];
+    return NodeStatus::Ok;
+  };
+  // Stacks per-iteration values along a new axis `axis` (reversed first when asked).
+  auto stack = [&](std::vector<Value> parts, int64_t axis, bool reverse) -> Value {
+    if (reverse)
+      std::reverse(parts.begin(), parts.end());
+    std::vector<Value> expanded;
+    Shape s = onnx_import::NodeContext::shape(parts[0]);
+    if (axis < 0)
+      axis += s.size() + 1;
+    Shape one = s;
+    one.insert(one.begin() + axis, 1);
+    Shape all = s;
+    all.insert(all.begin() + axis, (int64_t)parts.size());
+    for (Value p : parts)
+      expanded.push_back(b.create<edge::ReshapeOp>(
+          loc, RankedTensorType::get(one, getElementTypeOrSelf(p.getType())), p));
+    return b.create<edge::ConcatOp>(
+        loc, RankedTensorType::get(all, getElementTypeOrSelf(parts[0].getType())), expanded,
+        axis);
+  };
+
+  if (node.op_type() == "If") {
+    std::optional<Tensor> cond = inputs.empty() ? std::nullopt : constant(inputs[0]);
+    if (!cond || cond->numElements() != 1)
+      return fail("the condition must be a compile-time constant (bind it with --bind): edgec "
+                  "compiles no data-dependent control flow");
+    bool taken = cond->at(0) != 0;
+    const onnx::GraphProto *branch = graphAttr(taken ? "then_branch" : "else_branch");
+    if (!branch)
+      return fail(std::string("the ") + (taken ? "then_branch" : "else_branch") + " is missing");
+    std::vector<Value> outs;
+    NodeStatus st = importSubgraph(*branch, name + (taken ? "/then" : "/else"), scope, {}, block,
+                                   outs, reason, depth);
+    return st == NodeStatus::Ok ? bindOutputs(outs) : st;
+  }
+
+  if (node.op_type() == "Loop") {
+    const onnx::GraphProto *body = graphAttr("body");
+    if (!body)
+      return fail("the body is missing");
+    std::optional<Tensor> m = inputs.size() > 0 && inputs[0] ? constant(inputs[0]) : std::nullopt;
+    std::optional<Tensor> c0 = inputs.size() > 1 && inputs[1] ? constant(inputs[1]) : std::nullopt;
+    if ((inputs.size() > 0 && inputs[0] && !m) || (inputs.size() > 1 && inputs[1] && !c0))
+      return fail("the trip count and condition must be compile-time constants (bind them with "
+                  "--bind): edgec unrolls loops");
+    if (!m)
+      return fail("a loop without a trip count cannot be unrolled");
+    int64_t trips = m->isFloat() ? (int64_t)m->f[0] : m->i[0];
+    if (trips > kMaxUnroll)
+      return fail("trip count " + std::to_string(trips) + " is more than edgec unrolls (" +
+                  std::to_string(kMaxUnroll) + ")");
+    bool cond = !c0 || c0->at(0) != 0;
+    std::vector<Value> carried(inputs.begin() + std::min<size_t>(2, inputs.size()), inputs.end());
+    size_t nCarried = carried.size();
+    if (body->input_size() != (int)nCarried + 2 || body->output_size() < (int)nCarried + 1)
+      return fail("the body's inputs and outputs do not match the loop's");
+    std::vector<std::vector<Value>> scans(body->output_size() - 1 - nCarried);
+    for (int64_t i = 0; i < trips && cond; ++i) {
+      std::vector<std::pair<std::string, Value>> bound{
+          {body->input(0).name(), scalarConst(i, DType::I64)},
+          {body->input(1).name(), scalarConst(1, DType::Bool)}};
+      for (size_t k = 0; k < nCarried; ++k)
+        bound.emplace_back(body->input(2 + k).name(), carried[k]);
+      std::vector<Value> outs;
+      NodeStatus st = importSubgraph(*body, name + "/" + std::to_string(i), scope, bound, block,
+                                     outs, reason, depth);
+      if (st != NodeStatus::Ok)
+        return st;
+      std::optional<Tensor> next = constant(outs[0]);
+      if (!next)
+        return fail("the body's condition is computed at run time: edgec unrolls loops whose "
+                    "condition is known at compile time");
+      cond = next->at(0) != 0;
+      for (size_t k = 0; k < nCarried; ++k)
+        carried[k] = outs[1 + k];
+      for (size_t k = 0; k < scans.size(); ++k)
+        scans[k].push_back(outs[1 + nCarried + k]);
+    }
+    std::vector<Value> results = carried;
+    for (auto &parts : scans) {
+      if (parts.empty())
+        return fail("a loop that runs no iteration has empty scan outputs of unknown shape");
+      results.push_back(stack(parts, 0, false));
+    }
+    return bindOutputs(results);
+  }
+
+  // Scan (opset 9+; opset 8's batched form with an empty sequence_lens).
+  const onnx::GraphProto *body = graphAttr("body");
+  if (!body)
+    return fail("the body is missing");
+  int64_t nScan = intAttr("num_scan_inputs", -1);
+  bool batched = opsets[""] < 9;
+  std::vector<Value> ins(inputs.begin() + (batched ? 1 : 0), inputs.end());
+  if (batched && !inputs.empty() && inputs[0])
+    return fail("sequence_lens is not supported (every batch runs the full sequence)");
+  if (nScan < 1 || nScan > (int64_t)ins.size())
+    return fail("num_scan_inputs " + std::to_string(nScan) + " does not fit its " +
+                std::to_string(ins.size()) + " inputs");
+  size_t nState = ins.size() - nScan;
+  std::vector<int64_t> inAxes = intsAttr("scan_input_axes"), outAxes = intsAttr("scan_output_axes");
+  std::vector<int64_t> inDirs = intsAttr(batched ? "directions" : "scan_input_directions");
+  std::vector<int64_t> outDirs = intsAttr("scan_output_directions");
+  size_t nOut = body->output_size() - nState;
+  if (body->input_size() != (int)ins.size() || body->output_size() < (int)nState)
+    return fail("the body's inputs and outputs do not match the scan's");
+  // Opset 8: axis 0 is the batch, the sequence is axis 1; run each batch.
+  int64_t batches = 1;
+  if (batched) {
+    for (Value v : ins)
+      if (!v || onnx_import::NodeContext::shape(v).empty())
+        return fail("opset-8 Scan inputs need a batch dimension");
+    batches = onnx_import::NodeContext::shape(ins[0])[0];
+  }
+  std::vector<std::vector<Value>> perBatch(nState + nOut);
+  for (int64_t bi = 0; bi < batches; ++bi) {
+    // The batch's slices (opset 8) or the inputs themselves.
+    std::vector<Value> v = ins;
+    if (batched)
+      for (Value &x : v) {
+        Shape s = onnx_import::NodeContext::shape(x);
+        Shape starts(s.size(), 0), ends = s, steps(s.size(), 1), rest(s.begin() + 1, s.end());
+        starts[0] = bi;
+        ends[0] = bi + 1;
+        Shape one = s;
+        one[0] = 1;
+        Value sl = b.create<edge::SliceOp>(loc, RankedTensorType::get(one, getElementTypeOrSelf(x.getType())),
+                                           x, starts, ends, steps);
+        x = b.create<edge::ReshapeOp>(loc, RankedTensorType::get(rest, getElementTypeOrSelf(x.getType())), sl);
+      }
+    std::vector<Value> states(v.begin(), v.begin() + nState);
+    int64_t len = -1;
+    std::vector<int64_t> axes(nScan);
+    for (int64_t j = 0; j < nScan; ++j) {
+      Shape s = onnx_import::NodeContext::shape(v[nState + j]);
+      int64_t a = j < (int64_t)inAxes.size() ? inAxes[j] : 0;
+      if (a < 0)
+        a += s.size();
+      if (a < 0 || a >= (int64_t)s.size())
+        return fail("scan input axis " + std::to_string(a) + " is out of range");
+      axes[j] = a;
+      if (len >= 0 && s[a] != len)
+        return fail("the scan inputs have different sequence lengths");
+      len = s[a];
+    }
+    if (len < 1 || len > kMaxUnroll)
+      return fail("sequence length " + std::to_string(len) + " is not in [1, " +
+                  std::to_string(kMaxUnroll) + "]");
+    std::vector<std::vector<Value>> scans(nOut);
+    for (int64_t t = 0; t < len; ++t) {
+      std::vector<std::pair<std::string, Value>> bound;
+      for (size_t k = 0; k < nState; ++k)
+        bound.emplace_back(body->input(k).name(), states[k]);
+      for (int64_t j = 0; j < nScan; ++j) {
+        Value x = v[nState + j];
+        Shape s = onnx_import::NodeContext::shape(x);
+        bool reverse = j < (int64_t)inDirs.size() && inDirs[j] == 1;
+        int64_t at = reverse ? len - 1 - t : t, a = axes[j];
+        Shape starts(s.size(), 0), ends = s, steps(s.size(), 1), one = s, rest;
+        starts[a] = at;
+        ends[a] = at + 1;
+        one[a] = 1;
+        for (size_t d = 0; d < s.size(); ++d)
+          if ((int64_t)d != a) rest.push_back(s[d]);
+        Type e = getElementTypeOrSelf(x.getType());
+        Value sl = b.create<edge::SliceOp>(loc, RankedTensorType::get(one, e), x, starts, ends, steps);
+        bound.emplace_back(body->input(nState + j).name(),
+                           b.create<edge::ReshapeOp>(loc, RankedTensorType::get(rest, e), sl));
+      }
+      std::vector<Value> outs;
+      NodeStatus st = importSubgraph(*body, name + "/" + std::to_string(bi * len + t), scope,
+                                     bound, block, outs, reason, depth);
+      if (st != NodeStatus::Ok)
+        return st;
+      for (size_t k = 0; k < nState; ++k)
+        states[k] = outs[k];
+      for (size_t k = 0; k < nOut; ++k)
+        scans[k].push_back(outs[nState + k]);
+    }
+    for (size_t k = 0; k < nState; ++k)
+      perBatch[k].push_back(states[k]);
+    for (size_t k = 0; k < nOut; ++k) {
+      int64_t a = k < outAxes.size() ? outAxes[k] : 0;
+      int64_t r = onnx_import::NodeContext::shape(scans[k][0]).size();
+      if (a < -(r + 1) || a > r)
+        return fail("scan output axis " + std::to_string(a) + " is out of range for rank " +
+                    std::to_string(r + 1));
+      bool reverse = k < outDirs.size() && outDirs[k] == 1;
+      perBatch[nState + k].push_back(stack(scans[k], a, reverse));
+    }
+  }
+  std::vector<Value> results;
+  for (auto &parts : perBatch)
+    results.push_back(batched ? stack(parts, 0, false) : parts[0]);
+  return bindOutputs(results);
+}
+
 std::string GraphImporter::unsupportedReason(const onnx::NodeProto &node, int opset) {
+  if ((node.domain().empty() || node.domain() == "ai.onnx") &&
+      (node.op_type() == "If" || node.op_type() == "Loop" || node.op_type() == "Scan"))
+    return "";
   int firstVersion = 0;
   if (lookup(node.domain(), node.op_type(), opset, firstVersion))
     return "";
@@ -580,6 +906,27 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
                                                     llvm::StringMap<Value> &scope, Block &block,
                                                     std::string &reason, int depth) {
   Location loc = NameLoc::get(StringAttr::get(&ctx, name));
+  if ((node.domain().empty() || node.domain() == "ai.onnx") &&
+      (node.op_type() == "If" || node.op_type() == "Loop" || node.op_type() == "Scan")) {
+    Block::iterator before = block.empty() ? block.begin() : std::prev(block.end());
+    bool wasEmpty = block.empty();
+    NodeStatus st = importControlFlow(node, name, inputs, scope, block, reason, depth);
+    if (st == NodeStatus::Ok)
+      for (Operation &op :
+           llvm::make_range(wasEmpty ? block.begin() : std::next(before), block.end()))
+        if (failed(mlir::verify(&op)))
+          return NodeStatus::Error;
+    if (st == NodeStatus::Ok) {
+      // The slices, reshapes and concats around the iterations fold like any node's.
+      llvm::DenseMap<Value, Value> replaced;
+      foldNewOps(block, wasEmpty ? block.begin() : std::next(before), replaced);
+      for (const auto &o : node.output())
+        if (!o.empty())
+          if (Value c = replaced.lookup(scope[o]))
+            scope[o] = c;
+    }
+    return st;
+  }
   int firstVersion = 0;
   const OpEntry *entry = lookup(node.domain(), node.op_type(), opset, firstVersion);
   if (!entry) {
