@@ -1162,6 +1162,17 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](edge::RecurrentOp o) { return emitRecurrent(o); })
+      .Case([&](edge::DetOp o) {
+        Shape in = shapeOf(o.getInput());
+        int64_t m = in.back();
+        std::string id = newParams(op, "DetParams",
+                                   fmt::format(".count = {}, .m = {}", prod(in) / (m * m), m));
+        includes.insert("edgec/kernels/ref/linalg_f32.h");
+        assertScratch(op, "edgec::det_f32_scratch_size", id);
+        call(op, fmt::format("edgec::det_f32<{}>({}, {}, {});", id, expr(o.getInput()),
+                             expr(o.getOutput()), rawScratch(op)));
+        return success();
+      })
       .Case([&](edge::GridSampleOp o) {
         Shape in = shapeOf(o.getInput()), g = shapeOf(o.getGrid());
         StringRef mode = o.getMode(), pad = o.getPaddingMode();

@@ -127,6 +127,11 @@ int64_t scratchBytes(mlir::Operation *op) {
   }
   if (usesDspFc(op))
     return 2 * mlir::cast<edge::GemmOp>(op).getA().getType().getShape()[1];
+  // Mirrors det_f32_scratch_size in runtime-stub/edgec/kernels/ref/linalg_f32.h.
+  if (auto det = mlir::dyn_cast<edge::DetOp>(op)) {
+    int64_t m = det.getInput().getType().getShape().back();
+    return 4 * m * m;
+  }
   // Mirrors recurrent_f32_scratch_size in runtime-stub/edgec/kernels/ref/recurrent_f32.h.
   if (auto rec = mlir::dyn_cast<edge::RecurrentOp>(op))
     return 4 * (rec.numGates() + 1) * rec.getHiddenSize();

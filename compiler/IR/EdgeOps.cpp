@@ -973,6 +973,16 @@ double edgec::applyRecurrentActivation(StringRef name, double a, double b, doubl
   return x;
 }
 
+LogicalResult DetOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput());
+  if (in.size() < 2 || in[in.size() - 1] != in[in.size() - 2])
+    return emitOpError("expected [..., M, M], got ") << shapeStr(in);
+  if (out != in.drop_back(2))
+    return emitOpError("expected result shape ") << shapeStr(in.drop_back(2)) << ", got "
+                                                 << shapeStr(out);
+  return success();
+}
+
 LogicalResult GridSampleOp::verify() {
   auto in = shapeOf(getInput()), g = shapeOf(getGrid()), out = shapeOf(getOutput());
   StringRef mode = getMode(), pad = getPaddingMode();

@@ -1135,6 +1135,41 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         return r;
       })
       .Case([&](edge::RecurrentOp o) -> FailureOr<Tensor> { return evaluateRecurrent(o, in); })
+      .Case([&](edge::DetOp) -> FailureOr<Tensor> {
+        // LU with partial pivoting in double, per trailing matrix.
+        const Tensor &x = *in[0];
+        int64_t m = x.shape.back(), count = x.numElements() / (m * m);
+        Tensor r = Tensor::zeros(DType::F32, outShape);
+        std::vector<double> a(m * m);
+        for (int64_t q = 0; q < count; ++q) {
+          for (int64_t k = 0; k < m * m; ++k)
+            a[k] = x.f[q * m * m + k];
+          double d = 1;
+          for (int64_t col = 0; col < m && d != 0; ++col) {
+            int64_t piv = col;
+            for (int64_t row = col + 1; row < m; ++row)
+              if (std::fabs(a[row * m + col]) > std::fabs(a[piv * m + col]))
+                piv = row;
+            if (a[piv * m + col] == 0) {
+              d = 0;
+              break;
+            }
+            if (piv != col) {
+              for (int64_t k = 0; k < m; ++k)
+                std::swap(a[piv * m + k], a[col * m + k]);
+              d = -d;
+            }
+            d *= a[col * m + col];
+            for (int64_t row = col + 1; row < m; ++row) {
+              double f = a[row * m + col] / a[col * m + col];
+              for (int64_t k = col; k < m; ++k)
+                a[row * m + k] -= f * a[col * m + k];
+            }
+          }
+          r.f[q] = (float)d;
+        }
+        return r;
+      })
       .Case([&](edge::GridSampleOp o) -> FailureOr<Tensor> {
         return evaluateGridSample(o, *in[0], *in[1]);
       })

@@ -343,6 +343,20 @@ LogicalResult compress(NodeContext &c) {
   return success();
 }
 
+LogicalResult det(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!isFloat(*x))
+    return c.fail("X must be a float tensor");
+  Shape s = NodeContext::shape(*x);
+  if (s.size() < 2 || s[s.size() - 1] != s[s.size() - 2] || s.back() < 1)
+    return c.fail("X of shape " + shapeToString(s) + " is not [..., M, M]");
+  c.setOutput(c.b.create<edge::DetOp>(
+      c.loc, c.tensorType(Shape(s.begin(), s.end() - 2), c.b.getF32Type()), *x));
+  return success();
+}
+
 /// GridSample-16: 4-D input and grid, PyTorch's grid_sample semantics.
 LogicalResult gridSample(NodeContext &c) {
   auto x = c.required(0, "X"), g = c.required(1, "grid");
@@ -1484,6 +1498,7 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "Compress", 9, compress},
       {"", "MaxUnpool", 9, maxUnpool},
       {"", "GridSample", 16, gridSample},
+      {"", "Det", 11, det},
       {"", "ReverseSequence", 10, reverseSequence},
       {"", "NonZero", 9, nonZero},
       {"", "Unique", 11, unique},

@@ -588,6 +588,18 @@ def Edge_GridSampleOp : Edge_Op<"grid_sample", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_DetOp : Edge_Op<"det", [Pure]> {
+  let summary = "Determinant of square matrices (ONNX Det)";
+  let description = [{
+    For input [..., M, M], the determinant of every trailing M x M matrix, by
+    LU decomposition with partial pivoting; the result has the leading shape.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Recurrent layers
 //===----------------------------------------------------------------------===//
