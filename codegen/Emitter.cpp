@@ -1505,11 +1505,19 @@ bool CppEmitter::hasQuantizedIO() const {
 
 /// The entry point's parameters with every tensor as float.
 std::string CppEmitter::floatArgs() const {
+  // Quantized tensors are float here; the rest (an integer side output such
+  // as MaxPool's Indices, an index input) keep their own C type.
+  Block &fb = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(fb.getTerminator());
+  auto typeOf = [](Value v) {
+    return quantizedElement(v.getType()) ? std::string("float") : apiCtypeOf(v);
+  };
   std::string args;
-  for (const std::string &p : inputParams)
-    args += (args.empty() ? "const float *" : ", const float *") + p;
-  for (const std::string &p : outputParams)
-    args += (args.empty() ? "float *" : ", float *") + p;
+  for (size_t k = 0; k < inputParams.size(); ++k)
+    args += (args.empty() ? "const " : ", const ") + typeOf(fb.getArgument(k)) + " *" +
+            inputParams[k];
+  for (size_t k = 0; k < outputParams.size(); ++k)
+    args += (args.empty() ? "" : ", ") + typeOf(ret.getOperand(k)) + " *" + outputParams[k];
   return args;
 }
 

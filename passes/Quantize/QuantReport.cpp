@@ -51,8 +51,12 @@ std::string nameOf(Operation *op) {
 struct Energy {
   double signal = 0, noise = 0;
   void add(const Tensor &ref, const Tensor &approx) {
+    // at() reads float and integer storage alike (an integer output, like
+    // MaxPool's Indices, compares exactly or not at all).
+    if (ref.numElements() != approx.numElements())
+      return;
     for (int64_t k = 0; k < ref.numElements(); ++k) {
-      double r = ref.f[k], d = r - approx.f[k];
+      double r = ref.at(k), d = r - approx.at(k);
       signal += r * r;
       noise += d * d;
     }
@@ -124,7 +128,9 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
         args[k].add(t, dequantizeTensor(inputs.back(), argType));
     }
     auto quantOut = evaluateFunction(quantized, inputs, [&](Operation *op, const Tensor &t) {
-      if (!isLayer(op))
+      // Only real-valued results compare with the float model's (a node's
+      // integer side output, like MaxPool's Indices, shares its name).
+      if (!isLayer(op) || (!t.isFloat() && !quantizedElement(op->getResult(0).getType())))
         return;
       auto it = ref.find(nameOf(op));
       if (it == ref.end() || it->second.numElements() != t.numElements())
