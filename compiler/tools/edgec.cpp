@@ -225,7 +225,7 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
       ->capture_default_str();
   cmd->add_option("--calibration", f.calibration,
                   "Calibration inputs: a .npy file (first axis = samples), a folder of .npy "
-                  "files, or 'random'");
+                  "files, or 'random' (float inputs uniform in [-1, 1), integer and boolean ones zero)");
   cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99 or mse")
       ->capture_default_str();
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")

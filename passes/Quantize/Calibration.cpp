@@ -242,10 +242,13 @@ std::vector<Sample> randomSamples(func::FuncOp func, int count) {
   std::vector<Sample> out;
   for (int s = 0; s < count; ++s) {
     Sample sample;
+    // Float inputs uniform in [-1, 1); integer and boolean ones (indices,
+    // lengths, masks) zero, which is always a valid index and a neutral mask.
     for (unsigned k = 0; k < func.getNumArguments(); ++k) {
-      Tensor t = Tensor::zeros(DType::F32, argShape(func, k));
+      DType dt = dtypeOf(getElementTypeOrSelf(func.getArgumentTypes()[k]));
+      Tensor t = Tensor::zeros(dt, argShape(func, k));
       for (float &v : t.f)
-        v = dist(rng);
+        v = dt == DType::F16 ? roundToHalf(dist(rng)) : dist(rng);
       sample.push_back(std::move(t));
     }
     out.push_back(std::move(sample));
