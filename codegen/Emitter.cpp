@@ -1162,6 +1162,24 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         return success();
       })
       .Case([&](edge::RecurrentOp o) { return emitRecurrent(o); })
+      .Case([&](edge::RoiAlignOp o) {
+        Shape in = shapeOf(o.getInput());
+        std::string id = newParams(
+            op, "RoiAlignParams",
+            fmt::format(".n = {}, .c = {}, .h = {}, .w = {}, .rois = {}, .out_h = {}, "
+                        ".out_w = {}, .sampling_ratio = {}, .spatial_scale = {}, "
+                        ".half_pixel = {}, .max_mode = {}",
+                        in[0], in[1], in[2], in[3], shapeOf(o.getRois())[0],
+                        o.getOutputHeight(), o.getOutputWidth(), o.getSamplingRatio(),
+                        floatLiteral(o.getSpatialScale().convertToFloat()),
+                        o.getHalfPixel() ? "true" : "false",
+                        o.getMode() == "max" ? "true" : "false"));
+        includes.insert("edgec/kernels/ref/roi_align_f32.h");
+        call(op, fmt::format("edgec::roi_align_f32<{}>({}, {}, {}, {});", id, expr(o.getInput()),
+                             expr(o.getRois()), expr(o.getBatchIndices()),
+                             expr(o.getOutput())));
+        return success();
+      })
       .Case([&](edge::DetOp o) {
         Shape in = shapeOf(o.getInput());
         int64_t m = in.back();

@@ -4,24 +4,29 @@
 #   scripts/ort-reference.sh [MODEL...]   already-quantized models in models/:
 #       ONNX Runtime's output on the whole held-out digits split, written to
 #       models/<model>.ort_output.npy (default: every QDQ model)
-#   scripts/ort-reference.sh --recurrent  the recurrent-layer cases of
-#       test/e2e/recurrent/: every output k of <case>.onnx on <case>.input.npy,
-#       written to <case>.ort_output_<k>.npy
+#   scripts/ort-reference.sh --cases DIR  the op-variant cases of a folder
+#       such as test/e2e/recurrent or test/e2e/roialign: every output k of
+#       <case>.onnx on <case>.input.npy, written to <case>.ort_output_<k>.npy
+#       (--recurrent is --cases test/e2e/recurrent)
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/ort-env.sh"
 if [[ ${1:-} == --recurrent ]]; then
-  dir=$root/test/e2e/recurrent
+  set -- --cases "$root/test/e2e/recurrent"
+fi
+if [[ ${1:-} == --cases ]]; then
+  dir=$(cd "$2" && pwd)
   for model in "$dir"/*.onnx; do
     c=$(basename "$model" .onnx)
-    if /usr/bin/python3 "$dir/seq_major_twin.py" is-batch-major "$model"; then
+    twin=$root/test/e2e/recurrent/seq_major_twin.py
+    if /usr/bin/python3 "$twin" is-batch-major "$model"; then
       # ONNX Runtime has no layout = 1: run the sequence-major twin.
-      /usr/bin/python3 "$dir/seq_major_twin.py" twin "$model" "$dir/$c.input.npy" "$work"
+      /usr/bin/python3 "$twin" twin "$model" "$dir/$c.input.npy" "$work"
       (cd "$work" && node ort_run.js twin.onnx twin.input.npy "$dir/$c.ort_output_")
-      /usr/bin/python3 "$dir/seq_major_twin.py" back "$dir/$c.ort_output_"
+      /usr/bin/python3 "$twin" back "$dir/$c.ort_output_"
     else
       (cd "$work" && node ort_run.js "$model" "$dir/$c.input.npy" "$dir/$c.ort_output_")
     fi
-    echo "test/e2e/recurrent/$c.ort_output_*.npy"
+    echo "$dir/$c.ort_output_*.npy"
   done
   exit 0
 fi

@@ -973,6 +973,21 @@ double edgec::applyRecurrentActivation(StringRef name, double a, double b, doubl
   return x;
 }
 
+LogicalResult RoiAlignOp::verify() {
+  auto x = shapeOf(getInput()), r = shapeOf(getRois()), b = shapeOf(getBatchIndices());
+  if (getMode() != "avg" && getMode() != "max")
+    return emitOpError("unknown mode '") << getMode() << "'";
+  if (x.size() != 4 || r.size() != 2 || r[1] != 4 || b.size() != 1 || b[0] != r[0])
+    return emitOpError("expected input [N, C, H, W], rois [R, 4] and batch_indices [R], got ")
+           << shapeStr(x) << ", " << shapeStr(r) << " and " << shapeStr(b);
+  if (getOutputHeight() < 1 || getOutputWidth() < 1 || (int64_t)getSamplingRatio() < 0)
+    return emitOpError("output sizes must be positive and sampling_ratio non-negative");
+  SmallVector<int64_t> expected{r[0], x[1], (int64_t)getOutputHeight(), (int64_t)getOutputWidth()};
+  if (shapeOf(getOutput()) != ArrayRef<int64_t>(expected))
+    return emitOpError("expected result shape ") << shapeStr(expected);
+  return success();
+}
+
 LogicalResult DetOp::verify() {
   auto in = shapeOf(getInput()), out = shapeOf(getOutput());
   if (in.size() < 2 || in[in.size() - 1] != in[in.size() - 2])

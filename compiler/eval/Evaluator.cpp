@@ -1135,6 +1135,68 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         return r;
       })
       .Case([&](edge::RecurrentOp o) -> FailureOr<Tensor> { return evaluateRecurrent(o, in); })
+      .Case([&](edge::RoiAlignOp o) -> FailureOr<Tensor> {
+        // ONNX Runtime's RoiAlign, in double.
+        const Tensor &x = *in[0], &rois = *in[1], &bi = *in[2];
+        int64_t n = x.shape[0], ch = x.shape[1], h = x.shape[2], w = x.shape[3];
+        int64_t nr = rois.shape[0], ph = o.getOutputHeight(), pw = o.getOutputWidth();
+        double scale = o.getSpatialScale().convertToDouble(), off = o.getHalfPixel() ? 0.5 : 0;
+        bool avg = o.getMode() == "avg";
+        Tensor r = Tensor::zeros(DType::F32, outShape);
+        for (int64_t q = 0; q < nr; ++q) {
+          auto b = checkedIndex(o, bi.i[q], n, 0);
+          if (!b)
+            return failure();
+          const float *roi = &rois.f[q * 4];
+          double x0 = roi[0] * scale - off, y0 = roi[1] * scale - off;
+          double rw = roi[2] * scale - off - x0, rh = roi[3] * scale - off - y0;
+          if (!o.getHalfPixel()) {
+            rw = std::max(rw, 1.0);
+            rh = std::max(rh, 1.0);
+          }
+          double bh = rh / ph, bw = rw / pw;
+          // An adaptive grid is bounded by the image side, as in the kernel
+          // (a huge or NaN region would otherwise run without end).
+          auto grid = [&](double side, int64_t bins, int64_t limit) -> int64_t {
+            if (o.getSamplingRatio() > 0)
+              return (int64_t)o.getSamplingRatio();
+            double g = std::ceil(side / bins);
+            return g >= 1 ? (g < limit ? (int64_t)g : limit) : 0;
+          };
+          int64_t gh = grid(rh, ph, h), gw = grid(rw, pw, w);
+          double count = std::max<int64_t>(gh * gw, 1);
+          for (int64_t c = 0; c < ch; ++c) {
+            const float *plane = &x.f[((*b) * ch + c) * h * w];
+            for (int64_t i = 0; i < ph; ++i)
+              for (int64_t j = 0; j < pw; ++j) {
+                double acc = 0;
+                bool any = false;
+                for (int64_t iy = 0; iy < gh; ++iy)
+                  for (int64_t ix = 0; ix < gw; ++ix) {
+                    double yy = y0 + i * bh + (iy + 0.5) * bh / gh;
+                    double xx = x0 + j * bw + (ix + 0.5) * bw / gw;
+                    double v = 0;
+                    if (!(yy < -1.0 || yy > h || xx < -1.0 || xx > w)) {
+                      yy = std::max(yy, 0.0);
+                      xx = std::max(xx, 0.0);
+                      int64_t yl = (int64_t)yy, xl = (int64_t)xx, yh, xh;
+                      if (yl >= h - 1) { yh = yl = h - 1; yy = (double)yl; } else yh = yl + 1;
+                      if (xl >= w - 1) { xh = xl = w - 1; xx = (double)xl; } else xh = xl + 1;
+                      double ly = yy - yl, lx = xx - xl, hy = 1 - ly, hx = 1 - lx;
+                      double t1 = hy * hx * plane[yl * w + xl], t2 = hy * lx * plane[yl * w + xh],
+                             t3 = ly * hx * plane[yh * w + xl], t4 = ly * lx * plane[yh * w + xh];
+                      v = avg ? t1 + t2 + t3 + t4 : std::max(std::max(t1, t2), std::max(t3, t4));
+                    }
+                    if (avg) acc += v;
+                    else acc = any ? std::max(acc, v) : v;
+                    any = true;
+                  }
+                r.f[((q * ch + c) * ph + i) * pw + j] = (float)(avg ? acc / count : acc);
+              }
+          }
+        }
+        return r;
+      })
       .Case([&](edge::DetOp) -> FailureOr<Tensor> {
         // LU with partial pivoting in double, per trailing matrix.
         const Tensor &x = *in[0];

@@ -343,6 +343,44 @@ LogicalResult compress(NodeContext &c) {
   return success();
 }
 
+/// RoiAlign-10 / -16 (opset 10 is ONNX Runtime's output_half_pixel).
+LogicalResult roiAlign(NodeContext &c) {
+  auto x = c.required(0, "X"), rois = c.required(1, "rois"), bi = c.required(2, "batch_indices");
+  if (failed(x) || failed(rois) || failed(bi) || failed(requireIndices(c, *bi)))
+    return failure();
+  if (!isFloat(*x) || !isFloat(*rois))
+    return c.fail("X and rois must be float tensors");
+  Shape xs = NodeContext::shape(*x), rs = NodeContext::shape(*rois);
+  if (xs.size() != 4 || rs.size() != 2 || rs[1] != 4 || NodeContext::shape(*bi) != Shape{rs[0]})
+    return c.fail("X " + shapeToString(xs) + ", rois " + shapeToString(rs) +
+                  " and batch_indices must be [N, C, H, W], [R, 4] and [R]");
+  std::string mode = c.attrString("mode", "avg");
+  if (mode != "avg" && mode != "max")
+    return c.fail("mode '" + mode + "' is not avg or max");
+  std::string coord = c.opset >= 16 ? c.attrString("coordinate_transformation_mode", "half_pixel")
+                                    : "output_half_pixel";
+  if (coord != "half_pixel" && coord != "output_half_pixel")
+    return c.fail("coordinate_transformation_mode '" + coord + "' is not half_pixel or "
+                  "output_half_pixel");
+  int64_t oh = c.attrInt("output_height", 1), ow = c.attrInt("output_width", 1),
+          ratio = c.attrInt("sampling_ratio", 0);
+  if (oh < 1 || ow < 1 || ratio < 0)
+    return c.fail("output_height and output_width must be positive, sampling_ratio non-negative");
+  if (ratio > std::max(xs[2], xs[3]))
+    return c.fail("sampling_ratio " + std::to_string(ratio) + " exceeds the image side " +
+                  std::to_string(std::max(xs[2], xs[3])));
+  if (failed(c.checkConstantShape({oh, ow}, "the bin grid")))
+    return failure();
+  if (failed(checkConstantIndices(c, 2, xs[0], "batch index")))
+    return failure();
+  c.setOutput(c.b.create<edge::RoiAlignOp>(
+      c.loc, c.tensorType({rs[0], xs[1], oh, ow}, c.b.getF32Type()), *x, *rois, *bi,
+      c.b.getStringAttr(mode), c.b.getI64IntegerAttr(oh), c.b.getI64IntegerAttr(ow),
+      c.b.getI64IntegerAttr(ratio), c.b.getF32FloatAttr(c.attrFloat("spatial_scale", 1.f)),
+      c.b.getBoolAttr(coord == "half_pixel")));
+  return success();
+}
+
 LogicalResult det(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -1499,6 +1537,7 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "MaxUnpool", 9, maxUnpool},
       {"", "GridSample", 16, gridSample},
       {"", "Det", 11, det},
+      {"", "RoiAlign", 10, roiAlign},
       {"", "ReverseSequence", 10, reverseSequence},
       {"", "NonZero", 9, nonZero},
       {"", "Unique", 11, unique},

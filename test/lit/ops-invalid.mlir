@@ -141,3 +141,11 @@ func.func @det_not_square(%x: tensor<2x3x4xf32>) -> tensor<2xf32> {
   %0 = edge.det %x : (tensor<2x3x4xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @roi_align_shapes(%x: tensor<1x3x8x8xf32>, %r: tensor<2x4xf32>, %b: tensor<3xi64>) -> tensor<2x3x2x2xf32> {
+  // expected-error@+1 {{'edge.roi_align' op expected input [N, C, H, W], rois [R, 4] and batch_indices [R], got [1, 3, 8, 8], [2, 4] and [3]}}
+  %0 = edge.roi_align %x, %r, %b {half_pixel = true, mode = "avg", output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x3x8x8xf32>, tensor<2x4xf32>, tensor<3xi64>) -> tensor<2x3x2x2xf32>
+  return %0 : tensor<2x3x2x2xf32>
+}

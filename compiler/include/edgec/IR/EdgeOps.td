@@ -588,6 +588,25 @@ def Edge_GridSampleOp : Edge_Op<"grid_sample", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_RoiAlignOp : Edge_Op<"roi_align", [Pure]> {
+  let summary = "Pool regions of interest by bilinear sampling (ONNX RoiAlign)";
+  let description = [{
+    For every region rois[r] = (x1, y1, x2, y2) of image batch_indices[r],
+    an output_height x output_width grid of bins, each the average (or the
+    maximum) of sampling_ratio^2 bilinear samples (an adaptive count when 0),
+    as ONNX Runtime computes them. `half_pixel` shifts coordinates by -0.5
+    (ONNX's half_pixel); without it regions are at least one pixel wide
+    (output_half_pixel). A batch index outside the input is clamped.
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$rois,
+                       Edge_IndexTensor:$batch_indices, StrAttr:$mode, I64Attr:$output_height,
+                       I64Attr:$output_width, I64Attr:$sampling_ratio, F32Attr:$spatial_scale,
+                       BoolAttr:$half_pixel);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input `,` $rois `,` $batch_indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Edge_DetOp : Edge_Op<"det", [Pure]> {
   let summary = "Determinant of square matrices (ONNX Det)";
   let description = [{

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# recurrent.sh EDGEC CASES_DIR WORK_DIR [CASE...]
-# The recurrent-layer cases of test/e2e/recurrent/ (make_cases.py): each is
-# compiled for the generic target, built with -Wall -Wextra -Werror and
-# ASan/UBSan, run, and every output compared with ONNX Runtime's
-# (<case>.ort_output_<k>.npy, from scripts/ort-reference.sh --recurrent); the
-# evaluator is compared with ONNX Runtime too. rtol 1e-4, atol 1e-5.
+# ort_cases.sh EDGEC CASES_DIR WORK_DIR [CASE...]
+# The op-variant cases of a folder like test/e2e/recurrent/ (each with its
+# make_cases.py): every <case>.onnx is compiled for the generic target, built
+# with -Wall -Wextra -Werror and ASan/UBSan, run on <case>.input.npy, and
+# every output compared with ONNX Runtime's (<case>.ort_output_<k>.npy, from
+# scripts/ort-reference.sh --cases CASES_DIR); the evaluator is compared with
+# ONNX Runtime too. rtol 1e-4, atol 1e-5.
 set -euo pipefail
-edgec=$1 cases=$2 root=$3/recurrent
+edgec=$1 cases=$2 root=$3/$(basename "$2")
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 names=("$@")
