@@ -122,8 +122,10 @@ Handler findHandler(const std::string &op, int opset);
 bool castIsQuantizedNoOp(mlir::Value x, int64_t to);
 
 /// Converts an ONNX TensorProto (raw, typed-field or external data).
+/// Files read for external data are appended to `externalFiles` when given.
 mlir::FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string &baseDir,
-                                        std::string &error);
+                                        std::string &error,
+                                        std::vector<std::string> *externalFiles = nullptr);
 /// Maps an ONNX element type to the edge type; fails on unsupported types.
 std::optional<DType> dtypeFromOnnx(int32_t onnxType);
 

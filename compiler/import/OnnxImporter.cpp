@@ -11,6 +11,7 @@
 
 #include "edgec/Import/OnnxImporter.h"
 #include "ImporterImpl.h"
+#include "edgec/Support/Files.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -189,50 +190,44 @@ static const char *onnxTypeName(int32_t t) {
   }
 }
 
-static bool readExternal(const onnx::TensorProto &t, const std::string &baseDir, std::string &data,
-                         std::string &error) {
+/// The bytes of an external-data tensor (`expectedBytes` of them), read
+/// through files::readConfined: inside the model's folder, no links, regular
+/// files only, strict offset/length.
+static bool readExternal(const onnx::TensorProto &t, const std::string &baseDir,
+                         int64_t expectedBytes, std::string &data, std::string &error,
+                         std::vector<std::string> *externalFiles) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &kv : t.external_data()) {
-    try {
-      if (kv.key() == "location") location = kv.value();
-      else if (kv.key() == "offset") offset = std::stoll(kv.value());
-      else if (kv.key() == "length") length = std::stoll(kv.value());
-    } catch (...) {
-      error = "bad external_data entry '" + kv.key() + "' = '" + kv.value() + "'";
-      return false;
+    if (kv.key() == "location") {
+      location = kv.value();
+    } else if (kv.key() == "offset" || kv.key() == "length") {
+      std::optional<int64_t> v = files::parseNonNegative(kv.value());
+      if (!v) {
+        error = "external_data '" + kv.key() + "' = '" + kv.value() +
+                "' is not a non-negative decimal integer";
+        return false;
+      }
+      (kv.key() == "offset" ? offset : length) = *v;
     }
   }
-  if (baseDir.empty() || location.empty()) {
-    error = "external data has no location or cannot be resolved here";
+  if (location.empty()) {
+    error = "external data has no location";
     return false;
   }
-  if (llvm::sys::path::is_absolute(location) || location.find("..") != std::string::npos) {
-    error = "external data location '" + location + "' must be a relative path inside the model's folder";
+  if (baseDir.empty()) {
+    error = "external data '" + location + "' cannot be resolved here (no model folder)";
     return false;
   }
-  std::string path = baseDir + "/" + location;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open external data file '" + path + "'";
+  if (!files::readConfined(baseDir, location, offset, length, expectedBytes, data, error))
     return false;
-  }
-  in.seekg(0, std::ios::end);
-  int64_t size = in.tellg();
-  if (offset < 0 || offset > size || (length >= 0 && offset + length > size)) {
-    error = "external data range [" + std::to_string(offset) + ", +" + std::to_string(length) +
-            ") is outside '" + path + "' (" + std::to_string(size) + " bytes)";
-    return false;
-  }
-  if (length < 0) length = size - offset;
-  data.resize(length);
-  in.seekg(offset);
-  in.read(data.data(), length);
+  if (externalFiles)
+    externalFiles->push_back(baseDir + "/" + location);
   return true;
 }
 
 FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string &baseDir,
-                                  std::string &error) {
+                                  std::string &error, std::vector<std::string> *externalFiles) {
   std::optional<DType> dt = dtypeFromOnnx(t.data_type());
   if (!dt) {
     error = std::string("element type ") + onnxTypeName(t.data_type()) + " is not supported";
@@ -255,7 +250,7 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
   std::string raw;
   bool haveRaw = false;
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (!readExternal(t, baseDir, raw, error))
+    if (!readExternal(t, baseDir, n * (int64_t)elemSize, raw, error, externalFiles))
       return failure();
     haveRaw = true;
   } else if (t.has_raw_data()) {
@@ -587,7 +582,7 @@ GraphImporter::importSubgraph(const onnx::GraphProto &g, const std::string &pref
     scope[n] = v;
   for (const auto &init : g.initializer()) {
     std::string error;
-    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error);
+    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error, options.externalFiles);
     if (failed(t)) {
       emitError(loc) << "node '" << prefix << "': subgraph initializer '" << init.name()
                      << "': " << error;
@@ -1212,7 +1207,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (const auto &init : graph.initializer()) {
     Location loc = NameLoc::get(StringAttr::get(&ctx, init.name()));
     std::string error;
-    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error);
+    FailureOr<Tensor> t = tensorFromProto(init, baseDir, error, options.externalFiles);
     if (failed(t)) {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;

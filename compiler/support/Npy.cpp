@@ -127,7 +127,7 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
   return true;
 }
 
-bool writeNpy(const std::string &path, const Tensor &t, std::string &error) {
+std::string npyBytes(const Tensor &t) {
   std::string shape = "(";
   for (int64_t d : t.shape) shape += std::to_string(d) + ", ";
   if (t.shape.size() > 1) shape.resize(shape.size() - 2);
@@ -137,14 +137,20 @@ bool writeNpy(const std::string &path, const Tensor &t, std::string &error) {
   size_t total = 10 + h.size() + 1;
   h.append((64 - total % 64) % 64, ' ');
   h += '\n';
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out += (char)(h.size() & 0xff);
+  out += (char)(h.size() >> 8);
+  out += h;
+  std::vector<char> b = t.bytes();
+  out.append(b.data(), b.size());
+  return out;
+}
+
+bool writeNpy(const std::string &path, const Tensor &t, std::string &error) {
+  std::string bytes = npyBytes(t);
   std::ofstream o(path, std::ios::binary);
   if (!o) { error = "cannot write '" + path + "'"; return false; }
-  o.write("\x93NUMPY\x01\x00", 8);
-  char len[2] = {(char)(h.size() & 0xff), (char)(h.size() >> 8)};
-  o.write(len, 2);
-  o.write(h.data(), h.size());
-  std::vector<char> b = t.bytes();
-  o.write(b.data(), b.size());
+  o.write(bytes.data(), bytes.size());
   if (!o) { error = "write to '" + path + "' failed"; return false; }
   return true;
 }

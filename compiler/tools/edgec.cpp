@@ -4,8 +4,9 @@
 //
 // Exit codes: 0 success, 1 a problem with the user's input (model, options,
 // data, output location) reported as a diagnostic, 2 an internal error.
-// Output directories are written to a temporary sibling and renamed into
-// place, so a failed compile never leaves a partial directory behind.
+// Every folder edgec writes goes through edgec/Support/Files.h: written to a
+// temporary sibling and exchanged into place, never replacing a folder edgec
+// did not write, nor one holding the command's inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Import/OnnxImporter.h"
 #include "edgec/Pipelines/Pipelines.h"
+#include "edgec/Support/Files.h"
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Npy.h"
 #include "edgec/Support/Version.h"
@@ -49,6 +51,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+
+#include <unistd.h>
 
 using namespace mlir;
 
@@ -138,6 +142,17 @@ struct ModelArgs {
   std::string model;
   std::vector<std::string> inputShapes;
   std::vector<std::string> bindings;
+  /// Filled by importModel: the external-data files the model was read from.
+  std::vector<std::string> externalFiles;
+
+  /// The bound .npy/.pb files.
+  std::vector<std::string> boundFiles() const {
+    std::vector<std::string> out;
+    for (const auto &b : bindings)
+      if (size_t eq = b.find('='); eq != std::string::npos)
+        out.push_back(b.substr(eq + 1));
+    return out;
+  }
 };
 
 void addModelArgs(CLI::App *cmd, ModelArgs &args) {
@@ -149,8 +164,10 @@ void addModelArgs(CLI::App *cmd, ModelArgs &args) {
                   "determine shapes (a Reshape's shape, Slice's starts, ...)");
 }
 
-OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, const ModelArgs &args) {
+OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, ModelArgs &args) {
   edgec::ImportOptions options;
+  args.externalFiles.clear();
+  options.externalFiles = &args.externalFiles;
   if (!parseInputShapes(args.inputShapes, options))
     return nullptr;
   for (const std::string &spec : args.bindings) {
@@ -248,6 +265,18 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
   cmd->add_option("--prune-scope", f.pruneScope,
                   "layer (each layer pruned to the fraction) or global (one threshold)")
       ->capture_default_str();
+}
+
+/// Every file a command reads: an output folder must not hold any of them.
+std::vector<std::string> inputsOf(const ModelArgs &m, const CompileFlags &f,
+                                  const std::string &target = "") {
+  std::vector<std::string> in = {m.model};
+  for (const auto &v : {m.boundFiles(), m.externalFiles})
+    in.insert(in.end(), v.begin(), v.end());
+  for (const std::string *p : {&f.calibration, &f.evalInputs, &f.evalLabels, &target})
+    if (!p->empty() && *p != "random")
+      in.push_back(*p);
+  return in;
 }
 
 /// Checks the flags before any work is done.
@@ -516,84 +545,72 @@ void dumpPlan(ModuleOp module) {
   });
 }
 
-/// Writes files into `dir` atomically: a temporary sibling first, then a rename.
-bool writeOutputDir(const std::string &dir, const std::vector<edgec::codegen::GeneratedFile> &files) {
-  llvm::SmallString<256> abs(dir);
-  llvm::sys::fs::make_absolute(abs);
-  llvm::sys::path::remove_dots(abs, true);
-  llvm::SmallString<256> parent = llvm::sys::path::parent_path(abs);
-  if (parent.empty())
-    parent = ".";
-  if (auto ec = llvm::sys::fs::create_directories(parent)) {
-    userError("cannot create output directory '" + dir + "': " + ec.message());
-    return false;
-  }
-  if (llvm::sys::fs::exists(abs) && !llvm::sys::fs::is_directory(abs)) {
-    userError("output path '" + dir + "' exists and is not a directory");
-    return false;
-  }
-  llvm::SmallString<256> tmp;
-  std::string model = (parent + "/." + llvm::sys::path::filename(abs) + ".edgec-tmp-%%%%%%").str();
-  if (auto ec = llvm::sys::fs::createUniqueDirectory(model, tmp)) {
-    // createUniqueDirectory appends its own suffix to the prefix it is given.
-    userError("cannot write to output directory '" + dir + "': " + ec.message());
-    return false;
-  }
-  auto cleanup = [&]() { llvm::sys::fs::remove_directories(tmp); };
-  for (const auto &f : files) {
-    llvm::SmallString<256> path(tmp);
-    llvm::sys::path::append(path, f.path);
-    if (auto ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path))) {
-      userError("cannot create '" + std::string(path) + "': " + ec.message());
-      cleanup();
-      return false;
-    }
-    std::ofstream out(std::string(path), std::ios::binary);
-    out << f.content;
-    if (!out) {
-      userError("cannot write '" + std::string(path) + "'");
-      cleanup();
-      return false;
-    }
-  }
-  llvm::SmallString<256> old;
-  if (llvm::sys::fs::exists(abs)) {
-    old = (abs + ".edgec-old").str();
-    llvm::sys::fs::remove_directories(old);
-    if (auto ec = llvm::sys::fs::rename(abs, old)) {
-      userError("cannot replace output directory '" + dir + "': " + ec.message());
-      cleanup();
-      return false;
-    }
-  }
-  if (auto ec = llvm::sys::fs::rename(tmp, abs)) {
-    userError("cannot move output into '" + dir + "': " + ec.message());
-    if (!old.empty())
-      llvm::sys::fs::rename(old, abs);
-    cleanup();
-    return false;
-  }
-  if (!old.empty())
-    llvm::sys::fs::remove_directories(old);
-  return true;
-}
-
 std::string defaultName(const std::string &model) {
   return edgec::sanitizeIdentifier(llvm::sys::path::stem(model).str(), "model");
 }
 
 int finish(const DiagnosticPrinter &diags) { return diags.internal ? kInternalError : kUserError; }
 
+/// Longest --name accepted: it prefixes every generated file name.
+constexpr size_t kMaxNameLength = 100;
+
 /// One compile: what `edgec compile` does, and the first step of `verify`.
 struct CompileJob {
   ModelArgs model;
   CompileFlags flags;
   TargetFlags target;
-  std::string outDir, name;
-  bool harness = false, planDump = false;
+  std::string outDir, outOption = "-o", name, depfile;
+  bool harness = false, planDump = false, force = false;
   bool quiet = false; ///< nothing on stdout (verify --json)
   std::vector<Operation *> *tracedOps = nullptr; ///< verify --per-layer
 };
+
+/// A path in Makefile depfile syntax (what Ninja and Make read).
+std::string depfileEscape(const std::string &path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '#' || c == '\\')
+      out += '\\';
+    if (c == '$')
+      out += '$';
+    out += c;
+  }
+  return out;
+}
+
+/// --depfile FILE: "<out>/<name>.cpp: <every file the compile read>", so that a
+/// build system reruns edgec when the model's external data changes.
+bool writeDepfile(const CompileJob &job, const std::vector<std::string> &inputs) {
+  llvm::SmallString<256> target(job.outDir);
+  llvm::sys::fs::make_absolute(target);
+  llvm::sys::path::remove_dots(target, true);
+  llvm::sys::path::append(target, job.name + ".cpp");
+  std::string text = depfileEscape(std::string(target)) + ":";
+  for (const std::string &in : inputs) {
+    llvm::SmallString<256> abs(in);
+    llvm::sys::fs::make_absolute(abs);
+    llvm::sys::path::remove_dots(abs, true);
+    text += " \\\n  " + depfileEscape(std::string(abs));
+  }
+  text += "\n";
+  // Written beside itself first, then renamed: never a half-written depfile.
+  std::string tmp = job.depfile + ".edgec-tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    o << text;
+    if (!o) {
+      userError("cannot write --depfile '" + job.depfile + "'");
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), job.depfile.c_str()) != 0) {
+    userError("cannot write --depfile '" + job.depfile + "'");
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
 
 int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                std::optional<edgec::codegen::Target> &tgt, OwningOpRef<ModuleOp> &module) {
@@ -607,8 +624,23 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
               edgec::sanitizeIdentifier(job.name, "model") + "')");
     return kUserError;
   }
+  // File names are <name>_weights.cpp and the like: keep them far below the
+  // 255-byte limit of common file systems.
+  if (job.name.size() > kMaxNameLength) {
+    userError(fmt::format("--name is {} characters long; at most {} are allowed (it names the "
+                          "generated files and symbols)",
+                          job.name.size(), kMaxNameLength));
+    return kUserError;
+  }
   if (!checkCompileFlags(job.flags))
     return kUserError;
+  std::string target = llvm::StringRef(job.target.target).ends_with(".json") ? job.target.target : "";
+  edgec::files::OutputRequest out{job.outDir, job.outOption, "compile",
+                                  inputsOf(job.model, job.flags, target), job.force};
+  if (std::string why = edgec::files::checkDestination(out); !why.empty()) {
+    userError(why);
+    return kUserError;
+  }
   module = importModel(ctx, job.model);
   if (!module || failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels)))
     return finish(diags);
@@ -640,7 +672,14 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   auto files = edgec::codegen::emitCpp(*module, *tgt, emit);
   if (failed(files))
     return finish(diags);
-  if (!writeOutputDir(job.outDir, *files))
+  out.inputs = inputsOf(job.model, job.flags, target);
+  std::string error;
+  if (!edgec::files::writeDirectory(out, *files, error)) {
+    bool internal = error.rfind("internal error", 0) == 0;
+    fmt::print(stderr, "edgec: {}{}\n", internal ? "" : "error: ", error);
+    return internal ? kInternalError : kUserError;
+  }
+  if (!job.depfile.empty() && !writeDepfile(job, out.inputs))
     return kUserError;
   if (job.quiet)
     return kSuccess;
@@ -675,27 +714,26 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     userError(missing);
     return kUserError;
   }
-  // Work directory: given (kept) or temporary (removed).
-  std::string work = opts.workDir;
-  bool temporary = work.empty();
-  if (temporary) {
-    llvm::SmallString<256> dir;
-    if (auto ec = llvm::sys::fs::createUniqueDirectory("edgec-verify", dir)) {
-      userError("cannot create a temporary directory: " + ec.message());
+  // Work directory: given (kept, and only ever one edgec made) or temporary
+  // (removed on every exit, signals included).
+  std::string work = opts.workDir, error;
+  std::optional<edgec::files::TempDir> temporary =
+      work.empty() ? edgec::files::TempDir::create("", "edgec-verify", error) : std::nullopt;
+  if (work.empty()) {
+    if (!temporary) {
+      userError("cannot create a temporary directory: " + error);
       return kUserError;
     }
-    work = std::string(dir);
-  } else if (auto ec = llvm::sys::fs::create_directories(work)) {
-    userError("cannot create --work-dir '" + work + "': " + ec.message());
-    return kUserError;
-  }
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() {
-      if (!dir.empty())
-        llvm::sys::fs::remove_directories(dir);
+    work = temporary->path();
+  } else {
+    std::vector<std::string> reads = inputsOf(job.model, job.flags, job.target.target);
+    reads.insert(reads.end(), opts.inputs.begin(), opts.inputs.end());
+    edgec::files::OutputRequest req{work, "--work-dir", "verify", reads, false};
+    if (!edgec::files::prepareWorkDirectory(req, error)) {
+      userError(error);
+      return kUserError;
     }
-  } cleanup{temporary ? work : ""};
+  }
 
   // Inputs: given, <model>.input.npy beside the model, or random.
   std::vector<std::string> inputs = opts.inputs;
@@ -722,6 +760,7 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   }
 
   job.outDir = work + "/gen";
+  job.outOption = "--work-dir";
   job.harness = true;
   job.quiet = true;
   std::vector<Operation *> traced;
@@ -920,14 +959,27 @@ int main(int argc, char **argv) {
   CLI::App app{"edgec: ONNX to dependency-free C++ for microcontrollers and small CPUs"};
   app.set_version_flag("--version", std::string("edgec ") + EDGEC_VERSION_STRING);
   app.require_subcommand(1);
+  // An option given twice is a mistake, not "the last one wins" (list options
+  // such as --input-shape, --bind and --keep-float take several values).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 
   // compile
   CompileJob compileJob;
   auto *compile = app.add_subcommand("compile", "Compile a model to C++ for a target");
   addModelArgs(compile, compileJob.model);
   addTargetFlags(compile, compileJob.target, "x86-64");
-  compile->add_option("-o,--output", compileJob.outDir, "Output directory (replaced atomically)")
+  compile->add_option("-o,--output", compileJob.outDir,
+                      "Output folder: new, empty, or an earlier edgec output (it holds the "
+                      ".edgec-output marker), replaced atomically as a whole. Never the current "
+                      "folder, an ancestor of it, or a folder holding the model or another input")
       ->required();
+  compile->add_flag("--force", compileJob.force,
+                    "Also replace an earlier edgec output whose files were changed since (a "
+                    "folder edgec did not write is never replaced)");
+  compile->add_option("--depfile", compileJob.depfile,
+                      "Write a Makefile-syntax depfile naming every file the compile read (the "
+                      "model, its external data, calibration and bound inputs), for build "
+                      "systems");
   compile->add_option("--name", compileJob.name,
                       "C name of the model (default: the model file's stem)");
   compile->add_flag("--harness", compileJob.harness,
@@ -970,7 +1022,8 @@ int main(int argc, char **argv) {
   // run
   ModelArgs runArgs;
   std::vector<std::string> inputs;
-  std::string runOut = ".";
+  std::string runOut;
+  bool runForce = false;
   auto *run = app.add_subcommand("run", "Run the reference evaluator on .npy inputs");
   addModelArgs(run, runArgs);
   CompileFlags runFlags;
@@ -978,7 +1031,12 @@ int main(int argc, char **argv) {
   run->add_option("--input", inputs,
                   ".npy input, once per run-time graph input in order (none when every input "
                   "is bound or the model has none)");
-  run->add_option("--output-dir", runOut, "Where out_<i>.npy are written")->capture_default_str();
+  run->add_option("-o,--output-dir", runOut,
+                  "Folder for out_<i>.npy (out_<i>.q.npy: the integers of a quantized output); "
+                  "new, empty, or an earlier `edgec run` output, replaced as a whole")
+      ->required();
+  run->add_flag("--force", runForce,
+                "Also replace an earlier edgec output whose files were changed since");
 
   // targets / ops / import
   auto *targets = app.add_subcommand("targets", "List the supported targets");
@@ -1074,6 +1132,13 @@ int main(int argc, char **argv) {
   if (*run) {
     if (!checkCompileFlags(runFlags))
       return kUserError;
+    edgec::files::OutputRequest out{runOut, "--output-dir", "run", inputsOf(runArgs, runFlags),
+                                    runForce};
+    out.inputs.insert(out.inputs.end(), inputs.begin(), inputs.end());
+    if (std::string why = edgec::files::checkDestination(out); !why.empty()) {
+      userError(why);
+      return kUserError;
+    }
     OwningOpRef<ModuleOp> module = importModel(ctx, runArgs);
     if (!module || failed(prepareModule(ctx, *module, runFlags, false)))
       return finish(diags);
@@ -1093,29 +1158,28 @@ int main(int argc, char **argv) {
     auto outputs = edgec::evaluateFunction(func, tensors);
     if (failed(outputs))
       return finish(diags);
-    if (auto ec = llvm::sys::fs::create_directories(runOut)) {
-      userError("cannot create output directory '" + runOut + "': " + ec.message());
-      return kUserError;
-    }
+    std::vector<edgec::GeneratedFile> files;
+    std::string lines;
     for (size_t k = 0; k < outputs->size(); ++k) {
-      std::string path = runOut + "/out_" + std::to_string(k) + ".npy", error;
+      std::string name = "out_" + std::to_string(k);
       Type resultType = func.getResultTypes()[k];
       if (isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(resultType))) {
         // Quantized outputs: the raw integers beside the dequantized floats.
-        std::string qpath = runOut + "/out_" + std::to_string(k) + ".q.npy";
-        if (!edgec::writeNpy(qpath, (*outputs)[k], error)) {
-          userError(error);
-          return kUserError;
-        }
+        files.push_back({name + ".q.npy", edgec::npyBytes((*outputs)[k])});
         (*outputs)[k] = edgec::quant::dequantizeTensor((*outputs)[k], resultType);
       }
-      if (!edgec::writeNpy(path, (*outputs)[k], error)) {
-        userError(error);
-        return kUserError;
-      }
-      fmt::print("{}: {} {}\n", path, edgec::dtypeName((*outputs)[k].dtype),
-                 edgec::shapeToString((*outputs)[k].shape));
+      files.push_back({name + ".npy", edgec::npyBytes((*outputs)[k])});
+      lines += fmt::format("{}/{}.npy: {} {}\n", runOut, name, edgec::dtypeName((*outputs)[k].dtype),
+                           edgec::shapeToString((*outputs)[k].shape));
     }
+    out.inputs = inputsOf(runArgs, runFlags);
+    out.inputs.insert(out.inputs.end(), inputs.begin(), inputs.end());
+    std::string error;
+    if (!edgec::files::writeDirectory(out, files, error)) {
+      userError(error);
+      return kUserError;
+    }
+    fmt::print("{}", lines);
     return kSuccess;
   }
 

@@ -1,6 +1,8 @@
 //===- Emitter.h - edge dialect to dependency-free C++ -----------*- C++ -*-===//
 #pragma once
 
+#include "edgec/Support/Files.h"
+
 #include "edgec/Codegen/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -23,10 +25,7 @@ struct EmitOptions {
   std::vector<mlir::Operation *> *tracedOps = nullptr;
 };
 
-struct GeneratedFile {
-  std::string path; ///< relative to the output directory
-  std::string content;
-};
+using edgec::GeneratedFile;
 
 /// Emits the generated-code files for a planned module (after
 /// edge-plan-memory). Fails with diagnostics on ops it cannot generate.

@@ -21,6 +21,9 @@ struct ImportOptions {
   /// that determine shapes (Reshape's shape, Slice's starts, Resize's
   /// scales, ...), which a static compiler needs at compile time.
   std::map<std::string, Tensor> bindings;
+  /// When set, receives the path of every external-data file the model's
+  /// tensors were read from (for `--depfile` and the output-folder checks).
+  std::vector<std::string> *externalFiles = nullptr;
 };
 
 /// Reads a serialized ONNX TensorProto file (the backend tests' .pb files).

@@ -12,5 +12,7 @@ namespace edgec {
 /// and sets `error` to a sentence naming the file and the problem.
 bool readNpy(const std::string &path, Tensor &out, std::string &error);
 bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
+/// The bytes of a .npy file holding `t` (version 1.0, C order).
+std::string npyBytes(const Tensor &t);
 
 } // namespace edgec
