@@ -12,7 +12,9 @@
 # ${CMAKE_CURRENT_BINARY_DIR}/<lib>_edgec at build time; that directory (with
 # <name>.h and the edgec/ runtime headers) is a PUBLIC include directory, so
 # linking <lib> is all a firmware target needs. The sources are regenerated when
-# the model, the calibration data, the options or the edgec binary change.
+# the model, its external-data files (through edgec's --depfile), the
+# calibration data, the options or the edgec binary change. Needs CMake 3.20
+# (DEPFILE with every generator).
 #
 # The compiler is taken from, in order: the `edgec` target of this build (when
 # edgec's own source tree is added with add_subdirectory / FetchContent), the
@@ -140,12 +142,22 @@ function(edgec_add_model lib)
   list(APPEND depends "${stamp}")
 
   set(sources "${out}/${name}.cpp" "${out}/${name}_weights.cpp")
+  # edgec writes a depfile naming every file the compile read, the model's
+  # external-data files included, so changing one of those regenerates too.
+  # CMP0116: the depfile's paths are taken as edgec writes them (absolute).
+  set(depfile "${CMAKE_CURRENT_BINARY_DIR}/${lib}_edgec.d")
+  cmake_policy(PUSH)
+  if(POLICY CMP0116)
+    cmake_policy(SET CMP0116 NEW)
+  endif()
   add_custom_command(
     OUTPUT ${sources} "${out}/${name}.h" "${out}/report.json"
-    COMMAND ${edgec_cmd} compile "${model}" -o "${out}" ${args}
+    COMMAND ${edgec_cmd} compile "${model}" -o "${out}" --depfile "${depfile}" ${args}
     DEPENDS ${depends}
+    DEPFILE "${depfile}"
     COMMENT "edgec: compiling ${ARG_MODEL} for ${ARG_TARGET} (${lib})"
     VERBATIM)
+  cmake_policy(POP)
   add_library(${lib} STATIC ${sources})
   target_include_directories(${lib} PUBLIC "${out}")
   target_compile_features(${lib} PUBLIC cxx_std_20)
