@@ -3,12 +3,19 @@
 #include "edgec/Codegen/Target.h"
 #include "edgec/Codegen/Emitter.h"
 
+#include "edgec/Support/Names.h"
+
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
+#include <cctype>
+#include <limits>
 
 namespace edgec::codegen {
+
+/// Deepest JSON nesting a target description may have (they use 2).
+constexpr size_t kMaxJsonDepth = 32;
 
 // Embedded at build time from targets/*.json (cmake/EmbedFiles.cmake).
 const std::vector<GeneratedFile> &targetFiles();
@@ -28,10 +35,15 @@ public:
   void str(const char *key, std::string &out, bool required = false) {
     if (!ok())
       return;
-    if (auto s = obj.getString(key))
+    if (auto s = obj.getString(key)) {
+      if (!printable(key, *s))
+        return;
+      if (required && s->empty())
+        return fail(key, "must not be empty");
       out = s->str();
-    else if (required || obj.get(key))
+    } else if (required || obj.get(key)) {
       fail(key, "must be a string");
+    }
   }
   void strList(const char *key, std::vector<std::string> &out, bool nonEmpty = false) {
     if (!ok())
@@ -45,8 +57,10 @@ public:
                                 : "must be an array of strings");
     for (const llvm::json::Value &e : *arr) {
       auto s = e.getAsString();
-      if (!s)
-        return fail(key, "must be an array of strings");
+      if (!s || s->empty())
+        return fail(key, "must be an array of non-empty strings");
+      if (!printable(key, *s))
+        return;
       out.push_back(s->str());
     }
   }
@@ -57,8 +71,10 @@ public:
     if (!v)
       return;
     auto i = v->getAsInteger();
-    if (!i || *i < 0)
-      return fail(key, "must be a non-negative integer");
+    if (!i || *i < 0 || (uint64_t)*i > (uint64_t)std::numeric_limits<I>::max())
+      return fail(key, "must be an integer in [0, " +
+                           std::to_string(std::numeric_limits<I>::max()) + "]" +
+                           (i ? ", got " + std::to_string(*i) : std::string()));
     out = static_cast<I>(*i);
   }
   void boolean(const char *key, bool &out) {
@@ -71,6 +87,16 @@ public:
       out = *b;
     }
   }
+  /// Text from a target file ends up in commands and generated files: one
+  /// line of printable characters only.
+  bool printable(const char *key, llvm::StringRef s) {
+    for (unsigned char c : s)
+      if (c < 32 || c == 127) {
+        fail(key, "contains a control character (newline, tab, ...)");
+        return false;
+      }
+    return true;
+  }
   void fail(const char *key, const std::string &what) {
     if (ok())
       error = file + ": field '" + prefix + key + "' " + what;
@@ -82,6 +108,17 @@ private:
   const std::string &file;
   std::string &error;
 };
+
+/// Letters, digits, '.', '_', '+', '-' (1 to 64, starting with a letter or
+/// digit): a name that is safe in messages, banners and file names.
+bool validTargetName(const std::string &n) {
+  if (n.empty() || n.size() > 64 || !std::isalnum((unsigned char)n[0]))
+    return false;
+  for (unsigned char c : n)
+    if (!(std::isalnum(c) && c < 128) && c != '.' && c != '_' && c != '+' && c != '-')
+      return false;
+  return true;
+}
 
 } // namespace
 
@@ -107,6 +144,12 @@ std::optional<int64_t> parseByteSize(const std::string &text) {
 std::optional<Target> parseTarget(const std::string &json, const std::string &fileName,
                                   std::string &error) {
   error.clear();
+  // llvm::json::parse recurses once per level: bound it before parsing.
+  if (size_t at = nestingTooDeep(json, kMaxJsonDepth, "[{", "]}"); at != std::string::npos) {
+    error = fileName + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+            " levels (at byte " + std::to_string(at) + ")";
+    return std::nullopt;
+  }
   llvm::Expected<llvm::json::Value> value = llvm::json::parse(json);
   if (!value) {
     error = fileName + ": invalid JSON: " + llvm::toString(value.takeError());
@@ -173,8 +216,16 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     error = fileName + ": word_bits must be 32 or 64, got " + std::to_string(t.wordBits);
     return std::nullopt;
   }
-  if (t.alignment == 0 || (t.alignment & (t.alignment - 1))) {
-    error = fileName + ": alignment must be a power of two, got " + std::to_string(t.alignment);
+  if (t.alignment == 0 || (t.alignment & (t.alignment - 1)) || t.alignment > 4096) {
+    error = fileName + ": alignment must be a power of two up to 4096, got " +
+            std::to_string(t.alignment);
+    return std::nullopt;
+  }
+  // The name reaches file banners, messages and report.json.
+  if (!validTargetName(t.name)) {
+    error = fileName + ": name '" + commentText(t.name) +
+            "' must be 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or "
+            "digit";
     return std::nullopt;
   }
   if (t.kernels != "portable" && t.kernels != "arm-dsp" && t.kernels != "arm-mve" &&

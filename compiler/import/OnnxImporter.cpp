@@ -12,6 +12,7 @@
 #include "edgec/Import/OnnxImporter.h"
 #include "ImporterImpl.h"
 #include "edgec/Support/Files.h"
+#include "edgec/Support/Names.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -1342,6 +1343,9 @@ bool readTensorProtoFile(const std::string &path, Tensor &out, std::string &erro
   return true;
 }
 
+/// Deepest bracket nesting accepted in textual ONNX (a model nests a few).
+constexpr size_t kMaxTextNesting = 200;
+
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes,
                                       const std::string &sourceName, const std::string &baseDir,
                                       const ImportOptions &options) {
@@ -1353,6 +1357,14 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes
     // ONNX's parser reports most errors in its status, but a malformed
     // number escapes as the exception std::stof / std::stol throw.
     std::string error;
+    // ONNX's text parser recurses once per nested graph, attribute list and
+    // type: bound the nesting before it can exhaust the stack.
+    if (size_t at = nestingTooDeep(bytes, kMaxTextNesting, "{([", "})]");
+        at != std::string::npos) {
+      emitError(loc) << "cannot parse textual ONNX: brackets nest deeper than "
+                     << kMaxTextNesting << " levels (at byte " << at << ")";
+      return nullptr;
+    }
     try {
       onnx::OnnxParser parser(bytes.c_str());
       auto status = parser.Parse(model);
@@ -1369,8 +1381,8 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes
     emitError(loc) << "the file is empty";
     return nullptr;
   } else if (!model.ParseFromString(bytes)) {
-    emitError(loc) << "the file is not a valid ONNX model (protobuf parsing failed: truncated or "
-                      "not ONNX)";
+    emitError(loc) << "the file is not a valid ONNX model (protobuf parsing failed: truncated, "
+                      "not ONNX, or subgraphs nested more than 100 levels deep)";
     return nullptr;
   }
   if (!textual && model.ir_version() <= 0) {

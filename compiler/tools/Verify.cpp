@@ -127,7 +127,10 @@ std::string absolute(const std::string &p) {
 
 std::string missingTools(const codegen::Target &t) {
   auto need = [](const std::string &program, const std::string &package) -> std::string {
-    if (program.empty() || llvm::sys::findProgramByName(program))
+    // findProgramByName returns a name with a '/' unchecked: check it here.
+    if (program.empty() ||
+        (program.find('/') != std::string::npos ? llvm::sys::fs::can_execute(program)
+                                                : bool(llvm::sys::findProgramByName(program))))
       return "";
     return fmt::format("'{}' is not installed{}; scripts/setup.sh installs the cross toolchains "
                        "and QEMU",
