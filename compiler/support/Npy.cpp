@@ -1,4 +1,5 @@
 #include "edgec/Support/Npy.h"
+#include "edgec/harness/npy_header.h"
 
 #include <cstring>
 #include <fstream>
@@ -42,14 +43,6 @@ const char *descrOf(DType t) {
   return "";
 }
 
-// Value of a quoted key in the header dict: 'descr': '<f4'.
-std::string quotedValue(const std::string &h, const std::string &key) {
-  size_t k = h.find("'" + key + "'");
-  if (k == std::string::npos) return "";
-  size_t a = h.find('\'', h.find(':', k) + 1);
-  size_t b = a == std::string::npos ? a : h.find('\'', a + 1);
-  return b == std::string::npos ? "" : h.substr(a + 1, b - a - 1);
-}
 } // namespace
 
 bool readNpy(const std::string &path, Tensor &out, std::string &error) {
@@ -61,6 +54,10 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
   char magic[8];
   if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
     error = "'" + path + "' is not a .npy file (bad magic)";
+    return false;
+  }
+  if (magic[6] < 1 || magic[6] > 3) {
+    error = "'" + path + "': unsupported .npy version " + std::to_string((int)magic[6]);
     return false;
   }
   uint32_t hlen = 0;
@@ -76,47 +73,49 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
   if (hlen > (1u << 20)) { error = "'" + path + "': header too large"; return false; }
   std::string h(hlen, '\0');
   if (!in.read(h.data(), hlen)) { error = "'" + path + "': truncated header"; return false; }
-  std::string descr = quotedValue(h, "descr");
-  DType t;
-  bool f64;
-  if (!parseDescr(descr, t, f64)) {
-    error = "'" + path + "': unsupported dtype '" + descr + "' (expected float32/64, int8/16/32/64, uint8/16/32/64 or bool, little-endian)";
+  // The same parser as the generated harness's (edgec/harness/npy_header.h).
+  harness::NpyHeader hd;
+  if (!harness::parseNpyHeader(h.c_str(), hd)) {
+    error = "'" + path + "': malformed .npy header '" + h.substr(0, 200) + "'";
     return false;
   }
-  if (h.find("'fortran_order': True") != std::string::npos) {
+  DType t;
+  bool f64;
+  if (!parseDescr(hd.descr, t, f64)) {
+    error = "'" + path + "': unsupported dtype '" + std::string(hd.descr) + "' (expected float32/64, int8/16/32/64, uint8/16/32/64 or bool, little-endian)";
+    return false;
+  }
+  if (hd.fortran == 1 && !harness::orderIrrelevant(hd)) {
     error = "'" + path + "': Fortran-order arrays are not supported; save with np.ascontiguousarray";
     return false;
   }
-  size_t s = h.find("'shape'");
-  size_t a = s == std::string::npos ? s : h.find('(', s);
-  size_t b = a == std::string::npos ? a : h.find(')', a);
-  if (b == std::string::npos) { error = "'" + path + "': header has no shape"; return false; }
-  std::vector<int64_t> shape;
-  std::stringstream ss(h.substr(a + 1, b - a - 1));
-  std::string tok;
-  while (std::getline(ss, tok, ',')) {
-    size_t p = tok.find_first_not_of(" ");
-    if (p == std::string::npos) continue;
-    try {
-      long long v = std::stoll(tok.substr(p));
-      if (v < 0) throw std::out_of_range("negative");
-      shape.push_back(v);
-    } catch (...) {
-      error = "'" + path + "': bad shape entry '" + tok + "'";
+  std::vector<int64_t> shape(hd.shape, hd.shape + hd.rank);
+  size_t esize = f64 ? 8 : dtypeSize(t);
+  // Checked product: (2^62, 4) must be "too large", not wrap to nothing.
+  uint64_t n = 1;
+  for (int64_t d : shape) {
+    if (d != 0 && n > (1ull << 34) / esize / (uint64_t)d) {
+      error = "'" + path + "': array of shape " + shapeToString(shape) + " is too large (over 16 GiB)";
       return false;
     }
+    n *= (uint64_t)d;
   }
-  int64_t n = product(shape);
-  size_t esize = f64 ? 8 : dtypeSize(t);
-  if (n < 0 || (uint64_t)n > (1ull << 34) / esize) { error = "'" + path + "': array too large"; return false; }
+  if (n * esize > (1ull << 34)) {
+    error = "'" + path + "': array of shape " + shapeToString(shape) + " is too large (over 16 GiB)";
+    return false;
+  }
   std::vector<char> data(n * esize);
   if (!in.read(data.data(), data.size())) {
     error = "'" + path + "': data is truncated (expected " + std::to_string(data.size()) + " bytes for shape " + shapeToString(shape) + ")";
     return false;
   }
+  if (in.peek() != std::char_traits<char>::eof()) {
+    error = "'" + path + "': bytes after the data of shape " + shapeToString(shape);
+    return false;
+  }
   if (f64) {
     out = Tensor::zeros(DType::F32, shape);
-    for (int64_t k = 0; k < n; ++k) {
+    for (uint64_t k = 0; k < n; ++k) {
       double d;
       std::memcpy(&d, data.data() + 8 * k, 8);
       out.f[k] = (float)d;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edgec/harness/npy_header.h"
+
 #if defined(__linux__) || defined(__APPLE__)
 #define EDGEC_HARNESS_TIMING 1
 #include <time.h>
@@ -47,8 +49,7 @@ struct Path {
 
 /// <main> IN0.npy ... [-o DIR] [--bench N] [--float-api]
 struct Args {
-  enum { kMaxInputs = 64 };
-  const char *inputs[kMaxInputs] = {};
+  const char **inputs = nullptr; ///< argc entries: no fixed limit on inputs
   int numInputs = 0;
   const char *outDir = ".";
   int bench = 0;
@@ -56,6 +57,12 @@ struct Args {
   bool ok = true;
 
   Args(int argc, char **argv, int expected) {
+    inputs = static_cast<const char **>(calloc(argc > 0 ? (size_t)argc : 1, sizeof(char *)));
+    if (!inputs) {
+      fail("out of memory for the argument list");
+      ok = false;
+      return;
+    }
     for (int i = 1; i < argc; ++i) {
       if (!strcmp(argv[i], "-o") && i + 1 < argc)
         outDir = argv[++i];
@@ -63,10 +70,8 @@ struct Args {
         bench = atoi(argv[++i]);
       else if (!strcmp(argv[i], "--float-api"))
         floatApi = true;
-      else if (numInputs < kMaxInputs)
-        inputs[numInputs++] = argv[i];
       else
-        ++numInputs;
+        inputs[numInputs++] = argv[i];
     }
     if (numInputs != expected) {
       fprintf(stderr,
@@ -76,6 +81,9 @@ struct Args {
       ok = false;
     }
   }
+  ~Args() { free(inputs); }
+  Args(const Args &) = delete;
+  Args &operator=(const Args &) = delete;
   Path outputPath(int k) const { return path(k, ""); }
   /// The raw integers of a quantized output, beside the dequantized floats.
   Path rawOutputPath(int k) const { return path(k, ".q"); }
@@ -134,17 +142,32 @@ template <typename T> struct Buffer {
       fclose(f);
       return false;
     }
-    char want[256];
-    snprintf(want, sizeof want, "'%s'", descr);
-    bool f64 = !strcmp(descr, "<f4") && strstr(h, "'<f8'");
-    bool ok = f64 || strstr(h, want);
+    // dtype, memory order and shape must be exactly the model's: a
+    // Fortran-order array read as C order would scramble the input.
+    NpyHeader hd;
+    bool ok = parseNpyHeader(h, hd);
     if (!ok)
-      fprintf(stderr, "harness: error: '%s' has the wrong dtype (expected %s): %s\n", path, descr, h);
-    char shapeText[200];
-    formatShape(shapeText, sizeof shapeText, shape, rank, true);
-    snprintf(want, sizeof want, "'shape': %s", shapeText);
-    if (ok && !strstr(h, want)) {
-      fprintf(stderr, "harness: error: '%s' has the wrong shape (expected %s): %s\n", path, shapeText, h);
+      fprintf(stderr, "harness: error: '%s' has a malformed .npy header: %s\n", path, h);
+    bool f64 = ok && !strcmp(descr, "<f4") && !strcmp(hd.descr, "<f8");
+    if (ok && !f64 && strcmp(hd.descr, descr)) {
+      fprintf(stderr, "harness: error: '%s' has dtype '%s', the model expects '%s'\n", path,
+              hd.descr, descr);
+      ok = false;
+    }
+    if (ok && hd.fortran == 1 && !orderIrrelevant(hd)) {
+      fprintf(stderr, "harness: error: '%s' is in Fortran order; save it with "
+                      "np.ascontiguousarray\n", path);
+      ok = false;
+    }
+    bool sameShape = ok && hd.rank == (int)rank;
+    for (size_t k = 0; sameShape && k < rank; ++k)
+      sameShape = hd.shape[k] == shape[k];
+    if (ok && !sameShape) {
+      char got[200], expect[200];
+      formatShape(got, sizeof got, hd.shape, (size_t)(hd.rank > 0 ? hd.rank : 0), true);
+      formatShape(expect, sizeof expect, shape, rank, true);
+      fprintf(stderr, "harness: error: '%s' has shape %s, the model expects %s\n", path, got,
+              expect);
       ok = false;
     }
     free(h);
@@ -162,10 +185,13 @@ template <typename T> struct Buffer {
     } else {
       read = fread(data, sizeof(T), (size_t)size, f) == (size_t)size;
     }
+    bool extra = read && fgetc(f) != EOF;
     fclose(f);
     if (!read)
       fprintf(stderr, "harness: error: '%s' is truncated\n", path);
-    return read;
+    else if (extra)
+      fprintf(stderr, "harness: error: '%s' has bytes after its data\n", path);
+    return read && !extra;
   }
 
   bool save(const char *path, const char *descr, const int64_t *shape, size_t rank) const {
