@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -24,11 +25,16 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/syscall.h>
 #endif
+
+extern char **environ;
 
 namespace edgec::files {
 
@@ -158,9 +164,15 @@ struct Slot {
   char path[PATH_MAX];
 };
 Slot slots[16];
+std::atomic<long> children[4];
 
 extern "C" void cleanupOnSignal(int sig) {
   int saved = errno;
+  for (std::atomic<long> &c : children)
+    if (long pid = c.load(); pid > 0) {
+      kill(-(pid_t)pid, SIGKILL); // the child's whole process group
+      waitpid((pid_t)pid, nullptr, 0);
+    }
   for (Slot &s : slots)
     if (s.armed.load())
       removePath(s.path);
@@ -729,6 +741,96 @@ TempDir::~TempDir() {
 void TempDir::release() {
   unregisterSlot(slot_);
   slot_ = -1;
+}
+
+ProcessResult runProcess(const std::vector<std::string> &argv, const std::string &stdoutPath,
+                         const std::string &stderrPath, unsigned timeoutSeconds) {
+  ProcessResult r;
+  installHandlers();
+  std::vector<char *> args;
+  for (const std::string &a : argv)
+    args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  posix_spawn_file_actions_addopen(&fa, 2, stderrPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  posix_spawnattr_init(&attr);
+  // Its own process group, so that the whole tree (a compiler driver's
+  // cc1plus and as, say) can be killed at once.
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attr, 0);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+    sigaddset(&defaults, sig);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  pid_t pid = 0;
+  // The slot is taken before the spawn, so a signal never misses the child.
+  int slot = -1;
+  for (int k = 0; k < (int)(sizeof children / sizeof children[0]) && slot < 0; ++k) {
+    long expected = 0;
+    if (children[k].compare_exchange_strong(expected, -1))
+      slot = k;
+  }
+  sigset_t block, old;
+  sigemptyset(&block);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaddset(&block, sig);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  int e = posix_spawn(&pid, argv[0].c_str(), &fa, &attr, args.data(), environ);
+  if (e == 0 && slot >= 0)
+    children[slot].store(pid);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  auto release = [&] {
+    if (slot >= 0)
+      children[slot].store(0);
+  };
+  if (e != 0) {
+    release();
+    r.error = "cannot run '" + argv[0] + "': " + errnoText(e);
+    return r;
+  }
+  r.started = true;
+  int status = 0;
+  long waitedMs = 0, step = 1;
+  for (;;) {
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid)
+      break;
+    if (w < 0 && errno != EINTR) {
+      r.error = "waiting for '" + argv[0] + "' failed: " + errnoText(errno);
+      release();
+      return r;
+    }
+    if (timeoutSeconds && waitedMs >= (long)timeoutSeconds * 1000) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      r.timedOut = true;
+      break;
+    }
+    struct timespec ts {0, step * 1000000};
+    nanosleep(&ts, nullptr);
+    waitedMs += step;
+    step = step < 20 ? step * 2 : 20;
+  }
+  release();
+  if (!r.timedOut) {
+    if (WIFEXITED(status))
+      r.exitCode = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+      r.signal = WTERMSIG(status);
+  }
+  // Whatever it left running in its group (a daemonised grandchild) goes too.
+  kill(-pid, SIGKILL);
+  return r;
 }
 
 std::optional<int64_t> parseNonNegative(const std::string &text) {

@@ -1,6 +1,7 @@
 //===- Verify.cpp - build generated code for a target and run it -----------===//
 
 #include "Verify.h"
+#include "edgec/Support/Files.h"
 
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/JSON.h"
@@ -44,18 +45,19 @@ Exec execute(const std::vector<std::string> &argv, const std::string &workDir, c
     r.message = "'" + argv[0] + "' not found on PATH";
     return r;
   }
-  std::vector<llvm::StringRef> args(argv.begin(), argv.end());
   std::string out = workDir + "/" + tag + ".stdout", err = workDir + "/" + tag + ".stderr";
-  std::optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(out),
-                                                llvm::StringRef(err)};
-  std::string errMsg;
-  bool failed = false;
-  r.status = llvm::sys::ExecuteAndWait(*program, args, std::nullopt, redirects, timeoutSeconds, 0,
-                                       &errMsg, &failed);
+  std::vector<std::string> resolved = argv;
+  resolved[0] = *program;
+  files::ProcessResult p = files::runProcess(resolved, out, err, timeoutSeconds);
+  bool failed = !p.started;
+  std::string errMsg = p.error;
+  r.status = p.timedOut ? -2 : p.signal ? -1 : p.exitCode;
+  if (p.signal)
+    errMsg = "signal " + std::to_string(p.signal);
   r.output = readFile(out) + readFile(err);
   if (failed)
-    r.message = "cannot run '" + argv[0] + "': " + errMsg;
-  else if (r.status == -2 || (r.status < 0 && errMsg.find("timed out") != std::string::npos)) {
+    r.message = errMsg;
+  else if (p.timedOut) {
     r.timedOut = true;
     r.message = fmt::format("'{}' did not finish within {} s", argv[0], timeoutSeconds);
   } else if (r.status < 0)

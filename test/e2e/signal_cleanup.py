@@ -6,7 +6,8 @@ leaves no temporary folder behind.
 (compile, build with the host compiler, run). For each of SIGINT, SIGTERM and
 SIGHUP: start it with TMPDIR pointing at an empty folder, wait until the
 temporary folder holds generated code, send the signal, and check that the
-process died of that signal and the folder is gone.
+process died of that signal, that its folder is gone, and that the compiler
+it was running was killed with it.
 """
 import os
 import shutil
@@ -42,12 +43,25 @@ for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         continue
     proc.send_signal(sig)
     proc.wait(timeout=60)
-    left = os.listdir(tmp)
+    # Only edgec's own folder counts: the compiler it ran writes its own
+    # temporary files (cc*.s) into TMPDIR too.
+    left = [e for e in os.listdir(tmp) if e.startswith("edgec-")]
+    orphans = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if tmp.encode() + b"/edgec-verify-" in f.read():
+                    orphans.append(pid)
+        except OSError:
+            pass
     if proc.returncode != -sig:
         print(f"FAIL: {sig.name}: exit {proc.returncode}, expected death by the signal")
         failed += 1
     elif left:
         print(f"FAIL: {sig.name}: left behind {left}")
+        failed += 1
+    elif orphans:
+        print(f"FAIL: {sig.name}: processes still working in its folder: {orphans}")
         failed += 1
     else:
         print(f"ok: {sig.name}: edgec died of the signal and removed its temporary folder")

@@ -91,6 +91,24 @@ private:
   int slot_ = -1;
 };
 
+/// A child process edgec waits for (a compiler, an emulator).
+struct ProcessResult {
+  bool started = false;  ///< false: `error` says why it could not run
+  bool timedOut = false; ///< killed after the timeout
+  int exitCode = -1;     ///< when it exited
+  int signal = 0;        ///< when a signal ended it
+  std::string error;
+};
+
+/// Runs `argv` (argv[0] a path to the program) in a process group of its
+/// own, stdin from /dev/null, stdout and stderr into the two files, and waits
+/// up to `timeoutSeconds` (0: no limit), then kills the whole group. While it
+/// runs, SIGINT, SIGTERM or SIGHUP to edgec kill and reap the group before
+/// the temporary folders are removed: no compiler or emulator is left running
+/// or writing into a folder being removed.
+ProcessResult runProcess(const std::vector<std::string> &argv, const std::string &stdoutPath,
+                         const std::string &stderrPath, unsigned timeoutSeconds);
+
 /// Reads `length` bytes at `offset` of `relative`, a path inside `baseDir`,
 /// for a model's external data: no absolute path, no `..`, no symbolic link
 /// on any component, a regular file only (never blocks on a FIFO or device),
