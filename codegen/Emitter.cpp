@@ -26,6 +26,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -304,6 +305,7 @@ private:
   std::string weightDecls, weightDefs, params, body;
   std::set<std::string> includes;
   int64_t arenaSize = 0, lowerBound = 0;
+  bool paramsFailed = false; ///< a parameter did not fit its kernel field
 };
 
 InFlightDiagnostic CppEmitter::unsupported(Operation *op) {
@@ -384,8 +386,63 @@ std::string CppEmitter::expr(Value v) {
   return "/*unplanned*/nullptr";
 }
 
+/// The first integer literal in a params initializer that does not fit the
+/// kernel field receiving it, as "field = value". Every kernel parameter
+/// struct (runtime-stub/edgec/kernels) has int32_t integer fields; the
+/// emitted initializers are ".field = value" with values, or {lists} of
+/// values, that are integer or float literals, identifiers or expressions.
+std::optional<std::string> outOfRangeField(const std::string &fields) {
+  std::string field;
+  auto ident = [](char c) { return std::isalnum((unsigned char)c) || c == '_'; };
+  for (size_t k = 0; k < fields.size();) {
+    char c = fields[k];
+    if (c == '.' && k + 1 < fields.size() && std::isalpha((unsigned char)fields[k + 1])) {
+      size_t e = k + 1;
+      while (e < fields.size() && ident(fields[e]))
+        ++e;
+      field = fields.substr(k + 1, e - k - 1);
+      k = e;
+      continue;
+    }
+    if (std::isalpha((unsigned char)c) || c == '_') { // identifiers (and their digits)
+      while (k < fields.size() && ident(fields[k]))
+        ++k;
+      continue;
+    }
+    if (!std::isdigit((unsigned char)c)) {
+      ++k;
+      continue;
+    }
+    size_t e = k;
+    while (e < fields.size() && std::isdigit((unsigned char)fields[e]))
+      ++e;
+    bool isFloat = e < fields.size() && std::strchr(".eEfx", fields[e]);
+    if (!isFloat) {
+      bool negative = k > 0 && fields[k - 1] == '-';
+      std::string digits = fields.substr(k, e - k);
+      // Beyond 10 digits, or above the bound: out of int32_t.
+      if (digits.size() > 10 || std::stoll(digits) > (negative ? 2147483648LL : 2147483647LL))
+        return field + " = " + (negative ? "-" : "") + digits;
+    } else {
+      while (e < fields.size() &&
+             (ident(fields[e]) || fields[e] == '.' ||
+              ((fields[e] == '-' || fields[e] == '+') && (fields[e - 1] == 'e' || fields[e - 1] == 'E'))))
+        ++e;
+    }
+    k = e;
+  }
+  return std::nullopt;
+}
+
 std::string CppEmitter::newParams(Operation *op, const std::string &type,
                                   const std::string &fields) {
+  // Range check before emission: a parameter that does not fit its field
+  // would be a narrowing error in the generated code (exit 0, then no build).
+  if (auto bad = outOfRangeField(fields)) {
+    op->emitError() << "(" << op->getName().getStringRef() << ") kernel parameter " << *bad
+                    << " does not fit its 32-bit field";
+    paramsFailed = true;
+  }
   std::string id = ids.unique(sanitizeIdentifier(nodeOf(op), "layer") + "_p");
   params += fmt::format("// node '{}'\nconstexpr edgec::{} {} = {{{}}};\n\n",
                         sanitizeIdentifier(nodeOf(op), "layer"), type, id, fields);
@@ -1860,7 +1917,7 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   }
   if (hasQuantizedIO()) // the float wrapper's conversions
     includes.insert("edgec/kernels/ref/elementwise_s8.h");
-  if (!ok)
+  if (!ok || paramsFailed)
     return failure();
   // Results not written in place are copied out at the end.
   for (auto [k, v] : llvm::enumerate(ret.getOperands())) {

@@ -560,9 +560,10 @@ LogicalResult ConcatOp::verify() {
 }
 
 int64_t edgec::sliceLength(int64_t start, int64_t end, int64_t step) {
+  // No overflow for any step (INT64_MAX / INT64_MIN select one element).
   if (step > 0)
-    return end > start ? (end - start + step - 1) / step : 0;
-  return start > end ? (start - end - step - 1) / (-step) : 0;
+    return end > start ? (int64_t)((uint64_t)(end - start - 1) / (uint64_t)step) + 1 : 0;
+  return start > end ? (int64_t)((uint64_t)(start - end - 1) / (0 - (uint64_t)step)) + 1 : 0;
 }
 
 LogicalResult SliceOp::verify() {
@@ -642,7 +643,7 @@ std::function<double(double)> edgec::realFunction(Operation *op) {
   using Fn = std::function<double(double)>;
   auto f = [](double (*fn)(double)) -> Fn { return fn; };
   return llvm::TypeSwitch<Operation *, Fn>(op)
-      .Case([](edge::ReluOp) -> Fn { return [](double x) { return x > 0 ? x : 0.0; }; })
+      .Case([](edge::ReluOp) -> Fn { return [](double x) { return x < 0 ? 0.0 : x; }; }) // NaN stays NaN
       .Case([](edge::ClipOp o) -> Fn {
         double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
         return [=](double x) { return std::isnan(x) ? x : std::min(std::max(x, lo), hi); };

@@ -2,6 +2,7 @@
 
 #include "ImporterImpl.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -46,6 +47,20 @@ FailureOr<Window> readWindow(NodeContext &c, const Shape &spatial, int spatialRa
                 << shapeToString(*d);
       return failure();
     }
+  // The kernels take these in int32_t fields (and products of them must not
+  // overflow while shapes are inferred): say which attribute does not fit.
+  for (auto [name, values] : {std::pair{"kernel_shape", &*k}, std::pair{"strides", &*s},
+                              std::pair{"dilations", &*d}, std::pair{"pads", (Shape *)nullptr}}) {
+    std::optional<Shape> pads;
+    if (!values && (pads = c.attrInts("pads")))
+      values = &*pads;
+    for (int64_t v : values ? *values : Shape())
+      if (v > std::numeric_limits<int32_t>::max()) {
+        c.error() << name << " " << shapeToString(*values)
+                  << " does not fit the kernels' 32-bit fields (at most 2147483647)";
+        return failure();
+      }
+  }
   w.kernel = *k;
   w.strides = *s;
   w.dilations = *d;

@@ -398,8 +398,15 @@ LogicalResult buildSlice(NodeContext &c, Value x, const Shape &starts, const Sha
     sp[*a] = step;
   }
   Shape out;
-  for (int64_t k = 0; k < rank; ++k)
+  for (int64_t k = 0; k < rank; ++k) {
     out.push_back(sliceLength(st[k], en[k], sp[k]));
+    // At most one element: any step selects the same; step 1 keeps the
+    // kernel's 32-bit step field meaningful for steps like INT64_MAX.
+    if (out.back() <= 1) {
+      sp[k] = 1;
+      en[k] = st[k] + out.back();
+    }
+  }
   c.setOutput(c.b.create<edge::SliceOp>(c.loc, c.tensorType(out, NodeContext::elementType(x)), x,
                                         st, en, sp));
   return success();

@@ -181,7 +181,8 @@ struct UnaryParams {
   float alpha, beta; ///< LeakyRelu alpha; HardSigmoid alpha, beta; Clip min (alpha), max (beta)
 };
 
-struct OpRelu { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return x > 0.f ? x : 0.f; } };
+// NaN stays NaN, as in ONNX Runtime and the fused clamp (clamp_f32).
+struct OpRelu { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &) { return x < 0.f ? 0.f : x; } };
 struct OpLeakyRelu { static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) { return x < 0.f ? p.alpha * x : x; } };
 struct OpClip {
   static EDGEC_ALWAYS_INLINE float apply(float x, const UnaryParams &p) {
