@@ -362,6 +362,30 @@ const onnx::OpSchema *functionSchema(const onnx::NodeProto &node, int opset) {
   return s;
 }
 
+/// The first attribute of a default-domain `node` whose type is not the one
+/// ONNX's schema gives it (at `opset`), as a sentence; "" when all agree or
+/// there is no schema. A wrongly typed attribute used to be read as its
+/// default (an INTS `alpha` as 0.0) without a word.
+std::string attributeTypeProblem(const onnx::NodeProto &node, int opset) {
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return "";
+  const onnx::OpSchema *s = onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "");
+  if (!s)
+    return "";
+  for (const auto &a : node.attribute()) {
+    if (!a.ref_attr_name().empty() || a.type() == onnx::AttributeProto::UNDEFINED)
+      continue;
+    auto it = s->attributes().find(a.name());
+    if (it == s->attributes().end())
+      continue;
+    if (a.type() != it->second.type)
+      return "attribute '" + a.name() + "' is " +
+             onnx::AttributeProto_AttributeType_Name(a.type()) + ", but ONNX defines it as " +
+             onnx::AttributeProto_AttributeType_Name(it->second.type);
+  }
+  return "";
+}
+
 } // namespace
 
 Handler onnx_import::findHandler(const std::string &op, int opset) {
@@ -383,6 +407,8 @@ public:
 
 private:
   LogicalResult readOpsets();
+  LogicalResult checkGraphNames(const onnx::GraphProto &graph);
+  LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &vi, Value v);
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
   LogicalResult checkBinding(const onnx::ValueInfoProto &vi, const Tensor &t);
   void foldNewOps(Block &block, Block::iterator from, llvm::DenseMap<Value, Value> &replaced);
@@ -425,8 +451,21 @@ private:
 };
 
 LogicalResult GraphImporter::readOpsets() {
-  for (const auto &o : model.opset_import())
-    opsets[o.domain() == "ai.onnx" ? "" : o.domain()] = (int)o.version();
+  for (const auto &o : model.opset_import()) {
+    std::string domain = o.domain() == "ai.onnx" ? "" : o.domain();
+    if (auto it = opsets.find(domain); it != opsets.end()) {
+      emitError(fileLoc()) << "the model imports domain '" << (domain.empty() ? "ai.onnx" : domain)
+                           << "' twice (opsets " << it->second << " and " << o.version()
+                           << "); a model names each domain once";
+      return failure();
+    }
+    opsets[domain] = (int)o.version();
+  }
+  if (model.ir_version() > onnx::Version::IR_VERSION)
+    emitWarning(fileLoc()) << "the model's ir_version " << model.ir_version()
+                           << " is newer than the ONNX IR this edgec reads ("
+                           << (int)onnx::Version::IR_VERSION
+                           << "); fields it does not know are ignored";
   if (!opsets.count("")) {
     // IR version < 3 models have no opset_import; ONNX defines them as opset 1.
     emitError(fileLoc()) << "the model declares no opset for the default ONNX domain; edgec "
@@ -446,6 +485,147 @@ LogicalResult GraphImporter::readOpsets() {
                            << ", newer than 21, the last one edgec was checked against; ops are "
                               "imported with their opset-21 semantics";
   return success();
+}
+
+/// Every tensor name has one producer (a graph input, an initializer or one
+/// node output), and the nodes are in topological order. Before, the last of
+/// two writers won, a duplicate input or initializer was silently merged,
+/// and a cycle was reported as an input nothing produces.
+LogicalResult GraphImporter::checkGraphNames(const onnx::GraphProto &graph) {
+  std::map<std::string, std::string> producer; // tensor -> who produces it
+  auto claim = [&](const std::string &tensor, const std::string &who) {
+    if (tensor.empty())
+      return true;
+    auto [it, fresh] = producer.emplace(tensor, who);
+    if (fresh)
+      return true;
+    emitError(fileLoc()) << "tensor '" << tensor << "' is produced twice: by " << it->second
+                         << " and by " << who;
+    return false;
+  };
+  std::set<std::string> inputNames, initNames;
+  for (const auto &vi : graph.input())
+    if (!inputNames.insert(vi.name()).second) {
+      emitError(fileLoc()) << "graph input '" << vi.name() << "' is declared twice";
+      return failure();
+    }
+  for (const auto &init : graph.initializer())
+    if (!initNames.insert(init.name()).second) {
+      emitError(fileLoc()) << "initializer '" << init.name() << "' is given twice";
+      return failure();
+    }
+  // An initializer may also be listed as a graph input (its default value).
+  for (const auto &vi : graph.input())
+    if (!claim(vi.name(), "graph input '" + vi.name() + "'"))
+      return failure();
+  for (const auto &init : graph.initializer())
+    if (!inputNames.count(init.name()) && !claim(init.name(), "initializer '" + init.name() + "'"))
+      return failure();
+  std::vector<std::string> nodeNames;
+  std::map<std::string, int> unnamed;
+  for (const auto &n : graph.node()) {
+    std::string name = n.name().empty()
+                           ? n.op_type() + "_" + std::to_string(unnamed[n.op_type()]++)
+                           : n.name();
+    nodeNames.push_back(name);
+    for (const auto &o : n.output())
+      if (!claim(o, "node '" + name + "' (" + n.op_type() + ")"))
+        return failure();
+  }
+  // Topological order: every input is produced before the node that reads it.
+  std::map<std::string, int> producedBy; // tensor -> node index
+  for (int k = 0; k < graph.node_size(); ++k)
+    for (const auto &o : graph.node(k).output())
+      if (!o.empty())
+        producedBy[o] = k;
+  for (int k = 0; k < graph.node_size(); ++k)
+    for (const auto &in : graph.node(k).input()) {
+      auto it = producedBy.find(in);
+      if (it == producedBy.end() || it->second < k)
+        continue;
+      // Read before it is written: a cycle if the producer depends on this node.
+      std::vector<int> stack = {it->second};
+      std::set<int> seen;
+      bool cycle = false;
+      while (!stack.empty() && !cycle) {
+        int n = stack.back();
+        stack.pop_back();
+        if (!seen.insert(n).second)
+          continue;
+        for (const auto &i : graph.node(n).input()) {
+          auto p = producedBy.find(i);
+          if (p == producedBy.end())
+            continue;
+          if (p->second == k)
+            cycle = true;
+          stack.push_back(p->second);
+        }
+      }
+      const onnx::NodeProto &node = graph.node(k);
+      if (cycle)
+        emitError(fileLoc()) << "the graph has a cycle: node '" << nodeNames[k] << "' ("
+                             << node.op_type() << ") reads '" << in << "', which depends on its "
+                             << "own output through node '" << nodeNames[it->second] << "'";
+      else
+        emitError(fileLoc()) << "the nodes are not in topological order: node '" << nodeNames[k]
+                             << "' (" << node.op_type() << ") reads '" << in
+                             << "' before node '" << nodeNames[it->second]
+                             << "' produces it (ONNX requires producers first)";
+      return failure();
+    }
+  return success();
+}
+
+/// A graph output's declared element type and fixed dimensions must be the
+/// ones edgec infers: a contradiction is a broken model or a misread one.
+/// Shapes that --input-shape / --bind changed only warn.
+LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &vi, Value v) {
+  if (!vi.type().has_tensor_type())
+    return success();
+  const auto &tt = vi.type().tensor_type();
+  Type got = getElementTypeOrSelf(v.getType());
+  if (tt.elem_type() != onnx::TensorProto::UNDEFINED) {
+    std::optional<DType> want = dtypeFromOnnx(tt.elem_type());
+    bool same = want && mlirTypeOf(&ctx, *want) == got;
+    // A QDQ model's quantized values are the declared integer type.
+    if (auto q = dyn_cast<quant::QuantizedType>(got))
+      same = want && (*want == DType::I8 || *want == DType::U8 || *want == DType::I16) &&
+             q.getStorageTypeIntegralWidth() == (unsigned)dtypeSize(*want) * 8;
+    if (!same) {
+      std::string g;
+      llvm::raw_string_ostream os(g);
+      os << got;
+      emitError(fileLoc()) << "graph output '" << vi.name() << "' is declared "
+                           << onnxTypeName(tt.elem_type()) << ", but the graph computes " << g;
+      return failure();
+    }
+  }
+  if (!tt.has_shape())
+    return success();
+  Shape inferred = NodeContext::shape(v), declared;
+  bool contradicts = (int64_t)inferred.size() != tt.shape().dim_size();
+  for (int k = 0; k < tt.shape().dim_size(); ++k) {
+    const auto &d = tt.shape().dim(k);
+    declared.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    if (d.has_dim_value() && d.dim_value() < 0) {
+      emitError(fileLoc()) << "graph output '" << vi.name() << "' has a negative dimension "
+                           << d.dim_value();
+      return failure();
+    }
+    if (!contradicts && d.has_dim_value() && d.dim_value() != inferred[k])
+      contradicts = true;
+  }
+  if (!contradicts)
+    return success();
+  std::string decl;
+  for (int64_t d : declared)
+    decl += (decl.empty() ? "" : "x") + (d < 0 ? std::string("?") : std::to_string(d));
+  bool userShapes = !options.inputShapes.empty() || !options.bindings.empty();
+  auto diag = userShapes ? emitWarning(fileLoc()) : emitError(fileLoc());
+  diag << "graph output '" << vi.name() << "' is declared " << (decl.empty() ? "scalar" : decl)
+       << ", but the graph computes " << shapeToString(inferred)
+       << (userShapes ? " (with the shapes given by --input-shape / --bind)" : "");
+  return userShapes ? success() : failure();
 }
 
 /// A bound value must have the input's element type and fit its declared shape.
@@ -487,8 +667,14 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
   auto it = options.inputShapes.find(vi.name());
   Shape shape;
   if (tt.has_shape()) {
-    for (const auto &d : tt.shape().dim())
+    for (const auto &d : tt.shape().dim()) {
+      if (d.has_dim_value() && d.dim_value() < 0) {
+        emitError(loc) << "graph input '" << vi.name() << "' has a negative dimension "
+                       << d.dim_value();
+        return failure();
+      }
       shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    }
   } else if (it == options.inputShapes.end()) {
     emitError(loc) << "graph input '" << vi.name()
                    << "' has no shape; give one with --input-shape " << vi.name() << "=...";
@@ -923,6 +1109,10 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
     }
     return st;
   }
+  if (std::string problem = attributeTypeProblem(node, opset); !problem.empty()) {
+    emitError(loc) << "node '" << name << "' (" << node.op_type() << "): " << problem;
+    return NodeStatus::Error;
+  }
   int firstVersion = 0;
   const OpEntry *entry = lookup(node.domain(), node.op_type(), opset, firstVersion);
   if (!entry) {
@@ -1144,6 +1334,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     (*module)->setAttr("edge.producer",
                        b.getStringAttr(model.producer_name() + " " + model.producer_version()));
 
+  if (failed(checkGraphNames(graph)))
+    return nullptr;
   std::set<std::string> initializerNames;
   for (const auto &init : graph.initializer())
     initializerNames.insert(init.name());
@@ -1213,6 +1405,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       emitError(loc) << "initializer '" << init.name() << "': " << error;
       return nullptr;
     }
+    if (NonFinite bad = countNonFinite(*t); bad.any())
+      emitWarning(loc) << "initializer '" << init.name() << "' holds " << bad.nan << " NaN and "
+                       << bad.inf << " infinite value(s) of " << t->numElements()
+                       << " (they propagate in float; int8 quantization cannot represent them)";
     values[init.name()] = materializeConstant(b, loc, *t, init.name());
   }
 
@@ -1282,6 +1478,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       emitError(fileLoc()) << "graph output '" << vi.name() << "' is not produced by any node";
       return nullptr;
     }
+    if (failed(checkDeclaredOutput(vi, it->second)))
+      return nullptr;
     results.push_back(it->second);
     resultTypes.push_back(it->second.getType());
   }

@@ -1,5 +1,6 @@
 #include "edgec/Support/Tensor.h"
 
+#include <cmath>
 #include <cstring>
 
 namespace edgec {
@@ -160,6 +161,16 @@ Tensor Tensor::fromBytes(DType t, std::vector<int64_t> shape, const char *data) 
     case DType::Bool: r.i[k] = *p ? 1 : 0; break;
     }
   }
+  return r;
+}
+
+NonFinite countNonFinite(const Tensor &t) {
+  NonFinite r;
+  if (t.isFloat())
+    for (float v : t.f) {
+      r.nan += std::isnan(v);
+      r.inf += std::isinf(v);
+    }
   return r;
 }
 

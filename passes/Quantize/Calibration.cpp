@@ -224,13 +224,26 @@ bool loadCalibrationSamples(func::FuncOp func, const std::string &path,
     error = "calibration data '" + path + "' does not exist";
     return false;
   }
+  int64_t finite = 0;
   for (const std::string &f : files) {
     Tensor t;
     if (!readNpy(f, t, error) || !splitSamples(t, shape, f, samples, error))
       return false;
+    // NaN and infinities say nothing about a range: counted, reported, and
+    // left out of the ranges (Calibration's observers skip them).
+    NonFinite bad = countNonFinite(t);
+    finite += t.numElements() - bad.nan - bad.inf;
+    if (bad.any())
+      func.emitWarning() << "calibration data '" << f << "' holds " << bad.nan << " NaN and "
+                         << bad.inf << " infinite value(s) of " << t.numElements()
+                         << "; the ranges are measured on the finite ones";
   }
   if (samples.empty()) {
     error = "calibration data '" + path + "' holds no samples";
+    return false;
+  }
+  if (finite == 0) {
+    error = "calibration data '" + path + "' holds no finite value: no range can be measured";
     return false;
   }
   return true;

@@ -107,6 +107,12 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
              << labels->numElements() << " labels but the evaluation inputs give "
              << rowsPerSample * (int64_t)samples.size() << " predictions ("
              << samples.size() << " samples x " << rowsPerSample << ")";
+    // A label outside [0, classes) can never be predicted: a wrong file.
+    for (int64_t k = 0; k < labels->numElements(); ++k)
+      if (labels->i[k] < 0 || labels->i[k] >= cols)
+        return quantized.emitError("--eval-labels: label ")
+               << k << " is " << labels->i[k] << ", outside the model's " << cols
+               << " classes [0, " << cols << ")";
   }
 
   llvm::DenseMap<Operation *, Energy> layer;

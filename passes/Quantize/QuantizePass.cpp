@@ -503,6 +503,32 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
     llvm::StringSet<> keep;
     for (const std::string &s : keepFloat)
       keep.insert(s);
+    // Every --keep-float name must be a layer: a typo used to keep nothing.
+    llvm::StringMap<std::string> fusedInto;
+    llvm::StringSet<> layers;
+    getOperation().walk([&](Operation *op) {
+      if (auto nl = dyn_cast<NameLoc>(op->getLoc()))
+        layers.insert(nl.getName().strref());
+      if (auto fused = op->getAttrOfType<ArrayAttr>("edge.fused"))
+        for (Attribute a : fused)
+          if (auto s = dyn_cast<StringAttr>(a); s && isa<NameLoc>(op->getLoc()))
+            fusedInto[s.strref()] = cast<NameLoc>(op->getLoc()).getName().str();
+    });
+    bool unknown = false;
+    for (const std::string &s : keepFloat) {
+      if (layers.contains(s))
+        continue;
+      unknown = true;
+      auto host = fusedInto.find(s);
+      if (host != fusedInto.end())
+        getOperation().emitError("--keep-float names node '")
+            << s << "', which was fused into node '" << host->second << "': name that one";
+      else
+        getOperation().emitError("--keep-float names '")
+            << s << "', which is not a node of the model (`edgec inspect` lists them)";
+    }
+    if (unknown)
+      return signalPassFailure();
     if (activationBits != 8 && activationBits != 16) {
       getOperation().emitError("activation-bits must be 8 or 16, got ") << activationBits.getValue();
       return signalPassFailure();

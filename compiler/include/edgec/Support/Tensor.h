@@ -46,4 +46,12 @@ struct Tensor {
 std::string shapeToString(const std::vector<int64_t> &shape);
 int64_t product(const std::vector<int64_t> &shape);
 
+/// NaN and infinite elements of a float tensor (both 0 for integer ones):
+/// weights and calibration data report them.
+struct NonFinite {
+  int64_t nan = 0, inf = 0;
+  bool any() const { return nan || inf; }
+};
+NonFinite countNonFinite(const Tensor &t);
+
 } // namespace edgec
