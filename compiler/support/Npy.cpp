@@ -45,12 +45,9 @@ const char *descrOf(DType t) {
 
 } // namespace
 
-bool readNpy(const std::string &path, Tensor &out, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "'";
-    return false;
-  }
+bool parseNpy(const std::string &bytes, const std::string &path, Tensor &out,
+              std::string &error) {
+  std::istringstream in(bytes);
   char magic[8];
   if (!in.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0) {
     error = "'" + path + "' is not a .npy file (bad magic)";
@@ -104,26 +101,45 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
     error = "'" + path + "': array of shape " + shapeToString(shape) + " is too large (over 16 GiB)";
     return false;
   }
-  std::vector<char> data(n * esize);
-  if (!in.read(data.data(), data.size())) {
-    error = "'" + path + "': data is truncated (expected " + std::to_string(data.size()) + " bytes for shape " + shapeToString(shape) + ")";
+  // The data's size is known before anything is allocated: a header that
+  // claims gigabytes over a few bytes of data costs nothing (fuzz finding).
+  uint64_t need = n * esize, at = (uint64_t)in.tellg(), have = bytes.size() - at;
+  if (have < need) {
+    error = "'" + path + "': data is truncated (" + std::to_string(have) + " bytes, shape " +
+            shapeToString(shape) + " needs " + std::to_string(need) + ")";
     return false;
   }
-  if (in.peek() != std::char_traits<char>::eof()) {
+  if (have > need) {
     error = "'" + path + "': bytes after the data of shape " + shapeToString(shape);
     return false;
   }
+  const char *data = bytes.data() + at;
   if (f64) {
     out = Tensor::zeros(DType::F32, shape);
     for (uint64_t k = 0; k < n; ++k) {
       double d;
-      std::memcpy(&d, data.data() + 8 * k, 8);
+      std::memcpy(&d, data + 8 * k, 8);
       out.f[k] = (float)d;
     }
   } else {
-    out = Tensor::fromBytes(t, shape, data.data());
+    out = Tensor::fromBytes(t, shape, data);
   }
   return true;
+}
+
+bool readNpy(const std::string &path, Tensor &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in && !in.eof()) {
+    error = "cannot read '" + path + "'";
+    return false;
+  }
+  return parseNpy(bytes.str(), path, out, error);
 }
 
 std::string npyBytes(const Tensor &t) {

@@ -34,11 +34,16 @@ __attribute__((noinline)) void edgec_trace_resume(void) { edgec_region_marker = 
 
 namespace edgec::harness {
 
+/// Where the harness writes its messages: stderr unless set (the fuzz target
+/// silences them). Constant-initialised, so no guard variable on bare metal.
+inline FILE *error_out = nullptr;
+inline FILE *errorOut() { return error_out ? error_out : stderr; }
+
 inline void fail(const char *what, long value = 0) {
   if (value)
-    fprintf(stderr, "harness: error: %s %ld\n", what, value);
+    fprintf(errorOut(), "harness: error: %s %ld\n", what, value);
   else
-    fprintf(stderr, "harness: error: %s\n", what);
+    fprintf(errorOut(), "harness: error: %s\n", what);
 }
 
 /// A file path built in place (no allocation).
@@ -74,7 +79,7 @@ struct Args {
         inputs[numInputs++] = argv[i];
     }
     if (numInputs != expected) {
-      fprintf(stderr,
+      fprintf(errorOut(),
               "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--float-api]\n"
               "harness: error: expected %d input file(s), got %d\n",
               argc > 0 ? argv[0] : "main", expected, expected, numInputs);
@@ -117,16 +122,22 @@ template <typename T> struct Buffer {
 
   bool load(const char *path, const char *descr, const int64_t *shape, size_t rank) {
     if (!data) {
-      fprintf(stderr, "harness: error: out of memory for '%s'\n", path);
+      fprintf(errorOut(), "harness: error: out of memory for '%s'\n", path);
       return false;
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-      fprintf(stderr, "harness: error: cannot open '%s'\n", path);
+      fprintf(errorOut(), "harness: error: cannot open '%s'\n", path);
       return false;
     }
+    return loadFrom(f, path, descr, shape, rank);
+  }
+
+  /// load() on an open file, which it closes (the fuzz target's entry).
+  bool loadFrom(FILE *f, const char *path, const char *descr, const int64_t *shape, size_t rank) {
     unsigned char pre[12];
-    bool good = fread(pre, 1, 10, f) == 10 && !memcmp(pre, "\x93NUMPY", 6);
+    bool good = fread(pre, 1, 10, f) == 10 && !memcmp(pre, "\x93NUMPY", 6) && pre[6] >= 1 &&
+                pre[6] <= 3; // versions 1.0, 2.0, 3.0, as edgec's reader
     size_t hlen = 0;
     if (good && pre[6] == 1)
       hlen = pre[8] | (pre[9] << 8);
@@ -134,10 +145,10 @@ template <typename T> struct Buffer {
       good = fread(pre + 10, 1, 2, f) == 2;
       hlen = pre[8] | (pre[9] << 8) | ((size_t)pre[10] << 16) | ((size_t)pre[11] << 24);
     }
-    char *h = good && hlen < (1u << 20) ? static_cast<char *>(calloc(hlen + 1, 1)) : nullptr;
+    char *h = good && hlen <= (1u << 20) ? static_cast<char *>(calloc(hlen + 1, 1)) : nullptr;
     good = h && fread(h, 1, hlen, f) == hlen;
     if (!good) {
-      fprintf(stderr, "harness: error: '%s' is not a .npy file\n", path);
+      fprintf(errorOut(), "harness: error: '%s' is not a .npy file\n", path);
       free(h);
       fclose(f);
       return false;
@@ -147,15 +158,15 @@ template <typename T> struct Buffer {
     NpyHeader hd;
     bool ok = parseNpyHeader(h, hd);
     if (!ok)
-      fprintf(stderr, "harness: error: '%s' has a malformed .npy header: %s\n", path, h);
+      fprintf(errorOut(), "harness: error: '%s' has a malformed .npy header: %s\n", path, h);
     bool f64 = ok && !strcmp(descr, "<f4") && !strcmp(hd.descr, "<f8");
     if (ok && !f64 && strcmp(hd.descr, descr)) {
-      fprintf(stderr, "harness: error: '%s' has dtype '%s', the model expects '%s'\n", path,
+      fprintf(errorOut(), "harness: error: '%s' has dtype '%s', the model expects '%s'\n", path,
               hd.descr, descr);
       ok = false;
     }
     if (ok && hd.fortran == 1 && !orderIrrelevant(hd)) {
-      fprintf(stderr, "harness: error: '%s' is in Fortran order; save it with "
+      fprintf(errorOut(), "harness: error: '%s' is in Fortran order; save it with "
                       "np.ascontiguousarray\n", path);
       ok = false;
     }
@@ -166,7 +177,7 @@ template <typename T> struct Buffer {
       char got[200], expect[200];
       formatShape(got, sizeof got, hd.shape, (size_t)(hd.rank > 0 ? hd.rank : 0), true);
       formatShape(expect, sizeof expect, shape, rank, true);
-      fprintf(stderr, "harness: error: '%s' has shape %s, the model expects %s\n", path, got,
+      fprintf(errorOut(), "harness: error: '%s' has shape %s, the model expects %s\n", path, got,
               expect);
       ok = false;
     }
@@ -188,9 +199,9 @@ template <typename T> struct Buffer {
     bool extra = read && fgetc(f) != EOF;
     fclose(f);
     if (!read)
-      fprintf(stderr, "harness: error: '%s' is truncated\n", path);
+      fprintf(errorOut(), "harness: error: '%s' is truncated\n", path);
     else if (extra)
-      fprintf(stderr, "harness: error: '%s' has bytes after its data\n", path);
+      fprintf(errorOut(), "harness: error: '%s' has bytes after its data\n", path);
     return read && !extra;
   }
 
@@ -205,7 +216,7 @@ template <typename T> struct Buffer {
     h[len++] = '\n';
     FILE *f = fopen(path, "wb");
     if (!f) {
-      fprintf(stderr, "harness: error: cannot write '%s'\n", path);
+      fprintf(errorOut(), "harness: error: cannot write '%s'\n", path);
       return false;
     }
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(len & 0xff),
@@ -214,7 +225,7 @@ template <typename T> struct Buffer {
                 fwrite(data, sizeof(T), (size_t)size, f) == (size_t)size;
     good = (fclose(f) == 0) && good;
     if (!good)
-      fprintf(stderr, "harness: error: writing '%s' failed\n", path);
+      fprintf(errorOut(), "harness: error: writing '%s' failed\n", path);
     return good;
   }
 };

@@ -39,3 +39,7 @@ raw("malformed.npy", "{'descr': '<f4', 'fortran_order': Maybe, 'shape': (1, 64),
     b"\0" * 256)
 raw("trailing.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 64), }",
     b"\0" * 260)
+# A header claiming 8.7 GB of float64 over a few bytes (a fuzz finding: the
+# reader allocated before checking the length).
+raw("claims-gigabytes.npy",
+    "{'descr': '<f8', 'fortran_order': False, 'shape': (4, 1, 271208856), }", b"\0" * 64)

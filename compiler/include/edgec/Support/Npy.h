@@ -11,6 +11,9 @@ namespace edgec {
 /// int32/int64/bool). float64 is narrowed to float32. On failure returns false
 /// and sets `error` to a sentence naming the file and the problem.
 bool readNpy(const std::string &path, Tensor &out, std::string &error);
+/// The same, from the bytes of a .npy file (`path` names it in messages).
+bool parseNpy(const std::string &bytes, const std::string &path, Tensor &out,
+              std::string &error);
 bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
 /// The bytes of a .npy file holding `t` (version 1.0, C order).
 std::string npyBytes(const Tensor &t);
