@@ -1519,15 +1519,11 @@ std::vector<SupportedOp> supportedOps() {
 }
 
 bool readTensorProtoFile(const std::string &path, Tensor &out, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "'";
+  std::string bytes;
+  if (!files::readWholeFile(path, bytes, error))
     return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
   onnx::TensorProto proto;
-  if (!proto.ParseFromString(ss.str())) {
+  if (!proto.ParseFromString(bytes)) {
     error = "'" + path + "' is not a serialized ONNX TensorProto";
     return false;
   }
@@ -1593,18 +1589,16 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext &ctx, const std::string &bytes
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &ctx, const std::string &path,
                                      const ImportOptions &options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << "cannot open model file '" << path << "'";
+  std::string bytes, error;
+  if (!files::readWholeFile(path, bytes, error)) {
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0)) << "model file: " << error;
     return nullptr;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
-  return importOnnxBytes(ctx, ss.str(), path, std::string(dir), options);
+  return importOnnxBytes(ctx, bytes, path, std::string(dir), options);
 }
 
 } // namespace edgec

@@ -833,6 +833,45 @@ ProcessResult runProcess(const std::vector<std::string> &argv, const std::string
   return r;
 }
 
+bool readWholeFile(const std::string &path, std::string &out, std::string &error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot open '" + path + "': " + errnoText(errno);
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    error = "'" + path + "' is a directory, not a file";
+    return false;
+  }
+  constexpr size_t kLimit = size_t(1) << 31;
+  out.clear();
+  if (S_ISREG(st.st_mode) && (uint64_t)st.st_size <= kLimit)
+    out.reserve(st.st_size);
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = "cannot read '" + path + "': " + errnoText(errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    if (out.size() + n > kLimit) {
+      error = "'" + path + "' is larger than 2 GiB";
+      close(fd);
+      return false;
+    }
+    out.append(buf, n);
+  }
+  close(fd);
+  return true;
+}
+
 std::optional<int64_t> parseNonNegative(const std::string &text) {
   if (text.empty() || text.size() > 19)
     return std::nullopt;

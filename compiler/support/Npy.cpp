@@ -1,4 +1,5 @@
 #include "edgec/Support/Npy.h"
+#include "edgec/Support/Files.h"
 #include "edgec/harness/npy_header.h"
 
 #include <cstring>
@@ -128,18 +129,8 @@ bool parseNpy(const std::string &bytes, const std::string &path, Tensor &out,
 }
 
 bool readNpy(const std::string &path, Tensor &out, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "'";
-    return false;
-  }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in && !in.eof()) {
-    error = "cannot read '" + path + "'";
-    return false;
-  }
-  return parseNpy(bytes.str(), path, out, error);
+  std::string bytes;
+  return files::readWholeFile(path, bytes, error) && parseNpy(bytes, path, out, error);
 }
 
 std::string npyBytes(const Tensor &t) {

@@ -117,6 +117,10 @@ ProcessResult runProcess(const std::vector<std::string> &argv, const std::string
 bool readConfined(const std::string &baseDir, const std::string &relative, int64_t offset,
                   int64_t length, int64_t maxBytes, std::string &data, std::string &error);
 
+/// Reads all of `path` (a regular file, or a pipe such as `<(...)`) into
+/// `out`; a folder or more than 2 GiB is refused. False after a sentence.
+bool readWholeFile(const std::string &path, std::string &out, std::string &error);
+
 /// Parses a whole string as a non-negative decimal integer (no sign, no
 /// spaces, no trailing characters, no overflow).
 std::optional<int64_t> parseNonNegative(const std::string &text);
