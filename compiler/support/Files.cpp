@@ -512,8 +512,18 @@ bool removeTree(const std::string &path, std::string &error) {
   return true;
 }
 
+namespace {
+/// checkDestination, also giving the destination's canonical path.
+std::string checkDestinationAt(const OutputRequest &r, std::string &canonical);
+} // namespace
+
 std::string checkDestination(const OutputRequest &r) {
   std::string canonical;
+  return checkDestinationAt(r, canonical);
+}
+
+namespace {
+std::string checkDestinationAt(const OutputRequest &r, std::string &canonical) {
   if (std::string why = checkPlace(r, canonical); !why.empty())
     return why;
   struct stat st;
@@ -539,6 +549,7 @@ std::string checkDestination(const OutputRequest &r) {
   return r.option + " '" + r.dir + "' is an earlier edgec output whose files were changed: " +
          list + "; edgec replaces it only with --force";
 }
+} // namespace
 
 namespace {
 
@@ -609,14 +620,25 @@ bool writeFile(const std::string &path, const std::string &content, std::string 
 
 } // namespace
 
+bool replaceFile(const std::string &path, const std::string &content, std::string &error) {
+  std::string tmp = path + ".edgec-tmp-" + std::to_string(getpid()) + "-" + randomSuffix();
+  if (!writeFile(tmp, content, error))
+    return false;
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + errnoText(errno);
+    unlink(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
 bool writeDirectory(const OutputRequest &r, const std::vector<GeneratedFile> &files,
                     std::string &error) {
-  if (std::string why = checkDestination(r); !why.empty()) {
+  std::string canonical;
+  if (std::string why = checkDestinationAt(r, canonical); !why.empty()) {
     error = why;
     return false;
   }
-  std::string canonical;
-  checkPlace(r, canonical);
   std::string parent = parentOf(canonical), base = baseOf(canonical);
   if (!makeDirs(parent, error)) {
     error = "cannot create output directory '" + r.dir + "': " + error;

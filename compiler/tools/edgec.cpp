@@ -52,8 +52,6 @@
 #include <fstream>
 #include <iostream>
 
-#include <unistd.h>
-
 using namespace mlir;
 
 namespace {
@@ -593,20 +591,9 @@ bool writeDepfile(const CompileJob &job, const std::vector<std::string> &inputs)
     text += " \\\n  " + depfileEscape(std::string(abs));
   }
   text += "\n";
-  // Written beside itself first, then renamed: never a half-written depfile.
-  std::string tmp = job.depfile + ".edgec-tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    o << text;
-    if (!o) {
-      userError("cannot write --depfile '" + job.depfile + "'");
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), job.depfile.c_str()) != 0) {
-    userError("cannot write --depfile '" + job.depfile + "'");
-    std::remove(tmp.c_str());
+  std::string error;
+  if (!edgec::files::replaceFile(job.depfile, text, error)) {
+    userError("--depfile: " + error);
     return false;
   }
   return true;

@@ -63,6 +63,10 @@ std::string checkDestination(const OutputRequest &r);
 bool writeDirectory(const OutputRequest &r, const std::vector<GeneratedFile> &files,
                     std::string &error);
 
+/// Writes one file the user named (e.g. --depfile) as a whole: a temporary
+/// sibling first, then a rename, so it is never half-written.
+bool replaceFile(const std::string &path, const std::string &content, std::string &error);
+
 /// A work folder that edgec fills over time (verify --work-dir): created with
 /// a marker when new or empty, reused when it carries a marker of the same
 /// kind, refused otherwise (same checks as checkDestination, except that its
