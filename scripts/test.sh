@@ -5,7 +5,7 @@
 #   scripts/test.sh -L lit         # FileCheck tests
 #   scripts/test.sh -L e2e         # models compiled, built, run, compared
 #   scripts/test.sh -L cmake       # edgec_add_model(), install + consumer project
-#   scripts/test.sh -L regress     # golden figures of the generated code
+#   scripts/test.sh -L regress     # golden figures and the snapshot of the generated code
 #   scripts/test.sh -L conformance # the ONNX backend node tests (a few minutes)
 #   scripts/test.sh -R resnet8     # one model
 set -euo pipefail
