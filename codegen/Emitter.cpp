@@ -9,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/Codegen/Emitter.h"
-#include "edgec/Codegen/KernelInfo.h"
 #include "edgec/Codegen/Report.h"
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
@@ -17,6 +16,7 @@
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Quantize/QuantUtils.h"
+#include "passes/Kernels/KernelTable.h"
 #include "passes/Sparsity/Sparsity.h"
 #include "edgec/quant.h"
 
@@ -247,7 +247,9 @@ private:
   std::string scratch(Operation *op);
   std::string rawScratch(Operation *op);
   /// static_asserts that the kernel's own scratch formula fits what was planned.
-  void assertScratch(Operation *op, const std::string &sizeFunction, const std::string &params);
+  /// static_assert that the kernel's own scratch-size function (the kernel
+  /// table's) fits the scratch planned for `op`; no-op for kernels without.
+  void assertScratch(Operation *op, const std::string &templateArgs);
   InFlightDiagnostic unsupported(Operation *op);
 
   LogicalResult emitConv(edge::Conv2DOp op);
@@ -380,7 +382,7 @@ std::string CppEmitter::expr(Value v) {
   if (Operation *def = v.getDefiningOp()) {
     if (auto c = dyn_cast<edge::ConstantOp>(def))
       return weightArray(c);
-    if (isView(def))
+    if (kernels::isView(def))
       return names[v] = expr(def->getOperand(0));
   }
   return "/*unplanned*/nullptr";
@@ -471,11 +473,14 @@ std::string CppEmitter::scratch(Operation *op) {
   return fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt());
 }
 
-void CppEmitter::assertScratch(Operation *op, const std::string &sizeFunction,
-                               const std::string &paramsId) {
+void CppEmitter::assertScratch(Operation *op, const std::string &templateArgs) {
+  edge::KernelAttr kernel = edge::kernelOf(op);
+  const kernels::KernelRow *row = kernels::findRow(kernel.getName());
+  if (!row || !*row->scratchFunction)
+    return;
   params += fmt::format("static_assert({}<{}>() <= {},\n"
                         "              \"scratch planned for this layer is too small\");\n\n",
-                        sizeFunction, paramsId, scratchBytes(op));
+                        row->scratchFunction, templateArgs, kernel.getScratch());
 }
 
 std::string CppEmitter::rawScratch(Operation *op) {
@@ -489,10 +494,9 @@ std::string CppEmitter::rawScratch(Operation *op) {
 
 LogicalResult CppEmitter::emitConv(edge::Conv2DOp op) {
   std::string id = newParams(op, "Conv2DParams",
-                             fmt::format("{}, .tile = {}{}", convGeometry(op), convTile(op),
+                             fmt::format("{}, .tile = {}{}", convGeometry(op), kernels::convTile(op),
                                          actFields(op)));
-  includes.insert("edgec/kernels/ref/conv2d_f32.h");
-  assertScratch(op, "edgec::conv2d_f32_scratch_size", id);
+  assertScratch(op, id);
   call(op, fmt::format("edgec::conv2d_f32<{}>({}, {}, {}, {}, {});", id, expr(op.getInput()),
                        expr(op.getWeight()), op.getBias() ? expr(op.getBias()) : "nullptr",
                        expr(op.getOutput()), scratch(op)));
@@ -517,7 +521,6 @@ LogicalResult CppEmitter::emitGemm(edge::GemmOp op) {
                   out[0], out[1], k, op.getTransA() ? "true" : "false",
                   op.getTransB() ? "true" : "false", floatLiteral(op.getAlpha().convertToFloat()),
                   floatLiteral(op.getBeta().convertToFloat()), csm, csn, actFields(op)));
-  includes.insert("edgec/kernels/ref/fc_f32.h");
   call(op, fmt::format("edgec::fc_f32<{}>({}, {}, {}, {});", id, expr(op.getA()), expr(op.getB()),
                        op.getC() ? expr(op.getC()) : "nullptr", expr(op.getOutput())));
   return success();
@@ -562,7 +565,6 @@ LogicalResult CppEmitter::emitMatMul(edge::MatMulOp op) {
                              fmt::format(".batch = {}, .m = {}, .n = {}, .k = {}, .a_offsets = "
                                          "{}_a_offsets, .b_offsets = {}_b_offsets{}",
                                          count, m, n, k, base, base, actFields(op)));
-  includes.insert("edgec/kernels/ref/fc_f32.h");
   call(op, fmt::format("edgec::matmul_f32<{}>({}, {}, {});", id, expr(op.getA()), expr(op.getB()),
                        expr(op.getOutput())));
   return success();
@@ -631,7 +633,6 @@ LogicalResult CppEmitter::emitBinary(Operation *op, const char *functor) {
   std::string id = binaryParams(op);
   if (id.empty())
     return failure();
-  includes.insert("edgec/kernels/ref/elementwise_f32.h");
   call(op, fmt::format("edgec::binary<edgec::{}, {}>({}, {}, {});", functor, id,
                        expr(op->getOperand(0)), expr(op->getOperand(1)),
                        expr(op->getResult(0))));
@@ -643,7 +644,6 @@ LogicalResult CppEmitter::emitUnary(Operation *op, const char *functor, float al
                              fmt::format(".size = {}, .alpha = {}, .beta = {}",
                                          numElements(op->getResult(0)), floatLiteral(alpha),
                                          floatLiteral(beta)));
-  includes.insert("edgec/kernels/ref/elementwise_f32.h");
   call(op, fmt::format("edgec::unary_f32<edgec::{}, {}>({}, {});", functor, id,
                        expr(op->getOperand(0)), expr(op->getResult(0))));
   return success();
@@ -652,7 +652,6 @@ LogicalResult CppEmitter::emitUnary(Operation *op, const char *functor, float al
 template <typename PoolOp>
 LogicalResult CppEmitter::emitPool(PoolOp op, const char *kernel, bool includePad) {
   std::string id = newParams(op, "Pool2DParams", poolFields(op, includePad));
-  includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::{}<{}>({}, {});", kernel, id, expr(op.getInput()),
                        expr(op.getOutput())));
   return success();
@@ -683,7 +682,6 @@ LogicalResult CppEmitter::emitBatchNorm(edge::BatchNormOp op) {
   std::string id = newParams(op, "ChannelAffineParams",
                              fmt::format(".outer = {}, .channels = {}, .inner = {}", in[0], C,
                                          prod(in, 2)));
-  includes.insert("edgec/kernels/ref/elementwise_f32.h");
   call(op, fmt::format("edgec::channel_affine_f32<{}>({}, {}, {}, {});", id, expr(op.getInput()),
                        sExpr, tExpr, expr(op.getOutput())));
   return success();
@@ -712,7 +710,6 @@ LogicalResult CppEmitter::emitReduce(ReduceOp op) {
   std::string id = newParams(op, "ReduceParams",
                              fmt::format(".outer = {}, .len = {}, .inner = {}", prod(in, 0, lo),
                                          prod(in, lo, hi), prod(in, hi)));
-  includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::reduce_f32<edgec::{}, {}>({}, {});", functor, id,
                        expr(op.getInput()), expr(op.getOutput())));
   return success();
@@ -725,7 +722,6 @@ LogicalResult CppEmitter::emitNormalize(OpT op, const char *kernel, const char *
   int64_t a = op.getAxis();
   std::string id = newParams(op, "SoftmaxParams",
                              axisFields(s, a));
-  includes.insert("edgec/kernels/ref/pool_f32.h");
   call(op, fmt::format("edgec::{}<{}{}>({}, {});", kernel, id, extraArgs, expr(op.getInput()),
                        expr(op.getOutput())));
   return success();
@@ -756,7 +752,6 @@ LogicalResult CppEmitter::emitStridedCopy(Operation *op, const Shape &fullShape,
                              fmt::format(".out_dims = {{{}}}, .in_strides = {{{}}}, "
                                          ".in_offset = {}",
                                          list(dims), list(st), offset));
-  includes.insert("edgec/kernels/ref/data_movement.h");
   call(op, fmt::format("edgec::strided_copy<{}>({}, {});", id, expr(op->getOperand(0)),
                        expr(op->getResult(0))));
   return success();
@@ -766,7 +761,6 @@ LogicalResult CppEmitter::emitConcat(edge::ConcatOp op) {
   Shape out = shapeOf(op.getOutput());
   int64_t axis = op.getAxis(), outer = prod(out, 0, axis), inner = prod(out, axis + 1);
   int64_t offset = 0;
-  includes.insert("edgec/kernels/ref/data_movement.h");
   for (Value v : op.getInputs()) {
     int64_t chunk = shapeOf(v)[axis] * inner;
     if (chunk > 0) {
@@ -820,7 +814,6 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
                                          "{{{}}}, .mode = {}, .value = {}",
                                          list(id6), list(od6), list(pb), m,
                                          floatLiteral(fill)));
-  includes.insert("edgec/kernels/ref/data_movement.h");
   call(op, fmt::format("edgec::pad<{}>({}, {});", id, expr(op.getInput()), expr(op.getOutput())));
   return success();
 }
@@ -855,8 +848,7 @@ LogicalResult CppEmitter::emitRecurrent(edge::RecurrentOp op) {
                   floatLiteral(op.getClip().convertToFloat()),
                   op.getInputForget() ? "true" : "false",
                   op.getLinearBeforeReset() ? "true" : "false", acts));
-  includes.insert("edgec/kernels/ref/recurrent_f32.h");
-  assertScratch(op, "edgec::recurrent_f32_scratch_size", id);
+  assertScratch(op, id);
   auto opt = [&](Value v) { return v ? expr(v) : std::string("nullptr"); };
   std::string lensType = op.getSequenceLens() ? ctypeOf(op.getSequenceLens()) : "int32_t";
   call(op, fmt::format("edgec::recurrent_f32<{}, {}>({}, {}, {}, {}, {}, {}, {}, {}, {}, {});",
@@ -895,7 +887,6 @@ LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
                                            ".num_indices = {}",
                                            prod(ds, 0, axis), ds[axis], prod(ds, axis + 1),
                                            numElements(op.getIndices())));
-    includes.insert("edgec/kernels/ref/indexing.h");
     call(op, fmt::format("edgec::gather_dynamic<{}>({}, {}, {});", id, expr(op.getData()),
                          expr(op.getIndices()), expr(op.getOutput())));
     return success();
@@ -914,14 +905,13 @@ LogicalResult CppEmitter::emitGather(edge::GatherOp op) {
                                          ".num_indices = {}, .indices = {}_indices",
                                          prod(ds, 0, axis), len, prod(ds, axis + 1),
                                          idx.numElements(), base));
-  includes.insert("edgec/kernels/ref/data_movement.h");
   call(op, fmt::format("edgec::gather<{}>({}, {});", id, expr(op.getData()),
                        expr(op.getOutput())));
   return success();
 }
 
 LogicalResult CppEmitter::emitOp(Operation *op) {
-  if (isa<edge::ConstantOp>(op) || isView(op))
+  if (isa<edge::ConstantOp>(op) || kernels::isView(op))
     return success();
   for (Value v : op->getOperands())
     if (ctypeOf(v).empty())
@@ -943,6 +933,11 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
   } else {
     return unsupported(op) << "result has no arena offset (run --edge-plan-memory first)";
   }
+  // The kernel edge-select-kernels chose; its header declares it.
+  edge::KernelAttr kernel = edge::kernelOf(op);
+  if (!kernel)
+    return unsupported(op) << "no kernel chosen (run edge-select-kernels first)";
+  includes.insert(kernel.getHeader().str());
   if (quant::hasIntegerSemantics(op))
     return emitQuantized(op);
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -1020,7 +1015,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                                                ".upper = {}",
                                                prod(s) / std::max<int64_t>(rows * cols, 1), rows,
                                                cols, k, o.getUpper() ? "true" : "false"));
-        includes.insert("edgec/kernels/ref/elementwise_f32.h");
         call(op, fmt::format("edgec::trilu<{}>({}, {});", id, expr(o.getInput()),
                              expr(o.getOutput())));
         return success();
@@ -1030,7 +1024,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         int64_t a = o.getAxis();
         std::string id = newParams(op, "SoftmaxParams",
                                    axisFields(s, a));
-        includes.insert("edgec/kernels/ref/pool_f32.h");
         call(op, fmt::format("edgec::arg_extreme<{}, {}, {}>({}, {});", id,
                              isa<edge::ArgMaxOp>(op) ? "true" : "false",
                              o.getSelectLastIndex() ? "true" : "false", expr(o.getInput()),
@@ -1046,7 +1039,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::OrOp) { return emitBinary(op, "OpOr"); })
       .Case([&](edge::XorOp) { return emitBinary(op, "OpXor"); })
       .Case([&](edge::NotOp o) {
-        includes.insert("edgec/kernels/ref/elementwise_f32.h");
         call(op, fmt::format("edgec::logical_not({}, {}, {});", expr(o.getInput()),
                              expr(o.getOutput()), numElements(o.getOutput())));
         return success();
@@ -1062,7 +1054,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         ".y_strides = {{{}}}",
                         numElements(o.getOutput()), list(dims), list(st[0]), list(st[1]),
                         list(st[2])));
-        includes.insert("edgec/kernels/ref/elementwise_f32.h");
         call(op, fmt::format("edgec::where<{}>({}, {}, {}, {});", id, expr(o.getCond()),
                              expr(o.getX()), expr(o.getY()), expr(o.getOutput())));
         return success();
@@ -1073,7 +1064,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::MaxPool2DOp o) { return emitPool(o, "max_pool2d_f32", false); })
       .Case([&](edge::MaxPool2DIndicesOp o) {
         std::string id = newParams(op, "Pool2DParams", poolFields(op, false));
-        includes.insert("edgec/kernels/ref/pool_f32.h");
         call(op, fmt::format("edgec::max_pool2d_indices<{}, {}>({}, {});", id,
                              o.getColumnMajor() ? "true" : "false", expr(o.getInput()),
                              expr(o.getOutput())));
@@ -1087,7 +1077,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         std::string id = newParams(op, "GlobalPoolParams",
                                    fmt::format(".planes = {}, .size = {}", s[0] * s[1],
                                                prod(s, 2)));
-        includes.insert("edgec/kernels/ref/pool_f32.h");
         call(op, fmt::format("edgec::global_avg_pool_f32<{}>({}, {});", id, expr(o.getInput()),
                              expr(o.getOutput())));
         return success();
@@ -1121,7 +1110,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         if (!geometry)
           return unsupported(op) << "tensors of more than 6 dimensions that do not collapse";
         std::string id = newParams(op, "GatherElementsParams", *geometry);
-        includes.insert("edgec/kernels/ref/indexing.h");
         call(op, fmt::format("edgec::gather_elements<{}>({}, {}, {});", id, expr(o.getData()),
                              expr(o.getIndices()), expr(o.getOutput())));
         return success();
@@ -1134,7 +1122,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         std::string id = newParams(op, "ScatterElementsParams",
                                    fmt::format(".size = {}, {}", prod(shapeOf(o.getData())),
                                                *geometry));
-        includes.insert("edgec/kernels/ref/indexing.h");
         std::string base = scatterBase(o.getData(), o.getOutput());
         call(op, fmt::format("{}edgec::scatter_elements<{}, {}>({}, {}, {}, {});", base, id,
                              reductionName(o.getReduction()),
@@ -1160,7 +1147,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         ".batch_stride = {}, .size = {}, .lens = {{{}}}, .strides = {{{}}}",
                         batches, prod(is) / q / std::max<int64_t>(batches, 1), q,
                         prod(ds, b + q), b ? rs[b - 1] : 0, prod(ds), list(lens), list(st)));
-        includes.insert("edgec/kernels/ref/indexing.h");
         if constexpr (gather)
           call(op, fmt::format("edgec::gather_nd<{}>({}, {}, {});", id, expr(o.getData()),
                                expr(o.getIndices()), expr(o.getOutput())));
@@ -1177,7 +1163,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::CumSumOp o) {
         std::string id =
             newParams(op, "AxisParams", axisFields(shapeOf(o.getInput()), o.getAxis()));
-        includes.insert("edgec/kernels/ref/indexing.h");
         call(op, fmt::format("edgec::cumsum<{}, {}, {}>({}, {});", id,
                              o.getExclusive() ? "true" : "false",
                              o.getReverse() ? "true" : "false", expr(o.getInput()),
@@ -1187,7 +1172,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       .Case([&](edge::TopKIndicesOp o) {
         std::string id =
             newParams(op, "AxisParams", axisFields(shapeOf(o.getInput()), o.getAxis()));
-        includes.insert("edgec/kernels/ref/indexing.h");
         call(op, fmt::format("edgec::top_k_indices<{}, {}, {}>({}, {});", id, o.getK(),
                              o.getLargest() ? "true" : "false", expr(o.getInput()),
                              expr(o.getOutput())));
@@ -1209,7 +1193,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         ".indices = {}, .weights = {}, .fill = {}",
                         prod(s, 0, a), s[a], out[a], prod(s, a + 1), o.getTaps(), ind, wt,
                         floatLiteral(o.getFill().convertToFloat())));
-        includes.insert("edgec/kernels/ref/indexing.h");
         call(op, fmt::format("edgec::resample_f32<{}>({}, {});", id, expr(o.getInput()),
                              expr(o.getOutput())));
         return success();
@@ -1227,7 +1210,6 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         floatLiteral(o.getSpatialScale().convertToFloat()),
                         o.getHalfPixel() ? "true" : "false",
                         o.getMode() == "max" ? "true" : "false"));
-        includes.insert("edgec/kernels/ref/roi_align_f32.h");
         call(op, fmt::format("edgec::roi_align_f32<{}>({}, {}, {}, {});", id, expr(o.getInput()),
                              expr(o.getRois()), expr(o.getBatchIndices()),
                              expr(o.getOutput())));
@@ -1238,8 +1220,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
         int64_t m = in.back();
         std::string id = newParams(op, "DetParams",
                                    fmt::format(".count = {}, .m = {}", prod(in) / (m * m), m));
-        includes.insert("edgec/kernels/ref/linalg_f32.h");
-        assertScratch(op, "edgec::det_f32_scratch_size", id);
+        assertScratch(op, id);
         call(op, fmt::format("edgec::det_f32<{}>({}, {}, {});", id, expr(o.getInput()),
                              expr(o.getOutput()), rawScratch(op)));
         return success();
@@ -1257,13 +1238,11 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         pad == "border" ? "kPadBorder"
                         : pad == "reflection" ? "kPadReflection" : "kPadZeros",
                         o.getAlignCorners() ? "true" : "false"));
-        includes.insert("edgec/kernels/ref/grid_sample_f32.h");
         call(op, fmt::format("edgec::grid_sample_f32<{}>({}, {}, {});", id, expr(o.getInput()),
                              expr(o.getGrid()), expr(o.getOutput())));
         return success();
       })
       .Case([&](edge::CastOp o) {
-        includes.insert("edgec/kernels/ref/data_movement.h");
         call(op, fmt::format("edgec::cast<{}, {}, {}>({}, {});", numElements(o.getOutput()),
                              ctypeOf(o.getInput()), ctypeOf(o.getOutput()), expr(o.getInput()),
                              expr(o.getOutput())));
@@ -1305,8 +1284,8 @@ std::pair<std::string, std::string> CppEmitter::sparseArrays(Value weight,
 }
 
 bool CppEmitter::sparseDsp(Operation *op) {
-  std::string f = kernelFamily(op);
-  return f == "arm-dsp" || f == "arm-mve";
+  edge::KernelFamily f = edge::familyOf(op);
+  return f == edge::KernelFamily::ArmDsp || f == edge::KernelFamily::ArmMve;
 }
 
 std::string CppEmitter::intArray(const std::vector<int64_t> &values, const std::string &type,
@@ -1346,7 +1325,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
   if (auto table = quant::unaryTable(op)) {
     std::vector<int64_t> values(table->begin(), table->end());
     std::string t = intArray(values, "int8_t", node + "_table");
-    includes.insert("edgec/kernels/ref/elementwise_s8.h");
     call(op, fmt::format("edgec::lut_s8<{}>({}, {}, {});", numElements(result),
                          expr(op->getOperand(0)), t, expr(result)));
     return success();
@@ -1354,7 +1332,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case([&](edge::QuantizeOp o) {
         quant::QParams po = quant::paramsOf(o.getOutput().getType());
-        includes.insert("edgec/kernels/ref/elementwise_s8.h");
         if (getElementTypeOrSelf(o.getInput().getType()).isF32()) {
           call(op, fmt::format("edgec::quantize_f32_s8({}, {}, {}, {}, {});", expr(o.getInput()),
                                expr(result), numElements(result), floatLiteral((float)po.scale),
@@ -1374,7 +1351,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
       })
       .Case([&](edge::DequantizeOp o) {
         quant::QParams pi = quant::paramsOf(o.getInput().getType());
-        includes.insert("edgec/kernels/ref/elementwise_s8.h");
         call(op, fmt::format("edgec::dequantize_s8_f32({}, {}, {}, {}, {});", expr(o.getInput()),
                              expr(result), numElements(result), floatLiteral((float)pi.scale),
                              pi.zeroPoint));
@@ -1391,44 +1367,40 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
                         "{}, .act_max = {}{}",
                         convGeometry(o), px.zeroPoint, py.zeroPoint, lo, hi, right));
-        if (std::string kind = sparseKernel(op); !kind.empty()) {
+        edge::KernelAttr k = edge::kernelOf(op);
+        std::string fn = fmt::format("{}<{}>", k.getSymbol().str(), id);
+        // Weight arrays are named in the order they are first used.
+        auto bias = [&] { return o.getBias() ? expr(o.getBias()) : std::string("nullptr"); };
+        if (k.getName() == "conv2d_s8_sparse") {
+          auto kind = *kernels::sparseKindOf(op);
           auto [mask, values] = sparseArrays(o.getWeight(), node);
-          std::string b = kind == "pointwise"
+          std::string b = kind == edge::SparseKind::Pointwise
                               ? foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node)
-                          : o.getBias() ? expr(o.getBias())
-                                        : "nullptr";
-          includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");
-          assertScratch(op, "edgec::sparse::conv2d_s8_sparse_scratch_size",
-                        id + (sparseDsp(op) ? ", true" : ", false"));
-          call(op, fmt::format("edgec::sparse::conv2d_s8_sparse<{}, {}>({}, {}, {}, {}, {}, {}, "
-                               "{}, {});",
-                               id, sparseDsp(op) ? "true" : "false", expr(o.getInput()), mask,
-                               values, b, mult, shift, expr(result), rawScratch(op)));
+                              : bias();
+          std::string dsp = sparseDsp(op) ? "true" : "false";
+          assertScratch(op, id + ", " + dsp);
+          call(op, fmt::format("{}<{}, {}>({}, {}, {}, {}, {}, {}, {}, {});", k.getSymbol().str(),
+                               id, dsp, expr(o.getInput()), mask, values, b, mult, shift,
+                               expr(result), rawScratch(op)));
           return success();
         }
-        if (usesBlockedConv(op)) {
+        assertScratch(op, id);
+        if (k.getName() == "conv2d_s8_blocked") {
           std::string adj = foldedBias(o.getWeight(), o.getBias(), px.zeroPoint, node);
-          includes.insert("edgec/kernels/blocked/conv2d_s8.h");
-          assertScratch(op, "edgec::blocked::conv2d_s8_scratch_size", id);
-          call(op, fmt::format("edgec::blocked::conv2d_s8<{}>({}, {}, {}, {}, {}, {}, {});", id,
-                               expr(o.getInput()), expr(o.getWeight()), adj, mult, shift,
-                               expr(result), rawScratch(op)));
+          call(op, fmt::format("{}({}, {}, {}, {}, {}, {}, {});", fn, expr(o.getInput()),
+                               expr(o.getWeight()), adj, mult, shift, expr(result),
+                               rawScratch(op)));
           return success();
         }
-        if (usesDspConv(op)) {
-          includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
-          assertScratch(op, "edgec::arm::conv2d_s8_dsp_scratch_size", id);
-          call(op, fmt::format("edgec::arm::conv2d_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
-                               expr(o.getInput()), expr(o.getWeight()),
-                               o.getBias() ? expr(o.getBias()) : "nullptr", mult, shift,
-                               expr(result), rawScratch(op)));
+        std::string b = bias();
+        std::string w = expr(o.getWeight());
+        if (k.getName() == "conv2d_s8_dsp") {
+          call(op, fmt::format("{}({}, {}, {}, {}, {}, {}, {});", fn, expr(o.getInput()), w, b,
+                               mult, shift, expr(result), rawScratch(op)));
           return success();
         }
-        includes.insert("edgec/kernels/ref/conv2d_s8.h");
-        call(op, fmt::format("edgec::conv2d_s8<{}>({}, {}, {}, {}, {}, {});", id,
-                             expr(o.getInput()), expr(o.getWeight()),
-                             o.getBias() ? expr(o.getBias()) : "nullptr", mult, shift,
-                             expr(result)));
+        call(op, fmt::format("{}({}, {}, {}, {}, {}, {});", fn, expr(o.getInput()), w, b, mult,
+                             shift, expr(result)));
         return success();
       })
       .Case([&](edge::GemmOp o) {
@@ -1445,34 +1417,31 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                         ".output_zero = {}, .act_min = {}, .act_max = {}{}",
                         out[0], out[1], a[1], o.getTransB() ? "true" : "false", pa.zeroPoint,
                         py.zeroPoint, lo, hi, right));
-        if (!sparseKernel(op).empty()) {
+        edge::KernelAttr k = edge::kernelOf(op);
+        std::string fn = fmt::format("{}<{}>", k.getSymbol().str(), id);
+        // Weight arrays are named in the order they are first used.
+        auto bias = [&] { return o.getC() ? expr(o.getC()) : std::string("nullptr"); };
+        assertScratch(op, id);
+        if (k.getName() == "fc_s8_sparse") {
           auto [mask, values] = sparseArrays(o.getB(), node);
-          includes.insert("edgec/kernels/sparse/conv2d_s8_sparse.h");
-          assertScratch(op, "edgec::sparse::fc_s8_sparse_scratch_size", id);
-          call(op, fmt::format("edgec::sparse::fc_s8_sparse<{}>({}, {}, {}, {}, {}, {}, {}, {});",
-                               id, expr(o.getA()), mask, values,
-                               o.getC() ? expr(o.getC()) : "nullptr", mult, shift, expr(result),
-                               rawScratch(op)));
+          call(op, fmt::format("{}({}, {}, {}, {}, {}, {}, {}, {});", fn, expr(o.getA()), mask,
+                               values, bias(), mult, shift, expr(result), rawScratch(op)));
           return success();
         }
-        if (usesBlockedFc(op)) {
+        if (k.getName() == "fc_s8_blocked") {
           std::string adj = foldedBias(o.getB(), o.getC(), pa.zeroPoint, node);
-          includes.insert("edgec/kernels/blocked/conv2d_s8.h");
-          call(op, fmt::format("edgec::blocked::fc_s8<{}>({}, {}, {}, {}, {}, {});", id,
-                               expr(o.getA()), expr(o.getB()), adj, mult, shift, expr(result)));
+          call(op, fmt::format("{}({}, {}, {}, {}, {}, {});", fn, expr(o.getA()), expr(o.getB()),
+                               adj, mult, shift, expr(result)));
           return success();
         }
-        if (usesDspFc(op)) {
-          includes.insert("edgec/kernels/arm/conv2d_s8_dsp.h");
-          assertScratch(op, "edgec::arm::fc_s8_dsp_scratch_size", id);
-          call(op, fmt::format("edgec::arm::fc_s8_dsp<{}>({}, {}, {}, {}, {}, {}, {});", id,
-                               expr(o.getA()), expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr",
-                               mult, shift, expr(result), rawScratch(op)));
+        std::string b = bias();
+        std::string w = expr(o.getB());
+        if (k.getName() == "fc_s8_dsp") {
+          call(op, fmt::format("{}({}, {}, {}, {}, {}, {}, {});", fn, expr(o.getA()), w, b, mult,
+                               shift, expr(result), rawScratch(op)));
           return success();
         }
-        includes.insert("edgec/kernels/ref/conv2d_s8.h");
-        call(op, fmt::format("edgec::fc_s8<{}>({}, {}, {}, {}, {}, {});", id, expr(o.getA()),
-                             expr(o.getB()), o.getC() ? expr(o.getC()) : "nullptr", mult, shift,
+        call(op, fmt::format("{}({}, {}, {}, {}, {}, {});", fn, expr(o.getA()), w, b, mult, shift,
                              expr(result)));
         return success();
       })
@@ -1503,7 +1472,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
           functor = isa<edge::AddOp>(op) ? "OpAddS8" : "OpSubS8";
         }
         std::string qid = newParams(op, "AddS8Params", q);
-        includes.insert("edgec/kernels/ref/elementwise_s8.h");
         call(op, fmt::format("edgec::binary<edgec::{}<{}>, {}>({}, {}, {});", functor, qid, bp,
                              expr(op->getOperand(0)), expr(op->getOperand(1)), expr(result)));
         return success();
@@ -1512,7 +1480,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         auto avg = dyn_cast<edge::AvgPool2DOp>(op);
         std::string id =
             newParams(op, "Pool2DParams", poolFields(op, avg && avg.getCountIncludePad()));
-        includes.insert("edgec/kernels/ref/pool_s8.h");
         std::string kernel = avg ? fmt::format("avg_pool2d_s8<{}, {}>", id,
                                                quant::paramsOf(result.getType()).zeroPoint)
                                  : fmt::format("max_pool2d_s8<{}>", id);
@@ -1530,7 +1497,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
             fmt::format(".planes = {}, .size = {}, .in_zero = {}, .mult = {}, .shift = {}, "
                         ".out_zero = {}",
                         in[0] * in[1], size, px.zeroPoint, m.multiplier, m.shift, py.zeroPoint));
-        includes.insert("edgec/kernels/ref/pool_s8.h");
         call(op, fmt::format("edgec::global_avg_pool_s8<{}>({}, {});", id, expr(o.getInput()),
                              expr(result)));
         return success();
@@ -1543,7 +1509,6 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
                                      node + "_exp");
         std::string id = newParams(op, "SoftmaxParams",
                                    axisFields(sh, a));
-        includes.insert("edgec/kernels/ref/pool_s8.h");
         call(op, fmt::format("edgec::softmax_s8<{}>({}, {}, {});", id, expr(o.getInput()), table,
                              expr(result)));
         return success();
@@ -1905,7 +1870,7 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   bool ok = true;
   for (Operation &op : llvm::make_early_inc_range(fb.without_terminator())) {
     ok &= succeeded(emitOp(&op));
-    if (opts.traceLayers && ok && !isa<edge::ConstantOp>(op) && !isView(&op) &&
+    if (opts.traceLayers && ok && !isa<edge::ConstantOp>(op) && !kernels::isView(&op) &&
         op.getNumResults() > 0 && bytesOf(op.getResult(0)) > 0) {
       size_t k = opts.tracedOps ? opts.tracedOps->size() : 0;
       body += fmt::format("  edgec_trace_layer({}, \"{}\", {}, {});\n", k,

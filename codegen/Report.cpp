@@ -33,9 +33,9 @@ static int64_t bytesOf(Value v) {
 /// Bytes of `v` as the code stores it: a sparse layer's weights as the
 /// bitmask + non-zeros encoding.
 static int64_t storedBytes(Operation *user, Value v) {
-  auto d = sparsity::decisionOf(user);
-  if (d && d->sparse && user->getNumOperands() > 1 && user->getOperand(1) == v)
-    return d->sparseBytes;
+  auto d = edge::sparseOf(user);
+  if (d && d.isSparse() && user->getNumOperands() > 1 && user->getOperand(1) == v)
+    return d.getSparseBytes();
   return bytesOf(v);
 }
 
@@ -94,13 +94,13 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
       l.zeroOutputChannels = d.getAs<IntegerAttr>("zero_out").getInt();
       l.density = double(l.nonzeroWeights) / double(std::max<int64_t>(1, l.weights));
     }
-    if (auto d = sparsity::decisionOf(op)) {
-      l.sparseKernel = d->kernel;
-      l.sparseChoice = d->sparse ? "sparse" : "dense";
-      l.predictedDense = d->predictedDense;
-      l.predictedSparse = d->predictedSparse;
-      l.denseBytes = d->denseBytes;
-      l.sparseBytes = d->sparseBytes;
+    if (auto d = edge::sparseOf(op)) {
+      l.sparseKernel = edge::stringifySparseKind(d.getKind()).str();
+      l.sparseChoice = edge::stringifySparseChoice(d.getChoice()).str();
+      l.predictedDense = d.getDense();
+      l.predictedSparse = d.getSparse();
+      l.denseBytes = d.getDenseBytes();
+      l.sparseBytes = d.getSparseBytes();
     }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);

@@ -184,7 +184,8 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
   r.str("compiler", t.compiler, true);
   r.strList("cxx_flags", t.cxxFlags);
   r.boolean("runs_on_host", t.runsOnHost);
-  r.str("kernels", t.kernels);
+  std::string kernels = "portable";
+  r.str("kernels", kernels);
   r.str("linker", t.linker);
   r.strList("link_flags", t.linkFlags);
   r.str("toolchain_package", t.toolchainPackage);
@@ -228,10 +229,15 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
             "digit";
     return std::nullopt;
   }
-  if (t.kernels != "portable" && t.kernels != "arm-dsp" && t.kernels != "arm-mve" &&
-      t.kernels != "blocked") {
-    error = fileName + ": kernels must be portable, blocked, arm-dsp or arm-mve, got '" +
-            t.kernels + "'";
+  if (auto family = edge::symbolizeKernelFamily(kernels)) {
+    t.kernels = *family;
+  } else {
+    std::string known;
+    for (uint32_t k = 0; k <= edge::getMaxEnumValForKernelFamily(); ++k)
+      if (auto f = edge::symbolizeKernelFamily(k))
+        known += (known.empty() ? "" : ", ") + edge::stringifyKernelFamily(*f).str();
+    error = fileName + ": kernels must be one of " + known + ", got '" + commentText(kernels) +
+            "'";
     return std::nullopt;
   }
   if (t.runsOnHost && !t.emulator.command.empty()) {

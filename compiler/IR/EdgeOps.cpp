@@ -25,6 +25,7 @@ using namespace edgec::edge;
 #include "edgec/IR/EdgeDialect.cpp.inc"
 
 void EdgeDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "edgec/IR/EdgeOps.cpp.inc"

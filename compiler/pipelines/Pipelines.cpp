@@ -3,6 +3,7 @@
 #include "edgec/Pipelines/Pipelines.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Fusion/Passes.h"
+#include "passes/Kernels/Passes.h"
 #include "passes/Memory/Passes.h"
 #include "passes/Quantize/Passes.h"
 #include "passes/Sparsity/Passes.h"
@@ -37,11 +38,15 @@ void buildMemoryPipeline(mlir::OpPassManager &pm, const std::string &planner) {
 void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options) {
   if (options.fuse)
     buildFusionPipeline(pm);
+  kernels::SelectKernelsPassOptions select;
+  select.family = options.family;
+  pm.addPass(kernels::createSelectKernelsPass(select));
   buildMemoryPipeline(pm, options.planner);
 }
 
 void registerEdgePassesAndPipelines() {
   memory::registerEdgeMemoryPasses();
+  kernels::registerEdgeKernelsPasses();
   fusion::registerEdgeFusionPasses();
   quant::registerEdgeQuantizePasses();
   sparsity::registerEdgeSparsityPasses();

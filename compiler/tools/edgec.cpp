@@ -11,7 +11,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/Codegen/Emitter.h"
-#include "edgec/Codegen/KernelInfo.h"
 #include "edgec/Codegen/Report.h"
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
@@ -26,6 +25,7 @@
 #include "passes/Quantize/Calibration.h"
 #include "passes/Quantize/Passes.h"
 #include "passes/Quantize/QuantReport.h"
+#include "passes/Kernels/Passes.h"
 #include "passes/Sparsity/Passes.h"
 #include "passes/Sparsity/Sparsity.h"
 #include "edgec/quant.h"
@@ -374,8 +374,8 @@ std::optional<edgec::codegen::Target> resolveTarget(const TargetFlags &f) {
     }
     *field = *bytes;
   }
-  if (f.kernels == "portable")
-    t->kernels = "portable";
+  if (f.kernels == edgec::edge::stringifyKernelFamily(edgec::edge::KernelFamily::Portable))
+    t->kernels = edgec::edge::KernelFamily::Portable;
   else if (f.kernels != "auto") {
     userError("unknown --kernels '" + f.kernels + "' (expected auto or portable)");
     return std::nullopt;
@@ -403,7 +403,8 @@ bool readInputs(const std::vector<std::string> &paths, std::vector<edgec::Tensor
 /// bytes beside the quantized ones.
 LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleOp module,
                                  const CompileFlags &f,
-                                 const std::vector<edgec::quant::Sample> &calibration) {
+                                 const std::vector<edgec::quant::Sample> &calibration,
+                                 edgec::edge::KernelFamily family) {
   auto ref = floatModule.lookupSymbol<func::FuncOp>("main");
   auto func = module.lookupSymbol<func::FuncOp>("main");
   std::vector<edgec::quant::Sample> evalSamples;
@@ -428,6 +429,9 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   // Strip calibration ranges so the float twin plans like a float compile.
   ref.walk([](Operation *op) { op->removeAttr(edgec::quant::kRangeAttr); });
   PassManager mem(&ctx);
+  edgec::kernels::SelectKernelsPassOptions ko;
+  ko.family = family;
+  mem.addPass(edgec::kernels::createSelectKernelsPass(ko));
   edgec::buildMemoryPipeline(mem, f.planner);
   if (failed(mem.run(floatModule)))
     return failure();
@@ -445,9 +449,8 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
 }
 
 LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
-                            bool plan = true, const std::string &kernels = "portable") {
-  // Scratch sizes depend on the kernels the target uses.
-  module->setAttr(edgec::codegen::kKernelsAttr, StringAttr::get(&ctx, kernels));
+                            bool plan = true,
+                            edgec::edge::KernelFamily family = edgec::edge::KernelFamily::Portable) {
   PassManager fuse(&ctx);
   if (!f.noFuse)
     edgec::buildFusionPipeline(fuse);
@@ -511,7 +514,17 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     if (failed(q.run(module)))
       return failure();
   }
-  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples)))
+  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples, family)))
+    return failure();
+  if (!plan)
+    return success();
+  // Kernels are chosen on the final types (scratch sizes depend on them),
+  // then the sparse cost model may replace a dense kernel by a sparse one.
+  PassManager select(&ctx);
+  edgec::kernels::SelectKernelsPassOptions ko;
+  ko.family = family;
+  select.addPass(edgec::kernels::createSelectKernelsPass(ko));
+  if (failed(select.run(module)))
     return failure();
   PassManager sparse(&ctx);
   sparse.addNestedPass<func::FuncOp>(edgec::sparsity::createAnalyzeSparsityPass());
@@ -520,8 +533,6 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
   sparse.addPass(edgec::sparsity::createSelectSparseKernelsPass(so));
   if (failed(sparse.run(module)))
     return failure();
-  if (!plan)
-    return success();
   PassManager mem(&ctx);
   edgec::buildMemoryPipeline(mem, f.planner);
   return mem.run(module);
@@ -877,13 +888,14 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     if (measured)
       layer["instructions"] = (int64_t)*measured;
     std::string decision;
-    if (auto d = edgec::sparsity::decisionOf(op)) {
-      std::string choice = d->sparse ? "sparse" : "dense";
-      layer["sparsity"] = llvm::json::Object{{"kernel", d->kernel},
-                                             {"choice", choice},
-                                             {"predicted_dense_instructions", d->predictedDense},
-                                             {"predicted_sparse_instructions", d->predictedSparse}};
-      decision = fmt::format("{:<6} {:>10} {:>10}", choice, d->predictedDense, d->predictedSparse);
+    if (auto d = edgec::edge::sparseOf(op)) {
+      std::string choice = edgec::edge::stringifySparseChoice(d.getChoice()).str();
+      layer["sparsity"] =
+          llvm::json::Object{{"kernel", edgec::edge::stringifySparseKind(d.getKind())},
+                             {"choice", choice},
+                             {"predicted_dense_instructions", d.getDense()},
+                             {"predicted_sparse_instructions", d.getSparse()}};
+      decision = fmt::format("{:<6} {:>10} {:>10}", choice, d.getDense(), d.getSparse());
     }
     if (measured)
       layerLines += fmt::format("  {:>3}  {:<40}  {:<10} {:>10}  {}\n", k, node,
@@ -910,7 +922,7 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     llvm::json::Object root{
         {"model", job.model.model},
         {"target", tgt->name},
-        {"kernels", tgt->kernels},
+        {"kernels", edgec::edge::stringifyKernelFamily(tgt->kernels)},
         {"quantize", job.flags.quantize},
         {"instructions", ran.instructions ? llvm::json::Value((int64_t)*ran.instructions)
                                           : llvm::json::Value(nullptr)},
@@ -1066,7 +1078,8 @@ int main(int argc, char **argv) {
           if (t.emulator.command[k] == "-M")
             runs += " " + t.emulator.command[k + 1];
       }
-      fmt::print("{:<14} {:<15} {:<9} {:>5} {:>5}  {:<22} {}\n", t.name, t.isa, t.kernels,
+      fmt::print("{:<14} {:<15} {:<9} {:>5} {:>5}  {:<22} {}\n", t.name, t.isa,
+                 edgec::edge::stringifyKernelFamily(t.kernels).str(),
                  size(t.ramBytes), size(t.flashBytes), runs, t.description);
     }
     return kSuccess;

@@ -2,8 +2,8 @@
 
 #include "passes/Memory/BufferAnalysis.h"
 
-#include "edgec/Codegen/KernelInfo.h"
 #include "edgec/IR/EdgeOps.h"
+#include "passes/Kernels/KernelTable.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -13,7 +13,7 @@ namespace edgec::memory {
 
 Value viewRoot(Value v) {
   while (Operation *def = v.getDefiningOp()) {
-    if (!codegen::isView(def))
+    if (!kernels::isView(def))
       break;
     v = def->getOperand(0);
   }
@@ -21,7 +21,7 @@ Value viewRoot(Value v) {
 }
 
 int directOutputIndex(Operation *op) {
-  if (op->getNumResults() != 1 || isa<edge::ConstantOp>(op) || codegen::isView(op))
+  if (op->getNumResults() != 1 || isa<edge::ConstantOp>(op) || kernels::isView(op))
     return -1;
   auto ret = dyn_cast<func::ReturnOp>(op->getBlock()->getTerminator());
   if (!ret)
@@ -70,13 +70,14 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
       continue;
     int64_t s = step[&op];
     if (op.getNumResults() == 1 && storageOf(op.getResult(0)) == Storage::Arena &&
-        !codegen::isView(&op)) {
+        !kernels::isView(&op)) {
       Value r = op.getResult(0);
       int64_t last = std::max(lastUse.lookup(r), s);
       buffers.push_back({&op, false, {bytesOf(r), s, last}});
     }
-    if (int64_t scratch = codegen::scratchBytes(&op))
-      buffers.push_back({&op, true, {scratch, s, s}});
+    // The scratch edge-select-kernels wrote with the kernel.
+    if (auto kernel = edge::kernelOf(&op); kernel && kernel.getScratch() > 0)
+      buffers.push_back({&op, true, {kernel.getScratch(), s, s}});
   }
   return buffers;
 }

@@ -13,7 +13,9 @@ def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
     reshape views), and places buffers in one arena with the chosen strategy.
     Graph inputs are read from the caller's buffers and results written
     directly into the caller's output buffers where possible, so neither
-    takes arena space.
+    takes arena space. A layer's scratch is the `scratch` of the kernel
+    edge-select-kernels chose (`edge.kernel`); a compute op without one is an
+    error.
 
     Writes `edge.offset` / `edge.scratch_offset` on ops and
     `edge.arena_size`, `edge.arena_lower_bound` and `edge.planner` on the

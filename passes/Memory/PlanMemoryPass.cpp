@@ -1,5 +1,6 @@
 //===- PlanMemoryPass.cpp - static arena planning --------------------------===//
 
+#include "passes/Kernels/KernelTable.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Passes.h"
 
@@ -21,6 +22,18 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
           << strategy << "' (expected greedy-by-size or linear)";
       return signalPassFailure();
     }
+    // Scratch comes from the chosen kernels: planning without them would
+    // under-allocate silently.
+    bool chosen = true;
+    func.walk([&](mlir::Operation *op) {
+      if (chosen && kernels::isComputeOp(op) && !edge::kernelOf(op)) {
+        op->emitError() << "'" << op->getName()
+                        << "' has no edge.kernel: run edge-select-kernels before planning memory";
+        chosen = false;
+      }
+    });
+    if (!chosen)
+      return signalPassFailure();
     std::vector<ArenaBuffer> buffers = collectArenaBuffers(func);
     std::vector<BufferRequest> requests;
     for (const ArenaBuffer &b : buffers)

@@ -60,8 +60,11 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
   let description = [{
     For each int8 conv2d (one group, or depthwise) and fully-connected gemm
     with constant weights, predicts the instructions of the dense and the
-    sparse kernel of the module's kernel family (`edge.kernels`) and writes
-    `edge.sparse = {kernel, choice, dense, sparse, dense_bytes, sparse_bytes}`.
+    sparse kernel of the module's kernel family (`edge.family`, written by
+    edge-select-kernels, which must run first) and writes
+    `edge.sparse = #edge.sparse<kind = ..., choice = ..., dense = ..., sparse = ...,
+    dense_bytes = ..., sparse_bytes = ...>`, and the kernel of the choice
+    from the kernel table as `edge.kernel`.
     `mode=auto` picks the sparse kernel when it is predicted cheaper and its
     encoding is smaller than the dense weights, `force` sparse wherever a
     sparse kernel exists, `off` never. In `auto` the arena never grows: while

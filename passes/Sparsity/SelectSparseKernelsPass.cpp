@@ -1,7 +1,7 @@
 //===- SelectSparseKernelsPass.cpp - dense or sparse, per layer -------------===//
 
-#include "edgec/Codegen/KernelInfo.h"
 #include "edgec/IR/EdgeOps.h"
+#include "passes/Kernels/KernelTable.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Sparsity/Passes.h"
 #include "passes/Sparsity/Sparsity.h"
@@ -27,11 +27,24 @@ int64_t plannedArena(func::FuncOp func) {
   return memory::GreedyBySizePlanner().plan(requests, memory::kArenaAlignment).arenaSize;
 }
 
-void setChoice(Operation *op, bool sparse) {
-  auto d = op->getAttrOfType<DictionaryAttr>(kSparseAttr);
-  NamedAttrList attrs(d);
-  attrs.set("choice", StringAttr::get(op->getContext(), sparse ? "sparse" : "dense"));
-  op->setAttr(kSparseAttr, attrs.getDictionary(op->getContext()));
+/// Records the choice on `op` and rechooses its kernel from the table: the
+/// sparse row exactly when the choice is sparse. Returns the kernel's scratch.
+int64_t setChoice(Operation *op, bool sparse) {
+  edge::SparseAttr d = edge::sparseOf(op);
+  op->setAttr(edge::kSparseAttr,
+              edge::SparseAttr::get(op->getContext(), d.getKind(),
+                                    sparse ? edge::SparseChoice::Sparse : edge::SparseChoice::Dense,
+                                    d.getDense(), d.getSparse(), d.getDenseBytes(),
+                                    d.getSparseBytes()));
+  edge::KernelFamily family = edge::familyOf(op);
+  const kernels::KernelRow *row = kernels::selectRow(op, family);
+  if (!row) { // the dense reference kernel always applies to an int8 conv / fc
+    op->removeAttr(edge::kKernelAttr);
+    return 0;
+  }
+  edge::KernelAttr k = kernels::kernelAttr(*row, op, family);
+  op->setAttr(edge::kKernelAttr, k);
+  return k.getScratch();
 }
 
 /// RAM is a compile-time contract: in auto mode a sparse kernel whose scratch
@@ -39,10 +52,7 @@ void setChoice(Operation *op, bool sparse) {
 /// with the chosen kernels is larger than the all-dense plan, the sparse
 /// layer that adds the most scratch goes back to dense.
 void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen) {
-  auto scratchOf = [](Operation *op, bool sparse) {
-    setChoice(op, sparse);
-    return codegen::scratchBytes(op);
-  };
+  auto scratchOf = [](Operation *op, bool sparse) { return setChoice(op, sparse); };
   std::vector<std::pair<int64_t, Operation *>> growing; // (extra scratch, layer)
   for (Operation *op : chosen) {
     int64_t dense = scratchOf(op, false), sparse = scratchOf(op, true);
@@ -75,17 +85,21 @@ struct SelectSparseKernelsPass : impl::SelectSparseKernelsPassBase<SelectSparseK
       return signalPassFailure();
     }
     ModuleOp module = getOperation();
-    std::string family = "portable";
-    if (auto a = module->getAttrOfType<StringAttr>(codegen::kKernelsAttr))
-      family = a.str();
+    if (!module->hasAttr(edge::kFamilyAttr)) {
+      emitError(module.getLoc()) << "edge-select-sparse-kernels: run edge-select-kernels first "
+                                    "(the module has no edge.family)";
+      return signalPassFailure();
+    }
+    // The family edge-select-kernels chose the dense kernels for.
+    edge::KernelFamily family = edge::familyOf(module);
     std::vector<Operation *> chosen;
     module.walk([&](Operation *op) {
       if (!isa<edge::Conv2DOp, edge::GemmOp>(op))
         return;
-      std::string kind = sparseKernelKind(op);
+      std::optional<edge::SparseKind> kind = kernels::sparseKindOf(op);
       int64_t taps = 1;
-      auto w = constantWeights(op, &taps);
-      if (kind.empty() || !w)
+      auto w = kind ? constantWeights(op, &taps) : std::nullopt;
+      if (!w)
         return;
       WeightStats s = analyzeWeights(w->first, w->second, taps);
       auto cost = predictCost(op, family, s);
@@ -95,17 +109,11 @@ struct SelectSparseKernelsPass : impl::SelectSparseKernelsPassBase<SelectSparseK
       bool sparse = mode == "force" ||
                     (mode == "auto" && cost->sparse < cost->dense &&
                      sparseBytes(s.rows, s.k, s.nonzero) < s.total);
-      Builder b(op->getContext());
-      op->setAttr(kSparseAttr,
-                  b.getDictionaryAttr({
-                      b.getNamedAttr("kernel", b.getStringAttr(kind)),
-                      b.getNamedAttr("choice", b.getStringAttr(sparse ? "sparse" : "dense")),
-                      b.getNamedAttr("dense", b.getI64IntegerAttr(std::llround(cost->dense))),
-                      b.getNamedAttr("sparse", b.getI64IntegerAttr(std::llround(cost->sparse))),
-                      b.getNamedAttr("dense_bytes", b.getI64IntegerAttr(s.total)),
-                      b.getNamedAttr("sparse_bytes",
-                                     b.getI64IntegerAttr(sparseBytes(s.rows, s.k, s.nonzero))),
-                  }));
+      op->setAttr(edge::kSparseAttr,
+                  edge::SparseAttr::get(op->getContext(), *kind, edge::SparseChoice::Dense,
+                                        std::llround(cost->dense), std::llround(cost->sparse),
+                                        s.total, sparseBytes(s.rows, s.k, s.nonzero)));
+      setChoice(op, sparse);
       if (sparse && mode == "auto")
         chosen.push_back(op);
     });

@@ -1,6 +1,7 @@
 //===- Sparsity.cpp - weight sparsity: analysis, encoding, cost model -------===//
 
 #include "passes/Sparsity/Sparsity.h"
+#include "passes/Kernels/KernelTable.h"
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
 
@@ -63,12 +64,6 @@ SparseEncoding encodeSparse(const Tensor &w, int64_t rows) {
   return e;
 }
 
-static bool int8Layer(Value in, Value out) {
-  auto qi = quantizedElement(in.getType()), qo = quantizedElement(out.getType());
-  return qi && qo && qi.getStorageTypeIntegralWidth() == 8 &&
-         qo.getStorageTypeIntegralWidth() == 8;
-}
-
 std::optional<std::pair<Tensor, int64_t>> constantWeights(Operation *op, int64_t *taps) {
   Value w;
   if (auto conv = dyn_cast<edge::Conv2DOp>(op))
@@ -85,36 +80,6 @@ std::optional<std::pair<Tensor, int64_t>> constantWeights(Operation *op, int64_t
   if (taps)
     *taps = shape.size() == 4 ? shape[2] * shape[3] : 1;
   return std::make_pair(std::move(t), shape[0]);
-}
-
-std::string sparseKernelKind(Operation *op) {
-  if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
-    if (!int8Layer(conv.getInput(), conv.getOutput()) || !constantWeights(op, nullptr) ||
-        (conv.getBias() && !conv.getBias().getDefiningOp<edge::ConstantOp>()))
-      return "";
-    auto in = conv.getInput().getType().getShape();
-    auto w = conv.getWeight().getType().getShape();
-    auto out = conv.getOutput().getType().getShape();
-    int64_t g = conv.getGroup();
-    auto s = conv.getStrides(), p = conv.getPads();
-    if (g > 1) { // one channel per group; the kernel's plane offsets are 16-bit
-      auto d = conv.getDilations();
-      int64_t plane = ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
-                      ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
-      return g == in[1] && g == w[0] && plane <= 65536 ? "depthwise" : "";
-    }
-    bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
-                     p[1] == 0 && out[2] == in[2] && out[3] == in[3] &&
-                     in[1] * in[2] * in[3] <= 65535;
-    return pointwise ? "pointwise" : "im2col";
-  }
-  if (auto gemm = dyn_cast<edge::GemmOp>(op)) {
-    if (!int8Layer(gemm.getA(), gemm.getOutput()) || !constantWeights(op, nullptr) ||
-        (gemm.getC() && !gemm.getC().getDefiningOp<edge::ConstantOp>()))
-      return "";
-    return "fc";
-  }
-  return "";
 }
 
 namespace {
@@ -137,13 +102,17 @@ struct Coefficients {
   double pwNz, colNz, col, dwNz, dwPix, plane, fcNz;
 };
 
-Coefficients coefficientsOf(const std::string &family) {
-  if (family == "arm-dsp") // cortex-m4 / m7: SMLAD dense kernels
+Coefficients coefficientsOf(edge::KernelFamily family) {
+  switch (family) {
+  case edge::KernelFamily::ArmDsp: // cortex-m4 / m7: SMLAD dense kernels
     return {12.2, 0.952, 1.2, 3.38, 3.14, 44.3, 0.375, 2.98, 3.27, 22.4, 4.48, 0, 0, 11.1};
-  if (family == "arm-mve") // cortex-m55: Helium dense conv / fc, DSP depthwise
+  case edge::KernelFamily::ArmMve: // cortex-m55: Helium dense conv / fc, DSP depthwise
     return {14.3, 0.182, 0.545, 3.09, 0.822, 21.7, 0.344, 2.67, 3.25, 22.3, 4.2, 0, 0, 10.7};
-  if (family == "blocked") // rv32imac, x86-64: blocked dense kernels
+  case edge::KernelFamily::Blocked: // rv32imac, x86-64: blocked dense kernels
     return {17.5, 4.1, 4.23, 15, 6.29, 24.9, 1.67, 5.28, 9.65, 25, 7.37, 0, 0, 33.5};
+  case edge::KernelFamily::Portable:
+    break;
+  }
   // portable: the reference dense kernels (cortex-m0plus, --kernels portable),
   // measured on cortex-m4
   return {11.6, 6.53, 21, 18.6, 6.52, 0, 2.06, 3.76, 3.79, 24.4, 5.35, 0, 0, 11};
@@ -151,17 +120,17 @@ Coefficients coefficientsOf(const std::string &family) {
 
 } // namespace
 
-std::optional<CostEstimate> predictCost(Operation *op, const std::string &family,
+std::optional<CostEstimate> predictCost(Operation *op, edge::KernelFamily family,
                                         const WeightStats &st) {
-  std::string kind = sparseKernelKind(op);
-  if (kind.empty())
+  std::optional<edge::SparseKind> kind = kernels::sparseKindOf(op);
+  if (!kind)
     return std::nullopt;
   Coefficients c = coefficientsOf(family);
   CostEstimate e;
   auto outShape = cast<ShapedType>(op->getResult(0).getType()).getShape();
   double outputs = double(cast<ShapedType>(op->getResult(0).getType()).getNumElements());
   double epilogue = c.out * outputs;
-  if (kind == "fc") {
+  if (*kind == edge::SparseKind::Fc) {
     double m = double(outShape[0]);
     e.dense = c.fcMac * m * double(st.total) + epilogue;
     e.sparse = c.fcNz * m * double(st.nonzero) + epilogue;
@@ -171,7 +140,7 @@ std::optional<CostEstimate> predictCost(Operation *op, const std::string &family
   auto w = conv.getWeight().getType().getShape();
   double pixels = double(outShape[0] * outShape[2] * outShape[3]);
   double macs = outputs * double(w[1] * w[2] * w[3]);
-  if (kind == "depthwise") {
+  if (*kind == edge::SparseKind::Depthwise) {
     auto in = conv.getInput().getType().getShape();
     double plane = double(in[2] * in[3]);
     double live = double(outShape[0] * (st.rows - st.zeroRows));
@@ -180,10 +149,10 @@ std::optional<CostEstimate> predictCost(Operation *op, const std::string &family
                c.plane * live * plane + epilogue;
     return e;
   }
-  bool pointwise = kind == "pointwise" || (w[2] == 1 && w[3] == 1);
+  bool pointwise = *kind == edge::SparseKind::Pointwise || (w[2] == 1 && w[3] == 1);
   e.dense = (pointwise ? c.convMac : c.convMacK) * macs + c.dcol * double(st.k) * pixels +
             epilogue;
-  e.sparse = kind == "pointwise"
+  e.sparse = *kind == edge::SparseKind::Pointwise
                  ? c.pwNz * pixels * double(st.nonzero) + epilogue
                  : c.colNz * pixels * double(st.nonzero) + c.col * pixels * double(st.k) + epilogue;
   return e;

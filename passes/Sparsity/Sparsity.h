@@ -2,11 +2,13 @@
 //
 // Shared by the sparsity passes and the code generator, which must agree on
 // the encoded format (runtime-stub/edgec/kernels/sparse/conv2d_s8_sparse.h)
-// and on its size.
+// and on its size. Which sparse kernel can run a layer is the kernel table's
+// (kernels::sparseKindOf).
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "edgec/IR/EdgeOps.h"
 #include "edgec/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -19,34 +21,9 @@
 
 namespace edgec::sparsity {
 
-/// Attribute names written by edge-analyze-sparsity / edge-select-sparse-kernels.
+/// Attribute written by edge-analyze-sparsity (the decision of
+/// edge-select-sparse-kernels is the typed `edge.sparse`, edge::SparseAttr).
 inline constexpr const char *kSparsityAttr = "edge.sparsity";
-inline constexpr const char *kSparseAttr = "edge.sparse";
-
-/// The decision edge-select-sparse-kernels wrote on a layer (`edge.sparse`).
-struct SparseDecision {
-  std::string kernel;                ///< pointwise, depthwise, im2col or fc
-  bool sparse = false;               ///< the sparse kernel runs the layer
-  int64_t predictedDense = 0;        ///< instructions, cost model
-  int64_t predictedSparse = 0;       ///< instructions, cost model
-  int64_t denseBytes = 0, sparseBytes = 0;
-};
-
-/// Header-only so that KernelInfo can read decisions without linking the passes.
-inline std::optional<SparseDecision> decisionOf(mlir::Operation *op) {
-  auto d = op->getAttrOfType<mlir::DictionaryAttr>(kSparseAttr);
-  if (!d)
-    return std::nullopt;
-  auto kernel = d.getAs<mlir::StringAttr>("kernel");
-  auto choice = d.getAs<mlir::StringAttr>("choice");
-  auto dense = d.getAs<mlir::IntegerAttr>("dense"), sparse = d.getAs<mlir::IntegerAttr>("sparse");
-  auto db = d.getAs<mlir::IntegerAttr>("dense_bytes");
-  auto sb = d.getAs<mlir::IntegerAttr>("sparse_bytes");
-  if (!kernel || !choice || !dense || !sparse || !db || !sb)
-    return std::nullopt;
-  return SparseDecision{kernel.str(),  choice.getValue() == "sparse", dense.getInt(),
-                        sparse.getInt(), db.getInt(),                  sb.getInt()};
-}
 
 /// A weight tensor seen as `rows` output channels of `k` reduction weights,
 /// each input channel being `taps` consecutive weights (kH x kW; 1 for gemm).
@@ -76,16 +53,12 @@ inline int64_t sparseBytes(int64_t rows, int64_t k, int64_t nonzero) {
   return rows * ((k + 7) / 8) + nonzero;
 }
 
-/// Which sparse kernel would run a layer ("pointwise", "depthwise", "im2col",
-/// "fc"), or "" when none can.
-std::string sparseKernelKind(mlir::Operation *op);
-
 /// Predicted instructions of one layer with its dense and its sparse kernel
 /// on a kernel family (docs/sparsity.md gives the model and its fit).
 struct CostEstimate {
   double dense = 0, sparse = 0;
 };
-std::optional<CostEstimate> predictCost(mlir::Operation *op, const std::string &family,
+std::optional<CostEstimate> predictCost(mlir::Operation *op, edge::KernelFamily family,
                                         const WeightStats &stats);
 
 /// The weights of a conv2d / gemm and their row count, when constant.

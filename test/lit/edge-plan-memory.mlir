@@ -1,13 +1,13 @@
-// RUN: edgec-opt --split-input-file --edge-plan-memory %s | FileCheck %s
-// RUN: edgec-opt --split-input-file --edge-plan-memory=strategy=linear %s | FileCheck %s --check-prefix=LINEAR
+// RUN: edgec-opt --split-input-file --edge-select-kernels --edge-plan-memory %s | FileCheck %s
+// RUN: edgec-opt --split-input-file --edge-select-kernels --edge-plan-memory=strategy=linear %s | FileCheck %s --check-prefix=LINEAR
 
 // A chain of three layers: the first buffer is dead once the second is
 // written, so only two are ever live; the last result goes straight into the
 // caller's output buffer and takes no arena space.
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME: edge.arena_lower_bound = 128 : i64, edge.arena_size = 128 : i64, edge.planner = "greedy-by-size"
-// CHECK: edge.relu %arg0 {edge.offset = 0 : i64}
-// CHECK: edge.relu %{{.*}} {edge.offset = 64 : i64}
+// CHECK: edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
+// CHECK: edge.relu %{{.*}} {{[{].*}}edge.offset = 64 : i64}
 // CHECK: edge.relu %{{.*}} : tensor<16xf32>
 // CHECK-NOT: edge.offset
 // LINEAR-LABEL: func.func @chain
@@ -25,9 +25,9 @@ func.func @chain(%arg0: tensor<16xf32>) -> tensor<16xf32> {
 // strategy gives every buffer its own bytes.
 // CHECK-LABEL: func.func @reuse
 // CHECK-SAME: edge.arena_size = 128 : i64
-// CHECK: %[[A:.*]] = edge.relu %arg0 {edge.offset = 0 : i64}
-// CHECK: %[[B:.*]] = edge.relu %[[A]] {edge.offset = 64 : i64}
-// CHECK: %[[C:.*]] = edge.relu %[[B]] {edge.offset = 0 : i64}
+// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
+// CHECK: %[[B:.*]] = edge.relu %[[A]] {{[{].*}}edge.offset = 64 : i64}
+// CHECK: %[[C:.*]] = edge.relu %[[B]] {{[{].*}}edge.offset = 0 : i64}
 // LINEAR-LABEL: func.func @reuse
 // LINEAR-SAME: edge.arena_size = 192 : i64
 func.func @reuse(%arg0: tensor<16xf32>) -> tensor<16xf32> {
@@ -44,9 +44,9 @@ func.func @reuse(%arg0: tensor<16xf32>) -> tensor<16xf32> {
 // until the view's last reader.
 // CHECK-LABEL: func.func @view
 // CHECK-SAME: edge.arena_lower_bound = 128 : i64, edge.arena_size = 128 : i64
-// CHECK: %[[A:.*]] = edge.relu %arg0 {edge.offset = 0 : i64}
+// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
 // CHECK: edge.reshape %[[A]] : (tensor<16xf32>) -> tensor<4x4xf32>
-// CHECK: edge.relu %[[A]] {edge.offset = 64 : i64}
+// CHECK: edge.relu %[[A]] {{[{].*}}edge.offset = 64 : i64}
 func.func @view(%arg0: tensor<16xf32>) -> tensor<4x4xf32> {
   %0 = edge.relu %arg0 : tensor<16xf32>
   %1 = edge.reshape %0 : (tensor<16xf32>) -> tensor<4x4xf32>
@@ -73,8 +73,8 @@ func.func @scratch(%arg0: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>) -> tenso
 // int8 tensors take one byte per element (sizes rounded to 16).
 // CHECK-LABEL: func.func @int8
 // CHECK-SAME: edge.arena_size = 32 : i64
-// CHECK: edge.transpose %arg0 {edge.offset = 0 : i64
-// CHECK: edge.transpose %{{.*}} {edge.offset = 16 : i64
+// CHECK: edge.transpose %arg0 {{[{].*}}edge.offset = 0 : i64
+// CHECK: edge.transpose %{{.*}} {{[{].*}}edge.offset = 16 : i64
 func.func @int8(%arg0: tensor<4x4xi8>) -> tensor<4x4xi8> {
   %0 = edge.transpose %arg0 {perm = array<i64: 1, 0>} : (tensor<4x4xi8>) -> tensor<4x4xi8>
   %1 = edge.transpose %0 {perm = array<i64: 1, 0>} : (tensor<4x4xi8>) -> tensor<4x4xi8>

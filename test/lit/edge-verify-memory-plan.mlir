@@ -1,4 +1,4 @@
-// RUN: edgec-opt --split-input-file --edge-plan-memory --edge-verify-memory-plan %s | FileCheck %s
+// RUN: edgec-opt --split-input-file --edge-select-kernels --edge-plan-memory --edge-verify-memory-plan %s | FileCheck %s
 
 // A plan the planner made always passes the checker.
 // CHECK-LABEL: func.func @planned

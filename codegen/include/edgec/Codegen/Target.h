@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "edgec/IR/EdgeAttrs.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,10 +26,11 @@ struct Target {
   std::string compiler;                 ///< C++ compiler the harness uses
   std::vector<std::string> cxxFlags;    ///< for building generated code
   bool runsOnHost = false;
-  /// Kernel family codegen selects: "portable", "blocked" (register-blocked
-  /// int8 loops for scalar cores), "arm-dsp" (Armv7E-M SMLAD), "arm-mve"
-  /// (Helium); layers without a specialised kernel stay portable.
-  std::string kernels = "portable";
+  /// Kernel family edge-select-kernels chooses from (the file's `kernels`):
+  /// portable, blocked (register-blocked int8 loops for scalar cores),
+  /// arm-dsp (Armv7E-M SMLAD), arm-mve (Helium); layers without a specialised
+  /// kernel run the portable ones.
+  edge::KernelFamily kernels = edge::KernelFamily::Portable;
   std::string linker;                 ///< driver that links the harness (default: compiler)
   std::vector<std::string> linkFlags; ///< C library, startup code, semihosting
   std::string toolchainPackage;       ///< Debian package of `compiler`, for error messages

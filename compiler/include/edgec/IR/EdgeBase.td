@@ -25,7 +25,15 @@ def Edge_Dialect : Dialect {
     result shapes against the ONNX shape rules, so later passes and the code
     generator can rely on them without re-checking.
   }];
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
+  // Every discardable `edge.*` attribute (on ops, function arguments and
+  // results) is checked by name: see compiler/IR/EdgeAttrs.cpp.
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
   let dependentDialects = ["::mlir::quant::QuantizationDialect"];
 }
 

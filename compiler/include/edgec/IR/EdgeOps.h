@@ -1,6 +1,7 @@
 //===- EdgeOps.h - edge dialect operations ----------------------*- C++ -*-===//
 #pragma once
 
+#include "edgec/IR/EdgeAttrs.h"
 #include "edgec/IR/EdgeDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -1,6 +1,7 @@
 //===- Pipelines.h - named pass pipelines ------------------------*- C++ -*-===//
 #pragma once
 
+#include "edgec/IR/EdgeAttrs.h"
 #include "mlir/Pass/PassManager.h"
 
 #include <string>
@@ -10,6 +11,7 @@ namespace edgec {
 
 struct CompilePipelineOptions {
   std::string planner = "greedy-by-size";
+  edge::KernelFamily family = edge::KernelFamily::Portable;
   bool fuse = true; ///< run the fusion passes (edgec --no-fuse turns them off)
 };
 

@@ -1,0 +1,116 @@
+//===- EdgeAttrs.td - edge dialect attributes -------------------*- tablegen -*-===//
+//
+// Attributes the compile pipeline writes on the module and its ops: which
+// kernel family a compile targets, which kernel runs each layer (with its
+// scratch), and the sparse cost model's decision. They are typed so that a
+// misspelt family or a missing field is a verifier error, not a silent default.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EDGEC_IR_EDGEATTRS_TD
+#define EDGEC_IR_EDGEATTRS_TD
+
+include "edgec/IR/EdgeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+// Enum cases whose names are not MLIR keywords ("arm-dsp") print as strings.
+class Edge_StringEnum<string name, string summary, list<I32EnumAttrCase> cases>
+    : I32EnumAttr<name, summary, cases> {
+  let cppNamespace = "::edgec::edge";
+  let genSpecializedAttr = 0;
+  let parameterParser = [{[&]() -> ::mlir::FailureOr<}] # cppType # [{> {
+    auto loc = $_parser.getCurrentLocation();
+    std::string keyword;
+    if (::mlir::failed($_parser.parseKeywordOrString(&keyword)))
+      return ::mlir::failure();
+    if (auto value = }] # cppNamespace # "::" # stringToSymbolFnName # [{(keyword))
+      return *value;
+    return {(::llvm::LogicalResult)($_parser.emitError(loc) << "expected one of: " << }] #
+    !interleave(!foreach(enum, enumerants, "\"" # enum.str # "\""), [{ << ", " << }]) #
+    [{ << ", not '" << keyword << "'")};
+  }()}];
+  let parameterPrinter = [{$_printer.printKeywordOrString(}] # cppNamespace # "::" #
+                         symbolToStringFnName # [{($_self));}];
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel family
+//===----------------------------------------------------------------------===//
+
+// The kernels a target runs. A family decides which rows of the kernel table
+// (passes/Kernels/KernelTable.def) may run a layer; every family can run the
+// portable reference kernels. Extend it with one case here and the rows that
+// use it.
+def Edge_KernelFamily : Edge_StringEnum<"KernelFamily", "kernel family", [
+    I32EnumAttrCase<"Portable", 0, "portable">,
+    I32EnumAttrCase<"Blocked", 1, "blocked">,
+    I32EnumAttrCase<"ArmDsp", 2, "arm-dsp">,
+    I32EnumAttrCase<"ArmMve", 3, "arm-mve">]>;
+
+def Edge_KernelFamilyAttr : EnumAttr<Edge_Dialect, Edge_KernelFamily, "family"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel choice
+//===----------------------------------------------------------------------===//
+
+class Edge_Attr<string name, string attrMnemonic> : AttrDef<Edge_Dialect, name> {
+  let mnemonic = attrMnemonic;
+}
+
+def Edge_KernelAttr : Edge_Attr<"Kernel", "kernel"> {
+  let summary = "The kernel that runs a layer, chosen by edge-select-kernels";
+  let description = [{
+    Written on every compute op by `edge-select-kernels` (and rewritten by
+    `edge-select-sparse-kernels` when the sparse cost model picks a sparse
+    kernel). `name` is the kernel table's row, `symbol` the C++ function the
+    generated code calls, `header` the runtime header that declares it and
+    `scratch` the bytes of arena scratch the kernel needs while it runs (0 for
+    none); the memory planner reserves exactly that and the generated code
+    static_asserts it.
+
+    Example: `#edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp",
+    "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 576>`
+  }];
+  let parameters = (ins StringRefParameter<"kernel table row">:$name,
+                        StringRefParameter<"C++ function">:$symbol,
+                        StringRefParameter<"runtime header">:$header,
+                        "int64_t":$scratch);
+  let assemblyFormat = "`<` $name `,` $symbol `,` $header `,` `scratch` `=` $scratch `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Sparse kernels
+//===----------------------------------------------------------------------===//
+
+def Edge_SparseKind : Edge_StringEnum<"SparseKind", "sparse kernel", [
+    I32EnumAttrCase<"Pointwise", 0, "pointwise">,
+    I32EnumAttrCase<"Depthwise", 1, "depthwise">,
+    I32EnumAttrCase<"Im2col", 2, "im2col">,
+    I32EnumAttrCase<"Fc", 3, "fc">]>;
+
+def Edge_SparseChoice : Edge_StringEnum<"SparseChoice", "dense or sparse", [
+    I32EnumAttrCase<"Dense", 0, "dense">,
+    I32EnumAttrCase<"Sparse", 1, "sparse">]>;
+
+def Edge_SparseAttr : Edge_Attr<"Sparse", "sparse"> {
+  let summary = "The sparse cost model's decision on a conv2d / gemm layer";
+  let description = [{
+    Written by `edge-select-sparse-kernels` on each layer a sparse kernel can
+    run: which sparse kernel (`kind`), the choice, the predicted instructions of
+    the dense and the sparse kernel, and the weight bytes of each encoding.
+  }];
+  let parameters = (ins EnumParameter<Edge_SparseKind>:$kind,
+                        EnumParameter<Edge_SparseChoice>:$choice,
+                        "int64_t":$dense, "int64_t":$sparse,
+                        "int64_t":$dense_bytes, "int64_t":$sparse_bytes);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool isSparse() const { return getChoice() == SparseChoice::Sparse; }
+  }];
+}
+
+#endif // EDGEC_IR_EDGEATTRS_TD

@@ -1,0 +1,284 @@
+//===- KernelTable.cpp - predicates and scratch of the kernel table --------===//
+//
+// The rows are in KernelTable.def; this file holds what they refer to: when a
+// kernel applies and how much arena scratch it needs. Each scratch formula is
+// the compile-time twin of the kernel's own constexpr `*_scratch_size`, which
+// the generated code static_asserts against the planned bytes, so a formula
+// that drifts from its kernel fails the build of the generated code.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Kernels/KernelTable.h"
+
+#include "passes/Quantize/QuantUtils.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using edgec::edge::KernelFamily;
+
+namespace edgec::kernels {
+namespace {
+
+// --- family masks ------------------------------------------------------------
+
+constexpr unsigned bit(KernelFamily f) { return 1u << static_cast<unsigned>(f); }
+constexpr unsigned kAllFamilies = ~0u;
+/// SMLAD kernels (kernels/arm/conv2d_s8_dsp.h): the DSP extension; Helium
+/// cores keep them for what the blocked kernels do not run (depthwise).
+constexpr unsigned kDspFamilies = bit(KernelFamily::ArmDsp) | bit(KernelFamily::ArmMve);
+/// Blocked kernels (kernels/blocked/conv2d_s8.h): Helium on arm-mve, plain
+/// loops on blocked.
+constexpr unsigned kBlockedFamilies = bit(KernelFamily::Blocked) | bit(KernelFamily::ArmMve);
+
+// --- op matching -------------------------------------------------------------
+
+/// Stands for "any op" in a row; the row's predicate decides.
+struct AnyOp {};
+
+template <typename... Ops> bool matches(Operation *op) {
+  if constexpr ((std::is_same_v<Ops, AnyOp> || ...))
+    return true;
+  else
+    return isa<Ops...>(op);
+}
+
+// --- shared facts --------------------------------------------------------------
+
+bool int8Pair(Value in, Value out) {
+  auto qi = quantizedElement(in.getType()), qo = quantizedElement(out.getType());
+  return qi && qo && qi.getStorageTypeIntegralWidth() == 8 &&
+         qo.getStorageTypeIntegralWidth() == 8;
+}
+
+bool constantOrNone(Value v) { return !v || v.getDefiningOp<edge::ConstantOp>(); }
+
+bool isDepthwise(edge::Conv2DOp conv) {
+  auto in = conv.getInput().getType().getShape();
+  auto w = conv.getWeight().getType().getShape();
+  int64_t g = conv.getGroup();
+  return g > 1 && g == in[1] && g == w[0];
+}
+
+/// Elements of the padded input plane of the depthwise DSP (int16) and
+/// sparse (int8) kernels.
+int64_t depthwisePlaneElements(edge::Conv2DOp conv) {
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), d = conv.getDilations();
+  return ((out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1) *
+         ((out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1);
+}
+
+bool isDspFamily(KernelFamily f) { return bit(f) & kDspFamilies; }
+
+// --- predicates ----------------------------------------------------------------
+
+bool always(Operation *, KernelFamily) { return true; }
+
+bool hasLookupTable(Operation *op, KernelFamily) { return quant::unaryTable(op).has_value(); }
+
+bool fromFloat(Operation *op, KernelFamily) {
+  return getElementTypeOrSelf(op->getOperand(0).getType()).isF32();
+}
+
+bool sparseChosen(Operation *op, KernelFamily) {
+  auto s = edge::sparseOf(op);
+  return s && s.isSparse() && s.getKind() != edge::SparseKind::Fc;
+}
+
+bool sparseChosenFc(Operation *op, KernelFamily) {
+  auto s = edge::sparseOf(op);
+  return s && s.isSparse() && s.getKind() == edge::SparseKind::Fc;
+}
+
+/// int8 activations in and out (int16x8 layers take the reference kernels).
+bool int8Activations(Operation *op, KernelFamily) {
+  return int8Pair(op->getOperand(0), op->getResult(0));
+}
+
+/// Not depthwise, constant weights and bias: the input zero point is folded
+/// into the bias at compile time.
+bool blockedConvApplies(Operation *op, KernelFamily f) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  return int8Activations(op, f) && !isDepthwise(conv) &&
+         conv.getWeight().getDefiningOp<edge::ConstantOp>() && constantOrNone(conv.getBias());
+}
+
+bool noTransA(Operation *op, KernelFamily) { return !cast<edge::GemmOp>(op).getTransA(); }
+
+/// B stored N x K.
+bool dspFcApplies(Operation *op, KernelFamily f) {
+  auto gemm = cast<edge::GemmOp>(op);
+  return gemm.getTransB() && !gemm.getTransA() && int8Activations(op, f);
+}
+
+bool blockedFcApplies(Operation *op, KernelFamily f) {
+  auto gemm = cast<edge::GemmOp>(op);
+  return dspFcApplies(op, f) && gemm.getB().getDefiningOp<edge::ConstantOp>() &&
+         constantOrNone(gemm.getC());
+}
+
+bool constantIndices(Operation *op, KernelFamily) {
+  return cast<edge::GatherOp>(op).getIndices().getDefiningOp<edge::ConstantOp>() != nullptr;
+}
+
+// --- scratch -------------------------------------------------------------------
+
+int64_t noScratch(Operation *, KernelFamily) { return 0; }
+
+// Mirrors conv2d_s8_sparse_scratch_size / fc_s8_sparse_scratch_size in
+// runtime-stub/edgec/kernels/sparse/conv2d_s8_sparse.h.
+int64_t sparseScratch(Operation *op, KernelFamily f) {
+  std::optional<edge::SparseKind> kind = sparseKindOf(op);
+  if (!kind)
+    return 0;
+  if (*kind == edge::SparseKind::Fc)
+    return 2 * cast<edge::GemmOp>(op).getA().getType().getShape()[1];
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto w = conv.getWeight().getType().getShape();
+  switch (*kind) {
+  case edge::SparseKind::Pointwise: return (isDspFamily(f) ? 4 : 2) * w[1];
+  case edge::SparseKind::Im2col: return 2 * 4 * w[1] * w[2] * w[3];
+  default: return depthwisePlaneElements(conv);
+  }
+}
+
+// Mirrors conv2d_s8_dsp_scratch_size / fc_s8_dsp_scratch_size in
+// runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
+int64_t dspConvScratch(Operation *op, KernelFamily) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  if (isDepthwise(conv)) // one padded int16 plane
+    return 2 * depthwisePlaneElements(conv);
+  auto w = conv.getWeight().getType().getShape();
+  return 2 * 2 * w[1] * w[2] * w[3];
+}
+
+int64_t dspFcScratch(Operation *op, KernelFamily) {
+  return 2 * cast<edge::GemmOp>(op).getA().getType().getShape()[1];
+}
+
+// Mirrors conv2d_s8_scratch_size in runtime-stub/edgec/kernels/blocked/conv2d_s8.h.
+int64_t blockedConvScratch(Operation *op, KernelFamily) {
+  auto w = cast<edge::Conv2DOp>(op).getWeight().getType().getShape();
+  return 2 * w[1] * w[2] * w[3];
+}
+
+// Mirrors det_f32_scratch_size in runtime-stub/edgec/kernels/ref/linalg_f32.h.
+int64_t detScratch(Operation *op, KernelFamily) {
+  int64_t m = cast<edge::DetOp>(op).getInput().getType().getShape().back();
+  return 4 * m * m;
+}
+
+// Mirrors recurrent_f32_scratch_size in runtime-stub/edgec/kernels/ref/recurrent_f32.h.
+int64_t recurrentScratch(Operation *op, KernelFamily) {
+  auto rec = cast<edge::RecurrentOp>(op);
+  return 4 * (rec.numGates() + 1) * rec.getHiddenSize();
+}
+
+// Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
+// in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
+int64_t floatConvScratch(Operation *op, KernelFamily) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto in = conv.getInput().getType().getShape();
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+  int64_t g = conv.getGroup();
+  bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 && p[1] == 0 &&
+                   out[2] == in[2] && out[3] == in[3];
+  bool depthwise = isDepthwise(conv);
+  if (depthwise && s[0] == 1 && s[1] == 1) {
+    // Unit-stride depthwise: a zero-padded input plane (with a tail for the
+    // flat taps) and an output plane at the padded row length.
+    int64_t wp = out[3] + (w[3] - 1) * d[1], hp = out[2] + (w[2] - 1) * d[0];
+    return 4 * (hp * wp + (w[3] - 1) * d[1] + out[2] * wp);
+  }
+  if (pointwise || depthwise)
+    return 0;
+  return 4 * (in[1] / g) * w[2] * w[3] * convTile(op);
+}
+
+constexpr int64_t kConvTile = 32;
+
+} // namespace
+
+// --- the table -----------------------------------------------------------------
+
+const std::vector<KernelRow> &kernelTable() {
+  static const std::vector<KernelRow> rows = {
+#define EDGE_KERNEL(NAME, DTYPE, FAMILIES, SYMBOL, HEADER, PARAMS, SCRATCH, SCRATCH_FN, APPLIES, \
+                    ...)                                                                         \
+  KernelRow{#NAME,   DType::DTYPE, FAMILIES,   SYMBOL,  HEADER,                                  \
+            PARAMS,  SCRATCH,      SCRATCH_FN, APPLIES, &matches<__VA_ARGS__>},
+#include "passes/Kernels/KernelTable.def"
+  };
+  return rows;
+}
+
+const KernelRow *findRow(llvm::StringRef name) {
+  for (const KernelRow &row : kernelTable())
+    if (name == row.name)
+      return &row;
+  return nullptr;
+}
+
+bool isView(Operation *op) { return isa<edge::ReshapeOp>(op); }
+
+bool isComputeOp(Operation *op) {
+  return op->getDialect() && op->getDialect()->getNamespace() == "edge" &&
+         !isa<edge::ConstantOp>(op) && !isView(op);
+}
+
+const KernelRow *selectRow(Operation *op, KernelFamily family) {
+  bool integer = quant::hasIntegerSemantics(op);
+  for (const KernelRow &row : kernelTable()) {
+    if ((row.dtype == DType::Quant && !integer) || (row.dtype == DType::Real && integer))
+      continue;
+    if (!(row.families & bit(family)) || !row.matchesOp(op) || !row.applies(op, family))
+      continue;
+    return &row;
+  }
+  return nullptr;
+}
+
+edge::KernelAttr kernelAttr(const KernelRow &row, Operation *op, KernelFamily family) {
+  return edge::KernelAttr::get(op->getContext(), row.name, row.symbol, row.header,
+                               row.scratch(op, family));
+}
+
+int64_t convTile(Operation *op) {
+  auto out = cast<edge::Conv2DOp>(op).getOutput().getType().getShape();
+  return std::min<int64_t>(kConvTile, out[2] * out[3]);
+}
+
+std::optional<edge::SparseKind> sparseKindOf(Operation *op) {
+  if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
+    if (!int8Pair(conv.getInput(), conv.getOutput()) ||
+        !conv.getWeight().getDefiningOp<edge::ConstantOp>() || !constantOrNone(conv.getBias()))
+      return std::nullopt;
+    auto in = conv.getInput().getType().getShape();
+    auto w = conv.getWeight().getType().getShape();
+    auto out = conv.getOutput().getType().getShape();
+    int64_t g = conv.getGroup();
+    auto s = conv.getStrides(), p = conv.getPads();
+    if (g > 1) { // one channel per group; the kernel's plane offsets are 16-bit
+      if (isDepthwise(conv) && depthwisePlaneElements(conv) <= 65536)
+        return edge::SparseKind::Depthwise;
+      return std::nullopt;
+    }
+    bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
+                     p[1] == 0 && out[2] == in[2] && out[3] == in[3] &&
+                     in[1] * in[2] * in[3] <= 65535;
+    return pointwise ? edge::SparseKind::Pointwise : edge::SparseKind::Im2col;
+  }
+  if (auto gemm = dyn_cast<edge::GemmOp>(op)) {
+    if (!int8Pair(gemm.getA(), gemm.getOutput()) || !gemm.getTransB() || gemm.getTransA() ||
+        !gemm.getB().getDefiningOp<edge::ConstantOp>() || !constantOrNone(gemm.getC()))
+      return std::nullopt;
+    return edge::SparseKind::Fc;
+  }
+  return std::nullopt;
+}
+
+} // namespace edgec::kernels

@@ -1,0 +1,65 @@
+//===- KernelTable.h - which kernel runs a layer ---------------*- C++ -*-===//
+//
+// The kernel table (KernelTable.def) as data, and the choice made from it.
+// edge-select-kernels writes the choice on every compute op as `edge.kernel`;
+// the memory planner reads the scratch from it, and codegen the symbol, the
+// header and the scratch-size function it static_asserts.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace edgec::kernels {
+
+/// Which ops a row takes.
+enum class DType { Quant, Real, Any };
+
+/// One row of KernelTable.def.
+struct KernelRow {
+  const char *name;
+  DType dtype;
+  unsigned families; ///< bit (1 << KernelFamily) per family that may run it
+  const char *symbol;
+  const char *header;
+  const char *params;
+  int64_t (*scratch)(mlir::Operation *, edge::KernelFamily);
+  const char *scratchFunction; ///< "" when the kernel takes no scratch
+  bool (*applies)(mlir::Operation *, edge::KernelFamily);
+  bool (*matchesOp)(mlir::Operation *);
+};
+
+/// Every row, in the table's order.
+const std::vector<KernelRow> &kernelTable();
+
+/// The row named `name`, or null.
+const KernelRow *findRow(llvm::StringRef name);
+
+/// The row that runs `op` for `family`: the first that matches, or null when
+/// no kernel can run it. For conv2d / gemm with an `edge.sparse` decision the
+/// sparse rows apply exactly when the decision is "sparse".
+const KernelRow *selectRow(mlir::Operation *op, edge::KernelFamily family);
+
+/// `#edge.kernel` for `row` on `op` (its scratch computed for `family`).
+edge::KernelAttr kernelAttr(const KernelRow &row, mlir::Operation *op, edge::KernelFamily family);
+
+/// True for ops that need a kernel: not constants, not views.
+bool isComputeOp(mlir::Operation *op);
+
+/// True for ops whose result is a view of their operand (no kernel, no copy).
+bool isView(mlir::Operation *op);
+
+/// Output pixels per im2col tile of the general float convolution.
+int64_t convTile(mlir::Operation *conv);
+
+/// The sparse kernel that could run `op` (pointwise, depthwise, im2col, fc),
+/// when one can.
+std::optional<edge::SparseKind> sparseKindOf(mlir::Operation *op);
+
+} // namespace edgec::kernels

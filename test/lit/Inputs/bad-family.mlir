@@ -1,0 +1,2 @@
+module attributes {edge.family = #edge.family<npu>} {
+}

@@ -1,0 +1,37 @@
+// RUN: edgec-opt --split-input-file --verify-diagnostics --edge-select-kernels %s
+// RUN: not edgec-opt --edge-select-kernels=family=npu %s 2>&1 | FileCheck %s --check-prefix=FAMILY
+
+// FAMILY: Cannot find option named 'npu'
+
+// The legality check: an int8 divide has no kernel (division stays float
+// under edge-quantize); the pass fails before anything is planned.
+func.func @no_int8_div(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>, %b: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  // expected-error@+2 {{no kernel for 'edge.div' on these types in family 'portable'}}
+  // expected-remark@+1 {{operand and result types: tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>, tensor<4x!quant.uniform<i8:f32, 1.000000e-01>> -> tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>}}
+  %0 = edge.div %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0 : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// int8 fully connected with A transposed: no int8 kernel reads A column-wise.
+func.func @int8_gemm_trans_a(%a: tensor<16x1x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2>> {
+  %b = edge.constant dense<1> : tensor<10x16xi8> as tensor<10x16x!quant.uniform<i8:f32, 0.01>>
+  // expected-error@+2 {{no kernel for 'edge.gemm'}}
+  // expected-remark@+1 {{operand and result types}}
+  %y = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = true, transB = true} : (tensor<16x1x!quant.uniform<i8:f32, 0.1>>, tensor<10x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2>>
+  return %y : tensor<1x10x!quant.uniform<i8:f32, 0.2>>
+}
+
+// -----
+
+// Every op without a kernel is reported, not just the first.
+func.func @two(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error@+2 {{no kernel for 'edge.div'}}
+  // expected-remark@+1 {{operand and result types}}
+  %0 = edge.div %a, %a : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  // expected-error@+2 {{no kernel for 'edge.pow'}}
+  // expected-remark@+1 {{operand and result types}}
+  %1 = edge.pow %a, %a : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %0, %1 : tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
