@@ -117,6 +117,21 @@ LogicalResult ConstantOp::verify() {
   if (valueType.getShape() != type.getShape() || valueType.getElementType() != expected)
     return emitOpError("value type ") << getValue().getType() << " does not match result type "
                                       << getType();
+  // A dense_resource must hold its bytes: a module printed with elided
+  // resources parses with none, and its weights would silently be zeros.
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(getValue())) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return emitOpError("dense_resource '")
+             << res.getRawHandle().getKey()
+             << "' has no data (was the module printed with elided resources? `edgec import "
+                "--full` prints them)";
+    int64_t expectedBytes = valueType.getNumElements() * elementBytes(valueType.getElementType());
+    if ((int64_t)blob->getData().size() != expectedBytes)
+      return emitOpError("dense_resource '")
+             << res.getRawHandle().getKey() << "' holds " << blob->getData().size()
+             << " bytes, its type " << valueType << " needs " << expectedBytes;
+  }
   return success();
 }
 

@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - named pass pipelines --------------------------------===//
 
 #include "edgec/Pipelines/Pipelines.h"
+#include "edgec/Codegen/Target.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Fusion/Passes.h"
 #include "passes/Kernels/Passes.h"
@@ -11,7 +12,13 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassRegistry.h"
 
+#include <cstdlib>
+
 namespace edgec {
+
+llvm::cl::ValuesClass CompilePipelineOptions::familyValues() {
+  return kernels::familyOptionValues();
+}
 
 void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createCollapseReshapesPass());
@@ -20,28 +27,70 @@ void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
 }
 
-void buildQuantizePipeline(mlir::OpPassManager &pm, const std::vector<std::string> &keepFloat,
-                           int activationBits) {
+void buildSimplifyPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  if (o.fuse)
+    buildFusionPipeline(pm);
+  // Channels that are zero or never read go first: exact, and every later
+  // step (calibration, quantization, planning) sees the smaller model.
+  if (!o.keepChannels)
+    pm.addNestedPass<mlir::func::FuncOp>(sparsity::createPruneChannelsPass());
+}
+
+void buildPrunePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  if (o.prune.empty())
+    return;
+  sparsity::MagnitudePrunePassOptions p;
+  if (o.prune.find(':') != std::string::npos)
+    p.nm = o.prune;
+  else
+    p.sparsity = std::strtod(o.prune.c_str(), nullptr);
+  p.scope = o.pruneScope;
+  pm.addNestedPass<mlir::func::FuncOp>(sparsity::createMagnitudePrunePass(p));
+  pm.addNestedPass<mlir::func::FuncOp>(sparsity::createPruneChannelsPass());
+}
+
+void buildCalibratePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  if (!o.quantized())
+    return;
+  quant::CalibratePassOptions c;
+  c.samples = o.calibration;
+  c.range = o.range;
+  c.progress = o.progress;
+  pm.addNestedPass<mlir::func::FuncOp>(quant::createCalibratePass(c, o.samples));
+}
+
+void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  // A QDQ / QLinear model carries its own quantization: edge-quantize turns it
+  // into integer ops with the model's scales, calibrated or not.
   quant::QuantizePassOptions q;
-  q.keepFloat = keepFloat;
-  q.activationBits = activationBits;
+  q.keepFloat = o.keepFloat;
+  q.activationBits = o.quantize == "int16x8" ? 16 : 8;
+  q.requireRanges = o.quantized();
   pm.addNestedPass<mlir::func::FuncOp>(quant::createQuantizePass(q));
 }
 
-void buildMemoryPipeline(mlir::OpPassManager &pm, const std::string &planner) {
+void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  // Kernels are chosen on the final types (scratch depends on them); the
+  // sparse cost model may then replace a dense kernel by a sparse one.
+  kernels::SelectKernelsPassOptions k;
+  k.family = o.family;
+  pm.addPass(kernels::createSelectKernelsPass(k));
+  pm.addNestedPass<mlir::func::FuncOp>(sparsity::createAnalyzeSparsityPass());
+  sparsity::SelectSparseKernelsPassOptions s;
+  s.mode = o.sparsity;
+  pm.addPass(sparsity::createSelectSparseKernelsPass(s));
   memory::PlanMemoryPassOptions plan;
-  plan.strategy = planner;
+  plan.strategy = o.planner;
   pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
   pm.addNestedPass<mlir::func::FuncOp>(memory::createVerifyMemoryPlanPass());
 }
 
-void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options) {
-  if (options.fuse)
-    buildFusionPipeline(pm);
-  kernels::SelectKernelsPassOptions select;
-  select.family = options.family;
-  pm.addPass(kernels::createSelectKernelsPass(select));
-  buildMemoryPipeline(pm, options.planner);
+void buildCompilePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  buildSimplifyPipeline(pm, o);
+  buildPrunePipeline(pm, o);
+  buildCalibratePipeline(pm, o);
+  buildQuantizePipeline(pm, o);
+  buildLowerPipeline(pm, o);
 }
 
 void registerEdgePassesAndPipelines() {
@@ -53,10 +102,33 @@ void registerEdgePassesAndPipelines() {
   mlir::PassPipelineRegistration<>(
       "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm and activation fusion",
       [](mlir::OpPassManager &pm) { buildFusionPipeline(pm); });
-  mlir::PassPipelineRegistration<>(
+  mlir::PassPipelineRegistration<CompilePipelineOptions>(
       "edge-compile-pipeline",
-      "The passes edgec compile runs between import and code generation",
-      [](mlir::OpPassManager &pm) { buildCompilePipeline(pm, CompilePipelineOptions()); });
+      "Everything edgec compile runs between import and code generation",
+      [](mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+        buildCompilePipeline(pm, o);
+      });
+  // One alias per built-in target: its kernel family, the other options free.
+  static std::vector<std::pair<std::string, std::string>> aliases;
+  for (const codegen::Target &t : codegen::builtinTargets())
+    aliases.emplace_back("edge-compile-" + t.name,
+                         "edge-compile-pipeline with family=" +
+                             edge::stringifyKernelFamily(t.kernels).str() + " (target " + t.name +
+                             ")");
+  size_t k = 0;
+  for (const codegen::Target &t : codegen::builtinTargets()) {
+    edge::KernelFamily family = t.kernels;
+    mlir::PassPipelineRegistration<CompilePipelineOptions>(
+        aliases[k].first, aliases[k].second,
+        [family](mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+          // The target fixes the family; every other option is the caller's.
+          CompilePipelineOptions withFamily;
+          withFamily.copyOptionValuesFrom(o);
+          withFamily.family = family;
+          buildCompilePipeline(pm, withFamily);
+        });
+    ++k;
+  }
 }
 
 void registerEdgeDialects(mlir::DialectRegistry &registry) {

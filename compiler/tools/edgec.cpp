@@ -397,7 +397,23 @@ bool readInputs(const std::vector<std::string> &paths, std::vector<edgec::Tensor
   return true;
 }
 
-/// Fusion, quantization (calibrating on the fused float model), memory plan.
+/// The pipeline options of the compile flags (the same names, see
+/// edgec::CompilePipelineOptions).
+void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family,
+                     edgec::CompilePipelineOptions &o) {
+  o.family = family;
+  o.fuse = !f.noFuse;
+  o.keepChannels = f.keepChannels;
+  o.prune = f.prune;
+  o.pruneScope = f.pruneScope;
+  o.quantize = f.quantize;
+  o.calibration = f.calibration;
+  o.range = f.range;
+  o.keepFloat = f.keepFloat;
+  o.sparsity = f.sparsity;
+  o.planner = f.planner;
+}
+
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)
 /// on the evaluation inputs, and records the float model's weight and arena
 /// bytes beside the quantized ones.
@@ -428,11 +444,14 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
     return failure();
   // Strip calibration ranges so the float twin plans like a float compile.
   ref.walk([](Operation *op) { op->removeAttr(edgec::quant::kRangeAttr); });
+  // The float twin is lowered as a float compile of the same model would be.
+  CompileFlags floatFlags = f;
+  floatFlags.quantize = "none";
+  floatFlags.sparsity = "off"; // no int8 layers: no sparse kernels either
+  edgec::CompilePipelineOptions o;
+  pipelineOptions(floatFlags, family, o);
   PassManager mem(&ctx);
-  edgec::kernels::SelectKernelsPassOptions ko;
-  ko.family = family;
-  mem.addPass(edgec::kernels::createSelectKernelsPass(ko));
-  edgec::buildMemoryPipeline(mem, f.planner);
+  edgec::buildLowerPipeline(mem, o);
   if (failed(mem.run(floatModule)))
     return failure();
   int64_t weights = 0;
@@ -448,94 +467,70 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   return success();
 }
 
+/// Runs the compile pipeline (edgec::buildCompilePipeline, stage by stage)
+/// on `module`: simplification, pruning, calibration, quantization and, with
+/// `plan`, kernel selection, the sparse cost model and memory planning. The
+/// stages are the registered `edge-compile-pipeline`'s, so edgec-opt
+/// reproduces the planned module (`--print-ir`). The quantization report,
+/// which compares with a float clone taken after calibration, then annotates
+/// the planned module.
 LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
                             bool plan = true,
-                            edgec::edge::KernelFamily family = edgec::edge::KernelFamily::Portable) {
-  PassManager fuse(&ctx);
-  if (!f.noFuse)
-    edgec::buildFusionPipeline(fuse);
-  if (failed(fuse.run(module)))
-    return failure();
-  // Channels that are zero or never read go first: exact, and every later
-  // step (calibration, quantization, planning) sees the smaller model.
-  PassManager channels(&ctx);
-  if (!f.keepChannels)
-    channels.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
-  if (failed(channels.run(module)))
+                            edgec::edge::KernelFamily family = edgec::edge::KernelFamily::Portable,
+                            bool printIR = false) {
+  edgec::CompilePipelineOptions o;
+  pipelineOptions(f, family, o);
+  auto runStage = [&](void (*build)(OpPassManager &, const edgec::CompilePipelineOptions &)) {
+    PassManager pm(&ctx);
+    build(pm, o);
+    return pm.run(module);
+  };
+  if (failed(runStage(edgec::buildSimplifyPipeline)))
     return failure();
   OwningOpRef<ModuleOp> unpruned;
   if (!f.prune.empty()) {
     unpruned = module.clone();
-    PassManager prune(&ctx);
-    edgec::sparsity::MagnitudePrunePassOptions o;
-    if (f.prune.find(':') != std::string::npos)
-      o.nm = f.prune;
-    else
-      o.sparsity = std::strtod(f.prune.c_str(), nullptr);
-    o.scope = f.pruneScope;
-    prune.addNestedPass<func::FuncOp>(edgec::sparsity::createMagnitudePrunePass(o));
-    prune.addNestedPass<func::FuncOp>(edgec::sparsity::createPruneChannelsPass());
-    if (failed(prune.run(module)))
+    if (failed(runStage(edgec::buildPrunePipeline)))
       return failure();
     fmt::print(stderr, "edgec: warning: --prune {} zeroes weights by magnitude without "
                        "fine-tuning; the accuracy it costs needs retraining to recover (the "
                        "quantization report compares with the unpruned float model)\n",
                f.prune);
   }
-  // A QDQ / QLinear model carries its own quantization: edge-quantize turns
-  // it into int8 ops with the model's scales, calibrated or not.
-  bool preQuantized = false;
-  module.walk([&](Operation *op) {
-    preQuantized |= isa<edgec::edge::QuantizeOp, edgec::edge::DequantizeOp>(op);
-  });
+  // Calibration samples are loaded here, once, for calibration and the report.
   std::vector<edgec::quant::Sample> samples;
   OwningOpRef<ModuleOp> floatModule;
   if (f.quantized()) {
     auto func = module.lookupSymbol<func::FuncOp>("main");
     std::string error;
     if (f.calibration == "random") {
-      samples = edgec::quant::randomSamples(func, 16);
+      samples = edgec::quant::randomSamples(func, edgec::quant::kRandomSamples);
       fmt::print(stderr, "edgec: warning: calibrating on random inputs: the int8 model's "
                          "accuracy is meaningless\n");
     } else if (!edgec::quant::loadCalibrationSamples(func, f.calibration, samples, error)) {
       userError(error);
       return failure();
     }
-    edgec::quant::CalibrationOptions options;
-    edgec::quant::parseRangeMethod(f.range, options, error);
-    options.progress = true;
-    if (failed(edgec::quant::calibrate(func, samples, options)))
+    o.samples = &samples;
+    o.progress = true;
+    if (failed(runStage(edgec::buildCalibratePipeline)))
       return failure();
     floatModule = unpruned ? std::move(unpruned) : module.clone();
   }
-  if (f.quantized() || preQuantized) {
-    PassManager q(&ctx);
-    edgec::buildQuantizePipeline(q, f.keepFloat, f.quantize == "int16x8" ? 16 : 8);
-    if (failed(q.run(module)))
+  if (failed(runStage(edgec::buildQuantizePipeline)))
+    return failure();
+  if (plan) {
+    if (failed(runStage(edgec::buildLowerPipeline)))
       return failure();
+    if (printIR) {
+      module->print(llvm::outs());
+      llvm::outs() << "\n";
+      llvm::outs().flush();
+    }
   }
   if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples, family)))
     return failure();
-  if (!plan)
-    return success();
-  // Kernels are chosen on the final types (scratch sizes depend on them),
-  // then the sparse cost model may replace a dense kernel by a sparse one.
-  PassManager select(&ctx);
-  edgec::kernels::SelectKernelsPassOptions ko;
-  ko.family = family;
-  select.addPass(edgec::kernels::createSelectKernelsPass(ko));
-  if (failed(select.run(module)))
-    return failure();
-  PassManager sparse(&ctx);
-  sparse.addNestedPass<func::FuncOp>(edgec::sparsity::createAnalyzeSparsityPass());
-  edgec::sparsity::SelectSparseKernelsPassOptions so;
-  so.mode = f.sparsity;
-  sparse.addPass(edgec::sparsity::createSelectSparseKernelsPass(so));
-  if (failed(sparse.run(module)))
-    return failure();
-  PassManager mem(&ctx);
-  edgec::buildMemoryPipeline(mem, f.planner);
-  return mem.run(module);
+  return success();
 }
 
 void dumpPlan(ModuleOp module) {
@@ -569,7 +564,7 @@ struct CompileJob {
   CompileFlags flags;
   TargetFlags target;
   std::string outDir, outOption = "-o", name, depfile;
-  bool harness = false, planDump = false, force = false;
+  bool harness = false, planDump = false, force = false, printIR = false;
   bool quiet = false; ///< nothing on stdout (verify --json)
   std::vector<Operation *> *tracedOps = nullptr; ///< verify --per-layer
 };
@@ -640,7 +635,8 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     return kUserError;
   }
   module = importModel(ctx, job.model);
-  if (!module || failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels)))
+  if (!module ||
+      failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels, job.printIR)))
     return finish(diags);
   if (!job.target.noFitCheck) {
     std::string problem =
@@ -985,6 +981,9 @@ int main(int argc, char **argv) {
                     "Also write <name>_main.cpp and a CMakeLists.txt");
   addCompileFlags(compile, compileJob.flags, true);
   compile->add_flag("--dump-plan", compileJob.planDump, "Print the memory plan");
+  compile->add_flag("--print-ir", compileJob.printIR,
+                    "Print the planned module (what `edgec import | edgec-opt "
+                    "--edge-compile-<target>='...'` gives) on stdout before the code is written");
 
   // verify
   CompileJob verifyJob;
@@ -1045,6 +1044,11 @@ int main(int argc, char **argv) {
   ModelArgs importArgs;
   auto *importCmd = app.add_subcommand("import", "Print the edge-dialect IR of a model");
   addModelArgs(importCmd, importArgs);
+  bool importFull = false;
+  importCmd->add_flag("--full", importFull,
+                      "Print the weights in full (large constants are elided otherwise) and the "
+                      "node names as locations, so that edgec-opt compiles the output exactly "
+                      "as edgec compile would");
 
   try {
     app.parse(argc, argv);
@@ -1108,8 +1112,12 @@ int main(int argc, char **argv) {
     if (!module)
       return finish(diags);
     OpPrintingFlags flags;
-    flags.elideLargeElementsAttrs(16);
-    flags.elideLargeResourceString(64);
+    if (importFull) {
+      flags.enableDebugInfo(true);
+    } else {
+      flags.elideLargeElementsAttrs(16);
+      flags.elideLargeResourceString(64);
+    }
     module->print(llvm::outs(), flags);
     llvm::outs() << "\n";
     return kSuccess;

@@ -35,6 +35,9 @@ using Sample = std::vector<Tensor>;
 bool loadCalibrationSamples(mlir::func::FuncOp func, const std::string &path,
                             std::vector<Sample> &samples, std::string &error);
 
+/// Samples `--calibration random` (and edge-calibrate{samples=random}) draws.
+inline constexpr int kRandomSamples = 16;
+
 /// `count` samples uniform in [-1, 1] (for --calibration random).
 std::vector<Sample> randomSamples(mlir::func::FuncOp func, int count);
 

@@ -36,8 +36,35 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
                "ONNX node names to leave in float">,
     Option<"activationBits", "activation-bits", "int", "8",
            "Bits of the activations: 8 (int8) or 16 (16x8)">,
+    Option<"requireRanges", "require-ranges", "bool", "true",
+           "Fail on a model with neither calibrated ranges nor QDQ ops (false: "
+           "leave such a float model unchanged, as a float compile does)">,
   ];
   let dependentDialects = ["::mlir::quant::QuantizationDialect"];
+}
+
+def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
+  let summary = "Record activation ranges (edge.range) from sample inputs";
+  let description = [{
+    Runs the float model in the reference evaluator over calibration samples
+    and writes `edge.range = array<f32: min, max>` on every op with a float
+    result and on every float graph input, for edge-quantize.
+
+    `samples` is a .npy file (first axis = samples, or one sample of the
+    input's exact shape), a folder of .npy files, or `random` (16 samples,
+    float inputs uniform in [-1, 1) from a fixed seed, integer and boolean
+    inputs zero: deterministic, and meaningless for accuracy). `range` is
+    `minmax`, `percentile=99.99` or `mse`. edgec compile runs this pass on the
+    samples it has already loaded for the quantization report.
+  }];
+  let options = [
+    Option<"samples", "samples", "std::string", "\"random\"",
+           "Calibration inputs: a .npy file, a folder of .npy files, or random">,
+    Option<"range", "range", "std::string", "\"minmax\"",
+           "Range per activation: minmax, percentile=P or mse">,
+    Option<"progress", "progress", "bool", "false",
+           "Progress bar on stderr for runs over a second">,
+  ];
 }
 
 #endif // EDGEC_PASSES_QUANTIZE_PASSES_TD

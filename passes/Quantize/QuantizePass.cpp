@@ -533,6 +533,14 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
       getOperation().emitError("activation-bits must be 8 or 16, got ") << activationBits.getValue();
       return signalPassFailure();
     }
+    if (!requireRanges) { // a float compile: only a model's own QDQ ops quantize it
+      bool any = false;
+      getOperation().walk([&](Operation *op) {
+        any |= op->hasAttr(kRangeAttr) || isa<edge::QuantizeOp, edge::DequantizeOp>(op);
+      });
+      if (!any)
+        return;
+    }
     Quantizer q(getOperation(), keep, activationBits == 16);
     if (failed(q.run()))
       signalPassFailure();

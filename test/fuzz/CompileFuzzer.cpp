@@ -93,24 +93,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!module || failed(mlir::verify(*module)) || !small(*module))
     return 0;
 
-  mlir::PassManager fuse(&ctx);
-  edgec::buildFusionPipeline(fuse);
-  if (failed(fuse.run(*module)))
+  // The compile pipeline's stages, calibrating on 2 random samples.
+  edgec::CompilePipelineOptions o;
+  o.quantize = quantize ? "int8" : "none";
+  std::vector<edgec::quant::Sample> samples;
+  auto run = [&](void (*build)(mlir::OpPassManager &, const edgec::CompilePipelineOptions &)) {
+    mlir::PassManager pm(&ctx);
+    build(pm, o);
+    return pm.run(*module);
+  };
+  if (failed(run(edgec::buildSimplifyPipeline)))
     return 0;
   if (quantize) {
-    auto func = module->lookupSymbol<mlir::func::FuncOp>("main");
-    auto samples = edgec::quant::randomSamples(func, 2);
-    edgec::quant::CalibrationOptions options;
-    if (failed(edgec::quant::calibrate(func, samples, options)))
-      return 0;
-    mlir::PassManager q(&ctx);
-    edgec::buildQuantizePipeline(q, {}, 8);
-    if (failed(q.run(*module)))
+    samples = edgec::quant::randomSamples(module->lookupSymbol<mlir::func::FuncOp>("main"), 2);
+    o.samples = &samples;
+    if (failed(run(edgec::buildCalibratePipeline)))
       return 0;
   }
-  mlir::PassManager mem(&ctx);
-  edgec::buildMemoryPipeline(mem, "greedy-by-size");
-  if (failed(mem.run(*module)))
+  if (failed(run(edgec::buildQuantizePipeline)) || failed(run(edgec::buildLowerPipeline)))
     return 0;
   std::string error;
   auto target = edgec::codegen::findTarget("generic", error);
