@@ -10,12 +10,12 @@
 
 #include "edgec/Codegen/Emitter.h"
 #include "edgec/Codegen/Report.h"
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "passes/Kernels/KernelTable.h"
 #include "passes/Sparsity/Sparsity.h"
 #include "edgec/quant.h"
@@ -771,7 +771,7 @@ LogicalResult CppEmitter::emitConcat(edge::ConcatOp op) {
       Type in = getElementTypeOrSelf(v.getType()), res = getElementTypeOrSelf(op.getType());
       if (quantizedElement(in) && in != res) { // rescaled to the result's parameters
         quant::QParams pi = quant::paramsOf(in), po = quant::paramsOf(res);
-        quant::FixedPoint m = quant::quantizeMultiplier(pi.scale / po.scale);
+        quant::FixedPoint m = quant::rescaleMultiplier(pi, po);
         std::string r = newParams(op, "RequantizeParams",
                                   fmt::format(".size = {}, .in_zero = {}, .mult = {}, .shift = "
                                               "{}, .out_zero = {}",
@@ -1305,11 +1305,10 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
   // Per-channel multipliers and shifts of a conv / fc layer, and the
   // parameters' right_shift initializer when every shift is in [-31, -1]
   // (a zero multiplier gives 0 with any shift; it is written as -1).
-  auto requantArrays = [&](double inScale, const std::vector<double> &ws, double outScale) {
+  auto requantArrays = [&](const std::vector<quant::FixedPoint> &fps) {
     std::vector<int64_t> mult, shift;
     bool right = true;
-    for (double w : ws) {
-      quant::FixedPoint fp = quant::quantizeMultiplier(inScale * w / outScale);
+    for (const quant::FixedPoint &fp : fps) {
       mult.push_back(fp.multiplier);
       shift.push_back(fp.shift);
       right = right && (fp.multiplier == 0 || (fp.shift <= -1 && fp.shift >= -31));
@@ -1339,7 +1338,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
           return success();
         }
         quant::QParams pi = quant::paramsOf(o.getInput().getType());
-        quant::FixedPoint m = quant::quantizeMultiplier(pi.scale / po.scale);
+        quant::FixedPoint m = quant::rescaleMultiplier(pi, po);
         std::string id = newParams(op, "RequantizeParams",
                                    fmt::format(".size = {}, .in_zero = {}, .mult = {}, .shift = "
                                                "{}, .out_zero = {}",
@@ -1359,9 +1358,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
       .Case([&](edge::Conv2DOp o) {
         quant::QParams px = quant::paramsOf(o.getInput().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        auto [mult, shift, right] = requantArrays(
-            px.scale, quant::channelScales(o.getWeight().getType(), shapeOf(o.getWeight())[0]),
-            py.scale);
+        auto [mult, shift, right] = requantArrays(quant::channelMultipliers(op));
         std::string id = newParams(
             op, "Conv2DS8Params",
             fmt::format("\n  .conv = {{{}}},\n  .input_zero = {}, .output_zero = {}, .act_min = "
@@ -1409,8 +1406,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
           return LogicalResult(unsupported(op) << "int8 Gemm with transA");
         quant::QParams pa = quant::paramsOf(o.getA().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        auto [mult, shift, right] =
-            requantArrays(pa.scale, quant::channelScales(o.getB().getType(), out[1]), py.scale);
+        auto [mult, shift, right] = requantArrays(quant::channelMultipliers(op));
         std::string id = newParams(
             op, "FcS8Params",
             fmt::format(".m = {}, .n = {}, .k = {}, .trans_b = {}, .input_zero = {}, "
@@ -1454,7 +1450,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
           quant::QParams pa = quant::paramsOf(op->getOperand(0).getType());
           quant::QParams pb = quant::paramsOf(op->getOperand(1).getType());
           quant::QParams py = quant::paramsOf(result.getType());
-          quant::FixedPoint m = quant::quantizeMultiplier(pa.scale * pb.scale / py.scale);
+          quant::FixedPoint m = quant::mulMultiplier(op);
           q = fmt::format(".a_zero = {}, .b_zero = {}, .a_mult = 0, .a_shift = 0, .b_mult = 0, "
                           ".b_shift = 0, .out_mult = {}, .out_shift = {}, .out_zero = {}, "
                           ".left_shift = 0, .act_min = {}, .act_max = {}",
@@ -1491,7 +1487,7 @@ LogicalResult CppEmitter::emitQuantized(Operation *op) {
         int64_t size = prod(in, 2);
         quant::QParams px = quant::paramsOf(o.getInput().getType());
         quant::QParams py = quant::paramsOf(result.getType());
-        quant::FixedPoint m = quant::quantizeMultiplier(px.scale / (py.scale * (double)size));
+        quant::FixedPoint m = quant::globalPoolMultiplier(op);
         std::string id = newParams(
             op, "GlobalPoolS8Params",
             fmt::format(".planes = {}, .size = {}, .in_zero = {}, .mult = {}, .shift = {}, "

@@ -8,9 +8,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "QuantEvaluator.h"
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -31,67 +32,6 @@ namespace edgec {
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowMap = Eigen::Map<RowMatrix>;
 using ConstRowMap = Eigen::Map<const RowMatrix>;
-
-DType dtypeOf(Type t) {
-  if (auto q = dyn_cast<mlir::quant::QuantizedType>(t))
-    t = q.getStorageType();
-  if (t.isF32()) return DType::F32;
-  if (t.isF16()) return DType::F16;
-  if (t.isInteger(64)) return t.isUnsignedInteger() ? DType::U64 : DType::I64;
-  if (t.isInteger(32)) return t.isUnsignedInteger() ? DType::U32 : DType::I32;
-  if (t.isInteger(16)) return t.isUnsignedInteger() ? DType::U16 : DType::I16;
-  if (t.isInteger(8)) return t.isUnsignedInteger() ? DType::U8 : DType::I8;
-  if (t.isInteger(1)) return DType::Bool;
-  return DType::F32;
-}
-
-Type mlirTypeOf(MLIRContext *ctx, DType t) {
-  Builder b(ctx);
-  switch (t) {
-  case DType::F32: return b.getF32Type();
-  case DType::F16: return b.getF16Type();
-  case DType::I64: return b.getI64Type();
-  case DType::I32: return b.getI32Type();
-  case DType::I16: return b.getIntegerType(16);
-  case DType::I8: return b.getIntegerType(8);
-  case DType::U8: return b.getIntegerType(8, false);
-  case DType::U16: return b.getIntegerType(16, false);
-  case DType::U32: return b.getIntegerType(32, false);
-  case DType::U64: return b.getIntegerType(64, false);
-  case DType::Bool: return b.getI1Type();
-  }
-  return b.getF32Type();
-}
-
-Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName,
-                          Type resultElement) {
-  constexpr size_t kInlineConstantBytes = 256;
-  auto type = RankedTensorType::get(t.shape, mlirTypeOf(b.getContext(), t.dtype));
-  std::vector<char> bytes = t.bytes();
-  ElementsAttr attr;
-  if (t.dtype == DType::Bool) {
-    SmallVector<bool> bits(t.i.begin(), t.i.end());
-    attr = DenseElementsAttr::get(type, ArrayRef<bool>(bits));
-  } else if (bytes.size() <= kInlineConstantBytes) {
-    attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes));
-  } else {
-    auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
-  }
-  if (resultElement)
-    type = RankedTensorType::get(t.shape, resultElement);
-  return b.create<edge::ConstantOp>(loc, type, attr);
-}
-
-Tensor tensorFromAttr(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
-  std::vector<char> bytes = constantBytes(attr);
-  DType dt = dtypeOf(type.getElementType());
-  if ((int64_t)bytes.size() != type.getNumElements() * (int64_t)dtypeSize(dt))
-    return Tensor::zeros(dt, shape);
-  return Tensor::fromBytes(dt, shape, bytes.data());
-}
 
 namespace {
 

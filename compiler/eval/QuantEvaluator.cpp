@@ -12,7 +12,7 @@
 
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/quant.h"
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -36,7 +36,7 @@ Tensor zerosLike(Value v) {
 /// Int8 to int8 with other parameters (the multiplier derived once).
 struct Rescale {
   QParams in, out;
-  FixedPoint m = quantizeMultiplier(in.scale / out.scale);
+  FixedPoint m = rescaleMultiplier(in, out);
   bool same = in.scale == out.scale && in.zeroPoint == out.zeroPoint;
   int32_t operator()(int64_t v) const {
     if (same)
@@ -53,10 +53,10 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
   int64_t M = w.shape[0], Cg = w.shape[1], KH = w.shape[2], KW = w.shape[3];
   int64_t OH = y.shape[2], OW = y.shape[3], G = op.getGroup(), Mg = M / G;
   auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
-  std::vector<double> ws = channelScales(op.getWeight().getType(), M);
   auto [lo, hi] = outputClamp(op);
+  std::vector<FixedPoint> mults = channelMultipliers(op);
   for (int64_t m = 0; m < M; ++m) {
-    FixedPoint fp = quantizeMultiplier(px.scale * ws[m] / py.scale);
+    FixedPoint fp = mults[m];
     int64_t g = m / Mg;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t oh = 0; oh < OH; ++oh)
@@ -83,10 +83,10 @@ Tensor gemm(edge::GemmOp op, const Tensor &a, const Tensor &b, const Tensor *c) 
   QParams pa = paramsOf(op.getA().getType()), py = paramsOf(op.getOutput().getType());
   int64_t M = y.shape[0], N = y.shape[1];
   int64_t K = op.getTransA() ? a.shape[0] : a.shape[1];
-  std::vector<double> ws = channelScales(op.getB().getType(), N);
   auto [lo, hi] = outputClamp(op);
+  std::vector<FixedPoint> mults = channelMultipliers(op);
   for (int64_t n = 0; n < N; ++n) {
-    FixedPoint fp = quantizeMultiplier(pa.scale * ws[n] / py.scale);
+    FixedPoint fp = mults[n];
     for (int64_t m = 0; m < M; ++m) {
       int64_t acc = c ? c->i[c->numElements() == 1 ? 0 : n] : 0;
       for (int64_t k = 0; k < K; ++k) {
@@ -139,7 +139,7 @@ Tensor mul(Operation *op, const Tensor &a, const Tensor &b) {
   Tensor y = zerosLike(out);
   QParams pa = paramsOf(op->getOperand(0).getType()), pb = paramsOf(op->getOperand(1).getType());
   QParams py = paramsOf(out.getType());
-  FixedPoint fp = quantizeMultiplier(pa.scale * pb.scale / py.scale);
+  FixedPoint fp = mulMultiplier(op);
   auto [lo, hi] = outputClamp(op);
   for (int64_t k = 0; k < y.numElements(); ++k) {
     int64_t prod = (a.i[broadcastIndex(a.shape, y.shape, k)] - pa.zeroPoint) *
@@ -185,7 +185,7 @@ Tensor globalAvgPool(edge::GlobalAvgPoolOp op, const Tensor &x) {
   Tensor y = zerosLike(op.getOutput());
   QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
   int64_t planes = x.shape[0] * x.shape[1], size = x.numElements() / std::max<int64_t>(planes, 1);
-  FixedPoint fp = quantizeMultiplier(px.scale / (py.scale * (double)size));
+  FixedPoint fp = globalPoolMultiplier(op);
   for (int64_t pl = 0; pl < planes; ++pl) {
     int64_t sum = 0;
     for (int64_t q = 0; q < size; ++q)

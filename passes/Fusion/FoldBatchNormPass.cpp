@@ -1,6 +1,6 @@
 //===- FoldBatchNormPass.cpp - BatchNormalization into Conv / Gemm ----------===//
 
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Fusion/Passes.h"
 

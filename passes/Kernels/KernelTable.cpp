@@ -10,7 +10,7 @@
 
 #include "passes/Kernels/KernelTable.h"
 
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -4,7 +4,7 @@
 
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "edgec/quant.h"
 
 #include "mlir/IR/Builders.h"

@@ -1,9 +1,9 @@
 //===- QuantizePass.cpp - float ops to int8 on calibrated ranges ------------===//
 
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Quantize/Passes.h"
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "edgec/quant.h"
 
 #include "mlir/IR/Builders.h"

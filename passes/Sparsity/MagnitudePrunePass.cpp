@@ -1,6 +1,6 @@
 //===- MagnitudePrunePass.cpp - zero the smallest weights -------------------===//
 
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Sparsity/Passes.h"
 #include "passes/Sparsity/Sparsity.h"

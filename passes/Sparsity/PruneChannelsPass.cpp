@@ -1,6 +1,6 @@
 //===- PruneChannelsPass.cpp - remove zero and unread channels --------------===//
 
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Sparsity/Passes.h"
 

@@ -2,7 +2,7 @@
 
 #include "passes/Sparsity/Sparsity.h"
 #include "passes/Kernels/KernelTable.h"
-#include "edgec/Eval/Evaluator.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
 
 #include "mlir/IR/BuiltinOps.h"

@@ -3,7 +3,7 @@
 // independent exact references: 128-bit integers and long double, on edge
 // values (saturation, negative and positive shifts, zero points at the ends of
 // the int8 range) and exhaustively over int8 where that is cheap.
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "edgec/quant.h"
 #include "edgec/kernels/ref/conv2d_s8.h"
 

@@ -40,6 +40,25 @@ struct FixedPoint {
 
 FixedPoint quantizeMultiplier(double real);
 
+// --- composite multipliers ----------------------------------------------------
+// Every real multiplier an integer kernel applies, derived here once for the
+// evaluator's int8 mode and for the generated code's constants.
+
+/// Per output channel of an int8 conv2d (weights OIHW) or gemm (B's N
+/// columns): s_x * s_w[c] / s_y.
+std::vector<FixedPoint> channelMultipliers(mlir::Operation *convOrGemm);
+
+/// Rescaling from the parameters of `in` to those of `out` (requantize, the
+/// parts of a concat): s_in / s_out.
+FixedPoint rescaleMultiplier(const QParams &in, const QParams &out);
+FixedPoint rescaleMultiplier(mlir::Type in, mlir::Type out);
+
+/// An int8 elementwise product: s_a * s_b / s_y.
+FixedPoint mulMultiplier(mlir::Operation *mul);
+
+/// An int8 global average pool over `size` elements: s_x / (s_y * size).
+FixedPoint globalPoolMultiplier(mlir::Operation *pool);
+
 /// Asymmetric int8 parameters covering [min, max] extended to contain 0
 /// (so that 0.0 is exactly representable: zero padding, ReLU).
 QParams chooseInt8Params(double min, double max);

@@ -1,6 +1,6 @@
 //===- QuantUtils.cpp - quantization parameters and integer constants ------===//
 
-#include "passes/Quantize/QuantUtils.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/quant.h"
@@ -160,6 +160,41 @@ AddParams addParams(Type a, Type b, Type out) {
   r.out = quantizeMultiplier(twiceMax / ((double)(1 << r.leftShift) * po.scale));
   r.outZero = po.zeroPoint;
   return r;
+}
+
+std::vector<FixedPoint> channelMultipliers(Operation *op) {
+  Value x = op->getOperand(0), w = op->getOperand(1);
+  int64_t channels = isa<edge::GemmOp>(op)
+                         ? cast<ShapedType>(op->getResult(0).getType()).getShape()[1]
+                         : cast<ShapedType>(w.getType()).getShape()[0];
+  double sx = paramsOf(x.getType()).scale, sy = paramsOf(op->getResult(0).getType()).scale;
+  std::vector<FixedPoint> out;
+  for (double sw : channelScales(w.getType(), channels))
+    out.push_back(quantizeMultiplier(sx * sw / sy));
+  return out;
+}
+
+FixedPoint rescaleMultiplier(const QParams &in, const QParams &out) {
+  return quantizeMultiplier(in.scale / out.scale);
+}
+
+FixedPoint rescaleMultiplier(Type in, Type out) {
+  return rescaleMultiplier(paramsOf(in), paramsOf(out));
+}
+
+FixedPoint mulMultiplier(Operation *op) {
+  QParams pa = paramsOf(op->getOperand(0).getType()), pb = paramsOf(op->getOperand(1).getType());
+  QParams py = paramsOf(op->getResult(0).getType());
+  return quantizeMultiplier(pa.scale * pb.scale / py.scale);
+}
+
+FixedPoint globalPoolMultiplier(Operation *op) {
+  auto in = cast<ShapedType>(op->getOperand(0).getType()).getShape();
+  int64_t size = 1;
+  for (size_t d = 2; d < in.size(); ++d)
+    size *= in[d];
+  QParams px = paramsOf(op->getOperand(0).getType()), py = paramsOf(op->getResult(0).getType());
+  return quantizeMultiplier(px.scale / (py.scale * (double)size));
 }
 
 } // namespace edgec::quant
