@@ -160,8 +160,8 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     error = fileName + ": expected a JSON object at the top level";
     return std::nullopt;
   }
-  static const char *known[] = {"name",         "description", "isa",       "features",
-                                "word_bits",    "alignment",   "ram_bytes", "flash_bytes",
+  static const char *known[] = {"name",         "description", "isa",
+                                "alignment",   "ram_bytes", "flash_bytes",
                                 "compiler",     "cxx_flags",   "runs_on_host", "kernels",
                                 "linker",       "link_flags",  "toolchain_package", "emulator"};
   for (const auto &kv : *obj)
@@ -176,15 +176,13 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
   r.str("name", t.name, true);
   r.str("description", t.description);
   r.str("isa", t.isa, true);
-  r.strList("features", t.features);
-  r.integer("word_bits", t.wordBits);
   r.integer("alignment", t.alignment);
   r.integer("ram_bytes", t.ramBytes);
   r.integer("flash_bytes", t.flashBytes);
   r.str("compiler", t.compiler, true);
   r.strList("cxx_flags", t.cxxFlags);
   r.boolean("runs_on_host", t.runsOnHost);
-  std::string kernels = "portable";
+  std::string kernels = edge::stringifyKernelFamily(edge::KernelFamily::Portable).str();
   r.str("kernels", kernels);
   r.str("linker", t.linker);
   r.strList("link_flags", t.linkFlags);
@@ -212,10 +210,6 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
       error = fileName + ": field 'emulator' needs 'command', 'flash_bytes' and 'ram_bytes'";
       return std::nullopt;
     }
-  }
-  if (t.wordBits != 32 && t.wordBits != 64) {
-    error = fileName + ": word_bits must be 32 or 64, got " + std::to_string(t.wordBits);
-    return std::nullopt;
   }
   if (t.alignment == 0 || (t.alignment & (t.alignment - 1)) || t.alignment > 4096) {
     error = fileName + ": alignment must be a power of two up to 4096, got " +

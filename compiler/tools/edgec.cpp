@@ -656,7 +656,7 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   emit.tracedOps = job.tracedOps;
   emit.commandLine = "--target " + tgt->name + " --name " + job.name +
                      (job.harness ? " --harness" : "") +
-                     (job.target.kernels == "portable" ? " --kernels portable" : "") +
+                     (job.target.kernels != "auto" ? " --kernels " + job.target.kernels : "") +
                      job.flags.describe();
   for (const auto &s : job.model.inputShapes)
     emit.commandLine += " --input-shape " + s;

@@ -19,8 +19,6 @@ struct Target {
   std::string name;
   std::string description;
   std::string isa;                   ///< e.g. "x86-64", "armv7e-m"
-  std::vector<std::string> features; ///< e.g. "avx2", "dsp", "fpu"
-  int wordBits = 32;
   int alignment = 16;
   int64_t ramBytes = 0, flashBytes = 0; ///< of a typical part; 0 = unconstrained
   std::string compiler;                 ///< C++ compiler the harness uses
@@ -44,13 +42,6 @@ struct Target {
     int64_t stackBytes = 16384;
     int timeoutSeconds = 120;
   } emulator;
-
-  bool hasFeature(const std::string &f) const {
-    for (const std::string &x : features)
-      if (x == f)
-        return true;
-    return false;
-  }
 };
 
 /// "256K", "1M", "65536" -> bytes; nullopt when malformed or not positive.
