@@ -307,6 +307,7 @@ private:
   std::string weightDecls, weightDefs, params, body;
   std::set<std::string> includes;
   int64_t arenaSize = 0, lowerBound = 0;
+  int64_t arenaAlignment = memory::kDefaultArenaAlignment; ///< the plan's (the target's)
   bool paramsFailed = false; ///< a parameter did not fit its kernel field
 };
 
@@ -1602,9 +1603,10 @@ std::string CppEmitter::header() const {
                      "/// No plan of this schedule can need less than this.\n"
                      "#define {0}_ARENA_LOWER_BOUND {2}\n"
                      "/// The arena passed to {3}_run_with_arena must be aligned to this.\n"
-                     "#define {0}_ARENA_ALIGNMENT 16\n\n"
+                     "#define {0}_ARENA_ALIGNMENT {6}\n\n"
                      "#define {0}_NUM_INPUTS {4}\n#define {0}_NUM_OUTPUTS {5}\n\n",
-                     N, arenaSize, lowerBound, n, inputParams.size(), outputParams.size());
+                     N, arenaSize, lowerBound, n, inputParams.size(), outputParams.size(),
+                     arenaAlignment);
   auto describe = [&](const char *kind, size_t k, Value v, const std::string &name) {
     Shape s = shapeOf(v);
     std::string out =
@@ -1690,7 +1692,7 @@ std::string CppEmitter::source() const {
   out += body;
   out += "  return edgec::kOk;\n}\n\n";
   out += fmt::format("#ifndef EDGEC_NO_STATIC_ARENA\nextern \"C\" int {0}_run({1}) {{\n"
-                     "  alignas(16) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
+                     "  alignas({2}_ARENA_ALIGNMENT) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
                      "1];\n  return {0}_run_with_arena(arena{3});\n}}\n#endif\n",
                      n, args.empty() ? "" : args.substr(2), N, callArgs);
   if (hasQuantizedIO())
@@ -1798,7 +1800,8 @@ std::string CppEmitter::harnessSource() const {
           "  if (!out{0}.save(args.outputPath({0}), \"{1}\", out{0}_shape, {2})) return 1;\n", k,
           npyDescrOf(v), shapeOf(v).size());
   }
-  out += fmt::format("  alignas(16) static uint8_t arena[{0}_ARENA_SIZE > 0 ? {0}_ARENA_SIZE : 1];\n"
+  out += fmt::format("  alignas({0}_ARENA_ALIGNMENT) static uint8_t arena[{0}_ARENA_SIZE > 0 ? "
+                     "{0}_ARENA_SIZE : 1];\n"
                      "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
                      "  edgec_region_begin();\n"
                      "  int status = run();\n"
@@ -1837,6 +1840,8 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
     return func.emitError("code generation needs a memory plan (--edge-plan-memory)"), failure();
   if (auto a = func->getAttrOfType<IntegerAttr>(memory::kLowerBoundAttr))
     lowerBound = a.getInt();
+  if (auto a = func->getAttrOfType<IntegerAttr>(memory::kArenaAlignmentAttr))
+    arenaAlignment = a.getInt();
 
   Block &fb = func.getBody().front();
   auto ret = cast<func::ReturnOp>(fb.getTerminator());

@@ -211,8 +211,9 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
       return std::nullopt;
     }
   }
-  if (t.alignment == 0 || (t.alignment & (t.alignment - 1)) || t.alignment > 4096) {
-    error = fileName + ": alignment must be a power of two up to 4096, got " +
+  // At least 8: an arena may hold int64 tensors, 8-aligned on every ABI.
+  if (t.alignment < 8 || (t.alignment & (t.alignment - 1)) || t.alignment > 4096) {
+    error = fileName + ": alignment must be a power of two from 8 to 4096, got " +
             std::to_string(t.alignment);
     return std::nullopt;
   }

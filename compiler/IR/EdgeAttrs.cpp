@@ -111,6 +111,7 @@ constexpr Discardable kDiscardable[] = {
     {"edge.arena_size", Kind::NonNegative, OnFunc},
     {"edge.arena_lower_bound", Kind::NonNegative, OnFunc},
     {"edge.planner", Kind::String, OnFunc},
+    {"edge.arena_alignment", Kind::NonNegative, OnFunc},
     {"edge.sqnr", Kind::Float, OnOp},
     {"edge.sqnr_drop", Kind::Float, OnOp},
     {"edge.float_reason", Kind::String, OnOp},

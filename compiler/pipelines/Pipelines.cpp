@@ -78,9 +78,11 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   pm.addNestedPass<mlir::func::FuncOp>(sparsity::createAnalyzeSparsityPass());
   sparsity::SelectSparseKernelsPassOptions s;
   s.mode = o.sparsity;
+  s.alignment = o.alignment;
   pm.addPass(sparsity::createSelectSparseKernelsPass(s));
   memory::PlanMemoryPassOptions plan;
   plan.strategy = o.planner;
+  plan.alignment = o.alignment;
   pm.addNestedPass<mlir::func::FuncOp>(memory::createPlanMemoryPass(plan));
   pm.addNestedPass<mlir::func::FuncOp>(memory::createVerifyMemoryPlanPass());
 }
@@ -113,19 +115,22 @@ void registerEdgePassesAndPipelines() {
   for (const codegen::Target &t : codegen::builtinTargets())
     aliases.emplace_back("edge-compile-" + t.name,
                          "edge-compile-pipeline with family=" +
-                             edge::stringifyKernelFamily(t.kernels).str() + " (target " + t.name +
+                             edge::stringifyKernelFamily(t.kernels).str() +
+                             " alignment=" + std::to_string(t.alignment) + " (target " + t.name +
                              ")");
   size_t k = 0;
   for (const codegen::Target &t : codegen::builtinTargets()) {
     edge::KernelFamily family = t.kernels;
+    int64_t alignment = t.alignment;
     mlir::PassPipelineRegistration<CompilePipelineOptions>(
         aliases[k].first, aliases[k].second,
-        [family](mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
-          // The target fixes the family; every other option is the caller's.
-          CompilePipelineOptions withFamily;
-          withFamily.copyOptionValuesFrom(o);
-          withFamily.family = family;
-          buildCompilePipeline(pm, withFamily);
+        [family, alignment](mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+          // The target fixes family and alignment; every other option is the caller's.
+          CompilePipelineOptions withTarget;
+          withTarget.copyOptionValuesFrom(o);
+          withTarget.family = family;
+          withTarget.alignment = alignment;
+          buildCompilePipeline(pm, withTarget);
         });
     ++k;
   }

@@ -399,9 +399,10 @@ bool readInputs(const std::vector<std::string> &paths, std::vector<edgec::Tensor
 
 /// The pipeline options of the compile flags (the same names, see
 /// edgec::CompilePipelineOptions).
-void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family,
+void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, int64_t alignment,
                      edgec::CompilePipelineOptions &o) {
   o.family = family;
+  o.alignment = alignment;
   o.fuse = !f.noFuse;
   o.keepChannels = f.keepChannels;
   o.prune = f.prune;
@@ -420,7 +421,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family,
 LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleOp module,
                                  const CompileFlags &f,
                                  const std::vector<edgec::quant::Sample> &calibration,
-                                 edgec::edge::KernelFamily family) {
+                                 edgec::edge::KernelFamily family, int64_t alignment) {
   auto ref = floatModule.lookupSymbol<func::FuncOp>("main");
   auto func = module.lookupSymbol<func::FuncOp>("main");
   std::vector<edgec::quant::Sample> evalSamples;
@@ -449,7 +450,7 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   floatFlags.quantize = "none";
   floatFlags.sparsity = "off"; // no int8 layers: no sparse kernels either
   edgec::CompilePipelineOptions o;
-  pipelineOptions(floatFlags, family, o);
+  pipelineOptions(floatFlags, family, alignment, o);
   PassManager mem(&ctx);
   edgec::buildLowerPipeline(mem, o);
   if (failed(mem.run(floatModule)))
@@ -477,9 +478,10 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
 LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
                             bool plan = true,
                             edgec::edge::KernelFamily family = edgec::edge::KernelFamily::Portable,
+                            int64_t alignment = edgec::memory::kDefaultArenaAlignment,
                             bool printIR = false) {
   edgec::CompilePipelineOptions o;
-  pipelineOptions(f, family, o);
+  pipelineOptions(f, family, alignment, o);
   auto runStage = [&](void (*build)(OpPassManager &, const edgec::CompilePipelineOptions &)) {
     PassManager pm(&ctx);
     build(pm, o);
@@ -528,7 +530,7 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
       llvm::outs().flush();
     }
   }
-  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples, family)))
+  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples, family, alignment)))
     return failure();
   return success();
 }
@@ -636,7 +638,8 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   }
   module = importModel(ctx, job.model);
   if (!module ||
-      failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels, job.printIR)))
+      failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels, tgt->alignment,
+                           job.printIR)))
     return finish(diags);
   if (!job.target.noFitCheck) {
     std::string problem =

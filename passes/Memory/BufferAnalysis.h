@@ -22,6 +22,8 @@ inline constexpr const char *kScratchOffsetAttr = "edge.scratch_offset";
 inline constexpr const char *kArenaSizeAttr = "edge.arena_size";
 inline constexpr const char *kLowerBoundAttr = "edge.arena_lower_bound";
 inline constexpr const char *kPlannerAttr = "edge.planner";
+/// The alignment the plan used for every buffer (and that the arena needs).
+inline constexpr const char *kArenaAlignmentAttr = "edge.arena_alignment";
 
 /// Where the value an op produces lives.
 enum class Storage {

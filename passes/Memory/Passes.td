@@ -18,13 +18,16 @@ def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
     error.
 
     Writes `edge.offset` / `edge.scratch_offset` on ops and
-    `edge.arena_size`, `edge.arena_lower_bound` and `edge.planner` on the
-    function. The lower bound is the largest total size of buffers live at
+    `edge.arena_size`, `edge.arena_lower_bound`, `edge.arena_alignment` and
+    `edge.planner` on the function. The lower bound is the largest total size of buffers live at
     one step: no plan for this schedule can be smaller.
   }];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy-by-size\"",
            "Placement strategy: greedy-by-size (best fit, largest first) or linear (no reuse)">,
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Alignment of every buffer and of the arena (a target's `alignment`): a power "
+           "of two from 8 to 4096">,
   ];
 }
 
@@ -32,7 +35,8 @@ def VerifyMemoryPlanPass : Pass<"edge-verify-memory-plan", "::mlir::func::FuncOp
   let summary = "Prove that no two simultaneously live arena buffers overlap";
   let description = [{
     Recomputes buffer sizes and lifetimes independently of the planner and
-    checks the offsets it wrote: every buffer placed, aligned to 16 bytes,
+    checks the offsets it wrote: every buffer placed, aligned to the plan's
+    `edge.arena_alignment` (16 when absent),
     inside the arena, and disjoint from every buffer live at the same time.
     Runs on every compile; a violation is an internal error naming both
     layers.

@@ -34,11 +34,16 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
     });
     if (!chosen)
       return signalPassFailure();
+    if (alignment < 8 || alignment > 4096 || (alignment & (alignment - 1))) {
+      func.emitError("edge-plan-memory: alignment must be a power of two from 8 to 4096, not ")
+          << alignment.getValue();
+      return signalPassFailure();
+    }
     std::vector<ArenaBuffer> buffers = collectArenaBuffers(func);
     std::vector<BufferRequest> requests;
     for (const ArenaBuffer &b : buffers)
       requests.push_back(b.request);
-    MemoryPlan plan = planner->plan(requests, kArenaAlignment);
+    MemoryPlan plan = planner->plan(requests, alignment);
 
     mlir::Builder builder(func.getContext());
     for (auto [buf, offset] : llvm::zip(buffers, plan.offsets))
@@ -46,8 +51,9 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
                       builder.getI64IntegerAttr(offset));
     func->setAttr(kArenaSizeAttr, builder.getI64IntegerAttr(plan.arenaSize));
     func->setAttr(kLowerBoundAttr,
-                  builder.getI64IntegerAttr(arenaLowerBound(requests, kArenaAlignment)));
+                  builder.getI64IntegerAttr(arenaLowerBound(requests, alignment)));
     func->setAttr(kPlannerAttr, builder.getStringAttr(planner->name()));
+    func->setAttr(kArenaAlignmentAttr, builder.getI64IntegerAttr(alignment));
   }
 };
 } // namespace

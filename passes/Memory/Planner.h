@@ -26,7 +26,9 @@ struct MemoryPlan {
   int64_t arenaSize = 0;
 };
 
-inline constexpr int64_t kArenaAlignment = 16;
+/// Arena alignment when the target does not give one (edge-plan-memory's
+/// `alignment`); a target's is at least 8.
+inline constexpr int64_t kDefaultArenaAlignment = 16;
 
 inline bool lifetimesOverlap(const BufferRequest &a, const BufferRequest &b) {
   return a.first <= b.last && b.first <= a.last;

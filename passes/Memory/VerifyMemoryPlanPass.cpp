@@ -42,7 +42,10 @@ struct VerifyMemoryPlanPass : impl::VerifyMemoryPlanPassBase<VerifyMemoryPlanPas
       requests.push_back(b.request);
       plan.offsets.push_back(off.getInt());
     }
-    if (auto v = checkPlan(requests, plan, kArenaAlignment)) {
+    int64_t alignment = kDefaultArenaAlignment;
+    if (auto a = func->getAttrOfType<mlir::IntegerAttr>(kArenaAlignmentAttr))
+      alignment = a.getInt();
+    if (auto v = checkPlan(requests, plan, alignment)) {
       auto diag = buffers[v->a].op->emitError("memory plan: ")
                   << describe(buffers[v->a]);
       if (v->b != v->a)

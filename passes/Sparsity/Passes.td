@@ -74,6 +74,8 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
   }];
   let options = [
     Option<"mode", "mode", "std::string", "\"auto\"", "auto, off or force">,
+    Option<"alignment", "alignment", "int64_t", "16",
+           "Arena alignment the plans of `auto` use (edge-plan-memory's)">,
   ];
 }
 

@@ -19,12 +19,12 @@ namespace edgec::sparsity {
 namespace {
 
 /// The greedy-by-size arena of `func` with the kernels chosen so far.
-int64_t plannedArena(func::FuncOp func) {
+int64_t plannedArena(func::FuncOp func, int64_t alignment) {
   std::vector<memory::ArenaBuffer> buffers = memory::collectArenaBuffers(func);
   std::vector<memory::BufferRequest> requests;
   for (const auto &b : buffers)
     requests.push_back(b.request);
-  return memory::GreedyBySizePlanner().plan(requests, memory::kArenaAlignment).arenaSize;
+  return memory::GreedyBySizePlanner().plan(requests, alignment).arenaSize;
 }
 
 /// Records the choice on `op` and rechooses its kernel from the table: the
@@ -51,7 +51,7 @@ int64_t setChoice(Operation *op, bool sparse) {
 /// is larger than the dense kernel's must not grow the arena. While the plan
 /// with the chosen kernels is larger than the all-dense plan, the sparse
 /// layer that adds the most scratch goes back to dense.
-void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen) {
+void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_t alignment) {
   auto scratchOf = [](Operation *op, bool sparse) { return setChoice(op, sparse); };
   std::vector<std::pair<int64_t, Operation *>> growing; // (extra scratch, layer)
   for (Operation *op : chosen) {
@@ -63,13 +63,13 @@ void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen) {
     return;
   for (Operation *op : chosen)
     setChoice(op, false);
-  int64_t dense = plannedArena(func);
+  int64_t dense = plannedArena(func, alignment);
   for (Operation *op : chosen)
     setChoice(op, true);
   std::stable_sort(growing.begin(), growing.end(),
                    [](const auto &a, const auto &b) { return a.first > b.first; });
   for (auto &[extra, op] : growing) {
-    if (plannedArena(func) <= dense)
+    if (plannedArena(func, alignment) <= dense)
       return;
     setChoice(op, false);
   }
@@ -123,7 +123,7 @@ struct SelectSparseKernelsPass : impl::SelectSparseKernelsPassBase<SelectSparseK
         for (Operation *op : chosen)
           if (op->getParentOfType<func::FuncOp>() == func)
             mine.push_back(op);
-        keepArena(func, mine);
+        keepArena(func, mine, alignment);
       });
   }
 };

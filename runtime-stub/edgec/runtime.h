@@ -21,7 +21,7 @@ namespace edgec {
 /// Status codes returned by generated entry points.
 enum Status : int {
   kOk = 0,
-  kErrorArenaAlignment = 1, ///< the arena is not 16-byte aligned
+  kErrorArenaAlignment = 1, ///< the arena is not aligned to <NAME>_ARENA_ALIGNMENT
   kErrorNullPointer = 2,    ///< an input, output or arena pointer is null
 };
 

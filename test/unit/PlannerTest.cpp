@@ -29,10 +29,10 @@ TEST_P(PlannerProperty, RandomizedPlansNeverOverlap) {
   std::mt19937 rng(1234);
   for (int trial = 0; trial < 300; ++trial) {
     auto buffers = randomBuffers(rng, 1 + trial % 40);
-    MemoryPlan plan = planner->plan(buffers, kArenaAlignment);
-    auto violation = checkPlan(buffers, plan, kArenaAlignment);
+    MemoryPlan plan = planner->plan(buffers, kDefaultArenaAlignment);
+    auto violation = checkPlan(buffers, plan, kDefaultArenaAlignment);
     ASSERT_FALSE(violation) << "trial " << trial << ": " << violation->message;
-    EXPECT_GE(plan.arenaSize, arenaLowerBound(buffers, kArenaAlignment));
+    EXPECT_GE(plan.arenaSize, arenaLowerBound(buffers, kDefaultArenaAlignment));
   }
 }
 

@@ -56,6 +56,9 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
   Option<std::string> planner{*this, "planner",
                               llvm::cl::desc("greedy-by-size or linear"),
                               llvm::cl::init("greedy-by-size")};
+  Option<int64_t> alignment{*this, "alignment",
+                            llvm::cl::desc("Arena alignment (a target's `alignment`)"),
+                            llvm::cl::init(16)};
 
   /// Calibration samples the caller already loaded (edgec compile, which
   /// also needs them for the report); `calibration` is then not read.
