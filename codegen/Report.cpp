@@ -106,7 +106,7 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
       l.floatReason = r.str();
-    if (isa<edge::ReshapeOp>(op))
+    if (op->hasTrait<OpTrait::EdgeView>())
       l.storage = "view";
     else if (memory::directOutputIndex(op) >= 0)
       l.storage = "output";

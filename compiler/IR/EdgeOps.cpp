@@ -23,6 +23,7 @@ using namespace edgec;
 using namespace edgec::edge;
 
 #include "edgec/IR/EdgeDialect.cpp.inc"
+#include "edgec/IR/EdgeInterfaces.cpp.inc"
 
 void EdgeDialect::initialize() {
   registerAttributes();
@@ -481,18 +482,9 @@ LogicalResult ReduceLogSumOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceLogSumExpOp::verify() { return verifyReduce(*this); }
 
 std::optional<ReduceKind> edgec::reduceKindOf(Operation *op) {
-  return llvm::TypeSwitch<Operation *, std::optional<ReduceKind>>(op)
-      .Case([](ReduceSumOp) { return ReduceKind::Sum; })
-      .Case([](ReduceMeanOp) { return ReduceKind::Mean; })
-      .Case([](ReduceMaxOp) { return ReduceKind::Max; })
-      .Case([](ReduceMinOp) { return ReduceKind::Min; })
-      .Case([](ReduceProdOp) { return ReduceKind::Prod; })
-      .Case([](ReduceL1Op) { return ReduceKind::L1; })
-      .Case([](ReduceL2Op) { return ReduceKind::L2; })
-      .Case([](ReduceSumSquareOp) { return ReduceKind::SumSquare; })
-      .Case([](ReduceLogSumOp) { return ReduceKind::LogSum; })
-      .Case([](ReduceLogSumExpOp) { return ReduceKind::LogSumExp; })
-      .Default([](Operation *) { return std::nullopt; });
+  if (auto r = dyn_cast<ReduceOpInterface>(op))
+    return r.getReduceKind();
+  return std::nullopt;
 }
 
 //===----------------------------------------------------------------------===//

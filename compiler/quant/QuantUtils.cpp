@@ -72,7 +72,7 @@ int32_t requantizeFor(const QParams &out, int64_t acc, const FixedPoint &m) {
 bool hasIntegerSemantics(Operation *op) {
   if (isa<edge::QuantizeOp, edge::DequantizeOp>(op))
     return true;
-  if (isa<edge::ConstantOp, edge::ReshapeOp, edge::TransposeOp, edge::SliceOp, edge::GatherOp>(op))
+  if (isa<edge::ConstantOp>(op) || op->hasTrait<OpTrait::EdgeMovesStorage>())
     return false;
   return llvm::any_of(op->getResultTypes(), [](Type t) { return (bool)quantizedElement(t); });
 }

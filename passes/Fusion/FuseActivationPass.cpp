@@ -16,8 +16,7 @@ namespace edgec::fusion {
 namespace {
 
 bool canTakeClamp(Operation *op) {
-  return isa<edge::Conv2DOp, edge::GemmOp, edge::MatMulOp, edge::AddOp, edge::SubOp,
-             edge::MulOp>(op) &&
+  return op->hasTrait<OpTrait::EdgeTakesClamp>() &&
          getElementTypeOrSelf(op->getResult(0)).isF32();
 }
 

@@ -223,7 +223,7 @@ const KernelRow *findRow(llvm::StringRef name) {
   return nullptr;
 }
 
-bool isView(Operation *op) { return isa<edge::ReshapeOp>(op); }
+bool isView(Operation *op) { return op->hasTrait<OpTrait::EdgeView>(); }
 
 bool isComputeOp(Operation *op) {
   return op->getDialect() && op->getDialect()->getNamespace() == "edge" &&

@@ -176,7 +176,7 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
         worstInput = std::min(worstInput, it->second);
     }
     if (getElementTypeOrSelf(op->getResult(0).getType()).isF32() &&
-        !isa<edge::ReshapeOp>(op))
+        !op->hasTrait<OpTrait::EdgeView>())
       op->setAttr(kFloatReasonAttr,
                   b.getStringAttr(keep.contains(nameOf(op)) ? "--keep-float" : "no int8 kernel"));
     auto it = layer.find(op);

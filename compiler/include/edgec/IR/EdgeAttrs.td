@@ -52,6 +52,22 @@ def Edge_KernelFamilyAttr : EnumAttr<Edge_Dialect, Edge_KernelFamily, "family"> 
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+// What an edge.reduce_* op computes over its axes (ReduceOpInterface). The
+// values index the reduce kernel's functors: keep their order.
+def Edge_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
+    I32EnumAttrCase<"Sum", 0, "sum">, I32EnumAttrCase<"Mean", 1, "mean">,
+    I32EnumAttrCase<"Max", 2, "max">, I32EnumAttrCase<"Min", 3, "min">,
+    I32EnumAttrCase<"Prod", 4, "prod">, I32EnumAttrCase<"L1", 5, "l1">,
+    I32EnumAttrCase<"L2", 6, "l2">, I32EnumAttrCase<"SumSquare", 7, "sum_square">,
+    I32EnumAttrCase<"LogSum", 8, "log_sum">, I32EnumAttrCase<"LogSumExp", 9, "log_sum_exp">]> {
+  let cppNamespace = "::edgec::edge";
+  let genSpecializedAttr = 0;
+}
+
+//===----------------------------------------------------------------------===//
 // Kernel choice
 //===----------------------------------------------------------------------===//
 

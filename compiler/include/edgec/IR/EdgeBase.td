@@ -60,6 +60,19 @@ def Edge_AnyTensor : RankedTensorOf<[F32, F16, I1, I8, UI8, I16, UI16, I32, UI32
 // of an op, real tensors are either all f32 or all quantized.
 def Edge_SameRealKind : NativeOpTrait<"EdgeSameRealKind">;
 
+// The result is a view of operand 0: no kernel, no copy, no arena buffer of
+// its own (the memory planner follows views to their root).
+def Edge_View : NativeOpTrait<"EdgeView">;
+
+// Copies stored values whatever their type: on quantized tensors the op moves
+// the integers unchanged, so it has no integer semantics of its own and runs
+// the same kernel as on float data.
+def Edge_MovesStorage : NativeOpTrait<"EdgeMovesStorage">;
+
+// Can absorb a following Relu / Clip as act_min / act_max (edge-fuse-activation)
+// on a float result; its kernels apply the clamp.
+def Edge_TakesClamp : NativeOpTrait<"EdgeTakesClamp">;
+
 //===----------------------------------------------------------------------===//
 // Base op classes
 //===----------------------------------------------------------------------===//
@@ -77,8 +90,8 @@ defvar Edge_FusedActivation = (ins OptionalAttr<F32Attr>:$act_min,
                                    OptionalAttr<F32Attr>:$act_max);
 
 // Elementwise op with two operands and numpy-style broadcasting.
-class Edge_BinaryOp<string mnemonic, string desc>
-    : Edge_Op<mnemonic, [Pure]> {
+class Edge_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
+    : Edge_Op<mnemonic, !listconcat([Pure], traits)> {
   let summary = desc # " with numpy broadcasting";
   let description = [{
     Computes the elementwise result of the two operands after broadcasting them

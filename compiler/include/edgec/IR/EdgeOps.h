@@ -27,7 +27,17 @@ class EdgeSameRealKind : public TraitBase<ConcreteType, EdgeSameRealKind> {
 public:
   static LogicalResult verifyTrait(Operation *op) { return edgec::verifySameRealKind(op); }
 };
+/// The result is a view of operand 0 (EdgeBase.td, Edge_View).
+template <typename ConcreteType> class EdgeView : public TraitBase<ConcreteType, EdgeView> {};
+/// Copies stored values whatever their type (Edge_MovesStorage).
+template <typename ConcreteType>
+class EdgeMovesStorage : public TraitBase<ConcreteType, EdgeMovesStorage> {};
+/// Absorbs a following Relu / Clip as act_min / act_max (Edge_TakesClamp).
+template <typename ConcreteType>
+class EdgeTakesClamp : public TraitBase<ConcreteType, EdgeTakesClamp> {};
 } // namespace mlir::OpTrait
+
+#include "edgec/IR/EdgeInterfaces.h.inc"
 
 #define GET_OP_CLASSES
 #include "edgec/IR/EdgeOps.h.inc"
@@ -66,8 +76,8 @@ const RecurrentActivation *recurrentActivation(llvm::StringRef name);
 /// f(x) for the activation named `name`, in double (the evaluator's).
 double applyRecurrentActivation(llvm::StringRef name, double alpha, double beta, double x);
 
-/// What an edge.reduce_* op computes over its axes.
-enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
+/// What an edge.reduce_* op computes over its axes (edge::ReduceOpInterface).
+using ReduceKind = edge::ReduceKind;
 std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);

@@ -12,6 +12,7 @@
 #define EDGEC_IR_EDGEOPS_TD
 
 include "edgec/IR/EdgeBase.td"
+include "edgec/IR/EdgeInterfaces.td"
 
 //===----------------------------------------------------------------------===//
 // edge.constant
@@ -62,9 +63,9 @@ def Edge_DequantizeOp : Edge_ConversionOp<"dequantize", [Pure, SameOperandsAndRe
 // Elementwise binary ops
 //===----------------------------------------------------------------------===//
 
-def Edge_AddOp : Edge_BinaryOp<"add", "Elementwise addition">;
-def Edge_SubOp : Edge_BinaryOp<"sub", "Elementwise subtraction">;
-def Edge_MulOp : Edge_BinaryOp<"mul", "Elementwise multiplication">;
+def Edge_AddOp : Edge_BinaryOp<"add", "Elementwise addition", [Edge_TakesClamp]>;
+def Edge_SubOp : Edge_BinaryOp<"sub", "Elementwise subtraction", [Edge_TakesClamp]>;
+def Edge_MulOp : Edge_BinaryOp<"mul", "Elementwise multiplication", [Edge_TakesClamp]>;
 def Edge_DivOp : Edge_BinaryOp<"div", "Elementwise division">;
 def Edge_PowOp : Edge_BinaryOp<"pow", "Elementwise power">;
 def Edge_MaxOp : Edge_BinaryOp<"max", "Elementwise maximum">;
@@ -216,7 +217,7 @@ def Edge_HardmaxOp : Edge_Op<"hardmax", [Pure, AllTypesMatch<["input", "output"]
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
 
-def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure]> {
+def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure, Edge_TakesClamp]> {
   let summary = "2-D grouped, dilated convolution (NCHW input, OIHW weight)";
   let description = [{
     `pads` is [top, left, bottom, right]; `strides` and `dilations` are
@@ -236,7 +237,7 @@ def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
+def Edge_GemmOp : Edge_Op<"gemm", [Pure, Edge_TakesClamp]> {
   let summary = "General matrix multiply: alpha * A' * B' + beta * C";
   let description = [{
     A' and B' are A and B, transposed when transA / transB are set. C is
@@ -253,7 +254,7 @@ def Edge_GemmOp : Edge_Op<"gemm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_MatMulOp : Edge_Op<"matmul", [Pure]> {
+def Edge_MatMulOp : Edge_Op<"matmul", [Pure, Edge_TakesClamp]> {
   let summary = "Batched matrix product with numpy semantics";
   let description = [{
     `act_min` / `act_max` clamp the result (a fused Relu or Clip).
@@ -335,7 +336,8 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
+class Edge_ReduceOp<string mnemonic, string desc, string kind>
+    : Edge_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Edge_ReduceOpInterface>]> {
   let summary = desc;
   let description = [{
     Reduces over the sorted, non-negative `axes`. With `keepdims` the reduced
@@ -346,6 +348,11 @@ class Edge_ReduceOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let extraClassDefinition = [{
+    ::edgec::edge::ReduceKind $cppClass::getReduceKind() {
+      return ::edgec::edge::ReduceKind::}] # kind # [{;
+    }
+  }];
 }
 
 def Edge_TriluOp : Edge_Op<"trilu", [Pure, AllTypesMatch<["input", "output"]>]> {
@@ -375,22 +382,22 @@ class Edge_ArgExtremeOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]
 def Edge_ArgMaxOp : Edge_ArgExtremeOp<"arg_max", "Index of the maximum along an axis">;
 def Edge_ArgMinOp : Edge_ArgExtremeOp<"arg_min", "Index of the minimum along an axis">;
 
-def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes">;
-def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes">;
-def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "Minimum over axes">;
-def Edge_ReduceSumOp : Edge_ReduceOp<"reduce_sum", "Sum over axes">;
-def Edge_ReduceProdOp : Edge_ReduceOp<"reduce_prod", "Product over axes">;
-def Edge_ReduceL1Op : Edge_ReduceOp<"reduce_l1", "Sum of absolute values over axes">;
-def Edge_ReduceL2Op : Edge_ReduceOp<"reduce_l2", "Euclidean norm over axes">;
-def Edge_ReduceSumSquareOp : Edge_ReduceOp<"reduce_sum_square", "Sum of squares over axes">;
-def Edge_ReduceLogSumOp : Edge_ReduceOp<"reduce_log_sum", "log(sum) over axes">;
-def Edge_ReduceLogSumExpOp : Edge_ReduceOp<"reduce_log_sum_exp", "log(sum(exp)) over axes">;
+def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes", "Mean">;
+def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes", "Max">;
+def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "Minimum over axes", "Min">;
+def Edge_ReduceSumOp : Edge_ReduceOp<"reduce_sum", "Sum over axes", "Sum">;
+def Edge_ReduceProdOp : Edge_ReduceOp<"reduce_prod", "Product over axes", "Prod">;
+def Edge_ReduceL1Op : Edge_ReduceOp<"reduce_l1", "Sum of absolute values over axes", "L1">;
+def Edge_ReduceL2Op : Edge_ReduceOp<"reduce_l2", "Euclidean norm over axes", "L2">;
+def Edge_ReduceSumSquareOp : Edge_ReduceOp<"reduce_sum_square", "Sum of squares over axes", "SumSquare">;
+def Edge_ReduceLogSumOp : Edge_ReduceOp<"reduce_log_sum", "log(sum) over axes", "LogSum">;
+def Edge_ReduceLogSumExpOp : Edge_ReduceOp<"reduce_log_sum_exp", "log(sum(exp)) over axes", "LogSumExp">;
 
 //===----------------------------------------------------------------------===//
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def Edge_ReshapeOp : Edge_Op<"reshape", [Pure]> {
+def Edge_ReshapeOp : Edge_Op<"reshape", [Pure, Edge_View, Edge_MovesStorage]> {
   let summary = "Reinterpret the data with a new static shape";
   let description = [{
     Row-major data is unchanged; only the shape differs. ONNX Reshape, Flatten,
@@ -404,7 +411,7 @@ def Edge_ReshapeOp : Edge_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Edge_TransposeOp : Edge_Op<"transpose", [Pure]> {
+def Edge_TransposeOp : Edge_Op<"transpose", [Pure, Edge_MovesStorage]> {
   let summary = "Permute dimensions: output dim i is input dim perm[i]";
   let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Edge_AnyTensor:$output);
@@ -420,7 +427,7 @@ def Edge_ConcatOp : Edge_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_SliceOp : Edge_Op<"slice", [Pure]> {
+def Edge_SliceOp : Edge_Op<"slice", [Pure, Edge_MovesStorage]> {
   let summary = "Strided slice with one start, end and step per dimension";
   let description = [{
     Normalized at import: one entry per dimension, `starts` clamped into range,
@@ -449,7 +456,7 @@ def Edge_PadOp : Edge_Op<"pad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_GatherOp : Edge_Op<"gather", [Pure]> {
+def Edge_GatherOp : Edge_Op<"gather", [Pure, Edge_MovesStorage]> {
   let summary = "Gather slices along an axis by an index tensor";
   let description = [{
     output[i_0..i_{a-1}, j..., i_{a+1}...] = data[i_0.., indices[j...], ...].

@@ -20,7 +20,7 @@ namespace edgec::quant {
 
 /// True if `op` runs with int8 arithmetic: a quantize / dequantize, or an op
 /// with a quantized result other than the data movements that copy integers
-/// whatever their type (reshape, transpose, slice, gather). The evaluator and
+/// whatever their type (ops with the EdgeMovesStorage trait). The evaluator and
 /// the code generator both dispatch on this.
 bool hasIntegerSemantics(mlir::Operation *op);
 
