@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the machine (Debian packages), builds edgec and runs every test
 # through ctest. Pass ctest options to run a piece, e.g.:
+#   scripts/test.sh -L fast        # GoogleTest units and FileCheck tests (under a minute)
 #   scripts/test.sh -L unit        # GoogleTest units
 #   scripts/test.sh -L lit         # FileCheck tests
 #   scripts/test.sh -L e2e         # models compiled, built, run, compared
