@@ -197,13 +197,55 @@ std::tuple<Shape, Shape, int64_t> collapseForAxis(const Shape &ds, const Shape &
   return {d, i, a};
 }
 
+// The kernels' enumerators of the ops' modes: exhaustive switches, so a new
+// mode is a compiler warning here, never a silent default.
+
 /// The kernels' reduction template argument for a scatter's `reduction`.
-const char *reductionName(llvm::StringRef r) {
-  return r == "add"   ? "edgec::kReduceAdd"
-         : r == "mul" ? "edgec::kReduceMul"
-         : r == "max" ? "edgec::kReduceMax"
-         : r == "min" ? "edgec::kReduceMin"
-                      : "edgec::kReduceNone";
+const char *reductionName(edge::ScatterReduction r) {
+  switch (r) {
+  case edge::ScatterReduction::None: return "edgec::kReduceNone";
+  case edge::ScatterReduction::Add: return "edgec::kReduceAdd";
+  case edge::ScatterReduction::Mul: return "edgec::kReduceMul";
+  case edge::ScatterReduction::Max: return "edgec::kReduceMax";
+  case edge::ScatterReduction::Min: return "edgec::kReduceMin";
+  }
+  llvm_unreachable("scatter reduction");
+}
+
+const char *padModeName(edge::PadMode m) {
+  switch (m) {
+  case edge::PadMode::Constant: return "edgec::kPadConstant";
+  case edge::PadMode::Reflect: return "edgec::kPadReflect";
+  case edge::PadMode::Edge: return "edgec::kPadEdge";
+  }
+  llvm_unreachable("pad mode");
+}
+
+const char *sampleModeName(edge::SampleMode m) {
+  switch (m) {
+  case edge::SampleMode::Bilinear: return "kSampleBilinear";
+  case edge::SampleMode::Nearest: return "kSampleNearest";
+  case edge::SampleMode::Bicubic: return "kSampleBicubic";
+  }
+  llvm_unreachable("sample mode");
+}
+
+const char *samplePaddingName(edge::SamplePadding p) {
+  switch (p) {
+  case edge::SamplePadding::Zeros: return "kPadZeros";
+  case edge::SamplePadding::Border: return "kPadBorder";
+  case edge::SamplePadding::Reflection: return "kPadReflection";
+  }
+  llvm_unreachable("sample padding");
+}
+
+const char *cellName(edge::RecurrentCell c) {
+  switch (c) {
+  case edge::RecurrentCell::Rnn: return "kCellRnn";
+  case edge::RecurrentCell::Gru: return "kCellGru";
+  case edge::RecurrentCell::Lstm: return "kCellLstm";
+  }
+  llvm_unreachable("recurrent cell");
 }
 
 Shape rowMajorStrides(const Shape &s) {
@@ -721,15 +763,12 @@ LogicalResult CppEmitter::emitPad(edge::PadOp op) {
   od6.insert(od6.end(), out.begin(), out.end());
   for (size_t q = 0; q < in.size(); ++q)
     pb.push_back(pads[q]);
-  StringRef mode = op.getMode();
   float fill = op.getValue().convertToFloat();
   if (auto q = quantizedElement(op.getOutput().getType())) {
     quant::QParams p = quant::paramsOf(q);
     fill = (float)quantize_value(fill, (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
   }
-  const char *m = mode == "reflect" ? "edgec::kPadReflect"
-                  : mode == "edge"  ? "edgec::kPadEdge"
-                                    : "edgec::kPadConstant";
+  const char *m = padModeName(op.getMode());
   std::string id = newParams(op, "PadParams",
                              fmt::format(".in_dims = {{{}}}, .out_dims = {{{}}}, .pad_begin = "
                                          "{{{}}}, .mode = {}, .value = {}",
@@ -757,15 +796,14 @@ LogicalResult CppEmitter::emitRecurrent(edge::RecurrentOp op) {
     }
     acts += fmt::format("{}{{{}}}", dir ? ", " : "", specs);
   }
-  StringRef cell = op.getCell();
   std::string id = newParams(
       op, "RecurrentParams",
       fmt::format(".seq = {}, .batch = {}, .input = {}, .hidden = {}, .directions = {}, "
                   ".cell = edgec::{}, .reverse = {}, .clip = {}, .input_forget = {}, "
                   ".linear_before_reset = {}, .act = {{{}}}",
                   x[0], x[1], x[2], op.getHiddenSize(), d,
-                  cell == "lstm" ? "kCellLstm" : cell == "gru" ? "kCellGru" : "kCellRnn",
-                  op.getDirection() == "reverse" ? "true" : "false",
+                  cellName(op.getCell()),
+                  op.getDirection() == edge::RecurrentDirection::Reverse ? "true" : "false",
                   floatLiteral(op.getClip().convertToFloat()),
                   op.getInputForget() ? "true" : "false",
                   op.getLinearBeforeReset() ? "true" : "false", acts));
@@ -1130,7 +1168,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
                         o.getOutputHeight(), o.getOutputWidth(), o.getSamplingRatio(),
                         floatLiteral(o.getSpatialScale().convertToFloat()),
                         o.getHalfPixel() ? "true" : "false",
-                        o.getMode() == "max" ? "true" : "false"));
+                        o.getMode() == edge::RoiAlignMode::Max ? "true" : "false"));
         call(op, fmt::format("edgec::roi_align_f32<{}>({}, {}, {}, {});", id, expr(o.getInput()),
                              expr(o.getRois()), expr(o.getBatchIndices()),
                              expr(o.getOutput())));
@@ -1148,16 +1186,12 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
       })
       .Case([&](edge::GridSampleOp o) {
         Shape in = shapeOf(o.getInput()), g = shapeOf(o.getGrid());
-        StringRef mode = o.getMode(), pad = o.getPaddingMode();
         std::string id = newParams(
             op, "GridSampleParams",
             fmt::format(".n = {}, .c = {}, .h = {}, .w = {}, .out_h = {}, .out_w = {}, "
                         ".mode = edgec::{}, .padding = edgec::{}, .align_corners = {}",
                         in[0], in[1], in[2], in[3], g[1], g[2],
-                        mode == "nearest" ? "kSampleNearest"
-                        : mode == "bicubic" ? "kSampleBicubic" : "kSampleBilinear",
-                        pad == "border" ? "kPadBorder"
-                        : pad == "reflection" ? "kPadReflection" : "kPadZeros",
+                        sampleModeName(o.getMode()), samplePaddingName(o.getPaddingMode()),
                         o.getAlignCorners() ? "true" : "false"));
         call(op, fmt::format("edgec::grid_sample_f32<{}>({}, {}, {});", id, expr(o.getInput()),
                              expr(o.getGrid()), expr(o.getOutput())));

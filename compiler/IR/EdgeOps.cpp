@@ -600,15 +600,13 @@ LogicalResult PadOp::verify() {
   auto pads = getPads();
   if (pads.size() != 2 * in.size())
     return emitOpError("pads must have ") << 2 * in.size() << " entries, got " << pads.size();
-  StringRef mode = getMode();
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
-    return emitOpError("unknown mode '") << mode << "'";
+  bool reflect = getMode() == PadMode::Reflect;
   SmallVector<int64_t> expected;
   for (size_t i = 0; i < in.size(); ++i) {
     int64_t d = in[i] + pads[i] + pads[i + in.size()];
     if (d < 0)
       return emitOpError("pads ") << shapeStr(pads) << " crop dimension " << i << " below zero";
-    if (mode == "reflect" && (pads[i] >= in[i] || pads[i + in.size()] >= in[i]) &&
+    if (reflect && (pads[i] >= in[i] || pads[i + in.size()] >= in[i]) &&
         (pads[i] > 0 || pads[i + in.size()] > 0))
       return emitOpError("reflect pads ") << shapeStr(pads) << " must be smaller than dimension "
                                           << i << " (" << in[i] << ")";
@@ -844,16 +842,9 @@ LogicalResult GatherElementsOp::verify() {
   return success();
 }
 
-static LogicalResult checkReduction(Operation *op, StringRef r) {
-  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
-    return op->emitOpError("unknown reduction '") << r << "'";
-  return success();
-}
-
 LogicalResult ScatterElementsOp::verify() {
   auto data = shapeOf(getData()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
-  if (failed(checkAxis(*this, getAxis(), data.size())) ||
-      failed(checkReduction(*this, getReduction())))
+  if (failed(checkAxis(*this, getAxis(), data.size())))
     return failure();
   if (idx != upd || idx.size() != data.size())
     return emitOpError("indices ") << shapeStr(idx) << " and updates " << shapeStr(upd)
@@ -882,8 +873,6 @@ LogicalResult GatherNDOp::verify() {
 
 LogicalResult ScatterNDOp::verify() {
   auto data = shapeOf(getData()), idx = shapeOf(getIndices()), upd = shapeOf(getUpdates());
-  if (failed(checkReduction(*this, getReduction())))
-    return failure();
   if (idx.empty() || idx.back() < 1 || idx.back() > (int64_t)data.size())
     return emitOpError("index tuples do not fit data of rank ") << data.size();
   SmallVector<int64_t> expected(idx.begin(), idx.end() - 1);
@@ -984,8 +973,6 @@ double edgec::applyRecurrentActivation(StringRef name, double a, double b, doubl
 
 LogicalResult RoiAlignOp::verify() {
   auto x = shapeOf(getInput()), r = shapeOf(getRois()), b = shapeOf(getBatchIndices());
-  if (getMode() != "avg" && getMode() != "max")
-    return emitOpError("unknown mode '") << getMode() << "'";
   if (x.size() != 4 || r.size() != 2 || r[1] != 4 || b.size() != 1 || b[0] != r[0])
     return emitOpError("expected input [N, C, H, W], rois [R, 4] and batch_indices [R], got ")
            << shapeStr(x) << ", " << shapeStr(r) << " and " << shapeStr(b);
@@ -1009,11 +996,6 @@ LogicalResult DetOp::verify() {
 
 LogicalResult GridSampleOp::verify() {
   auto in = shapeOf(getInput()), g = shapeOf(getGrid()), out = shapeOf(getOutput());
-  StringRef mode = getMode(), pad = getPaddingMode();
-  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
-    return emitOpError("unknown mode '") << mode << "'";
-  if (pad != "zeros" && pad != "border" && pad != "reflection")
-    return emitOpError("unknown padding_mode '") << pad << "'";
   if (in.size() != 4 || g.size() != 4 || g[3] != 2 || g[0] != in[0])
     return emitOpError("expected input [N, C, H, W] and grid [N, H_out, W_out, 2], got ")
            << shapeStr(in) << " and " << shapeStr(g);
@@ -1025,22 +1007,24 @@ LogicalResult GridSampleOp::verify() {
 }
 
 int64_t RecurrentOp::numGates() {
-  StringRef c = getCell();
-  return c == "lstm" ? 4 : c == "gru" ? 3 : 1;
+  switch (getCell()) {
+  case RecurrentCell::Lstm: return 4;
+  case RecurrentCell::Gru: return 3;
+  case RecurrentCell::Rnn: return 1;
+  }
+  return 1;
 }
 
-int64_t RecurrentOp::numDirections() { return getDirection() == "bidirectional" ? 2 : 1; }
+int64_t RecurrentOp::numDirections() {
+  return getDirection() == RecurrentDirection::Bidirectional ? 2 : 1;
+}
 
 LogicalResult RecurrentOp::verify() {
-  StringRef cell = getCell(), dir = getDirection();
-  if (cell != "rnn" && cell != "gru" && cell != "lstm")
-    return emitOpError("unknown cell '") << cell << "' (rnn, gru or lstm)";
-  if (dir != "forward" && dir != "reverse" && dir != "bidirectional")
-    return emitOpError("unknown direction '") << dir << "'";
-  bool lstm = cell == "lstm";
+  RecurrentCell cell = getCell();
+  bool lstm = cell == RecurrentCell::Lstm;
   if (!lstm && (getInitialC() || getPeepholes() || getInputForget()))
     return emitOpError("initial_c, peepholes and input_forget are LSTM-only");
-  if (cell != "gru" && getLinearBeforeReset())
+  if (cell != RecurrentCell::Gru && getLinearBeforeReset())
     return emitOpError("linear_before_reset is GRU-only");
   auto x = shapeOf(getInput());
   if (x.size() != 3)
@@ -1062,7 +1046,7 @@ LogicalResult RecurrentOp::verify() {
       failed(expect(getPeepholes(), {d, 3 * h}, "peepholes")) ||
       failed(expect(getOutput(), {t + (lstm ? 2 : 1), d, b, h}, "the result")))
     return failure();
-  size_t perDirection = lstm ? 3 : cell == "gru" ? 2 : 1;
+  size_t perDirection = lstm ? 3 : cell == RecurrentCell::Gru ? 2 : 1;
   auto acts = getActivations();
   if (acts.size() != perDirection * d)
     return emitOpError("expected ") << perDirection * d << " activations, got " << acts.size();

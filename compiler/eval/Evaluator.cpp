@@ -406,7 +406,8 @@ Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &g
   int64_t n = x.shape[0], ch = x.shape[1], h = x.shape[2], w = x.shape[3];
   int64_t oh = grid.shape[1], ow = grid.shape[2];
   bool align = o.getAlignCorners();
-  StringRef mode = o.getMode(), pad = o.getPaddingMode();
+  edge::SampleMode mode = o.getMode();
+  edge::SamplePadding pad = o.getPaddingMode();
   auto unnormalize = [&](double g, int64_t size) {
     return align ? (g + 1) / 2 * (size - 1) : ((g + 1) * size - 1) / 2;
   };
@@ -420,9 +421,9 @@ Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &g
     return flips % 2 == 0 ? extra + lo : span - extra + lo;
   };
   auto padCoord = [&](double v, int64_t size) {
-    if (pad == "border")
+    if (pad == edge::SamplePadding::Border)
       return std::clamp(v, 0.0, (double)(size - 1));
-    if (pad == "reflection") {
+    if (pad == edge::SamplePadding::Reflection) {
       v = align ? reflect(v, 0, 2.0 * (size - 1)) : reflect(v, -1, 2.0 * size - 1);
       return std::clamp(v, 0.0, (double)(size - 1));
     }
@@ -450,13 +451,13 @@ Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &g
         double gx = unnormalize(gp[0], w), gy = unnormalize(gp[1], h);
         for (int64_t c = 0; c < ch; ++c) {
           double v = 0;
-          if (mode == "bicubic") {
+          if (mode == edge::SampleMode::Bicubic) {
             double x0 = std::floor(gx), y0 = std::floor(gy);
             auto cx = cubic(gx - x0), cy = cubic(gy - y0);
             for (int q = 0; q < 4; ++q)
               for (int p = 0; p < 4; ++p) {
                 double tx = x0 - 1 + p, ty = y0 - 1 + q;
-                if (pad != "zeros") {
+                if (pad != edge::SamplePadding::Zeros) {
                   tx = padCoord(tx, w);
                   ty = padCoord(ty, h);
                 }
@@ -464,7 +465,7 @@ Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &g
               }
           } else {
             double px = padCoord(gx, w), py = padCoord(gy, h);
-            if (mode == "nearest") {
+            if (mode == edge::SampleMode::Nearest) {
               v = at(b, c, std::nearbyint(py), std::nearbyint(px));
             } else {
               double x0 = std::floor(px), y0 = std::floor(py), fx = px - x0, fy = py - y0;
@@ -493,8 +494,8 @@ Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
   }
   int64_t t = x->shape[0], nb = x->shape[1], ni = x->shape[2], nh = o.getHiddenSize();
   int64_t nd = o.numDirections(), ng = o.numGates();
-  StringRef cell = o.getCell();
-  bool lstm = cell == "lstm", gru = cell == "gru";
+  bool lstm = o.getCell() == edge::RecurrentCell::Lstm;
+  bool gru = o.getCell() == edge::RecurrentCell::Gru;
   size_t perDir = lstm ? 3 : gru ? 2 : 1;
   double clip = o.getClip().convertToDouble();
   auto actAt = [&](int64_t dir, size_t k, double v) {
@@ -510,7 +511,7 @@ Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
   };
   std::vector<double> g(ng * nh), hPrev(nh), cPrev(nh);
   for (int64_t dir = 0; dir < nd; ++dir) {
-    bool reverse = o.getDirection() == "reverse" || dir == 1;
+    bool reverse = o.getDirection() == edge::RecurrentDirection::Reverse || dir == 1;
     const float *W = &w->f[dir * ng * nh * ni], *R = &r->f[dir * ng * nh * nh];
     const float *Wb = bias ? &bias->f[dir * 2 * ng * nh] : nullptr;
     const float *P = peep ? &peep->f[dir * 3 * nh] : nullptr;
@@ -537,7 +538,7 @@ Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
           g[q] = v;
         }
         float *y = at(step, dir, b);
-        if (cell == "rnn") {
+        if (o.getCell() == edge::RecurrentCell::Rnn) {
           for (int64_t j = 0; j < nh; ++j)
             hPrev[j] = actAt(dir, 0, g[j]);
         } else if (gru) {
@@ -849,7 +850,7 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
       .Case([&](edge::PadOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];
         auto pads = o.getPads();
-        StringRef mode = o.getMode();
+        edge::PadMode mode = o.getMode();
         int64_t rank = x.shape.size();
         auto st = stridesOf(x.shape);
         Tensor r = remap(x, outShape, [&](const std::vector<int64_t> &idx) -> int64_t {
@@ -857,8 +858,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           for (int64_t k = 0; k < rank; ++k) {
             int64_t i = idx[k] - pads[k], n = x.shape[k];
             if (i < 0 || i >= n) {
-              if (mode == "constant") return -1;
-              if (mode == "edge") i = i < 0 ? 0 : n - 1;
+              if (mode == edge::PadMode::Constant) return -1;
+              if (mode == edge::PadMode::Edge) i = i < 0 ? 0 : n - 1;
               else { // reflect
                 int64_t period = 2 * (n - 1);
                 if (period == 0) i = 0;
@@ -874,7 +875,7 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         });
         // Constant padding value for the positions remap left at zero.
         float v = o.getValue().convertToFloat();
-        if (mode == "constant" && v != 0.f) {
+        if (mode == edge::PadMode::Constant && v != 0.f) {
           std::vector<int64_t> idx(rank, 0);
           for (int64_t k = 0; k < r.numElements(); ++k) {
             bool outside = false;
@@ -928,14 +929,16 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         const Tensor &x = *in[0], &ind = *in[1], &upd = *in[2];
         Tensor r = x;
         auto st = stridesOf(x.shape);
-        StringRef red = o.getReduction();
+        edge::ScatterReduction red = o.getReduction();
         auto combine = [&](int64_t dst, int64_t src) {
           auto apply = [&](auto &out, auto v) {
-            if (red == "add") out[dst] += v;
-            else if (red == "mul") out[dst] *= v;
-            else if (red == "max") out[dst] = std::max(out[dst], v);
-            else if (red == "min") out[dst] = std::min(out[dst], v);
-            else out[dst] = v;
+            switch (red) {
+            case edge::ScatterReduction::Add: out[dst] += v; break;
+            case edge::ScatterReduction::Mul: out[dst] *= v; break;
+            case edge::ScatterReduction::Max: out[dst] = std::max(out[dst], v); break;
+            case edge::ScatterReduction::Min: out[dst] = std::min(out[dst], v); break;
+            case edge::ScatterReduction::None: out[dst] = v; break;
+            }
           };
           if (r.isFloat()) apply(r.f, upd.f[src]);
           else apply(r.i, upd.i[src]);
@@ -1081,7 +1084,7 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         int64_t n = x.shape[0], ch = x.shape[1], h = x.shape[2], w = x.shape[3];
         int64_t nr = rois.shape[0], ph = o.getOutputHeight(), pw = o.getOutputWidth();
         double scale = o.getSpatialScale().convertToDouble(), off = o.getHalfPixel() ? 0.5 : 0;
-        bool avg = o.getMode() == "avg";
+        bool avg = o.getMode() == edge::RoiAlignMode::Avg;
         Tensor r = Tensor::zeros(DType::F32, outShape);
         for (int64_t q = 0; q < nr; ++q) {
           auto b = checkedIndex(o, bi.i[q], n, 0);

@@ -284,7 +284,7 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
         return y;
       })
       .Case([&](edge::PadOp o) -> FailureOr<Tensor> {
-        if (o.getMode() != "constant")
+        if (o.getMode() != edge::PadMode::Constant)
           return fail();
         const Tensor &x = *in[0];
         Tensor y = zerosLike(o.getOutput());

@@ -180,13 +180,15 @@ LogicalResult scatterElements(NodeContext &c) {
                     " in dimension " + std::to_string(k));
   if (failed(checkConstantIndices(c, 1, ds[*axis], "index")))
     return failure();
-  std::string red = c.attrString("reduction", "none");
-  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
-    return c.fail("reduction '" + red + "' is not one of none, add, mul, max, min");
+  std::string redName = c.attrString("reduction", "none");
+  std::optional<edge::ScatterReduction> red = edge::symbolizeScatterReduction(redName);
+  if (!red)
+    return c.fail("reduction '" + redName + "' is not one of none, add, mul, max, min");
   if (NodeContext::elementType(*upd) != NodeContext::elementType(*data))
     return c.fail("data and updates element types differ");
-  c.setOutput(c.b.create<edge::ScatterElementsOp>(c.loc, data->getType(), *data, *idx, *upd,
-                                                  *axis, red));
+  c.setOutput(c.b.create<edge::ScatterElementsOp>(
+      c.loc, data->getType(), *data, *idx, *upd, c.b.getI64IntegerAttr(*axis),
+      edge::ScatterReductionAttr::get(c.b.getContext(), *red)));
   return success();
 }
 
@@ -239,13 +241,15 @@ LogicalResult scatterND(NodeContext &c) {
   if (NodeContext::shape(*upd) != expected)
     return c.fail("updates must have shape " + shapeToString(expected) + ", got " +
                   shapeToString(NodeContext::shape(*upd)));
-  std::string red = c.attrString("reduction", "none");
-  if (red != "none" && red != "add" && red != "mul" && red != "max" && red != "min")
-    return c.fail("reduction '" + red + "' is not one of none, add, mul, max, min");
+  std::string redName = c.attrString("reduction", "none");
+  std::optional<edge::ScatterReduction> red = edge::symbolizeScatterReduction(redName);
+  if (!red)
+    return c.fail("reduction '" + redName + "' is not one of none, add, mul, max, min");
   if (NodeContext::elementType(*upd) != NodeContext::elementType(*data))
     return c.fail("data and updates element types differ");
   c.setOutput(
-      c.b.create<edge::ScatterNDOp>(c.loc, data->getType(), *data, *idx, *upd, red));
+      c.b.create<edge::ScatterNDOp>(c.loc, data->getType(), *data, *idx, *upd,
+                                    edge::ScatterReductionAttr::get(c.b.getContext(), *red)));
   return success();
 }
 
@@ -354,9 +358,10 @@ LogicalResult roiAlign(NodeContext &c) {
   if (xs.size() != 4 || rs.size() != 2 || rs[1] != 4 || NodeContext::shape(*bi) != Shape{rs[0]})
     return c.fail("X " + shapeToString(xs) + ", rois " + shapeToString(rs) +
                   " and batch_indices must be [N, C, H, W], [R, 4] and [R]");
-  std::string mode = c.attrString("mode", "avg");
-  if (mode != "avg" && mode != "max")
-    return c.fail("mode '" + mode + "' is not avg or max");
+  std::string modeName = c.attrString("mode", "avg");
+  std::optional<edge::RoiAlignMode> mode = edge::symbolizeRoiAlignMode(modeName);
+  if (!mode)
+    return c.fail("mode '" + modeName + "' is not avg or max");
   std::string coord = c.opset >= 16 ? c.attrString("coordinate_transformation_mode", "half_pixel")
                                     : "output_half_pixel";
   if (coord != "half_pixel" && coord != "output_half_pixel")
@@ -375,7 +380,8 @@ LogicalResult roiAlign(NodeContext &c) {
     return failure();
   c.setOutput(c.b.create<edge::RoiAlignOp>(
       c.loc, c.tensorType({rs[0], xs[1], oh, ow}, c.b.getF32Type()), *x, *rois, *bi,
-      c.b.getStringAttr(mode), c.b.getI64IntegerAttr(oh), c.b.getI64IntegerAttr(ow),
+      edge::RoiAlignModeAttr::get(c.b.getContext(), *mode), c.b.getI64IntegerAttr(oh),
+      c.b.getI64IntegerAttr(ow),
       c.b.getI64IntegerAttr(ratio), c.b.getF32FloatAttr(c.attrFloat("spatial_scale", 1.f)),
       c.b.getBoolAttr(coord == "half_pixel")));
   return success();
@@ -409,13 +415,16 @@ LogicalResult gridSample(NodeContext &c) {
   std::string mode = c.attrString("mode", "bilinear"), pad = c.attrString("padding_mode", "zeros");
   if (mode == "linear") mode = "bilinear"; // GridSample-20's names
   if (mode == "cubic") mode = "bicubic";
-  if (mode != "bilinear" && mode != "nearest" && mode != "bicubic")
+  std::optional<edge::SampleMode> sample = edge::symbolizeSampleMode(mode);
+  if (!sample)
     return c.fail("mode '" + mode + "' is not bilinear, nearest or bicubic");
-  if (pad != "zeros" && pad != "border" && pad != "reflection")
+  std::optional<edge::SamplePadding> padding = edge::symbolizeSamplePadding(pad);
+  if (!padding)
     return c.fail("padding_mode '" + pad + "' is not zeros, border or reflection");
   c.setOutput(c.b.create<edge::GridSampleOp>(
       c.loc, c.tensorType({xs[0], xs[1], gs[1], gs[2]}, c.b.getF32Type()), *x, *g,
-      c.b.getStringAttr(mode), c.b.getStringAttr(pad),
+      edge::SampleModeAttr::get(c.b.getContext(), *sample),
+      edge::SamplePaddingAttr::get(c.b.getContext(), *padding),
       c.b.getBoolAttr(c.attrInt("align_corners", 0) != 0)));
   return success();
 }
@@ -470,14 +479,16 @@ LogicalResult maxUnpool(NodeContext &c) {
   Value zeros = c.constant(Tensor::zeros(DType::F32, {n}));
   Value y = c.b.create<edge::ScatterElementsOp>(
       c.loc, c.tensorType({n}, c.b.getF32Type()), zeros, c.reshape(*idx, {m}),
-      c.reshape(*x, {m}), c.b.getI64IntegerAttr(0), c.b.getStringAttr("none"));
+      c.reshape(*x, {m}), c.b.getI64IntegerAttr(0),
+      edge::ScatterReductionAttr::get(c.b.getContext(), edge::ScatterReduction::None));
   y = c.reshape(y, out);
   if (padded != out) {
     Shape pads(2 * out.size(), 0);
     for (size_t d = 0; d < out.size(); ++d)
       pads[out.size() + d] = padded[d] - out[d];
     y = c.b.create<edge::PadOp>(c.loc, c.tensorType(padded, c.b.getF32Type()), y,
-                                c.b.getDenseI64ArrayAttr(pads), c.b.getStringAttr("constant"),
+                                c.b.getDenseI64ArrayAttr(pads),
+                                edge::PadModeAttr::get(c.b.getContext(), edge::PadMode::Constant),
                                 c.b.getF32FloatAttr(0));
   }
   c.setOutput(y);

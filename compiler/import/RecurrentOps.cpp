@@ -58,19 +58,21 @@ LogicalResult resolveActivations(NodeContext &c, ArrayRef<const char *> defaults
 
 /// RNN, GRU or LSTM: `cell` names the edge.recurrent cell, `defaults` its
 /// per-direction activation functions.
-LogicalResult recurrent(NodeContext &c, StringRef cell, ArrayRef<const char *> defaults) {
+LogicalResult recurrent(NodeContext &c, edge::RecurrentCell cell,
+                        ArrayRef<const char *> defaults) {
   auto x = c.required(0, "X"), w = c.required(1, "W"), r = c.required(2, "R");
   if (failed(x) || failed(w) || failed(r))
     return failure();
   for (Value v : {*x, *w, *r})
     if (!NodeContext::elementType(v).isF32())
       return c.fail("X, W and R must be float tensors");
-  bool lstm = cell == "lstm";
-  int64_t gates = lstm ? 4 : cell == "gru" ? 3 : 1;
-  std::string dir = c.attrString("direction", "forward");
-  if (dir != "forward" && dir != "reverse" && dir != "bidirectional")
-    return c.fail("direction '" + dir + "' is not forward, reverse or bidirectional");
-  int64_t d = dir == "bidirectional" ? 2 : 1;
+  bool lstm = cell == edge::RecurrentCell::Lstm;
+  int64_t gates = lstm ? 4 : cell == edge::RecurrentCell::Gru ? 3 : 1;
+  std::string dirName = c.attrString("direction", "forward");
+  std::optional<edge::RecurrentDirection> dir = edge::symbolizeRecurrentDirection(dirName);
+  if (!dir)
+    return c.fail("direction '" + dirName + "' is not forward, reverse or bidirectional");
+  int64_t d = *dir == edge::RecurrentDirection::Bidirectional ? 2 : 1;
   int64_t layout = c.opset >= 14 ? c.attrInt("layout", 0) : 0;
   if (layout != 0 && layout != 1)
     return c.fail("layout " + std::to_string(layout) + " is not 0 or 1");
@@ -145,7 +147,8 @@ LogicalResult recurrent(NodeContext &c, StringRef cell, ArrayRef<const char *> d
   if (clip < 0)
     return c.fail("clip " + std::to_string(clip) + " must be positive");
   bool inputForget = lstm && c.attrInt("input_forget", 0) != 0;
-  bool linearBeforeReset = cell == "gru" && c.attrInt("linear_before_reset", 0) != 0;
+  bool linearBeforeReset =
+      cell == edge::RecurrentCell::Gru && c.attrInt("linear_before_reset", 0) != 0;
 
   int64_t rows = t + (lstm ? 2 : 1);
   SmallVector<Attribute> actAttrs;
@@ -153,7 +156,8 @@ LogicalResult recurrent(NodeContext &c, StringRef cell, ArrayRef<const char *> d
     actAttrs.push_back(c.b.getStringAttr(n));
   auto op = c.b.create<edge::RecurrentOp>(
       c.loc, c.tensorType({rows, d, batch, h}, c.b.getF32Type()), seq, *w, *r, *bias, lens, *h0,
-      *c0, *peep, c.b.getStringAttr(cell), c.b.getStringAttr(dir), c.b.getI64IntegerAttr(h),
+      *c0, *peep, edge::RecurrentCellAttr::get(c.b.getContext(), cell),
+      edge::RecurrentDirectionAttr::get(c.b.getContext(), *dir), c.b.getI64IntegerAttr(h),
       c.b.getArrayAttr(actAttrs), c.b.getDenseF32ArrayAttr(acts.alpha),
       c.b.getDenseF32ArrayAttr(acts.beta), c.b.getF32FloatAttr(clip),
       c.b.getBoolAttr(inputForget), c.b.getBoolAttr(linearBeforeReset));
@@ -173,9 +177,15 @@ LogicalResult recurrent(NodeContext &c, StringRef cell, ArrayRef<const char *> d
   return success();
 }
 
-LogicalResult rnn(NodeContext &c) { return recurrent(c, "rnn", {"Tanh"}); }
-LogicalResult gru(NodeContext &c) { return recurrent(c, "gru", {"Sigmoid", "Tanh"}); }
-LogicalResult lstm(NodeContext &c) { return recurrent(c, "lstm", {"Sigmoid", "Tanh", "Tanh"}); }
+LogicalResult rnn(NodeContext &c) {
+  return recurrent(c, edge::RecurrentCell::Rnn, {"Tanh"});
+}
+LogicalResult gru(NodeContext &c) {
+  return recurrent(c, edge::RecurrentCell::Gru, {"Sigmoid", "Tanh"});
+}
+LogicalResult lstm(NodeContext &c) {
+  return recurrent(c, edge::RecurrentCell::Lstm, {"Sigmoid", "Tanh", "Tanh"});
+}
 
 } // namespace
 

@@ -447,9 +447,10 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
                        std::optional<Shape> axes) {
   Shape s = NodeContext::shape(x);
   int64_t rank = s.size();
-  std::string mode = c.attrString("mode", "constant");
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
-    return c.fail("mode '" + mode + "' is not supported (constant, reflect, edge are)");
+  std::string modeName = c.attrString("mode", "constant");
+  std::optional<edge::PadMode> mode = edge::symbolizePadMode(modeName);
+  if (!mode)
+    return c.fail("mode '" + modeName + "' is not supported (constant, reflect, edge are)");
   Type elt = NodeContext::elementType(x);
   if (!elt.isF32() && !isa<IntegerType>(elt) && !quantizedElement(elt))
     return c.fail("only float, integer and quantized inputs are supported");
@@ -478,7 +479,7 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
     if (d < 0)
       return c.fail("pads " + shapeToString(pads) + " remove more than dimension " +
                     std::to_string(k) + " holds");
-    if (mode == "reflect" && (pads[k] > 0 || pads[k + rank] > 0) &&
+    if (*mode == edge::PadMode::Reflect && (pads[k] > 0 || pads[k + rank] > 0) &&
         (pads[k] >= s[k] || pads[k + rank] >= s[k]))
       return c.fail("reflect pads " + shapeToString(pads) + " must be smaller than dimension " +
                     std::to_string(k) + " (" + std::to_string(s[k]) + ")");
@@ -486,7 +487,8 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
   }
   c.setOutput(c.b.create<edge::PadOp>(c.loc, c.tensorType(out, elt), x,
                                       c.b.getDenseI64ArrayAttr(pads),
-                                      c.b.getStringAttr(mode), c.b.getF32FloatAttr(value)));
+                                      edge::PadModeAttr::get(c.b.getContext(), *mode),
+                                      c.b.getF32FloatAttr(value)));
   return success();
 }
 

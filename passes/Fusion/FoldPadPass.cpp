@@ -18,7 +18,7 @@ namespace {
 /// The [top, left, bottom, right] padding of `pad` if it is a non-negative
 /// constant pad of the two spatial dimensions of an NCHW tensor with `value`.
 std::optional<SmallVector<int64_t, 4>> spatialPads(edge::PadOp pad, float value) {
-  if (!pad || pad.getMode() != "constant")
+  if (!pad || pad.getMode() != edge::PadMode::Constant)
     return std::nullopt;
   float v = pad.getValue().convertToFloat();
   if (!(v == value))

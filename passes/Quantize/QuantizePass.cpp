@@ -368,7 +368,7 @@ Operation *Quantizer::rewrite(Operation *op) {
   }
   if (isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
           edge::SliceOp, edge::PadOp>(op)) {
-    if (auto pad = dyn_cast<edge::PadOp>(op); pad && pad.getMode() != "constant")
+    if (auto pad = dyn_cast<edge::PadOp>(op); pad && pad.getMode() != edge::PadMode::Constant)
       return nullptr;
     Value x = quantized(op->getOperand(0));
     if (!x)

@@ -6,7 +6,7 @@
 // CHECK-NOT: edge.pad
 func.func @conv(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x9x6xf32> {
   %w = edge.constant dense<1.0> : tensor<1x1x1x1xf32>
-  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 0, 0, 0, 3, 1>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x5xf32> loc("pad")
+  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 0, 0, 0, 3, 1>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x5xf32> loc("pad")
   %1 = edge.conv2d %0, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x8x5xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x9x6xf32>
   return %1 : tensor<1x1x9x6xf32>
 }
@@ -20,9 +20,9 @@ func.func @conv(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x9x6xf32> {
 // CHECK: edge.avg_pool2d %arg0 {ceil_mode = false, count_include_pad = true, {{.*}}pads = array<i64: 1, 1, 1, 1>
 // CHECK-NOT: edge.pad
 func.func @pools(%arg0: tensor<1x1x4x4xf32>) -> (tensor<1x1x5x5xf32>, tensor<1x1x5x5xf32>) {
-  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "constant", value = 0xFF800000 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 0xFF800000 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %1 = edge.max_pool2d %0 {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x1x6x6xf32>) -> tensor<1x1x5x5xf32>
-  %2 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %2 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %3 = edge.avg_pool2d %2 {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x1x6x6xf32>) -> tensor<1x1x5x5xf32>
   return %1, %3 : tensor<1x1x5x5xf32>, tensor<1x1x5x5xf32>
 }
@@ -36,18 +36,18 @@ func.func @pools(%arg0: tensor<1x1x4x4xf32>) -> (tensor<1x1x5x5xf32>, tensor<1x1
 // CHECK-COUNT-6: edge.pad
 func.func @kept(%arg0: tensor<1x1x4x4xf32>) -> (tensor<1x1x6x6xf32>, tensor<1x1x5x5xf32>, tensor<1x1x6x6xf32>, tensor<1x1x4x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x7x7xf32>) {
   %w = edge.constant dense<1.0> : tensor<1x1x1x1xf32>
-  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "constant", value = 1.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 1.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %1 = edge.conv2d %0, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x6x6xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x6x6xf32>
-  %2 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %2 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %3 = edge.max_pool2d %2 {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = false} : (tensor<1x1x6x6xf32>) -> tensor<1x1x5x5xf32>
-  %4 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "reflect", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %4 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<reflect>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %5 = edge.conv2d %4, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x6x6xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x6x6xf32>
-  %6 = edge.pad %arg0 {pads = array<i64: 0, 1, 0, 0, 0, 0, 0, 0>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %6 = edge.pad %arg0 {pads = array<i64: 0, 1, 0, 0, 0, 0, 0, 0>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32>
   %w2 = edge.constant dense<1.0> : tensor<1x2x1x1xf32>
   %7 = edge.conv2d %6, %w2 {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
-  %8 = edge.pad %arg0 {pads = array<i64: 0, 0, -1, 0, 0, 0, 0, 0>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x4xf32>
+  %8 = edge.pad %arg0 {pads = array<i64: 0, 0, -1, 0, 0, 0, 0, 0>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x4xf32>
   %9 = edge.conv2d %8, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x1x3x4xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x3x4xf32>
-  %10 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = "constant", value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
+  %10 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x6x6xf32>
   %11 = edge.avg_pool2d %10 {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x1x6x6xf32>) -> tensor<1x1x7x7xf32>
   return %1, %3, %5, %7, %9, %11 : tensor<1x1x6x6xf32>, tensor<1x1x5x5xf32>, tensor<1x1x6x6xf32>, tensor<1x1x4x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x7x7xf32>
 }

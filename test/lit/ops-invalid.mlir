@@ -1,4 +1,7 @@
 // RUN: edgec-opt --split-input-file --verify-diagnostics %s
+// RUN: not edgec-opt %S/Inputs/bad-reduction.mlir 2>&1 | FileCheck %s --check-prefix=REDUCTION
+// Modes are enums: an unknown one does not parse.
+// REDUCTION: error: expected ::edgec::edge::ScatterReduction to be one of: none, add, mul, max, min
 
 func.func @conv_shape(%x: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x6x6xf32> {
   // expected-error@+1 {{'edge.conv2d' op expected result shape [1, 3, 4, 4], got [1, 3, 6, 6]}}
@@ -50,7 +53,7 @@ func.func @slice(%a: tensor<4xf32>) -> tensor<2xf32> {
 
 func.func @pad(%a: tensor<2x3xf32>) -> tensor<2x9xf32> {
   // expected-error@+1 {{'edge.pad' op reflect pads [0, 3, 0, 3] must be smaller than dimension 1 (3)}}
-  %0 = edge.pad %a {mode = "reflect", pads = array<i64: 0, 3, 0, 3>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x9xf32>
+  %0 = edge.pad %a {mode = #edge.pad_mode<reflect>, pads = array<i64: 0, 3, 0, 3>, value = 0.0 : f32} : (tensor<2x3xf32>) -> tensor<2x9xf32>
   return %0 : tensor<2x9xf32>
 }
 
@@ -80,14 +83,6 @@ func.func @gather_elements_rank(%d: tensor<2x3xf32>, %i: tensor<2xi64>) -> tenso
 
 // -----
 
-func.func @scatter_reduction(%d: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) -> tensor<4xf32> {
-  // expected-error@+1 {{'edge.scatter_elements' op unknown reduction 'avg'}}
-  %0 = edge.scatter_elements %d, %i, %u {axis = 0 : i64, reduction = "avg"} : (tensor<4xf32>, tensor<2xi64>, tensor<2xf32>) -> tensor<4xf32>
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
 func.func @top_k_too_many(%x: tensor<2x3xf32>) -> tensor<2x4xi64> {
   // expected-error@+1 {{'edge.top_k_indices' op k = 4 exceeds the axis size 3}}
   %0 = edge.top_k_indices %x {axis = 1 : i64, k = 4 : i64, largest = true} : (tensor<2x3xf32>) -> tensor<2x4xi64>
@@ -106,7 +101,7 @@ func.func @resample_tap(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 func.func @recurrent_result(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32> {
   // expected-error@+1 {{'edge.recurrent' op the result must be [7, 1, 1, 4], got [6, 1, 1, 4]}}
-  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = "lstm", clip = 0.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32>
+  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = #edge.cell<lstm>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32>
   return %0 : tensor<6x1x1x4xf32>
 }
 
@@ -114,7 +109,7 @@ func.func @recurrent_result(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: t
 
 func.func @recurrent_activation(%x: tensor<5x1x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32> {
   // expected-error@+1 {{'edge.recurrent' op unknown activation 'Swish'}}
-  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Swish"], cell = "rnn", clip = 0.0 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32>
+  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Swish"], cell = #edge.cell<rnn>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> tensor<6x1x1x4xf32>
   return %0 : tensor<6x1x1x4xf32>
 }
 
@@ -130,7 +125,7 @@ func.func @shift_signed(%a: tensor<4xi32>) -> tensor<4xi32> {
 
 func.func @grid_sample_shape(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32> {
   // expected-error@+1 {{'edge.grid_sample' op expected result shape [1, 3, 4, 5], got [1, 3, 5, 4]}}
-  %0 = edge.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x3x8x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32>
+  %0 = edge.grid_sample %x, %g {align_corners = false, mode = #edge.sample_mode<bilinear>, padding_mode = #edge.sample_padding<zeros>} : (tensor<1x3x8x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32>
   return %0 : tensor<1x3x5x4xf32>
 }
 
@@ -146,6 +141,6 @@ func.func @det_not_square(%x: tensor<2x3x4xf32>) -> tensor<2xf32> {
 
 func.func @roi_align_shapes(%x: tensor<1x3x8x8xf32>, %r: tensor<2x4xf32>, %b: tensor<3xi64>) -> tensor<2x3x2x2xf32> {
   // expected-error@+1 {{'edge.roi_align' op expected input [N, C, H, W], rois [R, 4] and batch_indices [R], got [1, 3, 8, 8], [2, 4] and [3]}}
-  %0 = edge.roi_align %x, %r, %b {half_pixel = true, mode = "avg", output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x3x8x8xf32>, tensor<2x4xf32>, tensor<3xi64>) -> tensor<2x3x2x2xf32>
+  %0 = edge.roi_align %x, %r, %b {half_pixel = true, mode = #edge.roi_mode<avg>, output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x3x8x8xf32>, tensor<2x4xf32>, tensor<3xi64>) -> tensor<2x3x2x2xf32>
   return %0 : tensor<2x3x2x2xf32>
 }

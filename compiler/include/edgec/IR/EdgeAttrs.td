@@ -68,6 +68,56 @@ def Edge_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
 }
 
 //===----------------------------------------------------------------------===//
+// Op modes: every string-valued ONNX mode is an enum, so an unknown one is a
+// parse error and no consumer falls back to a default.
+//===----------------------------------------------------------------------===//
+
+class Edge_ModeEnum<string name, string summary, list<I32EnumAttrCase> cases>
+    : I32EnumAttr<name, summary, cases> {
+  let cppNamespace = "::edgec::edge";
+  let genSpecializedAttr = 0;
+}
+class Edge_ModeAttr<Edge_ModeEnum e, string mnemonic>
+    : EnumAttr<Edge_Dialect, e, mnemonic> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def Edge_PadMode : Edge_ModeEnum<"PadMode", "pad mode", [
+    I32EnumAttrCase<"Constant", 0, "constant">, I32EnumAttrCase<"Reflect", 1, "reflect">,
+    I32EnumAttrCase<"Edge", 2, "edge">]>;
+def Edge_PadModeAttr : Edge_ModeAttr<Edge_PadMode, "pad_mode">;
+
+def Edge_ScatterReduction : Edge_ModeEnum<"ScatterReduction", "scatter reduction", [
+    I32EnumAttrCase<"None", 0, "none">, I32EnumAttrCase<"Add", 1, "add">,
+    I32EnumAttrCase<"Mul", 2, "mul">, I32EnumAttrCase<"Max", 3, "max">,
+    I32EnumAttrCase<"Min", 4, "min">]>;
+def Edge_ScatterReductionAttr : Edge_ModeAttr<Edge_ScatterReduction, "reduction">;
+
+def Edge_SampleMode : Edge_ModeEnum<"SampleMode", "grid-sample interpolation", [
+    I32EnumAttrCase<"Bilinear", 0, "bilinear">, I32EnumAttrCase<"Nearest", 1, "nearest">,
+    I32EnumAttrCase<"Bicubic", 2, "bicubic">]>;
+def Edge_SampleModeAttr : Edge_ModeAttr<Edge_SampleMode, "sample_mode">;
+
+def Edge_SamplePadding : Edge_ModeEnum<"SamplePadding", "grid-sample padding", [
+    I32EnumAttrCase<"Zeros", 0, "zeros">, I32EnumAttrCase<"Border", 1, "border">,
+    I32EnumAttrCase<"Reflection", 2, "reflection">]>;
+def Edge_SamplePaddingAttr : Edge_ModeAttr<Edge_SamplePadding, "sample_padding">;
+
+def Edge_RoiAlignMode : Edge_ModeEnum<"RoiAlignMode", "roi-align pooling", [
+    I32EnumAttrCase<"Avg", 0, "avg">, I32EnumAttrCase<"Max", 1, "max">]>;
+def Edge_RoiAlignModeAttr : Edge_ModeAttr<Edge_RoiAlignMode, "roi_mode">;
+
+def Edge_RecurrentCell : Edge_ModeEnum<"RecurrentCell", "recurrent cell", [
+    I32EnumAttrCase<"Rnn", 0, "rnn">, I32EnumAttrCase<"Gru", 1, "gru">,
+    I32EnumAttrCase<"Lstm", 2, "lstm">]>;
+def Edge_RecurrentCellAttr : Edge_ModeAttr<Edge_RecurrentCell, "cell">;
+
+def Edge_RecurrentDirection : Edge_ModeEnum<"RecurrentDirection", "recurrent direction", [
+    I32EnumAttrCase<"Forward", 0, "forward">, I32EnumAttrCase<"Reverse", 1, "reverse">,
+    I32EnumAttrCase<"Bidirectional", 2, "bidirectional">]>;
+def Edge_RecurrentDirectionAttr : Edge_ModeAttr<Edge_RecurrentDirection, "direction">;
+
+//===----------------------------------------------------------------------===//
 // Kernel choice
 //===----------------------------------------------------------------------===//
 

@@ -13,6 +13,7 @@
 
 include "edgec/IR/EdgeBase.td"
 include "edgec/IR/EdgeInterfaces.td"
+include "edgec/IR/EdgeAttrs.td"
 
 //===----------------------------------------------------------------------===//
 // edge.constant
@@ -450,7 +451,7 @@ def Edge_PadOp : Edge_Op<"pad", [Pure]> {
     below 2^24 in magnitude, exact in f32; for quantized ones the real value).
   }];
   let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$pads,
-                       StrAttr:$mode, F32Attr:$value);
+                       Edge_PadModeAttr:$mode, F32Attr:$value);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -503,7 +504,7 @@ def Edge_ScatterElementsOp : Edge_Op<"scatter_elements", [Pure]> {
     order of i. `reduction` is none, add, mul, max or min.
   }];
   let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, Edge_AnyTensor:$updates,
-                       I64Attr:$axis, StrAttr:$reduction);
+                       I64Attr:$axis, Edge_ScatterReductionAttr:$reduction);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -530,7 +531,7 @@ def Edge_ScatterNDOp : Edge_Op<"scatter_nd", [Pure]> {
     (none, add, mul, max, min), in row-major order of the tuples.
   }];
   let arguments = (ins Edge_AnyTensor:$data, Edge_IndexTensor:$indices, Edge_AnyTensor:$updates,
-                       StrAttr:$reduction);
+                       Edge_ScatterReductionAttr:$reduction);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -588,8 +589,9 @@ def Edge_GridSampleOp : Edge_Op<"grid_sample", [Pure]> {
     "bicubic" (A = -0.75); `padding_mode` "zeros", "border" or "reflection"
     says what lies outside the input, as in PyTorch's grid_sample.
   }];
-  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$grid, StrAttr:$mode,
-                       StrAttr:$padding_mode, BoolAttr:$align_corners);
+  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$grid,
+                       Edge_SampleModeAttr:$mode, Edge_SamplePaddingAttr:$padding_mode,
+                       BoolAttr:$align_corners);
   let results = (outs RankedTensorOf<[F32]>:$output);
   let assemblyFormat = "$input `,` $grid attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -606,7 +608,8 @@ def Edge_RoiAlignOp : Edge_Op<"roi_align", [Pure]> {
     (output_half_pixel). A batch index outside the input is clamped.
   }];
   let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$rois,
-                       Edge_IndexTensor:$batch_indices, StrAttr:$mode, I64Attr:$output_height,
+                       Edge_IndexTensor:$batch_indices, Edge_RoiAlignModeAttr:$mode,
+                       I64Attr:$output_height,
                        I64Attr:$output_width, I64Attr:$sampling_ratio, F32Attr:$spatial_scale,
                        BoolAttr:$half_pixel);
   let results = (outs RankedTensorOf<[F32]>:$output);
@@ -656,7 +659,8 @@ def Edge_RecurrentOp : Edge_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
                        Optional<RankedTensorOf<[F32]>>:$initial_h,
                        Optional<RankedTensorOf<[F32]>>:$initial_c,
                        Optional<RankedTensorOf<[F32]>>:$peepholes,
-                       StrAttr:$cell, StrAttr:$direction, I64Attr:$hidden_size,
+                       Edge_RecurrentCellAttr:$cell, Edge_RecurrentDirectionAttr:$direction,
+                       I64Attr:$hidden_size,
                        StrArrayAttr:$activations, DenseF32ArrayAttr:$activation_alpha,
                        DenseF32ArrayAttr:$activation_beta, F32Attr:$clip,
                        BoolAttr:$input_forget, BoolAttr:$linear_before_reset);
