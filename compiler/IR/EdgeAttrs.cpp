@@ -12,8 +12,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
-#include "llvm/ADT/StringSwitch.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/TypeSwitch.h" // the generated attribute printer
 
 using namespace mlir;
 using namespace edgec::edge;
@@ -195,9 +194,11 @@ LogicalResult check(NamedAttribute attr, unsigned where, function_ref<InFlightDi
 } // namespace
 
 LogicalResult EdgeDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
-  unsigned where = isa<ModuleOp>(op) ? OnModule : op->hasTrait<OpTrait::SymbolTable>() ? OnModule
-                   : op->getName().getStringRef() == "func.func"                    ? OnFunc
-                                                                                    : OnOp;
+  // A module (or any symbol table) holds module attributes, a function (a
+  // symbol that is not a table) function ones, every other op op ones.
+  unsigned where = op->hasTrait<OpTrait::SymbolTable>() ? OnModule
+                   : isa<SymbolOpInterface>(op)        ? OnFunc
+                                                       : OnOp;
   return check(attr, where, [&] { return op->emitError(); });
 }
 
