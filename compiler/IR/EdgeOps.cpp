@@ -180,17 +180,48 @@ static LogicalResult verifyBinary(Operation *op) {
   return success();
 }
 
-/// Comparisons and logic: broadcastable operands of one plain (not quantized)
-/// element type, booleans for And / Or / Xor.
+/// The numpy broadcast of `operands`' shapes as a tensor of `element`; an
+/// error at `location` (when given) if they do not broadcast.
+static LogicalResult inferBroadcast(std::optional<Location> location, ValueRange operands,
+                                    Type element, SmallVectorImpl<Type> &inferred) {
+  SmallVector<int64_t> shape;
+  for (Value v : operands) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t)
+      return emitOptionalError(location, "operands must be ranked tensors");
+    auto b = broadcastShapes(shape, t.getShape());
+    if (failed(b)) {
+      std::string shapes;
+      for (Value o : operands)
+        shapes += (shapes.empty() ? "" : " and ") + shapeStr(shapeOf(o));
+      return emitOptionalError(location, "operand shapes ", shapes,
+                               " are not broadcast-compatible");
+    }
+    shape = *b;
+  }
+  inferred.push_back(RankedTensorType::get(shape, element));
+  return success();
+}
+
+#define EDGE_PREDICATE_INFER(Op)                                                                   \
+  LogicalResult Op::inferReturnTypes(MLIRContext *ctx, std::optional<Location> location,           \
+                                     ValueRange operands, DictionaryAttr, OpaqueProperties,        \
+                                     RegionRange, SmallVectorImpl<Type> &inferred) {               \
+    return inferBroadcast(location, operands, IntegerType::get(ctx, 1), inferred);                 \
+  }
+EDGE_PREDICATE_INFER(EqualOp)
+EDGE_PREDICATE_INFER(LessOp)
+EDGE_PREDICATE_INFER(LessOrEqualOp)
+EDGE_PREDICATE_INFER(GreaterOp)
+EDGE_PREDICATE_INFER(GreaterOrEqualOp)
+EDGE_PREDICATE_INFER(AndOp)
+EDGE_PREDICATE_INFER(OrOp)
+EDGE_PREDICATE_INFER(XorOp)
+#undef EDGE_PREDICATE_INFER
+
+/// Comparisons and logic: operands of one plain (not quantized) element
+/// type, booleans for And / Or / Xor. (Shapes: inferReturnTypes.)
 static LogicalResult verifyPredicate(Operation *op, bool logic) {
-  auto lhs = shapeOf(op->getOperand(0)), rhs = shapeOf(op->getOperand(1));
-  auto expected = broadcastShapes(lhs, rhs);
-  if (failed(expected))
-    return op->emitOpError("operand shapes ") << shapeStr(lhs) << " and " << shapeStr(rhs)
-                                              << " are not broadcast-compatible";
-  if (ArrayRef<int64_t>(*expected) != shapeOf(op->getResult(0)))
-    return op->emitOpError("expected result shape ") << shapeStr(*expected) << ", got "
-                                                     << shapeStr(shapeOf(op->getResult(0)));
   Type lt = getElementTypeOrSelf(op->getOperand(0)), rt = getElementTypeOrSelf(op->getOperand(1));
   if (lt != rt || isa<quant::QuantizedType>(lt))
     return op->emitOpError("operands must have one plain element type, got ") << lt << " and "
@@ -208,18 +239,16 @@ LogicalResult AndOp::verify() { return verifyPredicate(*this, true); }
 LogicalResult OrOp::verify() { return verifyPredicate(*this, true); }
 LogicalResult XorOp::verify() { return verifyPredicate(*this, true); }
 
+/// cond ? x : y: the broadcast of all three, of x's element type.
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> location,
+                                        ValueRange operands, DictionaryAttr, OpaqueProperties,
+                                        RegionRange, SmallVectorImpl<Type> &inferred) {
+  if (operands.size() != 3)
+    return emitOptionalError(location, "expects cond, x and y");
+  return inferBroadcast(location, operands, getElementTypeOrSelf(operands[1]), inferred);
+}
+
 LogicalResult WhereOp::verify() {
-  auto c = shapeOf(getCond()), x = shapeOf(getX()), y = shapeOf(getY());
-  auto xy = broadcastShapes(x, y);
-  FailureOr<SmallVector<int64_t>> all = failure();
-  if (succeeded(xy))
-    all = broadcastShapes(c, *xy);
-  if (failed(all))
-    return emitOpError("shapes ") << shapeStr(c) << ", " << shapeStr(x) << " and " << shapeStr(y)
-                                  << " are not broadcast-compatible";
-  if (ArrayRef<int64_t>(*all) != shapeOf(getOutput()))
-    return emitOpError("expected result shape ") << shapeStr(*all) << ", got "
-                                                 << shapeStr(shapeOf(getOutput()));
   Type xt = getElementTypeOrSelf(getX()), yt = getElementTypeOrSelf(getY());
   if (xt != yt || xt != getElementTypeOrSelf(getOutput()) || isa<quant::QuantizedType>(xt))
     return emitOpError("x, y and the result must have one plain element type, got ")
@@ -646,72 +675,9 @@ LogicalResult CastOp::verify() {
 //===----------------------------------------------------------------------===//
 
 std::function<double(double)> edgec::realFunction(Operation *op) {
-  using Fn = std::function<double(double)>;
-  auto f = [](double (*fn)(double)) -> Fn { return fn; };
-  return llvm::TypeSwitch<Operation *, Fn>(op)
-      .Case([](edge::ReluOp) -> Fn { return [](double x) { return x < 0 ? 0.0 : x; }; }) // NaN stays NaN
-      .Case([](edge::ClipOp o) -> Fn {
-        double lo = o.getMin().convertToDouble(), hi = o.getMax().convertToDouble();
-        return [=](double x) { return std::isnan(x) ? x : std::min(std::max(x, lo), hi); };
-      })
-      .Case([](edge::SigmoidOp) -> Fn { return [](double x) { return 1 / (1 + std::exp(-x)); }; })
-      .Case([&](edge::TanhOp) { return f(std::tanh); })
-      .Case([&](edge::SqrtOp) { return f(std::sqrt); })
-      .Case([](edge::HardSwishOp) -> Fn {
-        return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
-      })
-      .Case([](edge::HardSigmoidOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble(), b = o.getBeta().convertToDouble();
-        return [=](double x) { return std::clamp(a * x + b, 0.0, 1.0); };
-      })
-      .Case([](edge::LeakyReluOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble();
-        return [=](double x) { return x < 0 ? a * x : x; };
-      })
-      .Case([&](edge::AbsOp) { return f(std::fabs); })
-      .Case([](edge::NegOp) -> Fn { return [](double x) { return -x; }; })
-      .Case([&](edge::ExpOp) { return f(std::exp); })
-      .Case([&](edge::LogOp) { return f(std::log); })
-      .Case([&](edge::CeilOp) { return f(std::ceil); })
-      .Case([&](edge::FloorOp) { return f(std::floor); })
-      .Case([&](edge::RoundOp) { return f(std::nearbyint); })
-      .Case([](edge::ReciprocalOp) -> Fn { return [](double x) { return 1 / x; }; })
-      .Case([](edge::SignOp) -> Fn {
-        return [](double x) { return std::isnan(x) ? x : (double)((x > 0) - (x < 0)); };
-      })
-      .Case([&](edge::SinOp) { return f(std::sin); })
-      .Case([&](edge::CosOp) { return f(std::cos); })
-      .Case([&](edge::TanOp) { return f(std::tan); })
-      .Case([&](edge::AsinOp) { return f(std::asin); })
-      .Case([&](edge::AcosOp) { return f(std::acos); })
-      .Case([&](edge::AtanOp) { return f(std::atan); })
-      .Case([&](edge::SinhOp) { return f(std::sinh); })
-      .Case([&](edge::CoshOp) { return f(std::cosh); })
-      .Case([&](edge::AsinhOp) { return f(std::asinh); })
-      .Case([&](edge::AcoshOp) { return f(std::acosh); })
-      .Case([&](edge::AtanhOp) { return f(std::atanh); })
-      .Case([&](edge::ErfOp) { return f(std::erf); })
-      .Case([](edge::SoftplusOp) -> Fn {
-        return [](double x) { return x > 30 ? x : std::log1p(std::exp(x)); };
-      })
-      .Case([](edge::SoftsignOp) -> Fn { return [](double x) { return x / (1 + std::fabs(x)); }; })
-      .Case([](edge::EluOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble();
-        return [=](double x) { return x < 0 ? a * std::expm1(x) : x; };
-      })
-      .Case([](edge::CeluOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble();
-        return [=](double x) { return std::max(0.0, x) + std::min(0.0, a * std::expm1(x / a)); };
-      })
-      .Case([](edge::ThresholdedReluOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble();
-        return [=](double x) { return x > a ? x : 0.0; };
-      })
-      .Case([](edge::SeluOp o) -> Fn {
-        double a = o.getAlpha().convertToDouble(), g = o.getGamma().convertToDouble();
-        return [=](double x) { return g * (x > 0 ? x : a * std::expm1(x)); };
-      })
-      .Default([](Operation *) { return Fn(); });
+  if (auto f = dyn_cast<RealFunctionOpInterface>(op))
+    return [f](double x) mutable { return f.applyReal(x); };
+  return {};
 }
 
 quant::QuantizedType edgec::quantizedElement(Type t) {

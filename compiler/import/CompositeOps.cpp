@@ -26,17 +26,10 @@ namespace edgec::onnx_import {
 //===----------------------------------------------------------------------===//
 
 Value buildWhere(NodeContext &c, Value cond, Value x, Value y) {
-  auto xy = broadcastShapes(NodeContext::shape(x), NodeContext::shape(y));
-  FailureOr<SmallVector<int64_t>> all = failure();
-  if (succeeded(xy))
-    all = broadcastShapes(NodeContext::shape(cond), *xy);
-  if (failed(all)) {
-    c.error() << "condition, X and Y shapes cannot be broadcast together";
-    return {};
-  }
-  return c.b.create<edge::WhereOp>(
-      c.loc, c.tensorType(Shape(all->begin(), all->end()), NodeContext::elementType(x)), cond, x,
-      y);
+  if (Value v = buildInferred<edge::WhereOp>(c, {cond, x, y}))
+    return v;
+  c.error() << "condition, X and Y shapes cannot be broadcast together";
+  return {};
 }
 
 Value buildTranspose(NodeContext &c, Value x, const Shape &perm) {

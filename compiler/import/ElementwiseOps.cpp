@@ -88,14 +88,10 @@ template <typename OpT> LogicalResult predicate(NodeContext &c) {
   Type ta = NodeContext::elementType(*a), tb = NodeContext::elementType(*b);
   if (ta != tb)
     return c.error() << "input element types differ: " << ta << " and " << tb, failure();
-  auto shape = broadcastShapes(NodeContext::shape(*a), NodeContext::shape(*b));
-  if (failed(shape))
-    return c.error() << "input shapes " << shapeToString(NodeContext::shape(*a)) << " and "
-                     << shapeToString(NodeContext::shape(*b)) << " cannot be broadcast together",
-           failure();
-  c.setOutput(c.b.create<OpT>(c.loc, c.tensorType(Shape(shape->begin(), shape->end()),
-                                                  c.b.getI1Type()),
-                              *a, *b));
+  Value out = buildPredicate<OpT>(c, *a, *b);
+  if (!out)
+    return failure();
+  c.setOutput(out);
   return success();
 }
 
@@ -139,15 +135,10 @@ LogicalResult where(NodeContext &c) {
   if (NodeContext::elementType(*x) != NodeContext::elementType(*y))
     return c.error() << "X and Y element types differ: " << NodeContext::elementType(*x)
                      << " and " << NodeContext::elementType(*y), failure();
-  auto xy = broadcastShapes(NodeContext::shape(*x), NodeContext::shape(*y));
-  FailureOr<SmallVector<int64_t>> all = failure();
-  if (succeeded(xy))
-    all = broadcastShapes(NodeContext::shape(*cond), *xy);
-  if (failed(all))
-    return c.fail("condition, X and Y shapes cannot be broadcast together");
-  c.setOutput(c.b.create<edge::WhereOp>(
-      c.loc, c.tensorType(Shape(all->begin(), all->end()), NodeContext::elementType(*x)), *cond,
-      *x, *y));
+  Value out = buildWhere(c, *cond, *x, *y);
+  if (!out)
+    return failure();
+  c.setOutput(out);
   return success();
 }
 

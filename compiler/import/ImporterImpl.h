@@ -155,12 +155,25 @@ template <typename OpT> mlir::Value buildBinary(NodeContext &c, mlir::Value a, m
                          mlir::FloatAttr(), mlir::FloatAttr());
 }
 
+/// OpT built with the result types it infers from `operands` (its own shape
+/// rule, InferTypeOpInterface: the importer does not restate it); null,
+/// without a diagnostic, when the op rejects the operands.
+template <typename OpT> mlir::Value buildInferred(NodeContext &c, mlir::ValueRange operands) {
+  llvm::SmallVector<mlir::Type, 1> types;
+  if (mlir::failed(OpT::inferReturnTypes(c.b.getContext(), std::nullopt, operands, {},
+                                         mlir::OpaqueProperties(nullptr), {},
+                                         types)))
+    return {};
+  return c.b.create<OpT>(c.loc, mlir::TypeRange(types), operands);
+}
+
 /// A comparison or logic op with broadcasting and an i1 result.
 template <typename OpT> mlir::Value buildPredicate(NodeContext &c, mlir::Value a, mlir::Value b) {
-  std::optional<Shape> shape = broadcastFor(c, a, b);
-  if (!shape)
-    return {};
-  return c.b.create<OpT>(c.loc, c.tensorType(*shape, c.b.getI1Type()), a, b);
+  if (mlir::Value v = buildInferred<OpT>(c, {a, b}))
+    return v;
+  c.error() << "input shapes " << shapeToString(NodeContext::shape(a)) << " and "
+            << shapeToString(NodeContext::shape(b)) << " cannot be broadcast together";
+  return {};
 }
 
 mlir::Value buildWhere(NodeContext &c, mlir::Value cond, mlir::Value x, mlir::Value y);

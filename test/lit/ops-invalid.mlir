@@ -27,6 +27,35 @@ func.func @broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// Comparisons and where infer their result type (InferTypeOpInterface): the
+// shape rule is inferReturnTypes, and the verifier holds the result to it.
+func.func @predicate_broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
+  // expected-error@+2 {{operand shapes [3] and [4] are not broadcast-compatible}}
+  // expected-error@+1 {{'edge.less' op failed to infer returned types}}
+  %0 = edge.less %a, %b : (tensor<3xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @predicate_result(%a: tensor<2x1xf32>, %b: tensor<3xf32>) -> tensor<2x2xi1> {
+  // expected-error@+2 {{'edge.equal' op inferred type(s) 'tensor<2x3xi1>' are incompatible with return type(s) of operation 'tensor<2x2xi1>'}}
+  // expected-error@+1 {{'edge.equal' op failed to infer returned types}}
+  %0 = edge.equal %a, %b : (tensor<2x1xf32>, tensor<3xf32>) -> tensor<2x2xi1>
+  return %0 : tensor<2x2xi1>
+}
+
+// -----
+
+func.func @where_result(%c: tensor<4xi1>, %x: tensor<1xf32>, %y: tensor<2x1xf32>) -> tensor<4xf32> {
+  // expected-error@+2 {{'edge.where' op inferred type(s) 'tensor<2x4xf32>' are incompatible with return type(s) of operation 'tensor<4xf32>'}}
+  // expected-error@+1 {{'edge.where' op failed to infer returned types}}
+  %0 = edge.where %c, %x, %y : (tensor<4xi1>, tensor<1xf32>, tensor<2x1xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 func.func @reshape(%a: tensor<12xi8>) -> tensor<5x2xi8> {
   // expected-error@+1 {{'edge.reshape' op cannot reshape [12] (12 elements) to [5, 2] (10 elements)}}
   %0 = edge.reshape %a : (tensor<12xi8>) -> tensor<5x2xi8>

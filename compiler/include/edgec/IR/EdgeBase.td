@@ -110,12 +110,4 @@ class Edge_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
 // Elementwise float op with one operand; result type equals operand type.
 // Elementwise op with one operand and a result of the same shape (and, for
 // float, the same type; quantized operand and result may differ in scale).
-class Edge_UnaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Edge_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultShape], traits)> {
-  let summary = desc;
-  let arguments = (ins Edge_RealTensor:$input);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-}
-
 #endif // EDGEC_IR_EDGEBASE_TD

@@ -22,4 +22,32 @@ def Edge_ReduceOpInterface : OpInterface<"ReduceOpInterface"> {
   ];
 }
 
+def Edge_RealFunctionOpInterface : OpInterface<"RealFunctionOpInterface"> {
+  let cppNamespace = "::edgec::edge";
+  let description = [{
+    An element-wise unary op that computes a real function y = f(x): its
+    definition, in double, is the one the evaluator runs and the int8 lookup
+    tables are built from. Declared with the op (Edge_UnaryOp's `fn`).
+  }];
+  let methods = [
+    InterfaceMethod<"f(x), in double", "double", "applyReal", (ins "double":$x)>,
+  ];
+}
+
+def Edge_KernelOpInterface : OpInterface<"EdgeKernelOpInterface"> {
+  let cppNamespace = "::edgec::edge";
+  let description = [{
+    How an op becomes generated C++: its kernel parameter struct and the call
+    of the kernel edge-select-kernels chose (`edge.kernel`), in float and in
+    int8, written through codegen's typed KernelWriter. The IR only declares
+    it; the implementations are external models attached from codegen/ops/
+    (one file per op family), so the dialect does not depend on codegen.
+  }];
+  let methods = [
+    InterfaceMethod<"Writes the op's parameters and kernel call; failure after a diagnostic",
+                    "::mlir::LogicalResult", "emitKernel",
+                    (ins "::edgec::codegen::KernelWriter &":$writer)>,
+  ];
+}
+
 #endif // EDGEC_IR_EDGEINTERFACES_TD

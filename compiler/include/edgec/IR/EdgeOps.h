@@ -37,6 +37,10 @@ template <typename ConcreteType>
 class EdgeTakesClamp : public TraitBase<ConcreteType, EdgeTakesClamp> {};
 } // namespace mlir::OpTrait
 
+namespace edgec::codegen {
+class KernelWriter; // codegen/ops/KernelWriter.h: EdgeKernelOpInterface's writer
+} // namespace edgec::codegen
+
 #include "edgec/IR/EdgeInterfaces.h.inc"
 
 #define GET_OP_CLASSES
@@ -58,8 +62,9 @@ int64_t elementBytes(mlir::Type elementType);
 /// The quantized element type of `t`, or null for float and plain integers.
 mlir::quant::QuantizedType quantizedElement(mlir::Type t);
 /// The real function y = f(x) an elementwise unary op computes (relu, clip,
-/// sigmoid, exp, ...), in double; null for other ops. The evaluator and the
-/// int8 lookup tables both take the semantics from here.
+/// sigmoid, exp, ...), in double (RealFunctionOpInterface, defined with the
+/// op in EdgeOps.td); null for other ops. The evaluator and the int8 lookup
+/// tables both take the semantics from here.
 std::function<double(double)> realFunction(mlir::Operation *op);
 
 /// An activation function of edge.recurrent (ONNX's RNN / GRU / LSTM list):

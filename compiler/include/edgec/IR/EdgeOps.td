@@ -77,8 +77,11 @@ def Edge_FmodOp : Edge_BinaryOp<"fmod", "Remainder with the dividend's sign (C's
 def Edge_ShiftLeftOp : Edge_BinaryOp<"shift_left", "Unsigned left shift">;
 def Edge_ShiftRightOp : Edge_BinaryOp<"shift_right", "Unsigned (logical) right shift">;
 
-// Comparisons and logic: numpy broadcasting, boolean (i1) result.
-class Edge_PredicateOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]> {
+// Comparisons and logic: numpy broadcasting, boolean (i1) result. The result
+// type follows from the operands (InferTypeOpInterface): builders and the
+// importer take it from inferReturnTypes, and the verifier checks it.
+class Edge_PredicateOp<string mnemonic, string desc>
+    : Edge_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = desc # " with numpy broadcasting, boolean result";
   let arguments = (ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs);
   let results = (outs RankedTensorOf<[I1]>:$output);
@@ -101,7 +104,7 @@ def Edge_NotOp : Edge_Op<"not", [Pure, AllTypesMatch<["input", "output"]>]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Edge_WhereOp : Edge_Op<"where", [Pure]> {
+def Edge_WhereOp : Edge_Op<"where", [Pure, DeclareOpInterfaceMethods<InferTypeOpInterface>]> {
   let summary = "cond ? x : y, elementwise, with numpy broadcasting of all three";
   let arguments = (ins RankedTensorOf<[I1]>:$cond, Edge_AnyTensor:$x, Edge_AnyTensor:$y);
   let results = (outs Edge_AnyTensor:$output);
@@ -113,76 +116,113 @@ def Edge_WhereOp : Edge_Op<"where", [Pure]> {
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//
 
-def Edge_ReluOp : Edge_UnaryOp<"relu", "Rectified linear unit: max(x, 0)">;
-def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))">;
-def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent">;
-def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root">;
-def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))">;
-def Edge_AbsOp : Edge_UnaryOp<"abs", "Absolute value">;
-def Edge_NegOp : Edge_UnaryOp<"neg", "Negation">;
-def Edge_ExpOp : Edge_UnaryOp<"exp", "Exponential">;
-def Edge_LogOp : Edge_UnaryOp<"log", "Natural logarithm">;
-def Edge_CeilOp : Edge_UnaryOp<"ceil", "Smallest integer not below x">;
-def Edge_FloorOp : Edge_UnaryOp<"floor", "Largest integer not above x">;
-def Edge_RoundOp : Edge_UnaryOp<"round", "Nearest integer, ties to even">;
-def Edge_ReciprocalOp : Edge_UnaryOp<"reciprocal", "1 / x">;
-def Edge_SignOp : Edge_UnaryOp<"sign", "-1, 0 or 1">;
-def Edge_SinOp : Edge_UnaryOp<"sin", "Sine">;
-def Edge_CosOp : Edge_UnaryOp<"cos", "Cosine">;
-def Edge_TanOp : Edge_UnaryOp<"tan", "Tangent">;
-def Edge_AsinOp : Edge_UnaryOp<"asin", "Arcsine">;
-def Edge_AcosOp : Edge_UnaryOp<"acos", "Arccosine">;
-def Edge_AtanOp : Edge_UnaryOp<"atan", "Arctangent">;
-def Edge_SinhOp : Edge_UnaryOp<"sinh", "Hyperbolic sine">;
-def Edge_CoshOp : Edge_UnaryOp<"cosh", "Hyperbolic cosine">;
-def Edge_AsinhOp : Edge_UnaryOp<"asinh", "Inverse hyperbolic sine">;
-def Edge_AcoshOp : Edge_UnaryOp<"acosh", "Inverse hyperbolic cosine">;
-def Edge_AtanhOp : Edge_UnaryOp<"atanh", "Inverse hyperbolic tangent">;
-def Edge_ErfOp : Edge_UnaryOp<"erf", "Error function">;
-def Edge_SoftplusOp : Edge_UnaryOp<"softplus", "log(1 + exp(x))">;
-def Edge_SoftsignOp : Edge_UnaryOp<"softsign", "x / (1 + |x|)">;
+// An element-wise real function y = f(x). `fn` is its definition, the body of
+// applyReal(double x) (RealFunctionOpInterface): the evaluator computes with
+// it and the int8 lookup tables are built from it.
+class Edge_RealFunctionOp<string mnemonic, string desc, code fn, dag args>
+    : Edge_Op<mnemonic, [Pure, SameOperandsAndResultShape,
+                         DeclareOpInterfaceMethods<Edge_RealFunctionOpInterface>]> {
+  let summary = desc;
+  let arguments = args;
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
+  let extraClassDefinition = "double $cppClass::applyReal(double x) {\n" # fn # "\n}\n";
+}
+class Edge_UnaryOp<string mnemonic, string desc, code fn>
+    : Edge_RealFunctionOp<mnemonic, desc, fn, (ins Edge_RealTensor:$input)>;
+
+def Edge_ReluOp : Edge_UnaryOp<"relu", "Rectified linear unit: max(x, 0)",
+    [{ return x < 0 ? 0.0 : x; // NaN stays NaN }]>;
+def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))",
+    [{ return 1 / (1 + std::exp(-x)); }]>;
+def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent",
+    [{ return std::tanh(x); }]>;
+def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root",
+    [{ return std::sqrt(x); }]>;
+def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))",
+    [{ return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); }]>;
+def Edge_AbsOp : Edge_UnaryOp<"abs", "Absolute value",
+    [{ return std::fabs(x); }]>;
+def Edge_NegOp : Edge_UnaryOp<"neg", "Negation",
+    [{ return -x; }]>;
+def Edge_ExpOp : Edge_UnaryOp<"exp", "Exponential",
+    [{ return std::exp(x); }]>;
+def Edge_LogOp : Edge_UnaryOp<"log", "Natural logarithm",
+    [{ return std::log(x); }]>;
+def Edge_CeilOp : Edge_UnaryOp<"ceil", "Smallest integer not below x",
+    [{ return std::ceil(x); }]>;
+def Edge_FloorOp : Edge_UnaryOp<"floor", "Largest integer not above x",
+    [{ return std::floor(x); }]>;
+def Edge_RoundOp : Edge_UnaryOp<"round", "Nearest integer, ties to even",
+    [{ return std::nearbyint(x); }]>;
+def Edge_ReciprocalOp : Edge_UnaryOp<"reciprocal", "1 / x",
+    [{ return 1 / x; }]>;
+def Edge_SignOp : Edge_UnaryOp<"sign", "-1, 0 or 1",
+    [{ return std::isnan(x) ? x : (double)((x > 0) - (x < 0)); }]>;
+def Edge_SinOp : Edge_UnaryOp<"sin", "Sine",
+    [{ return std::sin(x); }]>;
+def Edge_CosOp : Edge_UnaryOp<"cos", "Cosine",
+    [{ return std::cos(x); }]>;
+def Edge_TanOp : Edge_UnaryOp<"tan", "Tangent",
+    [{ return std::tan(x); }]>;
+def Edge_AsinOp : Edge_UnaryOp<"asin", "Arcsine",
+    [{ return std::asin(x); }]>;
+def Edge_AcosOp : Edge_UnaryOp<"acos", "Arccosine",
+    [{ return std::acos(x); }]>;
+def Edge_AtanOp : Edge_UnaryOp<"atan", "Arctangent",
+    [{ return std::atan(x); }]>;
+def Edge_SinhOp : Edge_UnaryOp<"sinh", "Hyperbolic sine",
+    [{ return std::sinh(x); }]>;
+def Edge_CoshOp : Edge_UnaryOp<"cosh", "Hyperbolic cosine",
+    [{ return std::cosh(x); }]>;
+def Edge_AsinhOp : Edge_UnaryOp<"asinh", "Inverse hyperbolic sine",
+    [{ return std::asinh(x); }]>;
+def Edge_AcoshOp : Edge_UnaryOp<"acosh", "Inverse hyperbolic cosine",
+    [{ return std::acosh(x); }]>;
+def Edge_AtanhOp : Edge_UnaryOp<"atanh", "Inverse hyperbolic tangent",
+    [{ return std::atanh(x); }]>;
+def Edge_ErfOp : Edge_UnaryOp<"erf", "Error function",
+    [{ return std::erf(x); }]>;
+def Edge_SoftplusOp : Edge_UnaryOp<"softplus", "log(1 + exp(x))",
+    [{ return x > 30 ? x : std::log1p(std::exp(x)); }]>;
+def Edge_SoftsignOp : Edge_UnaryOp<"softsign", "x / (1 + |x|)",
+    [{ return x / (1 + std::fabs(x)); }]>;
 
 // Activations with parameters.
-class Edge_UnaryAlphaOp<string mnemonic, string desc>
-    : Edge_Op<mnemonic, [Pure, SameOperandsAndResultShape]> {
-  let summary = desc;
-  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-}
-def Edge_EluOp : Edge_UnaryAlphaOp<"elu", "x < 0 ? alpha * (exp(x) - 1) : x">;
-def Edge_CeluOp : Edge_UnaryAlphaOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))">;
-def Edge_ThresholdedReluOp : Edge_UnaryAlphaOp<"thresholded_relu", "x > alpha ? x : 0">;
-def Edge_SeluOp : Edge_Op<"selu", [Pure, SameOperandsAndResultShape]> {
-  let summary = "gamma * (x > 0 ? x : alpha * (exp(x) - 1))";
-  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$gamma);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-}
+class Edge_UnaryAlphaOp<string mnemonic, string desc, code fn>
+    : Edge_RealFunctionOp<mnemonic, desc, fn, (ins Edge_RealTensor:$input, F32Attr:$alpha)>;
+def Edge_EluOp : Edge_UnaryAlphaOp<"elu", "x < 0 ? alpha * (exp(x) - 1) : x", [{
+  double a = getAlpha().convertToDouble();
+  return x < 0 ? a * std::expm1(x) : x;
+}]>;
+def Edge_CeluOp : Edge_UnaryAlphaOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))", [{
+  double a = getAlpha().convertToDouble();
+  return std::max(0.0, x) + std::min(0.0, a * std::expm1(x / a));
+}]>;
+def Edge_ThresholdedReluOp : Edge_UnaryAlphaOp<"thresholded_relu", "x > alpha ? x : 0", [{
+  return x > getAlpha().convertToDouble() ? x : 0.0;
+}]>;
+def Edge_LeakyReluOp : Edge_UnaryAlphaOp<"leaky_relu",
+    "Leaky rectified linear unit: x < 0 ? alpha * x : x", [{
+  return x < 0 ? getAlpha().convertToDouble() * x : x;
+}]>;
+def Edge_SeluOp : Edge_RealFunctionOp<"selu", "gamma * (x > 0 ? x : alpha * (exp(x) - 1))", [{
+  double a = getAlpha().convertToDouble(), g = getGamma().convertToDouble();
+  return g * (x > 0 ? x : a * std::expm1(x));
+}], (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$gamma)>;
+def Edge_HardSigmoidOp : Edge_RealFunctionOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))", [{
+  double a = getAlpha().convertToDouble(), b = getBeta().convertToDouble();
+  return std::clamp(a * x + b, 0.0, 1.0);
+}], (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$beta)>;
 
-def Edge_LeakyReluOp : Edge_Op<"leaky_relu", [Pure, SameOperandsAndResultShape]> {
-  let summary = "Leaky rectified linear unit: x < 0 ? alpha * x : x";
-  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-}
-
-def Edge_HardSigmoidOp : Edge_Op<"hard_sigmoid", [Pure, SameOperandsAndResultShape]> {
-  let summary = "max(0, min(1, alpha * x + beta))";
-  let arguments = (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$beta);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-}
-
-def Edge_ClipOp : Edge_Op<"clip", [Pure, SameOperandsAndResultShape]> {
-  let summary = "Clamp to [min, max]";
+def Edge_ClipOp : Edge_RealFunctionOp<"clip", "Clamp to [min, max]", [{
+  double lo = getMin().convertToDouble(), hi = getMax().convertToDouble();
+  return std::isnan(x) ? x : std::min(std::max(x, lo), hi);
+}], (ins Edge_RealTensor:$input, F32Attr:$min, F32Attr:$max)> {
   let description = [{
     Clamps every element to the closed interval [min, max]. Absent ONNX bounds
     are imported as -inf / +inf.
   }];
-  let arguments = (ins Edge_RealTensor:$input, F32Attr:$min, F32Attr:$max);
-  let results = (outs Edge_RealTensor:$output);
-  let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
   let hasVerifier = 1;
 }
 
