@@ -155,3 +155,25 @@ func.func @main(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x1x1xf32> {
             std::string::npos)
       << errors.back();
 }
+
+// Every op that needs a kernel (kernels::isComputeOp: not a constant, not a
+// view) has an EdgeKernelOpInterface model: an op added to the dialect without
+// one would reach code generation as "no kernel".
+TEST(Emitter, EveryComputeOpHasAnEmissionModel) {
+  MLIRContext ctx;
+  ctx.loadDialect<edge::EdgeDialect>();
+  codegen::attachKernelEmitters(ctx);
+  codegen::attachKernelEmitters(ctx); // idempotent
+  std::vector<std::string> missing;
+  int checked = 0;
+  for (RegisteredOperationName name : ctx.getRegisteredOperations()) {
+    if (name.getDialectNamespace() != "edge" || name.getStringRef() == "edge.constant" ||
+        name.hasTrait<OpTrait::EdgeView>())
+      continue;
+    ++checked;
+    if (!name.hasInterface<edge::EdgeKernelOpInterface>())
+      missing.push_back(name.getStringRef().str());
+  }
+  EXPECT_GT(checked, 90);
+  EXPECT_TRUE(missing.empty()) << "no emission model: " << missing.front();
+}

@@ -32,6 +32,10 @@ using edgec::GeneratedFile;
 mlir::FailureOr<std::vector<GeneratedFile>> emitCpp(mlir::ModuleOp module, const Target &target,
                                                     const EmitOptions &options);
 
+/// Attaches every edge op's EdgeKernelOpInterface model (codegen/ops/) to
+/// the context's edge dialect; idempotent. emitCpp calls it itself.
+void attachKernelEmitters(mlir::MLIRContext &ctx);
+
 /// The runtime headers shipped next to generated code (embedded at build time
 /// from runtime-stub/), as path / content pairs.
 const std::vector<GeneratedFile> &runtimeFiles();

@@ -1,0 +1,144 @@
+//===- Conv.cpp - edge.conv2d in float and int8 ----------------------------===//
+//
+// Float: conv2d_f32 (im2col tiles of `tile` output pixels). int8: the kernel
+// row edge-select-kernels chose (KernelTable.def: sparse, blocked, arm-dsp,
+// reference), each with its own arguments: the blocked and the sparse
+// pointwise kernels take the bias with the input zero point folded in.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Models.h"
+
+#include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
+#include "passes/Kernels/KernelTable.h"
+#include "passes/Sparsity/Sparsity.h"
+
+using namespace mlir;
+
+namespace edgec::codegen {
+
+RequantArrays requantArrays(KernelWriter &w) {
+  std::vector<int64_t> mult, shift;
+  bool right = true;
+  for (const quant::FixedPoint &fp : quant::channelMultipliers(w.op())) {
+    mult.push_back(fp.multiplier);
+    shift.push_back(fp.shift);
+    right = right && (fp.multiplier == 0 || (fp.shift <= -1 && fp.shift >= -31));
+  }
+  // A zero multiplier gives 0 with any shift; it is written as -1.
+  if (right)
+    for (size_t i = 0; i < mult.size(); ++i)
+      if (mult[i] == 0)
+        shift[i] = -1;
+  RequantArrays r;
+  r.shift = w.ints(shift, "int32_t", w.node() + "_shift");
+  r.mult = w.ints(mult, "int32_t", w.node() + "_mult");
+  r.right = right;
+  return r;
+}
+
+std::string foldedBias(KernelWriter &w, Value weight, Value bias, int64_t inputZero) {
+  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  int64_t rows = wt.shape[0], k = wt.numElements() / rows;
+  std::optional<Tensor> b;
+  if (bias)
+    b = tensorFromAttr(bias.getDefiningOp<edge::ConstantOp>().getValue());
+  std::vector<int64_t> values(rows);
+  for (int64_t m = 0; m < rows; ++m) {
+    int64_t sum = 0;
+    for (int64_t q = 0; q < k; ++q)
+      sum += wt.i[m * k + q];
+    int64_t base = b ? b->i[b->numElements() == 1 ? 0 : m] : 0;
+    values[m] = base - inputZero * sum;
+  }
+  return w.ints(values, "int32_t", w.node() + "_bias_adj");
+}
+
+std::pair<std::string, std::string> sparseArrays(KernelWriter &w, Value weight) {
+  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  sparsity::SparseEncoding e = sparsity::encodeSparse(wt, wt.shape[0]);
+  std::string mask = w.ints(e.mask, "uint8_t", w.node() + "_mask");
+  std::string values = w.ints(e.values, "int8_t", w.node() + "_nonzero");
+  return {mask, values};
+}
+
+namespace {
+
+/// Conv2DParams' geometry (conv2d_params.h).
+Params convGeometry(edge::Conv2DOp op) {
+  Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
+  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
+  Params g;
+  g.wrap(4).set("batch", in[0]).set("in_c", in[1]).set("in_h", in[2]).set("in_w", in[3]);
+  g.wrap(4).set("out_c", out[1]).set("out_h", out[2]).set("out_w", out[3]);
+  g.wrap(4).set("kernel_h", w[2]).set("kernel_w", w[3]).set("stride_h", s[0]).set("stride_w", s[1]);
+  g.wrap(4).set("pad_top", p[0]).set("pad_left", p[1]).set("dilation_h", d[0])
+      .set("dilation_w", d[1]);
+  g.wrap(4).set("groups", op.getGroup());
+  return g;
+}
+
+LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
+  Value result = o.getOutput();
+  quant::QParams px = quant::paramsOf(o.getInput().getType());
+  quant::QParams py = quant::paramsOf(result.getType());
+  auto [lo, hi] = quant::outputClamp(o);
+  RequantArrays rq = requantArrays(w);
+  Params p("Conv2DS8Params");
+  p.wrap(2).nest("conv", convGeometry(o));
+  p.wrap(2).set("input_zero", px.zeroPoint).set("output_zero", py.zeroPoint).set("act_min", lo)
+      .set("act_max", hi);
+  if (rq.right)
+    p.flag("right_shift", true);
+  std::string id = w.declare(p);
+  llvm::StringRef row = w.kernelName();
+  // Weight arrays are named in the order they are first used.
+  if (row == "conv2d_s8_sparse") {
+    auto kind = *kernels::sparseKindOf(o);
+    auto [mask, values] = sparseArrays(w, o.getWeight());
+    std::string b = kind == edge::SparseKind::Pointwise
+                        ? foldedBias(w, o.getWeight(), o.getBias(), px.zeroPoint)
+                    : o.getBias() ? w.in(o.getBias())
+                                  : std::string("nullptr");
+    edge::KernelFamily f = edge::familyOf(o);
+    bool dsp = f == edge::KernelFamily::ArmDsp || f == edge::KernelFamily::ArmMve;
+    w.assertScratch(id + ", " + (dsp ? "true" : "false"));
+    w.call().tmpl(id).flag(dsp).in(o.getInput()).arg(mask).arg(values).arg(b).arg(rq.mult)
+        .arg(rq.shift).in(result).scratch().emit();
+    return success();
+  }
+  w.assertScratch(id);
+  if (row == "conv2d_s8_blocked") {
+    std::string adj = foldedBias(w, o.getWeight(), o.getBias(), px.zeroPoint);
+    w.call().tmpl(id).in(o.getInput()).in(o.getWeight()).arg(adj).arg(rq.mult).arg(rq.shift)
+        .in(result).scratch().emit();
+    return success();
+  }
+  std::string b = o.getBias() ? w.in(o.getBias()) : std::string("nullptr");
+  std::string wt = w.in(o.getWeight());
+  KernelCall call = w.call();
+  call.tmpl(id).in(o.getInput()).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(result);
+  if (row == "conv2d_s8_dsp")
+    call.scratch();
+  call.emit();
+  return success();
+}
+
+LogicalResult emitConv(edge::Conv2DOp o, KernelWriter &w) {
+  if (w.integer())
+    return emitConvS8(o, w);
+  Params p("Conv2DParams");
+  p.append(convGeometry(o)).set("tile", kernels::convTile(o));
+  std::string id = w.declare(actFields(p, o));
+  w.assertScratch(id);
+  w.call().tmpl(id).in(o.getInput()).in(o.getWeight()).optional(o.getBias()).in(o.getOutput())
+      .floatScratch().emit();
+  return success();
+}
+
+} // namespace
+
+void attachConvKernels(MLIRContext &ctx) { attach<edge::Conv2DOp, emitConv>(ctx); }
+
+} // namespace edgec::codegen

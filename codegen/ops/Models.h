@@ -1,0 +1,72 @@
+//===- Models.h - attaching EdgeKernelOpInterface models -------*- C++ -*-===//
+//
+// Each op family's file (codegen/ops/<Family>.cpp) defines one emission
+// function per op, `LogicalResult emitX(edge::XOp, KernelWriter &)`, with the
+// float and the int8 kernel side by side, and attaches it to the op in its
+// attach<Family>Kernels(). Ops with float kernels only are attached with
+// attachFloat: the model then refuses integer semantics with one diagnostic.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "KernelWriter.h"
+
+#include "edgec/Codegen/Emitter.h"
+
+#include "edgec/IR/EdgeOps.h"
+
+#include "mlir/IR/MLIRContext.h"
+
+namespace edgec::codegen {
+
+template <typename OpT, mlir::LogicalResult (*Emit)(OpT, KernelWriter &), bool HasInteger>
+struct KernelModel
+    : edge::EdgeKernelOpInterface::ExternalModel<KernelModel<OpT, Emit, HasInteger>, OpT> {
+  mlir::LogicalResult emitKernel(mlir::Operation *op, KernelWriter &w) const {
+    if (!HasInteger && w.integer())
+      return w.noIntegerKernel();
+    return Emit(mlir::cast<OpT>(op), w);
+  }
+};
+
+/// `emit` writes the op in float and in int8.
+template <typename OpT, mlir::LogicalResult (*Emit)(OpT, KernelWriter &)>
+void attach(mlir::MLIRContext &ctx) {
+  OpT::template attachInterface<KernelModel<OpT, Emit, true>>(ctx);
+}
+
+/// `emit` writes the op in float (and integer data that is only moved).
+template <typename OpT, mlir::LogicalResult (*Emit)(OpT, KernelWriter &)>
+void attachFloat(mlir::MLIRContext &ctx) {
+  OpT::template attachInterface<KernelModel<OpT, Emit, false>>(ctx);
+}
+
+// int8 weights and requantization (Conv.cpp; conv2d and gemm share them).
+
+/// Per-channel multipliers and shifts of a conv / fc layer as arrays, and
+/// whether every shift is a right shift in [1, 31] (the kernels' faster path).
+struct RequantArrays {
+  std::string mult, shift;
+  bool right;
+};
+RequantArrays requantArrays(KernelWriter &w);
+/// bias[m] - zx * sum_k w[m][k] for the kernels that multiply raw int8
+/// inputs (weight rows lead: OIHW, or N x K).
+std::string foldedBias(KernelWriter &w, mlir::Value weight, mlir::Value bias, int64_t inputZero);
+/// The bitmask and the non-zeros of a sparse layer's int8 weights.
+std::pair<std::string, std::string> sparseArrays(KernelWriter &w, mlir::Value weight);
+
+// One per file in codegen/ops/.
+void attachConvKernels(mlir::MLIRContext &ctx);
+void attachDataMovementKernels(mlir::MLIRContext &ctx);
+void attachElementwiseKernels(mlir::MLIRContext &ctx);
+void attachImageKernels(mlir::MLIRContext &ctx);
+void attachIndexingKernels(mlir::MLIRContext &ctx);
+void attachMatrixKernels(mlir::MLIRContext &ctx);
+void attachNormalizeKernels(mlir::MLIRContext &ctx);
+void attachPoolKernels(mlir::MLIRContext &ctx);
+void attachQuantizeKernels(mlir::MLIRContext &ctx);
+void attachRecurrentKernels(mlir::MLIRContext &ctx);
+void attachReduceKernels(mlir::MLIRContext &ctx);
+
+} // namespace edgec::codegen

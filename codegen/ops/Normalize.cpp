@@ -1,0 +1,87 @@
+//===- Normalize.cpp - softmax, log-softmax, hardmax, batch normalization --===//
+//
+// Softmax-like ops run over one axis viewed as [outer, len, inner]; int8
+// softmax takes a table of exp over the input's 256 steps. Batch
+// normalization is folded at compile time into one scale and shift per
+// channel (channel_affine_f32).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Models.h"
+
+#include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace edgec::codegen {
+namespace {
+
+LogicalResult emitSoftmax(edge::SoftmaxOp o, KernelWriter &w) {
+  Shape s = shapeOf(o.getInput());
+  if (w.integer()) {
+    std::vector<int32_t> t =
+        quant::softmaxExpTable(quant::paramsOf(o.getInput().getType()).scale);
+    std::string table =
+        w.ints(std::vector<int64_t>(t.begin(), t.end()), "int32_t", w.node() + "_exp");
+    std::string id = w.declare(axisFields(s, o.getAxis(), "SoftmaxParams"));
+    w.call().tmpl(id).in(o.getInput()).arg(table).in(o.getOutput()).emit();
+    return success();
+  }
+  std::string id = w.declare(axisFields(s, o.getAxis(), "SoftmaxParams"));
+  w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
+LogicalResult emitLogSoftmax(edge::LogSoftmaxOp o, KernelWriter &w) {
+  std::string id = w.declare(axisFields(shapeOf(o.getInput()), o.getAxis(), "SoftmaxParams"));
+  w.call().tmpl(id).flag(true).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
+LogicalResult emitHardmax(edge::HardmaxOp o, KernelWriter &w) {
+  std::string id = w.declare(axisFields(shapeOf(o.getInput()), o.getAxis(), "SoftmaxParams"));
+  w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
+LogicalResult emitBatchNorm(edge::BatchNormOp o, KernelWriter &w) {
+  std::optional<Tensor> t[4];
+  Value ops[4] = {o.getScale(), o.getBias(), o.getMean(), o.getVar()};
+  for (int q = 0; q < 4; ++q) {
+    auto c = ops[q].getDefiningOp<edge::ConstantOp>();
+    if (!c)
+      return w.unsupported() << "BatchNormalization needs constant scale, bias, mean and "
+                                "variance";
+    t[q] = tensorFromAttr(c.getValue());
+  }
+  Shape in = shapeOf(o.getInput());
+  int64_t C = in[1];
+  Tensor scale = Tensor::zeros(DType::F32, {C}), shift = Tensor::zeros(DType::F32, {C});
+  double eps = o.getEpsilon().convertToDouble();
+  for (int64_t c = 0; c < C; ++c) {
+    double s = t[0]->f[c] / std::sqrt((double)t[3]->f[c] + eps);
+    scale.f[c] = (float)s;
+    shift.f[c] = (float)(t[1]->f[c] - t[2]->f[c] * s);
+  }
+  // The folded statistics get arrays of their own.
+  std::string sExpr = w.weights(scale, "float", w.node() + "_scale");
+  std::string tExpr = w.weights(shift, "float", w.node() + "_shift");
+  std::string id = w.declare(
+      Params("ChannelAffineParams").set("outer", in[0]).set("channels", C).set("inner", prod(in, 2)));
+  w.call().tmpl(id).in(o.getInput()).arg(sExpr).arg(tExpr).in(o.getOutput()).emit();
+  return success();
+}
+
+} // namespace
+
+void attachNormalizeKernels(MLIRContext &ctx) {
+  attach<edge::SoftmaxOp, emitSoftmax>(ctx);
+  attachFloat<edge::LogSoftmaxOp, emitLogSoftmax>(ctx);
+  attachFloat<edge::HardmaxOp, emitHardmax>(ctx);
+  attachFloat<edge::BatchNormOp, emitBatchNorm>(ctx);
+}
+
+} // namespace edgec::codegen
