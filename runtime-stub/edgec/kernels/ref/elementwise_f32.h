@@ -239,6 +239,10 @@ EDGEC_UNARY_F32(OpElu, x < 0.f ? p.alpha * expm1f(x) : x)
 EDGEC_UNARY_F32(OpCelu, (x > 0.f ? x : 0.f) + (x < 0.f ? p.alpha * expm1f(x / p.alpha) : 0.f))
 EDGEC_UNARY_F32(OpThresholdedRelu, x > p.alpha ? x : 0.f)
 EDGEC_UNARY_F32(OpSelu, p.beta * (x > 0.f ? x : p.alpha * expm1f(x))) // beta holds gamma
+// GELU x * Phi(x), and its tanh approximation (ONNX Gelu, approximate = "tanh").
+EDGEC_UNARY_F32(OpGelu, 0.5f * x * (1.f + erff(x * 0.70710678118654752f)))
+EDGEC_UNARY_F32(OpGeluTanh,
+                0.5f * x * (1.f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))))
 #undef EDGEC_UNARY_F32
 
 template <typename Op, const UnaryParams &P>
