@@ -49,6 +49,8 @@ namespace {
   X(ErfOp, OpErf, 0, 0)                                                                           \
   X(SoftplusOp, OpSoftplus, 0, 0)                                                                 \
   X(SoftsignOp, OpSoftsign, 0, 0)                                                                 \
+  X(GeluOp, OpGelu, 0, 0)                                                                         \
+  X(GeluTanhOp, OpGeluTanh, 0, 0)                                                                 \
   X(HardSwishOp, OpHardSwish, 0, 0)                                                               \
   X(EluOp, OpElu, o.getAlpha().convertToFloat(), 0)                                               \
   X(CeluOp, OpCelu, o.getAlpha().convertToFloat(), 0)                                             \

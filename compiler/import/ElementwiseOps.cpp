@@ -142,6 +142,16 @@ LogicalResult where(NodeContext &c) {
   return success();
 }
 
+/// Gelu (opset 20): approximate "none" is x * Phi(x), "tanh" its tanh form.
+LogicalResult gelu(NodeContext &c) {
+  std::string approximate = c.attrString("approximate", "none");
+  if (approximate == "none")
+    return unary<edge::GeluOp>(c);
+  if (approximate == "tanh")
+    return unary<edge::GeluTanhOp>(c);
+  return c.fail("approximate '" + approximate + "' must be none or tanh");
+}
+
 LogicalResult leakyRelu(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x) || failed(requireFloat(c, *x)))
@@ -291,6 +301,7 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Erf", 9, unary<edge::ErfOp>},
       {"", "Softplus", 1, unary<edge::SoftplusOp>},
       {"", "Softsign", 1, unary<edge::SoftsignOp>},
+      {"", "Gelu", 20, gelu},
       {"", "Elu", 6, elu},
       {"", "Celu", 12, celu},
       {"", "Selu", 6, selu},

@@ -187,6 +187,12 @@ def Edge_SoftplusOp : Edge_UnaryOp<"softplus", "log(1 + exp(x))",
     [{ return x > 30 ? x : std::log1p(std::exp(x)); }]>;
 def Edge_SoftsignOp : Edge_UnaryOp<"softsign", "x / (1 + |x|)",
     [{ return x / (1 + std::fabs(x)); }]>;
+def Edge_GeluOp : Edge_UnaryOp<"gelu", "Gaussian error linear unit: x * Phi(x)",
+    [{ return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }]>;
+def Edge_GeluTanhOp : Edge_UnaryOp<"gelu_tanh",
+    "GELU, tanh approximation: x / 2 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 x^3)))",
+    [{ return 0.5 * x * (1 + std::tanh(std::sqrt(2 / 3.14159265358979323846) *
+                                       (x + 0.044715 * x * x * x))); }]>;
 
 // Activations with parameters.
 class Edge_UnaryAlphaOp<string mnemonic, string desc, code fn>
