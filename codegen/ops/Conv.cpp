@@ -65,6 +65,17 @@ std::pair<std::string, std::string> sparseArrays(KernelWriter &w, Value weight) 
 
 namespace {
 
+/// The sparse kernel's enumerator of a sparse convolution kind.
+std::string sparseConvName(edge::SparseKind kind) {
+  switch (kind) {
+  case edge::SparseKind::Pointwise: return "edgec::sparse::SparseConv::kPointwise";
+  case edge::SparseKind::Depthwise: return "edgec::sparse::SparseConv::kDepthwise";
+  case edge::SparseKind::Im2col: return "edgec::sparse::SparseConv::kIm2col";
+  case edge::SparseKind::Fc: break;
+  }
+  llvm_unreachable("not a sparse convolution");
+}
+
 /// Conv2DParams' geometry (conv2d_params.h).
 Params convGeometry(edge::Conv2DOp op) {
   Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
@@ -103,8 +114,10 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
                                   : std::string("nullptr");
     edge::KernelFamily f = edge::familyOf(o);
     bool dsp = f == edge::KernelFamily::ArmDsp || f == edge::KernelFamily::ArmMve;
-    w.assertScratch(id + ", " + (dsp ? "true" : "false"));
-    w.call().tmpl(id).flag(dsp).in(o.getInput()).arg(mask).arg(values).arg(b).arg(rq.mult)
+    // The variant is the compiler's choice, as is the bias it gets.
+    std::string variant = sparseConvName(kind);
+    w.assertScratch(id + ", " + (dsp ? "true" : "false") + ", " + variant);
+    w.call().tmpl(id).flag(dsp).tmpl(variant).in(o.getInput()).arg(mask).arg(values).arg(b).arg(rq.mult)
         .arg(rq.shift).in(result).scratch().emit();
     return success();
   }

@@ -84,8 +84,15 @@ template <const Conv2DS8Params &Q> constexpr ptrdiff_t reduction_size() {
   return static_cast<ptrdiff_t>(Q.conv.in_c / Q.conv.groups) * Q.conv.kernel_h * Q.conv.kernel_w;
 }
 
+/// Which sparse convolution runs a layer. The compiler chooses it (the
+/// `kind` of the layer's #edge.sparse, from KernelTable.cpp's sparseKindOf)
+/// and passes it as a template argument: it also decides the bias the layer
+/// gets (folded for kPointwise), so the kernel never re-derives the choice;
+/// it only checks at compile time that the geometry allows it.
+enum class SparseConv { kPointwise, kDepthwise, kIm2col };
+
 /// 1x1, stride 1, no padding, one group, and every input offset c * H * W
-/// fits 16 bits: the layers conv2d_s8_sparse runs channel by channel straight
+/// fits 16 bits: the layers kPointwise can run channel by channel straight
 /// from the int8 input (the compiler folds the zero point into the bias).
 template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
   constexpr const Conv2DParams &P = Q.conv;
@@ -100,10 +107,11 @@ template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
 /// otherwise), one padded int8 plane (depthwise) or a four-pixel int16
 /// im2col block.
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes();
-template <const Conv2DS8Params &Q, bool Dsp> constexpr int64_t conv2d_s8_sparse_scratch_size() {
-  if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
+template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
+constexpr int64_t conv2d_s8_sparse_scratch_size() {
+  if constexpr (Kind == SparseConv::kDepthwise)
     return sparse_plane_bytes<Q>();
-  else if constexpr (sparse_is_pointwise<Q>())
+  else if constexpr (Kind == SparseConv::kPointwise)
     return (Dsp ? 4 : 2) * static_cast<int64_t>(Q.conv.in_c);
   else
     return 2 * 4 * static_cast<int64_t>(reduction_size<Q>());
@@ -342,23 +350,27 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
 }
 
 /// The sparse int8 convolution: pointwise, depthwise or general (one group),
-/// chosen at compile time from the geometry. `bias` is folded
-/// (bias - zx * sum(w)) for pointwise layers, plain otherwise.
-template <const Conv2DS8Params &Q, bool Dsp>
+/// as the compiler chose (`Kind`). `bias` is folded (bias - zx * sum(w)) for
+/// kPointwise, plain otherwise.
+template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
 inline void conv2d_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
                              const int8_t *EDGEC_RESTRICT values,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
                              const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
                              void *EDGEC_RESTRICT scratch) {
-  if constexpr (arm::conv2d_s8_dsp_is_depthwise<Q>())
+  if constexpr (Kind == SparseConv::kDepthwise) {
+    static_assert(arm::conv2d_s8_dsp_is_depthwise<Q>(), "not a depthwise layer");
     depthwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
                                 static_cast<int8_t *>(scratch));
-  else if constexpr (sparse_is_pointwise<Q>())
+  } else if constexpr (Kind == SparseConv::kPointwise) {
+    static_assert(sparse_is_pointwise<Q>(), "not a layer the pointwise kernel can run");
     pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out, scratch);
-  else
+  } else {
+    static_assert(Q.conv.groups == 1, "the im2col kernel runs one group");
     im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
                              static_cast<int16_t *>(scratch));
+  }
 }
 
 /// Scratch bytes of fc_s8_sparse: one int16 row of A.
