@@ -63,6 +63,20 @@ std::pair<std::string, std::string> sparseArrays(KernelWriter &w, Value weight) 
   return {mask, values};
 }
 
+void emitDenseS8(KernelWriter &w, const std::string &id, Value input, Value weight, Value bias,
+                 int64_t inputZero, const RequantArrays &rq, Value output) {
+  // Weight arrays are named in the order they are first used: bias, weight.
+  std::string b = w.kernelName().ends_with("_blocked") ? foldedBias(w, weight, bias, inputZero)
+                   : bias                              ? w.in(bias)
+                                                       : std::string("nullptr");
+  std::string wt = w.in(weight);
+  KernelCall call = w.call();
+  call.tmpl(id).in(input).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(output);
+  if (w.kernelTakesScratch())
+    call.scratch();
+  call.emit();
+}
+
 namespace {
 
 /// The sparse kernel's enumerator of a sparse convolution kind.
@@ -122,19 +136,7 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
     return success();
   }
   w.assertScratch(id);
-  if (row == "conv2d_s8_blocked") {
-    std::string adj = foldedBias(w, o.getWeight(), o.getBias(), px.zeroPoint);
-    w.call().tmpl(id).in(o.getInput()).in(o.getWeight()).arg(adj).arg(rq.mult).arg(rq.shift)
-        .in(result).scratch().emit();
-    return success();
-  }
-  std::string b = o.getBias() ? w.in(o.getBias()) : std::string("nullptr");
-  std::string wt = w.in(o.getWeight());
-  KernelCall call = w.call();
-  call.tmpl(id).in(o.getInput()).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(result);
-  if (row == "conv2d_s8_dsp")
-    call.scratch();
-  call.emit();
+  emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result);
   return success();
 }
 

@@ -156,6 +156,11 @@ bool KernelWriter::integer() const { return quant::hasIntegerSemantics(op_); }
 
 edge::KernelAttr KernelWriter::kernel() const { return edge::kernelOf(op_); }
 
+bool KernelWriter::kernelTakesScratch() const {
+  const kernels::KernelRow *row = kernels::findRow(kernelName());
+  return row && *row->scratchFunction;
+}
+
 std::string KernelWriter::node() const { return nodeOf(op_); }
 
 std::string KernelWriter::in(Value v) { return e_.expr(v); }

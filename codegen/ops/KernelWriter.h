@@ -138,6 +138,9 @@ public:
   edge::KernelAttr kernel() const;
   /// The kernel row's name, e.g. "conv2d_s8_dsp".
   llvm::StringRef kernelName() const { return kernel().getName(); }
+  /// The chosen kernel takes a scratch pointer: its row has a scratch-size
+  /// function (KernelTable.def).
+  bool kernelTakesScratch() const;
   /// The source node's name (possibly empty).
   std::string node() const;
 

@@ -41,19 +41,7 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
         .arg(rq.shift).in(result).scratch().emit();
     return success();
   }
-  if (row == "fc_s8_blocked") {
-    std::string adj = foldedBias(w, o.getB(), o.getC(), pa.zeroPoint);
-    w.call().tmpl(id).in(o.getA()).in(o.getB()).arg(adj).arg(rq.mult).arg(rq.shift).in(result)
-        .emit();
-    return success();
-  }
-  std::string b = o.getC() ? w.in(o.getC()) : std::string("nullptr");
-  std::string wt = w.in(o.getB());
-  KernelCall call = w.call();
-  call.tmpl(id).in(o.getA()).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(result);
-  if (row == "fc_s8_dsp")
-    call.scratch();
-  call.emit();
+  emitDenseS8(w, id, o.getA(), o.getB(), o.getC(), pa.zeroPoint, rq, result);
   return success();
 }
 

@@ -53,6 +53,12 @@ RequantArrays requantArrays(KernelWriter &w);
 /// bias[m] - zx * sum_k w[m][k] for the kernels that multiply raw int8
 /// inputs (weight rows lead: OIHW, or N x K).
 std::string foldedBias(KernelWriter &w, mlir::Value weight, mlir::Value bias, int64_t inputZero);
+/// The call of a dense int8 conv / fc kernel: (input, weight, bias, mult,
+/// shift, output[, scratch]); the blocked kernels take the bias with the
+/// input zero point folded in.
+void emitDenseS8(KernelWriter &w, const std::string &id, mlir::Value input, mlir::Value weight,
+                 mlir::Value bias, int64_t inputZero, const RequantArrays &rq,
+                 mlir::Value output);
 /// The bitmask and the non-zeros of a sparse layer's int8 weights.
 std::pair<std::string, std::string> sparseArrays(KernelWriter &w, mlir::Value weight);
 
