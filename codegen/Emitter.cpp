@@ -21,26 +21,20 @@
 #include "passes/Memory/BufferAnalysis.h"
 #include "edgec/Quant/QuantUtils.h"
 #include "passes/Kernels/KernelTable.h"
-#include "passes/Sparsity/Sparsity.h"
-#include "edgec/quant.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <fmt/format.h>
 
 #include <cctype>
 #include <cmath>
 #include <cstring>
-#include <functional>
-#include <numeric>
 #include <set>
 
 using namespace mlir;
 
 namespace edgec::codegen {
-namespace detail {
 
 namespace {
 std::string ctype(Type t) {
@@ -57,9 +51,7 @@ std::string ctype(Type t) {
 }
 } // namespace
 
-} // namespace detail
-
-std::string ctypeOf(Value v) { return detail::ctype(getElementTypeOrSelf(v.getType())); }
+std::string ctypeOf(Value v) { return ctype(getElementTypeOrSelf(v.getType())); }
 
 namespace detail {
 
@@ -68,7 +60,6 @@ namespace detail {
 std::string apiCtypeOf(Value v) {
   return getElementTypeOrSelf(v.getType()).isF16() ? "uint16_t" : ctypeOf(v);
 }
-
 
 /// The .npy descr of a C element type, for the harness.
 std::string harnessDtype(const std::string &ctype) {
