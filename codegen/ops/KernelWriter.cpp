@@ -197,6 +197,18 @@ std::string KernelWriter::weights(const Tensor &t, const std::string &ctype,
 
 std::string KernelWriter::ints(const std::vector<int64_t> &values, const std::string &ctype,
                                const std::string &name) {
+  // A value outside the array's type would be a narrowing error in the
+  // generated code (or, where it builds, a silent wrap): a diagnostic here.
+  int64_t lo = ctype == "int8_t" ? INT8_MIN : ctype == "uint8_t" ? 0 : INT32_MIN;
+  int64_t hi = ctype == "int8_t" ? INT8_MAX : ctype == "uint8_t" ? UINT8_MAX : INT32_MAX;
+  for (size_t k = 0; k < values.size(); ++k)
+    if (values[k] < lo || values[k] > hi) {
+      op_->emitError() << "(" << op_->getName().getStringRef() << ") " << ctype << " constant '"
+                       << sanitizeIdentifier(name, "const") << "' element " << k << " is "
+                       << values[k] << ", outside " << ctype;
+      e_.paramsFailed = true;
+      break;
+    }
   Tensor t = Tensor::zeros(ctype == "int8_t"    ? DType::I8
                            : ctype == "uint8_t" ? DType::U8
                                                 : DType::I32,

@@ -43,10 +43,12 @@ private:
   Type resultType(Value result);
   Value quantized(Value v);
   Value givenWeight(Value w, int64_t axis);
-  Value weightPerChannel(Value w, int64_t axis, std::vector<double> &scales, double multiply);
+  Value weightPerChannel(Value w, int64_t axis, std::vector<double> &scales, double multiply,
+                         ArrayRef<double> floors = {});
+  std::vector<double> biasScaleFloors(Value bias, int64_t n, double inScale, double multiply);
   Value matmul(edge::MatMulOp op);
-  Value biasPerChannel(Value bias, int64_t n, const std::vector<double> &scales, double inScale,
-                       double multiply);
+  Value biasPerChannel(Operation *layer, Value bias, int64_t n, const std::vector<double> &scales,
+                       double inScale, double multiply);
   Value constantPerTensor(Value c);
   Operation *rewrite(Operation *op);
   void replaceWithQuantized(Operation *old, Value q);
@@ -56,6 +58,7 @@ private:
   const llvm::StringSet<> &keep;
   bool sixteen; ///< 16x8: int16 activations (int8 weights)
   llvm::DenseMap<Value, Value> qOf;
+  bool failed = false; ///< a diagnostic was emitted: the pass fails
 };
 
 std::optional<QParams> Quantizer::rangeParams(Value v) {
@@ -153,7 +156,7 @@ Value Quantizer::quantized(Value v) {
 
 /// Symmetric int8 per-channel weights along `axis`; `scales` receives s_w.
 Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &scales,
-                                  double multiply) {
+                                  double multiply, ArrayRef<double> floors) {
   if (multiply == 1.0)
     if (Value given = givenWeight(w, axis)) {
       scales = channelScales(given.getType(), cast<ShapedType>(w.getType()).getDimSize(axis));
@@ -180,6 +183,12 @@ Value Quantizer::weightPerChannel(Value w, int64_t axis, std::vector<double> &sc
     largest = std::max(largest, s);
   for (double &s : scales)
     s = (s > 0 ? s : largest > 0 ? largest : 127.0) / 127.0;
+  // A channel whose weights are tiny next to its bias (1e-30 beside 0.5)
+  // would need a bias beyond int32 at s_in * s_w: its scale is raised to the
+  // floor that keeps the bias representable (its weights then round to 0,
+  // which is what they are worth beside the bias).
+  for (size_t ch = 0; ch < floors.size() && ch < scales.size(); ++ch)
+    scales[ch] = std::max(scales[ch], floors[ch]);
   Tensor q = Tensor::zeros(DType::I8, t.shape);
   for (int64_t k = 0; k < t.numElements(); ++k) {
     int64_t ch = (k / inner) % n;
@@ -211,9 +220,30 @@ Value Quantizer::givenWeight(Value w, int64_t axis) {
   return deq.getInput();
 }
 
+/// The bound on a quantized bias: int32 with room for the zero-point folding
+/// of the blocked and sparse kernels (bias - zx * sum(w), |zx * sum(w)| below
+/// 2^7 * 2^7 * K for a reduction of K < 2^16).
+constexpr double kBiasBound = 1 << 30;
+
+/// The smallest weight scale of each channel at which its bias fits
+/// kBiasBound at scale s_in * s_w (0 without a bias).
+std::vector<double> Quantizer::biasScaleFloors(Value bias, int64_t n, double inScale,
+                                               double multiply) {
+  std::vector<double> floors(n, 0.0);
+  std::optional<Tensor> t = bias ? floatValues(bias) : std::nullopt;
+  if (!t || (t->numElements() != n && t->numElements() != 1) || !(inScale > 0))
+    return floors;
+  for (int64_t k = 0; k < n; ++k)
+    floors[k] = std::fabs(t->f[t->numElements() == 1 ? 0 : k] * multiply) / (inScale * kBiasBound);
+  return floors;
+}
+
 /// int32 bias of `n` channels at scale s_in * s_w[c] (`bias` may be null).
-Value Quantizer::biasPerChannel(Value bias, int64_t n, const std::vector<double> &scales,
-                                double inScale, double multiply) {
+/// A channel whose bias does not fit (a QDQ model's own weight scales, which
+/// are kept) is an error naming the layer and the channel, never a clamp.
+Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
+                                const std::vector<double> &scales, double inScale,
+                                double multiply) {
   std::optional<Tensor> t;
   if (bias) {
     t = floatValues(bias);
@@ -225,7 +255,17 @@ Value Quantizer::biasPerChannel(Value bias, int64_t n, const std::vector<double>
   for (int64_t k = 0; k < n; ++k) {
     bs[k] = inScale * scales[k];
     double v = t ? t->f[t->numElements() == 1 ? 0 : k] * multiply : 0.0;
-    q.i[k] = (int64_t)std::clamp<double>(std::round(v / bs[k]), INT32_MIN, INT32_MAX);
+    double r = std::round(v / bs[k]);
+    if (!(std::fabs(r) <= kBiasBound)) {
+      layer->emitError() << "(" << layer->getName().getStringRef() << ") int8 bias of channel "
+                         << k << " is " << v << ", which is " << r
+                         << " steps of its scale s_in * s_w = " << inScale << " * " << scales[k]
+                         << ": beyond int32 (the model's own weight scale for that channel is "
+                            "too small; keep the layer in float with --keep-float)";
+      failed = true;
+      return nullptr;
+    }
+    q.i[k] = (int64_t)r;
   }
   auto type = mlir::quant::UniformQuantizedPerAxisType::get(
       mlir::quant::QuantizationFlags::Signed, b.getIntegerType(32), b.getF32Type(), bs,
@@ -278,7 +318,7 @@ Value Quantizer::matmul(edge::MatMulOp op) {
   Value w = weightPerChannel(op.getB(), 1, ws, 1.0);
   if (!a || !w)
     return nullptr;
-  Value bias = biasPerChannel(Value(), bs[1], ws, paramsOf(a.getType()).scale, 1.0);
+  Value bias = biasPerChannel(op, Value(), bs[1], ws, paramsOf(a.getType()).scale, 1.0);
   int64_t rows = cast<ShapedType>(op.getA().getType()).getNumElements() / as.back();
   Location loc = op.getLoc();
   Type ae = getElementTypeOrSelf(a.getType());
@@ -315,11 +355,16 @@ Operation *Quantizer::rewrite(Operation *op) {
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
     Type out = ownType();
     Value x = quantized(conv.getInput());
-    std::vector<double> ws;
-    Value w = weightPerChannel(conv.getWeight(), 0, ws, 1.0);
-    if (!out || !x || !w)
+    if (!out || !x)
       return nullptr;
-    Value bias = biasPerChannel(conv.getBias(), ws.size(), ws, paramsOf(x.getType()).scale, 1.0);
+    double sx = paramsOf(x.getType()).scale;
+    int64_t channels = cast<ShapedType>(conv.getWeight().getType()).getDimSize(0);
+    std::vector<double> ws;
+    Value w = weightPerChannel(conv.getWeight(), 0, ws, 1.0,
+                               biasScaleFloors(conv.getBias(), channels, sx, 1.0));
+    if (!w)
+      return nullptr;
+    Value bias = biasPerChannel(op, conv.getBias(), ws.size(), ws, sx, 1.0);
     if (!bias)
       return nullptr;
     auto q = b.create<edge::Conv2DOp>(loc, out, x, w, bias, conv.getStridesAttr(),
@@ -332,17 +377,25 @@ Operation *Quantizer::rewrite(Operation *op) {
     if (!out || gemm.getTransA())
       return nullptr;
     Value a = quantized(gemm.getA());
-    std::vector<double> ws;
+    if (!a)
+      return nullptr;
     double alpha = gemm.getAlpha().convertToDouble(), beta = gemm.getBeta().convertToDouble();
-    Value w = weightPerChannel(gemm.getB(), gemm.getTransB() ? 0 : 1, ws, alpha);
-    if (!a || !w)
+    int64_t axis = gemm.getTransB() ? 0 : 1;
+    int64_t channels = cast<ShapedType>(gemm.getB().getType()).getDimSize(axis);
+    // The floors are of alpha * B's scale, against beta * C.
+    std::vector<double> ws;
+    Value w = weightPerChannel(gemm.getB(), axis, ws, alpha,
+                               biasScaleFloors(gemm.getC(), channels,
+                                               paramsOf(a.getType()).scale, beta));
+    if (!w)
       return nullptr;
     if (gemm.getC()) { // per-column bias only
       auto cs = cast<ShapedType>(gemm.getC().getType()).getShape();
       if (cs.size() == 2 && cs[0] != 1)
         return nullptr;
     }
-    Value bias = biasPerChannel(gemm.getC(), ws.size(), ws, paramsOf(a.getType()).scale, beta);
+    Value bias =
+        biasPerChannel(op, gemm.getC(), ws.size(), ws, paramsOf(a.getType()).scale, beta);
     if (!bias)
       return nullptr;
     auto q = b.create<edge::GemmOp>(loc, out, a, w, bias, b.getF32FloatAttr(1.f),
@@ -441,6 +494,8 @@ LogicalResult Quantizer::run() {
   for (Operation *op : ops)
     if (Operation *q = rewrite(op))
       replaceWithQuantized(op, q->getResult(0));
+  if (failed)
+    return failure();
 
   foldConversions(body);
 

@@ -7,6 +7,7 @@
 #include "edgec/IR/EdgeOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/IR/MLIRContext.h"
@@ -176,4 +177,45 @@ TEST(Emitter, EveryComputeOpHasAnEmissionModel) {
   }
   EXPECT_GT(checked, 90);
   EXPECT_TRUE(missing.empty()) << "no emission model: " << missing.front();
+}
+
+// The emitter's own net under the quantizer's bias bound: an int32 array the
+// generated code would hold (here a blocked kernel's folded bias, bias - zx *
+// sum(w), from a hand-written bias at INT32_MAX) that leaves int32 is a
+// diagnostic naming the node, the array and the element, not a literal that
+// fails to build (x86-64, rv32) or wraps (Cortex-M4).
+TEST(Emitter, Int32ConstantOutOfRange) {
+  MLIRContext ctx;
+  ctx.loadDialect<edge::EdgeDialect, func::FuncDialect, mlir::quant::QuantizationDialect>();
+  std::vector<std::string> errors;
+  ScopedDiagnosticHandler h(&ctx, [&](Diagnostic &d) {
+    errors.push_back(d.str());
+    return success();
+  });
+  const char *ir = R"(
+func.func @main(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>> {
+  %w = edge.constant dense<1> : tensor<8x4x3x3xi8> as tensor<8x4x3x3x!quant.uniform<i8:f32, 0.01>> loc("w")
+  %b = edge.constant dense<2147483647> : tensor<8xi32> as tensor<8x!quant.uniform<i32:f32, 0.001>> loc("b")
+  %y = edge.conv2d %x, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x4x3x3x!quant.uniform<i8:f32, 0.01>>, tensor<8x!quant.uniform<i32:f32, 0.001>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>> loc("conv")
+  return %y : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+})";
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(ir, &ctx);
+  ASSERT_TRUE(module) << (errors.empty() ? "" : errors.front());
+  std::string error;
+  auto target = codegen::findTarget("x86-64", error);
+  ASSERT_TRUE(target) << error;
+  PassManager pm(&ctx);
+  CompilePipelineOptions options;
+  options.family = target->kernels;
+  buildCompilePipeline(pm, options);
+  ASSERT_TRUE(succeeded(pm.run(*module))) << (errors.empty() ? "" : errors.front());
+  codegen::EmitOptions opts;
+  opts.name = "net";
+  EXPECT_TRUE(failed(codegen::emitCpp(*module, *target, opts)));
+  ASSERT_FALSE(errors.empty());
+  // 2147483647 - (-3) * 36 = 2147483755
+  EXPECT_NE(errors.back().find("int32_t constant 'conv_bias_adj' element 0 is 2147483755, "
+                               "outside int32_t"),
+            std::string::npos)
+      << errors.back();
 }
