@@ -269,6 +269,32 @@ std::vector<Sample> randomSamples(func::FuncOp func, int count) {
   return out;
 }
 
+/// For a non-decreasing bounded function with image [lo, hi]: the input
+/// interval over which it crosses its image, to within 1/512 of its width
+/// (sigmoid about [-6.2, 6.2], tanh [-3.5, 3.5], Clip(0, 6) [0, 6]). Found
+/// on a grid of 1/64 within [-16, 16]; none when f is not monotonic there or
+/// does not get that close (softsign).
+std::optional<std::pair<double, double>> crossingSpan(edge::RealFunctionOpInterface f, double lo,
+                                                      double hi) {
+  constexpr double kStep = 1.0 / 64, kLimit = 16;
+  double tol = (hi - lo) / 512;
+  double prev = f.applyReal(-kLimit);
+  for (double x = -kLimit + kStep; x <= kLimit; x += kStep) {
+    double y = f.applyReal(x);
+    if (!(y >= prev))
+      return std::nullopt; // not monotonic (sine), or NaN
+    prev = y;
+  }
+  double u = 0, v = 0;
+  while (f.applyReal(u) > lo + tol)
+    if ((u -= kStep) < -kLimit)
+      return std::nullopt;
+  while (f.applyReal(v) < hi - tol)
+    if ((v += kStep) > kLimit)
+      return std::nullopt;
+  return std::make_pair(u, v);
+}
+
 LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
                         const CalibrationOptions &options) {
   llvm::DenseMap<Operation *, RangeStats> ops;
@@ -291,15 +317,41 @@ LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
       progress.update(s + 1, pass ? "calibrating (histograms)" : "calibrating");
     }
   }
-  Builder b(func.getContext());
-  for (auto &[op, stats] : ops) {
-    auto [lo, hi] = stats.range(options);
-    op->setAttr(kRangeAttr, b.getDenseF32ArrayAttr({(float)lo, (float)hi}));
+  llvm::DenseMap<Operation *, std::pair<double, double>> opRanges;
+  std::vector<std::pair<double, double>> argRanges(args.size());
+  for (auto &[op, stats] : ops)
+    opRanges[op] = stats.range(options);
+  for (unsigned k = 0; k < args.size(); ++k)
+    argRanges[k] = args[k].range(options);
+  // A bounded function (sigmoid, tanh, a finite clip) is quantized over its
+  // whole image, and its input over the span where it crosses that image:
+  // the calibration data may never show the part that matters (a detector's
+  // sigmoid calibrated on negatives alone would otherwise never reach 1).
+  for (auto &[op, range] : opRanges) {
+    auto f = dyn_cast<edge::RealFunctionOpInterface>(op);
+    std::optional<std::pair<double, double>> image = f ? f.getRealImage() : std::nullopt;
+    if (!image)
+      continue;
+    range = *image;
+    auto span = crossingSpan(f, image->first, image->second);
+    if (!span)
+      continue;
+    Value in = op->getOperand(0);
+    std::pair<double, double> *inRange = nullptr;
+    if (auto arg = dyn_cast<BlockArgument>(in))
+      inRange = &argRanges[arg.getArgNumber()];
+    else if (auto it = opRanges.find(in.getDefiningOp()); it != opRanges.end())
+      inRange = &it->second;
+    if (inRange)
+      *inRange = {std::min(inRange->first, span->first), std::max(inRange->second, span->second)};
   }
+  Builder b(func.getContext());
+  for (auto &[op, range] : opRanges)
+    op->setAttr(kRangeAttr, b.getDenseF32ArrayAttr({(float)range.first, (float)range.second}));
   for (unsigned k = 0; k < args.size(); ++k) {
     if (!getElementTypeOrSelf(func.getArgumentTypes()[k]).isF32())
       continue;
-    auto [lo, hi] = args[k].range(options);
+    auto [lo, hi] = argRanges[k];
     func.setArgAttr(k, kRangeAttr, b.getDenseF32ArrayAttr({(float)lo, (float)hi}));
   }
   return success();

@@ -31,6 +31,11 @@ def Edge_RealFunctionOpInterface : OpInterface<"RealFunctionOpInterface"> {
   }];
   let methods = [
     InterfaceMethod<"f(x), in double", "double", "applyReal", (ins "double":$x)>,
+    InterfaceMethod<[{The closed interval f maps every input into, when it is
+                      bounded (sigmoid [0, 1], tanh [-1, 1], a finite clip);
+                      calibration quantizes the output over it, whatever the
+                      calibration data reached}],
+                    "std::optional<std::pair<double, double>>", "getRealImage">,
   ];
 }
 

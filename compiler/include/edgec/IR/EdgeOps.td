@@ -118,25 +118,31 @@ def Edge_WhereOp : Edge_Op<"where", [Pure, DeclareOpInterfaceMethods<InferTypeOp
 
 // An element-wise real function y = f(x). `fn` is its definition, the body of
 // applyReal(double x) (RealFunctionOpInterface): the evaluator computes with
-// it and the int8 lookup tables are built from it.
-class Edge_RealFunctionOp<string mnemonic, string desc, code fn, dag args>
+// it and the int8 lookup tables are built from it. `image`, when f is
+// bounded, is the body of getRealImage(): the interval f maps into, which
+// calibration takes as the output's range.
+class Edge_RealFunctionOp<string mnemonic, string desc, code fn, dag args,
+                          code image = [{ return std::nullopt; }]>
     : Edge_Op<mnemonic, [Pure, SameOperandsAndResultShape,
                          DeclareOpInterfaceMethods<Edge_RealFunctionOpInterface>]> {
   let summary = desc;
   let arguments = args;
   let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
-  let extraClassDefinition = "double $cppClass::applyReal(double x) {\n" # fn # "\n}\n";
+  let extraClassDefinition = "double $cppClass::applyReal(double x) {\n" # fn # "\n}\n" #
+      "std::optional<std::pair<double, double>> $cppClass::getRealImage() {\n" # image #
+      "\n}\n";
 }
-class Edge_UnaryOp<string mnemonic, string desc, code fn>
-    : Edge_RealFunctionOp<mnemonic, desc, fn, (ins Edge_RealTensor:$input)>;
+class Edge_UnaryOp<string mnemonic, string desc, code fn,
+                   code image = [{ return std::nullopt; }]>
+    : Edge_RealFunctionOp<mnemonic, desc, fn, (ins Edge_RealTensor:$input), image>;
 
 def Edge_ReluOp : Edge_UnaryOp<"relu", "Rectified linear unit: max(x, 0)",
     [{ return x < 0 ? 0.0 : x; // NaN stays NaN }]>;
 def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))",
-    [{ return 1 / (1 + std::exp(-x)); }]>;
+    [{ return 1 / (1 + std::exp(-x)); }], [{ return std::make_pair(0.0, 1.0); }]>;
 def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent",
-    [{ return std::tanh(x); }]>;
+    [{ return std::tanh(x); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root",
     [{ return std::sqrt(x); }]>;
 def Edge_HardSwishOp : Edge_UnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 0.5))",
@@ -160,9 +166,9 @@ def Edge_ReciprocalOp : Edge_UnaryOp<"reciprocal", "1 / x",
 def Edge_SignOp : Edge_UnaryOp<"sign", "-1, 0 or 1",
     [{ return std::isnan(x) ? x : (double)((x > 0) - (x < 0)); }]>;
 def Edge_SinOp : Edge_UnaryOp<"sin", "Sine",
-    [{ return std::sin(x); }]>;
+    [{ return std::sin(x); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_CosOp : Edge_UnaryOp<"cos", "Cosine",
-    [{ return std::cos(x); }]>;
+    [{ return std::cos(x); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_TanOp : Edge_UnaryOp<"tan", "Tangent",
     [{ return std::tan(x); }]>;
 def Edge_AsinOp : Edge_UnaryOp<"asin", "Arcsine",
@@ -182,11 +188,11 @@ def Edge_AcoshOp : Edge_UnaryOp<"acosh", "Inverse hyperbolic cosine",
 def Edge_AtanhOp : Edge_UnaryOp<"atanh", "Inverse hyperbolic tangent",
     [{ return std::atanh(x); }]>;
 def Edge_ErfOp : Edge_UnaryOp<"erf", "Error function",
-    [{ return std::erf(x); }]>;
+    [{ return std::erf(x); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_SoftplusOp : Edge_UnaryOp<"softplus", "log(1 + exp(x))",
     [{ return x > 30 ? x : std::log1p(std::exp(x)); }]>;
 def Edge_SoftsignOp : Edge_UnaryOp<"softsign", "x / (1 + |x|)",
-    [{ return x / (1 + std::fabs(x)); }]>;
+    [{ return x / (1 + std::fabs(x)); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_GeluOp : Edge_UnaryOp<"gelu", "Gaussian error linear unit: x * Phi(x)",
     [{ return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }]>;
 def Edge_GeluTanhOp : Edge_UnaryOp<"gelu_tanh",
@@ -219,12 +225,18 @@ def Edge_SeluOp : Edge_RealFunctionOp<"selu", "gamma * (x > 0 ? x : alpha * (exp
 def Edge_HardSigmoidOp : Edge_RealFunctionOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))", [{
   double a = getAlpha().convertToDouble(), b = getBeta().convertToDouble();
   return std::clamp(a * x + b, 0.0, 1.0);
-}], (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$beta)>;
+}], (ins Edge_RealTensor:$input, F32Attr:$alpha, F32Attr:$beta),
+    [{ return std::make_pair(0.0, 1.0); }]>;
 
 def Edge_ClipOp : Edge_RealFunctionOp<"clip", "Clamp to [min, max]", [{
   double lo = getMin().convertToDouble(), hi = getMax().convertToDouble();
   return std::isnan(x) ? x : std::min(std::max(x, lo), hi);
-}], (ins Edge_RealTensor:$input, F32Attr:$min, F32Attr:$max)> {
+}], (ins Edge_RealTensor:$input, F32Attr:$min, F32Attr:$max), [{
+  double lo = getMin().convertToDouble(), hi = getMax().convertToDouble();
+  if (!std::isfinite(lo) || !std::isfinite(hi))
+    return std::nullopt;
+  return std::make_pair(lo, hi);
+}]> {
   let description = [{
     Clamps every element to the closed interval [min, max]. Absent ONNX bounds
     are imported as -inf / +inf.
