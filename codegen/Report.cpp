@@ -217,6 +217,11 @@ static llvm::json::Object quantizationJson(ModuleOp module) {
   });
   for (const auto &[node, drop] : largestLosses(module, 3))
     losses.push_back(llvm::json::Object{{"node", node}, {"sqnr_drop_db", dbJson(drop)}});
+  llvm::json::Array warnings;
+  if (auto w = f->getAttrOfType<ArrayAttr>(quant::kWarningsAttr))
+    for (auto m : w.getAsValueRange<StringAttr>())
+      warnings.push_back(m.str());
+  q["warnings"] = std::move(warnings);
   q["float_layers"] = std::move(floats);
   q["largest_losses"] = std::move(losses);
   return q;
@@ -445,6 +450,9 @@ std::string formatQuantTable(ModuleOp module) {
                        "--range percentile=99.99\n",
                        list, losses.front().first);
   }
+  if (auto w = f->getAttrOfType<ArrayAttr>(quant::kWarningsAttr))
+    for (auto m : w.getAsValueRange<StringAttr>())
+      out += fmt::format("warning: {}\n", m.str());
   return out;
 }
 

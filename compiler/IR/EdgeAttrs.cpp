@@ -116,6 +116,7 @@ constexpr Discardable kDiscardable[] = {
     {"edge.float_reason", Kind::String, OnOp},
     {"edge.output_sqnr", Kind::F64Array, OnFunc | OnModule},
     {"edge.eval_samples", Kind::NonNegative, OnFunc | OnModule},
+    {"edge.quant_warnings", Kind::StringArray, OnFunc | OnModule},
     {"edge.accuracy_float", Kind::Float, OnFunc | OnModule},
     {"edge.accuracy_quantized", Kind::Float, OnFunc | OnModule},
     {"edge.float_arena_bytes", Kind::NonNegative, OnFunc | OnModule},

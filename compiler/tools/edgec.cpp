@@ -443,6 +443,13 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
           ref, func, f.evalInputs.empty() ? calibration : evalSamples,
           labels ? &*labels : nullptr, f.keepFloat)))
     return failure();
+  // Random calibration already got its warning.
+  if (f.evalInputs.empty() && f.calibration != "random")
+    edgec::quant::warnQuantization(
+        func, func.getLoc(),
+        "the quantization error is measured on the calibration samples themselves "
+        "(in-sample), which overstates the accuracy on new data; pass held-out samples with "
+        "--eval-inputs");
   // Strip calibration ranges so the float twin plans like a float compile.
   ref.walk([](Operation *op) { op->removeAttr(edgec::quant::kRangeAttr); });
   // The float twin is lowered as a float compile of the same model would be.
@@ -645,6 +652,10 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     std::string problem =
         edgec::codegen::fitProblem(*module, tgt->name, tgt->ramBytes, tgt->flashBytes);
     if (!problem.empty()) {
+      // The quantization report often explains why (layers left in float).
+      if (std::string q = edgec::codegen::formatQuantTable(*module); !q.empty() && !job.quiet)
+        fmt::print("{}\n", q);
+      std::fflush(stdout);
       userError(problem + " (give the part's sizes with --ram / --flash, or --no-fit-check)");
       return kUserError;
     }

@@ -7,7 +7,9 @@
 #include "edgec/Support/Npy.h"
 #include "passes/Quantize/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -295,6 +297,68 @@ std::optional<std::pair<double, double>> crossingSpan(edge::RealFunctionOpInterf
   return std::make_pair(u, v);
 }
 
+void warnQuantization(func::FuncOp func, Location loc, const std::string &message) {
+  emitWarning(loc) << message;
+  SmallVector<Attribute> all;
+  if (auto old = func->getAttrOfType<ArrayAttr>(kWarningsAttr))
+    all.append(old.begin(), old.end());
+  all.push_back(StringAttr::get(func.getContext(), message));
+  func->setAttr(kWarningsAttr, ArrayAttr::get(func.getContext(), all));
+}
+
+std::string g3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+namespace {
+
+/// Warns about graph outputs whose calibrated values say nothing about their
+/// int8 range: never finite, constant, or spread over fewer than
+/// kDegenerateSteps of the 255 steps of the range they are quantized over
+/// (a detector's sigmoid calibrated on negatives: [1e-7, 8e-5] of [0, 1]).
+void warnDegenerateOutputs(func::FuncOp func, size_t samples,
+                           const llvm::DenseMap<Operation *, RangeStats> &observed,
+                           const llvm::DenseMap<Operation *, std::pair<double, double>> &ranges) {
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [k, v] : llvm::enumerate(ret.getOperands())) {
+    Operation *op = v.getDefiningOp();
+    auto stats = observed.find(op);
+    auto range = ranges.find(op);
+    if (!op || stats == observed.end() || range == ranges.end())
+      continue;
+    std::string name = "#" + std::to_string(k);
+    if (auto n = func.getResultAttrOfType<StringAttr>(k, "edge.name"))
+      name = "'" + n.str() + "'";
+    std::string what = llvm::formatv("output {0} ({1})", name, op->getName().stripDialect());
+    auto [lo, hi] = std::make_pair(stats->second.lo, stats->second.hi);
+    auto [a, b] = range->second;
+    if (!(hi >= lo)) {
+      warnQuantization(func, op->getLoc(),
+                       llvm::formatv("{0} produced no finite value over the {1} calibration "
+                                     "sample(s): its int8 range is arbitrary",
+                                     what, samples));
+    } else if (hi == lo) {
+      warnQuantization(func, op->getLoc(),
+                       llvm::formatv("{0} is constant ({1}) over all {2} calibration "
+                                     "sample(s): its int8 range is degenerate; calibrate on "
+                                     "samples that make it vary",
+                                     what, g3(lo), samples));
+    } else if (b > a && (hi - lo) < kDegenerateSteps * (b - a) / 255) {
+      warnQuantization(
+          func, op->getLoc(),
+          llvm::formatv("the calibration samples drive {0} over [{1}, {2}] only, {3} of "
+                        "the 255 int8 steps of its range [{4}, {5}]: the calibration set "
+                        "probably lacks the inputs this output responds to (a detector's "
+                        "positives); add some, and measure with --eval-inputs",
+                        what, g3(lo), g3(hi), g3((hi - lo) * 255 / (b - a)), g3(a), g3(b)));
+    }
+  }
+}
+
+} // namespace
+
 LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
                         const CalibrationOptions &options) {
   llvm::DenseMap<Operation *, RangeStats> ops;
@@ -345,6 +409,7 @@ LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
     if (inRange)
       *inRange = {std::min(inRange->first, span->first), std::max(inRange->second, span->second)};
   }
+  warnDegenerateOutputs(func, samples.size(), ops, opRanges);
   Builder b(func.getContext());
   for (auto &[op, range] : opRanges)
     op->setAttr(kRangeAttr, b.getDenseF32ArrayAttr({(float)range.first, (float)range.second}));

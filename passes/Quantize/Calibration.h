@@ -41,8 +41,26 @@ inline constexpr int kRandomSamples = 16;
 /// `count` samples uniform in [-1, 1] (for --calibration random).
 std::vector<Sample> randomSamples(mlir::func::FuncOp func, int count);
 
+/// Warnings about the calibration and its measurement (a saturated input, a
+/// degenerate output range, an in-sample error), kept on the function for
+/// report.json and the compile log.
+inline constexpr const char *kWarningsAttr = "edge.quant_warnings";
+
+/// Emits `message` as a warning at `loc` and appends it to `func`'s
+/// kWarningsAttr.
+void warnQuantization(mlir::func::FuncOp func, mlir::Location loc, const std::string &message);
+
+/// `v` in 3 significant digits ("%.3g"), for warnings.
+std::string g3(double v);
+
+/// An output's calibrated span is degenerate when it covers fewer int8 steps
+/// of its quantization range than this.
+inline constexpr double kDegenerateSteps = 4;
+
 /// Runs the evaluator over the samples and writes edge.range on every op
-/// with a float result and on every float graph input.
+/// with a float result and on every float graph input. Warns (see
+/// warnQuantization) about every graph output the samples leave constant or
+/// drive over fewer than kDegenerateSteps of its int8 steps.
 mlir::LogicalResult calibrate(mlir::func::FuncOp func, const std::vector<Sample> &samples,
                               const CalibrationOptions &options);
 

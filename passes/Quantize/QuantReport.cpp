@@ -11,6 +11,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 #include <limits>
@@ -88,6 +89,28 @@ std::vector<int64_t> argmaxRows(const Tensor &t) {
   return out;
 }
 
+/// Values of a float input that fall outside the int8 (int16) range of the
+/// quantized input they feed, and so saturate.
+struct Saturation {
+  int64_t total = 0, outside = 0;
+  double lo = INFINITY, hi = -INFINITY; ///< finite values seen
+  void add(const Tensor &t, Type element) {
+    auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(element));
+    if (!q || !t.isFloat())
+      return;
+    double s = q.getScale(), z = (double)q.getZeroPoint();
+    double a = (q.getStorageTypeMin() - z - 0.5) * s, b = (q.getStorageTypeMax() - z + 0.5) * s;
+    for (float v : t.f) {
+      if (!std::isfinite(v))
+        continue;
+      ++total;
+      outside += v < a || v > b;
+      lo = std::min<double>(lo, v);
+      hi = std::max<double>(hi, v);
+    }
+  }
+};
+
 } // namespace
 
 LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quantized,
@@ -117,6 +140,7 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
 
   llvm::DenseMap<Operation *, Energy> layer;
   std::vector<Energy> args(quantized.getNumArguments()), outputs(quantized.getNumResults());
+  std::vector<Saturation> saturation(quantized.getNumArguments());
   int64_t correctFloat = 0, correctQuant = 0, labelIndex = 0;
   for (const Sample &sample : samples) {
     llvm::StringMap<Tensor> ref;
@@ -130,6 +154,7 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
     for (auto [k, t] : llvm::enumerate(sample)) {
       Type argType = quantized.getArgumentTypes()[k];
       inputs.push_back(quantizeTensor(t, argType));
+      saturation[k].add(t, argType);
       if (t.isFloat())
         args[k].add(t, dequantizeTensor(inputs.back(), argType));
     }
@@ -190,6 +215,24 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
     else if (std::isfinite(db))
       op->setAttr(kSqnrDropAttr, b.getF64FloatAttr(0.0));
   });
+  for (auto [k, sat] : llvm::enumerate(saturation)) {
+    if (sat.total == 0 || (double)sat.outside <= kSaturationFraction * sat.total)
+      continue;
+    auto q = cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(quantized.getArgumentTypes()[k]));
+    double s = q.getScale(), z = (double)q.getZeroPoint();
+    std::string name = "#" + std::to_string(k);
+    if (auto n = quantized.getArgAttrOfType<StringAttr>(k, "edge.name"))
+      name = "'" + n.str() + "'";
+    warnQuantization(
+        quantized, quantized.getArgument(k).getLoc(),
+        llvm::formatv("{0}% of the values of input {1} over the {2} sample(s) measured lie "
+                      "outside its int{3} range [{4}, {5}] and saturate (they span [{6}, {7}]): "
+                      "calibrate on data that covers them (--range minmax keeps the extremes)",
+                      g3(100.0 * sat.outside / sat.total), name, samples.size(),
+                      q.getStorageTypeIntegralWidth(), g3((q.getStorageTypeMin() - z) * s),
+                      g3((q.getStorageTypeMax() - z) * s), g3(sat.lo), g3(sat.hi)));
+  }
   SmallVector<double> outDb;
   for (const Energy &e : outputs)
     outDb.push_back(e.db());

@@ -35,6 +35,10 @@ inline constexpr const char *kQuantAccuracyAttr = "edge.accuracy_quantized";
 inline constexpr const char *kFloatArenaAttr = "edge.float_arena_bytes";
 inline constexpr const char *kFloatWeightAttr = "edge.float_weight_bytes";
 
+/// A float input whose measured values saturate its quantized range in more
+/// than this fraction of them gets a warning.
+inline constexpr double kSaturationFraction = 1e-3;
+
 /// A float tensor quantized to `element` (per tensor), as the generated float
 /// wrapper does; integer tensors are returned unchanged.
 Tensor quantizeTensor(const Tensor &t, mlir::Type element);
@@ -42,7 +46,8 @@ Tensor quantizeTensor(const Tensor &t, mlir::Type element);
 Tensor dequantizeTensor(const Tensor &t, mlir::Type element);
 
 /// Measures `quantized` against `reference` (the float function it was made
-/// from) over `samples` and writes the attributes above on `quantized`.
+/// from) over `samples` and writes the attributes above on `quantized`, and
+/// warns (warnQuantization) about inputs the samples saturate.
 /// `labels` (optional) holds one class index per row of the first output,
 /// in sample order. Fails with a diagnostic if the label count is wrong.
 mlir::LogicalResult measureQuantizationError(mlir::func::FuncOp reference,
