@@ -12,6 +12,8 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # libraries
   libfmt-dev libcli11-dev libeigen3-dev libgtest-dev
+  # .npz calibration archives (zip)
+  libzip-dev
   # model export and reference data (tests themselves need only numpy-free committed files)
   python3 python3-numpy python3-onnx
   # the ONNX backend node tests (test/conformance)

@@ -240,13 +240,15 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
       ->capture_default_str();
   cmd->add_option("--calibration", f.calibration,
                   "Calibration inputs: a .npy file (first axis = samples), a folder of .npy "
-                  "files, or 'random' (float inputs uniform in [-1, 1), integer and boolean ones zero)");
+                  "files, a .npz keyed by input name, a folder with <input>.npy or <input>/ per "
+                  "input (several inputs), or 'random' (float inputs uniform in [-1, 1), integer "
+                  "and boolean ones zero)");
   cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99 or mse")
       ->capture_default_str();
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
       ->delimiter(',');
   cmd->add_option("--eval-inputs", f.evalInputs,
-                  "Inputs (.npy or folder, like --calibration) on which the quantization error "
+                  "Inputs (.npy, .npz or folder, like --calibration) on which the quantization error "
                   "report compares the int8 model with the float one (default: the calibration "
                   "data)");
   cmd->add_option("--eval-labels", f.evalLabels,

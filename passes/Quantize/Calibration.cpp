@@ -4,6 +4,7 @@
 
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
+#include "edgec/Support/Names.h"
 #include "edgec/Support/Npy.h"
 #include "passes/Quantize/Passes.h"
 
@@ -130,32 +131,32 @@ std::vector<int64_t> argShape(func::FuncOp f, unsigned k) {
   return {s.begin(), s.end()};
 }
 
-/// Splits a loaded array into samples of `shape`.
-bool splitSamples(const Tensor &t, const std::vector<int64_t> &shape, const std::string &path,
-                  std::vector<Sample> &out, std::string &error) {
-  if (!t.isFloat()) {
-    error = "calibration file '" + path + "' holds " + dtypeName(t.dtype) + ", expected float32";
+/// Splits a loaded array into samples of `shape` (one tensor each, of
+/// `dtype`: float data for a float input, integer data for an integer one).
+bool splitSamples(const Tensor &t, const std::vector<int64_t> &shape, DType dtype,
+                  const std::string &path, std::vector<Tensor> &out, std::string &error) {
+  bool wantFloat = dtype == DType::F32 || dtype == DType::F16;
+  if (t.isFloat() != wantFloat) {
+    error = "calibration file '" + path + "' holds " + dtypeName(t.dtype) + ", expected " +
+            (wantFloat ? "float32" : "integers") + " for a " + dtypeName(dtype) + " input";
     return false;
   }
-  if (t.shape == shape) {
-    out.push_back({t});
-    return true;
-  }
+  // One sample of the input's exact shape, or [N, ...] samples.
   std::vector<int64_t> tail(t.shape.begin() + (t.shape.empty() ? 0 : 1), t.shape.end());
   std::vector<int64_t> inner = shape;
-  bool batched = !t.shape.empty() && tail == inner;
-  if (!batched && !shape.empty() && shape[0] == 1) {
+  bool fits = t.shape == shape || (!t.shape.empty() && tail == inner);
+  if (!fits && !shape.empty() && shape[0] == 1) {
     inner.erase(inner.begin());
-    batched = !t.shape.empty() && tail == inner;
+    fits = !t.shape.empty() && tail == inner;
   }
   // [N, ...] whose samples hold as many elements as the input (e.g. images
   // for a model that takes them flattened): reshaped row-major.
-  if (!batched && !t.shape.empty() && product(tail) == product(shape))
-    batched = true;
-  if (!batched && shape.size() > 1 && !t.shape.empty() && t.shape[0] >= shape[0] &&
+  if (!fits && !t.shape.empty() && product(tail) == product(shape))
+    fits = true;
+  if (!fits && shape.size() > 1 && !t.shape.empty() && t.shape[0] >= shape[0] &&
       product(tail) * shape[0] == product(shape))
-    batched = true;
-  if (!batched) {
+    fits = true;
+  if (!fits) {
     error = "calibration file '" + path + "' has shape " + shapeToString(t.shape) +
             ", expected " + shapeToString(shape) + " or [N, ...] samples of " +
             std::to_string(product(shape)) + " elements";
@@ -166,9 +167,162 @@ bool splitSamples(const Tensor &t, const std::vector<int64_t> &shape, const std:
   // (a last partial batch is dropped).
   int64_t n = t.numElements() / std::max<int64_t>(per, 1);
   for (int64_t s = 0; s < n; ++s) {
-    Tensor x = Tensor::zeros(DType::F32, shape);
-    std::copy(t.f.begin() + s * per, t.f.begin() + (s + 1) * per, x.f.begin());
-    out.push_back({std::move(x)});
+    Tensor x = Tensor::zeros(dtype, shape);
+    if (wantFloat)
+      std::copy(t.f.begin() + s * per, t.f.begin() + (s + 1) * per, x.f.begin());
+    else
+      for (int64_t e = 0; e < per; ++e)
+        x.i[e] = wrapInteger(dtype, t.i[s * per + e]);
+    out.push_back(std::move(x));
+  }
+  return true;
+}
+
+/// The .npy files of a folder, sorted by name.
+std::vector<std::string> npyFiles(const std::string &dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".npy")
+      files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// What one input's calibration data holds: its samples, and the count of
+/// finite values among them.
+struct InputData {
+  std::vector<Tensor> samples;
+  int64_t finite = 0;
+};
+
+/// Adds the samples of array `t` (read from `where`) to `data`, warning
+/// about NaN and infinities.
+bool addArray(func::FuncOp func, unsigned k, const Tensor &t, const std::string &where,
+              InputData &data, std::string &error) {
+  DType dt = dtypeOf(getElementTypeOrSelf(func.getArgumentTypes()[k]));
+  if (!splitSamples(t, argShape(func, k), dt, where, data.samples, error))
+    return false;
+  if (!t.isFloat()) {
+    data.finite += t.numElements();
+    return true;
+  }
+  // NaN and infinities say nothing about a range: counted, reported, and
+  // left out of the ranges (Calibration's observers skip them).
+  NonFinite bad = countNonFinite(t);
+  data.finite += t.numElements() - bad.nan - bad.inf;
+  if (bad.any())
+    func.emitWarning() << "calibration data '" << where << "' holds " << bad.nan << " NaN and "
+                       << bad.inf << " infinite value(s) of " << t.numElements()
+                       << "; the ranges are measured on the finite ones";
+  return true;
+}
+
+/// The name input `k` is looked up by in a .npz or a folder.
+std::string inputName(func::FuncOp func, unsigned k) {
+  if (auto n = func.getArgAttrOfType<StringAttr>(k, "edge.name"))
+    return n.str();
+  return "input_" + std::to_string(k);
+}
+
+std::string inputList(func::FuncOp func) {
+  std::string list;
+  for (unsigned k = 0; k < func.getNumArguments(); ++k)
+    list += (k ? ", '" : "'") + inputName(func, k) + "'";
+  return list;
+}
+
+bool isNpz(const std::string &path) {
+  if (llvm::sys::path::extension(path) == ".npz")
+    return true;
+  char magic[4] = {};
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return false;
+  size_t got = std::fread(magic, 1, 4, f);
+  std::fclose(f);
+  return got == 4 && std::string(magic, 4) == std::string("PK\x03\x04", 4);
+}
+
+/// An .npz archive: arrays keyed by input name (or, for a one-input model,
+/// its one array whatever its key).
+bool loadNpz(func::FuncOp func, const std::string &path, std::vector<InputData> &data,
+             std::string &error) {
+  std::vector<std::pair<std::string, Tensor>> arrays;
+  if (!readNpz(path, arrays, error))
+    return false;
+  std::vector<bool> used(arrays.size());
+  for (unsigned k = 0; k < func.getNumArguments(); ++k) {
+    std::string name = inputName(func, k);
+    size_t found = arrays.size();
+    for (size_t a = 0; a < arrays.size(); ++a)
+      if (arrays[a].first == name || arrays[a].first == sanitizeIdentifier(name))
+        found = a;
+    if (found == arrays.size() && func.getNumArguments() == 1 && arrays.size() == 1)
+      found = 0;
+    if (found == arrays.size()) {
+      std::string keys;
+      for (const auto &[key, t] : arrays)
+        keys += (keys.empty() ? "'" : ", '") + key + "'";
+      error = "calibration archive '" + path + "' has no array for input '" + name +
+              "' (its arrays: " + keys + "; the model's inputs: " + inputList(func) + ")";
+      return false;
+    }
+    used[found] = true;
+    if (!addArray(func, k, arrays[found].second, path + ":" + arrays[found].first, data[k],
+                  error))
+      return false;
+  }
+  for (size_t a = 0; a < arrays.size(); ++a)
+    if (!used[a]) {
+      error = "calibration archive '" + path + "' has an array '" + arrays[a].first +
+              "' that names no input (the model's inputs: " + inputList(func) + ")";
+      return false;
+    }
+  return true;
+}
+
+/// Files (.npy) of one input: `path` itself, or every .npy in it if a folder.
+bool loadFiles(func::FuncOp func, unsigned k, const std::string &path, InputData &data,
+               std::string &error) {
+  std::vector<std::string> files{path};
+  if (llvm::sys::fs::is_directory(path)) {
+    files = npyFiles(path);
+    if (files.empty()) {
+      error = "calibration folder '" + path + "' contains no .npy files";
+      return false;
+    }
+  }
+  for (const std::string &f : files) {
+    Tensor t;
+    if (!readNpy(f, t, error) || !addArray(func, k, t, f, data, error))
+      return false;
+  }
+  return true;
+}
+
+/// A folder for a model with several inputs: per input, `<name>.npy` or a
+/// folder `<name>/` of .npy files (name as in the model, or made an
+/// identifier).
+bool loadFolderPerInput(func::FuncOp func, const std::string &dir, std::vector<InputData> &data,
+                        std::string &error) {
+  for (unsigned k = 0; k < func.getNumArguments(); ++k) {
+    std::string name = inputName(func, k), found;
+    for (const std::string &n : {name, sanitizeIdentifier(name)}) {
+      for (const std::string &p : {dir + "/" + n + ".npy", dir + "/" + n})
+        if (found.empty() && !n.empty() && n.find('/') == std::string::npos &&
+            llvm::sys::fs::exists(p))
+          found = p;
+    }
+    if (found.empty()) {
+      error = "calibration folder '" + dir + "' has no '" + sanitizeIdentifier(name) +
+              ".npy' or folder '" + sanitizeIdentifier(name) + "/' for input '" + name +
+              "' (a model with several inputs takes one per input: " + inputList(func) +
+              "; or a .npz keyed by input name)";
+      return false;
+    }
+    if (!loadFiles(func, k, found, data[k], error))
+      return false;
   }
   return true;
 }
@@ -203,50 +357,56 @@ bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std:
 
 bool loadCalibrationSamples(func::FuncOp func, const std::string &path,
                             std::vector<Sample> &samples, std::string &error) {
-  if (func.getNumArguments() != 1) {
-    error = "calibration data is read for one-input models; this model has " +
-            std::to_string(func.getNumArguments()) + " inputs";
+  unsigned inputs = func.getNumArguments();
+  std::vector<InputData> data(inputs);
+  if (inputs == 0) {
+    error = "the model has no inputs to calibrate";
     return false;
   }
-  std::vector<int64_t> shape = argShape(func, 0);
-  std::vector<std::string> files;
-  if (llvm::sys::fs::is_directory(path)) {
-    std::error_code ec;
-    for (llvm::sys::fs::directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec))
-      if (llvm::sys::path::extension(it->path()) == ".npy")
-        files.push_back(it->path());
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
-      error = "calibration folder '" + path + "' contains no .npy files";
-      return false;
-    }
-  } else if (llvm::sys::fs::exists(path)) {
-    files.push_back(path);
-  } else {
+  if (!llvm::sys::fs::exists(path)) {
     error = "calibration data '" + path + "' does not exist";
     return false;
   }
-  int64_t finite = 0;
-  for (const std::string &f : files) {
-    Tensor t;
-    if (!readNpy(f, t, error) || !splitSamples(t, shape, f, samples, error))
+  bool ok;
+  if (!llvm::sys::fs::is_directory(path) && isNpz(path))
+    ok = loadNpz(func, path, data, error);
+  else if (inputs == 1)
+    ok = loadFiles(func, 0, path, data[0], error);
+  else if (llvm::sys::fs::is_directory(path))
+    ok = loadFolderPerInput(func, path, data, error);
+  else {
+    error = "calibration data '" + path + "' is one array, but the model has " +
+            std::to_string(inputs) + " inputs (" + inputList(func) +
+            "): give a .npz keyed by input name, or a folder with one <input>.npy or "
+            "<input>/ per input";
+    return false;
+  }
+  if (!ok)
+    return false;
+  for (unsigned k = 0; k < inputs; ++k) {
+    std::string which = inputs == 1 ? "" : " for input '" + inputName(func, k) + "'";
+    if (data[k].samples.size() != data[0].samples.size()) {
+      error = "calibration data '" + path + "' gives " + std::to_string(data[0].samples.size()) +
+              " sample(s) of input '" + inputName(func, 0) + "' but " +
+              std::to_string(data[k].samples.size()) + " of '" + inputName(func, k) +
+              "'; every input needs one per sample";
       return false;
-    // NaN and infinities say nothing about a range: counted, reported, and
-    // left out of the ranges (Calibration's observers skip them).
-    NonFinite bad = countNonFinite(t);
-    finite += t.numElements() - bad.nan - bad.inf;
-    if (bad.any())
-      func.emitWarning() << "calibration data '" << f << "' holds " << bad.nan << " NaN and "
-                         << bad.inf << " infinite value(s) of " << t.numElements()
-                         << "; the ranges are measured on the finite ones";
+    }
+    if (data[k].samples.empty()) {
+      error = "calibration data '" + path + "' holds no samples" + which;
+      return false;
+    }
+    if (data[k].finite == 0) {
+      error = "calibration data '" + path + "' holds no finite value" + which +
+              ": no range can be measured";
+      return false;
+    }
   }
-  if (samples.empty()) {
-    error = "calibration data '" + path + "' holds no samples";
-    return false;
-  }
-  if (finite == 0) {
-    error = "calibration data '" + path + "' holds no finite value: no range can be measured";
-    return false;
+  for (size_t s = 0; s < data[0].samples.size(); ++s) {
+    Sample sample;
+    for (unsigned k = 0; k < inputs; ++k)
+      sample.push_back(std::move(data[k].samples[s]));
+    samples.push_back(std::move(sample));
   }
   return true;
 }

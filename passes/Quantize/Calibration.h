@@ -30,8 +30,12 @@ bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std:
 /// One calibration sample: a tensor per graph input.
 using Sample = std::vector<Tensor>;
 
-/// Loads samples from a .npy file (first axis = samples, or one sample of the
-/// input's exact shape) or a folder of such files, for a one-input model.
+/// Loads samples. A one-input model takes a .npy file (first axis =
+/// samples, or one sample of the input's exact shape) or a folder of them;
+/// any model takes a .npz keyed by input name (numpy.savez(f, name=array)),
+/// and a model with several inputs a folder with, per input, `<name>.npy` or
+/// a folder `<name>/` of .npy files. Every input must give the same number
+/// of samples; integer inputs take integer arrays.
 bool loadCalibrationSamples(mlir::func::FuncOp func, const std::string &path,
                             std::vector<Sample> &samples, std::string &error);
 

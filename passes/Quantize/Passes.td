@@ -51,7 +51,8 @@ def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
     result and on every float graph input, for edge-quantize.
 
     `samples` is a .npy file (first axis = samples, or one sample of the
-    input's exact shape), a folder of .npy files, or `random` (16 samples,
+    input's exact shape), a folder of .npy files, a .npz keyed by input name,
+    a folder with `<input>.npy` or `<input>/` per input, or `random` (16 samples,
     float inputs uniform in [-1, 1) from a fixed seed, integer and boolean
     inputs zero: deterministic, and meaningless for accuracy). `range` is
     `minmax`, `percentile=99.99` or `mse`. edgec compile runs this pass on the
@@ -59,7 +60,7 @@ def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"samples", "samples", "std::string", "\"random\"",
-           "Calibration inputs: a .npy file, a folder of .npy files, or random">,
+           "Calibration inputs: a .npy file, a folder of .npy files, a .npz, a folder per input, or random">,
     Option<"range", "range", "std::string", "\"minmax\"",
            "Range per activation: minmax, percentile=P or mse">,
     Option<"progress", "progress", "bool", "false",

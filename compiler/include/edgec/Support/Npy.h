@@ -4,6 +4,8 @@
 #include "edgec/Support/Tensor.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace edgec {
 
@@ -14,6 +16,11 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error);
 /// The same, from the bytes of a .npy file (`path` names it in messages).
 bool parseNpy(const std::string &bytes, const std::string &path, Tensor &out,
               std::string &error);
+/// Reads every array of a .npz archive (numpy.savez or savez_compressed), in
+/// archive order, keyed by its name without ".npy". False with `error` set
+/// for a file that is not a zip, a corrupt entry or a bad array.
+bool readNpz(const std::string &path, std::vector<std::pair<std::string, Tensor>> &out,
+             std::string &error);
 bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
 /// The bytes of a .npy file holding `t` (version 1.0, C order).
 std::string npyBytes(const Tensor &t);
