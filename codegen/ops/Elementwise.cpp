@@ -117,10 +117,11 @@ EDGEC_UNARY_KERNELS(EDGEC_UNARY_EMIT)
   X(OrOp, OpOr)                                                                                   \
   X(XorOp, OpXor)
 
-/// int8 add / sub / mul: the binary kernel with a fixed-point functor.
+/// int8 add / sub / mul / max / min: the binary kernel with a fixed-point
+/// functor.
 LogicalResult emitBinaryS8(KernelWriter &w) {
   Operation *op = w.op();
-  if (!isa<edge::AddOp, edge::SubOp, edge::MulOp>(op))
+  if (!isa<edge::AddOp, edge::SubOp, edge::MulOp, edge::MaxOp, edge::MinOp>(op))
     return w.noIntegerKernel();
   std::string bp = binaryParams(w);
   if (bp.empty())
@@ -145,7 +146,10 @@ LogicalResult emitBinaryS8(KernelWriter &w) {
         .set("a_shift", p.in[0].shift).set("b_mult", p.in[1].multiplier)
         .set("b_shift", p.in[1].shift).set("out_mult", p.out.multiplier)
         .set("out_shift", p.out.shift).set("out_zero", p.outZero).set("left_shift", p.leftShift);
-    functor = isa<edge::AddOp>(op) ? "OpAddS8" : "OpSubS8";
+    functor = isa<edge::AddOp>(op)   ? "OpAddS8"
+              : isa<edge::SubOp>(op) ? "OpSubS8"
+              : isa<edge::MaxOp>(op) ? "OpMaxS8"
+                                     : "OpMinS8";
   }
   q.set("act_min", lo).set("act_max", hi);
   std::string qid = w.declare(q);

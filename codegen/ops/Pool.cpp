@@ -53,7 +53,7 @@ LogicalResult emitGlobalAvgPool(edge::GlobalAvgPoolOp o, KernelWriter &w) {
   if (w.integer()) {
     quant::QParams px = quant::paramsOf(o.getInput().getType());
     quant::QParams py = quant::paramsOf(o.getOutput().getType());
-    quant::FixedPoint m = quant::globalPoolMultiplier(o);
+    quant::FixedPoint m = quant::meanMultiplier(o);
     id = w.declare(Params("GlobalPoolS8Params")
                        .set("planes", in[0] * in[1])
                        .set("size", prod(in, 2))

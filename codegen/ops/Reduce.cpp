@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Models.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include <fmt/format.h>
 
@@ -19,27 +20,43 @@ template <typename ReduceOp> LogicalResult emitReduce(ReduceOp o, KernelWriter &
                                          "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
                                          "ReduceLogSum", "ReduceLogSumExp"};
   const char *functor = kFunctor[static_cast<int>(o.getReduceKind())];
-  Shape in = shapeOf(o.getInput());
-  auto axes = o.getAxes();
   if (!getElementTypeOrSelf(o.getInput().getType()).isF32())
     return w.unsupported() << "reductions are generated for float tensors only";
-  for (size_t q = 1; q < axes.size(); ++q)
-    if (axes[q] != axes[q - 1] + 1) {
-      // Reducing over size-1 axes in between is still contiguous.
-      bool gapOnes = true;
-      for (int64_t a = axes[q - 1] + 1; a < axes[q]; ++a)
-        gapOnes &= in[a] == 1;
-      if (!gapOnes)
-        return w.unsupported() << "reduction over non-adjacent axes is not generated yet";
-    }
-  int64_t lo = axes.empty() ? 0 : axes.front(), hi = axes.empty() ? 0 : axes.back() + 1;
+  std::optional<std::array<int64_t, 3>> view = o.getAdjacentView();
+  if (!view)
+    return w.unsupported() << "reduction over non-adjacent axes is not generated yet";
   std::string id = w.declare(Params("ReduceParams")
-                                 .set("outer", prod(in, 0, lo))
-                                 .set("len", prod(in, lo, hi))
-                                 .set("inner", prod(in, hi)));
+                                 .set("outer", (*view)[0])
+                                 .set("len", (*view)[1])
+                                 .set("inner", (*view)[2]));
   w.call().tmpl(fmt::format("edgec::{}", functor)).tmpl(id).in(o.getInput()).in(o.getOutput())
       .emit();
   return success();
+}
+
+/// int8 (int16) mean over adjacent axes: the sum of (x - zero) over `len`,
+/// requantized by s_x / (len s_y) (quant::meanMultiplier).
+LogicalResult emitReduceMeanS8(edge::ReduceMeanOp o, KernelWriter &w) {
+  std::optional<std::array<int64_t, 3>> view = o.getAdjacentView();
+  if (!view)
+    return w.unsupported() << "int8 mean over non-adjacent axes";
+  edgec::quant::QParams px = edgec::quant::paramsOf(o.getInput().getType());
+  edgec::quant::QParams py = edgec::quant::paramsOf(o.getOutput().getType());
+  edgec::quant::FixedPoint m = edgec::quant::meanMultiplier(o);
+  std::string id = w.declare(Params("MeanS8Params")
+                                 .set("outer", (*view)[0])
+                                 .set("len", (*view)[1])
+                                 .set("inner", (*view)[2])
+                                 .set("in_zero", px.zeroPoint)
+                                 .set("mult", m.multiplier)
+                                 .set("shift", m.shift)
+                                 .set("out_zero", py.zeroPoint));
+  w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
+LogicalResult emitReduceMean(edge::ReduceMeanOp o, KernelWriter &w) {
+  return w.integer() ? emitReduceMeanS8(o, w) : emitReduce(o, w);
 }
 
 template <typename ArgOp> LogicalResult emitArgExtreme(ArgOp o, KernelWriter &w) {
@@ -66,7 +83,7 @@ LogicalResult emitTopKIndices(edge::TopKIndicesOp o, KernelWriter &w) {
 } // namespace
 
 void attachReduceKernels(MLIRContext &ctx) {
-  attachFloat<edge::ReduceMeanOp, emitReduce<edge::ReduceMeanOp>>(ctx);
+  attach<edge::ReduceMeanOp, emitReduceMean>(ctx);
   attachFloat<edge::ReduceMaxOp, emitReduce<edge::ReduceMaxOp>>(ctx);
   attachFloat<edge::ReduceMinOp, emitReduce<edge::ReduceMinOp>>(ctx);
   attachFloat<edge::ReduceSumOp, emitReduce<edge::ReduceSumOp>>(ctx);

@@ -256,6 +256,22 @@ LogicalResult WhereOp::verify() {
   return success();
 }
 
+std::optional<std::array<int64_t, 3>> edge::adjacentReductionView(ArrayRef<int64_t> shape,
+                                                                  ArrayRef<int64_t> axes) {
+  for (size_t q = 1; q < axes.size(); ++q)
+    for (int64_t a = axes[q - 1] + 1; a < axes[q]; ++a)
+      if (shape[a] != 1)
+        return std::nullopt;
+  auto prod = [&](int64_t from, int64_t to) {
+    int64_t n = 1;
+    for (int64_t d = from; d < to; ++d)
+      n *= shape[d];
+    return n;
+  };
+  int64_t lo = axes.empty() ? 0 : axes.front(), hi = axes.empty() ? 0 : axes.back() + 1;
+  return std::array<int64_t, 3>{prod(0, lo), prod(lo, hi), prod(hi, (int64_t)shape.size())};
+}
+
 LogicalResult AddOp::verify() { return verifyBinary(*this); }
 LogicalResult SubOp::verify() { return verifyBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBinary(*this); }

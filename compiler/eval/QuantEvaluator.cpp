@@ -117,7 +117,11 @@ int64_t broadcastIndex(const std::vector<int64_t> &in, const std::vector<int64_t
   return idx;
 }
 
-Tensor addSub(Operation *op, const Tensor &a, const Tensor &b, bool subtract) {
+/// Add, Sub, Max and Min: both inputs rescaled to twice the larger input
+/// scale (TFLite's int8 add), combined, rescaled to the output.
+enum class Combine { Add, Sub, Max, Min };
+
+Tensor addLike(Operation *op, const Tensor &a, const Tensor &b, Combine how) {
   Value out = op->getResult(0);
   Tensor y = zerosLike(out);
   AddParams p = addParams(op->getOperand(0).getType(), op->getOperand(1).getType(), out.getType());
@@ -127,8 +131,11 @@ Tensor addSub(Operation *op, const Tensor &a, const Tensor &b, bool subtract) {
     int32_t xb = (int32_t)(b.i[broadcastIndex(b.shape, y.shape, k)] - p.inZero[1]) * (1 << p.leftShift);
     int32_t sa = requantize(xa, p.in[0].multiplier, p.in[0].shift);
     int32_t sb = requantize(xb, p.in[1].multiplier, p.in[1].shift);
-    int32_t sum = subtract ? sa - sb : sa + sb;
-    int32_t v = requantize(sum, p.out.multiplier, p.out.shift) + p.outZero;
+    int32_t r = how == Combine::Add   ? sa + sb
+                : how == Combine::Sub ? sa - sb
+                : how == Combine::Max ? std::max(sa, sb)
+                                      : std::min(sa, sb);
+    int32_t v = requantize(r, p.out.multiplier, p.out.shift) + p.outZero;
     y.i[k] = clamp_i32(v, lo, hi);
   }
   return y;
@@ -185,7 +192,7 @@ Tensor globalAvgPool(edge::GlobalAvgPoolOp op, const Tensor &x) {
   Tensor y = zerosLike(op.getOutput());
   QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
   int64_t planes = x.shape[0] * x.shape[1], size = x.numElements() / std::max<int64_t>(planes, 1);
-  FixedPoint fp = globalPoolMultiplier(op);
+  FixedPoint fp = meanMultiplier(op);
   for (int64_t pl = 0; pl < planes; ++pl) {
     int64_t sum = 0;
     for (int64_t q = 0; q < size; ++q)
@@ -193,6 +200,24 @@ Tensor globalAvgPool(edge::GlobalAvgPoolOp op, const Tensor &x) {
     int32_t v = requantizeFor(py, sum, fp) + py.zeroPoint;
     y.i[pl] = clamp_i32(v, py.qmin, py.qmax);
   }
+  return y;
+}
+
+/// Mean over adjacent axes ([outer, len, inner]): the sum of (x - zero)
+/// requantized by s_x / (len s_y).
+Tensor reduceMean(edge::ReduceMeanOp op, const Tensor &x) {
+  Tensor y = zerosLike(op.getOutput());
+  QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
+  auto [outer, len, inner] = *op.getAdjacentView();
+  FixedPoint fp = meanMultiplier(op);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      int64_t sum = 0;
+      for (int64_t j = 0; j < len; ++j)
+        sum += x.i[(o * len + j) * inner + i] - px.zeroPoint;
+      int32_t v = requantizeFor(py, sum, fp) + py.zeroPoint;
+      y.i[o * inner + i] = clamp_i32(v, py.qmin, py.qmax);
+    }
   return y;
 }
 
@@ -259,12 +284,23 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       .Case([&](edge::GemmOp o) -> FailureOr<Tensor> {
         return gemm(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
       })
-      .Case([&](edge::AddOp o) -> FailureOr<Tensor> { return addSub(o, *in[0], *in[1], false); })
-      .Case([&](edge::SubOp o) -> FailureOr<Tensor> { return addSub(o, *in[0], *in[1], true); })
+      .Case([&](edge::AddOp o) -> FailureOr<Tensor> {
+        return addLike(o, *in[0], *in[1], Combine::Add);
+      })
+      .Case([&](edge::SubOp o) -> FailureOr<Tensor> {
+        return addLike(o, *in[0], *in[1], Combine::Sub);
+      })
+      .Case([&](edge::MaxOp o) -> FailureOr<Tensor> {
+        return addLike(o, *in[0], *in[1], Combine::Max);
+      })
+      .Case([&](edge::MinOp o) -> FailureOr<Tensor> {
+        return addLike(o, *in[0], *in[1], Combine::Min);
+      })
       .Case([&](edge::MulOp o) -> FailureOr<Tensor> { return mul(o, *in[0], *in[1]); })
       .Case([&](edge::MaxPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], true); })
       .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
       .Case([&](edge::GlobalAvgPoolOp o) -> FailureOr<Tensor> { return globalAvgPool(o, *in[0]); })
+      .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> { return reduceMean(o, *in[0]); })
       .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> { return softmax(o, *in[0]); })
       .Case([&](edge::ConcatOp o) -> FailureOr<Tensor> {
         Tensor y = zerosLike(o.getOutput());

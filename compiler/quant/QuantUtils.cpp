@@ -188,13 +188,12 @@ FixedPoint mulMultiplier(Operation *op) {
   return quantizeMultiplier(pa.scale * pb.scale / py.scale);
 }
 
-FixedPoint globalPoolMultiplier(Operation *op) {
-  auto in = cast<ShapedType>(op->getOperand(0).getType()).getShape();
-  int64_t size = 1;
-  for (size_t d = 2; d < in.size(); ++d)
-    size *= in[d];
-  QParams px = paramsOf(op->getOperand(0).getType()), py = paramsOf(op->getResult(0).getType());
-  return quantizeMultiplier(px.scale / (py.scale * (double)size));
+FixedPoint meanMultiplier(Operation *op) {
+  auto in = cast<ShapedType>(op->getOperand(0).getType());
+  auto out = cast<ShapedType>(op->getResult(0).getType());
+  int64_t count = in.getNumElements() / std::max<int64_t>(out.getNumElements(), 1);
+  QParams px = paramsOf(in), py = paramsOf(out);
+  return quantizeMultiplier(px.scale / (py.scale * (double)count));
 }
 
 } // namespace edgec::quant

@@ -106,6 +106,9 @@ bool blockedConvApplies(Operation *op, KernelFamily f) {
 }
 
 bool noTransA(Operation *op, KernelFamily) { return !cast<edge::GemmOp>(op).getTransA(); }
+bool adjacentReduction(Operation *op, KernelFamily) {
+  return cast<edge::ReduceOpInterface>(op).getAdjacentView().has_value();
+}
 
 /// B stored N x K.
 bool dspFcApplies(Operation *op, KernelFamily f) {

@@ -50,6 +50,7 @@ private:
   Value biasPerChannel(Operation *layer, Value bias, int64_t n, const std::vector<double> &scales,
                        double inScale, double multiply);
   Value constantPerTensor(Value c);
+  Value constantPerTensor(const Tensor &t, Operation *before, const std::string &name);
   Operation *rewrite(Operation *op);
   void replaceWithQuantized(Operation *old, Value q);
 
@@ -276,7 +277,13 @@ Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
 /// A float constant operand of an elementwise op, quantized per tensor on its
 /// own min / max.
 Value Quantizer::constantPerTensor(Value v) {
-  Tensor t = *floatValues(v);
+  return qOf[v] = constantPerTensor(*floatValues(v), v.getDefiningOp(),
+                                    nodeName(v.getDefiningOp()) + "_q");
+}
+
+/// Real values `t` as an int8 (int16) constant, per tensor over [min, max]
+/// widened to 0, inserted before `before`.
+Value Quantizer::constantPerTensor(const Tensor &t, Operation *before, const std::string &name) {
   double lo = 0, hi = 0;
   for (float x : t.f) {
     lo = std::min<double>(lo, x);
@@ -287,9 +294,8 @@ Value Quantizer::constantPerTensor(Value v) {
   for (int64_t k = 0; k < t.numElements(); ++k)
     q.i[k] = quantize_value(t.f[k], (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
   OpBuilder::InsertionGuard g(b);
-  b.setInsertionPoint(v.getDefiningOp());
-  return qOf[v] = materializeConstant(b, v.getLoc(), q, nodeName(v.getDefiningOp()) + "_q",
-                                      makeQuantType(b.getContext(), p));
+  b.setInsertionPoint(before);
+  return materializeConstant(b, before->getLoc(), q, name, makeQuantType(b.getContext(), p));
 }
 
 void Quantizer::replaceWithQuantized(Operation *old, Value q) {
@@ -334,6 +340,9 @@ Value Quantizer::matmul(edge::MatMulOp op) {
     return g;
   return b.create<edge::ReshapeOp>(loc, out, g.getResult());
 }
+
+/// Longest int8 mean: its int32 sum of (x - zero) cannot overflow.
+constexpr int64_t kMaxMeanLength = int64_t(1) << 23;
 
 /// The int8 version of `op`, or null when it stays float.
 Operation *Quantizer::rewrite(Operation *op) {
@@ -409,12 +418,33 @@ Operation *Quantizer::rewrite(Operation *op) {
   if (auto mm = dyn_cast<edge::MatMulOp>(op))
     if (Value q = matmul(mm))
       return q.getDefiningOp();
-  if (isa<edge::AddOp, edge::SubOp, edge::MulOp>(op)) {
+  // Max and Min rescale both inputs to a common scale as Add does; the
+  // rescale is monotonic, so the larger input stays the larger.
+  if (isa<edge::AddOp, edge::SubOp, edge::MulOp, edge::MaxOp, edge::MinOp>(op)) {
     Type out = ownType();
     Value l = quantized(op->getOperand(0)), r = quantized(op->getOperand(1));
     if (!out || !l || !r)
       return nullptr;
     OperationState st(loc, op->getName());
+    st.addOperands({l, r});
+    st.addTypes(out);
+    return copyAttrs(op, b.create(st));
+  }
+  // x / c for a constant c (the "/ 6" of an exported hard-swish): an int8
+  // Mul by 1 / c, whose scale folds into the Mul's requantization.
+  if (auto div = dyn_cast<edge::DivOp>(op)) {
+    std::optional<Tensor> c = floatValues(div.getRhs());
+    Type out = ownType();
+    Value l = c ? quantized(div.getLhs()) : Value();
+    if (!out || !l)
+      return nullptr;
+    for (float &v : c->f) {
+      if (!std::isfinite(v) || v == 0.0f)
+        return nullptr; // x / 0 is not a scale
+      v = (float)(1.0 / v);
+    }
+    Value r = constantPerTensor(*c, op, nodeName(op) + "_reciprocal_q");
+    OperationState st(loc, edge::MulOp::getOperationName());
     st.addOperands({l, r});
     st.addTypes(out);
     return copyAttrs(op, b.create(st));
@@ -447,6 +477,18 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addOperands(operands);
     st.addTypes(out);
     return copyAttrs(op, b.create(st));
+  }
+  // Mean over adjacent axes (ReduceMean of a pooled head, LayerNorm's
+  // mean): int8 in, int8 out, the count folded into the requantization.
+  if (auto mean = dyn_cast<edge::ReduceMeanOp>(op)) {
+    std::optional<std::array<int64_t, 3>> view = mean.getAdjacentView();
+    Type out = ownType();
+    Value x = view && (*view)[1] <= kMaxMeanLength ? quantized(mean.getInput()) : Value();
+    if (!out || !x)
+      return nullptr;
+    auto q = b.create<edge::ReduceMeanOp>(loc, out, x, mean.getAxesAttr(),
+                                          mean.getKeepdimsAttr());
+    return copyAttrs(op, q);
   }
   if (auto sm = dyn_cast<edge::SoftmaxOp>(op); sm && !sixteen) {
     auto shape = cast<ShapedType>(sm.getType()).getShape();

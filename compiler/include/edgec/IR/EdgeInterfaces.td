@@ -19,6 +19,16 @@ def Edge_ReduceOpInterface : OpInterface<"ReduceOpInterface"> {
   let methods = [
     InterfaceMethod<"What the reduction computes", "::edgec::edge::ReduceKind",
                     "getReduceKind">,
+    InterfaceMethod<[{The input viewed as [outer, len, inner] with the reduced
+                      axes as `len`, when they are adjacent (size-1 axes
+                      between them count as adjacent); none otherwise. The
+                      reduce kernels (float and int8) take this view.}],
+                    "std::optional<std::array<int64_t, 3>>", "getAdjacentView", (ins), [{}],
+                    [{
+      return ::edgec::edge::adjacentReductionView(
+          ::mlir::cast<::mlir::ShapedType>($_op.getInput().getType()).getShape(),
+          $_op.getAxes());
+    }]>,
   ];
 }
 

@@ -13,7 +13,9 @@
 #include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Dialect/Quant/QuantTypes.h"
 
+#include <array>
 #include <functional>
+#include <optional>
 
 namespace edgec {
 /// Real tensors (f32 or quantized) among an op's operands and results are all
@@ -40,6 +42,13 @@ class EdgeTakesClamp : public TraitBase<ConcreteType, EdgeTakesClamp> {};
 namespace edgec::codegen {
 class KernelWriter; // codegen/ops/KernelWriter.h: EdgeKernelOpInterface's writer
 } // namespace edgec::codegen
+
+namespace edgec::edge {
+/// `shape` reduced over the sorted `axes`, viewed as [outer, len, inner];
+/// none when the axes are not adjacent (ReduceOpInterface::getAdjacentView).
+std::optional<std::array<int64_t, 3>> adjacentReductionView(llvm::ArrayRef<int64_t> shape,
+                                                           llvm::ArrayRef<int64_t> axes);
+} // namespace edgec::edge
 
 #include "edgec/IR/EdgeInterfaces.h.inc"
 

@@ -56,8 +56,9 @@ FixedPoint rescaleMultiplier(mlir::Type in, mlir::Type out);
 /// An int8 elementwise product: s_a * s_b / s_y.
 FixedPoint mulMultiplier(mlir::Operation *mul);
 
-/// An int8 global average pool over `size` elements: s_x / (s_y * size).
-FixedPoint globalPoolMultiplier(mlir::Operation *pool);
+/// An int8 mean (global average pool, ReduceMean) of `count` = input
+/// elements / output elements each: s_x / (s_y * count).
+FixedPoint meanMultiplier(mlir::Operation *mean);
 
 /// Asymmetric int8 parameters covering [min, max] extended to contain 0
 /// (so that 0.0 is exactly representable: zero padding, ReLU).

@@ -1,4 +1,4 @@
-// Elementwise int8 kernels: add / sub / mul as functors of the float path's
+// Elementwise int8 kernels: add / sub / mul / max / min as functors of the float path's
 // broadcasting loop (edgec::binary with the same BinaryParams), 256-entry
 // lookup tables for activations, and the float <-> int8 conversions.
 #pragma once
@@ -33,6 +33,24 @@ template <const AddS8Params &Q> struct OpSubS8 {
     const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
     const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
     const int32_t v = requantize(sa - sb, Q.out_mult, Q.out_shift) + Q.out_zero;
+    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+  }
+};
+/// Max and min: the inputs rescaled as for add (a monotonic map, so the
+/// larger input stays the larger), the larger (smaller) rescaled to the output.
+template <const AddS8Params &Q> struct OpMaxS8 {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
+    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
+    const int32_t v = requantize(sa > sb ? sa : sb, Q.out_mult, Q.out_shift) + Q.out_zero;
+    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+  }
+};
+template <const AddS8Params &Q> struct OpMinS8 {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
+    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
+    const int32_t v = requantize(sa < sb ? sa : sb, Q.out_mult, Q.out_shift) + Q.out_zero;
     return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
   }
 };

@@ -75,6 +75,25 @@ inline void global_avg_pool_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   }
 }
 
+/// Mean over adjacent axes of an [outer, len, inner] view (ReduceMean): the
+/// sum of (x - in_zero) over len, requantized by s_x / (len s_y).
+struct MeanS8Params {
+  int32_t outer, len, inner, in_zero, mult, shift, out_zero;
+};
+
+template <const MeanS8Params &P, typename T>
+inline void reduce_mean_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t i = 0; i < P.inner; ++i) {
+      typename QuantType<T>::acc sum = 0;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        sum += x[(o * P.len + j) * P.inner + i] - P.in_zero;
+      y[o * P.inner + i] = static_cast<T>(clamp_i32(requantize_acc(sum, P.mult, P.shift) +
+                                                        P.out_zero,
+                                                    QuantType<T>::min, QuantType<T>::max));
+    }
+}
+
 /// Softmax to scale 1/256, zero point -128: e = table[max - x] (exp of the
 /// scaled difference in Q16), y = round(256 * e / sum(e)) - 128.
 template <const SoftmaxParams &P>

@@ -1,0 +1,41 @@
+// RUN: edgec-opt --split-input-file --edge-quantize --mlir-print-debuginfo %s | FileCheck %s
+
+// Max and Min (with a constant or a tensor) rescale both inputs like Add and
+// run in int8; Div by a constant becomes an int8 Mul by its reciprocal;
+// ReduceMean over adjacent axes is an int8 mean.
+// CHECK-LABEL: func.func @max_min_div_mean
+// CHECK: %[[LO:.*]] = edge.constant dense<-128> : tensor<1xi8> as tensor<1x!quant.uniform<i8:f32, 0.0019607{{[0-9]*}}:127>>
+// CHECK: %[[M:.*]] = edge.max %arg0, %[[LO]] : {{.*}} -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.0098039{{[0-9]*}}:-77>>
+// CHECK: %[[N:.*]] = edge.min %[[M]], %arg0 : {{.*}} -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>
+// 1 / 4 as int8: 127 steps of 0.25 / 255 above the zero point -128.
+// CHECK: %[[R:.*]] = edge.constant dense<127> : tensor<1xi8> as tensor<1x!quant.uniform<i8:f32, 9.80392{{[0-9]*}}E-4:-128>> loc(#[[DIV:loc[0-9]*]])
+// CHECK: %[[D:.*]] = edge.mul %[[N]], %[[R]] : {{.*}} -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.0019607{{[0-9]*}}:-1>> loc(#[[DIV]])
+// CHECK: %[[MEAN:.*]] = edge.reduce_mean %[[D]] {axes = array<i64: 2, 3>, keepdims = false} : (tensor<1x4x2x2x!quant.uniform<i8:f32, 0.0019607{{[0-9]*}}:-1>>) -> tensor<1x4x!quant.uniform<i8:f32, 0.0011764{{[0-9]*}}:-43>>
+// CHECK-NOT: edge.dequantize
+// CHECK: return %[[MEAN]]
+// CHECK: #[[DIV]] = loc("div")
+func.func @max_min_div_mean(%x: tensor<1x4x2x2xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x4xf32> {
+  %lo = edge.constant dense<-0.5> : tensor<1xf32>
+  %four = edge.constant dense<4.0> : tensor<1xf32>
+  %m = edge.max %x, %lo {edge.range = array<f32: -0.5, 2.0>} : (tensor<1x4x2x2xf32>, tensor<1xf32>) -> tensor<1x4x2x2xf32>
+  %n = edge.min %m, %x {edge.range = array<f32: -1.0, 1.0>} : (tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %d = edge.div %n, %four {edge.range = array<f32: -0.25, 0.25>} : (tensor<1x4x2x2xf32>, tensor<1xf32>) -> tensor<1x4x2x2xf32> loc("div")
+  %r = edge.reduce_mean %d {axes = array<i64: 2, 3>, keepdims = false, edge.range = array<f32: -0.1, 0.2>} : (tensor<1x4x2x2xf32>) -> tensor<1x4xf32>
+  return %r : tensor<1x4xf32>
+}
+
+// -----
+
+// What stays float: a division by a tensor or by a constant holding 0, and
+// a mean over axes that are not adjacent.
+// CHECK-LABEL: func.func @stays_float
+// CHECK: edge.div {{.*}} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// CHECK: edge.div {{.*}} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+// CHECK: edge.reduce_mean {{.*}} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+func.func @stays_float(%x: tensor<2x3x4xf32> {edge.range = array<f32: -1.0, 1.0>}) -> (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3xf32>) {
+  %z = edge.constant dense<[1.0, 2.0, 0.0, 4.0]> : tensor<4xf32>
+  %a = edge.div %x, %x {edge.range = array<f32: 0.0, 1.0>} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %b = edge.div %x, %z {edge.range = array<f32: -1.0, 1.0>} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  %c = edge.reduce_mean %x {axes = array<i64: 0, 2>, keepdims = false, edge.range = array<f32: -1.0, 1.0>} : (tensor<2x3x4xf32>) -> tensor<3xf32>
+  return %a, %b, %c : tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3xf32>
+}
