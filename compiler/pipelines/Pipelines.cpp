@@ -24,6 +24,7 @@ void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createCollapseReshapesPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldPadPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldBatchNormPass());
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseHardSwishPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
 }
 

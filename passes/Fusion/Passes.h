@@ -19,6 +19,7 @@ void populateCollapseReshapesPatterns(mlir::RewritePatternSet &patterns);
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 void populateFoldPadPatterns(mlir::RewritePatternSet &patterns);
 void populateFuseActivationPatterns(mlir::RewritePatternSet &patterns);
+void populateFuseHardSwishPatterns(mlir::RewritePatternSet &patterns);
 
 /// Records that the ONNX node(s) of `merged` now execute as part of `into`
 /// (the `edge.fused` list of node names, shown in generated comments and the

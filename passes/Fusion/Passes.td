@@ -58,4 +58,20 @@ def FuseActivationPass : Pass<"edge-fuse-activation", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseHardSwishPass : Pass<"edge-fuse-hard-swish", "::mlir::func::FuncOp"> {
+  let summary = "Fuse an exported hard-swish, x * clip(x + 3, 0, 6) / 6, into edge.hard_swish";
+  let description = [{
+    Exporters that predate ONNX's HardSwish write it as `Add(x, 3)`,
+    `Clip(0, 6)`, `Mul(x, .)` and `Div(., 6)` (or `Mul(., 1/6)`, either
+    side), or as `x * (clip(x + 3, 0, 6) / 6)`. When every intermediate has
+    one user and the constants are scalars (or splats that do not broadcast
+    x), the chain becomes one `edge.hard_swish` at the last op's location,
+    with the other nodes in its `edge.fused` list: one kernel in float, one
+    256-entry table in int8 instead of four requantizations. The float result
+    is x * clamp(x / 6 + 0.5, 0, 1), which may differ from the unfused
+    arithmetic in the last bit. Runs before edge-fuse-activation, which would
+    otherwise fold the Clip into the Add.
+  }];
+}
+
 #endif // EDGEC_PASSES_FUSION_PASSES_TD
