@@ -9,6 +9,11 @@
 set -euo pipefail
 target=$1 mode=$2 model=$3 edgec=$4 models=$5 work=$6/$3-$1-$2
 shift 6
+# Runs of the same model, target and mode with other options (--kernels
+# portable, --ram ...) get their own folder: ctest -j runs them side by side.
+if (($#)); then
+  work+=-$(printf '%s' "$*" | tr -c 'A-Za-z0-9' '_')
+fi
 q=()
 if [[ $mode == int8 ]]; then
   calib=random
