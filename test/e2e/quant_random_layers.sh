@@ -2,7 +2,8 @@
 # quant_random_layers.sh EDGEC WORK_DIR [int8|int16x8] [COUNT] [SEED]
 # Integer bit-exactness on randomized layer shapes: random_layers.py writes
 # COUNT models (convs of every kind with random kernel / stride / dilation /
-# padding / groups, pools, add, mul, concat, gemm, activations); each is
+# padding / groups, pools, add, max, min, mul, div, concat, mean, gemm,
+# activations); each is
 # compiled with --quantize int8 (or int16x8), built and run. The generated integers must equal the
 # evaluator's int8 mode element for element, and the float entry point
 # (<name>_run_float, through the harness's --float-api) must give exactly the

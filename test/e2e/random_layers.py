@@ -119,14 +119,20 @@ def make_model(rng, name, tables):
         shape = [1, shape[1]] + [pool_out(shape[2 + i], pk, ps, pp[i], pp[i + 2], ceil)
                                  for i in range(2)]
 
-    # 3. Pointwise conv, then Add of two branches or Mul by a per-channel constant.
+    # 3. Pointwise conv, then Add or Max of two branches, Mul by a per-channel
+    # constant, Min with a constant or Div by one.
     c2 = r(2, 10)
     y1, s1 = b.conv(x, shape, c2, 1, 1, 1, [0, 0, 0, 0], 1, bias=True)
-    if r(0, 1):
+    merge = r(0, 4)
+    if merge <= 1:
         y2, _ = b.conv(x, shape, c2, 1, 1, 1, [0, 0, 0, 0], 1, bias=True)
-        y = b.node("Add", [b.activation(y1, ["none", "Relu"]), y2])
-    else:
+        y = b.node(["Add", "Max"][merge], [b.activation(y1, ["none", "Relu"]), y2])
+    elif merge == 2:
         y = b.node("Mul", [y1, b.const(rng.uniform(0.2, 2.0, (1, c2, 1, 1)))])
+    elif merge == 3:
+        y = b.node("Min", [y1, b.const(rng.uniform(-0.5, 1.0, (1,)))])
+    else:
+        y = b.node("Div", [y1, b.const(rng.uniform(0.5, 8.0, (1,)))])
     shape = s1
 
     # 4. Concat with another branch along channels.
@@ -135,9 +141,11 @@ def make_model(rng, name, tables):
     y = b.node("Concat", [y, z], axis=1)
     shape = [1, shape[1] + c3] + shape[2:]
 
-    # 5. Classifier.
-    g = b.node("GlobalAveragePool", [y])
-    f = b.node("Flatten", [g], axis=1)
+    # 5. Classifier, after a global average pool or a ReduceMean over H, W.
+    if r(0, 1):
+        f = b.node("Flatten", [b.node("GlobalAveragePool", [y])], axis=1)
+    else:
+        f = b.node("ReduceMean", [y], axes=[2, 3], keepdims=0)
     n = r(2, 12)
     wt = b.const(rng.normal(0, 1 / np.sqrt(shape[1]), (n, shape[1])))
     bias = b.const(rng.normal(0, 0.1, n))
