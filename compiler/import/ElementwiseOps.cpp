@@ -230,24 +230,50 @@ LogicalResult clip6(NodeContext &c) {
                    c.attrFloat("max", std::numeric_limits<float>::infinity()));
 }
 
-// Clip-11+: bounds are optional scalar inputs that must be constant.
+// Clip-11+: bounds are optional scalar inputs. Constant bounds make an
+// edge.clip; a bound computed at run time makes max(x, min) then min(., max),
+// which is ONNX's definition (min > max gives max) and runs in int8 too.
 LogicalResult clip11(NodeContext &c) {
   auto x = c.required(0, "input");
   if (failed(x))
     return failure();
   double bounds[2] = {-std::numeric_limits<double>::infinity(),
                       std::numeric_limits<double>::infinity()};
+  Value runtime[2];
   for (int k = 0; k < 2; ++k) {
-    if (!c.in(k + 1))
+    Value v = c.in(k + 1);
+    if (!v)
       continue;
-    std::optional<Tensor> t = c.constantInput(k + 1);
-    if (!t || t->numElements() != 1) {
-      c.error() << (k ? "max" : "min") << " must be a constant scalar";
+    auto type = cast<ShapedType>(v.getType());
+    if (!type.hasStaticShape() || type.getNumElements() != 1) {
+      c.error() << (k ? "max" : "min") << " must be a scalar, got shape "
+                << shapeToString(NodeContext::shape(v));
       return failure();
     }
-    bounds[k] = t->at(0);
+    if (std::optional<Tensor> t = c.constantInput(k + 1))
+      bounds[k] = t->at(0);
+    else if (NodeContext::elementType(v) != NodeContext::elementType(*x)) {
+      c.error() << (k ? "max" : "min") << " has element type " << NodeContext::elementType(v)
+                << ", the input " << NodeContext::elementType(*x);
+      return failure();
+    } else
+      runtime[k] = v;
   }
-  return buildClip(c, *x, bounds[0], bounds[1]);
+  if (!runtime[0] && !runtime[1])
+    return buildClip(c, *x, bounds[0], bounds[1]);
+  Value y = *x;
+  if (runtime[0] || std::isfinite(bounds[0]))
+    y = buildBinary<edge::MaxOp>(c, y, runtime[0] ? runtime[0] : scalarLike(c, y, bounds[0]));
+  if (y && (runtime[1] || std::isfinite(bounds[1])))
+    y = buildBinary<edge::MinOp>(c, y, runtime[1] ? runtime[1] : scalarLike(c, y, bounds[1]));
+  if (!y)
+    return failure();
+  if (y.getType() != x->getType()) {
+    c.error() << "a bound of shape [1] would broadcast the rank-0 input";
+    return failure();
+  }
+  c.setOutput(y);
+  return success();
 }
 
 } // namespace
