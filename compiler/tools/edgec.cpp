@@ -243,7 +243,7 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                   "files, a .npz keyed by input name, a folder with <input>.npy or <input>/ per "
                   "input (several inputs), or 'random' (float inputs uniform in [-1, 1), integer "
                   "and boolean ones zero)");
-  cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99 or mse")
+  cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99, mse or entropy (least KL divergence)")
       ->capture_default_str();
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
       ->delimiter(',');

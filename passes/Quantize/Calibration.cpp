@@ -75,6 +75,55 @@ struct RangeStats {
     }
     return err;
   }
+  /// KL divergence (TensorRT's entropy calibration, made one-sided for
+  /// asymmetric int8) of quantizing to 255 levels over bins [ia, ib): P is
+  /// the histogram there with the mass outside added to its edge bins; Q is
+  /// the in-window histogram merged into 255 groups, each group's count
+  /// spread evenly over its non-empty bins. Clipping shows as mass P has and
+  /// Q lacks; coarse steps as detail Q averages away.
+  double klDivergence(int64_t ia, int64_t ib) const {
+    int64_t n = ib - ia;
+    std::vector<double> h(hist.begin() + ia, hist.begin() + ib), q(n, 0.0);
+    // The zero point represents 0 exactly: the bin of 0 (ReLU's spike) loses
+    // nothing to quantization and is left out of both distributions.
+    if (int64_t z = (int64_t)std::floor(-lo / ((hi - lo) / kBins)) - ia; z >= 0 && z < n)
+      h[z] = 0;
+    std::vector<double> p = h;
+    for (int64_t k = 0; k < ia; ++k)
+      p.front() += hist[k];
+    for (int64_t k = ib; k < kBins; ++k)
+      p.back() += hist[k];
+    for (int g = 0; g < 255; ++g) {
+      int64_t from = n * g / 255, to = n * (g + 1) / 255;
+      double total = 0;
+      int64_t nonEmpty = 0;
+      for (int64_t k = from; k < to; ++k) {
+        total += h[k];
+        nonEmpty += h[k] > 0;
+      }
+      for (int64_t k = from; k < to; ++k)
+        if (h[k] > 0)
+          q[k] = total / (double)nonEmpty;
+    }
+    double ps = 0, qs = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      ps += p[k];
+      qs += q[k];
+    }
+    if (!(ps > 0) || !(qs > 0))
+      return INFINITY;
+    double kl = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      if (p[k] == 0)
+        continue;
+      // An edge bin holding only clipped outliers: Q gets a trace of mass
+      // there (as MXNet's and TensorRT's smoothing does), so the clipping
+      // costs a large but finite amount.
+      double qk = std::max(q[k] / qs, 1e-4 / (double)n);
+      kl += (p[k] / ps) * std::log((p[k] / ps) / qk);
+    }
+    return kl;
+  }
   std::pair<double, double> range(const CalibrationOptions &o) const {
     if (!(hi >= lo))
       return {0.0, 0.0};
@@ -83,6 +132,26 @@ struct RangeStats {
     if (o.method == RangeMethod::Percentile) {
       double p = o.percentile / 100.0;
       return {lo < 0 ? quantile(1 - p) : lo, quantile(p)};
+    }
+    if (o.method == RangeMethod::Entropy) {
+      // Shrink [lo, hi] towards 0 in 1 % steps down to 20 % (at least 255
+      // bins wide) and keep the window of least KL divergence.
+      double width = (hi - lo) / kBins, best = INFINITY, ba = lo, bb = hi;
+      for (int step = 0; step <= 80; ++step) {
+        double f = 1.0 - step * 0.01;
+        double a = std::min(lo * f, 0.0), b = std::max(hi * f, 0.0);
+        int64_t ia = std::clamp<int64_t>((int64_t)std::floor((a - lo) / width), 0, kBins);
+        int64_t ib = std::clamp<int64_t>((int64_t)std::ceil((b - lo) / width), 0, kBins);
+        if (ib - ia < 255)
+          break;
+        double kl = klDivergence(ia, ib);
+        if (kl < best) {
+          best = kl;
+          ba = a;
+          bb = b;
+        }
+      }
+      return {ba, bb};
     }
     // MSE: shrink [lo, hi] towards 0 in 1 % steps down to 20 % and keep the best.
     double best = INFINITY, ba = lo, bb = hi;
@@ -338,6 +407,10 @@ bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std:
     options.method = RangeMethod::Mse;
     return true;
   }
+  if (spec == "entropy") {
+    options.method = RangeMethod::Entropy;
+    return true;
+  }
   if (spec.rfind("percentile", 0) == 0) {
     options.method = RangeMethod::Percentile;
     if (spec.size() > 10) {
@@ -351,7 +424,7 @@ bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std:
     }
     return true;
   }
-  error = "unknown --range '" + spec + "' (expected minmax, percentile=P or mse)";
+  error = "unknown --range '" + spec + "' (expected minmax, percentile=P, mse or entropy)";
   return false;
 }
 

@@ -16,7 +16,7 @@
 
 namespace edgec::quant {
 
-enum class RangeMethod { MinMax, Percentile, Mse };
+enum class RangeMethod { MinMax, Percentile, Mse, Entropy };
 
 struct CalibrationOptions {
   RangeMethod method = RangeMethod::MinMax;
@@ -24,7 +24,7 @@ struct CalibrationOptions {
   bool progress = false;     ///< progress bar on stderr for runs over a second
 };
 
-/// Parses "minmax", "percentile=99.99" or "mse"; false with `error` set otherwise.
+/// Parses "minmax", "percentile=99.99", "mse" or "entropy"; false with `error` set otherwise.
 bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std::string &error);
 
 /// One calibration sample: a tensor per graph input.

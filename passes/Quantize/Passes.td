@@ -62,7 +62,7 @@ def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
     Option<"samples", "samples", "std::string", "\"random\"",
            "Calibration inputs: a .npy file, a folder of .npy files, a .npz, a folder per input, or random">,
     Option<"range", "range", "std::string", "\"minmax\"",
-           "Range per activation: minmax, percentile=P or mse">,
+           "Range per activation: minmax, percentile=P, mse or entropy">,
     Option<"progress", "progress", "bool", "false",
            "Progress bar on stderr for runs over a second">,
   ];

@@ -47,7 +47,7 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
       llvm::cl::desc("Calibration inputs: .npy file, folder of .npy files, or random"),
       llvm::cl::init("random")};
   Option<std::string> range{*this, "range",
-                            llvm::cl::desc("minmax, percentile=P or mse"),
+                            llvm::cl::desc("minmax, percentile=P, mse or entropy"),
                             llvm::cl::init("minmax")};
   ListOption<std::string> keepFloat{*this, "keep-float",
                                     llvm::cl::desc("ONNX node names to leave in float")};
