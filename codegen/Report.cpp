@@ -329,9 +329,13 @@ std::string formatLayerTable(ModuleOp module) {
   }
   nodeW = std::min<size_t>(nodeW, 40);
   inW = std::min<size_t>(inW, 40);
-  std::string out = fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>10}  {:>8}\n",
+  // A quantized model's rows also give each layer's precision and SQNR
+  // against the float model beside its bytes.
+  bool quantized = isQuantizedModel(module);
+  std::string out = fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>10}  {:>8}",
                                 "node", nodeW, "op", opW, "inputs", inW, "output", outW, "MACs",
                                 "weights B", "act. B", "storage");
+  out += quantized ? fmt::format("  {:<9}  {:>7}\n", "precision", "SQNR dB") : "\n";
   int64_t macs = 0;
   for (size_t k = 0; k < layers.size(); ++k) {
     const LayerInfo &l = layers[k];
@@ -339,9 +343,10 @@ std::string formatLayerTable(ModuleOp module) {
     std::string node;
     for (char c : l.node)
       node += (c >= 32 && c < 127) ? c : '?';
-    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>10}  {:>8}\n", node,
+    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>10}  {:>10}  {:>8}", node,
                        nodeW, l.op, opW, ins[k], inW, shapeStr(l.outputShape), outW, l.macs,
                        l.weightBytes, l.activationBytes, l.storage);
+    out += quantized ? fmt::format("  {:<9}  {:>7}\n", l.precision, dbText(l.sqnr)) : "\n";
     macs += l.macs;
   }
   out += fmt::format("\ntotal: {} layers, {} MACs, {} weight bytes\n", layers.size(), macs,
