@@ -104,6 +104,7 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
+    l.sqnrUncorrected = doubleAttr(op, quant::kSqnrUncorrectedAttr);
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
       l.floatReason = r.str();
     if (op->hasTrait<OpTrait::EdgeView>())
@@ -265,6 +266,9 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
     if (isQuantizedModel(module)) {
       layers.back().getAsObject()->insert({"sqnr_db", dbJson(l.sqnr)});
       layers.back().getAsObject()->insert({"sqnr_drop_db", dbJson(l.sqnrDrop)});
+      if (l.sqnrUncorrected)
+        layers.back().getAsObject()->insert(
+            {"sqnr_without_bias_correction_db", dbJson(l.sqnrUncorrected)});
     }
   }
   llvm::json::Object root{{"name", name},
@@ -415,7 +419,11 @@ std::string formatQuantTable(ModuleOp module) {
       node += (c >= 32 && c < 127) ? c : '?';
     std::string row = fmt::format("{:<{}}  {:<{}}  {:<9}  {:>8}  {:>7}  {}", node, nodeW, l.op,
                                   opW, l.precision, dbText(l.sqnr), dbText(l.sqnrDrop),
-                                  l.floatReason.empty() ? "" : "float: " + l.floatReason);
+                                  !l.floatReason.empty() ? "float: " + l.floatReason
+                                  : l.sqnrUncorrected
+                                      ? "bias corrected, " + dbText(l.sqnrUncorrected) +
+                                            " dB without"
+                                      : "");
     out += row.substr(0, row.find_last_not_of(' ') + 1) + "\n";
   }
   if (auto outs = f->getAttrOfType<DenseF64ArrayAttr>(quant::kOutputSqnrAttr)) {

@@ -112,6 +112,8 @@ constexpr Discardable kDiscardable[] = {
     {"edge.planner", Kind::String, OnFunc},
     {"edge.arena_alignment", Kind::NonNegative, OnFunc},
     {"edge.sqnr", Kind::Float, OnOp},
+    {"edge.sqnr_uncorrected", Kind::Float, OnOp},
+    {"edge.channel_mean", Kind::F64Array, OnOp},
     {"edge.sqnr_drop", Kind::Float, OnOp},
     {"edge.float_reason", Kind::String, OnOp},
     {"edge.output_sqnr", Kind::F64Array, OnFunc | OnModule},

@@ -57,6 +57,7 @@ void buildCalibratePipeline(mlir::OpPassManager &pm, const CompilePipelineOption
   c.samples = o.calibration;
   c.range = o.range;
   c.progress = o.progress;
+  c.channelMeans = o.biasCorrection;
   pm.addNestedPass<mlir::func::FuncOp>(quant::createCalibratePass(c, o.samples));
 }
 
@@ -67,6 +68,7 @@ void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions
   q.keepFloat = o.keepFloat;
   q.activationBits = o.quantize == "int16x8" ? 16 : 8;
   q.requireRanges = o.quantized();
+  q.biasCorrection = o.biasCorrection;
   pm.addNestedPass<mlir::func::FuncOp>(quant::createQuantizePass(q));
 }
 

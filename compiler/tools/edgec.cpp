@@ -199,6 +199,7 @@ struct CompileFlags {
   std::string calibration;
   std::string range = "minmax";
   std::vector<std::string> keepFloat;
+  bool biasCorrection = false;
   std::string evalInputs;
   std::string evalLabels;
   std::string sparsity = "auto";
@@ -213,6 +214,8 @@ struct CompileFlags {
     if (quantized()) {
       d += " --quantize " + quantize + " --calibration " +
            llvm::sys::path::filename(calibration).str() + " --range " + range;
+      if (biasCorrection)
+        d += " --bias-correction";
       for (const auto &k : keepFloat)
         d += " --keep-float " + edgec::sanitizeIdentifier(k, "node");
     }
@@ -245,6 +248,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                   "and boolean ones zero)");
   cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99, mse or entropy (least KL divergence)")
       ->capture_default_str();
+  cmd->add_flag("--bias-correction", f.biasCorrection,
+                "Correct each conv / gemm bias for the mean error of its int8 weights on the "
+                "calibration inputs; the report gives each layer's SQNR without and with it");
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
       ->delimiter(',');
   cmd->add_option("--eval-inputs", f.evalInputs,
@@ -302,9 +308,9 @@ bool checkCompileFlags(const CompileFlags &f) {
     return false;
   }
   if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty() ||
-                         !f.evalInputs.empty() || !f.evalLabels.empty())) {
-    userError("--calibration, --keep-float, --eval-inputs and --eval-labels only apply with "
-              "--quantize int8 or int16x8");
+                         !f.evalInputs.empty() || !f.evalLabels.empty() || f.biasCorrection)) {
+    userError("--calibration, --keep-float, --bias-correction, --eval-inputs and --eval-labels "
+              "only apply with --quantize int8 or int16x8");
     return false;
   }
   if (f.sparsity != "auto" && f.sparsity != "off" && f.sparsity != "force") {
@@ -413,6 +419,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.calibration = f.calibration;
   o.range = f.range;
   o.keepFloat = f.keepFloat;
+  o.biasCorrection = f.biasCorrection;
   o.sparsity = f.sparsity;
   o.planner = f.planner;
 }
@@ -441,10 +448,43 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
       return failure();
     }
   }
-  if (failed(edgec::quant::measureQuantizationError(
-          ref, func, f.evalInputs.empty() ? calibration : evalSamples,
-          labels ? &*labels : nullptr, f.keepFloat)))
+  const std::vector<edgec::quant::Sample> &samples =
+      f.evalInputs.empty() ? calibration : evalSamples;
+  if (failed(edgec::quant::measureQuantizationError(ref, func, samples,
+                                                    labels ? &*labels : nullptr, f.keepFloat)))
     return failure();
+  // Bias correction's before / after: the same model quantized without it,
+  // measured on the same samples, beside each corrected layer.
+  if (f.biasCorrection) {
+    OwningOpRef<ModuleOp> twin = floatModule.clone();
+    CompileFlags plain = f;
+    plain.biasCorrection = false;
+    edgec::CompilePipelineOptions o;
+    pipelineOptions(plain, family, alignment, o);
+    PassManager pm(&ctx);
+    edgec::buildQuantizePipeline(pm, o);
+    if (failed(pm.run(*twin)))
+      return failure();
+    auto twinFunc = twin->lookupSymbol<func::FuncOp>("main");
+    if (failed(edgec::quant::measureQuantizationError(ref, twinFunc, samples, nullptr,
+                                                      f.keepFloat, /*warn=*/false)))
+      return failure();
+    llvm::StringMap<double> before;
+    twinFunc.walk([&](Operation *op) {
+      auto nl = dyn_cast<NameLoc>(op->getLoc());
+      if (auto db = op->getAttrOfType<FloatAttr>(edgec::quant::kSqnrAttr); db && nl &&
+          isa<edgec::edge::Conv2DOp, edgec::edge::GemmOp>(op))
+        before[nl.getName().strref()] = db.getValueAsDouble();
+    });
+    Builder b(&ctx);
+    func.walk([&](Operation *op) {
+      auto nl = dyn_cast<NameLoc>(op->getLoc());
+      if (!nl || !isa<edgec::edge::Conv2DOp, edgec::edge::GemmOp>(op))
+        return;
+      if (auto it = before.find(nl.getName().strref()); it != before.end())
+        op->setAttr(edgec::quant::kSqnrUncorrectedAttr, b.getF64FloatAttr(it->second));
+    });
+  }
   // Random calibration already got its warning.
   if (f.evalInputs.empty() && f.calibration != "random")
     edgec::quant::warnQuantization(

@@ -25,6 +25,7 @@ struct CalibratePass : impl::CalibratePassBase<CalibratePass> {
       return signalPassFailure();
     }
     options.progress = progress;
+    options.channelMeans = channelMeans;
     std::vector<Sample> loaded;
     if (!preloaded) {
       if (samples == "random")

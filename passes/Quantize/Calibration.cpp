@@ -592,22 +592,75 @@ void warnDegenerateOutputs(func::FuncOp func, size_t samples,
 
 } // namespace
 
+namespace {
+
+/// Per-channel sums of the values a conv2d (NCHW, channel axis 1) or a gemm
+/// (A's K columns) reads, for bias correction.
+struct ChannelMeans {
+  /// The layers whose input means are wanted, by the value they read.
+  llvm::DenseMap<Value, SmallVector<Operation *, 1>> readers;
+  llvm::DenseMap<Value, std::pair<std::vector<double>, int64_t>> sums;
+
+  explicit ChannelMeans(func::FuncOp func) {
+    func.walk([&](Operation *op) {
+      if (auto conv = dyn_cast<edge::Conv2DOp>(op))
+        readers[conv.getInput()].push_back(op);
+      else if (auto gemm = dyn_cast<edge::GemmOp>(op); gemm && !gemm.getTransA())
+        readers[gemm.getA()].push_back(op);
+    });
+  }
+  void add(Value v, const Tensor &t) {
+    if (!readers.count(v) || !t.isFloat() || t.shape.size() < 2)
+      return;
+    // [outer, C, inner]: axis 1 of NCHW, or the last axis of a gemm's A.
+    bool gemm = isa<edge::GemmOp>(readers[v].front());
+    int64_t c = gemm ? t.shape.back() : t.shape[1];
+    int64_t inner = gemm ? 1 : t.numElements() / (t.shape[0] * c);
+    auto &[sum, count] = sums[v];
+    sum.resize(c, 0.0);
+    for (int64_t k = 0; k < t.numElements(); ++k)
+      if (std::isfinite(t.f[k]))
+        sum[(k / inner) % c] += t.f[k];
+    count += t.numElements() / c;
+  }
+  void write() {
+    Builder b(readers.empty() ? nullptr : readers.begin()->first.getContext());
+    for (auto &[v, sc] : sums) {
+      std::vector<double> mean = sc.first;
+      for (double &m : mean)
+        m /= (double)std::max<int64_t>(sc.second, 1);
+      for (Operation *op : readers[v])
+        op->setAttr(kChannelMeanAttr, b.getDenseF64ArrayAttr(mean));
+    }
+  }
+};
+
+} // namespace
+
 LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
                         const CalibrationOptions &options) {
   llvm::DenseMap<Operation *, RangeStats> ops;
   std::vector<RangeStats> args(func.getNumArguments());
+  std::optional<ChannelMeans> means;
+  if (options.channelMeans)
+    means.emplace(func);
   bool histograms = options.method != RangeMethod::MinMax;
   for (int pass = 0; pass < (histograms ? 2 : 1); ++pass) {
     Progress progress(options.progress, samples.size());
     for (size_t s = 0; s < samples.size(); ++s) {
       const Sample &sample = samples[s];
       for (size_t k = 0; k < sample.size() && k < args.size(); ++k)
-        if (sample[k].isFloat())
+        if (sample[k].isFloat()) {
           pass ? args[k].addHistogram(sample[k]) : args[k].addRange(sample[k]);
+          if (means && !pass)
+            means->add(func.getArgument(k), sample[k]);
+        }
       auto observer = [&](Operation *op, const Tensor &t) {
         if (!t.isFloat() || isa<edge::ConstantOp>(op))
           return;
         pass ? ops[op].addHistogram(t) : ops[op].addRange(t);
+        if (means && !pass && op->getNumResults() == 1)
+          means->add(op->getResult(0), t);
       };
       if (failed(evaluateFunction(func, sample, observer)))
         return failure();
@@ -642,6 +695,8 @@ LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
     if (inRange)
       *inRange = {std::min(inRange->first, span->first), std::max(inRange->second, span->second)};
   }
+  if (means)
+    means->write();
   warnDegenerateOutputs(func, samples.size(), ops, opRanges);
   Builder b(func.getContext());
   for (auto &[op, range] : opRanges)

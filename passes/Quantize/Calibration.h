@@ -22,7 +22,13 @@ struct CalibrationOptions {
   RangeMethod method = RangeMethod::MinMax;
   double percentile = 99.99; ///< for RangeMethod::Percentile
   bool progress = false;     ///< progress bar on stderr for runs over a second
+  bool channelMeans = false; ///< record kChannelMeanAttr on conv2d / gemm
 };
+
+/// On a conv2d or gemm: the mean over the calibration samples of its input
+/// per channel (conv: axis 1 of NCHW; gemm: each of A's K columns), for
+/// bias correction.
+inline constexpr const char *kChannelMeanAttr = "edge.channel_mean";
 
 /// Parses "minmax", "percentile=99.99", "mse" or "entropy"; false with `error` set otherwise.
 bool parseRangeMethod(const std::string &spec, CalibrationOptions &options, std::string &error);

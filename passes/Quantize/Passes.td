@@ -30,6 +30,13 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     QDQ or QLinear ops) is quantized with those parameters: an op's result
     takes the type of the edge.quantize ops that read it, and its weights are
     the model's own int8 constants.
+
+    With `bias-correction`, a conv2d or gemm that carries `edge.channel_mean`
+    (the mean of its input per channel over the calibration samples, written
+    by edge-calibrate{channel-means}) gets its bias corrected for the error
+    its int8 weights make on average: b'[o] = b[o] - sum (W_q - W)[o, ..] *
+    E[x][..] (Nagel et al., data-free quantization, section on bias
+    correction, here with the empirical means).
   }];
   let options = [
     ListOption<"keepFloat", "keep-float", "std::string",
@@ -39,6 +46,9 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     Option<"requireRanges", "require-ranges", "bool", "true",
            "Fail on a model with neither calibrated ranges nor QDQ ops (false: "
            "leave such a float model unchanged, as a float compile does)">,
+    Option<"biasCorrection", "bias-correction", "bool", "false",
+           "Subtract from each conv / gemm bias the mean error of its int8 weights, "
+           "(W_q - W) E[x], with E[x] per input channel from edge.channel_mean">,
   ];
   let dependentDialects = ["::mlir::quant::QuantizationDialect"];
 }
@@ -65,6 +75,9 @@ def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
            "Range per activation: minmax, percentile=P, mse or entropy">,
     Option<"progress", "progress", "bool", "false",
            "Progress bar on stderr for runs over a second">,
+    Option<"channelMeans", "channel-means", "bool", "false",
+           "Also record on each conv2d / gemm the mean of its input per channel "
+           "(edge.channel_mean), for edge-quantize{bias-correction}">,
   ];
 }
 

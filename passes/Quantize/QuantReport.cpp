@@ -115,7 +115,7 @@ struct Saturation {
 
 LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quantized,
                                        const std::vector<Sample> &samples, const Tensor *labels,
-                                       const std::vector<std::string> &keepFloat) {
+                                       const std::vector<std::string> &keepFloat, bool warn) {
   if (samples.empty())
     return success();
   int64_t rowsPerSample = 0;
@@ -216,7 +216,7 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
       op->setAttr(kSqnrDropAttr, b.getF64FloatAttr(0.0));
   });
   for (auto [k, sat] : llvm::enumerate(saturation)) {
-    if (sat.total == 0 || (double)sat.outside <= kSaturationFraction * sat.total)
+    if (!warn || sat.total == 0 || (double)sat.outside <= kSaturationFraction * sat.total)
       continue;
     auto q = cast<mlir::quant::UniformQuantizedType>(
         getElementTypeOrSelf(quantized.getArgumentTypes()[k]));

@@ -28,6 +28,8 @@ namespace edgec::quant {
 inline constexpr const char *kSqnrAttr = "edge.sqnr";
 inline constexpr const char *kSqnrDropAttr = "edge.sqnr_drop";
 inline constexpr const char *kFloatReasonAttr = "edge.float_reason";
+/// With bias correction: the layer's SQNR when quantized without it.
+inline constexpr const char *kSqnrUncorrectedAttr = "edge.sqnr_uncorrected";
 inline constexpr const char *kOutputSqnrAttr = "edge.output_sqnr";
 inline constexpr const char *kEvalSamplesAttr = "edge.eval_samples";
 inline constexpr const char *kFloatAccuracyAttr = "edge.accuracy_float";
@@ -47,13 +49,14 @@ Tensor dequantizeTensor(const Tensor &t, mlir::Type element);
 
 /// Measures `quantized` against `reference` (the float function it was made
 /// from) over `samples` and writes the attributes above on `quantized`, and
-/// warns (warnQuantization) about inputs the samples saturate.
+/// (with `warn`) warns (warnQuantization) about inputs the samples saturate.
 /// `labels` (optional) holds one class index per row of the first output,
 /// in sample order. Fails with a diagnostic if the label count is wrong.
 mlir::LogicalResult measureQuantizationError(mlir::func::FuncOp reference,
                                              mlir::func::FuncOp quantized,
                                              const std::vector<Sample> &samples,
                                              const Tensor *labels,
-                                             const std::vector<std::string> &keepFloat);
+                                             const std::vector<std::string> &keepFloat,
+                                             bool warn = true);
 
 } // namespace edgec::quant

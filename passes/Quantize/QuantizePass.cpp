@@ -2,6 +2,7 @@
 
 #include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
+#include "passes/Quantize/Calibration.h"
 #include "passes/Quantize/Passes.h"
 #include "edgec/Quant/QuantUtils.h"
 #include "edgec/quant.h"
@@ -34,8 +35,9 @@ RankedTensorType withElement(Type t, Type e) {
 /// edge.dequantize.
 class Quantizer {
 public:
-  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep, bool sixteen)
-      : func(f), b(f.getContext()), keep(keep), sixteen(sixteen) {}
+  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep, bool sixteen, bool biasCorrection)
+      : func(f), b(f.getContext()), keep(keep), sixteen(sixteen),
+        biasCorrection(biasCorrection) {}
   LogicalResult run();
 
 private:
@@ -48,7 +50,10 @@ private:
   std::vector<double> biasScaleFloors(Value bias, int64_t n, double inScale, double multiply);
   Value matmul(edge::MatMulOp op);
   Value biasPerChannel(Operation *layer, Value bias, int64_t n, const std::vector<double> &scales,
-                       double inScale, double multiply);
+                       double inScale, double multiply, ArrayRef<double> correction = {});
+  std::vector<double> weightErrorMean(Operation *layer, Value w, Value qw,
+                                      const std::vector<double> &scales, int64_t axis,
+                                      double multiply);
   Value constantPerTensor(Value c);
   Value constantPerTensor(const Tensor &t, Operation *before, const std::string &name);
   Operation *rewrite(Operation *op);
@@ -58,6 +63,7 @@ private:
   OpBuilder b;
   const llvm::StringSet<> &keep;
   bool sixteen; ///< 16x8: int16 activations (int8 weights)
+  bool biasCorrection; ///< subtract weightErrorMean from conv / gemm biases
   llvm::DenseMap<Value, Value> qOf;
   bool failed = false; ///< a diagnostic was emitted: the pass fails
 };
@@ -239,12 +245,51 @@ std::vector<double> Quantizer::biasScaleFloors(Value bias, int64_t n, double inS
   return floors;
 }
 
+/// Bias correction: the mean error the int8 weights `qw` (scales per
+/// channel along `axis`) make against the float `w` * `multiply` on the
+/// layer's input, per output channel: sum (W_q - W)[o, ..] * E[x][..], with
+/// E[x] per input channel from kChannelMeanAttr. Empty when not asked for,
+/// or when the layer has no recorded means.
+std::vector<double> Quantizer::weightErrorMean(Operation *layer, Value w, Value qw,
+                                               const std::vector<double> &scales, int64_t axis,
+                                               double multiply) {
+  auto means = layer->getAttrOfType<DenseF64ArrayAttr>(kChannelMeanAttr);
+  std::optional<Tensor> wf = floatValues(w);
+  auto qc = qw ? qw.getDefiningOp<edge::ConstantOp>() : nullptr;
+  if (!biasCorrection || !means || !wf || !qc)
+    return {};
+  Tensor q = tensorFromAttr(qc.getValue());
+  ArrayRef<double> mean = means.asArrayRef();
+  const std::vector<int64_t> &shape = wf->shape;
+  std::vector<double> delta(scales.size(), 0.0);
+  if (auto conv = dyn_cast<edge::Conv2DOp>(layer)) {
+    // [M, C / g, KH, KW]: output channel m reads input channels of its group.
+    int64_t M = shape[0], Cg = shape[1], taps = shape[2] * shape[3];
+    int64_t perGroup = M / conv.getGroup();
+    for (int64_t k = 0; k < wf->numElements(); ++k) {
+      int64_t m = k / (Cg * taps), c = (k / taps) % Cg + (m / perGroup) * Cg;
+      if (c < (int64_t)mean.size())
+        delta[m] += (q.i[k] * scales[m] - wf->f[k] * multiply) * mean[c];
+    }
+  } else {
+    // Gemm B: [N, K] along axis 0 (transB), [K, N] along axis 1.
+    int64_t rows = shape[0], cols = shape[1];
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        int64_t n = axis == 0 ? r : c, k = axis == 0 ? c : r;
+        if (k < (int64_t)mean.size())
+          delta[n] += (q.i[r * cols + c] * scales[n] - wf->f[r * cols + c] * multiply) * mean[k];
+      }
+  }
+  return delta;
+}
+
 /// int32 bias of `n` channels at scale s_in * s_w[c] (`bias` may be null).
 /// A channel whose bias does not fit (a QDQ model's own weight scales, which
 /// are kept) is an error naming the layer and the channel, never a clamp.
 Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
                                 const std::vector<double> &scales, double inScale,
-                                double multiply) {
+                                double multiply, ArrayRef<double> correction) {
   std::optional<Tensor> t;
   if (bias) {
     t = floatValues(bias);
@@ -256,6 +301,8 @@ Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
   for (int64_t k = 0; k < n; ++k) {
     bs[k] = inScale * scales[k];
     double v = t ? t->f[t->numElements() == 1 ? 0 : k] * multiply : 0.0;
+    if (!correction.empty())
+      v -= correction[k];
     double r = std::round(v / bs[k]);
     if (!(std::fabs(r) <= kBiasBound)) {
       layer->emitError() << "(" << layer->getName().getStringRef() << ") int8 bias of channel "
@@ -356,7 +403,7 @@ Operation *Quantizer::rewrite(Operation *op) {
   Location loc = op->getLoc();
   auto copyAttrs = [&](Operation *from, Operation *to) {
     for (NamedAttribute a : from->getAttrs())
-      if (a.getName() != kRangeAttr)
+      if (a.getName() != kRangeAttr && a.getName() != kChannelMeanAttr)
         to->setAttr(a.getName(), a.getValue());
     return to;
   };
@@ -373,7 +420,8 @@ Operation *Quantizer::rewrite(Operation *op) {
                                biasScaleFloors(conv.getBias(), channels, sx, 1.0));
     if (!w)
       return nullptr;
-    Value bias = biasPerChannel(op, conv.getBias(), ws.size(), ws, sx, 1.0);
+    Value bias = biasPerChannel(op, conv.getBias(), ws.size(), ws, sx, 1.0,
+                                weightErrorMean(op, conv.getWeight(), w, ws, 0, 1.0));
     if (!bias)
       return nullptr;
     auto q = b.create<edge::Conv2DOp>(loc, out, x, w, bias, conv.getStridesAttr(),
@@ -404,7 +452,8 @@ Operation *Quantizer::rewrite(Operation *op) {
         return nullptr;
     }
     Value bias =
-        biasPerChannel(op, gemm.getC(), ws.size(), ws, paramsOf(a.getType()).scale, beta);
+        biasPerChannel(op, gemm.getC(), ws.size(), ws, paramsOf(a.getType()).scale, beta,
+                       weightErrorMean(op, gemm.getB(), w, ws, axis, alpha));
     if (!bias)
       return nullptr;
     auto q = b.create<edge::GemmOp>(loc, out, a, w, bias, b.getF32FloatAttr(1.f),
@@ -588,7 +637,10 @@ LogicalResult Quantizer::run() {
       c->erase();
   }
   func.walk([](Operation *op) { op->removeAttr("edge.onnx_type"); });
-  func.walk([](Operation *op) { op->removeAttr(kRangeAttr); });
+  func.walk([](Operation *op) {
+    op->removeAttr(kRangeAttr);
+    op->removeAttr(kChannelMeanAttr);
+  });
   for (unsigned k = 0; k < func.getNumArguments(); ++k)
     func.removeArgAttr(k, kRangeAttr);
   return success();
@@ -638,7 +690,7 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
       if (!any)
         return;
     }
-    Quantizer q(getOperation(), keep, activationBits == 16);
+    Quantizer q(getOperation(), keep, activationBits == 16, biasCorrection);
     if (failed(q.run()))
       signalPassFailure();
   }

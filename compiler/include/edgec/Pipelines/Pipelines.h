@@ -49,6 +49,11 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
   Option<std::string> range{*this, "range",
                             llvm::cl::desc("minmax, percentile=P, mse or entropy"),
                             llvm::cl::init("minmax")};
+  Option<bool> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Correct each conv / gemm bias for the mean error its int8 weights make on "
+                     "the calibration inputs"),
+      llvm::cl::init(false)};
   ListOption<std::string> keepFloat{*this, "keep-float",
                                     llvm::cl::desc("ONNX node names to leave in float")};
   Option<std::string> sparsity{*this, "sparsity", llvm::cl::desc("auto, off or force"),
