@@ -104,7 +104,7 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
-    l.sqnrUncorrected = doubleAttr(op, quant::kSqnrUncorrectedAttr);
+    l.sqnrPlain = doubleAttr(op, quant::kSqnrPlainAttr);
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
       l.floatReason = r.str();
     if (op->hasTrait<OpTrait::EdgeView>())
@@ -266,9 +266,8 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
     if (isQuantizedModel(module)) {
       layers.back().getAsObject()->insert({"sqnr_db", dbJson(l.sqnr)});
       layers.back().getAsObject()->insert({"sqnr_drop_db", dbJson(l.sqnrDrop)});
-      if (l.sqnrUncorrected)
-        layers.back().getAsObject()->insert(
-            {"sqnr_without_bias_correction_db", dbJson(l.sqnrUncorrected)});
+      if (l.sqnrPlain)
+        layers.back().getAsObject()->insert({"sqnr_plain_db", dbJson(l.sqnrPlain)});
     }
   }
   llvm::json::Object root{{"name", name},
@@ -411,6 +410,9 @@ std::string formatQuantTable(ModuleOp module) {
       samples, samples == 1 ? "" : "s");
   out += fmt::format("{:<{}}  {:<{}}  {:<9}  {:>8}  {:>7}  {}\n", "node", nodeW, "op", opW,
                      "precision", "SQNR dB", "loss dB", "note");
+  std::string plain;
+  if (auto p = f->getAttrOfType<StringAttr>(quant::kPlainOptionsAttr))
+    plain = p.str();
   for (const LayerInfo &l : layers) {
     if (l.op == "reshape")
       continue;
@@ -420,10 +422,8 @@ std::string formatQuantTable(ModuleOp module) {
     std::string row = fmt::format("{:<{}}  {:<{}}  {:<9}  {:>8}  {:>7}  {}", node, nodeW, l.op,
                                   opW, l.precision, dbText(l.sqnr), dbText(l.sqnrDrop),
                                   !l.floatReason.empty() ? "float: " + l.floatReason
-                                  : l.sqnrUncorrected
-                                      ? "bias corrected, " + dbText(l.sqnrUncorrected) +
-                                            " dB without"
-                                      : "");
+                                  : l.sqnrPlain ? dbText(l.sqnrPlain) + " dB without " + plain
+                                                : "");
     out += row.substr(0, row.find_last_not_of(' ') + 1) + "\n";
   }
   if (auto outs = f->getAttrOfType<DenseF64ArrayAttr>(quant::kOutputSqnrAttr)) {

@@ -58,6 +58,8 @@ void buildCalibratePipeline(mlir::OpPassManager &pm, const CompilePipelineOption
   c.range = o.range;
   c.progress = o.progress;
   c.channelMeans = o.biasCorrection;
+  if (o.equalize)
+    pm.addNestedPass<mlir::func::FuncOp>(quant::createEqualizePass());
   pm.addNestedPass<mlir::func::FuncOp>(quant::createCalibratePass(c, o.samples));
 }
 

@@ -200,6 +200,7 @@ struct CompileFlags {
   std::string range = "minmax";
   std::vector<std::string> keepFloat;
   bool biasCorrection = false;
+  bool equalize = false;
   std::string evalInputs;
   std::string evalLabels;
   std::string sparsity = "auto";
@@ -214,6 +215,8 @@ struct CompileFlags {
     if (quantized()) {
       d += " --quantize " + quantize + " --calibration " +
            llvm::sys::path::filename(calibration).str() + " --range " + range;
+      if (equalize)
+        d += " --equalize";
       if (biasCorrection)
         d += " --bias-correction";
       for (const auto &k : keepFloat)
@@ -248,6 +251,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                   "and boolean ones zero)");
   cmd->add_option("--range", f.range, "Range per activation: minmax, percentile=99.99, mse or entropy (least KL divergence)")
       ->capture_default_str();
+  cmd->add_flag("--equalize", f.equalize,
+                "Cross-layer equalization: rescale the channels of each conv / gemm pair so "
+                "their int8 weights lose less; the report gives each layer's SQNR without it");
   cmd->add_flag("--bias-correction", f.biasCorrection,
                 "Correct each conv / gemm bias for the mean error of its int8 weights on the "
                 "calibration inputs; the report gives each layer's SQNR without and with it");
@@ -308,9 +314,10 @@ bool checkCompileFlags(const CompileFlags &f) {
     return false;
   }
   if (!f.quantized() && (!f.calibration.empty() || !f.keepFloat.empty() ||
-                         !f.evalInputs.empty() || !f.evalLabels.empty() || f.biasCorrection)) {
-    userError("--calibration, --keep-float, --bias-correction, --eval-inputs and --eval-labels "
-              "only apply with --quantize int8 or int16x8");
+                         !f.evalInputs.empty() || !f.evalLabels.empty() || f.biasCorrection ||
+                         f.equalize)) {
+    userError("--calibration, --keep-float, --equalize, --bias-correction, --eval-inputs and "
+              "--eval-labels only apply with --quantize int8 or int16x8");
     return false;
   }
   if (f.sparsity != "auto" && f.sparsity != "off" && f.sparsity != "force") {
@@ -420,6 +427,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.range = f.range;
   o.keepFloat = f.keepFloat;
   o.biasCorrection = f.biasCorrection;
+  o.equalize = f.equalize;
   o.sparsity = f.sparsity;
   o.planner = f.planner;
 }
@@ -427,8 +435,8 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)
 /// on the evaluation inputs, and records the float model's weight and arena
 /// bytes beside the quantized ones.
-LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleOp module,
-                                 const CompileFlags &f,
+LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleOp baseline,
+                                 ModuleOp module, const CompileFlags &f,
                                  const std::vector<edgec::quant::Sample> &calibration,
                                  edgec::edge::KernelFamily family, int64_t alignment) {
   auto ref = floatModule.lookupSymbol<func::FuncOp>("main");
@@ -453,21 +461,35 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   if (failed(edgec::quant::measureQuantizationError(ref, func, samples,
                                                     labels ? &*labels : nullptr, f.keepFloat)))
     return failure();
-  // Bias correction's before / after: the same model quantized without it,
-  // measured on the same samples, beside each corrected layer.
-  if (f.biasCorrection) {
-    OwningOpRef<ModuleOp> twin = floatModule.clone();
+  // Random calibration already got its warning.
+  if (f.evalInputs.empty() && f.calibration != "random")
+    edgec::quant::warnQuantization(
+        func, func.getLoc(),
+        "the quantization error is measured on the calibration samples themselves "
+        "(in-sample), which overstates the accuracy on new data; pass held-out samples with "
+        "--eval-inputs");
+  // --equalize / --bias-correction before and after: the model as it was
+  // before calibration, calibrated and quantized without them on the same
+  // samples and measured against its own float layers, beside each layer.
+  if (baseline) {
     CompileFlags plain = f;
-    plain.biasCorrection = false;
+    plain.biasCorrection = plain.equalize = false;
     edgec::CompilePipelineOptions o;
     pipelineOptions(plain, family, alignment, o);
+    o.samples = &calibration;
+    PassManager cal(&ctx);
+    edgec::buildCalibratePipeline(cal, o);
+    if (failed(cal.run(baseline)))
+      return failure();
+    OwningOpRef<ModuleOp> twin = baseline.clone();
     PassManager pm(&ctx);
     edgec::buildQuantizePipeline(pm, o);
     if (failed(pm.run(*twin)))
       return failure();
     auto twinFunc = twin->lookupSymbol<func::FuncOp>("main");
-    if (failed(edgec::quant::measureQuantizationError(ref, twinFunc, samples, nullptr,
-                                                      f.keepFloat, /*warn=*/false)))
+    if (failed(edgec::quant::measureQuantizationError(
+            baseline.lookupSymbol<func::FuncOp>("main"), twinFunc, samples, nullptr,
+            f.keepFloat, /*warn=*/false)))
       return failure();
     llvm::StringMap<double> before;
     twinFunc.walk([&](Operation *op) {
@@ -482,16 +504,13 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
       if (!nl || !isa<edgec::edge::Conv2DOp, edgec::edge::GemmOp>(op))
         return;
       if (auto it = before.find(nl.getName().strref()); it != before.end())
-        op->setAttr(edgec::quant::kSqnrUncorrectedAttr, b.getF64FloatAttr(it->second));
+        op->setAttr(edgec::quant::kSqnrPlainAttr, b.getF64FloatAttr(it->second));
     });
+    std::string what = f.equalize && f.biasCorrection ? "--equalize --bias-correction"
+                       : f.equalize                  ? "--equalize"
+                                                     : "--bias-correction";
+    func->setAttr(edgec::quant::kPlainOptionsAttr, b.getStringAttr(what));
   }
-  // Random calibration already got its warning.
-  if (f.evalInputs.empty() && f.calibration != "random")
-    edgec::quant::warnQuantization(
-        func, func.getLoc(),
-        "the quantization error is measured on the calibration samples themselves "
-        "(in-sample), which overstates the accuracy on new data; pass held-out samples with "
-        "--eval-inputs");
   // Strip calibration ranges so the float twin plans like a float compile.
   ref.walk([](Operation *op) { op->removeAttr(edgec::quant::kRangeAttr); });
   // The float twin is lowered as a float compile of the same model would be.
@@ -550,7 +569,7 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
   }
   // Calibration samples are loaded here, once, for calibration and the report.
   std::vector<edgec::quant::Sample> samples;
-  OwningOpRef<ModuleOp> floatModule;
+  OwningOpRef<ModuleOp> floatModule, baseline;
   if (f.quantized()) {
     auto func = module.lookupSymbol<func::FuncOp>("main");
     std::string error;
@@ -564,6 +583,8 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     }
     o.samples = &samples;
     o.progress = true;
+    if (f.equalize || f.biasCorrection)
+      baseline = module.clone();
     if (failed(runStage(edgec::buildCalibratePipeline)))
       return failure();
     floatModule = unpruned ? std::move(unpruned) : module.clone();
@@ -579,7 +600,8 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
       llvm::outs().flush();
     }
   }
-  if (floatModule && failed(reportQuantization(ctx, *floatModule, module, f, samples, family, alignment)))
+  if (floatModule && failed(reportQuantization(ctx, *floatModule, baseline ? *baseline : ModuleOp(),
+                                               module, f, samples, family, alignment)))
     return failure();
   return success();
 }

@@ -81,4 +81,22 @@ def CalibratePass : Pass<"edge-calibrate", "::mlir::func::FuncOp"> {
   ];
 }
 
+def EqualizePass : Pass<"edge-equalize", "::mlir::func::FuncOp"> {
+  let summary = "Cross-layer equalization of float weights before int8 quantization";
+  let description = [{
+    For each conv2d or gemm whose input is the only use of another conv2d or
+    gemm's output (directly or through max / average / global pooling, which
+    commute with a positive scale per channel; no clamp, or a ReLU clamp:
+    act_min = 0, no act_max), with constant weights and bias: output channel i of the first
+    layer (weights and bias) is divided by s_i = sqrt(r1_i / r2_i) and input
+    channel i of the second multiplied by it, r1_i and r2_i being the largest
+    |weight| of the two (Nagel et al., "Data-Free Quantization Through Weight
+    Equalization and Bias Correction", 2019). The result is the same function
+    in exact arithmetic; per-channel int8 weights then lose less on channels
+    that were small next to their reader. The second layer may be a depthwise
+    conv (multiplier 1); other grouped readers are left alone. One sweep in
+    program order.
+  }];
+}
+
 #endif // EDGEC_PASSES_QUANTIZE_PASSES_TD

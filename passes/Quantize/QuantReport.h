@@ -28,8 +28,10 @@ namespace edgec::quant {
 inline constexpr const char *kSqnrAttr = "edge.sqnr";
 inline constexpr const char *kSqnrDropAttr = "edge.sqnr_drop";
 inline constexpr const char *kFloatReasonAttr = "edge.float_reason";
-/// With bias correction: the layer's SQNR when quantized without it.
-inline constexpr const char *kSqnrUncorrectedAttr = "edge.sqnr_uncorrected";
+/// With --equalize / --bias-correction: the layer's SQNR when the model is
+/// quantized without them (kPlainOptionsAttr on the function names them).
+inline constexpr const char *kSqnrPlainAttr = "edge.sqnr_plain";
+inline constexpr const char *kPlainOptionsAttr = "edge.plain_options";
 inline constexpr const char *kOutputSqnrAttr = "edge.output_sqnr";
 inline constexpr const char *kEvalSamplesAttr = "edge.eval_samples";
 inline constexpr const char *kFloatAccuracyAttr = "edge.accuracy_float";

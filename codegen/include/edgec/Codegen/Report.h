@@ -22,7 +22,7 @@ struct LayerInfo {
   std::string precision;       ///< float, int8, int16, ...
   std::optional<double> sqnr;     ///< dB against the float model, when measured
   std::optional<double> sqnrDrop; ///< dB lost against the layer's inputs
-  std::optional<double> sqnrUncorrected; ///< SQNR without --bias-correction
+  std::optional<double> sqnrPlain; ///< SQNR without --equalize / --bias-correction
   std::string floatReason;        ///< why a layer of a quantized model stays float
   std::optional<double> density;  ///< non-zero fraction of the weights (conv / gemm)
   int64_t weights = 0, nonzeroWeights = 0, zeroOutputChannels = 0; ///< with density

@@ -49,6 +49,9 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
   Option<std::string> range{*this, "range",
                             llvm::cl::desc("minmax, percentile=P, mse or entropy"),
                             llvm::cl::init("minmax")};
+  Option<bool> equalize{*this, "equalize",
+                         llvm::cl::desc("Cross-layer equalization before calibration"),
+                         llvm::cl::init(false)};
   Option<bool> biasCorrection{
       *this, "bias-correction",
       llvm::cl::desc("Correct each conv / gemm bias for the mean error its int8 weights make on "
