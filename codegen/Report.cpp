@@ -211,6 +211,14 @@ static llvm::json::Object quantizationJson(ModuleOp module) {
     q["float_weight_bytes"] = a.getInt();
   if (auto a = f->getAttrOfType<IntegerAttr>(quant::kFloatArenaAttr))
     q["float_arena_bytes"] = a.getInt();
+  if (auto budget = doubleAttr(f, quant::kAutoBudgetAttr)) {
+    llvm::json::Object a{{"accuracy_budget_db", *budget}};
+    if (auto db = doubleAttr(f, quant::kAutoInt8SqnrAttr))
+      a["int8_output_sqnr_db"] = dbJson(*db);
+    if (auto b = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8ArenaAttr))
+      a["int8_arena_bytes"] = b.getInt();
+    q["auto"] = std::move(a);
+  }
   llvm::json::Array floats, losses;
   module.walk([&](Operation *op) {
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
@@ -443,6 +451,15 @@ std::string formatQuantTable(ModuleOp module) {
                        "B quantized ({:.2f}x)\n",
                        fw.getInt(), w, fw.getInt() ? (double)w / fw.getInt() : 0.0, fa.getInt(),
                        a, fa.getInt() ? (double)a / fa.getInt() : 0.0);
+  }
+  if (auto budget = doubleAttr(f, quant::kAutoBudgetAttr)) {
+    auto a8 = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8ArenaAttr);
+    int64_t a = funcAttr(module, memory::kArenaSizeAttr);
+    out += fmt::format("precision per layer chosen by --quantize auto for {:g} dB: all int8 would "
+                       "give {} dB with an arena of {} B; this choice uses {} B ({:.2f}x)\n",
+                       *budget, dbText(doubleAttr(f, quant::kAutoInt8SqnrAttr).value_or(0)),
+                       a8 ? a8.getInt() : 0, a,
+                       a8 && a8.getInt() ? (double)a / a8.getInt() : 0.0);
   }
   std::vector<std::string> floats;
   for (const LayerInfo &l : layers)

@@ -124,6 +124,9 @@ constexpr Discardable kDiscardable[] = {
     {"edge.accuracy_quantized", Kind::Float, OnFunc | OnModule},
     {"edge.float_arena_bytes", Kind::NonNegative, OnFunc | OnModule},
     {"edge.float_weight_bytes", Kind::NonNegative, OnFunc | OnModule},
+    {"edge.auto_budget_db", Kind::Float, OnFunc | OnModule},
+    {"edge.auto_int8_sqnr", Kind::Float, OnFunc | OnModule},
+    {"edge.auto_int8_arena_bytes", Kind::NonNegative, OnFunc | OnModule},
 };
 
 const char *kindName(Kind k) {

@@ -68,6 +68,7 @@ void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions
   // into integer ops with the model's scales, calibrated or not.
   quant::QuantizePassOptions q;
   q.keepFloat = o.keepFloat;
+  q.int16Layers = o.int16;
   q.activationBits = o.quantize == "int16x8" ? 16 : 8;
   q.requireRanges = o.quantized();
   q.biasCorrection = o.biasCorrection;

@@ -23,6 +23,7 @@
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Planner.h"
 #include "passes/Quantize/Calibration.h"
+#include "passes/Quantize/MixedPrecision.h"
 #include "passes/Quantize/Passes.h"
 #include "passes/Quantize/QuantReport.h"
 #include "passes/Kernels/Passes.h"
@@ -38,6 +39,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -199,6 +201,9 @@ struct CompileFlags {
   std::string calibration;
   std::string range = "minmax";
   std::vector<std::string> keepFloat;
+  std::vector<std::string> int16;
+  double accuracyBudget = 0; ///< dB, with --quantize auto
+  std::string chosenBy;      ///< "--quantize auto ..." once auto resolved to the lists
   bool biasCorrection = false;
   bool equalize = false;
   std::string evalInputs;
@@ -221,6 +226,12 @@ struct CompileFlags {
         d += " --bias-correction";
       for (const auto &k : keepFloat)
         d += " --keep-float " + edgec::sanitizeIdentifier(k, "node");
+      for (const auto &k : int16)
+        d += " --int16 " + edgec::sanitizeIdentifier(k, "node");
+      if (quantize == "auto")
+        d += fmt::format(" --accuracy-budget {:g}", accuracyBudget);
+      if (!chosenBy.empty())
+        d += " (chosen by " + chosenBy + ")";
     }
     if (sparsity != "auto")
       d += " --sparsity " + sparsity;
@@ -241,8 +252,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                 "Keep the output channels that are constant zero or that no reader uses "
                 "(removed by default: exact, and smaller in MACs, weights and arena)");
   cmd->add_option("--quantize", f.quantize,
-                  "none, int8 or int16x8 (post-training quantization; int16x8: int16 "
-                  "activations, int8 weights)")
+                  "none, int8, int16x8 (post-training quantization; int16x8: int16 "
+                  "activations, int8 weights) or auto (int8, 16x8 or float per layer, chosen "
+                  "by measured sensitivity to hold --accuracy-budget)")
       ->capture_default_str();
   cmd->add_option("--calibration", f.calibration,
                   "Calibration inputs: a .npy file (first axis = samples), a folder of .npy "
@@ -259,6 +271,13 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                 "calibration inputs; the report gives each layer's SQNR without and with it");
   cmd->add_option("--keep-float", f.keepFloat, "ONNX node names to leave in float")
       ->delimiter(',');
+  cmd->add_option("--int16", f.int16,
+                  "With --quantize int8: ONNX node names to compute in 16x8 (int16 "
+                  "activations) instead (mixed precision)")
+      ->delimiter(',');
+  cmd->add_option("--accuracy-budget", f.accuracyBudget,
+                  "With --quantize auto: the output SQNR against float, in dB, that the "
+                  "chosen precisions must reach on the evaluation inputs");
   cmd->add_option("--eval-inputs", f.evalInputs,
                   "Inputs (.npy, .npz or folder, like --calibration) on which the quantization error "
                   "report compares the int8 model with the float one (default: the calibration "
@@ -297,8 +316,26 @@ bool checkCompileFlags(const CompileFlags &f) {
     userError("unknown --planner '" + f.planner + "' (expected greedy-by-size or linear)");
     return false;
   }
-  if (f.quantize != "none" && f.quantize != "int8" && f.quantize != "int16x8") {
-    userError("unknown --quantize '" + f.quantize + "' (expected none, int8 or int16x8)");
+  if (f.quantize != "none" && f.quantize != "int8" && f.quantize != "int16x8" &&
+      f.quantize != "auto") {
+    userError("unknown --quantize '" + f.quantize + "' (expected none, int8, int16x8 or auto)");
+    return false;
+  }
+  if (f.quantize == "auto" && !(f.accuracyBudget > 0 && f.accuracyBudget < 200)) {
+    userError(f.accuracyBudget == 0
+                  ? "--quantize auto needs --accuracy-budget DB: the output SQNR against float "
+                    "the model must keep (e.g. 35)"
+                  : fmt::format("--accuracy-budget {:g} is not an SQNR in dB in (0, 200)",
+                                f.accuracyBudget));
+    return false;
+  }
+  if (f.quantize != "auto" && f.accuracyBudget != 0) {
+    userError("--accuracy-budget only applies with --quantize auto");
+    return false;
+  }
+  if (f.quantize != "int8" && !f.int16.empty()) {
+    userError("--int16 only applies with --quantize int8 (int16x8 is 16x8 everywhere; auto "
+              "chooses the layers itself)");
     return false;
   }
   edgec::quant::CalibrationOptions c;
@@ -317,7 +354,7 @@ bool checkCompileFlags(const CompileFlags &f) {
                          !f.evalInputs.empty() || !f.evalLabels.empty() || f.biasCorrection ||
                          f.equalize)) {
     userError("--calibration, --keep-float, --equalize, --bias-correction, --eval-inputs and "
-              "--eval-labels only apply with --quantize int8 or int16x8");
+              "--eval-labels only apply with --quantize int8, int16x8 or auto");
     return false;
   }
   if (f.sparsity != "auto" && f.sparsity != "off" && f.sparsity != "force") {
@@ -426,6 +463,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.calibration = f.calibration;
   o.range = f.range;
   o.keepFloat = f.keepFloat;
+  o.int16 = f.int16;
   o.biasCorrection = f.biasCorrection;
   o.equalize = f.equalize;
   o.sparsity = f.sparsity;
@@ -536,6 +574,127 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   return success();
 }
 
+/// Data movement and pooling: they keep their input's parameters and width,
+/// so they are never a precision choice of their own.
+bool followsInput(Operation *op) {
+  return isa<edgec::edge::MaxPool2DOp, edgec::edge::AvgPool2DOp, edgec::edge::ReshapeOp,
+             edgec::edge::TransposeOp, edgec::edge::SliceOp, edgec::edge::PadOp>(op);
+}
+
+/// --quantize auto: chooses, on the calibrated `module`, the layers to
+/// compute in 16x8 and in float (edgec::quant::chooseMixedPrecision) and
+/// rewrites `f` into the equivalent --quantize int8 --int16 ... --keep-float
+/// ... flags. Each trial quantizes a clone, measures its outputs against
+/// `floatModule` on the evaluation inputs (--eval-inputs, else the
+/// calibration samples) and plans its memory.
+LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp floatModule,
+                                   CompileFlags &f,
+                                   const std::vector<edgec::quant::Sample> &calibration,
+                                   edgec::edge::KernelFamily family, int64_t alignment,
+                                   int64_t ramBytes) {
+  std::vector<edgec::quant::Sample> evalSamples;
+  std::string error;
+  auto ref = floatModule.lookupSymbol<func::FuncOp>("main");
+  if (!f.evalInputs.empty() &&
+      !edgec::quant::loadCalibrationSamples(ref, f.evalInputs, evalSamples, error)) {
+    userError("--eval-inputs: " + error);
+    return failure();
+  }
+  const auto &samples = f.evalInputs.empty() ? calibration : evalSamples;
+  // Candidates in graph order: every calibrated layer; 16x8 only for those
+  // with 16x8 kernels (lookup tables and softmax have none).
+  std::vector<std::string> int16Candidates, floatCandidates;
+  llvm::StringSet<> seen, kept;
+  for (const std::string &k : f.keepFloat)
+    kept.insert(k);
+  module.lookupSymbol<func::FuncOp>("main").walk([&](Operation *op) {
+    auto nl = dyn_cast<NameLoc>(op->getLoc());
+    if (!nl || !op->hasAttr(edgec::quant::kRangeAttr) || followsInput(op) ||
+        kept.contains(nl.getName().strref()) || !seen.insert(nl.getName().strref()).second)
+      return;
+    floatCandidates.push_back(nl.getName().str());
+    if (!edgec::realFunction(op) && !isa<edgec::edge::SoftmaxOp>(op))
+      int16Candidates.push_back(nl.getName().str());
+  });
+  auto trial = [&](const edgec::quant::PrecisionSet &s)
+      -> std::optional<edgec::quant::PrecisionTrial> {
+    CompileFlags g = f;
+    g.quantize = "int8";
+    g.int16 = s.int16;
+    g.keepFloat.insert(g.keepFloat.end(), s.floating.begin(), s.floating.end());
+    edgec::CompilePipelineOptions o;
+    pipelineOptions(g, family, alignment, o);
+    OwningOpRef<ModuleOp> m = module.clone();
+    PassManager quantize(&ctx), lower(&ctx);
+    edgec::buildQuantizePipeline(quantize, o);
+    if (failed(quantize.run(*m)))
+      return std::nullopt;
+    auto func = m->lookupSymbol<func::FuncOp>("main");
+    if (failed(edgec::quant::measureQuantizationError(ref, func, samples, nullptr, g.keepFloat,
+                                                      /*warn=*/false)))
+      return std::nullopt;
+    edgec::quant::PrecisionTrial t;
+    t.sqnrDb = std::numeric_limits<double>::infinity();
+    if (auto db = func->getAttrOfType<DenseF64ArrayAttr>(edgec::quant::kOutputSqnrAttr))
+      for (double d : db.asArrayRef())
+        t.sqnrDb = std::min(t.sqnrDb, d);
+    edgec::buildLowerPipeline(lower, o);
+    if (failed(lower.run(*m)))
+      return std::nullopt;
+    t.arenaBytes = func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt();
+    return t;
+  };
+  std::optional<edgec::quant::PrecisionChoice> choice = edgec::quant::chooseMixedPrecision(
+      int16Candidates, floatCandidates, f.accuracyBudget, ramBytes, trial);
+  if (!choice)
+    return failure();
+  // The search, step by step: what each layer bought and what it cost.
+  auto ratio = [&](int64_t bytes) {
+    return choice->int8.arenaBytes ? (double)bytes / choice->int8.arenaBytes : 1.0;
+  };
+  fmt::print(stderr,
+             "edgec: --quantize auto --accuracy-budget {:g}: all int8 gives {:.1f} dB, arena "
+             "{} bytes ({} layers could be 16x8, {} float; {} trials on {} samples{})\n",
+             f.accuracyBudget, choice->int8.sqnrDb, choice->int8.arenaBytes,
+             int16Candidates.size(), floatCandidates.size(), choice->trials, samples.size(),
+             f.evalInputs.empty() ? ", the calibration samples" : "");
+  for (const edgec::quant::PrecisionStep &st : choice->steps)
+    fmt::print(stderr, "  {:<32} {:<6} alone {:+.1f} dB -> model {:.1f} dB, arena {} bytes "
+                       "({:.2f}x int8){}\n",
+               st.layer, st.toFloat ? "float" : "16x8", st.aloneGainDb, st.after.sqnrDb,
+               st.after.arenaBytes, ratio(st.after.arenaBytes),
+               st.rejectedForRam ? ": over the part's RAM, not taken"
+               : st.droppedAfter ? ": not needed once the budget held, dropped"
+               : st.movedToFloat ? ": later returned to float"
+               : !st.kept        ? ": worse with the others, not taken"
+                                 : "");
+  if (!choice->reached)
+    fmt::print(stderr,
+               "edgec: warning: --quantize auto: no choice reaches {:g} dB{}; the best, {:.1f} "
+               "dB, is used\n",
+               f.accuracyBudget, ramBytes ? " within the part's RAM" : "", choice->chosen.sqnrDb);
+  auto join = [](const std::vector<std::string> &v) {
+    std::string r;
+    for (const std::string &s : v)
+      r += (r.empty() ? "" : ",") + s;
+    return r.empty() ? std::string("none") : r;
+  };
+  fmt::print(stderr, "edgec: --quantize auto chose 16x8 for {}, float for {}: {:.1f} dB, arena {} "
+                     "bytes ({:.2f}x int8)\n",
+             join(choice->set.int16), join(choice->set.floating), choice->chosen.sqnrDb,
+             choice->chosen.arenaBytes, ratio(choice->chosen.arenaBytes));
+  f.chosenBy = fmt::format("--quantize auto --accuracy-budget {:g}", f.accuracyBudget);
+  f.quantize = "int8";
+  f.int16 = choice->set.int16;
+  f.keepFloat.insert(f.keepFloat.end(), choice->set.floating.begin(), choice->set.floating.end());
+  auto func = module.lookupSymbol<func::FuncOp>("main");
+  Builder b(&ctx);
+  func->setAttr(edgec::quant::kAutoInt8ArenaAttr, b.getI64IntegerAttr(choice->int8.arenaBytes));
+  func->setAttr(edgec::quant::kAutoInt8SqnrAttr, b.getF64FloatAttr(choice->int8.sqnrDb));
+  func->setAttr(edgec::quant::kAutoBudgetAttr, b.getF64FloatAttr(f.accuracyBudget));
+  return success();
+}
+
 /// Runs the compile pipeline (edgec::buildCompilePipeline, stage by stage)
 /// on `module`: simplification, pruning, calibration, quantization and, with
 /// `plan`, kernel selection, the sparse cost model and memory planning. The
@@ -543,11 +702,11 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
 /// reproduces the planned module (`--print-ir`). The quantization report,
 /// which compares with a float clone taken after calibration, then annotates
 /// the planned module.
-LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlags &f,
+LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, CompileFlags &f,
                             bool plan = true,
                             edgec::edge::KernelFamily family = edgec::edge::KernelFamily::Portable,
                             int64_t alignment = edgec::memory::kDefaultArenaAlignment,
-                            bool printIR = false) {
+                            bool printIR = false, int64_t ramBytes = 0) {
   edgec::CompilePipelineOptions o;
   pipelineOptions(f, family, alignment, o);
   auto runStage = [&](void (*build)(OpPassManager &, const edgec::CompilePipelineOptions &)) {
@@ -588,6 +747,13 @@ LogicalResult prepareModule(MLIRContext &ctx, ModuleOp module, const CompileFlag
     if (failed(runStage(edgec::buildCalibratePipeline)))
       return failure();
     floatModule = unpruned ? std::move(unpruned) : module.clone();
+    if (f.quantize == "auto") {
+      if (failed(resolveAutoPrecision(ctx, module, *floatModule, f, samples, family, alignment,
+                                      ramBytes)))
+        return failure();
+      pipelineOptions(f, family, alignment, o);
+      o.samples = &samples;
+    }
   }
   if (failed(runStage(edgec::buildQuantizePipeline)))
     return failure();
@@ -710,7 +876,7 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   module = importModel(ctx, job.model);
   if (!module ||
       failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels, tgt->alignment,
-                           job.printIR)))
+                           job.printIR, job.target.noFitCheck ? 0 : tgt->ramBytes)))
     return finish(diags);
   if (!job.target.noFitCheck) {
     std::string problem =

@@ -26,6 +26,11 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     point 0), weights stay int8 and accumulators are 64-bit; lookup-table
     activations and softmax, which have no int16 kernels, stay float.
 
+    Mixed precision: the layers named in `int16` are 16x8 and the others
+    int8. A layer's operands are requantized to its width where they were
+    made at the other one, on the producer's calibrated range; data movement
+    and pooling keep the width of their input unless named.
+
     A model that already carries edge.quantize / edge.dequantize (imported
     QDQ or QLinear ops) is quantized with those parameters: an op's result
     takes the type of the edge.quantize ops that read it, and its weights are
@@ -43,6 +48,9 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
                "ONNX node names to leave in float">,
     Option<"activationBits", "activation-bits", "int", "8",
            "Bits of the activations: 8 (int8) or 16 (16x8)">,
+    ListOption<"int16Layers", "int16", "std::string",
+               "ONNX node names computed in 16x8 (int16 activations) while the rest are "
+               "int8 (mixed precision)">,
     Option<"requireRanges", "require-ranges", "bool", "true",
            "Fail on a model with neither calibrated ranges nor QDQ ops (false: "
            "leave such a float model unchanged, as a float compile does)">,

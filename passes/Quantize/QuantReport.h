@@ -38,6 +38,11 @@ inline constexpr const char *kFloatAccuracyAttr = "edge.accuracy_float";
 inline constexpr const char *kQuantAccuracyAttr = "edge.accuracy_quantized";
 inline constexpr const char *kFloatArenaAttr = "edge.float_arena_bytes";
 inline constexpr const char *kFloatWeightAttr = "edge.float_weight_bytes";
+/// With --quantize auto: the budget (dB) and what all int8 gave, output SQNR
+/// and arena, beside which the report sets the chosen precisions.
+inline constexpr const char *kAutoBudgetAttr = "edge.auto_budget_db";
+inline constexpr const char *kAutoInt8SqnrAttr = "edge.auto_int8_sqnr";
+inline constexpr const char *kAutoInt8ArenaAttr = "edge.auto_int8_arena_bytes";
 
 /// A float input whose measured values saturate its quantized range in more
 /// than this fraction of them gets a warning.

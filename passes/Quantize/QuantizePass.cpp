@@ -35,9 +35,10 @@ RankedTensorType withElement(Type t, Type e) {
 /// edge.dequantize.
 class Quantizer {
 public:
-  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep, bool sixteen, bool biasCorrection)
-      : func(f), b(f.getContext()), keep(keep), sixteen(sixteen),
-        biasCorrection(biasCorrection) {}
+  Quantizer(func::FuncOp f, const llvm::StringSet<> &keep, bool allSixteen,
+            const llvm::StringSet<> &sixteenLayers, bool biasCorrection)
+      : func(f), b(f.getContext()), keep(keep), allSixteen(allSixteen),
+        sixteenLayers(sixteenLayers), biasCorrection(biasCorrection) {}
   LogicalResult run();
 
 private:
@@ -62,9 +63,14 @@ private:
   func::FuncOp func;
   OpBuilder b;
   const llvm::StringSet<> &keep;
-  bool sixteen; ///< 16x8: int16 activations (int8 weights)
+  bool allSixteen;                      ///< 16x8 everywhere
+  const llvm::StringSet<> &sixteenLayers; ///< 16x8 for these layers, int8 elsewhere
+  /// The op being rewritten works in 16x8: int16 activations (int8
+  /// weights); its operands are converted to that width.
+  bool sixteen = false;
   bool biasCorrection; ///< subtract weightErrorMean from conv / gemm biases
-  llvm::DenseMap<Value, Value> qOf;
+  /// The int8 [0] and int16 [1] twins of float values.
+  llvm::DenseMap<Value, Value> qOf[2];
   bool failed = false; ///< a diagnostic was emitted: the pass fails
 };
 
@@ -138,16 +144,32 @@ Value Quantizer::quantized(Value v) {
   if (auto deq = v.getDefiningOp<edge::DequantizeOp>()) {
     // Activations are int8 / int16 per tensor; a per-axis or int32 constant
     // operand is requantized from its real values below.
-    if (activationElement(deq.getInput().getType()))
-      return deq.getInput();
+    if (auto e = activationElement(deq.getInput().getType())) {
+      // An op of the other width made it (mixed precision): requantized to
+      // this width on the producer's calibrated range, which its
+      // dequantization keeps (replaceWithQuantized).
+      std::optional<QParams> p = rangeParams(v);
+      if ((e.getStorageTypeIntegralWidth() == 16) == sixteen || !p || sixteenLayers.empty())
+        return deq.getInput();
+      Value &q = qOf[sixteen][v];
+      if (!q) {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointAfter(deq);
+        q = b.create<edge::QuantizeOp>(
+            v.getLoc(), withElement(v.getType(), makeQuantType(b.getContext(), *p)),
+            deq.getInput());
+      }
+      return q;
+    }
   }
-  if (Value q = qOf.lookup(v))
+  auto &own = qOf[sixteen];
+  if (Value q = own.lookup(v))
     return q;
   // A QDQ model quantizes the value itself.
   if (Type e = quantizeUsersType(v))
     for (Operation *u : v.getUsers())
       if (auto q = dyn_cast<edge::QuantizeOp>(u); q && getElementTypeOrSelf(q.getType()) == e)
-        return qOf[v] = q;
+        return own[v] = q;
   if (floatValues(v))
     return constantPerTensor(v);
   std::optional<QParams> p = rangeParams(v);
@@ -158,7 +180,7 @@ Value Quantizer::quantized(Value v) {
   Value q = b.create<edge::QuantizeOp>(v.getLoc(), withElement(v.getType(),
                                                                makeQuantType(b.getContext(), *p)),
                                        v);
-  return qOf[v] = q;
+  return own[v] = q;
 }
 
 /// Symmetric int8 per-channel weights along `axis`; `scales` receives s_w.
@@ -324,7 +346,7 @@ Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
 /// A float constant operand of an elementwise op, quantized per tensor on its
 /// own min / max.
 Value Quantizer::constantPerTensor(Value v) {
-  return qOf[v] = constantPerTensor(*floatValues(v), v.getDefiningOp(),
+  return qOf[sixteen][v] = constantPerTensor(*floatValues(v), v.getDefiningOp(),
                                     nodeName(v.getDefiningOp()) + "_q");
 }
 
@@ -347,11 +369,13 @@ Value Quantizer::constantPerTensor(const Tensor &t, Operation *before, const std
 
 void Quantizer::replaceWithQuantized(Operation *old, Value q) {
   Value f = old->getResult(0);
-  qOf[f] = q;
   if (!f.use_empty()) {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointAfterValue(q);
-    Value deq = b.create<edge::DequantizeOp>(old->getLoc(), f.getType(), q);
+    auto deq = b.create<edge::DequantizeOp>(old->getLoc(), f.getType(), q);
+    // Readers of the other width requantize on the same range.
+    if (Attribute r = old->getAttr(kRangeAttr))
+      deq->setAttr(kRangeAttr, r);
     f.replaceAllUsesWith(deq);
   }
   old->erase();
@@ -398,6 +422,19 @@ Operation *Quantizer::rewrite(Operation *op) {
     return nullptr;
   Value result = op->getResult(0);
   MLIRContext *ctx = b.getContext();
+  sixteen = allSixteen || sixteenLayers.contains(nodeName(op));
+  // A table or softmax named for 16x8 has no such kernel: it stays int8
+  // rather than float.
+  if (sixteen && !allSixteen && (realFunction(op) || isa<edge::SoftmaxOp>(op)))
+    sixteen = false;
+  // Data movement and pooling keep their input's parameters, and so its
+  // width, unless named.
+  if (isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
+          edge::SliceOp, edge::PadOp>(op) &&
+      !sixteen)
+    if (auto deq = op->getOperand(0).getDefiningOp<edge::DequantizeOp>())
+      if (auto e = activationElement(deq.getInput().getType()))
+        sixteen = e.getStorageTypeIntegralWidth() == 16;
   auto ownType = [&]() -> Type { return resultType(result); };
   b.setInsertionPoint(op);
   Location loc = op->getLoc();
@@ -664,20 +701,29 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
             fusedInto[s.strref()] = cast<NameLoc>(op->getLoc()).getName().str();
     });
     bool unknown = false;
-    for (const std::string &s : keepFloat) {
-      if (layers.contains(s))
-        continue;
-      unknown = true;
-      auto host = fusedInto.find(s);
-      if (host != fusedInto.end())
-        getOperation().emitError("--keep-float names node '")
-            << s << "', which was fused into node '" << host->second << "': name that one";
-      else
-        getOperation().emitError("--keep-float names '")
-            << s << "', which is not a node of the model (`edgec inspect` lists them)";
-    }
+    auto check = [&](ArrayRef<std::string> names, StringRef flag) {
+      for (const std::string &s : names) {
+        if (layers.contains(s))
+          continue;
+        unknown = true;
+        auto host = fusedInto.find(s);
+        if (host != fusedInto.end())
+          getOperation().emitError() << flag << " names node '" << s
+                                     << "', which was fused into node '" << host->second
+                                     << "': name that one";
+        else
+          getOperation().emitError() << flag << " names '" << s
+                                     << "', which is not a node of the model (`edgec inspect` "
+                                        "lists them)";
+      }
+    };
+    check(keepFloat, "--keep-float");
+    check(int16Layers, "--int16");
     if (unknown)
       return signalPassFailure();
+    llvm::StringSet<> sixteen;
+    for (const std::string &s : int16Layers)
+      sixteen.insert(s);
     if (activationBits != 8 && activationBits != 16) {
       getOperation().emitError("activation-bits must be 8 or 16, got ") << activationBits.getValue();
       return signalPassFailure();
@@ -690,7 +736,7 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
       if (!any)
         return;
     }
-    Quantizer q(getOperation(), keep, activationBits == 16, biasCorrection);
+    Quantizer q(getOperation(), keep, activationBits == 16, sixteen, biasCorrection);
     if (failed(q.run()))
       signalPassFailure();
   }

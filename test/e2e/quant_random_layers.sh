@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# quant_random_layers.sh EDGEC WORK_DIR [int8|int16x8] [COUNT] [SEED]
+# quant_random_layers.sh EDGEC WORK_DIR [int8|int16x8|mixed] [COUNT] [SEED]
 # Integer bit-exactness on randomized layer shapes: random_layers.py writes
 # COUNT models (convs of every kind with random kernel / stride / dilation /
 # padding / groups, pools, add, max, min, mul, div, concat, mean, gemm,
 # activations); each is
-# compiled with --quantize int8 (or int16x8), built and run. The generated integers must equal the
+# compiled with --quantize int8 (or int16x8, or int8 with every other layer
+# named in --int16: mixed), built and run. The generated integers must equal the
 # evaluator's int8 mode element for element, and the float entry point
 # (<name>_run_float, through the harness's --float-api) must give exactly the
 # dequantized outputs. The seed is fixed so that a failure reproduces; pass
@@ -22,6 +23,13 @@ for ((i = 0; i < count; ++i)); do
   m=random_$i dir=$work/$m
   model=$work/models/$m.onnx input=$work/models/$m.input.npy
   q=(--quantize "$quant" --calibration random)
+  if [[ $quant == mixed ]]; then
+    # Mixed precision: every other layer in 16x8, the rest int8, so that
+    # values cross between the widths in both directions.
+    int16=$("$edgec" inspect "$model" --quantize int8 --calibration random 2>/dev/null |
+            awk 'NR > 1 && NF == 0 {exit} NR > 1 && NR % 2 == 0 {printf "%s%s", s, $1; s = ","}')
+    q=(--quantize int8 --int16 "$int16" --calibration random)
+  fi
   "$edgec" compile "$model" -t x86-64 -o "$dir/gen" --harness --name "$m" "${q[@]}" >/dev/null 2>&1 ||
     { echo "$m: compile failed:"; "$edgec" compile "$model" -o "$dir/gen" "${q[@]}"; exit 1; }
   cmake -S "$dir/gen" -B "$dir/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -59,6 +59,9 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
       llvm::cl::init(false)};
   ListOption<std::string> keepFloat{*this, "keep-float",
                                     llvm::cl::desc("ONNX node names to leave in float")};
+  ListOption<std::string> int16{
+      *this, "int16",
+      llvm::cl::desc("With quantize=int8: ONNX node names computed in 16x8 (mixed precision)")};
   Option<std::string> sparsity{*this, "sparsity", llvm::cl::desc("auto, off or force"),
                                llvm::cl::init("auto")};
   Option<std::string> planner{*this, "planner",
