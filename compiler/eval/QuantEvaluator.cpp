@@ -71,7 +71,7 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
                 int64_t xv = x.i[((n * C + g * Cg + c) * H + ih) * W + iw];
                 acc += (xv - px.zeroPoint) * w.i[((m * Cg + c) * KH + kh) * KW + kw];
               }
-          int32_t v = requantizeFor(py, acc, fp) + py.zeroPoint;
+          int32_t v = requantizeFor(px, py, acc, fp) + py.zeroPoint;
           y.i[((n * M + m) * OH + oh) * OW + ow] = clamp_i32(v, lo, hi);
         }
   }
@@ -94,7 +94,7 @@ Tensor gemm(edge::GemmOp op, const Tensor &a, const Tensor &b, const Tensor *c) 
         int64_t bv = op.getTransB() ? b.i[n * K + k] : b.i[k * N + n];
         acc += (av - pa.zeroPoint) * bv;
       }
-      int32_t v = requantizeFor(py, acc, fp) + py.zeroPoint;
+      int32_t v = requantizeFor(pa, py, acc, fp) + py.zeroPoint;
       y.i[m * N + n] = clamp_i32(v, lo, hi);
     }
   }

@@ -64,7 +64,11 @@ mlir::quant::UniformQuantizedType makeQuantType(MLIRContext *ctx, const QParams 
 }
 
 int32_t requantizeFor(const QParams &out, int64_t acc, const FixedPoint &m) {
-  if (out.qmax > 127)
+  return requantizeFor(out, out, acc, m);
+}
+
+int32_t requantizeFor(const QParams &in, const QParams &out, int64_t acc, const FixedPoint &m) {
+  if (in.qmax > 127 || out.qmax > 127)
     return requantize_wide(acc, m.multiplier, m.shift);
   return requantize((int32_t)acc, m.multiplier, m.shift);
 }

@@ -10,15 +10,18 @@ namespace {
 struct Gain {
   std::string layer;
   double db;
+  double perCost; ///< dB per arena growth (see rank)
 };
 
-/// Candidates by measured gain alone, largest first (ties in candidate
+/// Candidates by measured gain alone per arena it adds, best first: dB over
+/// (growth / base arena + 5 %), so that a layer that costs no RAM comes
+/// before one that doubles the arena for a little more (ties in candidate
 /// order, so the search is deterministic). A layer that gains nothing alone
 /// stays a candidate: where the error is spread over many layers, each one
 /// alone is hidden by the others, and only together do they count.
 std::optional<std::vector<Gain>> rank(const std::vector<std::string> &candidates,
-                                      const PrecisionSet &base, double baseDb, bool toFloat,
-                                      const PrecisionTrialFn &trial, int &trials) {
+                                      const PrecisionSet &base, const PrecisionTrial &baseTrial,
+                                      bool toFloat, const PrecisionTrialFn &trial, int &trials) {
   std::vector<Gain> gains;
   for (const std::string &c : candidates) {
     PrecisionSet s = base;
@@ -32,10 +35,13 @@ std::optional<std::vector<Gain>> rank(const std::vector<std::string> &candidates
     ++trials;
     if (!t)
       return std::nullopt;
-    gains.push_back({c, t->sqnrDb - baseDb});
+    double db = t->sqnrDb - baseTrial.sqnrDb;
+    double growth = (double)std::max<int64_t>(0, t->arenaBytes - baseTrial.arenaBytes) /
+                    (double)std::max<int64_t>(1, baseTrial.arenaBytes);
+    gains.push_back({c, db, db / (growth + 0.05)});
   }
   std::stable_sort(gains.begin(), gains.end(),
-                   [](const Gain &a, const Gain &b) { return a.db > b.db; });
+                   [](const Gain &a, const Gain &b) { return a.perCost > b.perCost; });
   return gains;
 }
 
@@ -56,8 +62,8 @@ chooseMixedPrecision(const std::vector<std::string> &int16Candidates,
     if (choice.reached)
       break;
     std::optional<std::vector<Gain>> gains =
-        rank(toFloat ? floatCandidates : int16Candidates, choice.set, choice.chosen.sqnrDb,
-             toFloat, trial, choice.trials);
+        rank(toFloat ? floatCandidates : int16Candidates, choice.set, choice.chosen, toFloat,
+             trial, choice.trials);
     if (!gains)
       return std::nullopt;
     for (const Gain &g : *gains) {

@@ -4,12 +4,14 @@
 // (int16 activations) and, only where that is not enough, in float, so that
 // the model's output SQNR against float reaches the budget.
 //
-// The search is greedy by measured sensitivity (as HAWQ-style and
-// Brevitas/AIMET "auto mixed precision" tools do it, here with the measured
-// output SQNR as the sensitivity rather than a Hessian estimate):
+// The search is greedy by measured sensitivity per cost (as HAWQ-style
+// mixed-precision tools do it, here with the measured output SQNR as the
+// sensitivity rather than a Hessian estimate, and arena bytes as the cost):
 //   1. all int8; done if it holds the budget;
-//   2. each 16x8 candidate alone: its gain in output SQNR over all int8;
-//   3. candidates promoted to 16x8 one at a time, largest gain first, each
+//   2. each 16x8 candidate alone: its gain in output SQNR over all int8,
+//      and the arena it adds;
+//   3. candidates promoted to 16x8 one at a time, most dB per arena byte
+//      first (a knapsack's greedy order: RAM is what a part lacks), each
 //      kept only if the model gets better and the arena still fits the RAM
 //      limit, until the budget holds (a layer that gains nothing alone is
 //      still tried: where the error is spread over many layers, each alone

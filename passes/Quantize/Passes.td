@@ -26,10 +26,12 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     point 0), weights stay int8 and accumulators are 64-bit; lookup-table
     activations and softmax, which have no int16 kernels, stay float.
 
-    Mixed precision: the layers named in `int16` are 16x8 and the others
-    int8. A layer's operands are requantized to its width where they were
-    made at the other one, on the producer's calibrated range; data movement
-    and pooling keep the width of their input unless named.
+    Mixed precision: the layers named in `int16` write int16 activations
+    (16x8), the others int8. A conv or gemm reads its input at whatever
+    width it was made (its kernels take int8 or int16 on either side); any
+    other op's operands are requantized to its width where they were made
+    at the other one, on the producer's calibrated range. Data movement and
+    pooling keep the width of their input unless named.
 
     A model that already carries edge.quantize / edge.dequantize (imported
     QDQ or QLinear ops) is quantized with those parameters: an op's result

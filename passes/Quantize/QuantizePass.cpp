@@ -45,6 +45,7 @@ private:
   std::optional<QParams> rangeParams(Value v);
   Type resultType(Value result);
   Value quantized(Value v);
+  Value layerInput(Value v);
   Value givenWeight(Value w, int64_t axis);
   Value weightPerChannel(Value w, int64_t axis, std::vector<double> &scales, double multiply,
                          ArrayRef<double> floors = {});
@@ -181,6 +182,16 @@ Value Quantizer::quantized(Value v) {
                                                                makeQuantType(b.getContext(), *p)),
                                        v);
   return own[v] = q;
+}
+
+/// The input of a conv / gemm: its kernels read int8 or int16 whatever they
+/// write, so a value a layer of the other width made is read as it is (no
+/// requantization, no second buffer); otherwise as quantized().
+Value Quantizer::layerInput(Value v) {
+  if (auto deq = v.getDefiningOp<edge::DequantizeOp>())
+    if (activationElement(deq.getInput().getType()))
+      return deq.getInput();
+  return quantized(v);
 }
 
 /// Symmetric int8 per-channel weights along `axis`; `scales` receives s_w.
@@ -390,7 +401,7 @@ Value Quantizer::matmul(edge::MatMulOp op) {
   Type out = resultType(op.getResult());
   if (as.size() < 2 || bs.size() != 2 || !out)
     return nullptr;
-  Value a = quantized(op.getA());
+  Value a = layerInput(op.getA());
   std::vector<double> ws;
   Value w = weightPerChannel(op.getB(), 1, ws, 1.0);
   if (!a || !w)
@@ -447,7 +458,7 @@ Operation *Quantizer::rewrite(Operation *op) {
 
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
     Type out = ownType();
-    Value x = quantized(conv.getInput());
+    Value x = layerInput(conv.getInput());
     if (!out || !x)
       return nullptr;
     double sx = paramsOf(x.getType()).scale;
@@ -470,7 +481,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     Type out = ownType();
     if (!out || gemm.getTransA())
       return nullptr;
-    Value a = quantized(gemm.getA());
+    Value a = layerInput(gemm.getA());
     if (!a)
       return nullptr;
     double alpha = gemm.getAlpha().convertToDouble(), beta = gemm.getBeta().convertToDouble();

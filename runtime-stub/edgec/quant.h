@@ -129,6 +129,20 @@ template <> struct QuantType<int16_t> {
   using acc = int64_t;
 };
 
+/// The accumulator of a layer reading T and writing U: int64 (and
+/// requantize_wide) as soon as either side is int16, so that a 16x8 layer
+/// requantizes the same way whichever side its int16 tensor is on (the
+/// evaluator's requantizeFor(in, out, ...) follows the same rule).
+template <bool Wide> struct AccSel {
+  using type = int32_t;
+};
+template <> struct AccSel<true> {
+  using type = int64_t;
+};
+template <typename T, typename U = T> struct AccOf {
+  using type = typename AccSel<(sizeof(T) > 1 || sizeof(U) > 1)>::type;
+};
+
 /// requantize for an int32 accumulator, requantize_wide for an int64 one.
 constexpr int32_t requantize_acc(int32_t x, int32_t multiplier, int32_t shift) {
   return requantize(x, multiplier, shift);

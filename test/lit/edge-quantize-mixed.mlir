@@ -1,10 +1,10 @@
 // RUN: edgec-opt --edge-quantize="int16=conv2" %s | FileCheck %s
 // RUN: edgec-opt --edge-quantize="int16=conv1,pool,sig" %s | FileCheck %s --check-prefix=FIRST
 
-// Mixed precision: the layers named in int16 are 16x8, the others int8.
-// Where a value crosses widths it is requantized (edge.quantize of a
-// quantized tensor) on the producer's calibrated range, int8 -> int16 into
-// a 16x8 layer and int16 -> int8 out of it.
+// Mixed precision: the layers named in int16 write int16 (16x8), the others
+// int8. A conv reads its input at the width it was made (its kernels take
+// int8 or int16 on either side); other ops read through a requantization
+// (edge.quantize of a quantized tensor) on the producer's calibrated range.
 func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x2x2x2xf32> {
   %w = edge.constant dense<[[[[0.5]], [[-0.25]]], [[[1.0]], [[0.5]]]]> : tensor<2x2x1x1xf32>
   %b = edge.constant dense<[0.1, 0.2]> : tensor<2xf32>
@@ -15,15 +15,14 @@ func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) ->
   return %s : tensor<1x2x2x2xf32>
 }
 
-// conv1 and the pool int8; conv2 reads the pool through an int8 -> int16
-// requantization (symmetric over the pool's range [-2, 6]: 6 / 32767) and
-// writes int16; the sigmoid, an int8 table, reads conv2 through int16 ->
-// int8 on conv2's range [-4, 8].
+// conv1 and the pool int8; conv2 reads the int8 pool directly and writes
+// int16; the sigmoid, an int8 table, reads conv2 through int16 -> int8 on
+// conv2's range [-4, 8].
 // CHECK-LABEL: func.func @main
 // CHECK: %[[C1:.*]] = edge.conv2d %arg0, {{.*}} -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.0313725{{[0-9]*}}:-64>>
 // CHECK: %[[P:.*]] = edge.max_pool2d %[[C1]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0313725{{[0-9]*}}:-64>>
-// CHECK: %[[P16:.*]] = edge.quantize %[[P]] : (tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0313725{{[0-9]*}}:-64>>) -> tensor<1x2x2x2x!quant.uniform<i16:f32, 1.83111{{[0-9]*}}E-4>>
-// CHECK: %[[C2:.*]] = edge.conv2d %[[P16]], {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32, 2.44148{{[0-9]*}}E-4>>
+// CHECK-NOT: edge.quantize
+// CHECK: %[[C2:.*]] = edge.conv2d %[[P]], {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32, 2.44148{{[0-9]*}}E-4>>
 // CHECK: %[[C8:.*]] = edge.quantize %[[C2]] : (tensor<1x2x2x2x!quant.uniform<i16:f32, 2.44148{{[0-9]*}}E-4>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0470588{{[0-9]*}}:-43>>
 // CHECK: %[[S:.*]] = edge.sigmoid %[[C8]] {{.*}}!quant.uniform<i8:f32, 0.0039215{{[0-9]*}}:-128>>
 // CHECK: return %[[S]]
@@ -31,12 +30,12 @@ func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) ->
 
 // conv1 in 16x8 from the graph input on: the input is int16; the pool,
 // named too, stays int16 (as it would unnamed: data movement keeps its
-// input's width); conv2 reads int16 -> int8; the sigmoid, named but without
-// a 16x8 table, stays an int8 table rather than float.
+// input's width); conv2 reads the int16 pool and writes int8; the sigmoid,
+// named but without a 16x8 table, stays an int8 table rather than float.
 // FIRST-LABEL: func.func @main
 // FIRST-SAME: %arg0: tensor<1x2x4x4x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
 // FIRST: %[[C1:.*]] = edge.conv2d %arg0, {{.*}} -> tensor<1x2x4x4x!quant.uniform<i16:f32,
 // FIRST: %[[P:.*]] = edge.max_pool2d %[[C1]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32,
-// FIRST: %[[P8:.*]] = edge.quantize %[[P]] : {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0313725{{[0-9]*}}:-64>>
-// FIRST: %[[C2:.*]] = edge.conv2d %[[P8]], {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32,
+// FIRST-NOT: edge.quantize
+// FIRST: %[[C2:.*]] = edge.conv2d %[[P]], {{.*}} : (tensor<1x2x2x2x!quant.uniform<i16:f32, {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32,
 // FIRST: edge.sigmoid %[[C2]] {{.*}}!quant.uniform<i8:f32, 0.0039215{{[0-9]*}}:-128>>

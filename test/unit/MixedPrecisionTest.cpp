@@ -55,7 +55,7 @@ TEST(MixedPrecision, AllInt8WhenItHolds) {
   EXPECT_EQ(m.calls, 1);
 }
 
-TEST(MixedPrecision, LargestGainFirstUntilTheBudget) {
+TEST(MixedPrecision, MostGainPerArenaByteFirstUntilTheBudget) {
   FakeModel m;
   m.layers = {{"a", {1, 2, 10, 90}}, {"b", {4, 5, 20, 90}}, {"c", {2, 3, 30, 90}}};
   auto c = chooseMixedPrecision({"a", "b", "c"}, {"a", "b", "c"}, 35.5, 0, m.fn());
@@ -73,6 +73,18 @@ TEST(MixedPrecision, LargestGainFirstUntilTheBudget) {
   // 1 base + 3 alone + 2 promotions + 1 attempt to drop b.
   EXPECT_EQ(c->trials, 7);
   EXPECT_EQ(m.calls, c->trials);
+}
+
+TEST(MixedPrecision, ALayerThatCostsNoRamBeatsALargerGainThatDoes) {
+  FakeModel m;
+  // big: +3 dB for +1000 bytes (2x); free: +1.5 dB for nothing.
+  m.layers = {{"big", {3, 4, 1000, 3000}}, {"free", {1.5, 2, 0, 0}}, {"other", {1.5, 2, 0, 0}}};
+  auto c = chooseMixedPrecision({"big", "free", "other"}, {}, 33, 0, m.fn());
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->reached);
+  EXPECT_EQ(c->set.int16, (std::vector<std::string>{"free", "other"}));
+  EXPECT_EQ(c->chosen.arenaBytes, 1000);
+  EXPECT_EQ(c->steps.front().layer, "free");
 }
 
 TEST(MixedPrecision, FloatOnlyWhere16x8IsNotEnough) {

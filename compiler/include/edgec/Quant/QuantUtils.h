@@ -75,6 +75,9 @@ mlir::quant::UniformQuantizedType makeQuantType(mlir::MLIRContext *ctx, const QP
 /// requantize for int8 results, requantize_wide (64-bit accumulators) for
 /// int16 ones: the epilogue the kernels of `out` use.
 int32_t requantizeFor(const QParams &out, int64_t acc, const FixedPoint &m);
+/// The same for a layer reading `in` and writing `out` (conv, gemm): wide as
+/// soon as either side is int16, as the kernels' AccOf (runtime-stub/edgec/quant.h).
+int32_t requantizeFor(const QParams &in, const QParams &out, int64_t acc, const FixedPoint &m);
 
 /// Parameters of a per-tensor quantized element type (or of `t`'s element).
 QParams paramsOf(mlir::Type t);

@@ -41,11 +41,14 @@ template <int32_t Zero, int32_t Lo, int32_t Hi, bool RightShift> struct OutputSt
 template <const Conv2DS8Params &Q>
 using ConvOutputS8 = OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift>;
 
-template <const Conv2DS8Params &Q, typename T>
+/// T (input) and U (output) are int8_t or int16_t, independently: a 16x8
+/// layer of a mixed-precision model may read int8 and write int16 or the
+/// reverse.
+template <const Conv2DS8Params &Q, typename T, typename U>
 inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
                       const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
-                      const int32_t *EDGEC_RESTRICT shift, T *EDGEC_RESTRICT out) {
-  using Acc = typename QuantType<T>::acc;
+                      const int32_t *EDGEC_RESTRICT shift, U *EDGEC_RESTRICT out) {
+  using Acc = typename AccOf<T, U>::type;
   constexpr const Conv2DParams &P = Q.conv;
   static_assert(P.in_c % P.groups == 0 && P.out_c % P.groups == 0, "bad grouping");
   constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
@@ -57,7 +60,7 @@ inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w
       const T *x = in + (n * P.in_c + g * Cg) * HW;
       const int8_t *wm = w + m * Cg * KK;
       const Acc b = bias ? bias[m] : 0;
-      T *y = out + (n * P.out_c + m) * P.out_h * P.out_w;
+      U *y = out + (n * P.out_c + m) * P.out_h * P.out_w;
       for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
         const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top;
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
@@ -80,7 +83,7 @@ inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w
             }
           }
           const int32_t v = requantize_acc(acc, mult[m], shift[m]) + Q.output_zero;
-          y[oh * P.out_w + ow] = static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+          y[oh * P.out_w + ow] = static_cast<U>(clamp_i32(v, Q.act_min, Q.act_max));
         }
       }
     }
@@ -100,11 +103,13 @@ struct FcS8Params {
 template <const FcS8Params &P>
 using FcOutputS8 = OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift>;
 
-template <const FcS8Params &P, typename T>
+/// T (input) and U (output) are int8_t or int16_t, independently (as
+/// conv2d_s8).
+template <const FcS8Params &P, typename T, typename U>
 inline void fc_s8(const T *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
                   const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
-                  const int32_t *EDGEC_RESTRICT shift, T *EDGEC_RESTRICT y) {
-  using Acc = typename QuantType<T>::acc;
+                  const int32_t *EDGEC_RESTRICT shift, U *EDGEC_RESTRICT y) {
+  using Acc = typename AccOf<T, U>::type;
   for (ptrdiff_t i = 0; i < P.m; ++i) {
     const T *ai = a + i * P.k;
     for (ptrdiff_t j = 0; j < P.n; ++j) {
@@ -118,7 +123,7 @@ inline void fc_s8(const T *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
           acc += static_cast<Acc>(static_cast<int32_t>(ai[q]) - P.input_zero) * b[q * P.n + j];
       }
       const int32_t v = requantize_acc(acc, mult[j], shift[j]) + P.output_zero;
-      y[i * P.n + j] = static_cast<T>(clamp_i32(v, P.act_min, P.act_max));
+      y[i * P.n + j] = static_cast<U>(clamp_i32(v, P.act_min, P.act_max));
     }
   }
 }
