@@ -26,9 +26,10 @@ packages=(
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc
 )
-# Model regeneration (models/export.py) needs torch and sklearn; they are large, so only on request.
+# Model regeneration (models/export*.py) needs torch and sklearn, and the keyword-spotting
+# model (models/export_kws.py) espeak-ng to speak its words; they are large, so only on request.
 if [[ "${EDGEC_SETUP_MODELS:-0}" == 1 ]]; then
-  packages+=(python3-torch python3-sklearn)
+  packages+=(python3-torch python3-sklearn espeak-ng)
 fi
 # The x86 benchmark compares against ONNX Runtime from npm, which needs node and npm.
 if [[ "${EDGEC_SETUP_BENCH:-0}" == 1 ]] && ! command -v npm >/dev/null 2>&1; then
