@@ -4,8 +4,8 @@
 #     MODEL <file.onnx>
 #     TARGET <target>                       # see `edgec targets`
 #     [NAME <c-name>]                       # C prefix of the API; default: the model's stem
-#     [QUANTIZE int8|int16x8|none]          # default: none
-#     [CALIBRATION <file.npy|folder|random>] # required with QUANTIZE int8 / int16x8
+#     [QUANTIZE int8|int16x8|auto|none]     # default: none (auto: OPTIONS --accuracy-budget DB)
+#     [CALIBRATION <file.npy|folder|random>] # required with QUANTIZE int8 / int16x8 / auto
 #     [OPTIONS <edgec compile options>...])  # e.g. --range mse --keep-float conv1
 #
 # Creates the static library <lib> from the sources `edgec compile` writes into
@@ -82,14 +82,14 @@ function(edgec_add_model lib)
   if(ARG_QUANTIZE)
     set(quantize "${ARG_QUANTIZE}")
   endif()
-  if(NOT quantize MATCHES "^(none|int8|int16x8)$")
-    message(FATAL_ERROR "${where}: QUANTIZE '${quantize}' is not one of int8, int16x8, none")
+  if(NOT quantize MATCHES "^(none|int8|int16x8|auto)$")
+    message(FATAL_ERROR "${where}: QUANTIZE '${quantize}' is not one of int8, int16x8, auto, none")
   endif()
   set(args --target ${ARG_TARGET} --name ${name})
   set(depends "${model}")
   if(quantize STREQUAL "none")
     if(ARG_CALIBRATION)
-      message(FATAL_ERROR "${where}: CALIBRATION is only used with QUANTIZE int8 or int16x8")
+      message(FATAL_ERROR "${where}: CALIBRATION is only used with QUANTIZE int8, int16x8 or auto")
     endif()
   else()
     if(NOT ARG_CALIBRATION)

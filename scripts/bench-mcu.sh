@@ -18,6 +18,7 @@
 # between the bench-mcu markers in README.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/calibration.sh"
 edgec=${EDGEC:-${EDGEC_BUILD_DIR:-$root/build}/compiler/tools/edgec}
 [[ -x $edgec ]] || { echo "bench-mcu: $edgec not built (run scripts/build.sh)" >&2; exit 1; }
 readme=0 targets=() models=()
@@ -39,8 +40,7 @@ trap 'rm -rf "$work"' EXIT
 
 results=$work/results.jsonl
 for m in "${models[@]}"; do
-  calib=random
-  [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+  calib=$(model_calibration "$m" "$root/models")
   for t in "${targets[@]}"; do
     runs=(auto)
     [[ $t == cortex-m4 ]] && runs=(auto portable)

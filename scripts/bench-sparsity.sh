@@ -12,6 +12,7 @@
 # (models/MANIFEST.json, from models/export_pruned.py).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/calibration.sh"
 edgec=${EDGEC:-${EDGEC_BUILD_DIR:-$root/build}/compiler/tools/edgec}
 targets=("$@")
 ((${#targets[@]})) || targets=(cortex-m4 rv32imac)
@@ -23,8 +24,7 @@ echo "| model | target | zeros | accuracy | weight B dense | weight B sparse | x
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for t in "${targets[@]}"; do
   for m in "${models[@]}"; do
-    calib=random
-    [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+    calib=$(model_calibration "$m" "$root/models")
     for mode in off auto; do
       "$edgec" verify "$root/models/$m.onnx" -t "$t" --quantize int8 --calibration "$calib" \
         --sparsity "$mode" --json --work-dir "$work/$m-$t-$mode" > "$work/$m-$t-$mode.json" 2>/dev/null

@@ -17,11 +17,12 @@
 # says why. --keep DIR leaves the generated trees in DIR/<model>.<target>.<mode>
 # to diff against the trees of another commit.
 #
-# Calibration: the digits models on models/digits_train_x.npy, the others on
-# random inputs (seeded, so deterministic). Naming models checks (or, with
+# Calibration: as scripts/lib/calibration.sh says (the trained models on
+# their training data, the others on seeded, so deterministic, random inputs). Naming models checks (or, with
 # --update, re-records) just their rows.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/calibration.sh"
 manifest=$root/test/golden/codegen.sha256
 update=0 keep="" jobs=$(nproc) models=()
 while (($#)); do
@@ -60,8 +61,7 @@ modes=(float int8 int16x8 sparse)
 # One compile: MODEL TARGET MODE -> the tree's hash line on stdout.
 snapshot_one() {
   local m=$1 t=$2 mode=$3 dir=$work/$1.$2.$3 q=()
-  local calib=random
-  [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+  local calib=$(model_calibration "$m" "$root/models")
   case $mode in
     float) ;;
     int8) q=(--quantize int8 --calibration "$calib") ;;
@@ -80,7 +80,7 @@ snapshot_one() {
   fi
   echo "$hash  $m $t $mode"
 }
-export -f snapshot_one
+export -f snapshot_one model_calibration
 export root work edgec
 
 printf '%s\n' "${models[@]}" | while read -r m; do

@@ -17,6 +17,7 @@
 # compiler), the arena (exact) and the flash of the model's objects (2 %).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/lib/calibration.sh"
 golden=$root/test/golden
 update=0
 models=()
@@ -43,8 +44,7 @@ trap 'rm -rf "$work"' EXIT
 measure() { # MODEL MODE -> JSON object on stdout
   local m=$1 mode=$2 dir=$work/$1-$2 q=()
   if [[ $mode == int8 ]]; then
-    local calib=random
-    [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+    local calib=$(model_calibration "$m" "$root/models")
     q=(--quantize int8 --calibration "$calib")
   fi
   "$edgec" compile "$root/models/$m.onnx" -t generic -o "$dir" --name "$m" "${q[@]}" >/dev/null 2>&1
@@ -66,8 +66,7 @@ emulated=(cortex-m4 cortex-m55 rv32imac)
 measure_target() { # MODEL TARGET -> JSON object on stdout
   local m=$1 t=$2 q=()
   if [[ $m != *_qdq* ]]; then
-    local calib=random
-    [[ $m == digits_* ]] && calib=$root/models/digits_train_x.npy
+    local calib=$(model_calibration "$m" "$root/models")
     q=(--quantize int8 --calibration "$calib")
   fi
   "$edgec" verify "$root/models/$m.onnx" -t "$t" "${q[@]}" --json 2>/dev/null > "$work/verify.json" || {

@@ -5,19 +5,19 @@
 # run, compare.
 # evaluator: run the reference evaluator, compare.
 # Both against the exporter's reference output (rtol 1e-4, atol 1e-5).
-# int8 / int16x8: compile with --quantize int8 or int16x8 (digits models
-# calibrated on the training split, the others on random inputs), build, run;
+# int8 / int16x8: compile with --quantize int8 or int16x8 (calibrated as
+# scripts/lib/calibration.sh says), build, run;
 # the generated integers must equal the evaluator's integer mode exactly, and
 # the dequantized output must be within 20 dB SQNR of the float reference.
 set -euo pipefail
+. "$(cd "$(dirname "$0")/../.." && pwd)/scripts/lib/calibration.sh"
 mode=$1 model=$2 edgec=$3 models=$4
 work=$5/$model-$mode
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
 if [[ $mode == int8 || $mode == int16x8 ]]; then
-  calib=random
-  [[ $model == digits_* ]] && calib=$models/digits_train_x.npy
+  calib=$(model_calibration "$model" "$models")
   q=(--quantize "$mode" --calibration "$calib")
   "$edgec" compile "$models/$model.onnx" -t x86-64 -o "$work/gen" --harness --name "$model" "${q[@]}" 2>/dev/null
   cmake -S "$work/gen" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -4,9 +4,10 @@
 # build with the target's toolchain (-Wall -Wextra -Werror), run on the
 # model's reference input, compare every output with the evaluator
 # (bit-exact for int8, rtol 1e-4 / atol 1e-5 for float). MODE is float or
-# int8 (digits models calibrated on the training split, the others on random
-# inputs). Prints edgec's one-line summary; exits non-zero on any mismatch.
+# int8 (calibrated as scripts/lib/calibration.sh says). Prints edgec's
+# one-line summary; exits non-zero on any mismatch.
 set -euo pipefail
+. "$(cd "$(dirname "$0")/../.." && pwd)/scripts/lib/calibration.sh"
 target=$1 mode=$2 model=$3 edgec=$4 models=$5 work=$6/$3-$1-$2
 shift 6
 # Runs of the same model, target and mode with other options (--kernels
@@ -16,8 +17,7 @@ if (($#)); then
 fi
 q=()
 if [[ $mode == int8 ]]; then
-  calib=random
-  [[ $model == digits_* ]] && calib=$models/digits_train_x.npy
+  calib=$(model_calibration "$model" "$models")
   q=(--quantize int8 --calibration "$calib")
 fi
 rm -rf "$work"
