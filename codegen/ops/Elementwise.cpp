@@ -60,14 +60,15 @@ namespace {
   X(HardSigmoidOp, OpHardSigmoid, o.getAlpha().convertToFloat(), o.getBeta().convertToFloat())    \
   X(ClipOp, OpClip, o.getMin().convertToFloat(), o.getMax().convertToFloat())
 
-/// int8: the real function as a lookup table over the 256 inputs.
+/// int8: the real function as a lookup table over the 256 inputs; int16:
+/// 513 knots to interpolate between.
 LogicalResult emitLookupTable(KernelWriter &w) {
   Operation *op = w.op();
   auto table = quant::unaryTable(op);
   if (!table)
     return w.noIntegerKernel();
-  std::string t =
-      w.ints(std::vector<int64_t>(table->begin(), table->end()), "int8_t", w.node() + "_table");
+  std::string t = w.ints(std::vector<int64_t>(table->values.begin(), table->values.end()),
+                         table->wide() ? "int16_t" : "int8_t", w.node() + "_table");
   w.call().tmpl(numElements(op->getResult(0))).in(op->getOperand(0)).arg(t).in(op->getResult(0))
       .emit();
   return success();

@@ -255,7 +255,7 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
   if (auto table = unaryTable(op)) {
     Tensor y = zerosLike(op->getResult(0));
     for (int64_t k = 0; k < y.numElements(); ++k)
-      y.i[k] = (*table)[in[0]->i[k] + 128];
+      y.i[k] = (*table)((int32_t)in[0]->i[k]);
     return y;
   }
   return llvm::TypeSwitch<Operation *, FailureOr<Tensor>>(op)

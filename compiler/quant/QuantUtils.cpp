@@ -127,18 +127,35 @@ std::pair<int32_t, int32_t> outputClamp(Operation *op) {
   return {lo, std::max(lo, hi)};
 }
 
-std::optional<std::vector<int8_t>> unaryTable(Operation *op) {
+int32_t LookupTable::operator()(int32_t q) const {
+  return wide() ? lut_interp_s16(values.data(), q) : values[q + 128];
+}
+
+std::optional<LookupTable> unaryTable(Operation *op) {
   std::function<double(double)> f = realFunction(op);
-  if (!f)
+  if (!f || op->getNumOperands() != 1)
+    return std::nullopt;
+  auto width = [](Type t) {
+    auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+    return e ? (int)e.getStorageTypeIntegralWidth() : 0;
+  };
+  int bits = width(op->getOperand(0).getType());
+  if ((bits != 8 && bits != 16) || width(op->getResult(0).getType()) != bits)
     return std::nullopt;
   QParams in = paramsOf(op->getOperand(0).getType()), out = paramsOf(op->getResult(0).getType());
-  std::vector<int8_t> table(256);
-  for (int q = -128; q < 128; ++q) {
+  auto at = [&](int32_t q) {
     double y = f((q - in.zeroPoint) * in.scale);
     double v = std::isnan(y) ? out.zeroPoint : std::round(y / out.scale) + out.zeroPoint;
-    table[q + 128] = (int8_t)std::clamp<double>(v, out.qmin, out.qmax);
-  }
-  return table;
+    return (int32_t)std::clamp<double>(v, out.qmin, out.qmax);
+  };
+  LookupTable t;
+  if (bits == 8)
+    for (int32_t q = -128; q < 128; ++q)
+      t.values.push_back(at(q));
+  else
+    for (int32_t i = 0; i < kLut16Knots; ++i)
+      t.values.push_back(at(-32768 + 128 * i));
+  return t;
 }
 
 std::vector<int32_t> softmaxExpTable(double inputScale) {

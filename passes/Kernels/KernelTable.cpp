@@ -76,7 +76,14 @@ bool isDspFamily(KernelFamily f) { return bit(f) & kDspFamilies; }
 
 bool always(Operation *, KernelFamily) { return true; }
 
-bool hasLookupTable(Operation *op, KernelFamily) { return quant::unaryTable(op).has_value(); }
+bool hasLookupTable(Operation *op, KernelFamily) {
+  auto t = quant::unaryTable(op);
+  return t && !t->wide();
+}
+bool hasLookupTable16(Operation *op, KernelFamily) {
+  auto t = quant::unaryTable(op);
+  return t && t->wide();
+}
 
 bool fromFloat(Operation *op, KernelFamily) {
   return getElementTypeOrSelf(op->getOperand(0).getType()).isF32();

@@ -23,8 +23,9 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
     int8 (the generated code adds a float wrapper).
 
     With `activation-bits=16` (16x8) activations are int16, symmetric (zero
-    point 0), weights stay int8 and accumulators are 64-bit; lookup-table
-    activations and softmax, which have no int16 kernels, stay float.
+    point 0), weights stay int8 and accumulators are 64-bit; elementwise
+    activations become 513-knot int16 tables with linear interpolation;
+    softmax, which has no int16 kernel, stays float.
 
     Mixed precision: the layers named in `int16` write int16 activations
     (16x8), the others int8. A conv or gemm reads its input at whatever

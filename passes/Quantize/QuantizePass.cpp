@@ -434,9 +434,9 @@ Operation *Quantizer::rewrite(Operation *op) {
   Value result = op->getResult(0);
   MLIRContext *ctx = b.getContext();
   sixteen = allSixteen || sixteenLayers.contains(nodeName(op));
-  // A table or softmax named for 16x8 has no such kernel: it stays int8
-  // rather than float.
-  if (sixteen && !allSixteen && (realFunction(op) || isa<edge::SoftmaxOp>(op)))
+  // Softmax named for 16x8 has no such kernel: it stays int8 rather than
+  // float.
+  if (sixteen && !allSixteen && isa<edge::SoftmaxOp>(op))
     sixteen = false;
   // Data movement and pooling keep their input's parameters, and so its
   // width, unless named.
@@ -558,9 +558,9 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addTypes(withElement(result.getType(), getElementTypeOrSelf(x.getType())));
     return copyAttrs(op, b.create(st));
   }
-  // Every elementwise real function becomes a 256-entry table in int8.
-  bool lookupTable = (bool)realFunction(op);
-  if (isa<edge::GlobalAvgPoolOp, edge::ConcatOp>(op) || (lookupTable && !sixteen)) {
+  // Every elementwise real function becomes a 256-entry table in int8, 513
+  // knots to interpolate between in 16x8.
+  if (isa<edge::GlobalAvgPoolOp, edge::ConcatOp>(op) || realFunction(op)) {
     Type out = ownType();
     SmallVector<Value> operands;
     for (Value v : op->getOperands()) {

@@ -143,6 +143,18 @@ template <typename T, typename U = T> struct AccOf {
   using type = typename AccSel<(sizeof(T) > 1 || sizeof(U) > 1)>::type;
 };
 
+/// An elementwise function on int16 (16x8): 513 knots, table[i] the output at
+/// input -32768 + 128 i, and linear interpolation between the two knots
+/// around q, rounded half up (the arithmetic shift of a negative product
+/// rounds toward -infinity, as GCC and Clang define it). E is int16_t in the
+/// generated code and int32_t in the compiler's evaluator: one definition.
+constexpr int32_t kLut16Knots = 513;
+template <typename E> constexpr int32_t lut_interp_s16(const E *table, int32_t q) {
+  const int32_t u = q + 32768;
+  const int32_t a = table[u >> 7], b = table[(u >> 7) + 1];
+  return a + (((b - a) * (u & 127) + 64) >> 7);
+}
+
 /// requantize for an int32 accumulator, requantize_wide for an int64 one.
 constexpr int32_t requantize_acc(int32_t x, int32_t multiplier, int32_t shift) {
   return requantize(x, multiplier, shift);

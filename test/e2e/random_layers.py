@@ -2,14 +2,15 @@
 """Writes small ONNX models with randomly drawn layer shapes, for the int8
 bit-exactness test (quant_random_layers.sh).
 
-    random_layers.py OUT_DIR COUNT SEED [--no-tables]
+    random_layers.py OUT_DIR COUNT SEED [--no-softmax]
 
 Each model chains, with random sizes: a general, depthwise or grouped Conv
 (kernel, stride, dilation and padding drawn per model, bias or not, a fused
 Relu or Clip or none), a Max or Average pool, a pointwise Conv, an Add of two
 branches or a Mul by a per-channel constant, a Concat, GlobalAveragePool,
-Gemm and a final activation drawn from the ones with int8 kernels (none with
---no-tables: int16x8 has no lookup-table activations, they stay float). Also
+Gemm and a final activation drawn from the ones with int8 kernels, or none
+(--no-softmax: without Softmax, which has no 16x8 kernel and stays float in
+int16x8). Also
 writes MODEL.input.npy (uniform in [-1, 1]). The same seed gives the same
 models, so a failure is reproducible.
 """
@@ -76,7 +77,7 @@ class Builder:
         return self.node(kind, [x])
 
 
-def make_model(rng, name, tables):
+def make_model(rng, name, softmax):
     b = Builder(rng)
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))
     c, h, w = r(1, 6), r(5, 14), r(5, 14)
@@ -150,8 +151,8 @@ def make_model(rng, name, tables):
     wt = b.const(rng.normal(0, 1 / np.sqrt(shape[1]), (n, shape[1])))
     bias = b.const(rng.normal(0, 0.1, n))
     o = b.node("Gemm", [f, wt, bias], transB=1)
-    if tables:
-        o = b.activation(o, ["none", "Softmax", "Sigmoid", "Tanh", "HardSwish", "leaky"])
+    o = b.activation(o, ["none"] + (["Softmax"] if softmax else []) +
+                     ["Sigmoid", "Tanh", "HardSwish", "leaky"])
     b.nodes[-1].output[0] = "output"
 
     graph = helper.make_graph(
@@ -165,12 +166,12 @@ def make_model(rng, name, tables):
 
 def main():
     out, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    tables = "--no-tables" not in sys.argv[4:]
+    softmax = "--no-softmax" not in sys.argv[4:]
     os.makedirs(out, exist_ok=True)
     for i in range(count):
         rng = np.random.default_rng([seed, i])
         name = f"random_{i}"
-        model, shape = make_model(rng, name, tables)
+        model, shape = make_model(rng, name, softmax)
         onnx.save(model, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + ".input.npy"),
                 rng.uniform(-1, 1, shape).astype(np.float32))

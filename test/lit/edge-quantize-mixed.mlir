@@ -31,11 +31,12 @@ func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) ->
 // conv1 in 16x8 from the graph input on: the input is int16; the pool,
 // named too, stays int16 (as it would unnamed: data movement keeps its
 // input's width); conv2 reads the int16 pool and writes int8; the sigmoid,
-// named but without a 16x8 table, stays an int8 table rather than float.
+// named, reads that through int8 -> int16 and is a 513-knot int16 table.
 // FIRST-LABEL: func.func @main
 // FIRST-SAME: %arg0: tensor<1x2x4x4x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
 // FIRST: %[[C1:.*]] = edge.conv2d %arg0, {{.*}} -> tensor<1x2x4x4x!quant.uniform<i16:f32,
 // FIRST: %[[P:.*]] = edge.max_pool2d %[[C1]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32,
 // FIRST-NOT: edge.quantize
 // FIRST: %[[C2:.*]] = edge.conv2d %[[P]], {{.*}} : (tensor<1x2x2x2x!quant.uniform<i16:f32, {{.*}} -> tensor<1x2x2x2x!quant.uniform<i8:f32,
-// FIRST: edge.sigmoid %[[C2]] {{.*}}!quant.uniform<i8:f32, 0.0039215{{[0-9]*}}:-128>>
+// FIRST: %[[C16:.*]] = edge.quantize %[[C2]] : {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32, 2.44148{{[0-9]*}}E-4>>
+// FIRST: edge.sigmoid %[[C16]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>

@@ -37,9 +37,9 @@ func.func @main(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) ->
 // KEEP: edge.sigmoid {{.*}}!quant.uniform
 
 // 16x8: symmetric int16 activations (zero point 0, max|range| / 32767), int8
-// weights; sigmoid has no int16 kernel and stays float.
+// weights; sigmoid becomes an int16 table (its range [0, 1]: 1 / 32767).
 // I16-LABEL: func.func @main
 // I16-SAME: %arg0: tensor<1x2x4x4x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
 // I16: edge.conv2d %arg0, {{.*}} tensor<3x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {{.*}} -> tensor<1x3x4x4x!quant.uniform<i16:f32, 1.83111{{[0-9]*}}E-4>>
-// I16: edge.sigmoid %{{.*}} : tensor<1x3x4x4xf32>
+// I16: edge.sigmoid %{{.*}} : tensor<1x3x4x4x!quant.uniform<i16:f32, 1.83111{{[0-9]*}}E-4>> -> tensor<1x3x4x4x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
 // I16: edge.add {{.*}} -> tensor<1x3x4x4x!quant.uniform<i16:f32, 2.74666{{[0-9]*}}E-4>>

@@ -95,10 +95,20 @@ std::vector<float> dequantizeValues(mlir::Type element, llvm::ArrayRef<int64_t> 
 /// activation (act_min / act_max) quantized to the result's parameters.
 std::pair<int32_t, int32_t> outputClamp(mlir::Operation *op);
 
-/// y = f(x) of an elementwise real function as 256-entry int8 table indexed by
-/// x + 128: out[x] = quantize(f(dequantize(x))). For relu, clip, sigmoid,
-/// tanh, hard_swish, hard_sigmoid, leaky_relu, sqrt; nullopt for others.
-std::optional<std::vector<int8_t>> unaryTable(mlir::Operation *op);
+/// y = f(x) of an elementwise real function (relu, clip, sigmoid, tanh,
+/// hard_swish, hard_sigmoid, leaky_relu, sqrt, ...) as a table:
+///   int8 in and out: 256 outputs indexed by x + 128,
+///     out[x] = quantize(f(dequantize(x)));
+///   int16 in and out (16x8): kLut16Knots knots, out at -32768 + 128 i,
+///     interpolated by lut_interp_s16 (runtime-stub/edgec/quant.h).
+struct LookupTable {
+  std::vector<int32_t> values;
+  bool wide() const { return values.size() != 256; }
+  /// The output for quantized input q, as the lut_s8 / lut_s16 kernels give it.
+  int32_t operator()(int32_t q) const;
+};
+/// nullopt for other ops and other type pairs.
+std::optional<LookupTable> unaryTable(mlir::Operation *op);
 
 /// Softmax: exp(-scale_in * d) * 2^16 rounded, for d = 0..255.
 std::vector<int32_t> softmaxExpTable(double inputScale);

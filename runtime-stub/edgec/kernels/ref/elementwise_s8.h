@@ -71,6 +71,14 @@ inline void lut_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT 
     y[i] = table[x[i] + 128];
 }
 
+/// y = f(x) on int16 by interpolation in a 513-knot table (lut_interp_s16).
+template <int32_t N>
+inline void lut_s16(const int16_t *EDGEC_RESTRICT x, const int16_t *EDGEC_RESTRICT table,
+                    int16_t *EDGEC_RESTRICT y) {
+  for (ptrdiff_t i = 0; i < N; ++i)
+    y[i] = static_cast<int16_t>(lut_interp_s16(table, x[i]));
+}
+
 /// Float to int8 (or int16) with one scale and zero point (inputs of the
 /// float wrapper).
 template <typename T>
