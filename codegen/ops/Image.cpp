@@ -7,7 +7,9 @@
 
 #include "Models.h"
 
+#include "edgec/Quant/QuantUtils.h"
 #include "edgec/Support/Names.h"
+#include "edgec/quant.h"
 
 using namespace mlir;
 
@@ -38,6 +40,27 @@ LogicalResult emitResample(edge::ResampleOp o, KernelWriter &w) {
   Shape s = shapeOf(o.getInput()), out = shapeOf(o.getOutput());
   int64_t a = o.getAxis();
   std::string base = sanitizeIdentifier(w.node(), "layer");
+  if (w.integer()) {
+    quant::QParams p = quant::paramsOf(o.getInput().getType());
+    std::string taps = w.ints(std::vector<int64_t>(o.getIndices().begin(), o.getIndices().end()),
+                              "int32_t", base + "_taps");
+    std::string wt = w.ints(quant::resampleWeightsQ14(o.getWeights()), "int32_t",
+                            base + "_weights_q14");
+    int32_t fill =
+        quantize_value(o.getFill().convertToFloat(), (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
+    std::string id = w.declare(Params("ResampleS8Params")
+                                   .set("outer", prod(s, 0, a))
+                                   .set("len", s[a])
+                                   .set("out_len", out[a])
+                                   .set("inner", prod(s, a + 1))
+                                   .set("taps", o.getTaps())
+                                   .ref("indices", taps)
+                                   .ref("weights", wt)
+                                   .set("zero", p.zeroPoint)
+                                   .set("fill", fill));
+    w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
+    return success();
+  }
   Tensor weights = Tensor::zeros(DType::F32, {(int64_t)o.getWeights().size()});
   weights.f.assign(o.getWeights().begin(), o.getWeights().end());
   std::string taps = w.ints(std::vector<int64_t>(o.getIndices().begin(), o.getIndices().end()),
@@ -94,7 +117,7 @@ LogicalResult emitRoiAlign(edge::RoiAlignOp o, KernelWriter &w) {
 } // namespace
 
 void attachImageKernels(MLIRContext &ctx) {
-  attachFloat<edge::ResampleOp, emitResample>(ctx);
+  attach<edge::ResampleOp, emitResample>(ctx);
   attachFloat<edge::GridSampleOp, emitGridSample>(ctx);
   attachFloat<edge::RoiAlignOp, emitRoiAlign>(ctx);
 }

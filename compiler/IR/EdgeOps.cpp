@@ -897,6 +897,9 @@ LogicalResult ResampleOp::verify() {
   for (int64_t i : getIndices())
     if (i < -2 || i >= in[a])
       return emitOpError("tap index ") << i << " out of range for axis size " << in[a];
+  if (getElementTypeOrSelf(getInput().getType()) != getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("input and output must have the same element type (a quantized resample "
+                       "keeps its input's parameters)");
   return success();
 }
 

@@ -272,6 +272,38 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
         }
         return y;
       })
+      .Case([&](edge::ResampleOp o) -> FailureOr<Tensor> {
+        // As resample_s8 (runtime-stub/edgec/kernels/ref/indexing.h).
+        const Tensor &x = *in[0];
+        Tensor y = zerosLike(o.getOutput());
+        QParams p = paramsOf(o.getInput().getType());
+        int64_t axis = o.getAxis(), taps = o.getTaps();
+        int64_t outer = 1, inner = 1, len = x.shape[axis], outLen = y.shape[axis];
+        for (int64_t d = 0; d < axis; ++d)
+          outer *= x.shape[d];
+        for (size_t d = axis + 1; d < x.shape.size(); ++d)
+          inner *= x.shape[d];
+        auto ind = o.getIndices();
+        std::vector<int64_t> w = resampleWeightsQ14(o.getWeights());
+        int32_t fill = quantize_value(o.getFill().convertToFloat(), (float)p.scale, p.zeroPoint,
+                                      p.qmin, p.qmax);
+        for (int64_t a = 0; a < outer; ++a)
+          for (int64_t j = 0; j < outLen; ++j)
+            for (int64_t c = 0; c < inner; ++c) {
+              int64_t v = fill;
+              if (ind[j * taps] != -2) {
+                int64_t s = 0;
+                for (int64_t t = 0; t < taps; ++t)
+                  if (int64_t i = ind[j * taps + t]; i >= 0)
+                    s += w[j * taps + t] * (x.i[(a * len + i) * inner + c] - p.zeroPoint);
+                v = std::clamp<int64_t>(((s + (1 << (kResampleShift - 1))) >> kResampleShift) +
+                                            p.zeroPoint,
+                                        p.qmin, p.qmax);
+              }
+              y.i[(a * outLen + j) * inner + c] = v;
+            }
+        return y;
+      })
       .Case([&](edge::DequantizeOp o) -> FailureOr<Tensor> {
         Tensor y = zerosLike(o.getOutput());
         y.f = dequantizeValues(getElementTypeOrSelf(o.getInput().getType()), in[0]->shape,

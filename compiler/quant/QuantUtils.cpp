@@ -158,6 +158,18 @@ std::optional<LookupTable> unaryTable(Operation *op) {
   return t;
 }
 
+std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights) {
+  std::vector<int64_t> q;
+  for (float w : weights)
+    q.push_back((int64_t)std::lround((double)w * (1 << kResampleShift)));
+  return q;
+}
+
+bool keepsInputParams(Operation *op) {
+  return isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
+             edge::SliceOp, edge::PadOp, edge::ResampleOp>(op);
+}
+
 std::vector<int32_t> softmaxExpTable(double inputScale) {
   std::vector<int32_t> t(256);
   for (int d = 0; d < 256; ++d)

@@ -16,6 +16,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Import/OnnxImporter.h"
 #include "edgec/Pipelines/Pipelines.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "edgec/Support/Files.h"
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Npy.h"
@@ -574,13 +575,6 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   return success();
 }
 
-/// Data movement and pooling: they keep their input's parameters and width,
-/// so they are never a precision choice of their own.
-bool followsInput(Operation *op) {
-  return isa<edgec::edge::MaxPool2DOp, edgec::edge::AvgPool2DOp, edgec::edge::ReshapeOp,
-             edgec::edge::TransposeOp, edgec::edge::SliceOp, edgec::edge::PadOp>(op);
-}
-
 /// --quantize auto: chooses, on the calibrated `module`, the layers to
 /// compute in 16x8 and in float (edgec::quant::chooseMixedPrecision) and
 /// rewrites `f` into the equivalent --quantize int8 --int16 ... --keep-float
@@ -609,7 +603,7 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
     kept.insert(k);
   module.lookupSymbol<func::FuncOp>("main").walk([&](Operation *op) {
     auto nl = dyn_cast<NameLoc>(op->getLoc());
-    if (!nl || !op->hasAttr(edgec::quant::kRangeAttr) || followsInput(op) ||
+    if (!nl || !op->hasAttr(edgec::quant::kRangeAttr) || edgec::quant::keepsInputParams(op) ||
         kept.contains(nl.getName().strref()) || !seen.insert(nl.getName().strref()).second)
       return;
     floatCandidates.push_back(nl.getName().str());

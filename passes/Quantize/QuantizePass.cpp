@@ -440,9 +440,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     sixteen = false;
   // Data movement and pooling keep their input's parameters, and so its
   // width, unless named.
-  if (isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
-          edge::SliceOp, edge::PadOp>(op) &&
-      !sixteen)
+  if (keepsInputParams(op) && !sixteen)
     if (auto deq = op->getOperand(0).getDefiningOp<edge::DequantizeOp>())
       if (auto e = activationElement(deq.getInput().getType()))
         sixteen = e.getStorageTypeIntegralWidth() == 16;
@@ -546,8 +544,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     st.addTypes(out);
     return copyAttrs(op, b.create(st));
   }
-  if (isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
-          edge::SliceOp, edge::PadOp>(op)) {
+  if (keepsInputParams(op)) {
     if (auto pad = dyn_cast<edge::PadOp>(op); pad && pad.getMode() != edge::PadMode::Constant)
       return nullptr;
     Value x = quantized(op->getOperand(0));

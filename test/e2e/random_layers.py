@@ -7,12 +7,12 @@ bit-exactness test (quant_random_layers.sh).
 Each model chains, with random sizes: a general, depthwise or grouped Conv
 (kernel, stride, dilation and padding drawn per model, bias or not, a fused
 Relu or Clip or none), a Max or Average pool, a pointwise Conv, an Add of two
-branches or a Mul by a per-channel constant, a Concat, GlobalAveragePool,
-Gemm and a final activation drawn from the ones with int8 kernels, or none
-(--no-softmax: without Softmax, which has no 16x8 kernel and stays float in
-int16x8). Also
-writes MODEL.input.npy (uniform in [-1, 1]). The same seed gives the same
-models, so a failure is reproducible.
+branches or a Mul by a per-channel constant, a Concat, an upsampling (Resize
+x2, nearest or linear, or a ConvTranspose of stride 2) or none,
+GlobalAveragePool, Gemm and a final activation drawn from the ones with int8
+kernels, or none (--no-softmax: without Softmax, which has no 16x8 kernel and
+stays float in int16x8). Also writes MODEL.input.npy (uniform in [-1, 1]).
+The same seed gives the same models, so a failure is reproducible.
 """
 import os
 import sys
@@ -141,6 +141,21 @@ def make_model(rng, name, softmax):
     z, _ = b.conv(y, shape, c3, 1, 1, 1, [0, 0, 0, 0], 1, bias=False)
     y = b.node("Concat", [y, z], axis=1)
     shape = [1, shape[1] + c3] + shape[2:]
+
+    # 4b. Upsampling, as decoders and detection heads do: Resize x2 (nearest
+    # or linear), or a ConvTranspose of stride 2 (zero insertion, then a conv).
+    up = r(0, 3)
+    if up == 1 or up == 2:
+        x2 = b.const(np.array([1, 1, 2, 2]))
+        y = b.node("Resize", [y, "", x2], mode=["nearest", "linear"][up - 1])
+        shape = shape[:2] + [2 * shape[2], 2 * shape[3]]
+    elif up == 3:
+        k, cin = r(2, 3), shape[1]
+        wt = rng.normal(0, 1 / np.sqrt(k * k * cin), (cin, cin, k, k))
+        p = r(0, k - 1)
+        y = b.node("ConvTranspose", [y, b.const(wt), b.const(rng.normal(0, 0.1, cin))],
+                   kernel_shape=[k, k], strides=[2, 2], pads=[p, p, p, p])
+        shape = shape[:2] + [(shape[i] - 1) * 2 - 2 * p + k for i in (2, 3)]
 
     # 5. Classifier, after a global average pool or a ReduceMean over H, W.
     if r(0, 1):

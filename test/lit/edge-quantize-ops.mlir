@@ -39,3 +39,16 @@ func.func @stays_float(%x: tensor<2x3x4xf32> {edge.range = array<f32: -1.0, 1.0>
   %c = edge.reduce_mean %x {axes = array<i64: 0, 2>, keepdims = false, edge.range = array<f32: -1.0, 1.0>} : (tensor<2x3x4xf32>) -> tensor<3xf32>
   return %a, %b, %c : tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3xf32>
 }
+
+// -----
+
+// Resampling (a Resize axis, or a ConvTranspose's zero insertion) keeps its
+// input's int8 parameters: the float weights stay as attributes, and the
+// kernel and the evaluator apply them as Q14 integers.
+// CHECK-LABEL: func.func @resample
+// CHECK: %[[R:.*]] = edge.resample %arg0 {axis = 3 : i64, fill = 0.000000e+00 : f32, indices = array<i64: 0, -1, 0, 1, 1, -1>, taps = 2 : i64, weights = array<f32: 1.000000e+00, 0.000000e+00, 7.500000e-01, 2.500000e-01, 1.000000e+00, 0.000000e+00>} : (tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>
+// CHECK: return %[[R]]
+func.func @resample(%x: tensor<1x2x2x2xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x2x2x3xf32> {
+  %r = edge.resample %x {axis = 3 : i64, fill = 0.0 : f32, indices = array<i64: 0, -1, 0, 1, 1, -1>, taps = 2 : i64, weights = array<f32: 1.0, 0.0, 0.75, 0.25, 1.0, 0.0>, edge.range = array<f32: -1.0, 1.0>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x3xf32>
+  return %r : tensor<1x2x2x3xf32>
+}

@@ -128,6 +128,14 @@ func.func @resample_tap(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
+func.func @resample_params(%x: tensor<1x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.2>> {
+  // expected-error@+1 {{'edge.resample' op input and output must have the same element type (a quantized resample keeps its input's parameters)}}
+  %0 = edge.resample %x {axis = 1 : i64, fill = 0.0 : f32, indices = array<i64: 0, 1>, taps = 1 : i64, weights = array<f32: 1.0, 1.0>} : (tensor<1x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<1x2x!quant.uniform<i8:f32, 0.2>>
+  return %0 : tensor<1x2x!quant.uniform<i8:f32, 0.2>>
+}
+
+// -----
+
 func.func @recurrent_result(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32> {
   // expected-error@+1 {{'edge.recurrent' op the result must be [7, 1, 1, 4], got [6, 1, 1, 4]}}
   %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = #edge.cell<lstm>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 4 : i64, input_forget = false, linear_before_reset = false} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> tensor<6x1x1x4xf32>

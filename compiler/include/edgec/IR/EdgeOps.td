@@ -629,11 +629,13 @@ def Edge_ResampleOp : Edge_Op<"resample", [Pure]> {
     index is -1 contributes nothing, and an output whose first index is -2
     is `fill` (extrapolation). Resize applies one per resized axis; the
     tables are computed at import from the coordinate transformation and
-    interpolation mode, so the kernel only adds taps.
+    interpolation mode, so the kernel only adds taps. Quantized (int8 or
+    int16), input and output share their parameters and the weights are
+    Q14 integers (quant::resampleWeightsQ14).
   }];
-  let arguments = (ins RankedTensorOf<[F32]>:$input, I64Attr:$axis, I64Attr:$taps,
+  let arguments = (ins Edge_RealTensor:$input, I64Attr:$axis, I64Attr:$taps,
                        DenseI64ArrayAttr:$indices, DenseF32ArrayAttr:$weights, F32Attr:$fill);
-  let results = (outs RankedTensorOf<[F32]>:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }

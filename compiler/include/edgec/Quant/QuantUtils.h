@@ -110,6 +110,17 @@ struct LookupTable {
 /// nullopt for other ops and other type pairs.
 std::optional<LookupTable> unaryTable(mlir::Operation *op);
 
+/// The taps of a quantized edge.resample: each float weight * 2^14, rounded
+/// (a nearest tap, 1.0, is exactly 16384). The kernel and the evaluator
+/// compute zero + ((sum w_q * (x - zero) + 2^13) >> 14).
+std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights);
+constexpr int kResampleShift = 14;
+
+/// Ops whose quantized result keeps its input's parameters (data movement,
+/// pooling, resampling): never a precision choice of their own, and in
+/// 16x8 / int8 they follow their input's width.
+bool keepsInputParams(mlir::Operation *op);
+
 /// Softmax: exp(-scale_in * d) * 2^16 rounded, for d = 0..255.
 std::vector<int32_t> softmaxExpTable(double inputScale);
 

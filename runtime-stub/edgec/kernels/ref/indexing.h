@@ -7,6 +7,7 @@
 // reads or writes a valid element and never memory outside the tensor.
 #pragma once
 
+#include "edgec/quant.h"
 #include "edgec/runtime.h"
 
 namespace edgec {
@@ -242,6 +243,46 @@ inline void resample_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y)
           if (ind[t] >= 0)
             s += w[t] * xo[ind[t] * P.inner + c];
         yj[c] = s;
+      }
+    }
+  }
+}
+
+/// edge.resample on int8 / int16 data whose input and output share a zero
+/// point: y = zero + ((sum_t w[t] * (x - zero) + 2^13) >> 14) with Q14
+/// integer weights (quant::resampleWeightsQ14), saturated; `fill` is already
+/// quantized.
+struct ResampleS8Params {
+  int32_t outer, len, out_len, inner, taps;
+  const int32_t *indices;
+  const int32_t *weights;
+  int32_t zero, fill;
+};
+
+template <const ResampleS8Params &P, typename T>
+inline void resample_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  using Acc = typename AccOf<T>::type;
+  for (ptrdiff_t o = 0; o < P.outer; ++o) {
+    const T *xo = x + o * P.len * P.inner;
+    for (ptrdiff_t j = 0; j < P.out_len; ++j) {
+      const int32_t *ind = P.indices + j * P.taps;
+      const int32_t *w = P.weights + j * P.taps;
+      T *yj = y + (o * P.out_len + j) * P.inner;
+      if (ind[0] == -2) {
+        for (ptrdiff_t c = 0; c < P.inner; ++c)
+          yj[c] = static_cast<T>(P.fill);
+        continue;
+      }
+      for (ptrdiff_t c = 0; c < P.inner; ++c) {
+        Acc s = 0;
+        for (ptrdiff_t t = 0; t < P.taps; ++t)
+          if (ind[t] >= 0)
+            s += static_cast<Acc>(w[t]) * (static_cast<int32_t>(xo[ind[t] * P.inner + c]) - P.zero);
+        const Acc r = (s + (Acc(1) << 13)) >> 14;
+        const Acc v = r + P.zero;
+        yj[c] = static_cast<T>(v < QuantType<T>::min ? QuantType<T>::min
+                               : v > QuantType<T>::max ? QuantType<T>::max
+                                                       : v);
       }
     }
   }
