@@ -40,41 +40,35 @@ LogicalResult emitResample(edge::ResampleOp o, KernelWriter &w) {
   Shape s = shapeOf(o.getInput()), out = shapeOf(o.getOutput());
   int64_t a = o.getAxis();
   std::string base = sanitizeIdentifier(w.node(), "layer");
-  if (w.integer()) {
-    quant::QParams p = quant::paramsOf(o.getInput().getType());
-    std::string taps = w.ints(std::vector<int64_t>(o.getIndices().begin(), o.getIndices().end()),
-                              "int32_t", base + "_taps");
-    std::string wt = w.ints(quant::resampleWeightsQ14(o.getWeights()), "int32_t",
-                            base + "_weights_q14");
-    int32_t fill =
-        quantize_value(o.getFill().convertToFloat(), (float)p.scale, p.zeroPoint, p.qmin, p.qmax);
-    std::string id = w.declare(Params("ResampleS8Params")
-                                   .set("outer", prod(s, 0, a))
-                                   .set("len", s[a])
-                                   .set("out_len", out[a])
-                                   .set("inner", prod(s, a + 1))
-                                   .set("taps", o.getTaps())
-                                   .ref("indices", taps)
-                                   .ref("weights", wt)
-                                   .set("zero", p.zeroPoint)
-                                   .set("fill", fill));
-    w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
-    return success();
-  }
-  Tensor weights = Tensor::zeros(DType::F32, {(int64_t)o.getWeights().size()});
-  weights.f.assign(o.getWeights().begin(), o.getWeights().end());
   std::string taps = w.ints(std::vector<int64_t>(o.getIndices().begin(), o.getIndices().end()),
                             "int32_t", base + "_taps");
-  std::string wt = w.weights(weights, "float", base + "_weights");
-  std::string id = w.declare(Params("ResampleParams")
-                                 .set("outer", prod(s, 0, a))
-                                 .set("len", s[a])
-                                 .set("out_len", out[a])
-                                 .set("inner", prod(s, a + 1))
-                                 .set("taps", o.getTaps())
-                                 .ref("indices", taps)
-                                 .ref("weights", wt)
-                                 .real("fill", o.getFill().convertToFloat()));
+  // Quantized: Q14 integer weights at the input's parameters (resample_s8).
+  bool integer = w.integer();
+  std::string wt;
+  if (integer) {
+    wt = w.ints(quant::resampleWeightsQ14(o.getWeights()), "int32_t", base + "_weights_q14");
+  } else {
+    Tensor weights = Tensor::zeros(DType::F32, {(int64_t)o.getWeights().size()});
+    weights.f.assign(o.getWeights().begin(), o.getWeights().end());
+    wt = w.weights(weights, "float", base + "_weights");
+  }
+  Params params(integer ? "ResampleS8Params" : "ResampleParams");
+  params.set("outer", prod(s, 0, a))
+      .set("len", s[a])
+      .set("out_len", out[a])
+      .set("inner", prod(s, a + 1))
+      .set("taps", o.getTaps())
+      .ref("indices", taps)
+      .ref("weights", wt);
+  float fill = o.getFill().convertToFloat();
+  if (integer) {
+    quant::QParams p = quant::paramsOf(o.getInput().getType());
+    params.set("zero", p.zeroPoint)
+        .set("fill", quantize_value(fill, (float)p.scale, p.zeroPoint, p.qmin, p.qmax));
+  } else {
+    params.real("fill", fill);
+  }
+  std::string id = w.declare(params);
   w.call().tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
   return success();
 }
