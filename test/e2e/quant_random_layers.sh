@@ -27,7 +27,7 @@ for ((i = 0; i < count; ++i)); do
     # Mixed precision: every other layer in 16x8, the rest int8, so that
     # values cross between the widths in both directions.
     int16=$("$edgec" inspect "$model" --quantize int8 --calibration random 2>/dev/null |
-            awk 'NR > 1 && NF == 0 {exit} NR > 1 && NR % 2 == 0 {printf "%s%s", s, $1; s = ","}')
+            awk 'NR > 1 && NF == 0 {done = 1} !done && NR > 1 && NR % 2 == 0 {printf "%s%s", s, $1; s = ","}')
     q=(--quantize int8 --int16 "$int16" --calibration random)
   fi
   "$edgec" compile "$model" -t x86-64 -o "$dir/gen" --harness --name "$m" "${q[@]}" >/dev/null 2>&1 ||
@@ -39,7 +39,7 @@ for ((i = 0; i < count; ++i)); do
   "$dir/build/${m}_main" "$input" -o "$dir/float_api" --float-api
   "$edgec" run "$model" --input "$input" --output-dir "$dir/eval_out" "${q[@]}" >/dev/null 2>&1
   /usr/bin/python3 - "$dir" "$m" "$("$edgec" inspect "$model" "${q[@]}" 2>/dev/null |
-                                 awk 'NR > 1 && NF == 0 {exit} NR > 1 {printf "%s ", $2}')" <<'PY'
+                                 awk 'NR > 1 && NF == 0 {done = 1} !done && NR > 1 {printf "%s ", $2}')" <<'PY'
 import sys, numpy as np
 d, m, ops = sys.argv[1], sys.argv[2], sys.argv[3]
 g, e = np.load(d + "/gen_out/out_0.q.npy"), np.load(d + "/eval_out/out_0.q.npy")

@@ -8,7 +8,7 @@ Each model chains, with random sizes: a general, depthwise or grouped Conv
 (kernel, stride, dilation and padding drawn per model, bias or not, a fused
 Relu or Clip or none), a Max or Average pool, a pointwise Conv, an Add of two
 branches or a Mul by a per-channel constant, a Concat, an upsampling (Resize
-x2, nearest or linear, or a ConvTranspose of stride 2) or none,
+x2, nearest or linear, or a ConvTranspose of stride 2), a LayerNormalization or none,
 GlobalAveragePool, Gemm and a final activation drawn from the ones with int8
 kernels, or none (--no-softmax: without Softmax, which has no 16x8 kernel and
 stays float in int16x8). Also writes MODEL.input.npy (uniform in [-1, 1]).
@@ -144,8 +144,12 @@ def make_model(rng, name, softmax):
 
     # 4b. Upsampling, as decoders and detection heads do: Resize x2 (nearest
     # or linear), or a ConvTranspose of stride 2 (zero insertion, then a conv).
-    up = r(0, 3)
-    if up == 1 or up == 2:
+    up = r(0, 4)
+    if up == 4:  # or a LayerNormalization over C, H, W (transformer-style heads)
+        scale = b.const(rng.uniform(0.5, 1.5, shape[1:]))
+        y = b.node("LayerNormalization", [y, scale, b.const(rng.normal(0, 0.1, shape[1:]))],
+                   axis=1, epsilon=1e-3)
+    elif up == 1 or up == 2:
         x2 = b.const(np.array([1, 1, 2, 2]))
         y = b.node("Resize", [y, "", x2], mode=["nearest", "linear"][up - 1])
         shape = shape[:2] + [2 * shape[2], 2 * shape[3]]
@@ -173,7 +177,7 @@ def make_model(rng, name, softmax):
     graph = helper.make_graph(
         b.nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, c, h, w])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, n])], b.inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model, (1, c, h, w)
