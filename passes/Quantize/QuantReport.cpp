@@ -142,11 +142,23 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
   std::vector<Energy> args(quantized.getNumArguments()), outputs(quantized.getNumResults());
   std::vector<Saturation> saturation(quantized.getNumArguments());
   int64_t correctFloat = 0, correctQuant = 0, labelIndex = 0;
+  // A node the importer wrote as several ops (LayerNormalization: mean,
+  // sub, mul, ...) has one name for all of them: its ops pair up by kind and
+  // order among the node's ops of that kind, and fall back to the node's
+  // last value (a MatMul that became Reshape, Gemm, Reshape; a Div that
+  // became a Mul).
+  auto keyOf = [](llvm::StringMap<int> &seen, Operation *op) {
+    std::string key = nameOf(op) + "\x1f" + op->getName().getStringRef().str();
+    return key + "\x1f" + std::to_string(seen[key]++);
+  };
   for (const Sample &sample : samples) {
     llvm::StringMap<Tensor> ref;
+    llvm::StringMap<int> seenFloat, seenQuant;
     auto floatOut = evaluateFunction(reference, sample, [&](Operation *op, const Tensor &t) {
-      if (isLayer(op) && t.isFloat())
+      if (isLayer(op) && t.isFloat()) {
         ref[nameOf(op)] = t;
+        ref[keyOf(seenFloat, op)] = t;
+      }
     });
     if (failed(floatOut))
       return failure();
@@ -163,7 +175,9 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
       // integer side output, like MaxPool's Indices, shares its name).
       if (!isLayer(op) || (!t.isFloat() && !quantizedElement(op->getResult(0).getType())))
         return;
-      auto it = ref.find(nameOf(op));
+      auto it = ref.find(keyOf(seenQuant, op));
+      if (it == ref.end())
+        it = ref.find(nameOf(op));
       if (it == ref.end() || it->second.numElements() != t.numElements())
         return;
       layer[op].add(it->second, dequantizeTensor(t, op->getResult(0).getType()));
