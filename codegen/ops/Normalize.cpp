@@ -22,10 +22,11 @@ namespace {
 LogicalResult emitSoftmax(edge::SoftmaxOp o, KernelWriter &w) {
   Shape s = shapeOf(o.getInput());
   if (w.integer()) {
-    std::vector<int32_t> t =
-        quant::softmaxExpTable(quant::paramsOf(o.getInput().getType()).scale);
-    std::string table =
-        w.ints(std::vector<int64_t>(t.begin(), t.end()), "int32_t", w.node() + "_exp");
+    quant::QParams p = quant::paramsOf(o.getInput().getType());
+    bool wide = p.qmax > 127;
+    std::vector<int32_t> t = quant::softmaxExpTable(p.scale, wide);
+    std::string table = w.ints(std::vector<int64_t>(t.begin(), t.end()),
+                               wide ? "int16_t" : "int32_t", w.node() + "_exp");
     std::string id = w.declare(axisFields(s, o.getAxis(), "SoftmaxParams"));
     w.call().tmpl(id).in(o.getInput()).arg(table).in(o.getOutput()).emit();
     return success();

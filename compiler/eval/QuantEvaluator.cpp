@@ -224,7 +224,14 @@ Tensor reduceMean(edge::ReduceMeanOp op, const Tensor &x) {
 Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
   Tensor y = zerosLike(op.getOutput());
   QParams px = paramsOf(op.getInput().getType());
-  std::vector<int32_t> table = softmaxExpTable(px.scale);
+  bool wide = px.qmax > 127;
+  std::vector<int32_t> table = softmaxExpTable(px.scale, wide);
+  // As softmax_s8 / softmax_s16 (runtime-stub/edgec/kernels/ref/pool_s8.h).
+  auto expOf = [&](int64_t d) -> uint32_t {
+    return (uint32_t)(wide ? lut_interp_s16(table.data(), (int32_t)d - 32768) : table[d]);
+  };
+  uint32_t one = wide ? 32767u : 256u;
+  int32_t zero = wide ? 0 : -128, lo = wide ? -32768 : -128, hi = wide ? 32767 : 127;
   const auto &s = x.shape;
   int64_t a = op.getAxis(), outer = 1, len = s[a], inner = 1;
   for (int64_t q = 0; q < a; ++q) outer *= s[q];
@@ -235,11 +242,11 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
       int64_t mx = INT64_MIN;
       for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
       uint32_t sum = 0;
-      for (int64_t j = 0; j < len; ++j) sum += (uint32_t)table[mx - x.i[at(j)]];
+      for (int64_t j = 0; j < len; ++j) sum += expOf(mx - x.i[at(j)]);
       for (int64_t j = 0; j < len; ++j) {
-        uint32_t e = (uint32_t)table[mx - x.i[at(j)]];
-        int32_t v = (int32_t)((e * 256u + sum / 2) / sum) - 128;
-        y.i[at(j)] = clamp_i32(v, -128, 127);
+        uint32_t e = expOf(mx - x.i[at(j)]);
+        int32_t v = (int32_t)((e * one + sum / 2) / sum) + zero;
+        y.i[at(j)] = clamp_i32(v, lo, hi);
       }
     }
   return y;

@@ -170,14 +170,24 @@ bool keepsInputParams(Operation *op) {
              edge::SliceOp, edge::PadOp, edge::ResampleOp>(op);
 }
 
-std::vector<int32_t> softmaxExpTable(double inputScale) {
-  std::vector<int32_t> t(256);
+std::vector<int32_t> softmaxExpTable(double inputScale, bool wide) {
+  std::vector<int32_t> t;
+  if (wide) {
+    for (int i = 0; i < kLut16Knots; ++i)
+      t.push_back((int32_t)std::min<long>(32767, std::lround(std::exp(-inputScale * 128 * i) *
+                                                               32768.0)));
+    return t;
+  }
   for (int d = 0; d < 256; ++d)
-    t[d] = (int32_t)std::lround(std::exp(-inputScale * d) * 65536.0);
+    t.push_back((int32_t)std::lround(std::exp(-inputScale * d) * 65536.0));
   return t;
 }
 
-QParams softmaxOutputParams() { return {1.0 / 256.0, -128, -128, 127}; }
+QParams softmaxOutputParams(bool wide) {
+  if (wide)
+    return {1.0 / 32767.0, 0, -32768, 32767};
+  return {1.0 / 256.0, -128, -128, 127};
+}
 
 AddParams addParams(Type a, Type b, Type out) {
   QParams pa = paramsOf(a), pb = paramsOf(b), po = paramsOf(out);

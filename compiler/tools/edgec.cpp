@@ -595,8 +595,7 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
     return failure();
   }
   const auto &samples = f.evalInputs.empty() ? calibration : evalSamples;
-  // Candidates in graph order: every calibrated layer; 16x8 only for those
-  // with 16x8 kernels (softmax has none).
+  // Candidates in graph order: every calibrated layer.
   std::vector<std::string> int16Candidates, floatCandidates;
   llvm::StringSet<> seen, kept;
   for (const std::string &k : f.keepFloat)
@@ -607,8 +606,7 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
         kept.contains(nl.getName().strref()) || !seen.insert(nl.getName().strref()).second)
       return;
     floatCandidates.push_back(nl.getName().str());
-    if (!isa<edgec::edge::SoftmaxOp>(op))
-      int16Candidates.push_back(nl.getName().str());
+    int16Candidates.push_back(nl.getName().str());
   });
   auto trial = [&](const edgec::quant::PrecisionSet &s)
       -> std::optional<edgec::quant::PrecisionTrial> {

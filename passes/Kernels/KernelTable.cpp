@@ -100,6 +100,11 @@ bool sparseChosenFc(Operation *op, KernelFamily) {
 }
 
 /// int8 activations in and out (int16x8 layers take the reference kernels).
+bool int16Input(Operation *op, KernelFamily) {
+  auto q = quantizedElement(op->getOperand(0).getType());
+  return q && q.getStorageTypeIntegralWidth() == 16;
+}
+
 bool int8Activations(Operation *op, KernelFamily) {
   return int8Pair(op->getOperand(0), op->getResult(0));
 }

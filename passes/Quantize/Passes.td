@@ -24,8 +24,8 @@ def QuantizePass : Pass<"edge-quantize", "::mlir::func::FuncOp"> {
 
     With `activation-bits=16` (16x8) activations are int16, symmetric (zero
     point 0), weights stay int8 and accumulators are 64-bit; elementwise
-    activations become 513-knot int16 tables with linear interpolation;
-    softmax, which has no int16 kernel, stays float.
+    activations become 513-knot int16 tables with linear interpolation, and
+    softmax produces scale 1/32767 from an interpolated int16 exp table.
 
     Mixed precision: the layers named in `int16` write int16 activations
     (16x8), the others int8. A conv or gemm reads its input at whatever

@@ -434,10 +434,6 @@ Operation *Quantizer::rewrite(Operation *op) {
   Value result = op->getResult(0);
   MLIRContext *ctx = b.getContext();
   sixteen = allSixteen || sixteenLayers.contains(nodeName(op));
-  // Softmax named for 16x8 has no such kernel: it stays int8 rather than
-  // float.
-  if (sixteen && !allSixteen && isa<edge::SoftmaxOp>(op))
-    sixteen = false;
   // Data movement and pooling keep their input's parameters, and so its
   // width, unless named.
   if (keepsInputParams(op) && !sixteen)
@@ -584,13 +580,13 @@ Operation *Quantizer::rewrite(Operation *op) {
                                           mean.getKeepdimsAttr());
     return copyAttrs(op, q);
   }
-  if (auto sm = dyn_cast<edge::SoftmaxOp>(op); sm && !sixteen) {
+  if (auto sm = dyn_cast<edge::SoftmaxOp>(op)) {
     auto shape = cast<ShapedType>(sm.getType()).getShape();
     Value x = quantized(sm.getInput());
     if (!x || shape[sm.getAxis()] > 65535)
       return nullptr;
     auto q = b.create<edge::SoftmaxOp>(
-        loc, withElement(result.getType(), makeQuantType(ctx, softmaxOutputParams())), x,
+        loc, withElement(result.getType(), makeQuantType(ctx, softmaxOutputParams(sixteen))), x,
         sm.getAxisAttr());
     return copyAttrs(op, q);
   }

@@ -16,9 +16,7 @@ work=$2/$quant-random
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-draw=()
-[[ $quant == int16x8 ]] && draw=(--no-softmax)
-/usr/bin/python3 "$here/random_layers.py" "$work/models" "$count" "$seed" "${draw[@]}" >/dev/null
+/usr/bin/python3 "$here/random_layers.py" "$work/models" "$count" "$seed" >/dev/null
 for ((i = 0; i < count; ++i)); do
   m=random_$i dir=$work/$m
   model=$work/models/$m.onnx input=$work/models/$m.input.npy

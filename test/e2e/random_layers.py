@@ -2,7 +2,7 @@
 """Writes small ONNX models with randomly drawn layer shapes, for the int8
 bit-exactness test (quant_random_layers.sh).
 
-    random_layers.py OUT_DIR COUNT SEED [--no-softmax]
+    random_layers.py OUT_DIR COUNT SEED
 
 Each model chains, with random sizes: a general, depthwise or grouped Conv
 (kernel, stride, dilation and padding drawn per model, bias or not, a fused
@@ -10,8 +10,7 @@ Relu or Clip or none), a Max or Average pool, a pointwise Conv, an Add of two
 branches or a Mul by a per-channel constant, a Concat, an upsampling (Resize
 x2, nearest or linear, or a ConvTranspose of stride 2), a LayerNormalization or none,
 GlobalAveragePool, Gemm and a final activation drawn from the ones with int8
-kernels, or none (--no-softmax: without Softmax, which has no 16x8 kernel and
-stays float in int16x8). Also writes MODEL.input.npy (uniform in [-1, 1]).
+and 16x8 kernels, or none. Also writes MODEL.input.npy (uniform in [-1, 1]).
 The same seed gives the same models, so a failure is reproducible.
 """
 import os
@@ -77,7 +76,7 @@ class Builder:
         return self.node(kind, [x])
 
 
-def make_model(rng, name, softmax):
+def make_model(rng, name):
     b = Builder(rng)
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))
     c, h, w = r(1, 6), r(5, 14), r(5, 14)
@@ -170,8 +169,7 @@ def make_model(rng, name, softmax):
     wt = b.const(rng.normal(0, 1 / np.sqrt(shape[1]), (n, shape[1])))
     bias = b.const(rng.normal(0, 0.1, n))
     o = b.node("Gemm", [f, wt, bias], transB=1)
-    o = b.activation(o, ["none"] + (["Softmax"] if softmax else []) +
-                     ["Sigmoid", "Tanh", "HardSwish", "leaky"])
+    o = b.activation(o, ["none", "Softmax", "Sigmoid", "Tanh", "HardSwish", "leaky"])
     b.nodes[-1].output[0] = "output"
 
     graph = helper.make_graph(
@@ -185,12 +183,11 @@ def make_model(rng, name, softmax):
 
 def main():
     out, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    softmax = "--no-softmax" not in sys.argv[4:]
     os.makedirs(out, exist_ok=True)
     for i in range(count):
         rng = np.random.default_rng([seed, i])
         name = f"random_{i}"
-        model, shape = make_model(rng, name, softmax)
+        model, shape = make_model(rng, name)
         onnx.save(model, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + ".input.npy"),
                 rng.uniform(-1, 1, shape).astype(np.float32))

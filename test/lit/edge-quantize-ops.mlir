@@ -1,4 +1,5 @@
 // RUN: edgec-opt --split-input-file --edge-quantize --mlir-print-debuginfo %s | FileCheck %s
+// RUN: edgec-opt --split-input-file --edge-quantize="activation-bits=16" %s | FileCheck %s --check-prefix=I16
 
 // Max and Min (with a constant or a tensor) rescale both inputs like Add and
 // run in int8; Div by a constant becomes an int8 Mul by its reciprocal;
@@ -51,4 +52,17 @@ func.func @stays_float(%x: tensor<2x3x4xf32> {edge.range = array<f32: -1.0, 1.0>
 func.func @resample(%x: tensor<1x2x2x2xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x2x2x3xf32> {
   %r = edge.resample %x {axis = 3 : i64, fill = 0.0 : f32, indices = array<i64: 0, -1, 0, 1, 1, -1>, taps = 2 : i64, weights = array<f32: 1.0, 0.0, 0.75, 0.25, 1.0, 0.0>, edge.range = array<f32: -1.0, 1.0>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x3xf32>
   return %r : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// Softmax: int8 to scale 1/256 (zero point -128); in 16x8 to int16 at
+// 1/32767 (zero point 0), with an int16 exp table (softmax_s16).
+// CHECK-LABEL: func.func @softmax
+// CHECK: edge.softmax %arg0 {{.*}} -> tensor<1x10x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// I16-LABEL: func.func @softmax
+// I16: edge.softmax %arg0 {{.*}} : tensor<1x10x!quant.uniform<i16:f32, 2.44148{{[0-9]*}}E-4>> -> tensor<1x10x!quant.uniform<i16:f32, 3.05185{{[0-9]*}}E-5>>
+func.func @softmax(%x: tensor<1x10xf32> {edge.range = array<f32: -8.0, 8.0>}) -> tensor<1x10xf32> {
+  %s = edge.softmax %x {axis = 1 : i64, edge.range = array<f32: 0.0, 1.0>} : tensor<1x10xf32>
+  return %s : tensor<1x10xf32>
 }

@@ -121,11 +121,15 @@ constexpr int kResampleShift = 14;
 /// 16x8 / int8 they follow their input's width.
 bool keepsInputParams(mlir::Operation *op);
 
-/// Softmax: exp(-scale_in * d) * 2^16 rounded, for d = 0..255.
-std::vector<int32_t> softmaxExpTable(double inputScale);
+/// Softmax: exp(-scale_in * d) * 2^16 rounded, for d = 0..255; `wide`
+/// (int16 input): kLut16Knots knots of exp(-scale_in * 128 i) * 2^15, at most
+/// 32767, for d = max - x in [0, 65535] interpolated by lut_interp_s16 at
+/// d - 32768.
+std::vector<int32_t> softmaxExpTable(double inputScale, bool wide = false);
 
-/// Output parameters softmax always uses: scale 1/256, zero point -128.
-QParams softmaxOutputParams();
+/// Output parameters softmax always uses: scale 1/256, zero point -128; wide:
+/// int16, scale 1/32767, zero point 0.
+QParams softmaxOutputParams(bool wide = false);
 
 /// Integer parameters of an int8 elementwise add/sub (TFLite scheme):
 /// both inputs scaled by 2^20 (2^15 for int16) and rescaled to twice the

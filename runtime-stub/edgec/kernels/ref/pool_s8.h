@@ -118,4 +118,30 @@ inline void softmax_s8(const int8_t *EDGEC_RESTRICT x, const int32_t *EDGEC_REST
     }
 }
 
+/// 16x8 softmax to scale 1/32767, zero point 0: e interpolated in a
+/// 513-knot Q15 table of exp over d = max - x in [0, 65535] (lut_interp_s16
+/// at d - 32768), y = round(32767 * e / sum(e)).
+template <const SoftmaxParams &P>
+inline void softmax_s16(const int16_t *EDGEC_RESTRICT x, const int16_t *EDGEC_RESTRICT table,
+                        int16_t *EDGEC_RESTRICT y) {
+  static_assert(P.len <= 65535, "the row sum must fit 32 bits");
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t in = 0; in < P.inner; ++in) {
+      const int16_t *xr = x + o * P.len * P.inner + in;
+      int16_t *yr = y + o * P.len * P.inner + in;
+      int32_t mx = -32768;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        mx = xr[j * P.inner] > mx ? xr[j * P.inner] : mx;
+      uint32_t sum = 0;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        sum += static_cast<uint32_t>(lut_interp_s16(table, mx - xr[j * P.inner] - 32768));
+      for (ptrdiff_t j = 0; j < P.len; ++j) {
+        const uint32_t e =
+            static_cast<uint32_t>(lut_interp_s16(table, mx - xr[j * P.inner] - 32768));
+        const int32_t v = static_cast<int32_t>((e * 32767u + sum / 2) / sum);
+        yr[j * P.inner] = static_cast<int16_t>(clamp_i32(v, -32768, 32767));
+      }
+    }
+}
+
 } // namespace edgec
