@@ -1,9 +1,11 @@
-//===- NpyFuzzer.cpp - libFuzzer target over both .npy readers -------------===//
+//===- NpyFuzzer.cpp - libFuzzer target over the .npy and .npz readers -----===//
 //
 // The same bytes go to edgec's reader (edgec::parseNpy) and to the generated
 // harness's (edgec::harness::Buffer::loadFrom over fmemopen). Both use one
 // header parser; they must also agree: a file one accepts for a shape and
-// dtype, the other accepts with the same values.
+// dtype, the other accepts with the same values. They also go to the .npz
+// reader (edgec::parseNpz, libzip over the bytes, every entry through
+// parseNpy), which must reject with a reason or return arrays.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string bytes(reinterpret_cast<const char *>(data), size);
@@ -23,6 +27,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bool compilerOk = edgec::parseNpy(bytes, "fuzz.npy", t, error);
   if (!compilerOk && error.empty())
     __builtin_trap(); // a rejection always says why
+
+  {
+    std::vector<std::pair<std::string, edgec::Tensor>> arrays;
+    std::string npzError;
+    bool npzOk = edgec::parseNpz(bytes, "fuzz.npz", 1 << 20, arrays, npzError);
+    if (npzOk == !npzError.empty() || (npzOk && arrays.empty()))
+      __builtin_trap();
+  }
 
   // The harness reads what the compiler read, as the model would declare it.
   if (!compilerOk || t.dtype != edgec::DType::F32 || t.shape.size() > 8 ||

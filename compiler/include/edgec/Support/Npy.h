@@ -3,6 +3,7 @@
 
 #include "edgec/Support/Tensor.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,10 @@ bool parseNpy(const std::string &bytes, const std::string &path, Tensor &out,
 /// for a file that is not a zip, a corrupt entry or a bad array.
 bool readNpz(const std::string &path, std::vector<std::pair<std::string, Tensor>> &out,
              std::string &error);
+/// The same, from the bytes of an archive, reading no array larger than
+/// `maxEntryBytes` (nor 2 GiB) as its directory declares it.
+bool parseNpz(const std::string &bytes, const std::string &path, uint64_t maxEntryBytes,
+              std::vector<std::pair<std::string, Tensor>> &out, std::string &error);
 bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
 /// The bytes of a .npy file holding `t` (version 1.0, C order).
 std::string npyBytes(const Tensor &t);
