@@ -62,7 +62,11 @@ make_seeds() {
     text)
       find "$root/test/lit" "$root/test/e2e/cases" -name '*.onnxtxt' -exec cp {} "$dir/" \; ;;
     npy)
-      find "$root/models" "$root/test/e2e" -name '*.npy' -size -65k -exec cp {} "$dir/" \; ;;
+      find "$root/models" "$root/test/e2e" -name '*.npy' -size -65k -exec cp {} "$dir/" \;
+      # .npz archives, stored and deflated, for the .npz reader
+      /usr/bin/python3 -c "import numpy as np, sys; d = sys.argv[1]
+np.savez(d + '/two.npz', x=np.arange(6, dtype=np.float32).reshape(2, 3), y=np.int8([1, 2]))
+np.savez_compressed(d + '/deflated.npz', audio=np.ones((2, 4), np.float32))" "$dir" ;;
     target)
       cp "$root"/targets/*.json "$dir/" ;;
     compile)
