@@ -116,9 +116,11 @@ TEST(MixedPrecision, RamLimitSkipsLayersAndReportsTheBest) {
   EXPECT_EQ(c->set.floating, (std::vector<std::string>{"small"}));
   EXPECT_DOUBLE_EQ(c->chosen.sqnrDb, 33);
   EXPECT_LE(c->chosen.arenaBytes, 1100);
-  for (const PrecisionStep &s : c->steps)
-    if (s.layer == "big")
+  for (const PrecisionStep &s : c->steps) {
+    if (s.layer == "big") {
       EXPECT_TRUE(s.rejectedForRam && !s.kept);
+    }
+  }
 }
 
 TEST(MixedPrecision, LayersThatDoNotHelpAreTriedButNotKept) {
