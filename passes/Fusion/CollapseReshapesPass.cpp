@@ -3,6 +3,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Fusion/Passes.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -30,6 +31,29 @@ struct CollapseReshapeChain : OpRewritePattern<edge::ReshapeOp> {
   }
 };
 
+/// transpose(x) -> reshape(x) when the permutation moves only axes of size
+/// 1: the elements keep their order in memory (an LSTM's [1, T, I] input
+/// made sequence-major [T, 1, I]), so the copy is a view.
+struct TransposeOfUnitAxes : OpRewritePattern<edge::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(edge::TransposeOp op, PatternRewriter &rewriter) const override {
+    auto type = cast<ShapedType>(op.getInput().getType());
+    if (isa<mlir::quant::UniformQuantizedPerAxisType>(type.getElementType()))
+      return failure(); // its axis would move
+    auto shape = type.getShape();
+    int64_t last = -1;
+    for (int64_t axis : op.getPerm()) {
+      if (shape[axis] == 1)
+        continue;
+      if (axis < last)
+        return failure();
+      last = axis;
+    }
+    rewriter.replaceOpWithNewOp<edge::ReshapeOp>(op, op.getType(), op.getInput());
+    return success();
+  }
+};
+
 struct CollapseReshapesPass : impl::CollapseReshapesPassBase<CollapseReshapesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -42,7 +66,7 @@ struct CollapseReshapesPass : impl::CollapseReshapesPassBase<CollapseReshapesPas
 } // namespace
 
 void populateCollapseReshapesPatterns(RewritePatternSet &patterns) {
-  patterns.add<CollapseReshapeChain>(patterns.getContext());
+  patterns.add<CollapseReshapeChain, TransposeOfUnitAxes>(patterns.getContext());
 }
 
 } // namespace edgec::fusion

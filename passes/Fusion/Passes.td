@@ -18,7 +18,9 @@ def CollapseReshapesPass : Pass<"edge-collapse-reshapes", "::mlir::func::FuncOp"
     own type disappears. ONNX Flatten, Squeeze, Unsqueeze and Reshape all
     import as `edge.reshape`, and 1-D convolutions leave pairs of them; after
     this pass at most one view separates two compute ops. (Identity and
-    Dropout never reach the IR: the importer maps them to their input.)
+    Dropout never reach the IR: the importer maps them to their input.) A
+    transpose that moves only axes of size 1 keeps every element where it
+    is: it becomes a reshape, a view instead of a copy.
   }];
 }
 

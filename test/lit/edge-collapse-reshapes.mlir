@@ -34,3 +34,17 @@ func.func @shared(%arg0: tensor<2x3xf32>) -> (tensor<6xf32>, tensor<3x2xf32>) {
   %1 = edge.reshape %0 : (tensor<6xf32>) -> tensor<3x2xf32>
   return %0, %1 : tensor<6xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// A transpose that moves only axes of size 1 (batch-major [1, T, I] to
+// sequence-major [T, 1, I]) is a view; one that reorders two real axes stays.
+// CHECK-LABEL: func.func @transpose_unit_axes
+// CHECK: %[[V:.*]] = edge.reshape %arg0 : (tensor<1x40x20xi8>) -> tensor<40x1x20xi8>
+// CHECK: %[[T:.*]] = edge.transpose %arg1 {perm = array<i64: 1, 0, 2>} : (tensor<2x40x20xf32>) -> tensor<40x2x20xf32>
+// CHECK: return %[[V]], %[[T]]
+func.func @transpose_unit_axes(%arg0: tensor<1x40x20xi8>, %arg1: tensor<2x40x20xf32>) -> (tensor<40x1x20xi8>, tensor<40x2x20xf32>) {
+  %0 = edge.transpose %arg0 {perm = array<i64: 1, 0, 2>} : (tensor<1x40x20xi8>) -> tensor<40x1x20xi8>
+  %1 = edge.transpose %arg1 {perm = array<i64: 1, 0, 2>} : (tensor<2x40x20xf32>) -> tensor<40x2x20xf32>
+  return %0, %1 : tensor<40x1x20xi8>, tensor<40x2x20xf32>
+}
