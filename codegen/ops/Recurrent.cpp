@@ -3,6 +3,7 @@
 #include "Models.h"
 
 #include "edgec/IR/EdgeOps.h"
+#include "edgec/Quant/QuantUtils.h"
 
 using namespace mlir;
 
@@ -18,7 +19,63 @@ const char *cellName(edge::RecurrentCell c) {
   llvm_unreachable("recurrent cell");
 }
 
+/// The integer layer: recurrent_s8 with quant::recurrentConstants' numbers.
+LogicalResult emitRecurrentS8(edge::RecurrentOp o, KernelWriter &w) {
+  if (std::string why = quant::recurrentIntegerObstacle(o); !why.empty())
+    return o.emitError("no integer recurrent layer: ") << why;
+  Shape x = shapeOf(o.getInput());
+  quant::RecurrentConstants k = quant::recurrentConstants(o);
+  std::string id = w.declare(
+      Params("RecurrentS8Params")
+          .set("seq", x[0])
+          .set("batch", x[1])
+          .set("input", x[2])
+          .set("hidden", o.getHiddenSize())
+          .set("directions", o.numDirections())
+          .enumerator("cell", cellName(o.getCell()))
+          .flag("reverse", o.getDirection() == edge::RecurrentDirection::Reverse)
+          .flag("input_forget", o.getInputForget())
+          .flag("linear_before_reset", o.getLinearBeforeReset())
+          .set("input_zero", k.inputZero)
+          .set("output_zero", k.outputZero)
+          .set("cell_shift", k.cellShift)
+          .set("clip_lo", k.clipLo)
+          .set("clip_hi", k.clipHi)
+          .set("h0_zero", k.h0Zero)
+          .set("h0_mult", k.h0.multiplier)
+          .set("h0_shift", k.h0.shift)
+          .set("c0_zero", k.c0Zero)
+          .set("c0_mult", k.c0.multiplier)
+          .set("c0_shift", k.c0.shift)
+          .set("out_h_mult", k.outH.multiplier)
+          .set("out_h_shift", k.outH.shift)
+          .set("out_c_mult", k.outC.multiplier)
+          .set("out_c_shift", k.outC.shift));
+  w.assertScratch(id);
+  auto ints = [&](const std::vector<quant::FixedPoint> &m, bool mult, const char *name) {
+    std::vector<int64_t> v;
+    for (const quant::FixedPoint &fp : m)
+      v.push_back(mult ? fp.multiplier : fp.shift);
+    return w.ints(v, "int32_t", w.node() + name);
+  };
+  auto table = [&](const std::vector<int32_t> &t, const char *name) {
+    return w.ints(std::vector<int64_t>(t.begin(), t.end()), "int16_t", w.node() + name);
+  };
+  std::string lensType = o.getSequenceLens() ? ctypeOf(o.getSequenceLens()) : "int32_t";
+  // Arrays are named in the order they are first used.
+  std::string wm = ints(k.w, true, "_w_mult"), wsh = ints(k.w, false, "_w_shift"),
+              rm = ints(k.r, true, "_r_mult"), rsh = ints(k.r, false, "_r_shift"),
+              sig = table(k.sigmoid, "_sigmoid"), th = table(k.tanh, "_tanh");
+  w.call().tmpl(id).tmpl(lensType).in(o.getInput()).in(o.getW()).in(o.getR())
+      .optional(o.getBias()).optional(o.getSequenceLens()).optional(o.getInitialH())
+      .optional(o.getInitialC()).arg(wm).arg(wsh).arg(rm).arg(rsh).arg(sig).arg(th)
+      .in(o.getOutput()).scratch().emit();
+  return success();
+}
+
 LogicalResult emitRecurrent(edge::RecurrentOp o, KernelWriter &w) {
+  if (w.integer())
+    return emitRecurrentS8(o, w);
   Shape x = shapeOf(o.getInput());
   int64_t d = o.numDirections();
   size_t perDirection = o.getActivations().size() / d;
@@ -62,7 +119,7 @@ LogicalResult emitRecurrent(edge::RecurrentOp o, KernelWriter &w) {
 } // namespace
 
 void attachRecurrentKernels(MLIRContext &ctx) {
-  attachFloat<edge::RecurrentOp, emitRecurrent>(ctx);
+  attach<edge::RecurrentOp, emitRecurrent>(ctx);
 }
 
 } // namespace edgec::codegen

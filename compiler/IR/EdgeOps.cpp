@@ -744,7 +744,7 @@ LogicalResult DequantizeOp::verify() {
     return emitOpError("the result must be f32, got ") << getElementTypeOrSelf(getOutput());
   // Per-axis input: a QDQ model's weights, dequantized per output channel.
   auto in = cast<RankedTensorType>(getInput().getType());
-  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(in.getElementType())) {
+  if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(in.getElementType())) {
     int32_t axis = pa.getQuantizedDimension();
     if (axis < 0 || axis >= in.getRank() ||
         in.getDimSize(axis) != (int64_t)pa.getScales().size())
@@ -1040,5 +1040,32 @@ LogicalResult RecurrentOp::verify() {
   for (Attribute a : acts)
     if (!recurrentActivation(cast<StringAttr>(a).getValue()))
       return emitOpError("unknown activation '") << cast<StringAttr>(a).getValue() << "'";
+  // The integer layer (float and quantized operands do not mix: the
+  // dialect's own check): int8 data, int8 weights per gate row, an int32
+  // bias at scale 2^-12, no peepholes.
+  auto storage = [](Value v) -> unsigned {
+    auto q = v ? quantizedElement(v.getType()) : nullptr;
+    return q ? q.getStorageTypeIntegralWidth() : 0;
+  };
+  if (!storage(getOutput()))
+    return success();
+  if (getPeepholes())
+    return emitOpError("a quantized layer has no peepholes");
+  for (Value v : {getOutput(), getInput(), getW(), getR(), getInitialH(), getInitialC()})
+    if (v && storage(v) != 8)
+      return emitOpError("a quantized layer takes and gives int8 data and weights");
+  for (Value v : {getInput(), getOutput(), getInitialH(), getInitialC()})
+    if (v && !isa<mlir::quant::UniformQuantizedType>(quantizedElement(v.getType())))
+      return emitOpError("a quantized layer's data is quantized per tensor");
+  if (Value bias = getBias()) {
+    auto q = dyn_cast_or_null<mlir::quant::UniformQuantizedType>(quantizedElement(bias.getType()));
+    if (!q || q.getStorageTypeIntegralWidth() != 32 || q.getScale() != std::ldexp(1.0, -kRecurrentPreFraction) ||
+        q.getZeroPoint() != 0)
+      return emitOpError("a quantized layer's bias is int32 at scale 2^-12 (Q3.12)");
+  }
+  for (Value v : {getW(), getR()})
+    if (auto pa = dyn_cast<mlir::quant::UniformQuantizedPerAxisType>(quantizedElement(v.getType()));
+        pa && pa.getQuantizedDimension() != 1)
+      return emitOpError("quantized W and R have scales per gate row (axis 1)");
   return success();
 }

@@ -252,6 +252,120 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
   return y;
 }
 
+/// An integer RNN / GRU / LSTM (docs/numerics.md, "Recurrent layers"):
+/// each step's gates from the whole int16 state, in int64 with the
+/// saturations written where the arithmetic sets them.
+FailureOr<Tensor> recurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
+  if (std::string why = recurrentIntegerObstacle(o); !why.empty())
+    return o.emitError("no integer recurrent layer: ") << why, failure();
+  const Tensor *x = in[0], *w = in[1], *r = in[2], *bias = nullptr, *lens = nullptr,
+               *h0 = nullptr, *c0 = nullptr;
+  for (auto [k, v] : llvm::enumerate(o->getOperands())) {
+    if (v == o.getBias()) bias = in[k];
+    else if (v == o.getSequenceLens()) lens = in[k];
+    else if (v == o.getInitialH()) h0 = in[k];
+    else if (v == o.getInitialC()) c0 = in[k];
+  }
+  RecurrentConstants k = recurrentConstants(o);
+  int64_t T = x->shape[0], B = x->shape[1], I = x->shape[2], H = o.getHiddenSize();
+  int64_t D = o.numDirections(), G = o.numGates();
+  bool lstm = o.getCell() == edge::RecurrentCell::Lstm;
+  bool gru = o.getCell() == edge::RecurrentCell::Gru;
+  Tensor y = zerosLike(o.getOutput());
+  auto sat16 = [](int64_t v) { return std::clamp<int64_t>(v, -32768, 32767); };
+  auto round = [](int64_t v, int n) { return (v + (int64_t(1) << (n - 1))) >> n; };
+  auto gate = [&](const std::vector<int32_t> &table, int64_t pre) {
+    return (int64_t)lut_interp_s16(table.data(),
+                                   (int32_t)std::clamp<int64_t>(pre, k.clipLo, k.clipHi));
+  };
+  auto toOut = [&](int64_t v, FixedPoint m) {
+    return std::clamp<int64_t>(requantize((int32_t)v, m.multiplier, m.shift) + k.outputZero,
+                               -128, 127);
+  };
+  auto at = [&](int64_t row, int64_t d, int64_t b) { return ((row * D + d) * B + b) * H; };
+  std::vector<int64_t> pre(G * H), h(H), c(H), hn(H);
+  for (int64_t d = 0; d < D; ++d) {
+    bool reverse = d == 1 || o.getDirection() == edge::RecurrentDirection::Reverse;
+    for (int64_t b = 0; b < B; ++b) {
+      for (int64_t j = 0; j < H; ++j) {
+        int64_t s = (d * B + b) * H + j;
+        h[j] = h0 ? sat16(requantize((int32_t)(h0->i[s] - k.h0Zero), k.h0.multiplier,
+                                     k.h0.shift))
+                  : 0;
+        c[j] = c0 ? sat16(requantize((int32_t)(c0->i[s] - k.c0Zero), k.c0.multiplier,
+                                     k.c0.shift))
+                  : 0;
+      }
+      int64_t len = lens ? std::clamp<int64_t>(lens->i[b], 0, T) : T;
+      for (int64_t t = len; t < T; ++t)
+        for (int64_t j = 0; j < H; ++j)
+          y.i[at(t, d, b) + j] = k.outputZero;
+      for (int64_t s = 0; s < len; ++s) {
+        int64_t t = reverse ? len - 1 - s : s;
+        auto wx = [&](int64_t q) { // requantized x W^T + W's bias, Q3.12
+          int64_t acc = 0;
+          for (int64_t i = 0; i < I; ++i)
+            acc += (x->i[(t * B + b) * I + i] - k.inputZero) * w->i[(d * G * H + q) * I + i];
+          return (int64_t)requantize((int32_t)acc, k.w[q].multiplier, k.w[q].shift) +
+                 (bias ? bias->i[d * 2 * G * H + q] : 0);
+        };
+        auto rh = [&](int64_t q, const std::vector<int64_t> &state) { // h R^T + R's bias
+          int64_t acc = 0;
+          for (int64_t j = 0; j < H; ++j)
+            acc += state[j] * r->i[(d * G * H + q) * H + j];
+          return (int64_t)requantize((int32_t)acc, k.r[q].multiplier, k.r[q].shift) +
+                 (bias ? bias->i[d * 2 * G * H + G * H + q] : 0);
+        };
+        if (!gru) {
+          for (int64_t q = 0; q < G * H; ++q)
+            pre[q] = std::clamp<int64_t>(wx(q) + rh(q, h), INT32_MIN, INT32_MAX);
+        }
+        if (o.getCell() == edge::RecurrentCell::Rnn) {
+          for (int64_t j = 0; j < H; ++j)
+            h[j] = gate(k.tanh, pre[j]);
+        } else if (gru) {
+          std::vector<int64_t> z(H), rg(H), gated(H);
+          for (int64_t j = 0; j < H; ++j) {
+            z[j] = gate(k.sigmoid, std::clamp<int64_t>(wx(j) + rh(j, h), INT32_MIN, INT32_MAX));
+            rg[j] = gate(k.sigmoid,
+                         std::clamp<int64_t>(wx(H + j) + rh(H + j, h), INT32_MIN, INT32_MAX));
+          }
+          for (int64_t j = 0; j < H; ++j)
+            gated[j] = round(rg[j] * h[j], 15);
+          for (int64_t j = 0; j < H; ++j) {
+            int64_t q = 2 * H + j, v;
+            if (o.getLinearBeforeReset())
+              v = (rg[j] * rh(q, h) + (int64_t(1) << 14)) >> 15;
+            else
+              v = rh(q, gated);
+            int64_t partial = std::clamp<int64_t>(wx(q), INT32_MIN, INT32_MAX);
+            hn[j] = gate(k.tanh, partial + v);
+          }
+          for (int64_t j = 0; j < H; ++j)
+            h[j] = sat16(round((32768 - z[j]) * hn[j] + z[j] * h[j], 15));
+        } else { // LSTM, gates i, o, f, c
+          int K = k.cellShift;
+          for (int64_t j = 0; j < H; ++j) {
+            int64_t it = gate(k.sigmoid, pre[j]), ot = gate(k.sigmoid, pre[H + j]);
+            int64_t ft = o.getInputForget() ? 32768 - it : gate(k.sigmoid, pre[2 * H + j]);
+            int64_t ct = gate(k.tanh, pre[3 * H + j]);
+            c[j] = sat16(round(ft * c[j], 15) + round(it * ct, 30 - K));
+            h[j] = sat16(round(ot * gate(k.tanh, c[j] * (int64_t(1) << (12 - K))), 15));
+          }
+        }
+        for (int64_t j = 0; j < H; ++j)
+          y.i[at(t, d, b) + j] = toOut(h[j], k.outH);
+      }
+      for (int64_t j = 0; j < H; ++j) {
+        y.i[at(T, d, b) + j] = toOut(h[j], k.outH);
+        if (lstm)
+          y.i[at(T + 1, d, b) + j] = toOut(c[j], k.outC);
+      }
+    }
+  }
+  return y;
+}
+
 } // namespace
 
 FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in) {
@@ -317,6 +431,7 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
                                in[0]->i);
         return y;
       })
+      .Case([&](edge::RecurrentOp o) -> FailureOr<Tensor> { return recurrent(o, in); })
       .Case([&](edge::Conv2DOp o) -> FailureOr<Tensor> {
         return conv2d(o, *in[0], *in[1], in.size() > 2 ? in[2] : nullptr);
       })

@@ -149,13 +149,115 @@ std::optional<LookupTable> unaryTable(Operation *op) {
     return (int32_t)std::clamp<double>(v, out.qmin, out.qmax);
   };
   LookupTable t;
-  if (bits == 8)
-    for (int32_t q = -128; q < 128; ++q)
-      t.values.push_back(at(q));
-  else
-    for (int32_t i = 0; i < kLut16Knots; ++i)
-      t.values.push_back(at(-32768 + 128 * i));
+  if (bits == 16) {
+    t.values = functionKnots16(f, in, out);
+    return t;
+  }
+  for (int32_t q = -128; q < 128; ++q)
+    t.values.push_back(at(q));
   return t;
+}
+
+std::vector<int32_t> functionKnots16(const std::function<double(double)> &f, const QParams &in,
+                                     const QParams &out) {
+  std::vector<int32_t> knots;
+  for (int32_t i = 0; i < kLut16Knots; ++i) {
+    double y = f((-32768 + 128 * i - in.zeroPoint) * in.scale);
+    double v = std::isnan(y) ? out.zeroPoint : std::round(y / out.scale) + out.zeroPoint;
+    knots.push_back((int32_t)std::clamp<double>(v, out.qmin, out.qmax));
+  }
+  return knots;
+}
+
+namespace {
+
+/// The default activations of each cell (ONNX's): what bounds the hidden
+/// state to [-1, 1] and what the integer kernel's two tables compute.
+bool defaultRecurrentActivations(edge::RecurrentOp op) {
+  static const char *const lstm[] = {"Sigmoid", "Tanh", "Tanh"};
+  static const char *const gru[] = {"Sigmoid", "Tanh"};
+  static const char *const rnn[] = {"Tanh"};
+  ArrayRef<const char *> want = op.getCell() == edge::RecurrentCell::Lstm ? ArrayRef(lstm)
+                                : op.getCell() == edge::RecurrentCell::Gru ? ArrayRef(gru)
+                                                                           : ArrayRef(rnn);
+  ArrayAttr acts = op.getActivations();
+  for (size_t k = 0; k < acts.size(); ++k)
+    if (cast<StringAttr>(acts[k]).getValue() != want[k % want.size()])
+      return false;
+  return true;
+}
+
+/// The largest |real value| a quantized per-tensor type holds.
+double magnitudeOf(Type t) {
+  QParams p = paramsOf(t);
+  return std::max(std::fabs((p.qmin - p.zeroPoint) * p.scale),
+                  std::fabs((p.qmax - p.zeroPoint) * p.scale));
+}
+
+} // namespace
+
+std::string recurrentIntegerObstacle(Operation *o) {
+  auto op = cast<edge::RecurrentOp>(o);
+  if (!defaultRecurrentActivations(op))
+    return "its activations are not the defaults (Sigmoid / Tanh), so its state is unbounded";
+  if (op.getPeepholes())
+    return "it has peepholes";
+  if (op.getHiddenSize() > kRecurrentMaxHidden)
+    return "its hidden size " + std::to_string(op.getHiddenSize()) + " is above " +
+           std::to_string(kRecurrentMaxHidden);
+  if (cast<ShapedType>(op.getInput().getType()).getShape()[2] > 65535)
+    return "its input size is above 65535";
+  if (Value h0 = op.getInitialH())
+    if (quantizedElement(h0.getType())) {
+      QParams p = paramsOf(h0.getType());
+      // A range calibrated on states within [-1, 1] reaches 1 plus rounding.
+      if (magnitudeOf(h0.getType()) > 1.0 + 2 * p.scale)
+        return "its initial hidden state reaches beyond [-1, 1]";
+    }
+  return "";
+}
+
+RecurrentConstants recurrentConstants(Operation *o) {
+  auto op = cast<edge::RecurrentOp>(o);
+  RecurrentConstants k;
+  QParams px = paramsOf(op.getInput().getType()), py = paramsOf(op.getOutput().getType());
+  int64_t rows = op.numGates() * op.getHiddenSize();
+  std::vector<double> sw = channelScales(op.getW().getType(), rows),
+                      sr = channelScales(op.getR().getType(), rows);
+  const double pre = std::ldexp(1.0, -kRecurrentPreFraction),
+               state = std::ldexp(1.0, -kRecurrentStateFraction);
+  for (int64_t q = 0; q < rows; ++q) {
+    k.w.push_back(quantizeMultiplier(px.scale * sw[q] / pre));
+    k.r.push_back(quantizeMultiplier(state * sr[q] / pre));
+  }
+  double c0 = op.getInitialC() ? magnitudeOf(op.getInitialC().getType()) : 0.0;
+  double bound = (double)cast<ShapedType>(op.getInput().getType()).getShape()[0] + c0;
+  k.cellShift = std::clamp(15 - (int32_t)std::ceil(std::log2(std::max(bound, 1.0))), 0,
+                           kRecurrentPreFraction);
+  double clip = op.getClip().convertToDouble();
+  if (clip > 0) {
+    k.clipHi = (int32_t)std::min<double>(32767, std::round(std::ldexp(clip, kRecurrentPreFraction)));
+    k.clipLo = -k.clipHi;
+  }
+  k.inputZero = px.zeroPoint;
+  k.outputZero = py.zeroPoint;
+  const double cell = std::ldexp(1.0, -k.cellShift);
+  if (Value h0 = op.getInitialH()) {
+    QParams p = paramsOf(h0.getType());
+    k.h0Zero = p.zeroPoint;
+    k.h0 = quantizeMultiplier(p.scale / state);
+  }
+  if (Value c0v = op.getInitialC()) {
+    QParams p = paramsOf(c0v.getType());
+    k.c0Zero = p.zeroPoint;
+    k.c0 = quantizeMultiplier(p.scale / cell);
+  }
+  k.outH = quantizeMultiplier(state / py.scale);
+  k.outC = quantizeMultiplier(cell / py.scale);
+  QParams q312{pre, 0, -32768, 32767}, q015{state, 0, -32768, 32767};
+  k.sigmoid = functionKnots16([](double x) { return 1.0 / (1.0 + std::exp(-x)); }, q312, q015);
+  k.tanh = functionKnots16([](double x) { return std::tanh(x); }, q312, q015);
+  return k;
 }
 
 std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights) {
@@ -167,7 +269,7 @@ std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights) {
 
 bool keepsInputParams(Operation *op) {
   return isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
-             edge::SliceOp, edge::PadOp, edge::ResampleOp>(op);
+             edge::SliceOp, edge::GatherOp, edge::PadOp, edge::ResampleOp>(op);
 }
 
 std::vector<int32_t> softmaxExpTable(double inputScale, bool wide) {

@@ -191,6 +191,13 @@ int64_t recurrentScratch(Operation *op, KernelFamily) {
   return 4 * (rec.numGates() + 1) * rec.getHiddenSize();
 }
 
+// Mirrors recurrent_s8_scratch_size in runtime-stub/edgec/kernels/ref/recurrent_s8.h.
+int64_t recurrentS8Scratch(Operation *op, KernelFamily) {
+  auto rec = cast<edge::RecurrentOp>(op);
+  int64_t h = rec.getHiddenSize();
+  return 2 * (rec.numGates() + 3) * h + (rec.getCell() == edge::RecurrentCell::Gru ? 4 * h : 0);
+}
+
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
 // in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
 int64_t floatConvScratch(Operation *op, KernelFamily) {

@@ -637,6 +637,20 @@ struct ChannelMeans {
 
 } // namespace
 
+int64_t rowsRead(Operation *op) {
+  auto rec = dyn_cast<edge::RecurrentOp>(op);
+  if (!rec)
+    return INT64_MAX;
+  int64_t rows = cast<ShapedType>(rec.getType()).getShape()[0], used = 0;
+  for (Operation *u : rec->getUsers()) {
+    auto slice = dyn_cast<edge::SliceOp>(u);
+    if (!slice || slice.getSteps()[0] != 1)
+      return rows;
+    used = std::max(used, slice.getEnds()[0]);
+  }
+  return std::max<int64_t>(used, 1);
+}
+
 LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
                         const CalibrationOptions &options) {
   llvm::DenseMap<Operation *, RangeStats> ops;
@@ -658,6 +672,13 @@ LogicalResult calibrate(func::FuncOp func, const std::vector<Sample> &samples,
       auto observer = [&](Operation *op, const Tensor &t) {
         if (!t.isFloat() || isa<edge::ConstantOp>(op))
           return;
+        if (int64_t rows = rowsRead(op); rows < (t.shape.empty() ? 0 : t.shape[0])) {
+          Tensor part = t;
+          part.shape[0] = rows;
+          part.f.resize(t.numElements() / t.shape[0] * rows);
+          pass ? ops[op].addHistogram(part) : ops[op].addRange(part);
+          return;
+        }
         pass ? ops[op].addHistogram(t) : ops[op].addRange(t);
         if (means && !pass && op->getNumResults() == 1)
           means->add(op->getResult(0), t);

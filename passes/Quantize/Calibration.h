@@ -74,4 +74,10 @@ inline constexpr double kDegenerateSteps = 4;
 mlir::LogicalResult calibrate(mlir::func::FuncOp func, const std::vector<Sample> &samples,
                               const CalibrationOptions &options);
 
+/// The leading rows (first axis) of `op`'s result that its readers see,
+/// INT64_MAX for all: an LSTM's packed result whose final cell state (its
+/// last row, often several times the hidden state's [-1, 1]) nobody reads
+/// is calibrated, and its error measured, on Y and Y_h alone.
+int64_t rowsRead(mlir::Operation *op);
+
 } // namespace edgec::quant

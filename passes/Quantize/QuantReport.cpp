@@ -1,6 +1,7 @@
 //===- QuantReport.cpp - per-layer error of a quantized model --------------===//
 
 #include "passes/Quantize/QuantReport.h"
+#include "passes/Quantize/Calibration.h"
 
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
@@ -51,12 +52,13 @@ std::string nameOf(Operation *op) {
 /// Signal and noise energy of one tensor over all samples.
 struct Energy {
   double signal = 0, noise = 0;
-  void add(const Tensor &ref, const Tensor &approx) {
+  /// The first `count` elements (all by default).
+  void add(const Tensor &ref, const Tensor &approx, int64_t count = INT64_MAX) {
     // at() reads float and integer storage alike (an integer output, like
     // MaxPool's Indices, compares exactly or not at all).
     if (ref.numElements() != approx.numElements())
       return;
-    for (int64_t k = 0; k < ref.numElements(); ++k) {
+    for (int64_t k = 0; k < std::min(count, ref.numElements()); ++k) {
       double r = ref.at(k), d = r - approx.at(k);
       signal += r * r;
       noise += d * d;
@@ -180,7 +182,10 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
         it = ref.find(nameOf(op));
       if (it == ref.end() || it->second.numElements() != t.numElements())
         return;
-      layer[op].add(it->second, dequantizeTensor(t, op->getResult(0).getType()));
+      int64_t rows = rowsRead(op), count = INT64_MAX;
+      if (rows != INT64_MAX && !t.shape.empty() && t.shape[0] > 0)
+        count = t.numElements() / t.shape[0] * rows;
+      layer[op].add(it->second, dequantizeTensor(t, op->getResult(0).getType()), count);
     });
     if (failed(quantOut))
       return failure();
@@ -215,9 +220,12 @@ LogicalResult measureQuantizationError(func::FuncOp reference, func::FuncOp quan
         worstInput = std::min(worstInput, it->second);
     }
     if (getElementTypeOrSelf(op->getResult(0).getType()).isF32() &&
-        !op->hasTrait<OpTrait::EdgeView>())
-      op->setAttr(kFloatReasonAttr,
-                  b.getStringAttr(keep.contains(nameOf(op)) ? "--keep-float" : "no int8 kernel"));
+        !op->hasTrait<OpTrait::EdgeView>()) {
+      // The quantizer may have said why already (edge-quantize).
+      if (!op->hasAttr(kFloatReasonAttr))
+        op->setAttr(kFloatReasonAttr, b.getStringAttr(keep.contains(nameOf(op)) ? "--keep-float"
+                                                                                 : "no int8 kernel"));
+    }
     auto it = layer.find(op);
     if (it == layer.end())
       return;

@@ -4,6 +4,7 @@
 #include "edgec/IR/EdgeOps.h"
 #include "passes/Quantize/Calibration.h"
 #include "passes/Quantize/Passes.h"
+#include "passes/Quantize/QuantReport.h"
 #include "edgec/Quant/QuantUtils.h"
 #include "edgec/quant.h"
 
@@ -51,6 +52,7 @@ private:
                          ArrayRef<double> floors = {});
   std::vector<double> biasScaleFloors(Value bias, int64_t n, double inScale, double multiply);
   Value matmul(edge::MatMulOp op);
+  Operation *recurrent(edge::RecurrentOp op);
   Value biasPerChannel(Operation *layer, Value bias, int64_t n, const std::vector<double> &scales,
                        double inScale, double multiply, ArrayRef<double> correction = {});
   std::vector<double> weightErrorMean(Operation *layer, Value w, Value qw,
@@ -423,6 +425,82 @@ Value Quantizer::matmul(edge::MatMulOp op) {
   return b.create<edge::ReshapeOp>(loc, out, g.getResult());
 }
 
+/// An integer RNN / GRU / LSTM: int8 data in and out, W and R int8 per gate
+/// row, the bias in Q3.12 (quant::recurrentConstants derives the rest).
+/// Null, leaving it float, where quant::recurrentIntegerObstacle says no.
+Operation *Quantizer::recurrent(edge::RecurrentOp op) {
+  auto leaveFloat = [&](const std::string &why) -> Operation * {
+    op->setAttr(kFloatReasonAttr, b.getStringAttr("no int8 kernel: " + why));
+    return nullptr;
+  };
+  if (std::string why = recurrentIntegerObstacle(op); !why.empty())
+    return leaveFloat(why);
+  // int8 data: a 16x8 producer's value is requantized on its range.
+  auto int8Of = [&](Value v) -> Value {
+    Value q = quantized(v);
+    if (!q || activationElement(q.getType()).getStorageTypeIntegralWidth() == 8)
+      return q;
+    std::optional<QParams> p = rangeParams(v);
+    if (!p)
+      return nullptr;
+    return b.create<edge::QuantizeOp>(
+        op.getLoc(), withElement(q.getType(), makeQuantType(b.getContext(), *p)), q);
+  };
+  Type out = resultType(op.getResult());
+  Value x = int8Of(op.getInput());
+  if (!out || !x)
+    return nullptr;
+  std::vector<double> ws, rs;
+  Value w = weightPerChannel(op.getW(), 1, ws, 1.0), r = weightPerChannel(op.getR(), 1, rs, 1.0);
+  if (!w || !r)
+    return nullptr;
+  Value bias;
+  if (op.getBias()) {
+    std::optional<Tensor> t = floatValues(op.getBias());
+    if (!t)
+      return nullptr;
+    Tensor q = Tensor::zeros(DType::I32, t->shape);
+    for (int64_t k = 0; k < t->numElements(); ++k) {
+      double v = std::round(std::ldexp((double)t->f[k], kRecurrentPreFraction));
+      if (!(std::fabs(v) < 2147483647.0))
+        return nullptr; // a bias beyond 2^19 in a sigmoid / tanh layer: left float
+      q.i[k] = (int64_t)v;
+    }
+    auto type = mlir::quant::UniformQuantizedType::get(
+        mlir::quant::QuantizationFlags::Signed, b.getIntegerType(32), b.getF32Type(),
+        std::ldexp(1.0, -kRecurrentPreFraction), 0, INT32_MIN, INT32_MAX);
+    bias = materializeConstant(b, op.getBias().getLoc(), q, nodeName(op) + "_bias_q", type);
+  }
+  // A state that is a constant zero (PyTorch exports one) is no state.
+  auto state = [&](Value v, Value &q) {
+    if (!v)
+      return true;
+    if (std::optional<Tensor> t = floatValues(v))
+      if (llvm::all_of(t->f, [](float x) { return x == 0.0f; }))
+        return true;
+    return (bool)(q = int8Of(v));
+  };
+  Value h0, c0;
+  if (!state(op.getInitialH(), h0) || !state(op.getInitialC(), c0))
+    return nullptr;
+  auto q = b.create<edge::RecurrentOp>(
+      op.getLoc(), out, x, w, r, bias, op.getSequenceLens(), h0, c0, Value(), op.getCellAttr(),
+      op.getDirectionAttr(), op.getHiddenSizeAttr(), op.getActivationsAttr(),
+      op.getActivationAlphaAttr(), op.getActivationBetaAttr(), op.getClipAttr(),
+      op.getInputForgetAttr(), op.getLinearBeforeResetAttr());
+  if (std::string why = recurrentIntegerObstacle(q); !why.empty()) { // a state beyond [-1, 1]
+    q->erase();
+    return leaveFloat(why);
+  }
+  if (!allSixteen)
+    return q;
+  // All 16x8: the rest of the model reads int16, on the same range.
+  sixteen = true;
+  std::optional<QParams> p = rangeParams(op.getResult());
+  return b.create<edge::QuantizeOp>(
+      op.getLoc(), withElement(out, makeQuantType(b.getContext(), *p)), q.getResult());
+}
+
 /// Longest int8 mean: its int32 sum of (x - zero) cannot overflow.
 constexpr int64_t kMaxMeanLength = int64_t(1) << 23;
 
@@ -506,6 +584,10 @@ Operation *Quantizer::rewrite(Operation *op) {
     q.setBetaAttr(b.getF32FloatAttr(1.f));
     return q;
   }
+  if (auto rec = dyn_cast<edge::RecurrentOp>(op)) {
+    sixteen = false; // int8 data, int16 state inside whatever the layer list says
+    return recurrent(rec);
+  }
   if (auto mm = dyn_cast<edge::MatMulOp>(op))
     if (Value q = matmul(mm))
       return q.getDefiningOp();
@@ -548,6 +630,7 @@ Operation *Quantizer::rewrite(Operation *op) {
       return nullptr;
     OperationState st(loc, op->getName());
     st.addOperands(x);
+    st.addOperands(op->getOperands().drop_front()); // a gather's indices
     st.addTypes(withElement(result.getType(), getElementTypeOrSelf(x.getType())));
     return copyAttrs(op, b.create(st));
   }

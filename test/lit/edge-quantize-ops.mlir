@@ -66,3 +66,45 @@ func.func @softmax(%x: tensor<1x10xf32> {edge.range = array<f32: -8.0, 8.0>}) ->
   %s = edge.softmax %x {axis = 1 : i64, edge.range = array<f32: 0.0, 1.0>} : tensor<1x10xf32>
   return %s : tensor<1x10xf32>
 }
+
+// -----
+
+// GRU with default activations: int8 data, W and R int8 per gate row (axis
+// 1), the bias in Q3.12 (0.5 -> 2048), h0 quantized on its range; in 16x8 the
+// layer still reads and writes int8 (its state inside is int16), converted
+// from and to the int16 tensors around it.
+// CHECK-LABEL: func.func @gru
+// CHECK-SAME: %arg1: tensor<1x1x1x!quant.uniform<i8:f32, 0.0039215{{[0-9]*}}:-1>>
+// CHECK-DAG: edge.constant dense<{{\[}}[2048, -1024, 4096, 0, 512, 8192]]> : tensor<1x6xi32> as tensor<1x6x!quant.uniform<i32:f32, 2.44140625E-4>>
+// CHECK-DAG: edge.constant {{.*}} as tensor<1x3x2x!quant.uniform<i8<-127:127>:f32:1, {{.*}}>>
+// CHECK: edge.recurrent %arg0, %{{.*}}, %{{.*}} bias %{{.*}} h0 %arg1 {{.*}} tensor<1x1x1x!quant.uniform<i8:f32, 0.0039215{{[0-9]*}}:-1>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>
+// I16-LABEL: func.func @gru
+// I16-SAME: %arg0: tensor<2x1x2x!quant.uniform<i8:f32, {{.*}}>>
+// I16: %[[G:.*]] = edge.recurrent %arg0, {{.*}} -> tensor<3x1x1x1x!quant.uniform<i8:f32, {{.*}}>>
+// I16: %[[Y:.*]] = edge.quantize %[[G]] : (tensor<3x1x1x1x!quant.uniform<i8:f32, {{.*}}>>) -> tensor<3x1x1x1x!quant.uniform<i16:f32, {{.*}}>>
+// I16: return %[[Y]]
+func.func @gru(%x: tensor<2x1x2xf32> {edge.range = array<f32: -1.0, 1.0>}, %h0: tensor<1x1x1xf32> {edge.range = array<f32: -0.5, 0.5>}) -> tensor<3x1x1x1xf32> {
+  %w = edge.constant dense<[[[0.5, -0.25], [1.0, 0.75], [-0.5, 0.125]]]> : tensor<1x3x2xf32>
+  %r = edge.constant dense<[[[0.5], [-1.0], [0.25]]]> : tensor<1x3x1xf32>
+  %b = edge.constant dense<[[0.5, -0.25, 1.0, 0.0, 0.125, 2.0]]> : tensor<1x6xf32>
+  %y = edge.recurrent %x, %w, %r bias %b h0 %h0 {activation_alpha = array<f32: 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0>, activations = ["Sigmoid", "Tanh"], cell = #edge.cell<gru>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = true, edge.range = array<f32: -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x3x2xf32>, tensor<1x3x1xf32>, tensor<1x6xf32>, tensor<1x1x1xf32>) -> tensor<3x1x1x1xf32>
+  return %y : tensor<3x1x1x1xf32>
+}
+
+// -----
+
+// What the integer cell cannot hold stays float: other activations (an
+// unbounded state) and peepholes.
+// CHECK-LABEL: func.func @recurrent_stays_float
+// CHECK: edge.recurrent {{.*}} -> tensor<3x1x1x1xf32>
+// CHECK: edge.recurrent {{.*}} -> tensor<4x1x1x1xf32>
+func.func @recurrent_stays_float(%x: tensor<2x1x2xf32> {edge.range = array<f32: -1.0, 1.0>}) -> (tensor<3x1x1x1xf32>, tensor<4x1x1x1xf32>) {
+  %w = edge.constant dense<0.5> : tensor<1x1x2xf32>
+  %r = edge.constant dense<0.5> : tensor<1x1x1xf32>
+  %y = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Relu"], cell = #edge.cell<rnn>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false, edge.range = array<f32: 0.0, 4.0>} : (tensor<2x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x1xf32>) -> tensor<3x1x1x1xf32>
+  %w4 = edge.constant dense<0.5> : tensor<1x4x2xf32>
+  %r4 = edge.constant dense<0.5> : tensor<1x4x1xf32>
+  %p = edge.constant dense<0.1> : tensor<1x3xf32>
+  %z = edge.recurrent %x, %w4, %r4 peepholes %p {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = #edge.cell<lstm>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false, edge.range = array<f32: -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x4x2xf32>, tensor<1x4x1xf32>, tensor<1x3xf32>) -> tensor<4x1x1x1xf32>
+  return %y, %z : tensor<3x1x1x1xf32>, tensor<4x1x1x1xf32>
+}

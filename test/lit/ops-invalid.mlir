@@ -181,3 +181,19 @@ func.func @roi_align_shapes(%x: tensor<1x3x8x8xf32>, %r: tensor<2x4xf32>, %b: te
   %0 = edge.roi_align %x, %r, %b {half_pixel = true, mode = #edge.roi_mode<avg>, output_height = 2 : i64, output_width = 2 : i64, sampling_ratio = 0 : i64, spatial_scale = 1.0 : f32} : (tensor<1x3x8x8xf32>, tensor<2x4xf32>, tensor<3xi64>) -> tensor<2x3x2x2xf32>
   return %0 : tensor<2x3x2x2xf32>
 }
+
+// -----
+
+func.func @recurrent_int16_weights(%x: tensor<2x1x2x!quant.uniform<i8:f32, 0.01>>, %w: tensor<1x1x2x!quant.uniform<i16:f32, 0.01>>, %r: tensor<1x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>> {
+  // expected-error@+1 {{'edge.recurrent' op a quantized layer takes and gives int8 data and weights}}
+  %0 = edge.recurrent %x, %w, %r {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], cell = #edge.cell<rnn>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false} : (tensor<2x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<1x1x2x!quant.uniform<i16:f32, 0.01>>, tensor<1x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
+  return %0 : tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
+}
+
+// -----
+
+func.func @recurrent_int8_bias_scale(%x: tensor<2x1x2x!quant.uniform<i8:f32, 0.01>>, %w: tensor<1x1x2x!quant.uniform<i8:f32, 0.01>>, %r: tensor<1x1x1x!quant.uniform<i8:f32, 0.01>>, %b: tensor<1x2x!quant.uniform<i32:f32, 0.0001>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>> {
+  // expected-error@+1 {{'edge.recurrent' op a quantized layer's bias is int32 at scale 2^-12 (Q3.12)}}
+  %0 = edge.recurrent %x, %w, %r bias %b {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], cell = #edge.cell<rnn>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false} : (tensor<2x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<1x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<1x1x1x!quant.uniform<i8:f32, 0.01>>, tensor<1x2x!quant.uniform<i32:f32, 0.0001>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
+  return %0 : tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
+}

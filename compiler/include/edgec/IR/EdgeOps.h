@@ -87,6 +87,9 @@ struct RecurrentActivation {
 };
 /// The activation named `name` (case-insensitive), or null.
 const RecurrentActivation *recurrentActivation(llvm::StringRef name);
+/// A quantized edge.recurrent's pre-activations and bias are Q3.12: int32
+/// (int16 once saturated) at scale 2^-kRecurrentPreFraction.
+constexpr int kRecurrentPreFraction = 12;
 /// f(x) for the activation named `name`, in double (the evaluator's).
 double applyRecurrentActivation(llvm::StringRef name, double alpha, double beta, double x);
 

@@ -712,19 +712,24 @@ def Edge_RecurrentOp : Edge_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
     GRU; f, g, h for LSTM, each list repeated for the reverse direction) by
     their ONNX names, with `activation_alpha` / `activation_beta` resolved
     per function (defaults filled in). `clip` > 0 clamps pre-activations.
+
+    Quantized (int8 in and out, docs/numerics.md): W and R are int8 with
+    scales per gate row (axis 1), the bias is int32 at scale 2^-12 (Q3.12),
+    initial_h / initial_c are int8, and there are no peepholes; the state
+    inside is int16 (quant::recurrentConstants has every integer constant).
   }];
-  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[F32]>:$w,
-                       RankedTensorOf<[F32]>:$r, Optional<RankedTensorOf<[F32]>>:$bias,
+  let arguments = (ins Edge_RealTensor:$input, Edge_RealTensor:$w,
+                       Edge_RealTensor:$r, Optional<Edge_RealTensor>:$bias,
                        Optional<Edge_IndexTensor>:$sequence_lens,
-                       Optional<RankedTensorOf<[F32]>>:$initial_h,
-                       Optional<RankedTensorOf<[F32]>>:$initial_c,
+                       Optional<Edge_RealTensor>:$initial_h,
+                       Optional<Edge_RealTensor>:$initial_c,
                        Optional<RankedTensorOf<[F32]>>:$peepholes,
                        Edge_RecurrentCellAttr:$cell, Edge_RecurrentDirectionAttr:$direction,
                        I64Attr:$hidden_size,
                        StrArrayAttr:$activations, DenseF32ArrayAttr:$activation_alpha,
                        DenseF32ArrayAttr:$activation_beta, F32Attr:$clip,
                        BoolAttr:$input_forget, BoolAttr:$linear_before_reset);
-  let results = (outs RankedTensorOf<[F32]>:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $input `,` $w `,` $r (`bias` $bias^)? (`lens` $sequence_lens^)? (`h0` $initial_h^)?
     (`c0` $initial_c^)? (`peepholes` $peepholes^)? attr-dict `:` functional-type(operands, results)

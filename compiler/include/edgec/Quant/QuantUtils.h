@@ -13,6 +13,8 @@
 #include "mlir/IR/Operation.h"
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -109,6 +111,43 @@ struct LookupTable {
 };
 /// nullopt for other ops and other type pairs.
 std::optional<LookupTable> unaryTable(mlir::Operation *op);
+
+/// Integer RNN / GRU / LSTM (edge.recurrent on int8 data; docs/numerics.md):
+/// gate pre-activations in Q3.12, gates and the hidden state in Q0.15 (int16),
+/// the LSTM cell state in int16 at 2^-cellShift, int8 weights per gate row.
+constexpr int kRecurrentStateFraction = 15; ///< Q0.15 gates and hidden state
+/// Largest hidden size: sum h * r over H stays in int32 (32768 * 127 * 511 < 2^31).
+constexpr int64_t kRecurrentMaxHidden = 511;
+
+/// Why the quantized edge.recurrent `op` cannot run in integers, or "" when
+/// it can: the activations must be ONNX's defaults (a bounded hidden state),
+/// no peepholes, an initial hidden state within [-1, 1], hidden size at most
+/// kRecurrentMaxHidden. Attributes only when its operands are still float.
+std::string recurrentIntegerObstacle(mlir::Operation *op);
+
+/// Every integer constant of a quantized edge.recurrent.
+struct RecurrentConstants {
+  /// Per gate row (G * H, shared by the directions): s_x * s_w / 2^-12 and
+  /// 2^-15 * s_r / 2^-12.
+  std::vector<FixedPoint> w, r;
+  /// The cell state is q * 2^-cellShift: |c| <= |c0| + T (each step adds
+  /// |i * g| <= 1 to f * c), so it never saturates.
+  int32_t cellShift = 12;
+  /// Bounds of an activation's Q3.12 input: the clip attribute, else int16.
+  int32_t clipLo = -32768, clipHi = 32767;
+  int32_t inputZero = 0, outputZero = 0;
+  int32_t h0Zero = 0, c0Zero = 0;
+  FixedPoint h0, c0;     ///< initial states to Q0.15 and to 2^-cellShift
+  FixedPoint outH, outC; ///< Q0.15 and 2^-cellShift to the output's scale
+  /// kLut16Knots knots from Q3.12 to Q0.15 (lut_interp_s16).
+  std::vector<int32_t> sigmoid, tanh;
+};
+RecurrentConstants recurrentConstants(mlir::Operation *op);
+
+/// kLut16Knots knots of y = f(x) from int16 `in` to `out`: the output at
+/// -32768 + 128 i, rounded and saturated.
+std::vector<int32_t> functionKnots16(const std::function<double(double)> &f, const QParams &in,
+                                     const QParams &out);
 
 /// The taps of a quantized edge.resample: each float weight * 2^14, rounded
 /// (a nearest tap, 1.0, is exactly 16384). The kernel and the evaluator
