@@ -54,6 +54,13 @@ int64_t macsOf(Operation *op) {
     auto a = mm.getA().getType().getShape();
     return mm.getOutput().getType().getNumElements() * a.back();
   }
+  if (auto rec = dyn_cast<edge::RecurrentOp>(op)) {
+    // Every step of every direction and batch row: x W^T and h R^T for all
+    // gates (sequence_lens may end some rows early).
+    auto x = cast<ShapedType>(rec.getInput().getType()).getShape();
+    int64_t h = rec.getHiddenSize();
+    return x[0] * x[1] * rec.numDirections() * rec.numGates() * h * (x[2] + h);
+  }
   return 0;
 }
 

@@ -14,7 +14,7 @@ struct LayerInfo {
   std::string op;   ///< edge op name without the dialect prefix
   std::vector<std::vector<int64_t>> inputShapes;
   std::vector<int64_t> outputShape;
-  int64_t macs = 0;            ///< multiply-accumulates (conv, gemm, matmul)
+  int64_t macs = 0;            ///< multiply-accumulates (conv, gemm, matmul, recurrent)
   int64_t weightBytes = 0;     ///< constant operands
   int64_t activationBytes = 0; ///< bytes of the result
   int64_t arenaOffset = -1;    ///< -1 when not in the arena
