@@ -4,6 +4,7 @@
 
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
 
 using namespace mlir;
 
@@ -62,12 +63,26 @@ LogicalResult emitRecurrentS8(edge::RecurrentOp o, KernelWriter &w) {
     return w.ints(std::vector<int64_t>(t.begin(), t.end()), "int16_t", w.node() + name);
   };
   std::string lensType = o.getSequenceLens() ? ctypeOf(o.getSequenceLens()) : "int32_t";
+  auto wc = o.getW().getDefiningOp<edge::ConstantOp>();
+  if (!wc)
+    return o.emitError("an integer recurrent layer needs constant weights W");
+  // -zx * sum W[d, q, :]: the input zero point folded out of the dot products.
+  Tensor wt = tensorFromAttr(wc.getValue());
+  int64_t rows = wt.shape[0] * wt.shape[1], cols = wt.shape[2];
+  std::vector<int64_t> offset(rows);
+  for (int64_t q = 0; q < rows; ++q) {
+    int64_t sum = 0;
+    for (int64_t i = 0; i < cols; ++i)
+      sum += wt.i[q * cols + i];
+    offset[q] = -k.inputZero * sum;
+  }
   // Arrays are named in the order they are first used.
+  std::string xo = w.ints(offset, "int32_t", w.node() + "_x_offset");
   std::string wm = ints(k.w, true, "_w_mult"), wsh = ints(k.w, false, "_w_shift"),
               rm = ints(k.r, true, "_r_mult"), rsh = ints(k.r, false, "_r_shift"),
               sig = table(k.sigmoid, "_sigmoid"), th = table(k.tanh, "_tanh");
   w.call().tmpl(id).tmpl(lensType).in(o.getInput()).in(o.getW()).in(o.getR())
-      .optional(o.getBias()).optional(o.getSequenceLens()).optional(o.getInitialH())
+      .optional(o.getBias()).arg(xo).optional(o.getSequenceLens()).optional(o.getInitialH())
       .optional(o.getInitialC()).arg(wm).arg(wsh).arg(rm).arg(rsh).arg(sig).arg(th)
       .in(o.getOutput()).scratch().emit();
   return success();

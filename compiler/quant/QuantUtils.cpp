@@ -226,9 +226,22 @@ RecurrentConstants recurrentConstants(Operation *o) {
                       sr = channelScales(op.getR().getType(), rows);
   const double pre = std::ldexp(1.0, -kRecurrentPreFraction),
                state = std::ldexp(1.0, -kRecurrentStateFraction);
+  // Every shift at most -1, so the kernel's two requantizations per gate row
+  // are requantize_right (one multiply-accumulate and a shift): a multiplier
+  // of 2^-1 or more is stored as M / 2^(shift + 1) at shift -1 (at least 24
+  // significant bits for the multipliers a gate sees, below 2^6).
+  auto rightShift = [](double real) {
+    FixedPoint fp = quantizeMultiplier(real);
+    if (fp.multiplier != 0 && fp.shift > -1) {
+      int e = fp.shift + 1;
+      fp.multiplier = (int32_t)(((int64_t)fp.multiplier + (int64_t(1) << (e - 1))) >> e);
+      fp.shift = -1;
+    }
+    return fp;
+  };
   for (int64_t q = 0; q < rows; ++q) {
-    k.w.push_back(quantizeMultiplier(px.scale * sw[q] / pre));
-    k.r.push_back(quantizeMultiplier(state * sr[q] / pre));
+    k.w.push_back(rightShift(px.scale * sw[q] / pre));
+    k.r.push_back(rightShift(state * sr[q] / pre));
   }
   double c0 = op.getInitialC() ? magnitudeOf(op.getInitialC().getType()) : 0.0;
   double bound = (double)cast<ShapedType>(op.getInput().getType()).getShape()[0] + c0;

@@ -128,7 +128,7 @@ std::string recurrentIntegerObstacle(mlir::Operation *op);
 /// Every integer constant of a quantized edge.recurrent.
 struct RecurrentConstants {
   /// Per gate row (G * H, shared by the directions): s_x * s_w / 2^-12 and
-  /// 2^-15 * s_r / 2^-12.
+  /// 2^-15 * s_r / 2^-12, every shift at most -1 (requantize_right).
   std::vector<FixedPoint> w, r;
   /// The cell state is q * 2^-cellShift: |c| <= |c0| + T (each step adds
   /// |i * g| <= 1 to f * c), so it never saturates.

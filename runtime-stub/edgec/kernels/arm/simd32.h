@@ -32,6 +32,18 @@ inline uint32_t sxtb16_ror8(uint32_t x) {
   __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
   return r;
 }
+/// The bottom half of a with the bottom half of b on top (PKHBT, LSL #16).
+inline uint32_t pack_bottoms(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
+/// The top half of a at the bottom, the top half of b on top (PKHTB, ASR #16).
+inline uint32_t pack_tops(uint32_t a, uint32_t b) {
+  uint32_t r;
+  __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+}
 /// acc + lo(a) * lo(b) + hi(a) * hi(b), int16 halves.
 inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(__smlad(a, b, acc));
@@ -62,6 +74,8 @@ inline uint32_t sxtb16(uint32_t x) {
   return lo | (hi << 16);
 }
 inline uint32_t sxtb16_ror8(uint32_t x) { return sxtb16((x >> 8) | (x << 24)); }
+inline uint32_t pack_bottoms(uint32_t a, uint32_t b) { return (a & 0xffffu) | (b << 16); }
+inline uint32_t pack_tops(uint32_t a, uint32_t b) { return (a >> 16) | (b & 0xffff0000u); }
 inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   int32_t p = static_cast<int16_t>(a & 0xffff) * static_cast<int16_t>(b & 0xffff) +
               static_cast<int16_t>(a >> 16) * static_cast<int16_t>(b >> 16);

@@ -3,6 +3,7 @@
 //
 // The arithmetic (docs/numerics.md, "Recurrent layers"):
 //   pre  = requantize(sum (x - zx) w, w_mult, w_shift)           Q3.12
+//          (computed as x_offset + sum x w, x_offset = -zx sum w)
 //        + requantize(sum h r, r_mult, r_shift) + bias           (int64, then
 //          saturated to the activation's bounds P.clip_lo .. P.clip_hi)
 //   gate = lut_interp_s16(sigmoid or tanh table, pre)             Q0.15
@@ -14,9 +15,11 @@
 // requantized to the output's parameters. Shapes as recurrent_f32: x [T, B, I],
 // w [D, G*H, I], r [D, G*H, H], bias [D, 2*G*H] (int32 Q3.12), h0 / c0
 // [D, B, H]; per-row multipliers w_mult / w_shift / r_mult / r_shift [G*H]
-// (shared by the directions); out [T + S, D, B, H].
+// (shared by the directions, every shift at most -1: requantize_right);
+// out [T + S, D, B, H].
 #pragma once
 
+#include "edgec/kernels/arm/simd32.h"
 #include "edgec/kernels/ref/recurrent_f32.h"
 #include "edgec/quant.h"
 
@@ -67,6 +70,42 @@ EDGEC_ALWAYS_INLINE int32_t recurrent_gate(const int16_t *EDGEC_RESTRICT table, 
   return lut_interp_s16(table, static_cast<int32_t>(v));
 }
 
+/// sum a[k] * b[k]: on a core with the DSP extension four products per two
+/// SMLADs (SXTB16 takes bytes 0, 2 and 1, 3 of both sides alike).
+EDGEC_ALWAYS_INLINE int32_t dot_s8(const int8_t *EDGEC_RESTRICT a,
+                                   const int8_t *EDGEC_RESTRICT b, ptrdiff_t n) {
+  int32_t acc = 0;
+  ptrdiff_t k = 0;
+#ifdef EDGEC_HAVE_ARM_DSP
+  for (; k + 4 <= n; k += 4) {
+    const uint32_t va = arm::load32(a + k), vb = arm::load32(b + k);
+    acc = arm::smlad(arm::sxtb16(va), arm::sxtb16(vb), acc);
+    acc = arm::smlad(arm::sxtb16_ror8(va), arm::sxtb16_ror8(vb), acc);
+  }
+#endif
+  for (; k < n; ++k)
+    acc += a[k] * b[k];
+  return acc;
+}
+
+/// sum h[k] * r[k] for an int16 h and int8 r: on a DSP core the pairs of h
+/// are repacked (PKHBT / PKHTB) to match SXTB16's bytes 0, 2 and 1, 3 of r.
+EDGEC_ALWAYS_INLINE int32_t dot_s16_s8(const int16_t *EDGEC_RESTRICT h,
+                                       const int8_t *EDGEC_RESTRICT r, ptrdiff_t n) {
+  int32_t acc = 0;
+  ptrdiff_t k = 0;
+#ifdef EDGEC_HAVE_ARM_DSP
+  for (; k + 4 <= n; k += 4) {
+    const uint32_t h01 = arm::load32(h + k), h23 = arm::load32(h + k + 2), vr = arm::load32(r + k);
+    acc = arm::smlad(arm::pack_bottoms(h01, h23), arm::sxtb16(vr), acc);
+    acc = arm::smlad(arm::pack_tops(h01, h23), arm::sxtb16_ror8(vr), acc);
+  }
+#endif
+  for (; k < n; ++k)
+    acc += h[k] * r[k];
+  return acc;
+}
+
 template <const RecurrentS8Params &P>
 EDGEC_ALWAYS_INLINE int8_t recurrent_out(int32_t v, int32_t mult, int32_t shift) {
   return static_cast<int8_t>(clamp_i32(requantize(v, mult, shift) + P.output_zero, -128, 127));
@@ -75,6 +114,7 @@ EDGEC_ALWAYS_INLINE int8_t recurrent_out(int32_t v, int32_t mult, int32_t shift)
 template <const RecurrentS8Params &P, int D, typename L>
 void recurrent_s8_direction(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT w,
                             const int8_t *EDGEC_RESTRICT r, const int32_t *EDGEC_RESTRICT bias,
+                            const int32_t *EDGEC_RESTRICT x_offset,
                             const L *EDGEC_RESTRICT lens, const int8_t *EDGEC_RESTRICT h0,
                             const int8_t *EDGEC_RESTRICT c0, const int32_t *EDGEC_RESTRICT w_mult,
                             const int32_t *EDGEC_RESTRICT w_shift,
@@ -114,20 +154,20 @@ void recurrent_s8_direction(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_
       const int8_t *xt = x + (t * B + b) * I;
       // Pre-activations (GRU's h gate: no recurrent term yet).
       for (ptrdiff_t q = 0; q < G * H; ++q) {
-        int32_t acc = 0;
-        for (ptrdiff_t i = 0; i < I; ++i)
-          acc += (xt[i] - P.input_zero) * W[q * I + i];
-        int64_t v = static_cast<int64_t>(requantize(acc, w_mult[q], w_shift[q])) +
+        const int32_t acc = x_offset[D * G * H + q] + dot_s8(xt, W + q * I, I);
+        int64_t v = static_cast<int64_t>(requantize_right(
+                        acc, w_mult[q], requantize_right_round(w_shift[q]), -w_shift[q] - 1)) +
                     (Wb ? Wb[q] : 0);
         if (P.cell == kCellGru && q >= 2 * H) {
           hx[q - 2 * H] =
               v < INT32_MIN ? INT32_MIN : (v > INT32_MAX ? INT32_MAX : static_cast<int32_t>(v));
           continue;
         }
-        int32_t racc = 0;
-        for (ptrdiff_t k = 0; k < H; ++k)
-          racc += h[k] * R[q * H + k];
-        v += static_cast<int64_t>(requantize(racc, r_mult[q], r_shift[q])) + (Rb ? Rb[q] : 0);
+        const int32_t racc = dot_s16_s8(h, R + q * H, H);
+        v += static_cast<int64_t>(requantize_right(racc, r_mult[q],
+                                                   requantize_right_round(r_shift[q]),
+                                                   -r_shift[q] - 1)) +
+             (Rb ? Rb[q] : 0);
         g[q] = static_cast<int16_t>(saturate_i16(v));
       }
       if constexpr (P.cell == kCellRnn) {
@@ -142,11 +182,12 @@ void recurrent_s8_direction(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_
         for (ptrdiff_t j = 0; j < H; ++j) {
           const int8_t *Rh = R + (2 * H + j) * H;
           const int32_t rb = Rb ? Rb[2 * H + j] : 0;
-          int32_t racc = 0;
-          for (ptrdiff_t k = 0; k < H; ++k)
-            racc += (P.linear_before_reset ? h[k] : gated[k]) * Rh[k];
+          const int32_t racc = dot_s16_s8(P.linear_before_reset ? h : gated, Rh, H);
           const int64_t rh =
-              static_cast<int64_t>(requantize(racc, r_mult[2 * H + j], r_shift[2 * H + j])) + rb;
+              static_cast<int64_t>(requantize_right(racc, r_mult[2 * H + j],
+                                                    requantize_right_round(r_shift[2 * H + j]),
+                                                    -r_shift[2 * H + j] - 1)) +
+              rb;
           const int64_t v = P.linear_before_reset
                                 ? (g[H + j] * rh + (int64_t{1} << 14)) >> 15
                                 : rh;
@@ -184,10 +225,12 @@ void recurrent_s8_direction(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_
 } // namespace detail
 
 /// The layer: every direction over every batch row. `lens`, bias, h0 and c0
-/// may be null (all T steps; zeros).
+/// may be null (all T steps; zeros). x_offset [D * G * H] is -zx * (the sum
+/// of each W row), the input zero point folded out of the dot products.
 template <const RecurrentS8Params &P, typename L = int32_t>
 void recurrent_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT w,
                   const int8_t *EDGEC_RESTRICT r, const int32_t *EDGEC_RESTRICT bias,
+                  const int32_t *EDGEC_RESTRICT x_offset,
                   const L *EDGEC_RESTRICT lens, const int8_t *EDGEC_RESTRICT h0,
                   const int8_t *EDGEC_RESTRICT c0, const int32_t *EDGEC_RESTRICT w_mult,
                   const int32_t *EDGEC_RESTRICT w_shift, const int32_t *EDGEC_RESTRICT r_mult,
@@ -195,10 +238,10 @@ void recurrent_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT w
                   const int16_t *EDGEC_RESTRICT tanh_table, int8_t *EDGEC_RESTRICT out,
                   void *EDGEC_RESTRICT scratch) {
   static_assert(P.cell_shift >= 0 && P.cell_shift <= 12, "the cell state's scale");
-  detail::recurrent_s8_direction<P, 0>(x, w, r, bias, lens, h0, c0, w_mult, w_shift, r_mult,
+  detail::recurrent_s8_direction<P, 0>(x, w, r, bias, x_offset, lens, h0, c0, w_mult, w_shift, r_mult,
                                        r_shift, sigmoid, tanh_table, out, scratch);
   if constexpr (P.directions == 2)
-    detail::recurrent_s8_direction<P, 1>(x, w, r, bias, lens, h0, c0, w_mult, w_shift, r_mult,
+    detail::recurrent_s8_direction<P, 1>(x, w, r, bias, x_offset, lens, h0, c0, w_mult, w_shift, r_mult,
                                          r_shift, sigmoid, tanh_table, out, scratch);
 }
 
