@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# kws_accuracy.sh EDGEC MODELS_DIR WORK_DIR
-# The keyword-spotting model (models/export_kws.py) on its held-out voices,
-# the bar of issue 19:
+# kws_accuracy.sh EDGEC MODELS_DIR WORK_DIR [MODEL]
+# A keyword-spotting model (kws, models/export_kws.py, by default; kws_lstm,
+# models/export_kws_lstm.py, shares its data) on its held-out voices, the bar
+# of issue 19:
 #   - int8 (calibrated on 256 training windows): top-1 accuracy within 0.5
 #     percentage point of float, measured by running the generated code on
 #     the whole held-out batch, and an arena at most 0.3x the float one;
@@ -9,14 +10,14 @@
 #     an output SQNR of at least 35 dB on the held-out voices with an arena
 #     at most 1.5x the int8 one (report.json of the compile).
 set -euo pipefail
-edgec=$1 models=$2 work=$3/kws_accuracy
+edgec=$1 models=$2 model=${4:-kws} work=$3/${4:-kws}_accuracy
 rm -rf "$work"
 mkdir -p "$work"
 data=(--calibration "$models/kws_calib_x.npy" --eval-inputs "$models/kws_test_x.npy"
       --eval-labels "$models/kws_test_y.npy")
 # The report of one window at a time (the evaluator's int8 mode, on every
 # held-out window).
-"$edgec" compile "$models/kws.onnx" -t x86-64 -o "$work/int8" --quantize int8 "${data[@]}" \
+"$edgec" compile "$models/$model.onnx" -t x86-64 -o "$work/int8" --quantize int8 "${data[@]}" \
   >/dev/null 2>&1
 # The generated code on all held-out windows as one batch. Calibrated on the
 # same 256 windows made into one batch (repeated to the batch size): minmax
@@ -30,14 +31,14 @@ np.save(f"{work}/calib_batch.npy", np.resize(c, (1, len(x)) + c.shape[1:]).astyp
 print(len(x))
 PY
 )
-"$edgec" compile "$models/kws.onnx" -t x86-64 -o "$work/batch" --harness --name q \
+"$edgec" compile "$models/$model.onnx" -t x86-64 -o "$work/batch" --harness --name q \
   --input-shape "input=${n}x1x40x20" --quantize int8 --calibration "$work/calib_batch.npy" \
   >/dev/null 2>&1
 ${CXX:-g++} -std=c++20 -O2 -Wall -Wextra -Werror -I"$work/batch" "$work/batch/q.cpp" \
   "$work/batch/q_weights.cpp" "$work/batch/q_main.cpp" -o "$work/batch/main"
 mkdir -p "$work/batch-out"
 "$work/batch/main" "$models/kws_test_x.npy" -o "$work/batch-out" >/dev/null
-"$edgec" compile "$models/kws.onnx" -t cortex-m4 -o "$work/auto" --quantize auto \
+"$edgec" compile "$models/$model.onnx" -t cortex-m4 -o "$work/auto" --quantize auto \
   --accuracy-budget 35 --bias-correction "${data[@]}" >/dev/null 2>"$work/auto.log" ||
   { cat "$work/auto.log" >&2; exit 1; }
 /usr/bin/python3 - "$work" "$models" <<'PY'
