@@ -20,21 +20,27 @@ const char *cellName(edge::RecurrentCell c) {
   llvm_unreachable("recurrent cell");
 }
 
+/// The fields RecurrentParams and RecurrentS8Params begin with: the
+/// sequence's geometry, the cell and its direction.
+Params sequenceFields(edge::RecurrentOp o, const char *type) {
+  Shape x = shapeOf(o.getInput());
+  return Params(type)
+      .set("seq", x[0])
+      .set("batch", x[1])
+      .set("input", x[2])
+      .set("hidden", o.getHiddenSize())
+      .set("directions", o.numDirections())
+      .enumerator("cell", cellName(o.getCell()))
+      .flag("reverse", o.getDirection() == edge::RecurrentDirection::Reverse);
+}
+
 /// The integer layer: recurrent_s8 with quant::recurrentConstants' numbers.
 LogicalResult emitRecurrentS8(edge::RecurrentOp o, KernelWriter &w) {
   if (std::string why = quant::recurrentIntegerObstacle(o); !why.empty())
     return o.emitError("no integer recurrent layer: ") << why;
-  Shape x = shapeOf(o.getInput());
   quant::RecurrentConstants k = quant::recurrentConstants(o);
   std::string id = w.declare(
-      Params("RecurrentS8Params")
-          .set("seq", x[0])
-          .set("batch", x[1])
-          .set("input", x[2])
-          .set("hidden", o.getHiddenSize())
-          .set("directions", o.numDirections())
-          .enumerator("cell", cellName(o.getCell()))
-          .flag("reverse", o.getDirection() == edge::RecurrentDirection::Reverse)
+      sequenceFields(o, "RecurrentS8Params")
           .flag("input_forget", o.getInputForget())
           .flag("linear_before_reset", o.getLinearBeforeReset())
           .set("input_zero", k.inputZero)
@@ -91,7 +97,6 @@ LogicalResult emitRecurrentS8(edge::RecurrentOp o, KernelWriter &w) {
 LogicalResult emitRecurrent(edge::RecurrentOp o, KernelWriter &w) {
   if (w.integer())
     return emitRecurrentS8(o, w);
-  Shape x = shapeOf(o.getInput());
   int64_t d = o.numDirections();
   size_t perDirection = o.getActivations().size() / d;
   // {activation, alpha, beta} x 3 per direction, always two directions.
@@ -111,14 +116,7 @@ LogicalResult emitRecurrent(edge::RecurrentOp o, KernelWriter &w) {
     acts.nest("", specs);
   }
   std::string id = w.declare(
-      Params("RecurrentParams")
-          .set("seq", x[0])
-          .set("batch", x[1])
-          .set("input", x[2])
-          .set("hidden", o.getHiddenSize())
-          .set("directions", d)
-          .enumerator("cell", cellName(o.getCell()))
-          .flag("reverse", o.getDirection() == edge::RecurrentDirection::Reverse)
+      sequenceFields(o, "RecurrentParams")
           .real("clip", o.getClip().convertToFloat())
           .flag("input_forget", o.getInputForget())
           .flag("linear_before_reset", o.getLinearBeforeReset())

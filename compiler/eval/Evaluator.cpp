@@ -479,19 +479,26 @@ Tensor evaluateGridSample(edge::GridSampleOp o, const Tensor &x, const Tensor &g
   return r;
 }
 
+} // namespace
+
+RecurrentOperands recurrentOperands(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
+  RecurrentOperands t{in[0], in[1], in[2]};
+  for (auto [k, v] : llvm::enumerate(o->getOperands())) {
+    if (v == o.getBias()) t.bias = in[k];
+    else if (v == o.getSequenceLens()) t.lens = in[k];
+    else if (v == o.getInitialH()) t.h0 = in[k];
+    else if (v == o.getInitialC()) t.c0 = in[k];
+    else if (v == o.getPeepholes()) t.peep = in[k];
+  }
+  return t;
+}
+
+namespace {
+
 /// edge.recurrent: ONNX's RNN / GRU / LSTM equations step by step, in
 /// double, into the packed [T + S, D, B, H] result.
 Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
-  // Operands by role (the optional ones may be absent).
-  const Tensor *x = in[0], *w = in[1], *r = in[2], *bias = nullptr, *lens = nullptr,
-               *h0 = nullptr, *c0 = nullptr, *peep = nullptr;
-  for (auto [k, v] : llvm::enumerate(o->getOperands())) {
-    if (v == o.getBias()) bias = in[k];
-    else if (v == o.getSequenceLens()) lens = in[k];
-    else if (v == o.getInitialH()) h0 = in[k];
-    else if (v == o.getInitialC()) c0 = in[k];
-    else if (v == o.getPeepholes()) peep = in[k];
-  }
+  auto [x, w, r, bias, lens, h0, c0, peep] = recurrentOperands(o, in);
   int64_t t = x->shape[0], nb = x->shape[1], ni = x->shape[2], nh = o.getHiddenSize();
   int64_t nd = o.numDirections(), ng = o.numGates();
   bool lstm = o.getCell() == edge::RecurrentCell::Lstm;

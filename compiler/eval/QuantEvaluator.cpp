@@ -258,14 +258,8 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
 FailureOr<Tensor> recurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
   if (std::string why = recurrentIntegerObstacle(o); !why.empty())
     return o.emitError("no integer recurrent layer: ") << why, failure();
-  const Tensor *x = in[0], *w = in[1], *r = in[2], *bias = nullptr, *lens = nullptr,
-               *h0 = nullptr, *c0 = nullptr;
-  for (auto [k, v] : llvm::enumerate(o->getOperands())) {
-    if (v == o.getBias()) bias = in[k];
-    else if (v == o.getSequenceLens()) lens = in[k];
-    else if (v == o.getInitialH()) h0 = in[k];
-    else if (v == o.getInitialC()) c0 = in[k];
-  }
+  auto [x, w, r, bias, lens, h0, c0, peep] = recurrentOperands(o, in);
+  (void)peep; // none in an integer layer
   RecurrentConstants k = recurrentConstants(o);
   int64_t T = x->shape[0], B = x->shape[1], I = x->shape[2], H = o.getHiddenSize();
   int64_t D = o.numDirections(), G = o.numGates();
