@@ -280,6 +280,8 @@ std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights) {
   return q;
 }
 
+bool keepsInt8Data(Operation *op) { return isa<edge::RecurrentOp>(op); }
+
 bool keepsInputParams(Operation *op) {
   return isa<edge::MaxPool2DOp, edge::AvgPool2DOp, edge::ReshapeOp, edge::TransposeOp,
              edge::SliceOp, edge::GatherOp, edge::PadOp, edge::ResampleOp>(op);

@@ -606,7 +606,8 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
         kept.contains(nl.getName().strref()) || !seen.insert(nl.getName().strref()).second)
       return;
     floatCandidates.push_back(nl.getName().str());
-    int16Candidates.push_back(nl.getName().str());
+    if (!edgec::quant::keepsInt8Data(op))
+      int16Candidates.push_back(nl.getName().str());
   });
   auto trial = [&](const edgec::quant::PrecisionSet &s)
       -> std::optional<edgec::quant::PrecisionTrial> {

@@ -584,10 +584,10 @@ Operation *Quantizer::rewrite(Operation *op) {
     q.setBetaAttr(b.getF32FloatAttr(1.f));
     return q;
   }
-  if (auto rec = dyn_cast<edge::RecurrentOp>(op)) {
-    sixteen = false; // int8 data, int16 state inside whatever the layer list says
+  if (keepsInt8Data(op))
+    sixteen = false; // int8 data, int16 state inside, whatever the layer list says
+  if (auto rec = dyn_cast<edge::RecurrentOp>(op))
     return recurrent(rec);
-  }
   if (auto mm = dyn_cast<edge::MatMulOp>(op))
     if (Value q = matmul(mm))
       return q.getDefiningOp();
@@ -811,6 +811,14 @@ struct QuantizePass : impl::QuantizePassBase<QuantizePass> {
     llvm::StringSet<> sixteen;
     for (const std::string &s : int16Layers)
       sixteen.insert(s);
+    // A recurrent layer named in --int16 stays as it is: say so.
+    getOperation().walk([&](Operation *op) {
+      auto nl = dyn_cast<NameLoc>(op->getLoc());
+      if (nl && keepsInt8Data(op) && sixteen.contains(nl.getName().strref()))
+        op->emitWarning() << "--int16 names '" << nl.getName().strref()
+                          << "', a recurrent layer: it reads and writes int8 (its state is "
+                             "int16 inside) and stays so";
+    });
     if (activationBits != 8 && activationBits != 16) {
       getOperation().emitError("activation-bits must be 8 or 16, got ") << activationBits.getValue();
       return signalPassFailure();

@@ -155,6 +155,11 @@ std::vector<int32_t> functionKnots16(const std::function<double(double)> &f, con
 std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights);
 constexpr int kResampleShift = 14;
 
+/// Layers that read and write int8 whatever width is asked of them (the
+/// recurrent layers, whose state inside is int16 anyway): never a 16x8
+/// candidate of --quantize auto, and int8 between int16 neighbours in 16x8.
+bool keepsInt8Data(mlir::Operation *op);
+
 /// Ops whose quantized result keeps its input's parameters (data movement,
 /// pooling, resampling): never a precision choice of their own, and in
 /// 16x8 / int8 they follow their input's width.
