@@ -498,7 +498,9 @@ namespace {
 /// edge.recurrent: ONNX's RNN / GRU / LSTM equations step by step, in
 /// double, into the packed [T + S, D, B, H] result.
 Tensor evaluateRecurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
-  auto [x, w, r, bias, lens, h0, c0, peep] = recurrentOperands(o, in);
+  RecurrentOperands ops = recurrentOperands(o, in);
+  const Tensor *x = ops.x, *w = ops.w, *r = ops.r, *bias = ops.bias, *lens = ops.lens,
+               *h0 = ops.h0, *c0 = ops.c0, *peep = ops.peep;
   int64_t t = x->shape[0], nb = x->shape[1], ni = x->shape[2], nh = o.getHiddenSize();
   int64_t nd = o.numDirections(), ng = o.numGates();
   bool lstm = o.getCell() == edge::RecurrentCell::Lstm;

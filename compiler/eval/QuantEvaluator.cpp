@@ -258,8 +258,9 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
 FailureOr<Tensor> recurrent(edge::RecurrentOp o, ArrayRef<const Tensor *> in) {
   if (std::string why = recurrentIntegerObstacle(o); !why.empty())
     return o.emitError("no integer recurrent layer: ") << why, failure();
-  auto [x, w, r, bias, lens, h0, c0, peep] = recurrentOperands(o, in);
-  (void)peep; // none in an integer layer
+  RecurrentOperands ops = recurrentOperands(o, in); // no peepholes in an integer layer
+  const Tensor *x = ops.x, *w = ops.w, *r = ops.r, *bias = ops.bias, *lens = ops.lens,
+               *h0 = ops.h0, *c0 = ops.c0;
   RecurrentConstants k = recurrentConstants(o);
   int64_t T = x->shape[0], B = x->shape[1], I = x->shape[2], H = o.getHiddenSize();
   int64_t D = o.numDirections(), G = o.numGates();
