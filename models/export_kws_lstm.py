@@ -65,24 +65,7 @@ def main():
         if not np.array_equal(np.load(os.path.join(here, name + ".npy")), mine):
             sys.exit(f"{name}.npy differs from the data export_kws.py makes: rerun it first")
     model = KwsLstm()
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, EPOCHS)
-    loss_fn = nn.CrossEntropyLoss()
-    xt, yt = torch.from_numpy(xtr), torch.from_numpy(ytr)
-    gen = torch.Generator().manual_seed(kws.SEED)
-    for _ in range(EPOCHS):
-        model.train()
-        perm = torch.randperm(len(xt), generator=gen)
-        for i in range(0, len(xt), 64):
-            idx = perm[i:i + 64]
-            opt.zero_grad()
-            loss_fn(model(xt[idx]), yt[idx]).backward()
-            opt.step()
-        sched.step()
-    model.eval()
-    with torch.no_grad():
-        acc_train = float((model(xt).argmax(1).numpy() == ytr).mean())
-        acc_test = float((model(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean())
+    acc_train, acc_test = kws.train(model, xtr, ytr, xte, yte, EPOCHS)
     example = torch.from_numpy(xte[test][:1])
     path = os.path.join(here, "kws_lstm.onnx")
     torch.onnx.export(model, example, path, opset_version=13, input_names=["input"],
