@@ -9,7 +9,8 @@ Each model chains, with random sizes: a general, depthwise or grouped Conv
 Relu or Clip or none), a Max or Average pool, a pointwise Conv, an Add of two
 branches or a Mul by a per-channel constant, a Concat, an upsampling (Resize
 x2, nearest or linear, or a ConvTranspose of stride 2), a LayerNormalization or none,
-GlobalAveragePool, Gemm and a final activation drawn from the ones with int8
+a GlobalAveragePool, a ReduceMean or a GRU / LSTM over the columns (its last
+hidden state), Gemm and a final activation drawn from the ones with int8
 and 16x8 kernels, or none. Also writes MODEL.input.npy (uniform in [-1, 1]).
 The same seed gives the same models, so a failure is reproducible.
 """
@@ -46,6 +47,11 @@ class Builder:
     def const(self, array):
         n = self.name("w")
         self.inits.append(numpy_helper.from_array(array.astype(np.float32), n))
+        return n
+
+    def shape(self, dims):
+        n = self.name("shape")
+        self.inits.append(numpy_helper.from_array(np.array(dims, np.int64), n))
         return n
 
     def node(self, op, inputs, **attrs):
@@ -160,13 +166,32 @@ def make_model(rng, name):
                    kernel_shape=[k, k], strides=[2, 2], pads=[p, p, p, p])
         shape = shape[:2] + [(shape[i] - 1) * 2 - 2 * p + k for i in (2, 3)]
 
-    # 5. Classifier, after a global average pool or a ReduceMean over H, W.
-    if r(0, 1):
+    # 5. Classifier, after a global average pool, a ReduceMean over H, W, or
+    # a GRU / LSTM reading the columns as a sequence (its last hidden state).
+    head = r(0, 2)
+    features = shape[1]
+    if head == 0:
         f = b.node("Flatten", [b.node("GlobalAveragePool", [y])], axis=1)
-    else:
+    elif head == 1:
         f = b.node("ReduceMean", [y], axes=[2, 3], keepdims=0)
+    else:
+        steps, width = shape[3], shape[1] * shape[2]
+        seq = b.node("Reshape", [b.node("Transpose", [y], perm=[3, 0, 1, 2]),
+                                 b.shape([steps, 1, width])])
+        cell = ["GRU", "LSTM"][r(0, 1)]
+        hidden, gates = r(3, 10), 3 if cell == "GRU" else 4
+        sd = 1 / np.sqrt(hidden)
+        wx = b.const(rng.uniform(-2 * sd, 2 * sd, (1, gates * hidden, width)) / np.sqrt(width / hidden))
+        wh = b.const(rng.uniform(-2 * sd, 2 * sd, (1, gates * hidden, hidden)))
+        bias = b.const(rng.uniform(-0.5, 0.5, (1, 2 * gates * hidden)))
+        attrs = {"linear_before_reset": r(0, 1)} if cell == "GRU" else {}
+        node = helper.make_node(cell, [seq, wx, wh, bias], ["", b.name("state")],
+                                name=b.name(cell.lower()), hidden_size=hidden, **attrs)
+        b.nodes.append(node)
+        f = b.node("Reshape", [node.output[1], b.shape([1, hidden])])
+        features = hidden
     n = r(2, 12)
-    wt = b.const(rng.normal(0, 1 / np.sqrt(shape[1]), (n, shape[1])))
+    wt = b.const(rng.normal(0, 1 / np.sqrt(features), (n, features)))
     bias = b.const(rng.normal(0, 0.1, n))
     o = b.node("Gemm", [f, wt, bias], transB=1)
     o = b.activation(o, ["none", "Softmax", "Sigmoid", "Tanh", "HardSwish", "leaky"])
