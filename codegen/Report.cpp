@@ -43,7 +43,17 @@ int64_t macsOf(Operation *op) {
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
     auto w = conv.getWeight().getType().getShape();
     auto out = conv.getOutput().getType().getShape();
-    return out[0] * out[1] * out[2] * out[3] * w[1] * w[2] * w[3];
+    if (!conv.hasInputDilation())
+      return out[0] * out[1] * out[2] * out[3] * w[1] * w[2] * w[3];
+    // A spread input: only the taps that land on input elements are
+    // multiplied, never the zeros between them.
+    auto in = conv.getInput().getType().getShape();
+    int64_t taps[2] = {0, 0};
+    for (unsigned i = 0; i < 2; ++i)
+      for (int64_t o = 0; o < out[2 + i]; ++o)
+        for (int64_t k = 0; k < w[2 + i]; ++k)
+          taps[i] += conv.inputIndex(i, o, k, in[2 + i]) >= 0;
+    return out[0] * out[1] * w[1] * taps[0] * taps[1];
   }
   if (auto gemm = dyn_cast<edge::GemmOp>(op)) {
     auto a = gemm.getA().getType().getShape();

@@ -101,6 +101,8 @@ Params convGeometry(edge::Conv2DOp op) {
   g.wrap(4).set("pad_top", p[0]).set("pad_left", p[1]).set("dilation_h", d[0])
       .set("dilation_w", d[1]);
   g.wrap(4).set("groups", op.getGroup());
+  if (op.hasInputDilation())
+    g.set("in_dilation_h", op.inputDilation(0)).set("in_dilation_w", op.inputDilation(1));
   return g;
 }
 

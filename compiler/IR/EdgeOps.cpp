@@ -14,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cmath>
@@ -336,6 +337,9 @@ LogicalResult Conv2DOp::verify() {
       failed(checkPair(*this, "dilations", getDilations(), 2, 1)) ||
       failed(checkPair(*this, "pads", getPads(), 4, 0)))
     return failure();
+  if (auto idil = getInputDilations())
+    if (failed(checkPair(*this, "input_dilations", *idil, 2, 1)))
+      return failure();
   int64_t g = getGroup();
   if (g < 1 || in[1] % g != 0 || w[0] % g != 0)
     return emitOpError("group ") << g << " must divide input channels " << in[1]
@@ -348,8 +352,18 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError("bias shape ") << shapeStr(shapeOf(getBias())) << " must be [" << w[0]
                                       << "]";
   auto s = getStrides(), d = getDilations(), p = getPads();
-  int64_t oh = windowOutputSize(in[2], w[2], s[0], p[0], p[2], d[0], false);
-  int64_t ow = windowOutputSize(in[3], w[3], s[1], p[1], p[3], d[1], false);
+  // The spread input: (n - 1) * input dilation + 1 positions.
+  int64_t ih, iw;
+  if (llvm::MulOverflow(in[2] - 1, inputDilation(0), ih) ||
+      llvm::MulOverflow(in[3] - 1, inputDilation(1), iw) || ih >= (int64_t{1} << 40) ||
+      iw >= (int64_t{1} << 40))
+    return emitOpError("input_dilations ") << shapeStr(*getInputDilations())
+                                            << " spread the input " << shapeStr(in)
+                                            << " beyond 2^40 positions";
+  ++ih;
+  ++iw;
+  int64_t oh = windowOutputSize(ih, w[2], s[0], p[0], p[2], d[0], false);
+  int64_t ow = windowOutputSize(iw, w[3], s[1], p[1], p[3], d[1], false);
   SmallVector<int64_t> expected{in[0], w[0], oh, ow};
   if (ArrayRef<int64_t>(expected) != out)
     return emitOpError("expected result shape ") << shapeStr(expected) << ", got "

@@ -135,7 +135,6 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
   int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
   int64_t M = w.shape[0], KH = w.shape[2], KW = w.shape[3];
   int64_t OH = out[2], OW = out[3], G = op.getGroup(), Cg = C / G, Mg = M / G;
-  auto s = op.getStrides(), d = op.getDilations(), p = op.getPads();
   Tensor r = Tensor::zeros(DType::F32, out);
   int64_t K = Cg * KH * KW, P = OH * OW;
   RowMatrix col(K, P);
@@ -147,9 +146,9 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
             int64_t row = (c * KH + kh) * KW + kw;
             for (int64_t oh = 0; oh < OH; ++oh)
               for (int64_t ow = 0; ow < OW; ++ow) {
-                int64_t ih = oh * s[0] - p[0] + kh * d[0], iw = ow * s[1] - p[1] + kw * d[1];
+                int64_t ih = op.inputIndex(0, oh, kh, H), iw = op.inputIndex(1, ow, kw, W);
                 col(row, oh * OW + ow) =
-                    ih < 0 || ih >= H || iw < 0 || iw >= W
+                    ih < 0 || iw < 0
                         ? 0.f
                         : x.f[((n * C + g * Cg + c) * H + ih) * W + iw];
               }

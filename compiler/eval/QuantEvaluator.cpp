@@ -52,7 +52,6 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
   int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
   int64_t M = w.shape[0], Cg = w.shape[1], KH = w.shape[2], KW = w.shape[3];
   int64_t OH = y.shape[2], OW = y.shape[3], G = op.getGroup(), Mg = M / G;
-  auto s = op.getStrides(), p = op.getPads(), d = op.getDilations();
   auto [lo, hi] = outputClamp(op);
   std::vector<FixedPoint> mults = channelMultipliers(op);
   for (int64_t m = 0; m < M; ++m) {
@@ -65,8 +64,8 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
           for (int64_t c = 0; c < Cg; ++c)
             for (int64_t kh = 0; kh < KH; ++kh)
               for (int64_t kw = 0; kw < KW; ++kw) {
-                int64_t ih = oh * s[0] - p[0] + kh * d[0], iw = ow * s[1] - p[1] + kw * d[1];
-                if (ih < 0 || ih >= H || iw < 0 || iw >= W)
+                int64_t ih = op.inputIndex(0, oh, kh, H), iw = op.inputIndex(1, ow, kw, W);
+                if (ih < 0 || iw < 0)
                   continue;
                 int64_t xv = x.i[((n * C + g * Cg + c) * H + ih) * W + iw];
                 acc += (xv - px.zeroPoint) * w.i[((m * Cg + c) * KH + kh) * KW + kw];

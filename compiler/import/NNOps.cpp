@@ -162,15 +162,15 @@ LogicalResult conv(NodeContext &c) {
   }
   auto y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x4, w4, bias,
                                       win->strides, win->pads, win->dilations, group,
-                                      FloatAttr(), FloatAttr());
+                                      FloatAttr(), FloatAttr(), DenseI64ArrayAttr());
   c.setOutput(restoreRank(c, y, spatialRank));
   return success();
 }
 
-/// ConvTranspose as a convolution: zeros inserted between input elements
-/// (stride - 1 per gap, an edge.resample with empty taps), the flipped and
-/// channel-transposed kernel, and padding d * (k - 1) - pad per side (a
-/// negative one crops the result instead).
+/// ConvTranspose as a convolution over the input spread by the stride
+/// (`input_dilations`: stride - 1 zeros per gap, never stored), with the
+/// flipped and channel-transposed kernel and padding d * (k - 1) - pad per
+/// side (a negative one crops the result instead).
 LogicalResult convTranspose(NodeContext &c) {
   auto x = c.required(0, "X"), w = c.required(1, "W");
   if (failed(x) || failed(w))
@@ -262,28 +262,6 @@ LogicalResult convTranspose(NodeContext &c) {
       return c.fail("the output would be empty (pads larger than the result)");
     out.push_back(o);
   }
-  // Zero insertion along H and W.
-  Value v = *x4;
-  for (int i = 0; i < 2; ++i) {
-    int64_t s = (*strides)[i], len = xs[2 + i];
-    if (s == 1)
-      continue;
-    int64_t outLen = (len - 1) * s + 1;
-    if (failed(c.checkConstantShape({outLen}, "the zero-insertion table")))
-      return failure();
-    std::vector<int64_t> idx(outLen, -1);
-    std::vector<float> wt(outLen, 0.f);
-    for (int64_t o = 0; o < outLen; o += s) {
-      idx[o] = o / s;
-      wt[o] = 1.f;
-    }
-    Shape vs = NodeContext::shape(v);
-    vs[2 + i] = outLen;
-    v = c.b.create<edge::ResampleOp>(c.loc, c.tensorType(vs, c.b.getF32Type()), v,
-                                     c.b.getI64IntegerAttr(2 + i), c.b.getI64IntegerAttr(1),
-                                     c.b.getDenseI64ArrayAttr(idx), c.b.getDenseF32ArrayAttr(wt),
-                                     c.b.getF32FloatAttr(0.f));
-  }
   // Weight (Cin, Cout/g, kh, kw) -> (Cout, Cin/g, kh, kw), flipped in space.
   int64_t cin = w4s[0], coutG = w4s[1], cinG = cin / group;
   Value wt = c.reshape(w4, {group, cinG, coutG, k[0], k[1]});
@@ -300,16 +278,19 @@ LogicalResult convTranspose(NodeContext &c) {
     if (e < 0) e = 0;
     cpads[i] = b;
     cpads[i + 2] = e;
-    int64_t vlen = NodeContext::shape(v)[2 + i];
-    convOut[2 + i] = vlen + b + e - full;
+    int64_t spread = (xs[2 + i] - 1) * (*strides)[i] + 1;
+    convOut[2 + i] = spread + b + e - full;
   }
   Value bias = c.in(2);
   if (bias && NodeContext::shape(bias) != Shape{out[1]})
     return c.fail("bias of shape " + shapeToString(NodeContext::shape(bias)) + " must be [" +
                   std::to_string(out[1]) + "]");
-  Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(convOut, c.b.getF32Type()), v, wt,
+  DenseI64ArrayAttr spreadAttr;
+  if ((*strides)[0] != 1 || (*strides)[1] != 1)
+    spreadAttr = c.b.getDenseI64ArrayAttr(*strides);
+  Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(convOut, c.b.getF32Type()), *x4, wt,
                                        bias, Shape{1, 1}, cpads, *dil, group, FloatAttr(),
-                                       FloatAttr());
+                                       FloatAttr(), spreadAttr);
   for (int i = 0; i < 2; ++i)
     if (convOut[2 + i] != out[2 + i])
       y = buildSlice(c, y, 2 + i, cropB[i], out[2 + i]);

@@ -36,7 +36,8 @@ SmallVector<int64_t, 4> addPads(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   return {a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]};
 }
 
-/// conv2d(pad(x, 0)) -> conv2d(x) with the pad added to its own.
+/// conv2d(pad(x, 0)) -> conv2d(x) with the pad added to its own. With an
+/// input dilation d, p zeros before the spread become p * d spread positions.
 struct FoldPadIntoConv : OpRewritePattern<edge::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(edge::Conv2DOp conv, PatternRewriter &rewriter) const override {
@@ -44,6 +45,8 @@ struct FoldPadIntoConv : OpRewritePattern<edge::Conv2DOp> {
     auto extra = spatialPads(pad, 0.f);
     if (!extra)
       return failure();
+    for (int i = 0; i < 4; ++i)
+      (*extra)[i] *= conv.inputDilation(i % 2);
     rewriter.modifyOpInPlace(conv, [&] {
       conv.setPads(addPads(conv.getPads(), *extra));
       conv.getInputMutable().assign(pad.getInput());

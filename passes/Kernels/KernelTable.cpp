@@ -109,11 +109,12 @@ bool int8Activations(Operation *op, KernelFamily) {
   return int8Pair(op->getOperand(0), op->getResult(0));
 }
 
-/// Not depthwise, constant weights and bias: the input zero point is folded
-/// into the bias at compile time.
+/// Not depthwise, not over a spread input (a ConvTranspose's: the DSP and
+/// reference kernels read one in place), constant weights and bias: the
+/// input zero point is folded into the bias at compile time.
 bool blockedConvApplies(Operation *op, KernelFamily f) {
   auto conv = cast<edge::Conv2DOp>(op);
-  return int8Activations(op, f) && !isDepthwise(conv) &&
+  return int8Activations(op, f) && !isDepthwise(conv) && !conv.hasInputDilation() &&
          conv.getWeight().getDefiningOp<edge::ConstantOp>() && constantOrNone(conv.getBias());
 }
 
@@ -207,9 +208,10 @@ int64_t floatConvScratch(Operation *op, KernelFamily) {
   auto out = conv.getOutput().getType().getShape();
   auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
   int64_t g = conv.getGroup();
-  bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 && p[1] == 0 &&
-                   out[2] == in[2] && out[3] == in[3];
-  bool depthwise = isDepthwise(conv);
+  bool spread = conv.hasInputDilation();
+  bool pointwise = !spread && w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
+                   p[1] == 0 && out[2] == in[2] && out[3] == in[3];
+  bool depthwise = !spread && isDepthwise(conv);
   if (depthwise && s[0] == 1 && s[1] == 1) {
     // Unit-stride depthwise: a zero-padded input plane (with a tail for the
     // flat taps) and an output plane at the padded row length.
@@ -276,7 +278,7 @@ int64_t convTile(Operation *op) {
 
 std::optional<edge::SparseKind> sparseKindOf(Operation *op) {
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
-    if (!int8Pair(conv.getInput(), conv.getOutput()) ||
+    if (!int8Pair(conv.getInput(), conv.getOutput()) || conv.hasInputDilation() ||
         !conv.getWeight().getDefiningOp<edge::ConstantOp>() || !constantOrNone(conv.getBias()))
       return std::nullopt;
     auto in = conv.getInput().getType().getShape();

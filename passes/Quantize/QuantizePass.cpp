@@ -301,10 +301,16 @@ std::vector<double> Quantizer::weightErrorMean(Operation *layer, Value w, Value 
     // [M, C / g, KH, KW]: output channel m reads input channels of its group.
     int64_t M = shape[0], Cg = shape[1], taps = shape[2] * shape[3];
     int64_t perGroup = M / conv.getGroup();
+    // A spread input's mean is the input's, diluted by the zeros between
+    // its elements.
+    auto in = conv.getInput().getType().getShape();
+    double spread = 1.0;
+    for (unsigned i = 0; i < 2; ++i)
+      spread *= double(in[2 + i]) / double((in[2 + i] - 1) * conv.inputDilation(i) + 1);
     for (int64_t k = 0; k < wf->numElements(); ++k) {
       int64_t m = k / (Cg * taps), c = (k / taps) % Cg + (m / perGroup) * Cg;
       if (c < (int64_t)mean.size())
-        delta[m] += (q.i[k] * scales[m] - wf->f[k] * multiply) * mean[c];
+        delta[m] += (q.i[k] * scales[m] - wf->f[k] * multiply) * mean[c] * spread;
     }
   } else {
     // Gemm B: [N, K] along axis 0 (transB), [K, N] along axis 1.
@@ -546,7 +552,8 @@ Operation *Quantizer::rewrite(Operation *op) {
       return nullptr;
     auto q = b.create<edge::Conv2DOp>(loc, out, x, w, bias, conv.getStridesAttr(),
                                       conv.getPadsAttr(), conv.getDilationsAttr(),
-                                      conv.getGroupAttr(), FloatAttr(), FloatAttr());
+                                      conv.getGroupAttr(), FloatAttr(), FloatAttr(),
+                                      conv.getInputDilationsAttr());
     return copyAttrs(op, q);
   }
   if (auto gemm = dyn_cast<edge::GemmOp>(op)) {

@@ -13,6 +13,20 @@ func.func @conv(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x9x6xf32> {
 
 // -----
 
+// Before a spread input (input dilation d, a ConvTranspose), p zeros of
+// padding are p * d positions of the spread input.
+// CHECK-LABEL: func.func @spread_conv
+// CHECK: edge.conv2d %arg0, %{{.*}} {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 3>, pads = array<i64: 2, 0, 0, 6>
+// CHECK-NOT: edge.pad
+func.func @spread_conv(%arg0: tensor<1x1x4x4xf32>) -> tensor<1x1x9x16xf32> {
+  %w = edge.constant dense<1.0> : tensor<1x1x1x1xf32>
+  %0 = edge.pad %arg0 {pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 2>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x5x6xf32>
+  %1 = edge.conv2d %0, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 3>} : (tensor<1x1x5x6xf32>, tensor<1x1x1x1xf32>) -> tensor<1x1x9x16xf32>
+  return %1 : tensor<1x1x9x16xf32>
+}
+
+// -----
+
 // -inf padding folds into max pooling, zero padding into average pooling
 // (which then counts the padded positions).
 // CHECK-LABEL: func.func @pools

@@ -43,15 +43,31 @@ func.func @stays_float(%x: tensor<2x3x4xf32> {edge.range = array<f32: -1.0, 1.0>
 
 // -----
 
-// Resampling (a Resize axis, or a ConvTranspose's zero insertion) keeps its
-// input's int8 parameters: the float weights stay as attributes, and the
-// kernel and the evaluator apply them as Q14 integers.
+// Resampling (a Resize axis) keeps its input's int8 parameters: the float
+// weights stay as attributes, and the kernel and the evaluator apply them as
+// Q14 integers.
 // CHECK-LABEL: func.func @resample
 // CHECK: %[[R:.*]] = edge.resample %arg0 {axis = 3 : i64, fill = 0.000000e+00 : f32, indices = array<i64: 0, -1, 0, 1, 1, -1>, taps = 2 : i64, weights = array<f32: 1.000000e+00, 0.000000e+00, 7.500000e-01, 2.500000e-01, 1.000000e+00, 0.000000e+00>} : (tensor<1x2x2x2x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>) -> tensor<1x2x2x3x!quant.uniform<i8:f32, 0.0078431{{[0-9]*}}:-1>>
 // CHECK: return %[[R]]
 func.func @resample(%x: tensor<1x2x2x2xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x2x2x3xf32> {
   %r = edge.resample %x {axis = 3 : i64, fill = 0.0 : f32, indices = array<i64: 0, -1, 0, 1, 1, -1>, taps = 2 : i64, weights = array<f32: 1.0, 0.0, 0.75, 0.25, 1.0, 0.0>, edge.range = array<f32: -1.0, 1.0>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x3xf32>
   return %r : tensor<1x2x2x3xf32>
+}
+
+// -----
+
+// A ConvTranspose (a convolution over its spread input) quantizes as any
+// convolution and keeps its input dilation: no zero-inserted tensor, in int8
+// or in 16x8.
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK: edge.conv2d %arg0, {{.*}}input_dilations = array<i64: 2, 2>{{.*}} -> tensor<1x3x7x7x!quant.uniform<i8:f32, {{.*}}>>
+// I16-LABEL: func.func @conv_transpose
+// I16: edge.conv2d %arg0, {{.*}}input_dilations = array<i64: 2, 2>{{.*}} -> tensor<1x3x7x7x!quant.uniform<i16:f32, {{.*}}>>
+func.func @conv_transpose(%x: tensor<1x2x4x4xf32> {edge.range = array<f32: -1.0, 1.0>}) -> tensor<1x3x7x7xf32> {
+  %w = edge.constant dense<0.5> : tensor<3x2x3x3xf32>
+  %b = edge.constant dense<0.25> : tensor<3xf32>
+  %c = edge.conv2d %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, edge.range = array<f32: -4.0, 4.0>} : (tensor<1x2x4x4xf32>, tensor<3x2x3x3xf32>, tensor<3xf32>) -> tensor<1x3x7x7xf32>
+  return %c : tensor<1x3x7x7xf32>
 }
 
 // -----

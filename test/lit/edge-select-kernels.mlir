@@ -28,6 +28,29 @@ func.func @dense(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1
 
 // -----
 
+// A spread input (a ConvTranspose: input_dilations) is read in place by the
+// reference and DSP kernels (two int16 columns: 2 x 2 x 36 bytes), never by
+// the blocked ones; a float one takes the im2col path even with a 1x1 kernel
+// (4 bytes x 4 channels x 25 pixels).
+// PORTABLE-LABEL: func.func @spread
+// PORTABLE: edge.kernel = #edge.kernel<"conv2d_s8", "edgec::conv2d_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
+// PORTABLE: edge.kernel = #edge.kernel<"conv2d_f32", "edgec::conv2d_f32", "edgec/kernels/ref/conv2d_f32.h", scratch = 400>
+// BLOCKED-LABEL: func.func @spread
+// BLOCKED: edge.kernel = #edge.kernel<"conv2d_s8", "edgec::conv2d_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
+// DSP-LABEL: func.func @spread
+// DSP: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 144>
+// MVE-LABEL: func.func @spread
+// MVE: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 144>
+func.func @spread(%x: tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>, %f: tensor<1x4x3x3xf32>) -> (tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>, tensor<1x2x5x5xf32>) {
+  %w = edge.constant dense<1> : tensor<8x4x3x3xi8> as tensor<8x4x3x3x!quant.uniform<i8:f32, 0.01>>
+  %y = edge.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 2, 2>, dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 2>} : (tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x4x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  %wf = edge.constant dense<1.0> : tensor<2x4x1x1xf32>
+  %z = edge.conv2d %f, %wf {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 2>} : (tensor<1x4x3x3xf32>, tensor<2x4x1x1xf32>) -> tensor<1x2x5x5xf32>
+  return %y, %z : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>, tensor<1x2x5x5xf32>
+}
+
+// -----
+
 // Depthwise: no blocked kernel; the DSP kernel takes one padded int16 plane
 // (10 x 10) on arm-dsp and arm-mve.
 // PORTABLE-LABEL: func.func @depthwise

@@ -11,6 +11,40 @@ func.func @conv_shape(%x: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>) -> tenso
 
 // -----
 
+// A spread input (a ConvTranspose's) of 3 elements with input dilation 2 has
+// 5 positions: a 3x3 window gives 3, not the 1 an unspread one would.
+func.func @conv_input_dilations_shape(%x: tensor<1x2x3x3xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32> {
+  // expected-error@+1 {{'edge.conv2d' op expected result shape [1, 3, 3, 3], got [1, 3, 1, 1]}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}
+
+// -----
+
+func.func @conv_input_dilations_zero(%x: tensor<1x2x3x3xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32> {
+  // expected-error@+1 {{'edge.conv2d' op input_dilations entries must be >= 1, got [2, 0]}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}
+
+// -----
+
+func.func @conv_input_dilations_huge(%x: tensor<1x2x3x3xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32> {
+  // expected-error@+1 {{'edge.conv2d' op input_dilations [4611686018427387904, 1] spread the input [1, 2, 3, 3] beyond 2^40 positions}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 4611686018427387904, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}
+
+// -----
+
+func.func @conv_input_dilations_rank(%x: tensor<1x2x3x3xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32> {
+  // expected-error@+1 {{'edge.conv2d' op input_dilations must have 2 entries, got 1}}
+  %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, input_dilations = array<i64: 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<3x2x3x3xf32>) -> tensor<1x3x1x1xf32>
+  return %0 : tensor<1x3x1x1xf32>
+}
+
+// -----
+
 func.func @conv_group(%x: tensor<1x4x6x6xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32> {
   // expected-error@+1 {{'edge.conv2d' op weight has 2 input channels per group, expected 1 (input [1, 4, 6, 6], group 4)}}
   %0 = edge.conv2d %x, %w {dilations = array<i64: 1, 1>, group = 4 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x6x6xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x4x4xf32>

@@ -283,15 +283,42 @@ def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure, Edge_TakesClamp]> {
     [h, w]. The weight has shape [M, C/group, kH, kW] and the optional bias
     [M]. 1-D ONNX convolutions are imported as 2-D with H = 1. `act_min` /
     `act_max` clamp the result (a fused Relu or Clip).
+
+    `input_dilations` [h, w] (absent: 1, 1) spreads the input before the
+    window slides: input element i sits at position i * d and the d - 1
+    positions between two elements hold zeros (real zeros: they, like the
+    padding, contribute nothing). A ConvTranspose is this convolution with
+    `input_dilations` = its strides and the flipped, channel-transposed
+    kernel, so no zero-inserted tensor is ever stored.
   }];
   let arguments = !con((ins Edge_RealTensor:$input, Edge_RealTensor:$weight,
                             Optional<Edge_RealTensor>:$bias,
                             DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations, I64Attr:$group),
-                       Edge_FusedActivation);
+                       Edge_FusedActivation,
+                       (ins OptionalAttr<DenseI64ArrayAttr>:$input_dilations));
   let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The input dilation along spatial axis `i` (0: H, 1: W); 1 when absent.
+    int64_t inputDilation(unsigned i) {
+      auto d = getInputDilations();
+      return d && d->size() == 2 ? (*d)[i] : 1;
+    }
+    /// Whether zeros are spread between input elements (a ConvTranspose).
+    bool hasInputDilation() { return inputDilation(0) != 1 || inputDilation(1) != 1; }
+    /// The input element that tap `k` of output `o` reads along spatial axis
+    /// `i` (0: H, 1: W) of an input of `length` elements, or -1 when it reads
+    /// padding or a zero spread between elements.
+    int64_t inputIndex(unsigned i, int64_t o, int64_t k, int64_t length) {
+      int64_t pos = o * getStrides()[i] - getPads()[i] + k * getDilations()[i];
+      int64_t d = inputDilation(i);
+      if (pos < 0 || pos % d)
+        return -1;
+      return pos / d < length ? pos / d : -1;
+    }
   }];
   let hasVerifier = 1;
 }

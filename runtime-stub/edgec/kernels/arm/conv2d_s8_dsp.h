@@ -15,6 +15,10 @@
 // give 16 MACs for two output channels times two pixels. The column costs
 // K stores per pixel and is reused by every output channel.
 //
+// A spread input (a ConvTranspose's, Conv2DParams::in_dilation_h/w) is read in
+// place: the column, or the depthwise plane, gets 0 for the taps that fall
+// between its elements, as for padding.
+//
 // Depthwise convolution (one input channel per output channel) has no reuse
 // of a column across channels, so instead each input plane is copied once,
 // padded, as int16 x - zx, and every output pixel runs the same branch-free
@@ -55,6 +59,12 @@ template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size(
 }
 
 
+/// Where tap k of a column of K4 reordered taps (then the tail) is stored:
+/// k with its middle two of every four swapped.
+EDGEC_ALWAYS_INLINE constexpr ptrdiff_t reordered_tap(ptrdiff_t k, ptrdiff_t k4) {
+  return k < k4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k;
+}
+
 /// The receptive field of output pixel (oh, ow) of one group, as int16
 /// x - zx (0 outside the image), taps reordered x0 x2 x1 x3 within each
 /// complete group of four.
@@ -65,8 +75,8 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
   constexpr ptrdiff_t Cg = P.in_c / P.groups, KK = P.kernel_h * P.kernel_w;
   constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
-  if constexpr (P.kernel_h == 1 && P.kernel_w == 1 && P.pad_top == 0 && P.pad_left == 0 &&
-                P.out_h <= P.in_h && P.out_w <= P.in_w) {
+  if constexpr (!conv2d_is_spread<P>() && P.kernel_h == 1 && P.kernel_w == 1 &&
+                P.pad_top == 0 && P.pad_left == 0 && P.out_h <= P.in_h && P.out_w <= P.in_w) {
     // Pointwise: one tap per channel, always inside the image.
     const int8_t *xp = x + oh * P.stride_h * P.in_w + ow * P.stride_w;
     ptrdiff_t c = 0;
@@ -78,6 +88,30 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
     }
     for (; c < K; ++c)
       col[c] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
+    return;
+  }
+  if constexpr (conv2d_is_spread<P>()) {
+    // A spread input (a ConvTranspose): the input row and column of every
+    // tap, once per pixel; taps between its elements (-1) read 0.
+    constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
+    ptrdiff_t ihs[KH], iws[KW];
+    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh)
+      ihs[kh] = conv_input_index(oh, kh, P.stride_h, P.pad_top, P.dilation_h, P.in_dilation_h,
+                                 P.in_h);
+    for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw)
+      iws[kw] = conv_input_index(ow, kw, P.stride_w, P.pad_left, P.dilation_w,
+                                 P.in_dilation_w, P.in_w);
+    ptrdiff_t k = 0;
+    for (ptrdiff_t c = 0; c < Cg; ++c)
+      for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
+        const int8_t *xr = x + c * HW + ihs[kh] * P.in_w;
+        for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
+          const int16_t v = ihs[kh] >= 0 && iws[kw] >= 0
+                                ? static_cast<int16_t>(xr[iws[kw]] - Q.input_zero)
+                                : int16_t{0};
+          col[reordered_tap(k, K4)] = v;
+        }
+      }
     return;
   }
   const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top, iw0 = ow * P.stride_w - P.pad_left;
@@ -92,9 +126,7 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
         const int16_t v = row && iw >= 0 && iw < P.in_w
                               ? static_cast<int16_t>(xr[iw] - Q.input_zero)
                               : int16_t{0};
-        // Position k -> k with its middle two of every four swapped.
-        const ptrdiff_t pos = k < K4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k;
-        col[pos] = v;
+        col[reordered_tap(k, K4)] = v;
       }
     }
 }
@@ -112,12 +144,25 @@ template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
          static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
 }
 
-/// One input plane x as int16 x - zx with the padding as zeros, PH x PW.
+/// One input plane x as int16 x - zx with the padding (and, for a spread
+/// input, the zeros between its elements) as zeros, PH x PW.
 template <const Conv2DS8Params &Q>
 EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
                                               int16_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
+  if constexpr (conv2d_is_spread<P>()) {
+    for (ptrdiff_t r = 0; r < PH; ++r) {
+      const ptrdiff_t ih = conv_input_index(r, 0, 1, P.pad_top, 1, P.in_dilation_h, P.in_h);
+      for (ptrdiff_t c = 0; c < PW; ++c) {
+        const ptrdiff_t iw = conv_input_index(c, 0, 1, P.pad_left, 1, P.in_dilation_w, P.in_w);
+        plane[r * PW + c] = ih >= 0 && iw >= 0
+                                ? static_cast<int16_t>(x[ih * P.in_w + iw] - Q.input_zero)
+                                : int16_t{0};
+      }
+    }
+    return;
+  }
   for (ptrdiff_t r = 0; r < PH; ++r) {
     const ptrdiff_t ih = r - P.pad_top;
     int16_t *pr = plane + r * PW;

@@ -6,7 +6,8 @@
 //  - depthwise (one input and one output channel per group): direct
 //    accumulation with the valid output range computed per kernel tap;
 //  - general: im2col of a tile of `tile` output pixels into scratch, then the
-//    blocked GEMM. Scratch size: conv2d_f32_scratch_size<P>().
+//    blocked GEMM. Scratch size: conv2d_f32_scratch_size<P>(). A spread input
+//    (a ConvTranspose) always takes this path, its zeros written by im2col.
 #pragma once
 
 #include "edgec/kernels/ref/conv2d_params.h"
@@ -15,12 +16,12 @@
 namespace edgec {
 
 template <const Conv2DParams &P> constexpr bool conv2d_is_pointwise() {
-  return P.kernel_h == 1 && P.kernel_w == 1 && P.stride_h == 1 && P.stride_w == 1 &&
+  return !conv2d_is_spread<P>() && P.kernel_h == 1 && P.kernel_w == 1 && P.stride_h == 1 && P.stride_w == 1 &&
          P.pad_top == 0 && P.pad_left == 0 && P.out_h == P.in_h && P.out_w == P.in_w;
 }
 
 template <const Conv2DParams &P> constexpr bool conv2d_is_depthwise() {
-  return P.groups == P.in_c && P.groups == P.out_c && P.groups > 1;
+  return !conv2d_is_spread<P>() && P.groups == P.in_c && P.groups == P.out_c && P.groups > 1;
 }
 
 /// Depthwise with unit strides: computed on a zero-padded copy of each plane.
@@ -155,6 +156,16 @@ inline void im2col_tile_f32(const float *EDGEC_RESTRICT x, ptrdiff_t p0, ptrdiff
       for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
         float *row = col + ((c * P.kernel_h + kh) * P.kernel_w + kw) * np;
         const float *xc = x + c * P.in_h * P.in_w;
+        if constexpr (conv2d_is_spread<P>()) { // gathered tap by tap
+          for (ptrdiff_t j = 0, p = p0; j < np; ++j, ++p) {
+            const ptrdiff_t ih = conv_input_index(p / P.out_w, kh, P.stride_h, P.pad_top,
+                                                  P.dilation_h, P.in_dilation_h, P.in_h);
+            const ptrdiff_t iw = conv_input_index(p % P.out_w, kw, P.stride_w, P.pad_left,
+                                                  P.dilation_w, P.in_dilation_w, P.in_w);
+            row[j] = ih < 0 || iw < 0 ? 0.f : xc[ih * P.in_w + iw];
+          }
+          continue;
+        }
         ptrdiff_t lo, hi; // output columns whose input column is inside the image
         valid_range(P.out_w, P.in_w, P.stride_w, P.pad_left, kw * P.dilation_w, lo, hi);
         for (ptrdiff_t j = 0, p = p0; j < np;) {

@@ -14,8 +14,28 @@ struct Conv2DParams {
   int32_t pad_top, pad_left;
   int32_t dilation_h, dilation_w;
   int32_t groups;
+  /// Input element i sits at position i * in_dilation of the spread input the
+  /// window slides over; the positions between hold zeros (a ConvTranspose).
+  int32_t in_dilation_h = 1, in_dilation_w = 1;
   int32_t tile = 0; ///< output pixels per im2col tile (general float path)
   float act_min = kNoLowerBound, act_max = kNoUpperBound; ///< fused Relu / Clip
 };
+
+/// Whether the layer reads a spread input (in_dilation above 1).
+template <const Conv2DParams &P> constexpr bool conv2d_is_spread() {
+  return P.in_dilation_h != 1 || P.in_dilation_w != 1;
+}
+
+/// The input element that tap k of output o reads along one axis (stride s,
+/// padding p, dilation d, input dilation id, n input elements), or -1 when
+/// the tap falls on padding or on a zero between spread elements.
+EDGEC_ALWAYS_INLINE constexpr ptrdiff_t conv_input_index(ptrdiff_t o, ptrdiff_t k, ptrdiff_t s,
+                                                         ptrdiff_t p, ptrdiff_t d, ptrdiff_t id,
+                                                         ptrdiff_t n) {
+  const ptrdiff_t pos = o * s - p + k * d;
+  if (pos < 0 || pos % id != 0)
+    return -1;
+  return pos / id < n ? pos / id : -1;
+}
 
 } // namespace edgec

@@ -1,7 +1,8 @@
 // conv2d_s8 / fc_s8: int8 convolution and fully-connected layers, portable C++.
 //
 // acc = bias[m] + sum (x - input_zero) * w over the taps inside the image
-// (padding contributes nothing, i.e. it is the real value 0);
+// (padding, and the zeros between the elements of a spread input, contribute
+// nothing, i.e. they are the real value 0);
 // y = clamp(requantize(acc, mult[m], shift[m]) + output_zero, act_min, act_max).
 // Weights are int8 symmetric per output channel, bias int32 (may be null).
 // Activations T are int8 or, for 16x8 models, int16 (accumulating in int64).
@@ -70,11 +71,21 @@ inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w
             const T *xc = x + c * HW;
             const int8_t *wc = wm + c * KK;
             for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
-              const ptrdiff_t ih = ih0 + kh * P.dilation_h;
+              ptrdiff_t ih;
+              if constexpr (conv2d_is_spread<P>())
+                ih = conv_input_index(oh, kh, P.stride_h, P.pad_top, P.dilation_h,
+                                      P.in_dilation_h, P.in_h);
+              else
+                ih = ih0 + kh * P.dilation_h;
               if (ih < 0 || ih >= P.in_h)
                 continue;
               for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
-                const ptrdiff_t iw = iw0 + kw * P.dilation_w;
+                ptrdiff_t iw;
+                if constexpr (conv2d_is_spread<P>())
+                  iw = conv_input_index(ow, kw, P.stride_w, P.pad_left, P.dilation_w,
+                                        P.in_dilation_w, P.in_w);
+                else
+                  iw = iw0 + kw * P.dilation_w;
                 if (iw < 0 || iw >= P.in_w)
                   continue;
                 acc += static_cast<Acc>(static_cast<int32_t>(xc[ih * P.in_w + iw]) - Q.input_zero) *
