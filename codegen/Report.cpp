@@ -2,6 +2,7 @@
 
 #include "edgec/Codegen/Report.h"
 #include "edgec/IR/EdgeOps.h"
+#include "edgec/Quant/QuantUtils.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Quantize/QuantReport.h"
 #include "passes/Sparsity/Sparsity.h"
@@ -37,6 +38,15 @@ static int64_t storedBytes(Operation *user, Value v) {
   if (d && d.isSparse() && user->getNumOperands() > 1 && user->getOperand(1) == v)
     return d.getSparseBytes();
   return bytesOf(v);
+}
+
+/// Conv and gemm layers left in float (not in the predicted instructions).
+static int64_t floatConvGemmLayers(ModuleOp module) {
+  int64_t n = 0;
+  module.walk([&](Operation *op) {
+    n += isa<edge::Conv2DOp, edge::GemmOp>(op) && !quant::hasIntegerSemantics(op);
+  });
+  return n;
 }
 
 int64_t macsOf(Operation *op) {
@@ -234,6 +244,27 @@ static llvm::json::Object quantizationJson(ModuleOp module) {
       a["int8_output_sqnr_db"] = dbJson(*db);
     if (auto b = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8ArenaAttr))
       a["int8_arena_bytes"] = b.getInt();
+    // Predicted by the kernel cost model (int8 / 16x8 conv and gemm layers).
+    if (auto n = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8InstrAttr))
+      a["int8_instructions_predicted"] = n.getInt();
+    a["instructions_predicted"] = (int64_t)std::llround(
+        sparsity::predictDenseInstructions(module, edge::familyOf(module)));
+    a["float_conv_gemm_layers"] = floatConvGemmLayers(module);
+    llvm::json::Array steps;
+    if (auto list = f->getAttrOfType<ArrayAttr>(quant::kAutoStepsAttr))
+      for (auto d : list.getAsRange<DictionaryAttr>()) {
+        llvm::json::Object step;
+        for (NamedAttribute e : d) {
+          if (auto str = dyn_cast<StringAttr>(e.getValue()))
+            step[e.getName().str()] = str.str();
+          else if (auto i = dyn_cast<IntegerAttr>(e.getValue()))
+            step[e.getName().str()] = i.getInt();
+          else if (auto x = dyn_cast<FloatAttr>(e.getValue()))
+            step[e.getName().str()] = dbJson(x.getValueAsDouble());
+        }
+        steps.push_back(std::move(step));
+      }
+    a["steps"] = std::move(steps);
     q["auto"] = std::move(a);
   }
   llvm::json::Array floats, losses;
@@ -477,6 +508,16 @@ std::string formatQuantTable(ModuleOp module) {
                        *budget, dbText(doubleAttr(f, quant::kAutoInt8SqnrAttr).value_or(0)),
                        a8 ? a8.getInt() : 0, a,
                        a8 && a8.getInt() ? (double)a / a8.getInt() : 0.0);
+    if (auto n8 = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8InstrAttr)) {
+      double n = sparsity::predictDenseInstructions(module, edge::familyOf(module));
+      int64_t floats = floatConvGemmLayers(module);
+      out += fmt::format(
+          "predicted instructions of the int8 / 16x8 conv and gemm layers ({} kernels' cost "
+          "model): all int8 {}, this choice {:.0f} {}\n",
+          edge::stringifyKernelFamily(edge::familyOf(module)), n8.getInt(), n,
+          floats ? fmt::format("and {} more conv / gemm in float", floats)
+                 : fmt::format("({:.2f}x)", n8.getInt() ? n / (double)n8.getInt() : 0.0));
+    }
   }
   std::vector<std::string> floats;
   for (const LayerInfo &l : layers)

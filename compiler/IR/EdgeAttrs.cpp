@@ -80,6 +80,7 @@ enum class Kind {
   F32Pair,       // array<f32: lo, hi> with lo <= hi
   F64Array,      // array<f64>
   Dictionary,    // dictionary of integers, floats and strings
+  DictionaryArray, // array of such dictionaries
 };
 
 /// Where it may appear.
@@ -127,6 +128,8 @@ constexpr Discardable kDiscardable[] = {
     {"edge.auto_budget_db", Kind::Float, OnFunc | OnModule},
     {"edge.auto_int8_sqnr", Kind::Float, OnFunc | OnModule},
     {"edge.auto_int8_arena_bytes", Kind::NonNegative, OnFunc | OnModule},
+    {"edge.auto_int8_instructions", Kind::NonNegative, OnFunc | OnModule},
+    {"edge.auto_steps", Kind::DictionaryArray, OnFunc | OnModule},
 };
 
 const char *kindName(Kind k) {
@@ -142,6 +145,7 @@ const char *kindName(Kind k) {
   case Kind::F32Pair: return "an array<f32: min, max> with min <= max";
   case Kind::F64Array: return "an array<f64>";
   case Kind::Dictionary: return "a dictionary of integers, floats and strings";
+  case Kind::DictionaryArray: return "an array of dictionaries of integers, floats and strings";
   }
   return "?";
 }
@@ -172,6 +176,10 @@ bool holds(Kind k, Attribute a) {
     return d && llvm::all_of(d, [](NamedAttribute e) {
              return isa<IntegerAttr, FloatAttr, StringAttr>(e.getValue());
            });
+  }
+  case Kind::DictionaryArray: {
+    auto arr = dyn_cast<ArrayAttr>(a);
+    return arr && llvm::all_of(arr, [](Attribute e) { return holds(Kind::Dictionary, e); });
   }
   }
   return false;

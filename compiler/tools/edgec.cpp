@@ -635,6 +635,11 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
     if (failed(lower.run(*m)))
       return std::nullopt;
     t.arenaBytes = func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt();
+    t.instructions = edgec::sparsity::predictDenseInstructions(func, family);
+    func.walk([&](Operation *op) {
+      t.floatLayers += isa<edgec::edge::Conv2DOp, edgec::edge::GemmOp>(op) &&
+                       !edgec::quant::hasIntegerSemantics(op);
+    });
     return t;
   };
   std::optional<edgec::quant::PrecisionChoice> choice = edgec::quant::chooseMixedPrecision(
@@ -645,22 +650,55 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
   auto ratio = [&](int64_t bytes) {
     return choice->int8.arenaBytes ? (double)bytes / choice->int8.arenaBytes : 1.0;
   };
+  // Predicted instructions, against all int8 while the same conv / gemm
+  // layers are counted (the float ones are not).
+  auto instrText = [&](const edgec::quant::PrecisionTrial &t) {
+    const edgec::quant::PrecisionTrial &base = choice->int8;
+    if (t.floatLayers == base.floatLayers)
+      return fmt::format("~{:.0f} instructions ({:.2f}x int8)", t.instructions,
+                         base.instructions > 0 ? t.instructions / base.instructions : 1.0);
+    return fmt::format("~{:.0f} instructions in the integer layers, {} more conv / gemm in float",
+                       t.instructions, t.floatLayers - base.floatLayers);
+  };
+  auto outcome = [](const edgec::quant::PrecisionStep &st) -> const char * {
+    return st.rejectedForRam ? "over the part's RAM, not taken"
+           : st.droppedAfter ? "not needed once the budget held, dropped"
+           : st.movedToFloat ? "later returned to float"
+           : !st.kept        ? "worse with the others, not taken"
+                             : "kept";
+  };
   fmt::print(stderr,
              "edgec: --quantize auto --accuracy-budget {:g}: all int8 gives {:.1f} dB, arena "
-             "{} bytes ({} layers could be 16x8, {} float; {} trials on {} samples{})\n",
+             "{} bytes, ~{:.0f} instructions ({} layers could be 16x8, {} float; {} trials on {} "
+             "samples{})\n",
              f.accuracyBudget, choice->int8.sqnrDb, choice->int8.arenaBytes,
-             int16Candidates.size(), floatCandidates.size(), choice->trials, samples.size(),
+             choice->int8.instructions, int16Candidates.size(), floatCandidates.size(), choice->trials, samples.size(),
              f.evalInputs.empty() ? ", the calibration samples" : "");
-  for (const edgec::quant::PrecisionStep &st : choice->steps)
+  Builder b(&ctx);
+  std::vector<Attribute> steps;
+  for (const edgec::quant::PrecisionStep &st : choice->steps) {
+    std::string what = outcome(st);
     fmt::print(stderr, "  {:<32} {:<6} alone {:+.1f} dB -> model {:.1f} dB, arena {} bytes "
-                       "({:.2f}x int8){}\n",
+                       "({:.2f}x int8), {}{}\n",
                st.layer, st.toFloat ? "float" : "16x8", st.aloneGainDb, st.after.sqnrDb,
-               st.after.arenaBytes, ratio(st.after.arenaBytes),
-               st.rejectedForRam ? ": over the part's RAM, not taken"
-               : st.droppedAfter ? ": not needed once the budget held, dropped"
-               : st.movedToFloat ? ": later returned to float"
-               : !st.kept        ? ": worse with the others, not taken"
-                                 : "");
+               st.after.arenaBytes, ratio(st.after.arenaBytes), instrText(st.after),
+               what == "kept" ? "" : ": " + what);
+    steps.push_back(b.getDictionaryAttr({
+        b.getNamedAttr("layer", b.getStringAttr(st.layer)),
+        b.getNamedAttr("precision", b.getStringAttr(st.toFloat ? "float" : "int16")),
+        b.getNamedAttr("alone_gain_db", b.getF64FloatAttr(st.aloneGainDb)),
+        b.getNamedAttr("sqnr_db", b.getF64FloatAttr(st.after.sqnrDb)),
+        b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(st.after.arenaBytes)),
+        b.getNamedAttr("instructions",
+                       b.getI64IntegerAttr(std::llround(st.after.instructions))),
+        b.getNamedAttr("outcome", b.getStringAttr(what)),
+    }));
+  }
+  if (!choice->steps.empty())
+    fmt::print(stderr, "  (instructions: the int8 and 16x8 conv and gemm layers as the {} "
+                       "kernels' cost model predicts them; `edgec verify --per-layer` measures "
+                       "every layer)\n",
+               edgec::edge::stringifyKernelFamily(family));
   if (!choice->reached)
     fmt::print(stderr,
                "edgec: warning: --quantize auto: no choice reaches {:g} dB{}; the best, {:.1f} "
@@ -673,16 +711,19 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
     return r.empty() ? std::string("none") : r;
   };
   fmt::print(stderr, "edgec: --quantize auto chose 16x8 for {}, float for {}: {:.1f} dB, arena {} "
-                     "bytes ({:.2f}x int8)\n",
+                     "bytes ({:.2f}x int8), {}\n",
              join(choice->set.int16), join(choice->set.floating), choice->chosen.sqnrDb,
-             choice->chosen.arenaBytes, ratio(choice->chosen.arenaBytes));
+             choice->chosen.arenaBytes, ratio(choice->chosen.arenaBytes),
+             instrText(choice->chosen));
   f.chosenBy = fmt::format("--quantize auto --accuracy-budget {:g}", f.accuracyBudget);
   f.quantize = "int8";
   f.int16 = choice->set.int16;
   f.keepFloat.insert(f.keepFloat.end(), choice->set.floating.begin(), choice->set.floating.end());
   auto func = module.lookupSymbol<func::FuncOp>("main");
-  Builder b(&ctx);
   func->setAttr(edgec::quant::kAutoInt8ArenaAttr, b.getI64IntegerAttr(choice->int8.arenaBytes));
+  func->setAttr(edgec::quant::kAutoInt8InstrAttr,
+                b.getI64IntegerAttr(std::llround(choice->int8.instructions)));
+  func->setAttr(edgec::quant::kAutoStepsAttr, b.getArrayAttr(steps));
   func->setAttr(edgec::quant::kAutoInt8SqnrAttr, b.getF64FloatAttr(choice->int8.sqnrDb));
   func->setAttr(edgec::quant::kAutoBudgetAttr, b.getF64FloatAttr(f.accuracyBudget));
   return success();

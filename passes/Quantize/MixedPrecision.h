@@ -36,10 +36,17 @@
 namespace edgec::quant {
 
 /// What one configuration measures: the worst output's SQNR against float
-/// (dB) and the planned arena.
+/// (dB) and the planned arena (and what it is predicted to cost in
+/// instructions).
 struct PrecisionTrial {
   double sqnrDb = 0;
   int64_t arenaBytes = 0;
+  /// Instructions of its conv and gemm layers as the kernel cost model
+  /// predicts them (sparsity::predictDenseInstructions): reported, not
+  /// searched on.
+  double instructions = 0;
+  /// Conv and gemm layers it leaves in float (not in `instructions`).
+  int floatLayers = 0;
 };
 
 /// One configuration: the layers in 16x8 and the layers in float (all

@@ -43,6 +43,12 @@ inline constexpr const char *kFloatWeightAttr = "edge.float_weight_bytes";
 inline constexpr const char *kAutoBudgetAttr = "edge.auto_budget_db";
 inline constexpr const char *kAutoInt8SqnrAttr = "edge.auto_int8_sqnr";
 inline constexpr const char *kAutoInt8ArenaAttr = "edge.auto_int8_arena_bytes";
+/// The all-int8 configuration's instructions as the kernel cost model
+/// predicts them (conv and gemm layers).
+inline constexpr const char *kAutoInt8InstrAttr = "edge.auto_int8_instructions";
+/// The search step by step: one dictionary per layer tried (layer,
+/// precision, alone_gain_db, sqnr_db, arena_bytes, instructions, outcome).
+inline constexpr const char *kAutoStepsAttr = "edge.auto_steps";
 
 /// A float input whose measured values saturate its quantized range in more
 /// than this fraction of them gets a warning.

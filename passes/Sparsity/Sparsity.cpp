@@ -4,6 +4,7 @@
 #include "passes/Kernels/KernelTable.h"
 #include "edgec/Support/TensorAttr.h"
 #include "edgec/IR/EdgeOps.h"
+#include "edgec/Quant/QuantUtils.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -120,38 +121,74 @@ Coefficients coefficientsOf(edge::KernelFamily family) {
 
 } // namespace
 
+std::optional<double> predictDenseCost(Operation *op, edge::KernelFamily family) {
+  auto conv = dyn_cast<edge::Conv2DOp>(op);
+  auto gemm = dyn_cast<edge::GemmOp>(op);
+  if (gemm && (!gemm.getTransB() || gemm.getTransA()))
+    gemm = nullptr;
+  if ((!conv && !gemm) || !quant::hasIntegerSemantics(op))
+    return std::nullopt;
+  // 16x8 layers (int16 on either side) run the reference kernels everywhere.
+  auto width = [](Value v) {
+    auto q = dyn_cast<mlir::quant::QuantizedType>(getElementTypeOrSelf(v.getType()));
+    return q ? q.getStorageTypeIntegralWidth() : 0u;
+  };
+  bool int8 = width(op->getOperand(0)) == 8 && width(op->getResult(0)) == 8;
+  Coefficients c = coefficientsOf(int8 ? family : edge::KernelFamily::Portable);
+  auto outShape = cast<ShapedType>(op->getResult(0).getType()).getShape();
+  double outputs = double(cast<ShapedType>(op->getResult(0).getType()).getNumElements());
+  double epilogue = c.out * outputs;
+  if (gemm) {
+    auto b = gemm.getB().getType().getShape();
+    return c.fcMac * double(outShape[0]) * double(b[0] * b[1]) + epilogue;
+  }
+  auto w = conv.getWeight().getType().getShape();
+  auto in = conv.getInput().getType().getShape();
+  double pixels = double(outShape[0] * outShape[2] * outShape[3]);
+  double k = double(w[1] * w[2] * w[3]), macs = outputs * k;
+  int64_t g = conv.getGroup();
+  if (g > 1 && g == in[1] && g == w[0])
+    return c.dwMac * macs + c.dplane * double(outShape[0] * w[0]) * double(in[2] * in[3]) +
+           epilogue;
+  return (w[2] == 1 && w[3] == 1 ? c.convMac : c.convMacK) * macs + c.dcol * k * pixels +
+         epilogue;
+}
+
+double predictDenseInstructions(Operation *root, edge::KernelFamily family) {
+  double total = 0;
+  root->walk([&](Operation *op) {
+    if (std::optional<double> c = predictDenseCost(op, family))
+      total += *c;
+  });
+  return total;
+}
+
 std::optional<CostEstimate> predictCost(Operation *op, edge::KernelFamily family,
                                         const WeightStats &st) {
   std::optional<edge::SparseKind> kind = kernels::sparseKindOf(op);
-  if (!kind)
+  std::optional<double> dense = predictDenseCost(op, family);
+  if (!kind || !dense)
     return std::nullopt;
   Coefficients c = coefficientsOf(family);
   CostEstimate e;
+  e.dense = *dense;
   auto outShape = cast<ShapedType>(op->getResult(0).getType()).getShape();
   double outputs = double(cast<ShapedType>(op->getResult(0).getType()).getNumElements());
   double epilogue = c.out * outputs;
   if (*kind == edge::SparseKind::Fc) {
-    double m = double(outShape[0]);
-    e.dense = c.fcMac * m * double(st.total) + epilogue;
-    e.sparse = c.fcNz * m * double(st.nonzero) + epilogue;
+    e.sparse = c.fcNz * double(outShape[0]) * double(st.nonzero) + epilogue;
     return e;
   }
   auto conv = cast<edge::Conv2DOp>(op);
-  auto w = conv.getWeight().getType().getShape();
   double pixels = double(outShape[0] * outShape[2] * outShape[3]);
-  double macs = outputs * double(w[1] * w[2] * w[3]);
   if (*kind == edge::SparseKind::Depthwise) {
     auto in = conv.getInput().getType().getShape();
     double plane = double(in[2] * in[3]);
     double live = double(outShape[0] * (st.rows - st.zeroRows));
-    e.dense = c.dwMac * macs + c.dplane * double(outShape[0] * st.rows) * plane + epilogue;
     e.sparse = c.dwNz * pixels * double(st.nonzero) + c.dwPix * outputs +
                c.plane * live * plane + epilogue;
     return e;
   }
-  bool pointwise = *kind == edge::SparseKind::Pointwise || (w[2] == 1 && w[3] == 1);
-  e.dense = (pointwise ? c.convMac : c.convMacK) * macs + c.dcol * double(st.k) * pixels +
-            epilogue;
   e.sparse = *kind == edge::SparseKind::Pointwise
                  ? c.pwNz * pixels * double(st.nonzero) + epilogue
                  : c.colNz * pixels * double(st.nonzero) + c.col * pixels * double(st.k) + epilogue;

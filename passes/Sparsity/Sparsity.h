@@ -61,6 +61,17 @@ struct CostEstimate {
 std::optional<CostEstimate> predictCost(mlir::Operation *op, edge::KernelFamily family,
                                         const WeightStats &stats);
 
+/// Predicted instructions of a conv2d or gemm (B transposed) with integer
+/// semantics and its dense kernel on a kernel family: the same model's dense
+/// half. A 16x8 layer runs the reference kernels on every family, so it
+/// takes the portable coefficients (fitted on the int8 reference kernels,
+/// whose loops the 16x8 ones share with wider loads and accumulators).
+std::optional<double> predictDenseCost(mlir::Operation *op, edge::KernelFamily family);
+
+/// predictDenseCost summed over the conv2d and gemm layers under `root`: the
+/// estimate `--quantize auto` reports for a choice of precisions.
+double predictDenseInstructions(mlir::Operation *root, edge::KernelFamily family);
+
 /// The weights of a conv2d / gemm and their row count, when constant.
 std::optional<std::pair<Tensor, int64_t>> constantWeights(mlir::Operation *op, int64_t *taps);
 

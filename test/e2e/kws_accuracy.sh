@@ -68,5 +68,10 @@ check(db >= 35, f"--quantize auto output SQNR {db:.1f} dB >= 35 (all int8: {qa['
 base = qa["auto"]["int8_arena_bytes"]
 check(ra["arena_bytes"] <= 1.5 * base,
       f"--quantize auto arena {ra['arena_bytes']} B <= 1.5x int8 {base} B ({ra['arena_bytes'] / base:.2f}x)")
+# What the choice costs in instructions, as the Cortex-M4 cost model predicts
+# it (reported, not a goal; `edgec verify --per-layer` measures it).
+ia, i8 = qa["auto"]["instructions_predicted"], qa["auto"]["int8_instructions_predicted"]
+print(f"info  --quantize auto: ~{ia:,} predicted conv / gemm instructions against ~{i8:,} all int8 "
+      f"({ia / max(i8, 1):.2f}x), {qa['auto']['float_conv_gemm_layers']} conv / gemm left in float")
 sys.exit(0 if ok else 1)
 PY
