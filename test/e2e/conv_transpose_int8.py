@@ -9,8 +9,9 @@ groups and depthwise, 1-D, no bias, a Relu after it), each compiled with
 Every case must compile to one int8 convolution over the spread input (no
 edge.resample, no float layer; the reference kernel, or SMLAD's on Cortex-M), be bit-exact with the evaluator, keep its
 output within 30 dB SQNR of the float model on an input it was not
-calibrated on, and have a float result equal to a NumPy ConvTranspose
-computed here by scattering, independently of edgec. A small encoder-decoder
+calibrated on, have a float result (evaluator) equal to a NumPy
+ConvTranspose computed here by scattering, independently of edgec, and float
+generated code equal to the evaluator on TARGET. A small encoder-decoder
 (two ConvTransposes up) must then run entirely in int8, bit-exact, in an
 arena at most 0.3x its float one.
 """
@@ -24,6 +25,8 @@ import zlib
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from e2e_common import run_float_and, sqnr, verify
 
 
 def reference(x, w, b, strides, pads, dilations, group, output_padding, out_shape):
@@ -117,6 +120,21 @@ CASES = [
 ]
 
 
+def compile_report(edgec, path, target, out, flags):
+    """`edgec compile` into OUT (replacing an earlier run's): its report.json
+    and generated source, or (None, what failed)."""
+    force = ["--force"] if os.path.isdir(out) else []
+    r = subprocess.run([edgec, "compile", path, "-t", target, "-o", out] + flags + force,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"compile failed:\n{r.stdout}{r.stderr}"
+    with open(os.path.join(out, "report.json")) as f:
+        report = json.load(f)
+    name = os.path.splitext(os.path.basename(path))[0]
+    with open(os.path.join(out, name + ".cpp")) as f:
+        return (report, f.read()), None
+
+
 def decoder():
     """An encoder-decoder of the shape segmentation and detection heads use:
     two stride-2 convolutions down, two stride-2 ConvTransposes (k4, p1) back
@@ -159,15 +177,11 @@ def check_decoder(edgec, work, target, failures):
     q = ["--quantize", "int8", "--calibration", os.path.join(d, "calib.npz")]
     arena = {}
     for mode, extra in [("float", []), ("int8", q)]:
-        out = os.path.join(d, mode)
-        force = ["--force"] if os.path.isdir(out) else []
-        r = subprocess.run([edgec, "compile", path, "-t", target, "-o", out] + extra + force,
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            failures.append(f"decoder: compile ({mode}) failed:\n{r.stdout}{r.stderr}")
+        got, problem = compile_report(edgec, path, target, os.path.join(d, mode), extra)
+        if problem:
+            failures.append(f"decoder ({mode}): {problem}")
             return
-        with open(os.path.join(out, "report.json")) as f:
-            report = json.load(f)
+        report = got[0]
         arena[mode] = report["arena_bytes"]
         if mode == "int8":
             floats = [l["node"] for l in report["layers"] if l.get("precision") != "int8"]
@@ -175,10 +189,9 @@ def check_decoder(edgec, work, target, failures):
                 failures.append(f"decoder: layers not in int8 or a zero-inserted tensor: "
                                 f"{floats}")
                 return
-    verify = subprocess.run([edgec, "verify", path, "-t", target, "--inputs",
-                             os.path.join(d, "x.npy")] + q, capture_output=True, text=True)
-    if verify.returncode != 0 or "bit-exact" not in verify.stdout:
-        failures.append(f"decoder: {target} is not bit-exact:\n{verify.stdout}{verify.stderr}")
+    problem = verify(edgec, path, target, [os.path.join(d, "x.npy")], q)
+    if problem:
+        failures.append(f"decoder: {problem}")
         return
     ratio = arena["int8"] / arena["float"]
     line = (f"decoder: {target} bit-exact, arena {arena['float']:,} B float -> "
@@ -186,11 +199,6 @@ def check_decoder(edgec, work, target, failures):
     print(line)
     if ratio > 0.3:
         failures.append(line + " (above 0.3x)")
-
-
-def sqnr(ref, got):
-    noise = float(np.sum((ref.astype(np.float64) - got) ** 2))
-    return float("inf") if noise == 0 else 10 * np.log10(float(np.sum(ref ** 2.0)) / noise)
 
 
 def main():
@@ -208,20 +216,11 @@ def main():
         sample = rng.uniform(-1, 1, shape).astype(np.float32)
         np.save(os.path.join(d, "x.npy"), sample)
         q = ["--quantize", "int8", "--calibration", os.path.join(d, "calib.npz")]
-        out_dir = os.path.join(d, "code")
-        if os.path.isdir(out_dir):  # an earlier run's output (it holds the marker)
-            q_out = ["--force"]
-        else:
-            q_out = []
-        comp = subprocess.run([edgec, "compile", path, "-t", target, "-o", out_dir] + q + q_out,
-                              capture_output=True, text=True)
-        if comp.returncode != 0:
-            failures.append(f"{name}: compile failed:\n{comp.stdout}{comp.stderr}")
+        got, problem = compile_report(edgec, path, target, os.path.join(d, "code"), q)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
-        with open(os.path.join(out_dir, "report.json")) as f:
-            layers = json.load(f)["layers"]
-        with open(os.path.join(out_dir, name + ".cpp")) as f:
-            code = f.read()
+        layers, code = got[0]["layers"], got[1]
         # (a 1-D layer is lifted to 2-D by reshapes, which are views)
         ops = [(l["op"], l.get("precision")) for l in layers if l["op"] != "reshape"]
         # The reference kernel, or on cores with DSP its SMLAD one.
@@ -229,21 +228,14 @@ def main():
             failures.append(f"{name}: not one int8 convolution over the spread input on "
                             f"{target}: {ops}")
             continue
-        verify = subprocess.run([edgec, "verify", path, "-t", target, "--inputs",
-                                 os.path.join(d, "x.npy")] + q, capture_output=True, text=True)
-        if verify.returncode != 0 or "bit-exact" not in verify.stdout:
-            failures.append(f"{name}: {target} is not bit-exact:\n{verify.stdout}{verify.stderr}")
+        problem = verify(edgec, path, target, [os.path.join(d, "x.npy")], q) or \
+            verify(edgec, path, target, [os.path.join(d, "x.npy")], [])
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
-        outs = {}
-        for mode, extra in [("float", []), ("int8", q)]:
-            out = os.path.join(d, mode)
-            r = subprocess.run([edgec, "run", path, "--output-dir", out, "--input",
-                                os.path.join(d, "x.npy")] + extra, capture_output=True, text=True)
-            if r.returncode != 0:
-                failures.append(f"{name}: edgec run ({mode}) failed:\n{r.stdout}{r.stderr}")
-                break
-            outs[mode] = np.load(os.path.join(out, "out_0.npy"))
-        if len(outs) != 2:
+        outs, problem = run_float_and(edgec, path, d, [os.path.join(d, "x.npy")], q)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
         expected = ref(sample)
         if outs["float"].shape != expected.shape or \

@@ -20,6 +20,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from e2e_common import run_float_and, sqnr, verify
+
 T, B, I = 12, 2, 6
 
 
@@ -93,11 +95,6 @@ CASES = [
 ]
 
 
-def sqnr(ref, got):
-    noise = float(np.sum((ref - got) ** 2))
-    return float("inf") if noise == 0 else 10 * np.log10(float(np.sum(ref ** 2)) / noise)
-
-
 def main():
     edgec, work = sys.argv[1], sys.argv[2]
     target = sys.argv[3] if len(sys.argv) > 3 else "x86-64"
@@ -130,22 +127,13 @@ def main():
             failures.append(f"{name}: the recurrent layer is {precision or 'missing'}, not int8\n"
                             + report.stdout + report.stderr)
             continue
-        verify = subprocess.run([edgec, "verify", path, "-t", target, "--inputs"] + inputs + q,
-                                capture_output=True, text=True)
-        if verify.returncode != 0 or "bit-exact" not in verify.stdout:
-            failures.append(f"{name}: {target} is not bit-exact:\n{verify.stdout}{verify.stderr}")
+        problem = verify(edgec, path, target, inputs, q)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
-        outs = {}
-        for mode, extra in [("float", []), ("int8", q)]:
-            out = os.path.join(d, mode)
-            r = subprocess.run([edgec, "run", path, "--output-dir", out] +
-                               sum([["--input", p] for p in inputs], []) + extra,
-                               capture_output=True, text=True)
-            if r.returncode != 0:
-                failures.append(f"{name}: edgec run ({mode}) failed:\n{r.stdout}{r.stderr}")
-                break
-            outs[mode] = np.load(os.path.join(out, "out_0.npy"))
-        if len(outs) != 2:
+        outs, problem = run_float_and(edgec, path, d, inputs, q)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
         db = sqnr(outs["float"], outs["int8"])
         line = f"{name}: {target} bit-exact, first output {db:.1f} dB against float"

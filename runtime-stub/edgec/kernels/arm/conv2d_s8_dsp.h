@@ -95,12 +95,14 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
     // tap, once per pixel; taps between its elements (-1) read 0.
     constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
     ptrdiff_t ihs[KH], iws[KW];
-    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh)
-      ihs[kh] = conv_input_index(oh, kh, P.stride_h, P.pad_top, P.dilation_h, P.in_dilation_h,
-                                 P.in_h);
-    for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw)
-      iws[kw] = conv_input_index(ow, kw, P.stride_w, P.pad_left, P.dilation_w,
-                                 P.in_dilation_w, P.in_w);
+    for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+      const ptrdiff_t ih = conv_tap<P, 0>(oh, kh);
+      ihs[kh] = ih < P.in_h ? ih : -1;
+    }
+    for (ptrdiff_t kw = 0; kw < KW; ++kw) {
+      const ptrdiff_t iw = conv_tap<P, 1>(ow, kw);
+      iws[kw] = iw < P.in_w ? iw : -1;
+    }
     ptrdiff_t k = 0;
     for (ptrdiff_t c = 0; c < Cg; ++c)
       for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {

@@ -158,11 +158,10 @@ inline void im2col_tile_f32(const float *EDGEC_RESTRICT x, ptrdiff_t p0, ptrdiff
         const float *xc = x + c * P.in_h * P.in_w;
         if constexpr (conv2d_is_spread<P>()) { // gathered tap by tap
           for (ptrdiff_t j = 0, p = p0; j < np; ++j, ++p) {
-            const ptrdiff_t ih = conv_input_index(p / P.out_w, kh, P.stride_h, P.pad_top,
-                                                  P.dilation_h, P.in_dilation_h, P.in_h);
-            const ptrdiff_t iw = conv_input_index(p % P.out_w, kw, P.stride_w, P.pad_left,
-                                                  P.dilation_w, P.in_dilation_w, P.in_w);
-            row[j] = ih < 0 || iw < 0 ? 0.f : xc[ih * P.in_w + iw];
+            const ptrdiff_t ih = conv_tap<P, 0>(p / P.out_w, kh);
+            const ptrdiff_t iw = conv_tap<P, 1>(p % P.out_w, kw);
+            row[j] = ih < 0 || ih >= P.in_h || iw < 0 || iw >= P.in_w ? 0.f
+                                                                      : xc[ih * P.in_w + iw];
           }
           continue;
         }

@@ -38,4 +38,20 @@ EDGEC_ALWAYS_INLINE constexpr ptrdiff_t conv_input_index(ptrdiff_t o, ptrdiff_t 
   return pos / id < n ? pos / id : -1;
 }
 
+/// The input row (Axis 0) or column (Axis 1) that tap k of output o reads:
+/// o * stride - pad + k * dilation, or along an axis with an input dilation
+/// conv_input_index (-1 for a zero between elements). Either may fall
+/// outside [0, n): the caller bounds-checks it.
+template <const Conv2DParams &P, int Axis>
+EDGEC_ALWAYS_INLINE constexpr ptrdiff_t conv_tap(ptrdiff_t o, ptrdiff_t k) {
+  constexpr bool h = Axis == 0;
+  constexpr ptrdiff_t s = h ? P.stride_h : P.stride_w, p = h ? P.pad_top : P.pad_left;
+  constexpr ptrdiff_t d = h ? P.dilation_h : P.dilation_w;
+  constexpr ptrdiff_t id = h ? P.in_dilation_h : P.in_dilation_w, n = h ? P.in_h : P.in_w;
+  if constexpr (id != 1)
+    return conv_input_index(o, k, s, p, d, id, n);
+  else
+    return o * s - p + k * d;
+}
+
 } // namespace edgec

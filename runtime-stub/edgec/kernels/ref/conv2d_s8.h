@@ -71,21 +71,14 @@ inline void conv2d_s8(const T *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w
             const T *xc = x + c * HW;
             const int8_t *wc = wm + c * KK;
             for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
-              ptrdiff_t ih;
-              if constexpr (conv2d_is_spread<P>())
-                ih = conv_input_index(oh, kh, P.stride_h, P.pad_top, P.dilation_h,
-                                      P.in_dilation_h, P.in_h);
-              else
-                ih = ih0 + kh * P.dilation_h;
+              // (the row offset hoisted, unless the input is spread)
+              const ptrdiff_t ih =
+                  conv2d_is_spread<P>() ? conv_tap<P, 0>(oh, kh) : ih0 + kh * P.dilation_h;
               if (ih < 0 || ih >= P.in_h)
                 continue;
               for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw) {
-                ptrdiff_t iw;
-                if constexpr (conv2d_is_spread<P>())
-                  iw = conv_input_index(ow, kw, P.stride_w, P.pad_left, P.dilation_w,
-                                        P.in_dilation_w, P.in_w);
-                else
-                  iw = iw0 + kw * P.dilation_w;
+                const ptrdiff_t iw =
+                    conv2d_is_spread<P>() ? conv_tap<P, 1>(ow, kw) : iw0 + kw * P.dilation_w;
                 if (iw < 0 || iw >= P.in_w)
                   continue;
                 acc += static_cast<Acc>(static_cast<int32_t>(xc[ih * P.in_w + iw]) - Q.input_zero) *
