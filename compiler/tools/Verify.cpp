@@ -3,6 +3,8 @@
 #include "Verify.h"
 #include "edgec/Support/Files.h"
 
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
@@ -86,6 +88,48 @@ int64_t objectFlashBytes(const std::string &path) {
   return total;
 }
 
+/// Writable allocated data (.data, .bss) of an object file.
+int64_t objectRamBytes(const std::string &path) {
+  auto obj = llvm::object::ObjectFile::createObjectFile(path);
+  if (!obj) {
+    llvm::consumeError(obj.takeError());
+    return 0;
+  }
+  auto *elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(obj->getBinary());
+  if (!elf)
+    return 0;
+  int64_t total = 0;
+  for (const llvm::object::ELFSectionRef s : elf->sections())
+    if ((s.getFlags() & llvm::ELF::SHF_ALLOC) && (s.getFlags() & llvm::ELF::SHF_WRITE))
+      total += static_cast<int64_t>(s.getSize());
+  return total;
+}
+
+/// The stack bound of a -fstack-usage file (`file:line:col:function<TAB>
+/// bytes<TAB>qualifiers`): the sum of every frame. The generated code never
+/// recurses and calls each of its functions at most once along a chain
+/// (entry points, their outlined parts, kernels not inlined), so the sum
+/// bounds the deepest chain. `dynamic` is set when a frame has a run-time
+/// size.
+std::optional<int64_t> stackBound(const std::string &suFile, bool &dynamic) {
+  auto buf = llvm::MemoryBuffer::getFile(suFile);
+  if (!buf)
+    return std::nullopt;
+  std::optional<int64_t> total;
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    llvm::SmallVector<llvm::StringRef, 3> f;
+    line.split(f, '\t');
+    int64_t bytes = 0;
+    if (f.size() < 3 || f[1].trim().getAsInteger(10, bytes))
+      continue;
+    dynamic |= f[2].contains("dynamic");
+    total = total.value_or(0) + bytes;
+  }
+  return total;
+}
+
 /// The address of `symbol` in an executable, or nullopt.
 std::optional<uint64_t> symbolAddress(const std::string &path, llvm::StringRef symbol) {
   auto obj = llvm::object::ObjectFile::createObjectFile(path);
@@ -165,6 +209,8 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
   for (const std::string &src : {name + ".cpp", name + "_weights.cpp", name + "_main.cpp"}) {
     std::string obj = workDir + "/" + llvm::sys::path::stem(src).str() + ".o";
     std::vector<std::string> argv = common;
+    if (objects.empty()) // the model's code: its frames, for the stack estimate
+      argv.push_back("-fstack-usage");
     argv.insert(argv.end(), {"-c", dir + "/" + src, "-o", obj});
     Exec e = execute(argv, workDir, "compile", 600);
     if (e.status != 0) {
@@ -176,6 +222,8 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
     objects.push_back(obj);
   }
   b.flashBytes = objectFlashBytes(objects[0]) + objectFlashBytes(objects[1]);
+  b.staticRamBytes = objectRamBytes(objects[0]) + objectRamBytes(objects[1]);
+  b.stackBytes = stackBound(workDir + "/" + name + ".su", b.stackDynamic);
   b.executable = workDir + "/" + name + (t.runsOnHost ? "" : ".elf");
   std::vector<std::string> argv = {t.linker};
   for (const std::string &f : t.cxxFlags)

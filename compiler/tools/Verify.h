@@ -27,6 +27,14 @@ struct Build {
   std::string error;      ///< empty on success (else includes the compiler's output)
   std::string executable; ///< host program or ELF image
   int64_t flashBytes = 0; ///< code + constant data of the model's own objects
+  /// Writable data and .bss of the model's own objects: the static arena of
+  /// <name>_run, the staging buffers of a float interface, any other static.
+  int64_t staticRamBytes = 0;
+  /// Stack of one inference, bounded from -fstack-usage: the sum of the
+  /// frames of the model's code (it never recurses); nullopt when the
+  /// compiler wrote no usage file.
+  std::optional<int64_t> stackBytes;
+  bool stackDynamic = false; ///< a frame has a run-time size (the estimate is a floor)
   bool boardTooSmall = false; ///< the link failed because the emulated board's memory is full
 };
 

@@ -1207,6 +1207,10 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
              : llvm::json::Value(nullptr)},
         {"arena_bytes", arena},
         {"flash_bytes", built.flashBytes},
+        {"static_ram_bytes", built.staticRamBytes},
+        {"stack_bytes", built.stackBytes ? llvm::json::Value(*built.stackBytes)
+                                         : llvm::json::Value(nullptr)},
+        {"stack_dynamic", built.stackDynamic},
         {"outputs", std::move(outputsJson)},
         {"layers", opts.perLayer ? llvm::json::Value(std::move(layersJson))
                                  : llvm::json::Value(nullptr)},
@@ -1217,6 +1221,17 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     fmt::print("{}: {}arena {} B, flash {} B, {}\n", tgt->name,
                ran.instructions ? fmt::format("{} instructions, ", *ran.instructions) : "",
                arena, built.flashBytes, verdict);
+    // What the model's own code needs in RAM besides the arena passed to
+    // <name>_run_with_arena: its statics (the arena of <name>_run among
+    // them) and the stack of an inference.
+    fmt::print("{}: static RAM {} B (.data + .bss of the model's objects), stack {}\n",
+               tgt->name, built.staticRamBytes,
+               !built.stackBytes ? std::string("not reported by the compiler")
+                                 : fmt::format("at most {} B{} (-fstack-usage: every frame of "
+                                               "the model's code, which never recurses)",
+                                               *built.stackBytes,
+                                               built.stackDynamic ? " plus run-time-sized frames"
+                                                                  : ""));
     if (!layerLines.empty())
       fmt::print("measured per layer (instructions from the previous layer's end; the "
                  "sparsity columns are the cost model's choice and predicted dense / sparse "
