@@ -14,6 +14,21 @@ struct Window {
   Shape kernel, strides, dilations, pads; // pads: [top, left, bottom, right]
 };
 
+/// The kernels take window attributes (kernel, strides, dilations, pads) in
+/// int32_t fields, and products of them must not overflow while shapes are
+/// inferred: names the attribute that does not fit. A null list is absent.
+LogicalResult fitKernelFields(NodeContext &c,
+                              std::initializer_list<std::pair<const char *, const Shape *>> attrs) {
+  for (auto [name, values] : attrs)
+    for (int64_t v : values ? *values : Shape())
+      if (v > std::numeric_limits<int32_t>::max()) {
+        c.error() << name << " " << shapeToString(*values)
+                  << " does not fit the kernels' 32-bit fields (at most 2147483647)";
+        return failure();
+      }
+  return success();
+}
+
 /// Reads kernel_shape/strides/dilations/pads/auto_pad for a 1-D or 2-D window
 /// and returns them as 2-D (a 1-D window gets H = 1). `spatial` holds the
 /// input's spatial dimensions (already 2-D).
@@ -47,40 +62,33 @@ FailureOr<Window> readWindow(NodeContext &c, const Shape &spatial, int spatialRa
                 << shapeToString(*d);
       return failure();
     }
-  // The kernels take these in int32_t fields (and products of them must not
-  // overflow while shapes are inferred): say which attribute does not fit.
-  for (auto [name, values] : {std::pair{"kernel_shape", &*k}, std::pair{"strides", &*s},
-                              std::pair{"dilations", &*d}, std::pair{"pads", (Shape *)nullptr}}) {
-    std::optional<Shape> pads;
-    if (!values && (pads = c.attrInts("pads")))
-      values = &*pads;
-    for (int64_t v : values ? *values : Shape())
-      if (v > std::numeric_limits<int32_t>::max()) {
-        c.error() << name << " " << shapeToString(*values)
-                  << " does not fit the kernels' 32-bit fields (at most 2147483647)";
-        return failure();
-      }
-  }
+  std::optional<Shape> pads = c.attrInts("pads");
+  if (failed(fitKernelFields(c, {{"kernel_shape", &*k},
+                                 {"strides", &*s},
+                                 {"dilations", &*d},
+                                 {"pads", pads ? &*pads : nullptr}})))
+    return failure();
   w.kernel = *k;
   w.strides = *s;
   w.dilations = *d;
   w.pads = {0, 0, 0, 0};
   std::string autoPad = c.attrString("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
-    if (auto p = c.attrInts("pads")) {
-      if ((int)p->size() != 2 * spatialRank) {
-        c.error() << "pads has " << p->size() << " entries, expected " << 2 * spatialRank;
+    if (pads) {
+      const Shape &p = *pads;
+      if ((int)p.size() != 2 * spatialRank) {
+        c.error() << "pads has " << p.size() << " entries, expected " << 2 * spatialRank;
         return failure();
       }
-      for (int64_t v : *p)
+      for (int64_t v : p)
         if (v < 0) {
-          c.error() << "negative pads " << shapeToString(*p) << " are not supported";
+          c.error() << "negative pads " << shapeToString(p) << " are not supported";
           return failure();
         }
       if (spatialRank == 1)
-        w.pads = {0, (*p)[0], 0, (*p)[1]};
+        w.pads = {0, p[0], 0, p[1]};
       else
-        w.pads = *p;
+        w.pads = p;
     }
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (int i = 0; i < 2; ++i) {
@@ -208,15 +216,21 @@ LogicalResult convTranspose(NodeContext &c) {
   if (failed(strides) || failed(dil) || failed(outPad))
     return failure();
   Shape k{w4s[2], w4s[3]}, pb(2, 0), pe(2, 0);
-  if (auto p = c.attrInts("pads")) {
-    if ((int)p->size() != 2 * spatialRank)
-      return c.fail("pads " + shapeToString(*p) + " needs " + std::to_string(2 * spatialRank) +
-                    " entries");
+  std::optional<Shape> pads = c.attrInts("pads");
+  if (pads) {
+    if ((int)pads->size() != 2 * spatialRank)
+      return c.fail("pads " + shapeToString(*pads) + " needs " +
+                    std::to_string(2 * spatialRank) + " entries");
     for (int i = 0; i < spatialRank; ++i) {
-      pb[2 - spatialRank + i] = (*p)[i];
-      pe[2 - spatialRank + i] = (*p)[spatialRank + i];
+      pb[2 - spatialRank + i] = (*pads)[i];
+      pe[2 - spatialRank + i] = (*pads)[spatialRank + i];
     }
   }
+  if (failed(fitKernelFields(c, {{"strides", &*strides},
+                                 {"dilations", &*dil},
+                                 {"output_padding", &*outPad},
+                                 {"pads", pads ? &*pads : nullptr}})))
+    return failure();
   for (int i = 0; i < 2; ++i)
     if ((*strides)[i] < 1 || (*dil)[i] < 1 || (*outPad)[i] < 0 || pb[i] < 0 || pe[i] < 0 ||
         (*outPad)[i] >= std::max((*strides)[i], (*dil)[i]))
