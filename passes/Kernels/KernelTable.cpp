@@ -72,6 +72,17 @@ int64_t depthwisePlaneElements(edge::Conv2DOp conv) {
 
 bool isDspFamily(KernelFamily f) { return bit(f) & kDspFamilies; }
 
+/// A 1x1 convolution with unit strides and no padding over an input that is
+/// not spread: output pixel p reads input pixel p only.
+bool isPointwise(edge::Conv2DOp conv) {
+  auto in = conv.getInput().getType().getShape();
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), p = conv.getPads();
+  return !conv.hasInputDilation() && w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 &&
+         p[0] == 0 && p[1] == 0 && out[2] == in[2] && out[3] == in[3];
+}
+
 // --- predicates ----------------------------------------------------------------
 
 bool always(Operation *, KernelFamily) { return true; }
@@ -137,6 +148,44 @@ bool blockedFcApplies(Operation *op, KernelFamily f) {
 
 bool constantIndices(Operation *op, KernelFamily) {
   return cast<edge::GatherOp>(op).getIndices().getDefiningOp<edge::ConstantOp>() != nullptr;
+}
+
+// --- in place ------------------------------------------------------------------
+
+unsigned notInPlace(Operation *) { return 0; }
+
+/// Element i of the result is computed from element i of each operand of the
+/// result's shape (the others broadcast), so the result may take over any
+/// such operand of the same element size (edgec::binary, unary_f32, lut_s8,
+/// requantize_s8 read x[i] before they write y[i]).
+unsigned elementwiseInPlace(Operation *op) {
+  if (op->getNumResults() != 1)
+    return 0;
+  auto result = cast<ShapedType>(op->getResult(0).getType());
+  unsigned mask = 0;
+  for (auto [k, v] : llvm::enumerate(op->getOperands())) {
+    auto t = dyn_cast<ShapedType>(v.getType());
+    if (t && t.hasStaticShape() && t.getShape() == result.getShape() &&
+        elementBytes(t.getElementType()) == elementBytes(result.getElementType()))
+      mask |= 1u << k;
+  }
+  return mask;
+}
+
+/// conv2d_s8_dsp (kernels/arm/conv2d_s8_dsp.h) may write over its input:
+/// - depthwise, one channel at a time: plane m is copied into the scratch
+///   before output plane m is written, and output plane m (no larger than an
+///   input plane) lies over input planes m and below only;
+/// - pointwise, two pixels at a time: both columns are gathered before any
+///   output of those pixels is written, and output (m, p) lies over input
+///   (m, p) (one image, one group: the planes are equally long).
+unsigned dspConvInPlace(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto in = conv.getInput().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  if (isDepthwise(conv))
+    return out[2] * out[3] <= in[2] * in[3] ? 1u : 0u;
+  return isPointwise(conv) && conv.getGroup() == 1 && in[0] == 1 ? 1u : 0u;
 }
 
 // --- scratch -------------------------------------------------------------------
@@ -206,12 +255,10 @@ int64_t floatConvScratch(Operation *op, KernelFamily) {
   auto in = conv.getInput().getType().getShape();
   auto w = conv.getWeight().getType().getShape();
   auto out = conv.getOutput().getType().getShape();
-  auto s = conv.getStrides(), p = conv.getPads(), d = conv.getDilations();
+  auto s = conv.getStrides(), d = conv.getDilations();
   int64_t g = conv.getGroup();
-  bool spread = conv.hasInputDilation();
-  bool pointwise = !spread && w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
-                   p[1] == 0 && out[2] == in[2] && out[3] == in[3];
-  bool depthwise = !spread && isDepthwise(conv);
+  bool pointwise = isPointwise(conv);
+  bool depthwise = !conv.hasInputDilation() && isDepthwise(conv);
   if (depthwise && s[0] == 1 && s[1] == 1) {
     // Unit-stride depthwise: a zero-padded input plane (with a tail for the
     // flat taps) and an output plane at the padded row length.
@@ -232,9 +279,9 @@ constexpr int64_t kConvTile = 32;
 const std::vector<KernelRow> &kernelTable() {
   static const std::vector<KernelRow> rows = {
 #define EDGE_KERNEL(NAME, DTYPE, FAMILIES, SYMBOL, HEADER, PARAMS, SCRATCH, SCRATCH_FN, APPLIES, \
-                    ...)                                                                         \
-  KernelRow{#NAME,   DType::DTYPE, FAMILIES,   SYMBOL,  HEADER,                                  \
-            PARAMS,  SCRATCH,      SCRATCH_FN, APPLIES, &matches<__VA_ARGS__>},
+                    IN_PLACE, ...)                                                               \
+  KernelRow{#NAME,   DType::DTYPE, FAMILIES,   SYMBOL,  HEADER,   PARAMS,                        \
+            SCRATCH, SCRATCH_FN,   APPLIES,    IN_PLACE, &matches<__VA_ARGS__>},
 #include "passes/Kernels/KernelTable.def"
   };
   return rows;
@@ -245,6 +292,14 @@ const KernelRow *findRow(llvm::StringRef name) {
     if (name == row.name)
       return &row;
   return nullptr;
+}
+
+unsigned inPlaceOperands(Operation *op) {
+  edge::KernelAttr kernel = edge::kernelOf(op);
+  if (!kernel)
+    return 0;
+  const KernelRow *row = findRow(kernel.getName());
+  return row ? row->inPlace(op) : 0;
 }
 
 bool isView(Operation *op) { return op->hasTrait<OpTrait::EdgeView>(); }
@@ -282,18 +337,12 @@ std::optional<edge::SparseKind> sparseKindOf(Operation *op) {
         !conv.getWeight().getDefiningOp<edge::ConstantOp>() || !constantOrNone(conv.getBias()))
       return std::nullopt;
     auto in = conv.getInput().getType().getShape();
-    auto w = conv.getWeight().getType().getShape();
-    auto out = conv.getOutput().getType().getShape();
-    int64_t g = conv.getGroup();
-    auto s = conv.getStrides(), p = conv.getPads();
-    if (g > 1) { // one channel per group; the kernel's plane offsets are 16-bit
+    if (conv.getGroup() > 1) { // one channel per group; the kernel's plane offsets are 16-bit
       if (isDepthwise(conv) && depthwisePlaneElements(conv) <= 65536)
         return edge::SparseKind::Depthwise;
       return std::nullopt;
     }
-    bool pointwise = w[2] == 1 && w[3] == 1 && s[0] == 1 && s[1] == 1 && p[0] == 0 &&
-                     p[1] == 0 && out[2] == in[2] && out[3] == in[3] &&
-                     in[1] * in[2] * in[3] <= 65535;
+    bool pointwise = isPointwise(conv) && in[1] * in[2] * in[3] <= 65535;
     return pointwise ? edge::SparseKind::Pointwise : edge::SparseKind::Im2col;
   }
   if (auto gemm = dyn_cast<edge::GemmOp>(op)) {

@@ -32,6 +32,8 @@ struct KernelRow {
   int64_t (*scratch)(mlir::Operation *, edge::KernelFamily);
   const char *scratchFunction; ///< "" when the kernel takes no scratch
   bool (*applies)(mlir::Operation *, edge::KernelFamily);
+  /// Bit k set: the result may take over operand k's buffer (KernelTable.def).
+  unsigned (*inPlace)(mlir::Operation *);
   bool (*matchesOp)(mlir::Operation *);
 };
 
@@ -48,6 +50,10 @@ const KernelRow *selectRow(mlir::Operation *op, edge::KernelFamily family);
 
 /// `#edge.kernel` for `row` on `op` (its scratch computed for `family`).
 edge::KernelAttr kernelAttr(const KernelRow &row, mlir::Operation *op, edge::KernelFamily family);
+
+/// Operands (bit k for operand k) whose buffer the result of `op` may take
+/// over, by the kernel edge-select-kernels chose for it (0 without one).
+unsigned inPlaceOperands(mlir::Operation *op);
 
 /// True for ops that need a kernel: not constants, not views.
 bool isComputeOp(mlir::Operation *op);

@@ -49,6 +49,29 @@ static int64_t bytesOf(Value v) {
   return t.getNumElements() * elementBytes(t.getElementType());
 }
 
+/// The arena buffer `op` (at step `s`) may write its result over: an operand
+/// its kernel can run in place on (kernels::inPlaceOperands) whose buffer
+/// dies at `op` and that no other operand of `op` reads. -1 for none.
+static int64_t inPlaceInput(Operation &op, int64_t s,
+                            const llvm::DenseMap<Value, int64_t> &lastUse,
+                            const llvm::DenseMap<Value, int64_t> &bufferOf) {
+  unsigned mask = kernels::inPlaceOperands(&op);
+  for (unsigned k = 0; k < op.getNumOperands() && k < 32; ++k) {
+    if (!(mask & (1u << k)))
+      continue;
+    Value root = viewRoot(op.getOperand(k));
+    auto it = bufferOf.find(root);
+    if (it == bufferOf.end() || lastUse.lookup(root) != s)
+      continue;
+    bool readTwice = false;
+    for (unsigned j = 0; j < op.getNumOperands(); ++j)
+      readTwice |= j != k && viewRoot(op.getOperand(j)) == root;
+    if (!readTwice)
+      return it->second;
+  }
+  return -1;
+}
+
 std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
   Block &body = func.getBody().front();
   llvm::DenseMap<Operation *, int64_t> step;
@@ -65,6 +88,7 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
     }
   }
   std::vector<ArenaBuffer> buffers;
+  llvm::DenseMap<Value, int64_t> bufferOf; // result -> index in `buffers`
   for (Operation &op : body) {
     if (isa<func::ReturnOp>(op))
       continue;
@@ -73,7 +97,10 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
         !kernels::isView(&op)) {
       Value r = op.getResult(0);
       int64_t last = std::max(lastUse.lookup(r), s);
-      buffers.push_back({&op, false, {bytesOf(r), s, last}});
+      BufferRequest request{bytesOf(r), s, last};
+      request.reuses = inPlaceInput(op, s, lastUse, bufferOf);
+      bufferOf[r] = buffers.size();
+      buffers.push_back({&op, false, request});
     }
     // The scratch edge-select-kernels wrote with the kernel.
     if (auto kernel = edge::kernelOf(&op); kernel && kernel.getScratch() > 0)

@@ -17,6 +17,11 @@ def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
     edge-select-kernels chose (`edge.kernel`); a compute op without one is an
     error.
 
+    In place: a layer whose kernel can write over an operand (the kernel
+    table's `in_place` column) takes over that operand's buffer when it dies
+    at the layer and no other operand reads it; greedy-by-size places such a
+    chain as one buffer of its largest size.
+
     Writes `edge.offset` / `edge.scratch_offset` on ops and
     `edge.arena_size`, `edge.arena_lower_bound`, `edge.arena_alignment` and
     `edge.planner` on the function. The lower bound is the largest total size of buffers live at
@@ -37,9 +42,10 @@ def VerifyMemoryPlanPass : Pass<"edge-verify-memory-plan", "::mlir::func::FuncOp
     Recomputes buffer sizes and lifetimes independently of the planner and
     checks the offsets it wrote: every buffer placed, aligned to the plan's
     `edge.arena_alignment` (16 when absent),
-    inside the arena, and disjoint from every buffer live at the same time.
-    Runs on every compile; a violation is an internal error naming both
-    layers.
+    inside the arena, and disjoint from every buffer live at the same time,
+    except a result at the same offset as an input it may write over (the
+    kernel table's `in_place` column; the input dies at that layer). Runs on
+    every compile; a violation is an internal error naming both layers.
   }];
 }
 

@@ -7,8 +7,27 @@
 
 namespace edgec::memory {
 
-MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
-                                     int64_t alignment) const {
+InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers) {
+  InPlaceGroups g;
+  g.groupOf.resize(buffers.size());
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    const BufferRequest &b = buffers[i];
+    if (b.reuses >= 0 && static_cast<size_t>(b.reuses) < i) {
+      BufferRequest &m = g.merged[g.groupOf[i] = g.groupOf[b.reuses]];
+      m.size = std::max(m.size, b.size);
+      m.first = std::min(m.first, b.first);
+      m.last = std::max(m.last, b.last);
+      continue;
+    }
+    g.groupOf[i] = g.merged.size();
+    g.merged.push_back({b.size, b.first, b.last});
+  }
+  return g;
+}
+
+namespace {
+/// Best fit, largest first, of requests without in-place links.
+MemoryPlan placeBestFit(const std::vector<BufferRequest> &buffers, int64_t alignment) {
   MemoryPlan result;
   result.offsets.assign(buffers.size(), -1);
   std::vector<size_t> order(buffers.size());
@@ -45,6 +64,18 @@ MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
   }
   return result;
 }
+} // namespace
+
+MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
+                                     int64_t alignment) const {
+  InPlaceGroups groups = groupInPlace(buffers);
+  MemoryPlan merged = placeBestFit(groups.merged, alignment);
+  MemoryPlan result;
+  result.arenaSize = merged.arenaSize;
+  for (size_t group : groups.groupOf)
+    result.offsets.push_back(merged.offsets[group]);
+  return result;
+}
 
 MemoryPlan LinearPlanner::plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const {
   MemoryPlan result;
@@ -63,7 +94,8 @@ std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name) {
   return nullptr;
 }
 
-int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment) {
+int64_t arenaLowerBound(const std::vector<BufferRequest> &requests, int64_t alignment) {
+  const std::vector<BufferRequest> buffers = groupInPlace(requests).merged;
   std::vector<int64_t> steps;
   for (const BufferRequest &b : buffers)
     steps.push_back(b.first);
@@ -93,12 +125,23 @@ std::optional<PlanViolation> checkPlan(const std::vector<BufferRequest> &buffers
                                      std::to_string(off + buffers[i].size) +
                                      ") ends past the arena size " + std::to_string(plan.arenaSize)};
   }
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    int64_t r = buffers[i].reuses;
+    if (r < 0)
+      continue;
+    if (static_cast<size_t>(r) >= i || buffers[r].last != buffers[i].first)
+      return PlanViolation{i, i, "the in-place request of buffer " + std::to_string(i) +
+                                     " names buffer " + std::to_string(r) +
+                                     ", which is not an earlier buffer dying where it is written"};
+  }
   for (size_t i = 0; i < buffers.size(); ++i)
     for (size_t j = i + 1; j < buffers.size(); ++j) {
       if (!lifetimesOverlap(buffers[i], buffers[j]))
         continue;
       int64_t a0 = plan.offsets[i], a1 = a0 + buffers[i].size;
       int64_t b0 = plan.offsets[j], b1 = b0 + buffers[j].size;
+      if (buffers[j].reuses == static_cast<int64_t>(i) && a0 == b0)
+        continue; // in place: j takes over i's bytes as i dies
       if (a0 < b1 && b0 < a1)
         return PlanViolation{i, j, "bytes [" + std::to_string(std::max(a0, b0)) + ", " +
                                        std::to_string(std::min(a1, b1)) +

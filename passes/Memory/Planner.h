@@ -19,6 +19,12 @@ struct BufferRequest {
   int64_t size = 0;    ///< bytes
   int64_t first = 0;   ///< first step the buffer is live (written)
   int64_t last = 0;    ///< last step it is live (read), inclusive
+  /// In place: the index of the request whose bytes this one may take over,
+  /// or -1. That buffer is the input of the layer that writes this one and
+  /// dies there (its `last` is this one's `first`), and the layer's kernel
+  /// reads what it needs of it before writing over it. A planner may then
+  /// give both the same offset; it never has to.
+  int64_t reuses = -1;
 };
 
 struct MemoryPlan {
@@ -45,6 +51,7 @@ public:
 
 /// Places buffers largest first, each into the smallest gap between already
 /// placed, simultaneously live buffers that fits it (best fit), or on top.
+/// A chain of in-place buffers is placed as one (groupInPlace).
 class GreedyBySizePlanner : public MemoryPlanner {
 public:
   const char *name() const override { return "greedy-by-size"; }
@@ -61,12 +68,23 @@ public:
 /// The strategy called `name`, or null for an unknown name.
 std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name);
 
-/// The largest sum of (aligned) sizes of buffers live at the same step: no
-/// plan for this schedule can use a smaller arena.
+/// Buffers joined by `reuses` chains, each chain as one request: the largest
+/// size, from the first member's first step to the last member's last step.
+struct InPlaceGroups {
+  std::vector<BufferRequest> merged;
+  std::vector<size_t> groupOf; ///< per request, its index in `merged`
+};
+InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers);
+
+/// The largest sum of (aligned) sizes of buffers live at the same step, a
+/// chain of in-place buffers counted once: no plan for this schedule that
+/// shares bytes only where `reuses` allows it can use a smaller arena.
 int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment);
 
 /// Checks a plan: alignment, bounds, and no overlap between buffers whose
-/// lifetimes overlap. Returns a description of the first violation, if any.
+/// lifetimes overlap, except a buffer and the one it `reuses` at the same
+/// offset (and only where that request is well formed). Returns a
+/// description of the first violation, if any.
 struct PlanViolation {
   size_t a, b; ///< indices of the offending buffers (b == a for a single-buffer fault)
   std::string message;

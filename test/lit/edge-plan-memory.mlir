@@ -3,19 +3,19 @@
 
 // A chain of three layers: the first buffer is dead once the second is
 // written, so only two are ever live; the last result goes straight into the
-// caller's output buffer and takes no arena space.
+// caller's output buffer and takes no arena space. (Transposes: a copy that
+// never runs in place; edge-plan-memory-in-place.mlir has the layers that do.)
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME: edge.arena_lower_bound = 128 : i64, edge.arena_size = 128 : i64, edge.planner = "greedy-by-size"
-// CHECK: edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
-// CHECK: edge.relu %{{.*}} {{[{].*}}edge.offset = 64 : i64}
-// CHECK: edge.relu %{{.*}} : tensor<16xf32>
-// CHECK-NOT: edge.offset
+// CHECK: edge.transpose %arg0 {{[{].*}}edge.offset = 0 : i64
+// CHECK: edge.transpose %{{.*}} {{[{].*}}edge.offset = 64 : i64
+// CHECK: edge.transpose %{{.*}} {{[{]}}edge.kernel = {{[^,]*, [^,]*, [^,]*, scratch = 0>}}, perm
 // LINEAR-LABEL: func.func @chain
 // LINEAR-SAME: edge.arena_size = 128 : i64
 func.func @chain(%arg0: tensor<16xf32>) -> tensor<16xf32> {
-  %0 = edge.relu %arg0 : tensor<16xf32>
-  %1 = edge.relu %0 : tensor<16xf32>
-  %2 = edge.relu %1 : tensor<16xf32>
+  %0 = edge.transpose %arg0 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
+  %1 = edge.transpose %0 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
+  %2 = edge.transpose %1 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
   return %2 : tensor<16xf32>
 }
 
@@ -25,16 +25,16 @@ func.func @chain(%arg0: tensor<16xf32>) -> tensor<16xf32> {
 // strategy gives every buffer its own bytes.
 // CHECK-LABEL: func.func @reuse
 // CHECK-SAME: edge.arena_size = 128 : i64
-// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
-// CHECK: %[[B:.*]] = edge.relu %[[A]] {{[{].*}}edge.offset = 64 : i64}
-// CHECK: %[[C:.*]] = edge.relu %[[B]] {{[{].*}}edge.offset = 0 : i64}
+// CHECK: %[[A:.*]] = edge.transpose %arg0 {{[{].*}}edge.offset = 0 : i64
+// CHECK: %[[B:.*]] = edge.transpose %[[A]] {{[{].*}}edge.offset = 64 : i64
+// CHECK: %[[C:.*]] = edge.transpose %[[B]] {{[{].*}}edge.offset = 0 : i64
 // LINEAR-LABEL: func.func @reuse
 // LINEAR-SAME: edge.arena_size = 192 : i64
 func.func @reuse(%arg0: tensor<16xf32>) -> tensor<16xf32> {
-  %0 = edge.relu %arg0 : tensor<16xf32>
-  %1 = edge.relu %0 : tensor<16xf32>
-  %2 = edge.relu %1 : tensor<16xf32>
-  %3 = edge.relu %2 : tensor<16xf32>
+  %0 = edge.transpose %arg0 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
+  %1 = edge.transpose %0 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
+  %2 = edge.transpose %1 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
+  %3 = edge.transpose %2 {perm = array<i64: 0>} : (tensor<16xf32>) -> tensor<16xf32>
   return %3 : tensor<16xf32>
 }
 

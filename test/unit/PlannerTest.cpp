@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace edgec::memory;
@@ -17,6 +18,27 @@ std::vector<BufferRequest> randomBuffers(std::mt19937 &rng, int n) {
   for (int i = 0; i < n; ++i) {
     int64_t first = start(rng);
     out.push_back({size(rng), first, first + len(rng)});
+  }
+  return out;
+}
+
+/// Random buffers where some take over an earlier buffer in place: the
+/// earlier one dies at the step the later one is written, as the buffer
+/// analysis declares it for a layer whose kernel runs in place.
+std::vector<BufferRequest> randomInPlaceBuffers(std::mt19937 &rng, int n) {
+  std::vector<BufferRequest> out = randomBuffers(rng, n);
+  std::sort(out.begin(), out.end(),
+            [](const BufferRequest &a, const BufferRequest &b) { return a.first < b.first; });
+  std::vector<bool> taken(out.size(), false);
+  std::bernoulli_distribution link(0.5);
+  for (size_t i = 1; i < out.size(); ++i) {
+    std::uniform_int_distribution<size_t> pick(0, i - 1);
+    size_t j = pick(rng);
+    if (taken[j] || !link(rng) || out[j].first >= out[i].first)
+      continue;
+    out[j].last = out[i].first; // j dies where i is written
+    out[i].reuses = static_cast<int64_t>(j);
+    taken[j] = true;
   }
   return out;
 }
@@ -34,6 +56,26 @@ TEST_P(PlannerProperty, RandomizedPlansNeverOverlap) {
     ASSERT_FALSE(violation) << "trial " << trial << ": " << violation->message;
     EXPECT_GE(plan.arenaSize, arenaLowerBound(buffers, kDefaultArenaAlignment));
   }
+}
+
+TEST_P(PlannerProperty, RandomizedInPlacePlansNeverOverlap) {
+  std::unique_ptr<MemoryPlanner> planner = createPlanner(GetParam());
+  std::mt19937 rng(4321);
+  int shared = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    auto buffers = randomInPlaceBuffers(rng, 2 + trial % 40);
+    MemoryPlan plan = planner->plan(buffers, kDefaultArenaAlignment);
+    auto violation = checkPlan(buffers, plan, kDefaultArenaAlignment);
+    ASSERT_FALSE(violation) << "trial " << trial << ": " << violation->message;
+    EXPECT_GE(plan.arenaSize, arenaLowerBound(buffers, kDefaultArenaAlignment));
+    for (size_t i = 0; i < buffers.size(); ++i)
+      if (buffers[i].reuses >= 0 && GetParam() == "greedy-by-size") {
+        EXPECT_EQ(plan.offsets[i], plan.offsets[buffers[i].reuses]) << "trial " << trial;
+        ++shared;
+      }
+  }
+  if (GetParam() == "greedy-by-size")
+    EXPECT_GT(shared, 1000); // the generator does link buffers
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, PlannerProperty,
@@ -85,6 +127,42 @@ TEST(PlanChecker, DetectsOutOfBoundsAndMisalignment) {
   EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{16}, 100}, 16));
   EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{8}, 200}, 16));
   EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{}, 200}, 16));
+}
+
+TEST(Planner, InPlaceChainIsOneBuffer) {
+  // a -> b -> c, each written over the one before: one buffer of the largest
+  // size; without the links, two.
+  std::vector<BufferRequest> chain = {{1024, 0, 1}, {2048, 1, 2}, {512, 2, 3}};
+  chain[1].reuses = 0;
+  chain[2].reuses = 1;
+  MemoryPlan plan = GreedyBySizePlanner().plan(chain, 16);
+  EXPECT_EQ(plan.arenaSize, 2048);
+  EXPECT_EQ(plan.offsets, (std::vector<int64_t>{0, 0, 0}));
+  EXPECT_EQ(arenaLowerBound(chain, 16), 2048);
+  EXPECT_FALSE(checkPlan(chain, plan, 16));
+  // The linear baseline need not share.
+  EXPECT_FALSE(checkPlan(chain, LinearPlanner().plan(chain, 16), 16));
+}
+
+TEST(PlanChecker, InPlaceOnlyAtTheSameOffsetAndOverADyingInput) {
+  std::vector<BufferRequest> pair = {{64, 0, 1}, {64, 1, 2}};
+  pair[1].reuses = 0;
+  EXPECT_FALSE(checkPlan(pair, MemoryPlan{{0, 0}, 64}, 16));
+  // Shifted: bytes [32, 64) are both the input still being read and output.
+  auto shifted = checkPlan(pair, MemoryPlan{{0, 32}, 96}, 16);
+  ASSERT_TRUE(shifted);
+  EXPECT_NE(shifted->message.find("[32, 64)"), std::string::npos) << shifted->message;
+  // The input lives past the layer: not an in-place pair.
+  std::vector<BufferRequest> live = {{64, 0, 2}, {64, 1, 2}};
+  live[1].reuses = 0;
+  auto v = checkPlan(live, MemoryPlan{{0, 0}, 64}, 16);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->message.find("not an earlier buffer dying where it is written"), std::string::npos)
+      << v->message;
+  // A link forward in the list is malformed too.
+  std::vector<BufferRequest> forward = {{64, 1, 2}, {64, 0, 1}};
+  forward[0].reuses = 1;
+  EXPECT_TRUE(checkPlan(forward, MemoryPlan{{0, 0}, 64}, 16));
 }
 
 TEST(Planner, UnknownStrategyIsNull) { EXPECT_FALSE(createPlanner("first-fit-decreasing")); }

@@ -185,10 +185,10 @@ EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
 /// int16 x - zx with the padding as zeros, so every output pixel runs the
 /// same branch-free taps; along a row, two adjacent taps are one SMLAD.
 template <const Conv2DS8Params &Q>
-inline void depthwise_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+inline void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
-                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *out,
                              int16_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
@@ -302,10 +302,19 @@ EDGEC_ALWAYS_INLINE int32_t dot_1x1(const int8_t *EDGEC_RESTRICT w0,
 
 /// Drop-in for edgec::conv2d_s8 (int8 activations) with scratch of
 /// conv2d_s8_dsp_scratch_size<Q>() bytes.
+///
+/// In place: `out` may be `in` (same base address) for a depthwise layer
+/// whose output plane is no larger than its input plane, and for a pointwise
+/// layer (1x1, unit strides, no padding, one group, one image). Depthwise
+/// copies input plane m into the scratch before it writes output plane m,
+/// which lies over input planes m and below only; pointwise gathers the
+/// columns of two pixels before it writes any output of those pixels, and
+/// output (m, p) lies over input (m, p). Hence no restrict on `in` and `out`.
+/// The compiler's side of this contract: dspConvInPlace in KernelTable.cpp.
 template <const Conv2DS8Params &Q>
-inline void conv2d_s8_dsp(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                           const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
-                          const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                          const int32_t *EDGEC_RESTRICT shift, int8_t *out,
                           void *EDGEC_RESTRICT scratch) {
   if constexpr (conv2d_s8_dsp_is_depthwise<Q>()) {
     depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out, static_cast<int16_t *>(scratch));

@@ -91,9 +91,10 @@ struct OpOr { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a |
 struct OpXor { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a != b; } };
 
 /// y = Op(a, b) with numpy broadcasting; the result type U is the operands'
-/// for arithmetic and bool for comparisons.
+/// for arithmetic and bool for comparisons. In place: y may be an operand of
+/// y's shape and element size (element i is read before y[i] is written).
 template <typename Op, const BinaryParams &P, typename T, typename U>
-inline void binary(const T *EDGEC_RESTRICT a, const T *EDGEC_RESTRICT b, U *EDGEC_RESTRICT y) {
+inline void binary(const T *a, const T *b, U *y) {
   constexpr bool same = P.a_strides[3] == 1 && P.b_strides[3] == 1 && P.dims[0] == 1 &&
                         P.dims[1] == 1 && P.dims[2] == 1;
   if constexpr (same) {
@@ -245,8 +246,9 @@ EDGEC_UNARY_F32(OpGeluTanh,
                 0.5f * x * (1.f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))))
 #undef EDGEC_UNARY_F32
 
+/// In place: y may be x.
 template <typename Op, const UnaryParams &P>
-inline void unary_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
+inline void unary_f32(const float *x, float *y) {
   for (ptrdiff_t i = 0; i < P.size; ++i)
     y[i] = Op::apply(x[i], P);
 }

@@ -63,18 +63,18 @@ template <const AddS8Params &Q> struct OpMulS8 {
   }
 };
 
-/// y = table[x + 128]: any elementwise activation on int8.
+/// y = table[x + 128]: any elementwise activation on int8. In place: y may
+/// be x.
 template <int32_t N>
-inline void lut_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT table,
-                   int8_t *EDGEC_RESTRICT y) {
+inline void lut_s8(const int8_t *x, const int8_t *EDGEC_RESTRICT table, int8_t *y) {
   for (ptrdiff_t i = 0; i < N; ++i)
     y[i] = table[x[i] + 128];
 }
 
 /// y = f(x) on int16 by interpolation in a 513-knot table (lut_interp_s16).
+/// In place: y may be x.
 template <int32_t N>
-inline void lut_s16(const int16_t *EDGEC_RESTRICT x, const int16_t *EDGEC_RESTRICT table,
-                    int16_t *EDGEC_RESTRICT y) {
+inline void lut_s16(const int16_t *x, const int16_t *EDGEC_RESTRICT table, int16_t *y) {
   for (ptrdiff_t i = 0; i < N; ++i)
     y[i] = static_cast<int16_t>(lut_interp_s16(table, x[i]));
 }
@@ -101,8 +101,9 @@ struct RequantizeParams {
   int32_t size, in_zero, mult, shift, out_zero;
 };
 
+/// In place: y may be x when T and U are the same size.
 template <const RequantizeParams &P, typename T, typename U>
-inline void requantize_s8(const T *EDGEC_RESTRICT x, U *EDGEC_RESTRICT y) {
+inline void requantize_s8(const T *x, U *y) {
   for (ptrdiff_t i = 0; i < P.size; ++i)
     y[i] = static_cast<U>(clamp_i32(requantize(x[i] - P.in_zero, P.mult, P.shift) + P.out_zero,
                                     QuantType<U>::min, QuantType<U>::max));
