@@ -399,4 +399,83 @@ inline void fc_s8_dsp(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRI
   }
 }
 
+/// a_r += sum_k w_r[k] * x[k] over raw int8 values for four consecutive
+/// rows w_r = w + r * K of B and one row x of A: each word of A is unpacked
+/// once (SXTB16 and SXTB16 ROR 8 give its even and odd bytes) and serves all
+/// four rows, whose words are unpacked the same way, so nothing is reordered.
+/// The accumulators are scalars so that they stay in registers.
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE void dot_s8_4rows(const int8_t *EDGEC_RESTRICT w,
+                                      const int8_t *EDGEC_RESTRICT x, int32_t &a0, int32_t &a1,
+                                      int32_t &a2, int32_t &a3) {
+  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
+  int32_t s0 = a0, s1 = a1, s2 = a2, s3 = a3;
+  for (ptrdiff_t k = 0; k < K4; k += 4) {
+    const uint32_t xv = load32(x + k);
+    const uint32_t x02 = sxtb16(xv), x13 = sxtb16_ror8(xv);
+    const uint32_t w0 = load32(w + k), w1 = load32(w + K + k);
+    const uint32_t w2 = load32(w + 2 * K + k), w3 = load32(w + 3 * K + k);
+    s0 = smlad(sxtb16(w0), x02, s0);
+    s0 = smlad(sxtb16_ror8(w0), x13, s0);
+    s1 = smlad(sxtb16(w1), x02, s1);
+    s1 = smlad(sxtb16_ror8(w1), x13, s1);
+    s2 = smlad(sxtb16(w2), x02, s2);
+    s2 = smlad(sxtb16_ror8(w2), x13, s2);
+    s3 = smlad(sxtb16(w3), x02, s3);
+    s3 = smlad(sxtb16_ror8(w3), x13, s3);
+  }
+  for (ptrdiff_t k = K4; k < K; ++k) {
+    s0 += w[k] * x[k];
+    s1 += w[K + k] * x[k];
+    s2 += w[2 * K + k] * x[k];
+    s3 += w[3 * K + k] * x[k];
+  }
+  a0 = s0, a1 = s1, a2 = s2, a3 = s3;
+}
+
+/// a + sum_k w[k] * x[k] over raw int8 values (one row of B).
+template <ptrdiff_t K>
+EDGEC_ALWAYS_INLINE int32_t dot_s8_row(const int8_t *EDGEC_RESTRICT w,
+                                       const int8_t *EDGEC_RESTRICT x, int32_t a) {
+  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
+  for (ptrdiff_t k = 0; k < K4; k += 4) {
+    const uint32_t xv = load32(x + k), wv = load32(w + k);
+    a = smlad(sxtb16(wv), sxtb16(xv), a);
+    a = smlad(sxtb16_ror8(wv), sxtb16_ror8(xv), a);
+  }
+  for (ptrdiff_t k = K4; k < K; ++k)
+    a += w[k] * x[k];
+  return a;
+}
+
+/// Drop-in for edgec::fc_s8 (int8, trans_b: B is N x K, constant) with
+/// `bias_adj` = bias - za * sum_k B[j][k], folded by the compiler: the
+/// products are taken on A's raw bytes, so nothing is widened into scratch.
+/// Four output rows per pass share each unpacked word of A: 1 + 4 loads, 2 + 8
+/// unpacks and 8 SMLADs per 16 MACs, against 12 instructions per 8 MACs with
+/// a widened row.
+template <const FcS8Params &P>
+inline void fc_s8_dsp_blocked(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
+                              const int32_t *EDGEC_RESTRICT bias_adj,
+                              const int32_t *EDGEC_RESTRICT mult,
+                              const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
+  static_assert(P.trans_b, "fc_s8_dsp_blocked reads B as N x K");
+  constexpr ptrdiff_t K = P.k;
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const int8_t *ai = a + i * K;
+    int8_t *yi = y + i * P.n;
+    ptrdiff_t j = 0;
+    for (; j + 3 < P.n; j += 4) {
+      int32_t a0 = bias_adj[j], a1 = bias_adj[j + 1], a2 = bias_adj[j + 2], a3 = bias_adj[j + 3];
+      dot_s8_4rows<K>(b + j * K, ai, a0, a1, a2, a3);
+      yi[j] = FcOutputS8<P>(mult[j], shift[j])(a0);
+      yi[j + 1] = FcOutputS8<P>(mult[j + 1], shift[j + 1])(a1);
+      yi[j + 2] = FcOutputS8<P>(mult[j + 2], shift[j + 2])(a2);
+      yi[j + 3] = FcOutputS8<P>(mult[j + 3], shift[j + 3])(a3);
+    }
+    for (; j < P.n; ++j)
+      yi[j] = FcOutputS8<P>(mult[j], shift[j])(dot_s8_row<K>(b + j * K, ai, bias_adj[j]));
+  }
+}
+
 } // namespace edgec::arm
