@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 
 namespace edgec::memory {
 
@@ -25,55 +26,80 @@ InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers) {
   return g;
 }
 
-namespace {
-/// Best fit, largest first, of requests without in-place links.
-MemoryPlan placeBestFit(const std::vector<BufferRequest> &buffers, int64_t alignment) {
-  MemoryPlan result;
-  result.offsets.assign(buffers.size(), -1);
-  std::vector<size_t> order(buffers.size());
-  std::iota(order.begin(), order.end(), 0);
-  // Largest first; ties by earlier first use, then index, for determinism.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (buffers[a].size != buffers[b].size)
-      return buffers[a].size > buffers[b].size;
-    return buffers[a].first < buffers[b].first;
-  });
-  std::vector<size_t> placed;
-  for (size_t idx : order) {
-    const BufferRequest &buf = buffers[idx];
-    int64_t size = alignTo(buf.size, alignment);
-    // Intervals [offset, offset + size) of placed buffers live at the same time.
-    std::vector<std::pair<int64_t, int64_t>> busy;
-    for (size_t p : placed)
-      if (lifetimesOverlap(buffers[p], buf))
-        busy.emplace_back(result.offsets[p], result.offsets[p] + alignTo(buffers[p].size, alignment));
-    std::sort(busy.begin(), busy.end());
-    int64_t best = -1, bestGap = INT64_MAX, cursor = 0;
-    for (const auto &[lo, hi] : busy) {
-      if (lo - cursor >= size && lo - cursor < bestGap) {
-        best = cursor;
-        bestGap = lo - cursor;
-      }
-      cursor = std::max(cursor, hi);
-    }
-    if (best < 0)
-      best = cursor; // on top of everything live
-    result.offsets[idx] = best;
-    result.arenaSize = std::max(result.arenaSize, best + size);
-    placed.push_back(idx);
-  }
-  return result;
-}
-} // namespace
-
 MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
                                      int64_t alignment) const {
   InPlaceGroups groups = groupInPlace(buffers);
-  MemoryPlan merged = placeBestFit(groups.merged, alignment);
+  std::vector<std::vector<size_t>> members(groups.merged.size());
+  for (size_t i = 0; i < buffers.size(); ++i)
+    members[groups.groupOf[i]].push_back(i);
+  const std::vector<BufferRequest> &merged = groups.merged;
+  std::vector<size_t> order(merged.size());
+  std::iota(order.begin(), order.end(), 0);
+  // Largest first; ties by earlier first use, then index, for determinism.
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (merged[a].size != merged[b].size)
+      return merged[a].size > merged[b].size;
+    return merged[a].first < merged[b].first;
+  });
   MemoryPlan result;
-  result.arenaSize = merged.arenaSize;
-  for (size_t group : groups.groupOf)
-    result.offsets.push_back(merged.offsets[group]);
+  result.offsets.assign(buffers.size(), -1);
+  std::vector<size_t> placed;
+  auto extent = [&](size_t p) {
+    return std::make_pair(result.offsets[p],
+                          result.offsets[p] + alignTo(buffers[p].size, alignment));
+  };
+  for (size_t g : order) {
+    int64_t chosen = -1;
+    if (members[g].size() == 1) {
+      // One buffer: the smallest gap between the buffers live with it that
+      // fits it (best fit), or on top.
+      const BufferRequest &buf = buffers[members[g][0]];
+      int64_t size = alignTo(buf.size, alignment);
+      std::vector<std::pair<int64_t, int64_t>> busy;
+      for (size_t p : placed)
+        if (lifetimesOverlap(buffers[p], buf))
+          busy.push_back(extent(p));
+      std::sort(busy.begin(), busy.end());
+      int64_t bestGap = INT64_MAX, cursor = 0;
+      for (const auto &[lo, hi] : busy) {
+        if (lo - cursor >= size && lo - cursor < bestGap) {
+          chosen = cursor;
+          bestGap = lo - cursor;
+        }
+        cursor = std::max(cursor, hi);
+      }
+      if (chosen < 0)
+        chosen = cursor; // on top of everything live
+    } else {
+      // An in-place chain shares one offset; each member needs its own size
+      // only while it is live: the lowest offset where no member meets a
+      // placed buffer live at the same time (first fit).
+      std::vector<std::tuple<int64_t, int64_t, int64_t>> busy; // lo, hi, member size
+      std::vector<int64_t> candidates = {0};
+      for (size_t m : members[g])
+        for (size_t p : placed)
+          if (lifetimesOverlap(buffers[p], buffers[m])) {
+            auto [lo, hi] = extent(p);
+            busy.emplace_back(lo, hi, alignTo(buffers[m].size, alignment));
+            candidates.push_back(hi);
+          }
+      std::sort(candidates.begin(), candidates.end());
+      for (int64_t o : candidates) {
+        bool fits = true;
+        for (const auto &[lo, hi, size] : busy)
+          fits = fits && !(o < hi && lo < o + size);
+        if (fits) {
+          chosen = o;
+          break;
+        }
+      }
+    }
+    for (size_t m : members[g]) {
+      result.offsets[m] = chosen;
+      result.arenaSize = std::max(result.arenaSize, chosen + alignTo(buffers[m].size, alignment));
+      placed.push_back(m);
+    }
+  }
   return result;
 }
 
@@ -94,8 +120,7 @@ std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name) {
   return nullptr;
 }
 
-int64_t arenaLowerBound(const std::vector<BufferRequest> &requests, int64_t alignment) {
-  const std::vector<BufferRequest> buffers = groupInPlace(requests).merged;
+int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment) {
   std::vector<int64_t> steps;
   for (const BufferRequest &b : buffers)
     steps.push_back(b.first);
@@ -105,6 +130,11 @@ int64_t arenaLowerBound(const std::vector<BufferRequest> &requests, int64_t alig
     for (const BufferRequest &b : buffers)
       if (b.first <= t && t <= b.last)
         live += alignTo(b.size, alignment);
+    // A result written over its dying input: the two share the smaller one.
+    for (const BufferRequest &b : buffers)
+      if (b.reuses >= 0 && static_cast<size_t>(b.reuses) < buffers.size() && b.first == t &&
+          buffers[b.reuses].last == t)
+        live -= std::min(alignTo(b.size, alignment), alignTo(buffers[b.reuses].size, alignment));
     bound = std::max(bound, live);
   }
   return bound;

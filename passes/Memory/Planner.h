@@ -51,7 +51,9 @@ public:
 
 /// Places buffers largest first, each into the smallest gap between already
 /// placed, simultaneously live buffers that fits it (best fit), or on top.
-/// A chain of in-place buffers is placed as one (groupInPlace).
+/// A chain of in-place buffers (groupInPlace) shares one offset, each member
+/// taking its own size only while it is live: the lowest offset where that
+/// holds (first fit), the chains ordered with the buffers by their largest.
 class GreedyBySizePlanner : public MemoryPlanner {
 public:
   const char *name() const override { return "greedy-by-size"; }
@@ -76,9 +78,10 @@ struct InPlaceGroups {
 };
 InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers);
 
-/// The largest sum of (aligned) sizes of buffers live at the same step, a
-/// chain of in-place buffers counted once: no plan for this schedule that
-/// shares bytes only where `reuses` allows it can use a smaller arena.
+/// The largest sum of (aligned) sizes of buffers live at the same step, where
+/// a result written over its dying input shares the smaller of the two: no
+/// plan for this schedule that shares bytes only where `reuses` allows it can
+/// use a smaller arena.
 int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment);
 
 /// Checks a plan: alignment, bounds, and no overlap between buffers whose

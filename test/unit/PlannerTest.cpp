@@ -144,6 +144,18 @@ TEST(Planner, InPlaceChainIsOneBuffer) {
   EXPECT_FALSE(checkPlan(chain, LinearPlanner().plan(chain, 16), 16));
 }
 
+TEST(Planner, InPlaceMembersTakeTheirOwnSizeOnlyWhileLive) {
+  // a (1 KB) grows into b (4 KB) in place; c lives beside a only, so it fits
+  // above a's kilobyte, under where b will be.
+  std::vector<BufferRequest> bufs = {{1024, 0, 1}, {4096, 1, 2}, {1024, 0, 0}};
+  bufs[1].reuses = 0;
+  MemoryPlan plan = GreedyBySizePlanner().plan(bufs, 16);
+  EXPECT_EQ(plan.arenaSize, 4096);
+  EXPECT_EQ(plan.offsets, (std::vector<int64_t>{0, 0, 1024}));
+  EXPECT_EQ(arenaLowerBound(bufs, 16), 4096);
+  EXPECT_FALSE(checkPlan(bufs, plan, 16));
+}
+
 TEST(PlanChecker, InPlaceOnlyAtTheSameOffsetAndOverADyingInput) {
   std::vector<BufferRequest> pair = {{64, 0, 1}, {64, 1, 2}};
   pair[1].reuses = 0;
