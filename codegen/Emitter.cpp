@@ -472,6 +472,7 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
     if (opts.harness || f.path.find("harness/") == std::string::npos)
       files.push_back(f);
   files.push_back({"report.json", reportJson(module, target.name, opts.name)});
+  files.push_back({"report.html", reportHtml(module, target.name, opts.name)});
   return files;
 }
 

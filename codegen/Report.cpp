@@ -115,6 +115,8 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
     l.precision = precisionOf(op);
+    if (auto k = edge::kernelOf(op))
+      l.kernel = k.getName().str();
     if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr)) {
       l.weights = d.getAs<IntegerAttr>("total").getInt();
       l.nonzeroWeights = d.getAs<IntegerAttr>("nonzero").getInt();
@@ -306,6 +308,8 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"storage", l.storage},
                                         {"arena_offset", l.arenaOffset},
                                         {"precision", l.precision}});
+    if (!l.kernel.empty())
+      layers.back().getAsObject()->insert({"kernel", l.kernel});
     if (l.density)
       layers.back().getAsObject()->insert({"weight_density", *l.density});
     if (!l.sparseKernel.empty())

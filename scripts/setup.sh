@@ -25,6 +25,8 @@ packages=(
   gcc-arm-none-eabi libstdc++-arm-none-eabi-picolibc picolibc-arm-none-eabi
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-arm qemu-system-misc
+  # report.html rendered in a headless browser (test/e2e/report_html.sh)
+  chromium
 )
 # Model regeneration (models/export*.py) needs torch and sklearn, and the keyword-spotting
 # model (models/export_kws.py) espeak-ng to speak its words; they are large, so only on request.

@@ -20,6 +20,7 @@ struct LayerInfo {
   int64_t arenaOffset = -1;    ///< -1 when not in the arena
   std::string storage;         ///< arena / output / view
   std::string precision;       ///< float, int8, int16, ...
+  std::string kernel;          ///< the kernel table row that runs it ("" for views)
   std::optional<double> sqnr;     ///< dB against the float model, when measured
   std::optional<double> sqnrDrop; ///< dB lost against the layer's inputs
   std::optional<double> sqnrPlain; ///< SQNR without --equalize / --bias-correction
@@ -40,6 +41,12 @@ int64_t macsOf(mlir::Operation *op);
 
 /// report.json content (deterministic key order).
 std::string reportJson(mlir::ModuleOp module, const std::string &target,
+                       const std::string &name);
+
+/// report.html: the arena over the schedule as a drawing (every buffer a
+/// rectangle, the layer that sets the arena marked) and the per-layer table;
+/// one self-contained page.
+std::string reportHtml(mlir::ModuleOp module, const std::string &target,
                        const std::string &name);
 
 /// The `edgec inspect` table.
