@@ -121,18 +121,32 @@ func.func @float_conv(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x8x8xf32> {
 
 // -----
 
-// Fully connected with B stored N x K (transB): blocked, or SMLAD with one int16
-// copy of the input row.
+// Fully connected with B stored N x K (transB) and constant: blocked (the
+// input zero point folded into the bias), on arm-dsp four rows per pass of
+// SMLADs on the raw bytes, no scratch.
 // PORTABLE-LABEL: func.func @fc_nk
 // PORTABLE: edge.kernel = #edge.kernel<"fc_s8", "edgec::fc_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
 // BLOCKED-LABEL: func.func @fc_nk
 // BLOCKED: edge.kernel = #edge.kernel<"fc_s8_blocked", "edgec::blocked::fc_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 0>
 // DSP-LABEL: func.func @fc_nk
-// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp", "edgec::arm::fc_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 32>
+// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp_blocked", "edgec::arm::fc_s8_dsp_blocked", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 0>
 // MVE-LABEL: func.func @fc_nk
 // MVE: edge.kernel = #edge.kernel<"fc_s8_blocked", "edgec::blocked::fc_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 0>
 func.func @fc_nk(%a: tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>> {
   %b = edge.constant dense<1> : tensor<10x16xi8> as tensor<10x16x!quant.uniform<i8:f32, 0.01>>
+  %y = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true} : (tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>, tensor<10x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
+  return %y : tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
+}
+
+// -----
+
+// B computed at run time: no bias can be folded, so arm-dsp widens the input
+// row into int16 scratch (fc_s8_dsp).
+// DSP-LABEL: func.func @fc_nk_runtime
+// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp", "edgec::arm::fc_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 32>
+// PORTABLE-LABEL: func.func @fc_nk_runtime
+// PORTABLE: edge.kernel = #edge.kernel<"fc_s8", "edgec::fc_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
+func.func @fc_nk_runtime(%a: tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>, %b: tensor<10x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>> {
   %y = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true} : (tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>, tensor<10x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
   return %y : tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
 }
