@@ -40,14 +40,6 @@ static int64_t storedBytes(Operation *user, Value v) {
   return bytesOf(v);
 }
 
-/// Conv and gemm layers left in float (not in the predicted instructions).
-static int64_t floatConvGemmLayers(ModuleOp module) {
-  int64_t n = 0;
-  module.walk([&](Operation *op) {
-    n += isa<edge::Conv2DOp, edge::GemmOp>(op) && !quant::hasIntegerSemantics(op);
-  });
-  return n;
-}
 
 int64_t macsOf(Operation *op) {
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
@@ -251,7 +243,7 @@ static llvm::json::Object quantizationJson(ModuleOp module) {
       a["int8_instructions_predicted"] = n.getInt();
     a["instructions_predicted"] = (int64_t)std::llround(
         sparsity::predictDenseInstructions(module, edge::familyOf(module)));
-    a["float_conv_gemm_layers"] = floatConvGemmLayers(module);
+    a["float_conv_gemm_layers"] = sparsity::floatConvGemmLayers(module);
     llvm::json::Array steps;
     if (auto list = f->getAttrOfType<ArrayAttr>(quant::kAutoStepsAttr))
       for (auto d : list.getAsRange<DictionaryAttr>()) {
@@ -514,7 +506,7 @@ std::string formatQuantTable(ModuleOp module) {
                        a8 && a8.getInt() ? (double)a / a8.getInt() : 0.0);
     if (auto n8 = f->getAttrOfType<IntegerAttr>(quant::kAutoInt8InstrAttr)) {
       double n = sparsity::predictDenseInstructions(module, edge::familyOf(module));
-      int64_t floats = floatConvGemmLayers(module);
+      int64_t floats = sparsity::floatConvGemmLayers(module);
       out += fmt::format(
           "predicted instructions of the int8 / 16x8 conv and gemm layers ({} kernels' cost "
           "model): all int8 {}, this choice {:.0f} {}\n",

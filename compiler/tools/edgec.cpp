@@ -636,10 +636,7 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
       return std::nullopt;
     t.arenaBytes = func->getAttrOfType<IntegerAttr>(edgec::memory::kArenaSizeAttr).getInt();
     t.instructions = edgec::sparsity::predictDenseInstructions(func, family);
-    func.walk([&](Operation *op) {
-      t.floatLayers += isa<edgec::edge::Conv2DOp, edgec::edge::GemmOp>(op) &&
-                       !edgec::quant::hasIntegerSemantics(op);
-    });
+    t.floatLayers = static_cast<int>(edgec::sparsity::floatConvGemmLayers(func));
     return t;
   };
   std::optional<edgec::quant::PrecisionChoice> choice = edgec::quant::chooseMixedPrecision(

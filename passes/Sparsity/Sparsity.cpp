@@ -163,6 +163,14 @@ double predictDenseInstructions(Operation *root, edge::KernelFamily family) {
   return total;
 }
 
+int64_t floatConvGemmLayers(Operation *root) {
+  int64_t n = 0;
+  root->walk([&](Operation *op) {
+    n += isa<edge::Conv2DOp, edge::GemmOp>(op) && !quant::hasIntegerSemantics(op);
+  });
+  return n;
+}
+
 std::optional<CostEstimate> predictCost(Operation *op, edge::KernelFamily family,
                                         const WeightStats &st) {
   std::optional<edge::SparseKind> kind = kernels::sparseKindOf(op);

@@ -72,6 +72,10 @@ std::optional<double> predictDenseCost(mlir::Operation *op, edge::KernelFamily f
 /// estimate `--quantize auto` reports for a choice of precisions.
 double predictDenseInstructions(mlir::Operation *root, edge::KernelFamily family);
 
+/// Conv2d and gemm layers under `root` left in float: what
+/// predictDenseInstructions does not count (the model has no float cost).
+int64_t floatConvGemmLayers(mlir::Operation *root);
+
 /// The weights of a conv2d / gemm and their row count, when constant.
 std::optional<std::pair<Tensor, int64_t>> constantWeights(mlir::Operation *op, int64_t *taps);
 
