@@ -6,6 +6,7 @@
 #     [NAME <c-name>]                       # C prefix of the API; default: the model's stem
 #     [QUANTIZE int8|int16x8|auto|none]     # default: none (auto: OPTIONS --accuracy-budget DB)
 #     [CALIBRATION <file.npy|folder|random>] # required with QUANTIZE int8 / int16x8 / auto
+#     [RAM_BUDGET <bytes>]                  # e.g. 64K: the arena must fit, or the build fails
 #     [OPTIONS <edgec compile options>...])  # e.g. --range mse --keep-float conv1
 #
 # Creates the static library <lib> from the sources `edgec compile` writes into
@@ -35,11 +36,16 @@ endif()
 set_property(GLOBAL PROPERTY EDGEC_TARGETS_DIR "${EDGEC_TARGETS_DIR}")
 
 function(edgec_add_model lib)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;TARGET;NAME;QUANTIZE;CALIBRATION" "OPTIONS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "MODEL;TARGET;NAME;QUANTIZE;CALIBRATION;RAM_BUDGET"
+                        "OPTIONS")
   set(where "edgec_add_model(${lib})")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${where}: unknown argument(s) ${ARG_UNPARSED_ARGUMENTS} (expected MODEL, "
-                        "TARGET, NAME, QUANTIZE, CALIBRATION, OPTIONS)")
+                        "TARGET, NAME, QUANTIZE, CALIBRATION, RAM_BUDGET, OPTIONS)")
+  endif()
+  if(DEFINED ARG_RAM_BUDGET AND NOT ARG_RAM_BUDGET MATCHES "^[0-9]+[KkMm]?$")
+    message(FATAL_ERROR "${where}: RAM_BUDGET '${ARG_RAM_BUDGET}' is not a size such as 65536, "
+                        "64K or 1M")
   endif()
   if(TARGET ${lib})
     message(FATAL_ERROR "${where}: a target named '${lib}' already exists")
@@ -115,6 +121,9 @@ function(edgec_add_model lib)
       endif()
     endif()
     list(APPEND args --quantize ${quantize} --calibration "${calibration}")
+  endif()
+  if(DEFINED ARG_RAM_BUDGET)
+    list(APPEND args --ram-budget ${ARG_RAM_BUDGET})
   endif()
   list(APPEND args ${ARG_OPTIONS})
 

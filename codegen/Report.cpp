@@ -40,7 +40,6 @@ static int64_t storedBytes(Operation *user, Value v) {
   return bytesOf(v);
 }
 
-
 int64_t macsOf(Operation *op) {
   if (auto conv = dyn_cast<edge::Conv2DOp>(op)) {
     auto w = conv.getWeight().getType().getShape();
@@ -337,6 +336,24 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
   return out;
 }
 
+/// The layer that sets the planned arena and the buffers live there.
+static std::string peakText(ModuleOp module) {
+  func::FuncOp func = mainOf(module);
+  std::vector<memory::ArenaBuffer> buffers = memory::collectArenaBuffers(func);
+  return memory::describePeak(memory::arenaPeak(func, buffers), buffers);
+}
+
+std::string budgetProblem(ModuleOp module, int64_t budgetBytes) {
+  int64_t arena = funcAttr(module, memory::kArenaSizeAttr);
+  if (budgetBytes <= 0 || arena <= budgetBytes)
+    return "";
+  return fmt::format("the arena needs {} B but --ram-budget is {} B: {} B is the smallest plan "
+                     "edgec makes (in place where a kernel allows it; no plan of this schedule "
+                     "can be below {} B), set at {}",
+                     arena, budgetBytes, arena, funcAttr(module, memory::kLowerBoundAttr),
+                     peakText(module));
+}
+
 std::string fitProblem(ModuleOp module, const std::string &target, int64_t ramBytes,
                        int64_t flashBytes) {
   std::vector<LayerInfo> layers = analyzeLayers(module);
@@ -356,10 +373,8 @@ std::string fitProblem(ModuleOp module, const std::string &target, int64_t ramBy
   std::string problems;
   int64_t arena = funcAttr(module, memory::kArenaSizeAttr);
   if (ramBytes > 0 && arena > ramBytes)
-    problems += fmt::format(
-        "the arena needs {} B of RAM but {} has {} B; largest activations: {}", arena, target,
-        ramBytes, largest([](const LayerInfo &l) { return l.storage == "arena" ? l.activationBytes : 0; },
-                          "output"));
+    problems += fmt::format("the arena needs {} B of RAM but {} has {} B; it is set at {}", arena,
+                            target, ramBytes, peakText(module));
   int64_t weights = totalWeightBytes(module);
   if (flashBytes > 0 && weights > flashBytes)
     problems += fmt::format("{}the weights need {} B of flash but {} has {} B; largest: {}",

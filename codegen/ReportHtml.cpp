@@ -10,6 +10,7 @@
 
 #include "edgec/Codegen/Report.h"
 #include "edgec/IR/EdgeOps.h"
+#include "edgec/Support/Tensor.h"
 #include "passes/Memory/BufferAnalysis.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -44,13 +45,6 @@ std::string esc(llvm::StringRef s) {
     }
   }
   return out;
-}
-
-std::string shapeText(const std::vector<int64_t> &s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i)
-    out += (i ? "×" : "") + std::to_string(s[i]);
-  return out.empty() ? "scalar" : out;
 }
 
 /// 12,345
@@ -124,21 +118,14 @@ std::string reportHtml(ModuleOp module, const std::string &target, const std::st
       bar.takesOver = layers[rowOfOp.lookup(buffers[b.request.reuses].op)].node;
     bars.push_back(bar);
   }
-  // The layer that sets the arena: where the live buffers, aligned as the
-  // plan aligns them, reach highest.
-  int64_t alignment = memory::kDefaultArenaAlignment;
-  if (auto a = func->getAttrOfType<IntegerAttr>(memory::kArenaAlignmentAttr))
-    alignment = a.getInt();
-  std::vector<int64_t> top(rows, 0);
-  for (const Bar &b : bars)
-    for (size_t r = b.from; r <= b.to; ++r)
-      top[r] = std::max(top[r], b.offset + memory::alignTo(b.bytes, alignment));
-  size_t peak = std::max_element(top.begin(), top.end()) - top.begin();
+  // The layer that sets the arena, and the buffers live there.
+  memory::ArenaPeak at = memory::arenaPeak(func, buffers);
+  size_t peak = at.op ? rowOfOp.lookup(at.op) : 0;
   std::vector<std::string> atPeak;
-  for (const Bar &b : bars)
-    if (b.from <= peak && peak <= b.to)
-      atPeak.push_back(fmt::format("{}{} ({} B)", b.scratch ? "scratch of " : "", esc(b.node),
-                                   grouped(b.bytes)));
+  for (size_t i : at.live)
+    atPeak.push_back(fmt::format("{}{} ({} B)", buffers[i].scratch ? "scratch of " : "",
+                                 esc(layers[rowOfOp.lookup(buffers[i].op)].node),
+                                 grouped(buffers[i].request.size)));
 
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -167,7 +154,7 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
       "<p class=\"summary\">arena <b id=\"arena-bytes\">{}</b> B (lower bound of this schedule "
       "<b>{}</b> B) · {} layers · {} MACs · weights {} B</p>\n",
       grouped(arena), grouped(lowerBound), layers.size(), grouped(macs), grouped(weights));
-  if (!bars.empty())
+  if (at.op)
     h += fmt::format("<p class=\"summary\">The arena size is set at layer {} ({}): {}.</p>\n",
                      peak, esc(layers[peak].node), llvm::join(atPeak, ", "));
 
@@ -204,13 +191,13 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
                      b.scratch ? " scratch" : "", b.layer, x, y, w, hgt,
                      b.scratch ? "" : " fill=\"" + hue(b.layer) + "\"", tip);
   }
-  if (!bars.empty()) {
+  if (at.op) {
     double x = L + (peak + 0.5) * cw;
     h += fmt::format("<line class=\"peak\" id=\"peak\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" "
                      "y2=\"{}\"/><text class=\"peak\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"{}\">"
                      "peak {} B</text>\n",
                      x, T, x, H - B, x + (peak < rows / 2 ? 4 : -4), T + 12,
-                     peak < rows / 2 ? "start" : "end", grouped(top[peak]));
+                     peak < rows / 2 ? "start" : "end", grouped(at.top));
   }
   h += "</svg>\n";
 
@@ -222,14 +209,14 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
     const LayerInfo &l = layers[i];
     std::vector<std::string> ins;
     for (const auto &s : l.inputShapes)
-      ins.push_back(shapeText(s));
+      ins.push_back(shapeToString(s));
     int64_t predicted = l.sparseChoice == "sparse" ? l.predictedSparse : l.predictedDense;
     h += fmt::format(
         "<tr data-layer=\"{}\"{}><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        i, i == peak && !bars.empty() ? " class=\"peak\"" : "", i, esc(l.node), esc(l.op),
-        esc(llvm::join(ins, ", ")), shapeText(l.outputShape), l.macs ? grouped(l.macs) : "",
+        i, at.op && i == peak ? " class=\"peak\"" : "", i, esc(l.node), esc(l.op),
+        esc(llvm::join(ins, ", ")), shapeToString(l.outputShape), l.macs ? grouped(l.macs) : "",
         l.weightBytes ? grouped(l.weightBytes) : "", grouped(l.activationBytes),
         esc(l.precision), esc(l.kernel), esc(l.storage),
         l.arenaOffset >= 0 ? grouped(l.arenaOffset) : "", predicted ? grouped(predicted) : "");

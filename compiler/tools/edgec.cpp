@@ -392,6 +392,8 @@ struct TargetFlags {
   std::string ram, flash;
   bool noFitCheck = false;
   std::string kernels = "auto";
+  std::string ramBudget;       ///< --ram-budget as given
+  int64_t ramBudgetBytes = 0;  ///< parsed by resolveTarget; 0 = none
 };
 
 void addTargetFlags(CLI::App *cmd, TargetFlags &f, const char *defaultTarget) {
@@ -403,13 +405,17 @@ void addTargetFlags(CLI::App *cmd, TargetFlags &f, const char *defaultTarget) {
   cmd->add_option("--flash", f.flash, "Flash of the part, overriding the target's (e.g. 1M)");
   cmd->add_flag("--no-fit-check", f.noFitCheck,
                 "Write the code even when the arena or the weights exceed the part's RAM / flash");
+  cmd->add_option("--ram-budget", f.ramBudget,
+                  "The arena must fit in this many bytes (e.g. 64K): otherwise nothing is "
+                  "written and the error gives the smallest arena reached and the layer that "
+                  "sets it; --quantize auto keeps within it too");
   cmd->add_option("--kernels", f.kernels,
                   "auto (the target's specialised kernels where a layer has one) or portable")
       ->capture_default_str();
 }
 
 /// The target with --ram / --flash / --kernels applied, or nullopt after an error.
-std::optional<edgec::codegen::Target> resolveTarget(const TargetFlags &f) {
+std::optional<edgec::codegen::Target> resolveTarget(TargetFlags &f) {
   std::string error;
   std::optional<edgec::codegen::Target> t = edgec::codegen::findTarget(f.target, error);
   if (!t) {
@@ -417,7 +423,8 @@ std::optional<edgec::codegen::Target> resolveTarget(const TargetFlags &f) {
     return std::nullopt;
   }
   for (auto [text, field, flag] : {std::tuple{&f.ram, &t->ramBytes, "--ram"},
-                                   std::tuple{&f.flash, &t->flashBytes, "--flash"}}) {
+                                   std::tuple{&f.flash, &t->flashBytes, "--flash"},
+                                   std::tuple{&f.ramBudget, &f.ramBudgetBytes, "--ram-budget"}}) {
     if (text->empty())
       continue;
     auto bytes = edgec::codegen::parseByteSize(*text);
@@ -905,10 +912,21 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     return kUserError;
   }
   module = importModel(ctx, job.model);
+  // What --quantize auto may spend: the part's RAM (unless unchecked) and the budget.
+  int64_t ramLimit = job.target.noFitCheck ? 0 : tgt->ramBytes;
+  if (int64_t budget = job.target.ramBudgetBytes; budget > 0)
+    ramLimit = ramLimit > 0 ? std::min(ramLimit, budget) : budget;
   if (!module ||
       failed(prepareModule(ctx, *module, job.flags, true, tgt->kernels, tgt->alignment,
-                           job.printIR, job.target.noFitCheck ? 0 : tgt->ramBytes)))
+                           job.printIR, ramLimit)))
     return finish(diags);
+  if (std::string problem = edgec::codegen::budgetProblem(*module, job.target.ramBudgetBytes);
+      !problem.empty()) {
+    if (job.planDump)
+      dumpPlan(*module);
+    userError(problem);
+    return kUserError;
+  }
   if (!job.target.noFitCheck) {
     std::string problem =
         edgec::codegen::fitProblem(*module, tgt->name, tgt->ramBytes, tgt->flashBytes);

@@ -7,6 +7,8 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace edgec::memory {
@@ -107,6 +109,75 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
       buffers.push_back({&op, true, {kernel.getScratch(), s, s}});
   }
   return buffers;
+}
+
+std::string nodeNameOf(Operation *op) {
+  if (auto nl = dyn_cast<NameLoc>(op->getLoc()))
+    return nl.getName().str();
+  return op->getName().getStringRef().str();
+}
+
+ArenaPeak arenaPeak(func::FuncOp func, const std::vector<ArenaBuffer> &buffers) {
+  ArenaPeak peak;
+  int64_t alignment = kDefaultArenaAlignment;
+  if (auto a = func->getAttrOfType<IntegerAttr>(kArenaAlignmentAttr))
+    alignment = a.getInt();
+  std::vector<int64_t> end(buffers.size(), -1);
+  for (auto [i, b] : llvm::enumerate(buffers))
+    if (auto off = b.op->getAttrOfType<IntegerAttr>(b.scratch ? kScratchOffsetAttr : kOffsetAttr))
+      end[i] = off.getInt() + alignTo(b.request.size, alignment);
+  // The highest top; among steps that reach it, the one with the most bytes
+  // live (a result and the input it writes over counted once), then the
+  // earliest.
+  int64_t peakLive = -1;
+  for (const ArenaBuffer &b : buffers) {
+    int64_t t = b.request.first, top = 0, live = 0;
+    for (auto [i, o] : llvm::enumerate(buffers))
+      if (o.request.first <= t && t <= o.request.last && end[i] >= 0) {
+        top = std::max(top, end[i]);
+        live += alignTo(o.request.size, alignment);
+        if (o.request.reuses >= 0 && o.request.first == t &&
+            buffers[o.request.reuses].request.last == t)
+          live -= std::min(alignTo(o.request.size, alignment),
+                           alignTo(buffers[o.request.reuses].request.size, alignment));
+      }
+    if (top > peak.top || (top == peak.top && (live > peakLive || (live == peakLive && t < peak.step)))) {
+      peak.top = top;
+      peak.step = t;
+      peak.op = b.op;
+      peakLive = live;
+    }
+  }
+  for (auto [i, o] : llvm::enumerate(buffers))
+    if (peak.step >= 0 && o.request.first <= peak.step && peak.step <= o.request.last &&
+        end[i] >= 0)
+      peak.live.push_back(i);
+  return peak;
+}
+
+std::string describePeak(const ArenaPeak &peak, const std::vector<ArenaBuffer> &buffers) {
+  if (!peak.op)
+    return "";
+  std::string s = "'" + nodeNameOf(peak.op) + "' (" +
+                  peak.op->getName().stripDialect().str() + "), where ";
+  // A result written in place over an input live at the same step is one
+  // buffer: named once, with the input it takes over.
+  std::vector<bool> takenOver(buffers.size(), false);
+  for (size_t i : peak.live)
+    if (buffers[i].request.reuses >= 0)
+      takenOver[buffers[i].request.reuses] = true;
+  size_t named = 0;
+  for (size_t i : peak.live) {
+    if (takenOver[i])
+      continue;
+    const ArenaBuffer &b = buffers[i];
+    s += (named++ ? ", " : "") + std::string(b.scratch ? "scratch of " : "") + "'" +
+         nodeNameOf(b.op) + "' (" + std::to_string(b.request.size) + " B";
+    if (b.request.reuses >= 0)
+      s += ", in place over '" + nodeNameOf(buffers[b.request.reuses].op) + "'";
+    s += ")";
+  }
+  return s + (named == 1 ? " is live" : " are live");
 }
 
 } // namespace edgec::memory

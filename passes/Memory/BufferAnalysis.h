@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <string>
 #include <vector>
 
 namespace edgec::memory {
@@ -48,5 +49,23 @@ int directOutputIndex(mlir::Operation *op);
 /// lifetimes over op indices. A value returned through a view stays live to
 /// the end, where it is copied out.
 std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
+
+/// Where a planned function's arena reaches its size: a step at which the
+/// buffers live there, aligned as planned, end highest, and of those the one
+/// with the most bytes live (then the earliest).
+struct ArenaPeak {
+  int64_t step = -1;             ///< op index in the body; -1 without buffers
+  mlir::Operation *op = nullptr; ///< the op at that step
+  int64_t top = 0;               ///< the highest aligned end of a buffer live there
+  std::vector<size_t> live;      ///< indices into `buffers` of those live there
+};
+ArenaPeak arenaPeak(mlir::func::FuncOp func, const std::vector<ArenaBuffer> &buffers);
+
+/// "'node' (op), where 'a' (n B), scratch of 'b' (m B) are live": the peak
+/// for a diagnostic or a report (names raw; escape for markup).
+std::string describePeak(const ArenaPeak &peak, const std::vector<ArenaBuffer> &buffers);
+
+/// The ONNX node name of `op` (its NameLoc), or the op name.
+std::string nodeNameOf(mlir::Operation *op);
 
 } // namespace edgec::memory

@@ -68,3 +68,5 @@ check missing_calibration "QUANTIZE int8 needs CALIBRATION"
 check absent_calibration "CALIBRATION 'nope.npy' does not exist"
 check bad_quantize "QUANTIZE 'int4' is not one of"
 check bad_option "unknown --planner 'nope'" build
+check bad_ram_budget "RAM_BUDGET 'lots' is not a size"
+check over_ram_budget "but --ram-budget is 64 B" build

@@ -63,10 +63,16 @@ std::string formatSparsityTable(mlir::ModuleOp module);
 
 /// Whether the planned model fits a part with `ramBytes` of RAM and
 /// `flashBytes` of flash (0: unconstrained). Empty when it fits; otherwise the
-/// message names the figures and the largest layers. RAM counts the arena;
+/// message names the figures, the layer that sets the arena and the buffers
+/// live there, and the largest weights. RAM counts the arena;
 /// flash counts the constant data (weights and lookup tables; code comes on
 /// top).
 std::string fitProblem(mlir::ModuleOp module, const std::string &target, int64_t ramBytes,
                        int64_t flashBytes);
+
+/// Whether the planned arena meets `budgetBytes` (--ram-budget; 0: none).
+/// Empty when it does; otherwise the smallest arena edgec reached, the
+/// schedule's lower bound, and the layer and buffers that set it.
+std::string budgetProblem(mlir::ModuleOp module, int64_t budgetBytes);
 
 } // namespace edgec::codegen
