@@ -85,6 +85,7 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   sparsity::SelectSparseKernelsPassOptions s;
   s.mode = o.sparsity;
   s.alignment = o.alignment;
+  s.ramBudget = o.ramBudget;
   pm.addPass(sparsity::createSelectSparseKernelsPass(s));
   memory::PlanMemoryPassOptions plan;
   plan.strategy = o.planner;

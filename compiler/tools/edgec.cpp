@@ -210,6 +210,7 @@ struct CompileFlags {
   std::string evalInputs;
   std::string evalLabels;
   std::string sparsity = "auto";
+  int64_t ramBudget = 0; ///< --ram-budget (a target flag), for the pipeline
   std::string prune;
   std::string pruneScope = "layer";
 
@@ -236,6 +237,8 @@ struct CompileFlags {
     }
     if (sparsity != "auto")
       d += " --sparsity " + sparsity;
+    if (ramBudget > 0)
+      d += " --ram-budget " + std::to_string(ramBudget);
     if (!prune.empty())
       d += " --prune " + prune + (pruneScope != "layer" ? " --prune-scope " + pruneScope : "");
     return d;
@@ -475,6 +478,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.biasCorrection = f.biasCorrection;
   o.equalize = f.equalize;
   o.sparsity = f.sparsity;
+  o.ramBudget = f.ramBudget;
   o.planner = f.planner;
 }
 
@@ -912,7 +916,9 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     return kUserError;
   }
   module = importModel(ctx, job.model);
-  // What --quantize auto may spend: the part's RAM (unless unchecked) and the budget.
+  // What --quantize auto may spend: the part's RAM (unless unchecked) and the
+  // budget, which sparse kernels may also use.
+  job.flags.ramBudget = job.target.ramBudgetBytes;
   int64_t ramLimit = job.target.noFitCheck ? 0 : tgt->ramBytes;
   if (int64_t budget = job.target.ramBudgetBytes; budget > 0)
     ramLimit = ramLimit > 0 ? std::min(ramLimit, budget) : budget;

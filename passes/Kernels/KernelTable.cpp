@@ -188,6 +188,19 @@ unsigned dspConvInPlace(Operation *op) {
   return isPointwise(conv) && conv.getGroup() == 1 && in[0] == 1 ? 1u : 0u;
 }
 
+/// conv2d_s8_sparse (kernels/sparse/conv2d_s8_sparse.h) runs in place as a
+/// depthwise layer, on the same terms as conv2d_s8_dsp's depthwise path (one
+/// plane copied before its output plane is written); its pointwise and
+/// im2col kernels never do.
+unsigned sparseConvInPlace(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto in = conv.getInput().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  return sparseKindOf(op) == edge::SparseKind::Depthwise && out[2] * out[3] <= in[2] * in[3]
+             ? 1u
+             : 0u;
+}
+
 // --- scratch -------------------------------------------------------------------
 
 int64_t noScratch(Operation *, KernelFamily) { return 0; }

@@ -67,15 +67,21 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
     from the kernel table as `edge.kernel`.
     `mode=auto` picks the sparse kernel when it is predicted cheaper and its
     encoding is smaller than the dense weights, `force` sparse wherever a
-    sparse kernel exists, `off` never. In `auto` the arena never grows: while
-    the greedy-by-size plan with the chosen kernels is larger than the
-    all-dense plan, the sparse layer whose scratch adds the most goes back to
-    dense. Runs after edge-analyze-sparsity, on the final schedule.
+    sparse kernel exists, `off` never. In `auto` RAM is a contract: the
+    arena never grows beyond the all-dense plan's, or with `ram-budget` the
+    larger of that and the budget. While the greedy-by-size plan with the
+    chosen kernels is larger, the sparse layer whose return to dense shrinks
+    the plan the most (more scratch, or an in-place run the dense kernel has
+    and the sparse one lacks) goes back to dense. Runs after
+    edge-analyze-sparsity, on the final schedule.
   }];
   let options = [
     Option<"mode", "mode", "std::string", "\"auto\"", "auto, off or force">,
     Option<"alignment", "alignment", "int64_t", "16",
            "Arena alignment the plans of `auto` use (edge-plan-memory's)">,
+    Option<"ramBudget", "ram-budget", "int64_t", "0",
+           "Bytes the arena may take under `auto` when more than the all-dense plan "
+           "(0: the all-dense plan's)">,
   ];
 }
 

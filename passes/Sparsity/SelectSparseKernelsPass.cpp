@@ -8,6 +8,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace mlir;
@@ -47,31 +49,36 @@ int64_t setChoice(Operation *op, bool sparse) {
   return k.getScratch();
 }
 
-/// RAM is a compile-time contract: in auto mode a sparse kernel whose scratch
-/// is larger than the dense kernel's must not grow the arena. While the plan
-/// with the chosen kernels is larger than the all-dense plan, the sparse
-/// layer that adds the most scratch goes back to dense.
-void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_t alignment) {
-  auto scratchOf = [](Operation *op, bool sparse) { return setChoice(op, sparse); };
-  std::vector<std::pair<int64_t, Operation *>> growing; // (extra scratch, layer)
-  for (Operation *op : chosen) {
-    int64_t dense = scratchOf(op, false), sparse = scratchOf(op, true);
-    if (sparse > dense)
-      growing.emplace_back(sparse - dense, op);
-  }
-  if (growing.empty())
-    return;
+/// RAM is a compile-time contract: in auto mode the sparse kernels must not
+/// make the arena larger than the all-dense plan's, or than `budget` when it
+/// is larger. A sparse kernel can grow it by more scratch or by not running
+/// in place where the dense one does. While the plan is over the limit, the
+/// sparse layer whose return to dense shrinks the plan the most goes back
+/// (ties: the earlier layer).
+void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_t alignment,
+               int64_t budget) {
   for (Operation *op : chosen)
     setChoice(op, false);
-  int64_t dense = plannedArena(func, alignment);
+  int64_t limit = std::max(plannedArena(func, alignment), budget);
   for (Operation *op : chosen)
     setChoice(op, true);
-  std::stable_sort(growing.begin(), growing.end(),
-                   [](const auto &a, const auto &b) { return a.first > b.first; });
-  for (auto &[extra, op] : growing) {
-    if (plannedArena(func, alignment) <= dense)
-      return;
-    setChoice(op, false);
+  std::vector<Operation *> sparse = chosen;
+  int64_t arena = plannedArena(func, alignment);
+  while (arena > limit && !sparse.empty()) {
+    size_t best = 0;
+    int64_t bestArena = INT64_MAX;
+    for (size_t k = 0; k < sparse.size(); ++k) {
+      setChoice(sparse[k], false);
+      int64_t a = plannedArena(func, alignment);
+      setChoice(sparse[k], true);
+      if (a < bestArena) {
+        bestArena = a;
+        best = k;
+      }
+    }
+    setChoice(sparse[best], false);
+    sparse.erase(sparse.begin() + best);
+    arena = bestArena;
   }
 }
 
@@ -123,7 +130,7 @@ struct SelectSparseKernelsPass : impl::SelectSparseKernelsPassBase<SelectSparseK
         for (Operation *op : chosen)
           if (op->getParentOfType<func::FuncOp>() == func)
             mine.push_back(op);
-        keepArena(func, mine, alignment);
+        keepArena(func, mine, alignment, ramBudget);
       });
   }
 };

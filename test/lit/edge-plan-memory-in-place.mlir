@@ -106,3 +106,22 @@ func.func @convs(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tenso
   %4 = edge.relu %3 : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:1>>
   return %4 : tensor<1x8x4x4x!quant.uniform<i8:f32, 0.2:1>>
 }
+
+// -----
+
+// Sparse kernels: the depthwise one copies a plane before writing its output
+// plane, as the SMLAD one does, and runs in place; the sparse pointwise one
+// computes one output channel over every pixel, so it never does.
+// CHECK-LABEL: func.func @sparse
+// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 512 : i64}
+// CHECK: %[[D:.*]] = edge.conv2d %[[A]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 512 : i64, edge.scratch_offset = 0 : i64
+// CHECK: edge.conv2d %[[D]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 0 : i64, edge.scratch_offset = 768 : i64
+func.func @sparse(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>> {
+  %wd = edge.constant dense<1> : tensor<4x1x3x3xi8> as tensor<4x1x3x3x!quant.uniform<i8:f32, 0.01>>
+  %wp = edge.constant dense<1> : tensor<8x4x1x1xi8> as tensor<8x4x1x1x!quant.uniform<i8:f32, 0.01>>
+  %0 = edge.relu %arg0 : tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %1 = edge.conv2d %0, %wd {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 4 : i64, edge.sparse = #edge.sparse<kind = depthwise, choice = sparse, dense = 100, sparse = 10, dense_bytes = 32, sparse_bytes = 8>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %2 = edge.conv2d %1, %wp {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, edge.sparse = #edge.sparse<kind = pointwise, choice = sparse, dense = 100, sparse = 10, dense_bytes = 32, sparse_bytes = 8>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x4x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  %3 = edge.relu %2 : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  return %3 : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+}

@@ -64,6 +64,11 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
       llvm::cl::desc("With quantize=int8: ONNX node names computed in 16x8 (mixed precision)")};
   Option<std::string> sparsity{*this, "sparsity", llvm::cl::desc("auto, off or force"),
                                llvm::cl::init("auto")};
+  Option<int64_t> ramBudget{
+      *this, "ram-budget",
+      llvm::cl::desc("Bytes the arena may take (0: none): sparse kernels under sparsity=auto "
+                     "may grow the arena up to it"),
+      llvm::cl::init(0)};
   Option<std::string> planner{*this, "planner",
                               llvm::cl::desc("greedy-by-size or linear"),
                               llvm::cl::init("greedy-by-size")};

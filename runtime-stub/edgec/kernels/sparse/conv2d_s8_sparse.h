@@ -288,12 +288,17 @@ EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *E
 /// four pixels of a row share every tap's one 32-bit load (as the pointwise
 /// kernel does); the rest of a row, and strided layers, go pixel by pixel.
 /// A channel without taps is its bias, requantized.
+///
+/// In place: `out` may be `in` when an output plane is no larger than an
+/// input plane: plane m is copied before output plane m is written (a
+/// channel without taps reads no input), and output plane m lies over input
+/// planes m and below only (sparseConvInPlace in KernelTable.cpp).
 template <const Conv2DS8Params &Q, bool Dsp>
-EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *in, const uint8_t *EDGEC_RESTRICT mask,
                                 const int8_t *EDGEC_RESTRICT values,
                                 const int32_t *EDGEC_RESTRICT bias,
                                 const int32_t *EDGEC_RESTRICT mult,
-                                const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                                const int32_t *EDGEC_RESTRICT shift, int8_t *out,
                                 int8_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KK = static_cast<ptrdiff_t>(P.kernel_h) * P.kernel_w, KB = (KK + 7) / 8;
@@ -351,13 +356,14 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
 
 /// The sparse int8 convolution: pointwise, depthwise or general (one group),
 /// as the compiler chose (`Kind`). `bias` is folded (bias - zx * sum(w)) for
-/// kPointwise, plain otherwise.
+/// kPointwise, plain otherwise. Only the depthwise kernel runs in place
+/// (pointwise computes one output channel over every pixel at a time).
 template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
-inline void conv2d_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
+inline void conv2d_s8_sparse(const int8_t *in, const uint8_t *EDGEC_RESTRICT mask,
                              const int8_t *EDGEC_RESTRICT values,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
-                             const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                             const int32_t *EDGEC_RESTRICT shift, int8_t *out,
                              void *EDGEC_RESTRICT scratch) {
   if constexpr (Kind == SparseConv::kDepthwise) {
     static_assert(arm::conv2d_s8_dsp_is_depthwise<Q>(), "not a depthwise layer");
