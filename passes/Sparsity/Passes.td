@@ -72,7 +72,8 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
     larger of that and the budget. While the greedy-by-size plan with the
     chosen kernels is larger, the sparse layer whose return to dense shrinks
     the plan the most (more scratch, or an in-place run the dense kernel has
-    and the sparse one lacks) goes back to dense. Runs after
+    and the sparse one lacks) goes back to dense; then each reverted layer
+    that fits after all is sparse again. Runs after
     edge-analyze-sparsity, on the final schedule.
   }];
   let options = [

@@ -54,7 +54,8 @@ int64_t setChoice(Operation *op, bool sparse) {
 /// is larger. A sparse kernel can grow it by more scratch or by not running
 /// in place where the dense one does. While the plan is over the limit, the
 /// sparse layer whose return to dense shrinks the plan the most goes back
-/// (ties: the earlier layer).
+/// (ties: the earlier layer); then every reverted layer that fits after all
+/// is sparse again.
 void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_t alignment,
                int64_t budget) {
   for (Operation *op : chosen)
@@ -62,7 +63,7 @@ void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_
   int64_t limit = std::max(plannedArena(func, alignment), budget);
   for (Operation *op : chosen)
     setChoice(op, true);
-  std::vector<Operation *> sparse = chosen;
+  std::vector<Operation *> sparse = chosen, reverted;
   int64_t arena = plannedArena(func, alignment);
   while (arena > limit && !sparse.empty()) {
     size_t best = 0;
@@ -77,8 +78,16 @@ void keepArena(func::FuncOp func, const std::vector<Operation *> &chosen, int64_
       }
     }
     setChoice(sparse[best], false);
+    reverted.push_back(sparse[best]);
     sparse.erase(sparse.begin() + best);
     arena = bestArena;
+  }
+  // A layer reverted while no single revert could shrink the plan may not
+  // have been needed: each goes back to sparse if the plan stays in bounds.
+  for (Operation *op : reverted) {
+    setChoice(op, true);
+    if (plannedArena(func, alignment) > limit)
+      setChoice(op, false);
   }
 }
 
