@@ -14,8 +14,11 @@
 #   rv32imac, m0+:  one mul + one add per MAC      -> ideal = 2 x MACs
 # plus, on cortex-m4, the same model with the portable kernels and the
 # speed-up of the DSP kernels over them. Models larger than the target's
-# typical part are skipped there (the fit check). --readme rewrites the table
-# between the bench-mcu markers in README.md.
+# typical part are skipped there (the fit check). Where the four MLPerf-shaped
+# models ran on cortex-m4 or cortex-m55, a second table sets them against
+# TFLite-Micro + CMSIS-NN (bench/tflm-cmsis-nn.json: reference figures and
+# their provenance): instructions and arena, each as a ratio, beside the
+# goal. --readme rewrites both tables between their markers in README.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/calibration.sh"
@@ -26,7 +29,7 @@ while (($#)); do
   case $1 in
     --readme) readme=1 ;;
     --target) targets+=("$2"); shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) models+=("$1") ;;
   esac
   shift
@@ -88,11 +91,55 @@ for r in rows:
 PY
 )
 echo "$table"
-if ((readme)); then
-  new=$(awk -v table="$table" '
-    /<!-- bench-mcu:begin -->/ { print; print table; skip = 1; next }
-    /<!-- bench-mcu:end -->/ { skip = 0 }
+
+anchor=$(/usr/bin/python3 - "$results" "$root/bench/tflm-cmsis-nn.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ref = json.load(open(sys.argv[2]))
+mine = {(r["model"], r["target"]): r for r in rows
+        if r.get("run") == "auto" and not r.get("skipped")}
+lines = []
+for target in ("cortex-m4", "cortex-m55"):
+    goal = ref["goals"][target]
+    for model, figures in ref["models"].items():
+        r, t = mine.get((model, target)), figures.get(target)
+        if not r or not t:
+            continue
+        ri = r["instructions"] / t["instructions"]
+        cells = [model, target, f"{r['instructions']:,}", f"{t['instructions']:,}",
+                 f"**{ri:.2f}x**" if ri <= goal["instructions"] else f"{ri:.2f}x",
+                 f"{goal['instructions']}x"]
+        if "arena_bytes" in t:
+            ra = r["arena_bytes"] / t["arena_bytes"]
+            cells += [f"{r['arena_bytes']:,}", f"{t['arena_bytes']:,}",
+                      f"**{ra:.2f}x**" if ra <= goal["arena_bytes"] else f"{ra:.2f}x",
+                      f"{goal['arena_bytes']}x"]
+        else:
+            cells += ["", "", "", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+if lines:
+    print("| model | target | edgec instructions | TFLM + CMSIS-NN | ratio | goal "
+          "| edgec arena B | TFLM arena B | ratio | goal |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(lines))
+PY
+)
+if [[ -n $anchor ]]; then
+  echo
+  echo "against TFLite-Micro + CMSIS-NN (bench/tflm-cmsis-nn.json; bold: goal met):"
+  echo "$anchor"
+fi
+
+replace_between() { # MARKER TEXT: the README lines between <!-- MARKER:begin/end -->
+  local new
+  new=$(awk -v table="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '
+    $0 == b { print; print table; skip = 1; next }
+    $0 == e { skip = 0 }
     !skip { print }' "$root/README.md")
   printf '%s\n' "$new" > "$root/README.md"
-  echo "bench-mcu: README.md table updated"
+}
+if ((readme)); then
+  replace_between bench-mcu "$table"
+  [[ -n $anchor ]] && replace_between bench-anchor "$anchor"
+  echo "bench-mcu: README.md tables updated"
 fi
