@@ -132,17 +132,24 @@ TEST(PlanChecker, DetectsOutOfBoundsAndMisalignment) {
   EXPECT_TRUE(checkPlan(buffers, MemoryPlan{{}, 200}, 16));
 }
 
+/// greedy-by-size on `bufs`: the arena, every offset and the lower bound as
+/// expected, and a plan the checker accepts.
+void expectGreedyPlan(const std::vector<BufferRequest> &bufs, int64_t arena,
+                      const std::vector<int64_t> &offsets, int64_t bound) {
+  MemoryPlan plan = GreedyBySizePlanner().plan(bufs, 16);
+  EXPECT_EQ(plan.arenaSize, arena);
+  EXPECT_EQ(plan.offsets, offsets);
+  EXPECT_EQ(arenaLowerBound(bufs, 16), bound);
+  EXPECT_FALSE(checkPlan(bufs, plan, 16));
+}
+
 TEST(Planner, InPlaceChainIsOneBuffer) {
   // a -> b -> c, each written over the one before: one buffer of the largest
   // size; without the links, two.
   std::vector<BufferRequest> chain = {{1024, 0, 1}, {2048, 1, 2}, {512, 2, 3}};
   chain[1].reuses = 0;
   chain[2].reuses = 1;
-  MemoryPlan plan = GreedyBySizePlanner().plan(chain, 16);
-  EXPECT_EQ(plan.arenaSize, 2048);
-  EXPECT_EQ(plan.offsets, (std::vector<int64_t>{0, 0, 0}));
-  EXPECT_EQ(arenaLowerBound(chain, 16), 2048);
-  EXPECT_FALSE(checkPlan(chain, plan, 16));
+  expectGreedyPlan(chain, 2048, {0, 0, 0}, 2048);
   // The linear baseline need not share.
   EXPECT_FALSE(checkPlan(chain, LinearPlanner().plan(chain, 16), 16));
 }
@@ -152,11 +159,7 @@ TEST(Planner, InPlaceMembersTakeTheirOwnSizeOnlyWhileLive) {
   // above a's kilobyte, under where b will be.
   std::vector<BufferRequest> bufs = {{1024, 0, 1}, {4096, 1, 2}, {1024, 0, 0}};
   bufs[1].reuses = 0;
-  MemoryPlan plan = GreedyBySizePlanner().plan(bufs, 16);
-  EXPECT_EQ(plan.arenaSize, 4096);
-  EXPECT_EQ(plan.offsets, (std::vector<int64_t>{0, 0, 1024}));
-  EXPECT_EQ(arenaLowerBound(bufs, 16), 4096);
-  EXPECT_FALSE(checkPlan(bufs, plan, 16));
+  expectGreedyPlan(bufs, 4096, {0, 0, 1024}, 4096);
 }
 
 TEST(PlanChecker, InPlaceOnlyAtTheSameOffsetAndOverADyingInput) {
