@@ -2,7 +2,7 @@
 """Writes small ONNX models with randomly drawn layer shapes, for the int8
 bit-exactness test (quant_random_layers.sh).
 
-    random_layers.py OUT_DIR COUNT SEED
+    random_layers.py OUT_DIR COUNT SEED [MAX_SIDE]
 
 Each model chains, with random sizes: a general, depthwise or grouped Conv
 (kernel, stride, dilation and padding drawn per model, bias or not, a fused
@@ -13,6 +13,9 @@ a GlobalAveragePool, a ReduceMean or a GRU / LSTM over the columns (its last
 hidden state), Gemm and a final activation drawn from the ones with int8
 and 16x8 kernels, or none. Also writes MODEL.input.npy (uniform in [-1, 1]).
 The same seed gives the same models, so a failure is reproducible.
+MAX_SIDE (default 14) bounds the input's height and width: larger maps give
+the kernels' paths for pixels whose window lies wholly inside the image (the
+unrolled im2col blocks) enough pixels to be taken.
 """
 import os
 import sys
@@ -82,10 +85,10 @@ class Builder:
         return self.node(kind, [x])
 
 
-def make_model(rng, name):
+def make_model(rng, name, max_side=14):
     b = Builder(rng)
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))
-    c, h, w = r(1, 6), r(5, 14), r(5, 14)
+    c, h, w = r(1, 6), r(5, max_side), r(5, max_side)
     shape = [1, c, h, w]
     x = "input"
 
@@ -208,11 +211,12 @@ def make_model(rng, name):
 
 def main():
     out, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    max_side = int(sys.argv[4]) if len(sys.argv) > 4 else 14
     os.makedirs(out, exist_ok=True)
     for i in range(count):
         rng = np.random.default_rng([seed, i])
         name = f"random_{i}"
-        model, shape = make_model(rng, name)
+        model, shape = make_model(rng, name, max_side)
         onnx.save(model, os.path.join(out, name + ".onnx"))
         np.save(os.path.join(out, name + ".input.npy"),
                 rng.uniform(-1, 1, shape).astype(np.float32))

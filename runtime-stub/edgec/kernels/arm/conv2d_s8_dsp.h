@@ -32,10 +32,13 @@
 // stays in registers.
 #if defined(__GNUC__) && !defined(__clang__)
 #define EDGEC_UNROLL _Pragma("GCC unroll 16")
+#define EDGEC_UNROLL_ALL _Pragma("GCC unroll 256")
 #elif defined(__clang__)
 #define EDGEC_UNROLL _Pragma("unroll 16")
+#define EDGEC_UNROLL_ALL _Pragma("unroll")
 #else
 #define EDGEC_UNROLL
+#define EDGEC_UNROLL_ALL
 #endif
 
 namespace edgec::arm {
@@ -63,6 +66,77 @@ template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size(
 /// k with its middle two of every four swapped.
 EDGEC_ALWAYS_INLINE constexpr ptrdiff_t reordered_tap(ptrdiff_t k, ptrdiff_t k4) {
   return k < k4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k;
+}
+
+/// Channels per unrolled im2col block of an interior pixel: the fewest whose
+/// taps are a multiple of four (so the x0 x2 x1 x3 places repeat from block to
+/// block and are constants), or 0 for the compact loop instead. An unrolled
+/// block costs about 8 bytes of code per tap and saves about 4 instructions
+/// per tap each time it runs; it is taken where it runs at least 64 times
+/// (some 30 instructions saved per byte), has at most 256 taps, and the
+/// input is not spread (a ConvTranspose's taps fall between its elements).
+template <const Conv2DParams &P> constexpr ptrdiff_t im2col_channel_block() {
+  constexpr ptrdiff_t KK = P.kernel_h * P.kernel_w, Cg = P.in_c / P.groups;
+  constexpr ptrdiff_t G = KK % 4 == 0 ? 1 : KK % 2 == 0 ? 2 : 4;
+  constexpr int64_t runs = static_cast<int64_t>(conv2d_interior_pixels<P>()) * P.batch *
+                           P.groups * ((Cg + G - 1) / G);
+  return !conv2d_is_spread<P>() && G * KK <= 256 && runs >= 64 ? G : 0;
+}
+
+/// Taps of N channels of an interior pixel (every tap inside the image) from
+/// xp, the window's top-left element in the first channel, into col: int16
+/// x - zx, complete groups of four reordered x0 x2 x1 x3. The loop is unrolled
+/// completely, so every load offset and store place is a constant.
+template <const Conv2DS8Params &Q, ptrdiff_t N>
+EDGEC_ALWAYS_INLINE void im2col_block(const int8_t *EDGEC_RESTRICT xp,
+                                      int16_t *EDGEC_RESTRICT col) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t T = N * KK, T4 = T & ~ptrdiff_t{3};
+  EDGEC_UNROLL_ALL for (ptrdiff_t j = 0; j < T; ++j) {
+    const ptrdiff_t c = j / KK, kh = j % KK / KW, kw = j % KW;
+    col[reordered_tap(j, T4)] = static_cast<int16_t>(
+        xp[c * HW + kh * P.dilation_h * P.in_w + kw * P.dilation_w] - Q.input_zero);
+  }
+}
+
+/// The receptive field of output pixel (oh, ow) of one group for a window
+/// of more than one tap, as im2col_s16_reordered describes. Out of line, once
+/// per layer: an interior pixel runs unrolled blocks of G channels (G * KK
+/// taps a multiple of four, so the reordered places repeat from block to block
+/// and are constants); a pixel whose window crosses the border, a few per
+/// row, zeroes the column and copies the taps inside the image.
+template <const Conv2DS8Params &Q>
+EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, ptrdiff_t ow,
+                                  int16_t *EDGEC_RESTRICT col) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t Cg = P.in_c / P.groups, KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
+  constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t G = im2col_channel_block<P>();
+  const ConvWindow<Q.conv> win(oh, ow);
+  if constexpr (G > 0) {
+    if (win.interior()) {
+      const int8_t *xp = x + win.ih0 * P.in_w + win.iw0;
+      ptrdiff_t c = 0;
+      for (; c + G <= Cg; c += G)
+        im2col_block<Q, G>(xp + c * HW, col + c * KK);
+      if constexpr (Cg % G != 0)
+        im2col_block<Q, Cg % G>(xp + c * HW, col + c * KK);
+      return;
+    }
+  }
+  const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
+  for (ptrdiff_t k = 0; k < K; ++k)
+    col[k] = 0;
+  for (ptrdiff_t c = 0; c < Cg; ++c)
+    for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
+      const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
+      for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
+        col[reordered_tap(c * KK + kh * KW + kw, K4)] =
+            static_cast<int16_t>(xr[kw * P.dilation_w] - Q.input_zero);
+    }
 }
 
 /// The receptive field of output pixel (oh, ow) of one group, as int16
@@ -116,21 +190,7 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
       }
     return;
   }
-  const ptrdiff_t ih0 = oh * P.stride_h - P.pad_top, iw0 = ow * P.stride_w - P.pad_left;
-  ptrdiff_t k = 0;
-  for (ptrdiff_t c = 0; c < Cg; ++c)
-    for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
-      const ptrdiff_t ih = ih0 + kh * P.dilation_h;
-      const bool row = ih >= 0 && ih < P.in_h;
-      const int8_t *xr = x + c * HW + ih * P.in_w;
-      for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
-        const ptrdiff_t iw = iw0 + kw * P.dilation_w;
-        const int16_t v = row && iw >= 0 && iw < P.in_w
-                              ? static_cast<int16_t>(xr[iw] - Q.input_zero)
-                              : int16_t{0};
-        col[reordered_tap(k, K4)] = v;
-      }
-    }
+  im2col_window<Q>(x, oh, ow, col);
 }
 
 
@@ -266,6 +326,65 @@ EDGEC_ALWAYS_INLINE void dot_2x2(const int8_t *EDGEC_RESTRICT w0, const int8_t *
   }
 }
 
+/// Output channels m and m + 1 at pixels p and p + 1 of a convolution:
+/// filter rows w and w + K against the pixel pair's columns c and c + K,
+/// then the output stage, written to y[0], y[1] (channel m) and y[OHW],
+/// y[OHW + 1] (channel m + 1); bias, mult and shift point at channel m's
+/// entries (bias may be null).
+///
+/// Out of line, once per layer: inlined into the pixel and channel loops,
+/// whose pointers hold most of the registers, the accumulators spilled inside
+/// the SMLAD loop (24 instructions per 8 SMLADs, 6 of them stack loads and
+/// stores) and the output stage reloaded its constants. Here, with K a
+/// multiple of four, c 4-byte aligned (the scratch is) and so both columns'
+/// words in aligned pairs: per 8 SMLADs 2 weight loads, 2 LDRDs and 4
+/// SXTB16s, unrolled twice (about 18.5 instructions in all).
+template <const Conv2DS8Params &Q, ptrdiff_t K, ptrdiff_t OHW>
+EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t *EDGEC_RESTRICT c,
+                                   const int32_t *EDGEC_RESTRICT bias,
+                                   const int32_t *EDGEC_RESTRICT mult,
+                                   const int32_t *EDGEC_RESTRICT shift, int8_t *y) {
+  const int32_t b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
+  int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
+  if constexpr (K % 4 == 0) {
+    const int8_t *wp = w;
+    const int8_t *const we = w + K;
+    const int16_t *cp = c;
+    _Pragma("GCC unroll 2") do {
+      const uint32_t wa = load32(wp), wb = load32(wp + K);
+      wp += 4;
+      uint32_t x0a, x0b, x1a, x1b;
+      if constexpr (2 * K <= 1020)
+        load_pair<2 * K>(cp, x1a, x1b);
+      else
+        load_pair<0>(cp + K, x1a, x1b);
+      load_pair_advance(cp, x0a, x0b);
+      uint32_t t = sxtb16(wa);
+      a00 = smlad(t, x0a, a00);
+      a01 = smlad(t, x1a, a01);
+      t = sxtb16_ror8(wa);
+      a00 = smlad(t, x0b, a00);
+      a01 = smlad(t, x1b, a01);
+      t = sxtb16(wb);
+      a10 = smlad(t, x0a, a10);
+      a11 = smlad(t, x1a, a11);
+      t = sxtb16_ror8(wb);
+      a10 = smlad(t, x0b, a10);
+      a11 = smlad(t, x1b, a11);
+    } while (wp != we);
+  } else {
+    dot_2x2<K>(w, w + K, c, c + K, a00, a01, a10, a11);
+  }
+  // The output stage once per channel (a loop, not unrolled: half the code,
+  // two more instructions per output).
+  const int32_t acc[2][2] = {{a00, a01}, {a10, a11}};
+  _Pragma("GCC unroll 1") for (ptrdiff_t j = 0; j < 2; ++j) {
+    const ConvOutputS8<Q> s(mult[j], shift[j]);
+    y[j * OHW] = s(acc[j][0]);
+    y[j * OHW + 1] = s(acc[j][1]);
+  }
+}
+
 template <ptrdiff_t K>
 EDGEC_ALWAYS_INLINE void dot_2x1(const int8_t *EDGEC_RESTRICT w0, const int8_t *EDGEC_RESTRICT w1,
                                  const int16_t *EDGEC_RESTRICT c0, int32_t &a0, int32_t &a1) {
@@ -337,14 +456,8 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
           ptrdiff_t m = 0;
           for (; m + 1 < Mg; m += 2) {
             const ptrdiff_t mo = g * Mg + m;
-            int32_t b0 = bias ? bias[mo] : 0, b1 = bias ? bias[mo + 1] : 0;
-            int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-            dot_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
-            const ConvOutputS8<Q> s0(mult[mo], shift[mo]), s1(mult[mo + 1], shift[mo + 1]);
-            yg[m * OHW + p] = s0(a00);
-            yg[m * OHW + p + 1] = s0(a01);
-            yg[(m + 1) * OHW + p] = s1(a10);
-            yg[(m + 1) * OHW + p + 1] = s1(a11);
+            conv_2x2_block<Q, K, OHW>(wg + m * K, col0, bias ? bias + mo : nullptr, mult + mo,
+                                      shift + mo, yg + m * OHW + p);
           }
           if (m < Mg) {
             const ptrdiff_t mo = g * Mg + m;

@@ -54,4 +54,41 @@ EDGEC_ALWAYS_INLINE constexpr ptrdiff_t conv_tap(ptrdiff_t o, ptrdiff_t k) {
     return o * s - p + k * d;
 }
 
+/// Output pixels whose whole window lies inside the image (no padding tap),
+/// for a layer whose input is not spread.
+template <const Conv2DParams &P> constexpr ptrdiff_t conv2d_interior_pixels() {
+  const auto inside = [](ptrdiff_t in, ptrdiff_t out, ptrdiff_t k, ptrdiff_t s, ptrdiff_t pad,
+                         ptrdiff_t d) {
+    // o is interior when o * s - pad >= 0 and o * s - pad + (k - 1) * d < in.
+    const ptrdiff_t lo = (pad + s - 1) / s, last = in - 1 - (k - 1) * d + pad;
+    const ptrdiff_t hi = last < 0 ? -1 : min_of(out - 1, last / s);
+    return hi >= lo ? hi - lo + 1 : ptrdiff_t{0};
+  };
+  return inside(P.in_h, P.out_h, P.kernel_h, P.stride_h, P.pad_top, P.dilation_h) *
+         inside(P.in_w, P.out_w, P.kernel_w, P.stride_w, P.pad_left, P.dilation_w);
+}
+
+/// The window of output pixel (oh, ow) of a layer whose input is not spread:
+/// its top-left input position (ih0, iw0), possibly in the padding, and the
+/// window rows [kh0, kh1) and columns [kw0, kw1) that fall inside the image.
+/// The im2col kernels copy an interior window (every tap inside) by constant
+/// offsets and a border one by these ranges.
+template <const Conv2DParams &P> struct ConvWindow {
+  ptrdiff_t ih0, iw0;
+  EDGEC_ALWAYS_INLINE ConvWindow(ptrdiff_t oh, ptrdiff_t ow)
+      : ih0(oh * P.stride_h - P.pad_top), iw0(ow * P.stride_w - P.pad_left) {}
+  EDGEC_ALWAYS_INLINE bool interior() const {
+    return ih0 >= 0 && ih0 + (P.kernel_h - 1) * P.dilation_h < P.in_h && iw0 >= 0 &&
+           iw0 + (P.kernel_w - 1) * P.dilation_w < P.in_w;
+  }
+  EDGEC_ALWAYS_INLINE ptrdiff_t kh0() const { return ih0 >= 0 ? 0 : ceil_div(-ih0, P.dilation_h); }
+  EDGEC_ALWAYS_INLINE ptrdiff_t kh1() const {
+    return min_of<ptrdiff_t>(P.kernel_h, ceil_div(P.in_h - ih0, P.dilation_h));
+  }
+  EDGEC_ALWAYS_INLINE ptrdiff_t kw0() const { return iw0 >= 0 ? 0 : ceil_div(-iw0, P.dilation_w); }
+  EDGEC_ALWAYS_INLINE ptrdiff_t kw1() const {
+    return min_of<ptrdiff_t>(P.kernel_w, ceil_div(P.in_w - iw0, P.dilation_w));
+  }
+};
+
 } // namespace edgec
