@@ -83,6 +83,17 @@ constexpr int32_t requantize_right(int32_t x, int32_t multiplier, int64_t round,
   return static_cast<int32_t>(sum >> 32) >> top_shift;
 }
 
+/// requantize(x, M, S) for a multiplier and shift known at compile time, in
+/// its cheapest exact form: requantize_right for a right shift (one
+/// multiply-accumulate and one shift instead of a multiply, a nudge and a
+/// rounding division), requantize otherwise.
+template <int32_t M, int32_t S> constexpr int32_t requantize_const(int32_t x) {
+  if constexpr (M >= 0 && S <= -1 && S >= -31)
+    return requantize_right(x, M, requantize_right_round(S), -S - 1);
+  else
+    return requantize(x, M, S);
+}
+
 /// v clamped to [Lo, Hi] within int8 (a fused Relu / Clip narrows it): one
 /// SSAT where the core has it, plus a compare for each bound it narrows.
 template <int32_t Lo, int32_t Hi> inline int32_t saturate_s8(int32_t v) {

@@ -137,6 +137,25 @@ TEST(QuantArithmetic, RequantizeRightEqualsRequantizeForRightShifts) {
   }
 }
 
+TEST(QuantArithmetic, RequantizeConstEqualsRequantizeForEveryShiftKind) {
+  // The elementwise kernels' compile-time dispatch: the one-multiply form for
+  // right shifts (the ends -1 and -31 included), requantize itself for a shift
+  // of 0 or a left shift; the same value either way.
+  std::vector<int32_t> xs = edgeValues();
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int32_t> any(kMin, kMax);
+  for (int i = 0; i < 2000; ++i)
+    xs.push_back(any(rng));
+  for (int32_t x : xs) {
+    ASSERT_EQ((requantize_const<2016179916, -2>(x)), requantize(x, 2016179916, -2)) << x;
+    ASSERT_EQ((requantize_const<1080541533, -18>(x)), requantize(x, 1080541533, -18)) << x;
+    ASSERT_EQ((requantize_const<1073741824, -1>(x)), requantize(x, 1073741824, -1)) << x;
+    ASSERT_EQ((requantize_const<kMax, -31>(x)), requantize(x, kMax, -31)) << x;
+    ASSERT_EQ((requantize_const<1073741824, 0>(x)), requantize(x, 1073741824, 0)) << x;
+    ASSERT_EQ((requantize_const<1518500250, 3>(x)), requantize(x, 1518500250, 3)) << x;
+  }
+}
+
 TEST(QuantArithmetic, OutputStageMatchesRequantizeClamp) {
   const OutputStageS8<-3, -128, 127, true> fast(1518500250, -7);
   const OutputStageS8<-3, -128, 127, false> slow(1518500250, -7);

@@ -19,47 +19,56 @@ struct AddS8Params {
   int32_t act_min, act_max;
 };
 
+/// v clamped to [Lo, Hi], the range of T (int8 or int16) or narrower: one
+/// SSAT for int8 where the core has it.
+template <typename T, int32_t Lo, int32_t Hi> EDGEC_ALWAYS_INLINE int32_t clamp_act(int32_t v) {
+  if constexpr (sizeof(T) == 1)
+    return saturate_s8<Lo, Hi>(v);
+  else
+    return clamp_i32(v, Lo, Hi);
+}
+
 // Functors for the shared broadcasting loop, edgec::binary<Op<Q>, P>.
 template <const AddS8Params &Q> struct OpAddS8 {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
-    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
-    const int32_t v = requantize(sa + sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
+    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
+    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa + sb) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
   }
 };
 template <const AddS8Params &Q> struct OpSubS8 {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
-    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
-    const int32_t v = requantize(sa - sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
+    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
+    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa - sb) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
   }
 };
 /// Max and min: the inputs rescaled as for add (a monotonic map, so the
 /// larger input stays the larger), the larger (smaller) rescaled to the output.
 template <const AddS8Params &Q> struct OpMaxS8 {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
-    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
-    const int32_t v = requantize(sa > sb ? sa : sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
+    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
+    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa > sb ? sa : sb) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
   }
 };
 template <const AddS8Params &Q> struct OpMinS8 {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize((a - Q.a_zero) * (1 << Q.left_shift), Q.a_mult, Q.a_shift);
-    const int32_t sb = requantize((b - Q.b_zero) * (1 << Q.left_shift), Q.b_mult, Q.b_shift);
-    const int32_t v = requantize(sa < sb ? sa : sb, Q.out_mult, Q.out_shift) + Q.out_zero;
-    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
+    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
+    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa < sb ? sa : sb) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
   }
 };
 /// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
 template <const AddS8Params &Q> struct OpMulS8 {
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t v = requantize((a - Q.a_zero) * (b - Q.b_zero), Q.out_mult, Q.out_shift) +
-                      Q.out_zero;
-    return static_cast<T>(clamp_i32(v, Q.act_min, Q.act_max));
+    const int32_t v =
+        requantize_const<Q.out_mult, Q.out_shift>((a - Q.a_zero) * (b - Q.b_zero)) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
   }
 };
 
@@ -105,7 +114,7 @@ struct RequantizeParams {
 template <const RequantizeParams &P, typename T, typename U>
 inline void requantize_s8(const T *x, U *y) {
   for (ptrdiff_t i = 0; i < P.size; ++i)
-    y[i] = static_cast<U>(clamp_i32(requantize(x[i] - P.in_zero, P.mult, P.shift) + P.out_zero,
+    y[i] = static_cast<U>(clamp_i32(requantize_const<P.mult, P.shift>(x[i] - P.in_zero) + P.out_zero,
                                     QuantType<U>::min, QuantType<U>::max));
 }
 
@@ -120,7 +129,7 @@ inline void concat_part_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o)
     for (ptrdiff_t j = 0; j < P.chunk; ++j)
       y[o * P.row + P.offset + j] = static_cast<T>(
-          clamp_i32(requantize(x[o * P.chunk + j] - R.in_zero, R.mult, R.shift) + R.out_zero,
+          clamp_i32(requantize_const<R.mult, R.shift>(x[o * P.chunk + j] - R.in_zero) + R.out_zero,
                     QuantType<T>::min, QuantType<T>::max));
 }
 
