@@ -233,11 +233,17 @@ EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
         pr[c] = 0;
       continue;
     }
+    // Left padding, the row, right padding: constant trip counts, no test
+    // per element (the window may end before the row does).
+    constexpr ptrdiff_t L = min_of<ptrdiff_t>(P.pad_left, PW);
+    constexpr ptrdiff_t N = min_of<ptrdiff_t>(P.in_w, PW - L);
     const int8_t *xr = x + ih * P.in_w;
-    for (ptrdiff_t c = 0; c < PW; ++c) {
-      const ptrdiff_t iw = c - P.pad_left;
-      pr[c] = iw >= 0 && iw < P.in_w ? static_cast<int16_t>(xr[iw] - Q.input_zero) : int16_t{0};
-    }
+    for (ptrdiff_t c = 0; c < L; ++c)
+      pr[c] = 0;
+    for (ptrdiff_t i = 0; i < N; ++i)
+      pr[L + i] = static_cast<int16_t>(xr[i] - Q.input_zero);
+    for (ptrdiff_t c = L + N; c < PW; ++c)
+      pr[c] = 0;
   }
 }
 
@@ -275,6 +281,54 @@ inline void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
       const int32_t b = bias ? bias[m] : 0;
       const ConvOutputS8<Q> stage(mult[m], shift[m]);
       int8_t *y = out + (n * P.out_c + m) * OHW;
+      if constexpr (P.stride_w == 1 && P.dilation_w == 1 && KW >= 2) {
+        // Two adjacent output pixels per step: along a row, pixel ow reads
+        // the tap pairs at even offsets and pixel ow + 1 the same pairs one
+        // element on (an unaligned word load each); an odd last tap of both
+        // pixels is one word, its halves taken by SMLABB / SMLABT. The
+        // weights stay in registers across the pair.
+        uint32_t wl[KH];
+        for (ptrdiff_t kh = 0; kh < KH; ++kh)
+          wl[kh] = static_cast<uint16_t>(static_cast<int16_t>(wm[kh * KW + KW - 1]));
+        for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+          const int16_t *pr = plane + oh * P.stride_h * PW;
+          int8_t *yr = y + oh * P.out_w;
+          ptrdiff_t ow = 0;
+          for (; ow + 1 < P.out_w; ow += 2) {
+            int32_t a0 = b, a1 = b;
+            EDGEC_UNROLL
+            for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+              const int16_t *row = pr + kh * P.dilation_h * PW + ow;
+              EDGEC_UNROLL
+              for (ptrdiff_t j = 0; j < Pairs; ++j) {
+                a0 = smlad(load32(row + 2 * j), wp[kh * Pairs + j], a0);
+                a1 = smlad(load32(row + 2 * j + 1), wp[kh * Pairs + j], a1);
+              }
+              if constexpr (KW % 2 != 0) {
+                const uint32_t last = load32(row + KW - 1);
+                a0 = smlabb(wl[kh], last, a0);
+                a1 = smlabt(wl[kh], last, a1);
+              }
+            }
+            yr[ow] = stage(a0);
+            yr[ow + 1] = stage(a1);
+          }
+          if (ow < P.out_w) { // an odd row width: the last pixel alone
+            int32_t acc = b;
+            EDGEC_UNROLL
+            for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+              const int16_t *row = pr + kh * P.dilation_h * PW + ow;
+              EDGEC_UNROLL
+              for (ptrdiff_t j = 0; j < Pairs; ++j)
+                acc = smlad(load32(row + 2 * j), wp[kh * Pairs + j], acc);
+              if constexpr (KW % 2 != 0)
+                acc += row[KW - 1] * wt[kh * KW + KW - 1];
+            }
+            yr[ow] = stage(acc);
+          }
+        }
+        continue;
+      }
       for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
           const int16_t *pp = plane + oh * P.stride_h * PW + ow * P.stride_w;
