@@ -228,8 +228,10 @@ int64_t dspConvScratch(Operation *op, KernelFamily) {
   auto conv = cast<edge::Conv2DOp>(op);
   if (isDepthwise(conv)) // one padded int16 plane
     return 2 * depthwisePlaneElements(conv);
+  // Two int16 columns, each K rounded up to a multiple of four
+  // (im2col_column_stride in conv2d_s8_dsp.h).
   auto w = conv.getWeight().getType().getShape();
-  return 2 * 2 * w[1] * w[2] * w[3];
+  return 2 * 2 * llvm::alignTo(w[1] * w[2] * w[3], 4);
 }
 
 int64_t dspFcScratch(Operation *op, KernelFamily) {

@@ -51,14 +51,22 @@ template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_is_depthwise() {
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h();
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w();
 
-/// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field,
-/// or for a depthwise layer one padded int16 input plane.
+/// The stride between the two im2col columns of a pixel pair: K rounded up
+/// to a multiple of four, so that both columns start 8-byte aligned (the
+/// scratch is) and every group of four taps is one LDRD.
+template <ptrdiff_t K> constexpr ptrdiff_t im2col_column_stride() { return (K + 3) & ~ptrdiff_t{3}; }
+
+/// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field
+/// (each K rounded up to a multiple of four, im2col_column_stride), or for a
+/// depthwise layer one padded int16 input plane. KernelTable.cpp's
+/// dspConvScratch states the same.
 template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size() {
   constexpr const Conv2DParams &P = Q.conv;
   if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
     return 2 * static_cast<int64_t>(depthwise_plane_h<Q>()) * depthwise_plane_w<Q>();
   else
-    return 2 * 2 * static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
+    return 2 * 2 * static_cast<int64_t>(im2col_column_stride<(P.in_c / P.groups) * P.kernel_h *
+                                                          P.kernel_w>());
 }
 
 
@@ -348,70 +356,39 @@ inline void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
     }
 }
 
-/// Dot products of up to two filter rows with up to two columns (reordered
-/// as im2col_s16_reordered writes them), over K taps.
-template <ptrdiff_t K>
-EDGEC_ALWAYS_INLINE void dot_2x2(const int8_t *EDGEC_RESTRICT w0, const int8_t *EDGEC_RESTRICT w1,
-                                 const int16_t *EDGEC_RESTRICT c0,
-                                 const int16_t *EDGEC_RESTRICT c1, int32_t &a00, int32_t &a01,
-                                 int32_t &a10, int32_t &a11) {
-  constexpr ptrdiff_t K4 = K & ~ptrdiff_t{3};
-  ptrdiff_t k = 0;
-  for (; k < K4; k += 4) {
-    const uint32_t wa = load32(w0 + k), wb = load32(w1 + k);
-    const uint32_t wa02 = sxtb16(wa), wa13 = sxtb16_ror8(wa);
-    const uint32_t wb02 = sxtb16(wb), wb13 = sxtb16_ror8(wb);
-    const uint32_t x0a = load32(c0 + k), x0b = load32(c0 + k + 2);
-    const uint32_t x1a = load32(c1 + k), x1b = load32(c1 + k + 2);
-    a00 = smlad(wa02, x0a, a00);
-    a00 = smlad(wa13, x0b, a00);
-    a01 = smlad(wa02, x1a, a01);
-    a01 = smlad(wa13, x1b, a01);
-    a10 = smlad(wb02, x0a, a10);
-    a10 = smlad(wb13, x0b, a10);
-    a11 = smlad(wb02, x1a, a11);
-    a11 = smlad(wb13, x1b, a11);
-  }
-  for (; k < K; ++k) {
-    a00 += w0[k] * c0[k];
-    a01 += w0[k] * c1[k];
-    a10 += w1[k] * c0[k];
-    a11 += w1[k] * c1[k];
-  }
-}
-
 /// Output channels m and m + 1 at pixels p and p + 1 of a convolution:
-/// filter rows w and w + K against the pixel pair's columns c and c + K,
-/// then the output stage, written to y[0], y[1] (channel m) and y[OHW],
-/// y[OHW + 1] (channel m + 1); bias, mult and shift point at channel m's
-/// entries (bias may be null).
+/// filter rows w and w + K against the pixel pair's columns c and
+/// c + im2col_column_stride<K>(), then the output stage, written to y[0],
+/// y[1] (channel m) and y[OHW], y[OHW + 1] (channel m + 1); bias, mult and
+/// shift point at channel m's entries (bias may be null).
 ///
 /// Out of line, once per layer: inlined into the pixel and channel loops,
 /// whose pointers hold most of the registers, the accumulators spilled inside
 /// the SMLAD loop (24 instructions per 8 SMLADs, 6 of them stack loads and
-/// stores) and the output stage reloaded its constants. Here, with K a
-/// multiple of four, c 4-byte aligned (the scratch is) and so both columns'
-/// words in aligned pairs: per 8 SMLADs 2 weight loads, 2 LDRDs and 4
-/// SXTB16s, unrolled twice (about 18.5 instructions in all).
+/// stores) and the output stage reloaded its constants. Here, per four taps:
+/// 2 weight loads (unaligned where K is not a multiple of four), 2 LDRDs of
+/// the columns, 4 SXTB16s and 8 SMLADs, unrolled twice (about 18.5
+/// instructions in all); the last K % 4 taps one by one.
 template <const Conv2DS8Params &Q, ptrdiff_t K, ptrdiff_t OHW>
 EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t *EDGEC_RESTRICT c,
                                    const int32_t *EDGEC_RESTRICT bias,
                                    const int32_t *EDGEC_RESTRICT mult,
                                    const int32_t *EDGEC_RESTRICT shift, int8_t *y) {
+  constexpr ptrdiff_t KS = im2col_column_stride<K>(), K4 = K & ~ptrdiff_t{3};
   const int32_t b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
   int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-  if constexpr (K % 4 == 0) {
+  if constexpr (K4 > 0) {
     const int8_t *wp = w;
-    const int8_t *const we = w + K;
+    const int8_t *const we = w + K4;
     const int16_t *cp = c;
     _Pragma("GCC unroll 2") do {
       const uint32_t wa = load32(wp), wb = load32(wp + K);
       wp += 4;
       uint32_t x0a, x0b, x1a, x1b;
-      if constexpr (2 * K <= 1020)
-        load_pair<2 * K>(cp, x1a, x1b);
+      if constexpr (2 * KS <= 1020)
+        load_pair<2 * KS>(cp, x1a, x1b);
       else
-        load_pair<0>(cp + K, x1a, x1b);
+        load_pair<0>(cp + KS, x1a, x1b);
       load_pair_advance(cp, x0a, x0b);
       uint32_t t = sxtb16(wa);
       a00 = smlad(t, x0a, a00);
@@ -426,8 +403,12 @@ EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t
       a10 = smlad(t, x0b, a10);
       a11 = smlad(t, x1b, a11);
     } while (wp != we);
-  } else {
-    dot_2x2<K>(w, w + K, c, c + K, a00, a01, a10, a11);
+  }
+  EDGEC_UNROLL for (ptrdiff_t k = K4; k < K; ++k) {
+    a00 += w[k] * c[k];
+    a01 += w[k] * c[KS + k];
+    a10 += w[K + k] * c[k];
+    a11 += w[K + k] * c[KS + k];
   }
   // The output stage once per channel (a loop, not unrolled: half the code,
   // two more instructions per output).
@@ -497,7 +478,7 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
     constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w;
     constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
     constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
-    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + K;
+    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + im2col_column_stride<K>();
     for (ptrdiff_t n = 0; n < P.batch; ++n)
       for (ptrdiff_t g = 0; g < P.groups; ++g) {
         const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
