@@ -10,10 +10,13 @@
 #define EDGEC_RESTRICT __restrict__
 #define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))
 #define EDGEC_NOINLINE __attribute__((noinline))
+/// After a lambda's parameter list: inline it wherever it is called.
+#define EDGEC_LAMBDA_INLINE __attribute__((always_inline))
 #else
 #define EDGEC_RESTRICT
 #define EDGEC_ALWAYS_INLINE inline
 #define EDGEC_NOINLINE
+#define EDGEC_LAMBDA_INLINE
 #endif
 
 namespace edgec {

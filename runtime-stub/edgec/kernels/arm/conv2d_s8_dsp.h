@@ -123,28 +123,23 @@ EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, 
   constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t G = im2col_channel_block<P>();
-  const ConvWindow<Q.conv> win(oh, ow);
-  if constexpr (G > 0) {
-    if (win.interior()) {
-      const int8_t *xp = x + win.ih0 * P.in_w + win.iw0;
-      ptrdiff_t c = 0;
-      for (; c + G <= Cg; c += G)
-        im2col_block<Q, G>(xp + c * HW, col + c * KK);
-      if constexpr (Cg % G != 0)
-        im2col_block<Q, Cg % G>(xp + c * HW, col + c * KK);
-      return;
-    }
-  }
-  const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
-  for (ptrdiff_t k = 0; k < K; ++k)
-    col[k] = 0;
-  for (ptrdiff_t c = 0; c < Cg; ++c)
-    for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
-      const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
-      for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
-        col[reordered_tap(c * KK + kh * KW + kw, K4)] =
-            static_cast<int16_t>(xr[kw * P.dilation_w] - Q.input_zero);
-    }
+  im2col_gather<Q.conv, G>(
+      x, oh, ow,
+      [&]<ptrdiff_t N>(const int8_t *xp, ptrdiff_t c) EDGEC_LAMBDA_INLINE {
+        im2col_block<Q, N>(xp + c * HW, col + c * KK);
+      },
+      [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
+        const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
+        for (ptrdiff_t k = 0; k < K; ++k)
+          col[k] = 0;
+        for (ptrdiff_t c = 0; c < Cg; ++c)
+          for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
+            const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
+            for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
+              col[reordered_tap(c * KK + kh * KW + kw, K4)] =
+                  static_cast<int16_t>(xr[kw * P.dilation_w] - Q.input_zero);
+          }
+      });
 }
 
 /// The receptive field of output pixel (oh, ow) of one group, as int16

@@ -81,27 +81,22 @@ EDGEC_NOINLINE void im2col_s8_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t o
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t G = im2col_s8_channel_block<P>();
   static_assert(!conv2d_is_spread<P>(), "a spread input takes the DSP or portable kernel");
-  const ConvWindow<Q.conv> win(oh, ow);
-  if constexpr (G > 0) {
-    if (win.interior()) {
-      const int8_t *xp = x + win.ih0 * P.in_w + win.iw0;
-      ptrdiff_t c = 0;
-      for (; c + G <= Cg; c += G)
-        im2col_s8_block<Q, G>(xp + c * HW, col + c * KK);
-      if constexpr (Cg % G != 0)
-        im2col_s8_block<Q, Cg % G>(xp + c * HW, col + c * KK);
-      return;
-    }
-  }
-  const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
-  memset(col, static_cast<int8_t>(Q.input_zero), static_cast<size_t>(Cg * KK));
-  for (ptrdiff_t c = 0; c < Cg; ++c)
-    for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
-      const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
-      int8_t *cr = col + c * KK + kh * KW;
-      for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
-        cr[kw] = xr[kw * P.dilation_w];
-    }
+  im2col_gather<Q.conv, G>(
+      x, oh, ow,
+      [&]<ptrdiff_t N>(const int8_t *xp, ptrdiff_t c) EDGEC_LAMBDA_INLINE {
+        im2col_s8_block<Q, N>(xp + c * HW, col + c * KK);
+      },
+      [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
+        const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
+        memset(col, static_cast<int8_t>(Q.input_zero), static_cast<size_t>(Cg * KK));
+        for (ptrdiff_t c = 0; c < Cg; ++c)
+          for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
+            const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
+            int8_t *cr = col + c * KK + kh * KW;
+            for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
+              cr[kw] = xr[kw * P.dilation_w];
+          }
+      });
 }
 
 /// The receptive field of output pixel (oh, ow) of one group as raw int8,
