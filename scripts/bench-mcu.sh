@@ -18,7 +18,11 @@
 # models ran on cortex-m4 or cortex-m55, a second table sets them against
 # TFLite-Micro + CMSIS-NN (bench/tflm-cmsis-nn.json: reference figures and
 # their provenance): instructions and arena, each as a ratio, beside the
-# goal. --readme rewrites both tables between their markers in README.md.
+# goal; and a third, per layer kind (3x3-style im2col convs, depthwise,
+# pointwise, fully connected, add, pools...): MACs, instructions and
+# instructions per MAC of those models on each of the two targets, from
+# `edgec verify --per-layer` joined with the layer table of report.json.
+# --readme rewrites the tables between their markers in README.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/calibration.sh"
@@ -61,6 +65,34 @@ for m in "${models[@]}"; do
         exit 1
       fi
     done
+  done
+done
+
+# Per layer, for the models with reference figures, on the two anchor targets.
+layers=$work/layers.jsonl
+for m in "${models[@]}"; do
+  /usr/bin/python3 -c 'import json,sys; sys.exit(sys.argv[1] not in json.load(open(sys.argv[2]))["models"])' \
+    "$m" "$root/bench/tflm-cmsis-nn.json" || continue
+  calib=$(model_calibration "$m" "$root/models")
+  for t in cortex-m4 cortex-m55; do
+    [[ " ${targets[*]} " == *" $t "* ]] || continue
+    grep -q "\"model\": \"$m\", \"target\": \"$t\", \"run\": \"auto\", \"skipped\"" "$results" && continue
+    dir=$work/$m-$t-layers
+    "$edgec" verify "$root/models/$m.onnx" -t "$t" --quantize int8 --calibration "$calib" \
+      --per-layer --json --work-dir "$dir" > "$dir.json" 2> "$work/err" ||
+      { echo "bench-mcu: $m on $t (per layer) failed:" >&2; cat "$work/err" "$dir.json" >&2; exit 1; }
+    /usr/bin/python3 - "$dir.json" "$dir/gen/report.json" "$m" "$t" >> "$layers" <<'PY'
+import json, sys
+run, report = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+planned = report["layers"]
+for layer in run["layers"]:
+    info = planned[layer["index"]]
+    kind = info.get("sparsity", {}).get("kernel") or info["op"]
+    if info["op"] == "conv2d" and kind == "im2col":
+        kind = "conv (im2col)"
+    print(json.dumps({"model": sys.argv[3], "target": sys.argv[4], "kind": kind,
+                      "macs": info.get("macs", 0), "instructions": layer["instructions"]}))
+PY
   done
 done
 
@@ -130,6 +162,30 @@ if [[ -n $anchor ]]; then
   echo "$anchor"
 fi
 
+kinds=""
+if [[ -s $layers ]]; then
+  kinds=$(/usr/bin/python3 - "$layers" <<'PY'
+import json, sys
+from collections import defaultdict
+total = defaultdict(lambda: [0, 0, set()])
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    t = total[(r["target"], r["kind"])]
+    t[0] += r["macs"]
+    t[1] += r["instructions"]
+    t[2].add(r["model"])
+print("| target | layer kind | models | MACs | instructions | instr/MAC |")
+print("|---|---|---|---:|---:|---:|")
+for (target, kind), (macs, n, models) in sorted(total.items(), key=lambda kv: (kv[0][0], -kv[1][1])):
+    per = f"{n / macs:.2f}" if macs else ""
+    print(f"| {target} | {kind} | {', '.join(sorted(models))} | {macs:,} | {n:,} | {per} |")
+PY
+)
+  echo
+  echo "per layer kind, the models above (edgec verify --per-layer; instructions, not cycles):"
+  echo "$kinds"
+fi
+
 replace_between() { # MARKER TEXT: the README lines between <!-- MARKER:begin/end -->
   local new
   new=$(awk -v table="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '
@@ -141,5 +197,6 @@ replace_between() { # MARKER TEXT: the README lines between <!-- MARKER:begin/en
 if ((readme)); then
   replace_between bench-mcu "$table"
   [[ -n $anchor ]] && replace_between bench-anchor "$anchor"
+  [[ -n $kinds ]] && replace_between bench-kinds "$kinds"
   echo "bench-mcu: README.md tables updated"
 fi
