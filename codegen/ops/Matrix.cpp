@@ -10,11 +10,44 @@
 
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
 
 using namespace mlir;
 
 namespace edgec::codegen {
 namespace {
+
+/// B (N x K, int8, K a multiple of 4) in fc_s8_dsp_paired's layout
+/// (kernels/arm/conv2d_s8_dsp.h): rows in blocks of two pairs, then a pair,
+/// then a last odd row as it is; in each pair, for every four k, the words
+/// E = B[k]+128, A[k], B[k+2]+128, A[k+2] and O = the same at k+1 and k+3.
+std::string pairedFcWeights(KernelWriter &w, Value weight) {
+  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  const int64_t n = wt.shape[0], k = wt.shape[1];
+  auto at = [&](int64_t row, int64_t q) { return wt.i[row * k + q]; };
+  // B + 128 as an unsigned byte, written as the int8_t with the same bits.
+  auto biased = [](int64_t v) { return v >= 0 ? v - 128 : v + 128; };
+  std::vector<int64_t> out;
+  out.reserve(wt.i.size());
+  auto pairs = [&](int64_t row, int64_t count) {
+    for (int64_t q = 0; q < k; q += 4)
+      for (int64_t p = 0; p < count; ++p) {
+        int64_t ra = row + 2 * p, rb = ra + 1;
+        for (int64_t half : {0, 1})
+          for (int64_t lane : {0, 2})
+            out.insert(out.end(), {biased(at(rb, q + lane + half)), at(ra, q + lane + half)});
+      }
+  };
+  int64_t j = 0;
+  for (; j + 3 < n; j += 4)
+    pairs(j, 2);
+  if (j + 1 < n)
+    pairs(j, 1), j += 2;
+  for (; j < n; ++j)
+    for (int64_t q = 0; q < k; ++q)
+      out.push_back(at(j, q));
+  return w.ints(out, "int8_t", w.node() + "_paired");
+}
 
 LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   Value result = o.getOutput();
@@ -39,6 +72,13 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
     auto [mask, values] = sparseArrays(w, o.getB());
     w.call().tmpl(id).in(o.getA()).arg(mask).arg(values).optional(o.getC()).arg(rq.mult)
         .arg(rq.shift).in(result).scratch().emit();
+    return success();
+  }
+  if (row == "fc_s8_dsp_paired") {
+    std::string bias = foldedBias(w, o.getB(), o.getC(), pa.zeroPoint);
+    std::string weights = pairedFcWeights(w, o.getB());
+    w.call().tmpl(id).in(o.getA()).arg(weights).arg(bias).arg(rq.mult).arg(rq.shift).in(result)
+        .emit();
     return success();
   }
   emitDenseS8(w, id, o.getA(), o.getB(), o.getC(), pa.zeroPoint, rq, result);

@@ -146,6 +146,11 @@ bool blockedFcApplies(Operation *op, KernelFamily f) {
          constantOrNone(gemm.getC());
 }
 
+/// fc_s8_dsp_paired reads B four k at a time from an interleaved copy.
+bool pairedFcApplies(Operation *op, KernelFamily f) {
+  return blockedFcApplies(op, f) && cast<edge::GemmOp>(op).getB().getType().getShape()[1] % 4 == 0;
+}
+
 bool constantIndices(Operation *op, KernelFamily) {
   return cast<edge::GatherOp>(op).getIndices().getDefiningOp<edge::ConstantOp>() != nullptr;
 }

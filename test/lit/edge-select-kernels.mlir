@@ -122,19 +122,31 @@ func.func @float_conv(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x8x8xf32> {
 // -----
 
 // Fully connected with B stored N x K (transB) and constant: blocked (the
-// input zero point folded into the bias), on arm-dsp four rows per pass of
-// SMLADs on the raw bytes, no scratch.
+// input zero point folded into the bias); on arm-dsp, K being a multiple of
+// 4, rows interleaved in pairs (fc_s8_dsp_paired), no scratch.
 // PORTABLE-LABEL: func.func @fc_nk
 // PORTABLE: edge.kernel = #edge.kernel<"fc_s8", "edgec::fc_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
 // BLOCKED-LABEL: func.func @fc_nk
 // BLOCKED: edge.kernel = #edge.kernel<"fc_s8_blocked", "edgec::blocked::fc_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 0>
 // DSP-LABEL: func.func @fc_nk
-// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp_blocked", "edgec::arm::fc_s8_dsp_blocked", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 0>
+// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp_paired", "edgec::arm::fc_s8_dsp_paired", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 0>
 // MVE-LABEL: func.func @fc_nk
 // MVE: edge.kernel = #edge.kernel<"fc_s8_blocked", "edgec::blocked::fc_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 0>
 func.func @fc_nk(%a: tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>> {
   %b = edge.constant dense<1> : tensor<10x16xi8> as tensor<10x16x!quant.uniform<i8:f32, 0.01>>
   %y = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true} : (tensor<1x16x!quant.uniform<i8:f32, 0.1:-3>>, tensor<10x16x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
+  return %y : tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
+}
+
+// -----
+
+// K not a multiple of 4: the paired layout's words do not tile the rows, so
+// arm-dsp takes four rows per pass of SMLADs on the raw bytes instead.
+// DSP-LABEL: func.func @fc_nk_odd_k
+// DSP: edge.kernel = #edge.kernel<"fc_s8_dsp_blocked", "edgec::arm::fc_s8_dsp_blocked", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 0>
+func.func @fc_nk_odd_k(%a: tensor<1x18x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>> {
+  %b = edge.constant dense<1> : tensor<10x18xi8> as tensor<10x18x!quant.uniform<i8:f32, 0.01>>
+  %y = edge.gemm %a, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true} : (tensor<1x18x!quant.uniform<i8:f32, 0.1:-3>>, tensor<10x18x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
   return %y : tensor<1x10x!quant.uniform<i8:f32, 0.2:1>>
 }
 

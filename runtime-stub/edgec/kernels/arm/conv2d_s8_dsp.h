@@ -621,4 +621,120 @@ inline void fc_s8_dsp_blocked(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGE
   }
 }
 
+/// The sum of the K int8 values at x (K a multiple of 4): each word, its sign
+/// bits flipped, holds the four values plus 128 as unsigned bytes, which one
+/// USADA8 against zero adds up.
+template <ptrdiff_t K> EDGEC_ALWAYS_INLINE int32_t sum_s8(const int8_t *EDGEC_RESTRICT x) {
+  static_assert(K % 4 == 0, "whole words");
+  uint32_t s = 0;
+  for (ptrdiff_t k = 0; k < K; k += 4)
+    s = usada8(load32(x + k) ^ 0x80808080u, 0, s);
+  return static_cast<int32_t>(s - 128u * static_cast<uint32_t>(K));
+}
+
+/// fc_s8_dsp_paired's weight layout: two rows of B, A (even) and B (odd),
+/// share each word. For every four k, two words
+///   E = B[k] + 128, A[k], B[k+2] + 128, A[k+2]
+///   O = B[k+1] + 128, A[k+1], B[k+3] + 128, A[k+3]   (bytes, low first),
+/// so that an int16 half of E or O is 256 A[k] + (B[k] + 128) exactly, and
+/// SXTB16 ROR 8 of it gives A's two weights alone. Rows are laid out four at
+/// a time (two pairs, the pair-words of each four k side by side: E0 O0 E1 O1),
+/// then one pair if two rows are left, then a last odd row as it is. The
+/// compiler writes it (codegen: pairedFcWeights); K is a multiple of 4, so
+/// every block starts on a word.
+///
+/// a_p and r_p accumulate, for pair p of the Pairs (1 or 2) pairs at w:
+///   a_p += sum_k A[k] x[k],  r_p += sum_k (256 A[k] + B[k] + 128) x[k]
+/// modulo 2^32: two SXTB16, four SMLADs and one LDRD per pair and four k,
+/// against four SXTB16, four SMLADs and two loads for two rows kept apart.
+template <ptrdiff_t K, int Pairs>
+EDGEC_ALWAYS_INLINE void dot_s8_paired(const int8_t *EDGEC_RESTRICT weights,
+                                       const int8_t *EDGEC_RESTRICT input, int32_t *a, int32_t *r) {
+  static_assert(K % 4 == 0 && (Pairs == 1 || Pairs == 2), "whole words, one or two pairs");
+  const int8_t *w = weights, *x = input;
+  int32_t a0 = a[0], r0 = r[0], a1 = Pairs == 2 ? a[1] : 0, r1 = Pairs == 2 ? r[1] : 0;
+  // Four k: the input word unpacked once, then each pair's two words.
+  auto step = [&](uint32_t xv) EDGEC_LAMBDA_INLINE {
+    const uint32_t x02 = sxtb16(xv), x13 = sxtb16_ror8(xv);
+    uint32_t e0, o0;
+    load_pair_advance(w, e0, o0);
+    r0 = smlad(e0, x02, r0);
+    r0 = smlad(o0, x13, r0);
+    a0 = smlad(sxtb16_ror8(e0), x02, a0);
+    a0 = smlad(sxtb16_ror8(o0), x13, a0);
+    if constexpr (Pairs == 2) {
+      uint32_t e1, o1;
+      load_pair_advance(w, e1, o1);
+      r1 = smlad(e1, x02, r1);
+      r1 = smlad(o1, x13, r1);
+      a1 = smlad(sxtb16_ror8(e1), x02, a1);
+      a1 = smlad(sxtb16_ror8(o1), x13, a1);
+    }
+  };
+  // Sixteen k per trip, the words left over first.
+  const int8_t *const end = x + K;
+  EDGEC_UNROLL
+  for (ptrdiff_t q = 0; q < (K / 4) % 4; ++q)
+    step(load32_advance(x));
+  while (x != end) {
+    step(load32_advance(x));
+    step(load32_advance(x));
+    step(load32_advance(x));
+    step(load32_advance(x));
+  }
+  a[0] = a0, r[0] = r0;
+  if constexpr (Pairs == 2)
+    a[1] = a1, r[1] = r1;
+}
+
+/// Drop-in for edgec::fc_s8 (int8, trans_b, B constant, K a multiple of 4)
+/// with B in the paired layout above and `bias_adj` as fc_s8_dsp_blocked's.
+/// Row A's sum is a_p; row B's is r_p - 256 a_p - 128 sum(x), exact in int32
+/// because every term is taken modulo 2^32 and the true sum fits. Per 16
+/// MACs: 1 LDR and 2 LDRDs, 2 + 4 unpacks and 8 SMLADs, 17 instructions
+/// against fc_s8_dsp_blocked's 23. Out of line, so that the caller's live
+/// values do not crowd the eight accumulators and four words out of registers.
+template <const FcS8Params &P>
+EDGEC_NOINLINE void fc_s8_dsp_paired(const int8_t *EDGEC_RESTRICT a,
+                                     const int8_t *EDGEC_RESTRICT b,
+                                     const int32_t *EDGEC_RESTRICT bias_adj,
+                                     const int32_t *EDGEC_RESTRICT mult,
+                                     const int32_t *EDGEC_RESTRICT shift,
+                                     int8_t *EDGEC_RESTRICT y) {
+  static_assert(P.trans_b && P.k % 4 == 0, "fc_s8_dsp_paired reads B as N x K, K = 4 q");
+  constexpr ptrdiff_t K = P.k, N = P.n;
+  // One pair's start: r = bias_B + 256 bias_A - 128 sum(x), modulo 2^32.
+  auto raw_start = [&](ptrdiff_t j, uint32_t sx128) EDGEC_LAMBDA_INLINE {
+    return static_cast<int32_t>(static_cast<uint32_t>(bias_adj[j + 1]) +
+                                (static_cast<uint32_t>(bias_adj[j]) << 8) - sx128);
+  };
+  auto out_pair = [&](int8_t *yj, ptrdiff_t j, int32_t ap, int32_t rp) EDGEC_LAMBDA_INLINE {
+    yj[0] = FcOutputS8<P>(mult[j], shift[j])(ap);
+    yj[1] = FcOutputS8<P>(mult[j + 1], shift[j + 1])(
+        static_cast<int32_t>(static_cast<uint32_t>(rp) - (static_cast<uint32_t>(ap) << 8)));
+  };
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const int8_t *ai = a + i * K;
+    int8_t *yi = y + i * N;
+    const uint32_t sx128 = static_cast<uint32_t>(sum_s8<K>(ai)) << 7;
+    const int8_t *w = b;
+    ptrdiff_t j = 0;
+    for (; j + 3 < N; j += 4, w += 4 * K) {
+      int32_t acc[2] = {bias_adj[j], bias_adj[j + 2]};
+      int32_t raw[2] = {raw_start(j, sx128), raw_start(j + 2, sx128)};
+      dot_s8_paired<K, 2>(w, ai, acc, raw);
+      out_pair(yi + j, j, acc[0], raw[0]);
+      out_pair(yi + j + 2, j + 2, acc[1], raw[1]);
+    }
+    if (j + 1 < N) {
+      int32_t acc[1] = {bias_adj[j]}, raw[1] = {raw_start(j, sx128)};
+      dot_s8_paired<K, 1>(w, ai, acc, raw);
+      out_pair(yi + j, j, acc[0], raw[0]);
+      j += 2, w += 2 * K;
+    }
+    if (j < N)
+      yi[j] = FcOutputS8<P>(mult[j], shift[j])(dot_s8_row<K>(w, ai, bias_adj[j]));
+  }
+}
+
 } // namespace edgec::arm

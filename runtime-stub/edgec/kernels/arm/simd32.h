@@ -42,6 +42,16 @@ template <typename T> EDGEC_ALWAYS_INLINE void load_pair_advance(const T *&p, ui
   const auto *q = reinterpret_cast<const PairBytes *>(p);
   __asm__("ldrd %0, %1, [%2], #8" : "=r"(a), "=r"(b), "+r"(p) : "m"(*q));
 }
+/// The word at p (any alignment) in one LDR, and p advanced past it; a
+/// volatile asm, so that GCC keeps an unrolled loop's loads where they are
+/// used instead of hoisting them all into spilled registers.
+template <typename T> EDGEC_ALWAYS_INLINE uint32_t load32_advance(const T *&p) {
+  uint32_t v;
+  __asm__ volatile("ldr %0, [%1], #4"
+                   : "=r"(v), "+r"(p)
+                   : "m"(*reinterpret_cast<const PairBytes *>(p)));
+  return v;
+}
 /// Sign-extends bytes 0 and 2 into two int16 halves.
 inline uint32_t sxtb16(uint32_t x) { return __sxtb16(x); }
 /// Bytes 1 and 3, sign-extended (SXTB16 with a rotation by 8).
@@ -67,6 +77,8 @@ inline uint32_t pack_tops(uint32_t a, uint32_t b) {
 inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(__smlad(a, b, acc));
 }
+/// acc + the sum of |a_i - b_i| over the four unsigned bytes (USADA8).
+inline uint32_t usada8(uint32_t a, uint32_t b, uint32_t acc) { return __usada8(a, b, acc); }
 /// acc + b16(a) * b16(b), with b16 the bottom (B) or top (T) int16 half.
 inline int32_t smlabb(uint32_t a, uint32_t b, int32_t acc) {
   return static_cast<int32_t>(__smlabb(static_cast<int32_t>(a), static_cast<int32_t>(b), acc));
@@ -92,6 +104,11 @@ template <typename T> EDGEC_ALWAYS_INLINE void load_pair_advance(const T *&p, ui
   b = load32(reinterpret_cast<const char *>(p) + 4);
   p = reinterpret_cast<const T *>(reinterpret_cast<const char *>(p) + 8);
 }
+template <typename T> EDGEC_ALWAYS_INLINE uint32_t load32_advance(const T *&p) {
+  const uint32_t v = load32(p);
+  p = reinterpret_cast<const T *>(reinterpret_cast<const char *>(p) + 4);
+  return v;
+}
 inline int32_t half_lo(uint32_t a) { return static_cast<int16_t>(a & 0xffff); }
 inline int32_t half_hi(uint32_t a) { return static_cast<int16_t>(a >> 16); }
 inline int32_t smlabb(uint32_t a, uint32_t b, int32_t acc) { return acc + half_lo(a) * half_lo(b); }
@@ -110,6 +127,13 @@ inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
   int32_t p = static_cast<int16_t>(a & 0xffff) * static_cast<int16_t>(b & 0xffff) +
               static_cast<int16_t>(a >> 16) * static_cast<int16_t>(b >> 16);
   return static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(p));
+}
+inline uint32_t usada8(uint32_t a, uint32_t b, uint32_t acc) {
+  for (int i = 0; i < 32; i += 8) {
+    const int32_t d = static_cast<int32_t>((a >> i) & 0xff) - static_cast<int32_t>((b >> i) & 0xff);
+    acc += static_cast<uint32_t>(d < 0 ? -d : d);
+  }
+  return acc;
 }
 #endif
 
