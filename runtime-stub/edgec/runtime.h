@@ -93,6 +93,66 @@ inline f16 float_to_f16(float f) {
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T min_of(T a, T b) { return a < b ? a : b; }
 template <typename T> EDGEC_ALWAYS_INLINE constexpr T max_of(T a, T b) { return a > b ? a : b; }
 
+/// Stores `word` into the W words at w, two per trip. Kernels fill with this
+/// (through fill_n), never with memset: the size-optimized C libraries of MCU
+/// toolchains (picolibc, newlib-nano) store one byte per loop trip, four
+/// instructions per byte. The empty asm keeps GCC from recognizing the loop
+/// as a memset and calling it after all.
+template <ptrdiff_t W> EDGEC_ALWAYS_INLINE void fill_words(void *p, uint32_t word) {
+  using Word = uint32_t __attribute__((may_alias, aligned(4)));
+  Word *w = static_cast<Word *>(p);
+  for (ptrdiff_t i = 0; i + 1 < W; i += 2, w += 2) {
+    __asm__("" : "+r"(w));
+    w[0] = word;
+    w[1] = word;
+  }
+  if constexpr (W % 2 != 0)
+    w[0] = word;
+}
+
+/// Stores v into the N elements (int8 or int16) at base + Offset, base being
+/// word-aligned: the elements before the first word boundary and after the
+/// last one are single stores placed at compile time, the rest fill_words.
+template <ptrdiff_t N, ptrdiff_t Offset = 0, typename T>
+EDGEC_ALWAYS_INLINE void fill_n(T *base, T v) {
+  static_assert(sizeof(T) == 1 || sizeof(T) == 2, "int8 or int16 elements");
+  constexpr ptrdiff_t PerWord = 4 / sizeof(T);
+  constexpr ptrdiff_t Head = min_of<ptrdiff_t>((PerWord - Offset % PerWord) % PerWord, N);
+  constexpr ptrdiff_t Words = (N - Head) / PerWord, Tail = N - Head - Words * PerWord;
+  T *p = base + Offset;
+  for (ptrdiff_t i = 0; i < Head; ++i)
+    p[i] = v;
+  if constexpr (Words > 0) {
+    const uint32_t word = sizeof(T) == 1 ? static_cast<uint8_t>(v) * 0x01010101u
+                                         : static_cast<uint16_t>(v) * 0x00010001u;
+    fill_words<Words>(p + Head, word);
+  }
+  for (ptrdiff_t i = 0; i < Tail; ++i)
+    p[Head + Words * PerWord + i] = v;
+}
+
+/// fill_n for a p whose alignment is known only at run time: the elements up
+/// to the first word boundary one by one, then fill_n from there.
+template <ptrdiff_t N, typename T> EDGEC_ALWAYS_INLINE void fill_n_unaligned(T *p, T v) {
+  constexpr ptrdiff_t PerWord = 4 / sizeof(T);
+  if constexpr (N < 2 * PerWord) {
+    for (ptrdiff_t i = 0; i < N; ++i)
+      p[i] = v;
+  } else {
+    const ptrdiff_t head = static_cast<ptrdiff_t>(
+        (4 - (reinterpret_cast<uintptr_t>(p) & 3)) % 4 / sizeof(T));
+    for (ptrdiff_t i = 0; i < head; ++i)
+      p[i] = v;
+    // From the boundary: N - head elements, of which the last PerWord - 1 at
+    // most are not a whole word; write them all with one more word-aligned
+    // pass of N - PerWord + 1 elements and single stores for the rest.
+    constexpr ptrdiff_t Body = N - (PerWord - 1);
+    fill_n<Body>(p + head, v);
+    for (ptrdiff_t i = head + Body; i < N; ++i)
+      p[i] = v;
+  }
+}
+
 /// Bounds of an activation fused into a layer (act_min / act_max in the IR);
 /// +-infinity means unbounded.
 inline constexpr float kNoLowerBound = -__builtin_huge_valf();

@@ -130,8 +130,7 @@ EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, 
       },
       [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
         const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
-        for (ptrdiff_t k = 0; k < K; ++k)
-          col[k] = 0;
+        fill_n<K>(col, int16_t{0});
         for (ptrdiff_t c = 0; c < Cg; ++c)
           for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
             const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
@@ -228,18 +227,17 @@ EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
     }
     return;
   }
-  for (ptrdiff_t r = 0; r < PH; ++r) {
-    const ptrdiff_t ih = r - P.pad_top;
-    int16_t *pr = plane + r * PW;
-    if (ih < 0 || ih >= P.in_h) {
-      for (ptrdiff_t c = 0; c < PW; ++c)
-        pr[c] = 0;
-      continue;
-    }
-    // Left padding, the row, right padding: constant trip counts, no test
-    // per element (the window may end before the row does).
-    constexpr ptrdiff_t L = min_of<ptrdiff_t>(P.pad_left, PW);
-    constexpr ptrdiff_t N = min_of<ptrdiff_t>(P.in_w, PW - L);
+  // The padding rows above and below are each one run of zeros (the plane
+  // is word-aligned, so every store's place is known at compile time); each
+  // row between is its left padding, the input row, its right padding, with
+  // constant trip counts (the window may end before the row does).
+  constexpr ptrdiff_t Top = min_of<ptrdiff_t>(P.pad_top, PH);
+  constexpr ptrdiff_t Rows = min_of<ptrdiff_t>(P.in_h, PH - Top);
+  constexpr ptrdiff_t L = min_of<ptrdiff_t>(P.pad_left, PW);
+  constexpr ptrdiff_t N = min_of<ptrdiff_t>(P.in_w, PW - L);
+  fill_n<Top * PW>(plane, int16_t{0});
+  for (ptrdiff_t ih = 0; ih < Rows; ++ih) {
+    int16_t *pr = plane + (Top + ih) * PW;
     const int8_t *xr = x + ih * P.in_w;
     for (ptrdiff_t c = 0; c < L; ++c)
       pr[c] = 0;
@@ -248,13 +246,16 @@ EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
     for (ptrdiff_t c = L + N; c < PW; ++c)
       pr[c] = 0;
   }
+  fill_n<(PH - Top - Rows) * PW, (Top + Rows) * PW>(plane, int16_t{0});
 }
 
 /// One channel at a time: the input plane is copied once into `plane` as
 /// int16 x - zx with the padding as zeros, so every output pixel runs the
-/// same branch-free taps; along a row, two adjacent taps are one SMLAD.
+/// same branch-free taps; along a row, two adjacent taps are one SMLAD. Out
+/// of line, one function per layer, so that its filter registers do not
+/// depend on what the caller keeps live.
 template <const Conv2DS8Params &Q>
-inline void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
+EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
                              const int32_t *EDGEC_RESTRICT shift, int8_t *out,

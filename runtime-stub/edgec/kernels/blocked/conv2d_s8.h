@@ -88,7 +88,7 @@ EDGEC_NOINLINE void im2col_s8_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t o
       },
       [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
         const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
-        memset(col, static_cast<int8_t>(Q.input_zero), static_cast<size_t>(Cg * KK));
+        fill_n_unaligned<Cg * KK>(col, static_cast<int8_t>(Q.input_zero));
         for (ptrdiff_t c = 0; c < Cg; ++c)
           for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
             const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
