@@ -63,13 +63,29 @@ std::pair<std::string, std::string> sparseArrays(KernelWriter &w, Value weight) 
   return {mask, values};
 }
 
+namespace {
+
+/// The weight rows (leading dimension) each padded with zeros to `stride`.
+std::string paddedRows(KernelWriter &w, Value weight, int64_t stride) {
+  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  int64_t rows = wt.shape[0], k = wt.numElements() / rows;
+  std::vector<int64_t> out(rows * stride, 0);
+  for (int64_t m = 0; m < rows; ++m)
+    std::copy_n(wt.i.begin() + m * k, k, out.begin() + m * stride);
+  return w.ints(out, "int8_t", w.node() + "_padded");
+}
+
+} // namespace
+
 void emitDenseS8(KernelWriter &w, const std::string &id, Value input, Value weight, Value bias,
-                 int64_t inputZero, const RequantArrays &rq, Value output) {
+                 int64_t inputZero, const RequantArrays &rq, Value output, int64_t rowStride) {
   // Weight arrays are named in the order they are first used: bias, weight.
   std::string b = w.kernelName().ends_with("_blocked") ? foldedBias(w, weight, bias, inputZero)
                    : bias                              ? w.in(bias)
                                                        : std::string("nullptr");
-  std::string wt = w.in(weight);
+  auto shape = cast<ShapedType>(weight.getType()).getShape();
+  int64_t k = cast<ShapedType>(weight.getType()).getNumElements() / shape[0];
+  std::string wt = rowStride > k ? paddedRows(w, weight, rowStride) : w.in(weight);
   KernelCall call = w.call();
   call.tmpl(id).in(input).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(output);
   if (w.kernelTakesScratch())
@@ -138,7 +154,10 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
     return success();
   }
   w.assertScratch(id);
-  emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result);
+  // conv2d_s8_dsp reads the filter rows padded to a multiple of four taps.
+  int64_t rowStride = row == "conv2d_s8_dsp" ? kernels::dspConvRow(o) : 0;
+  emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result,
+              rowStride);
   return success();
 }
 

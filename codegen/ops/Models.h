@@ -55,10 +55,11 @@ RequantArrays requantArrays(KernelWriter &w);
 std::string foldedBias(KernelWriter &w, mlir::Value weight, mlir::Value bias, int64_t inputZero);
 /// The call of a dense int8 conv / fc kernel: (input, weight, bias, mult,
 /// shift, output[, scratch]); the blocked kernels take the bias with the
-/// input zero point folded in.
+/// input zero point folded in. `rowStride` > the weight rows' length writes
+/// each row padded with zeros to it.
 void emitDenseS8(KernelWriter &w, const std::string &id, mlir::Value input, mlir::Value weight,
                  mlir::Value bias, int64_t inputZero, const RequantArrays &rq,
-                 mlir::Value output);
+                 mlir::Value output, int64_t rowStride = 0);
 /// The bitmask and the non-zeros of a sparse layer's int8 weights.
 std::pair<std::string, std::string> sparseArrays(KernelWriter &w, mlir::Value weight);
 

@@ -233,10 +233,8 @@ int64_t dspConvScratch(Operation *op, KernelFamily) {
   auto conv = cast<edge::Conv2DOp>(op);
   if (isDepthwise(conv)) // one padded int16 plane
     return 2 * depthwisePlaneElements(conv);
-  // Two int16 columns, each K rounded up to a multiple of four
-  // (im2col_column_stride in conv2d_s8_dsp.h).
-  auto w = conv.getWeight().getType().getShape();
-  return 2 * 2 * llvm::alignTo(w[1] * w[2] * w[3], 4);
+  // Two int16 columns of a padded filter row each.
+  return 2 * 2 * dspConvRow(conv);
 }
 
 int64_t dspFcScratch(Operation *op, KernelFamily) {
@@ -344,6 +342,13 @@ const KernelRow *selectRow(Operation *op, KernelFamily family) {
 edge::KernelAttr kernelAttr(const KernelRow &row, Operation *op, KernelFamily family) {
   return edge::KernelAttr::get(op->getContext(), row.name, row.symbol, row.header,
                                row.scratch(op, family));
+}
+
+int64_t dspConvRow(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto w = conv.getWeight().getType().getShape();
+  int64_t k = w[1] * w[2] * w[3];
+  return isDepthwise(conv) ? k : static_cast<int64_t>(llvm::alignTo(k, 4));
 }
 
 int64_t convTile(Operation *op) {

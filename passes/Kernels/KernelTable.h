@@ -61,6 +61,13 @@ bool isComputeOp(mlir::Operation *op);
 /// True for ops whose result is a view of their operand (no kernel, no copy).
 bool isView(mlir::Operation *op);
 
+/// Weights per filter row as conv2d_s8_dsp reads a (not depthwise)
+/// convolution's: K = Cg * KH * KW rounded up to a multiple of four, the
+/// codegen padding each row with zeros (im2col_column_stride in
+/// conv2d_s8_dsp.h), so that the last taps pair with SMLAD like the others;
+/// K itself for a depthwise layer (its own kernel, unpadded).
+int64_t dspConvRow(mlir::Operation *conv);
+
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);
 

@@ -13,7 +13,11 @@
 // SXTB16 into (w0, w2) and with SXTB16 ROR 8 into (w1, w3), each matching one
 // 32-bit load of the column: 2 weight unpacks, 4 column loads and 8 SMLADs
 // give 16 MACs for two output channels times two pixels. The column costs
-// K stores per pixel and is reused by every output channel.
+// K stores per pixel and is reused by every output channel. Where K is not a
+// multiple of four, the compiler pads every filter row with zeros to the next
+// multiple (im2col_column_stride; KernelTable's dspConvRow), so the last group
+// of taps is reordered and paired like the others; the column's places that
+// no tap takes stay zero.
 //
 // A spread input (a ConvTranspose's, Conv2DParams::in_dilation_h/w) is read in
 // place: the column, or the depthwise plane, gets 0 for the taps that fall
@@ -51,9 +55,11 @@ template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_is_depthwise() {
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h();
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w();
 
-/// The stride between the two im2col columns of a pixel pair: K rounded up
-/// to a multiple of four, so that both columns start 8-byte aligned (the
-/// scratch is) and every group of four taps is one LDRD.
+/// The stride between the two im2col columns of a pixel pair, and between
+/// the filter rows: K rounded up to a multiple of four, so that both columns
+/// start 8-byte aligned (the scratch is) and every group of four taps, the
+/// last one too, is one LDRD against one word of weights (the rows padded
+/// with zeros by the compiler).
 template <ptrdiff_t K> constexpr ptrdiff_t im2col_column_stride() { return (K + 3) & ~ptrdiff_t{3}; }
 
 /// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field
@@ -70,10 +76,10 @@ template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size(
 }
 
 
-/// Where tap k of a column of K4 reordered taps (then the tail) is stored:
-/// k with its middle two of every four swapped.
-EDGEC_ALWAYS_INLINE constexpr ptrdiff_t reordered_tap(ptrdiff_t k, ptrdiff_t k4) {
-  return k < k4 ? (k ^ (((k >> 1) ^ k) & 1) * 3) : k;
+/// Where tap k of a column is stored: k with the middle two of its group of
+/// four swapped (x0 x2 x1 x3), the last, incomplete group's too.
+EDGEC_ALWAYS_INLINE constexpr ptrdiff_t reordered_tap(ptrdiff_t k) {
+  return k ^ (((k >> 1) ^ k) & 1) * 3;
 }
 
 /// Channels per unrolled im2col block of an interior pixel: the fewest whose
@@ -93,7 +99,7 @@ template <const Conv2DParams &P> constexpr ptrdiff_t im2col_channel_block() {
 
 /// Taps of N channels of an interior pixel (every tap inside the image) from
 /// xp, the window's top-left element in the first channel, into col: int16
-/// x - zx, complete groups of four reordered x0 x2 x1 x3. The loop is unrolled
+/// x - zx, groups of four reordered x0 x2 x1 x3. The loop is unrolled
 /// completely, so every load offset and store place is a constant.
 template <const Conv2DS8Params &Q, ptrdiff_t N>
 EDGEC_ALWAYS_INLINE void im2col_block(const int8_t *EDGEC_RESTRICT xp,
@@ -101,10 +107,9 @@ EDGEC_ALWAYS_INLINE void im2col_block(const int8_t *EDGEC_RESTRICT xp,
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
-  constexpr ptrdiff_t T = N * KK, T4 = T & ~ptrdiff_t{3};
-  EDGEC_UNROLL_ALL for (ptrdiff_t j = 0; j < T; ++j) {
+  EDGEC_UNROLL_ALL for (ptrdiff_t j = 0; j < N * KK; ++j) {
     const ptrdiff_t c = j / KK, kh = j % KK / KW, kw = j % KW;
-    col[reordered_tap(j, T4)] = static_cast<int16_t>(
+    col[reordered_tap(j)] = static_cast<int16_t>(
         xp[c * HW + kh * P.dilation_h * P.in_w + kw * P.dilation_w] - Q.input_zero);
   }
 }
@@ -120,7 +125,7 @@ EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, 
                                   int16_t *EDGEC_RESTRICT col) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t Cg = P.in_c / P.groups, KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
-  constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
+  constexpr ptrdiff_t KS = im2col_column_stride<Cg * KK>();
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t G = im2col_channel_block<P>();
   im2col_gather<Q.conv, G>(
@@ -130,12 +135,12 @@ EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, 
       },
       [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
         const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
-        fill_n<K>(col, int16_t{0});
+        fill_n<KS>(col, int16_t{0});
         for (ptrdiff_t c = 0; c < Cg; ++c)
           for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
             const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
             for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
-              col[reordered_tap(c * KK + kh * KW + kw, K4)] =
+              col[reordered_tap(c * KK + kh * KW + kw)] =
                   static_cast<int16_t>(xr[kw * P.dilation_w] - Q.input_zero);
           }
       });
@@ -143,7 +148,7 @@ EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, 
 
 /// The receptive field of output pixel (oh, ow) of one group, as int16
 /// x - zx (0 outside the image), taps reordered x0 x2 x1 x3 within each
-/// complete group of four.
+/// group of four.
 template <const Conv2DS8Params &Q>
 EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh,
                                               ptrdiff_t ow, int16_t *EDGEC_RESTRICT col) {
@@ -163,7 +168,7 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
       col[c + 3] = static_cast<int16_t>(xp[(c + 3) * HW] - Q.input_zero);
     }
     for (; c < K; ++c)
-      col[c] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
+      col[reordered_tap(c)] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
     return;
   }
   if constexpr (conv2d_is_spread<P>()) {
@@ -187,7 +192,7 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
           const int16_t v = ihs[kh] >= 0 && iws[kw] >= 0
                                 ? static_cast<int16_t>(xr[iws[kw]] - Q.input_zero)
                                 : int16_t{0};
-          col[reordered_tap(k, K4)] = v;
+          col[reordered_tap(k)] = v;
         }
       }
     return;
@@ -353,8 +358,9 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
 }
 
 /// Output channels m and m + 1 at pixels p and p + 1 of a convolution:
-/// filter rows w and w + K against the pixel pair's columns c and
-/// c + im2col_column_stride<K>(), then the output stage, written to y[0],
+/// filter rows w and w + KS against the pixel pair's columns c and c + KS
+/// (KS = im2col_column_stride<K>(), the rows padded with zeros to it), then
+/// the output stage, written to y[0],
 /// y[1] (channel m) and y[OHW], y[OHW + 1] (channel m + 1); bias, mult and
 /// shift point at channel m's entries (bias may be null).
 ///
@@ -362,23 +368,22 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
 /// whose pointers hold most of the registers, the accumulators spilled inside
 /// the SMLAD loop (24 instructions per 8 SMLADs, 6 of them stack loads and
 /// stores) and the output stage reloaded its constants. Here, per four taps:
-/// 2 weight loads (unaligned where K is not a multiple of four), 2 LDRDs of
-/// the columns, 4 SXTB16s and 8 SMLADs, unrolled twice (about 18.5
-/// instructions in all); the last K % 4 taps one by one.
+/// 2 weight loads, 2 LDRDs of the columns, 4 SXTB16s and 8 SMLADs, unrolled
+/// twice (about 18.5 instructions in all).
 template <const Conv2DS8Params &Q, ptrdiff_t K, ptrdiff_t OHW>
 EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t *EDGEC_RESTRICT c,
                                    const int32_t *EDGEC_RESTRICT bias,
                                    const int32_t *EDGEC_RESTRICT mult,
                                    const int32_t *EDGEC_RESTRICT shift, int8_t *y) {
-  constexpr ptrdiff_t KS = im2col_column_stride<K>(), K4 = K & ~ptrdiff_t{3};
+  constexpr ptrdiff_t KS = im2col_column_stride<K>();
   const int32_t b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
   int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
-  if constexpr (K4 > 0) {
+  {
     const int8_t *wp = w;
-    const int8_t *const we = w + K4;
+    const int8_t *const we = w + KS;
     const int16_t *cp = c;
     _Pragma("GCC unroll 2") do {
-      const uint32_t wa = load32(wp), wb = load32(wp + K);
+      const uint32_t wa = load32(wp), wb = load32(wp + KS);
       wp += 4;
       uint32_t x0a, x0b, x1a, x1b;
       if constexpr (2 * KS <= 1020)
@@ -399,12 +404,6 @@ EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t
       a10 = smlad(t, x0b, a10);
       a11 = smlad(t, x1b, a11);
     } while (wp != we);
-  }
-  EDGEC_UNROLL for (ptrdiff_t k = K4; k < K; ++k) {
-    a00 += w[k] * c[k];
-    a01 += w[k] * c[KS + k];
-    a10 += w[K + k] * c[k];
-    a11 += w[K + k] * c[KS + k];
   }
   // The output stage once per channel (a loop, not unrolled: half the code,
   // two more instructions per output).
@@ -471,15 +470,18 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
   } else {
     constexpr const Conv2DParams &P = Q.conv;
     constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
-    constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w;
+    constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w, KS = im2col_column_stride<K>();
     constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
     constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
-    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + im2col_column_stride<K>();
+    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + KS;
+    // The places of the last group that no tap takes, zero once.
+    if constexpr (K != KS)
+      fill_n<2 * KS>(col0, int16_t{0});
     for (ptrdiff_t n = 0; n < P.batch; ++n)
       for (ptrdiff_t g = 0; g < P.groups; ++g) {
         const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
         int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
-        const int8_t *wg = w + g * Mg * K;
+        const int8_t *wg = w + g * Mg * KS;
         ptrdiff_t p = 0;
         for (; p + 1 < OHW; p += 2) {
           im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
@@ -487,15 +489,15 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
           ptrdiff_t m = 0;
           for (; m + 1 < Mg; m += 2) {
             const ptrdiff_t mo = g * Mg + m;
-            conv_2x2_block<Q, K, OHW>(wg + m * K, col0, bias ? bias + mo : nullptr, mult + mo,
+            conv_2x2_block<Q, K, OHW>(wg + m * KS, col0, bias ? bias + mo : nullptr, mult + mo,
                                       shift + mo, yg + m * OHW + p);
           }
           if (m < Mg) {
             const ptrdiff_t mo = g * Mg + m;
             const int32_t b0 = bias ? bias[mo] : 0;
             const ConvOutputS8<Q> s0(mult[mo], shift[mo]);
-            yg[m * OHW + p] = s0(dot_1x1<K>(wg + m * K, col0, b0));
-            yg[m * OHW + p + 1] = s0(dot_1x1<K>(wg + m * K, col1, b0));
+            yg[m * OHW + p] = s0(dot_1x1<KS>(wg + m * KS, col0, b0));
+            yg[m * OHW + p + 1] = s0(dot_1x1<KS>(wg + m * KS, col1, b0));
           }
         }
         if (p < OHW) { // odd pixel count: the last one alone
@@ -503,7 +505,7 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
           for (ptrdiff_t m = 0; m < Mg; ++m) {
             const ptrdiff_t mo = g * Mg + m;
             yg[m * OHW + p] = ConvOutputS8<Q>(mult[mo], shift[mo])(
-                dot_1x1<K>(wg + m * K, col0, bias ? bias[mo] : 0));
+                dot_1x1<KS>(wg + m * KS, col0, bias ? bias[mo] : 0));
           }
         }
       }
