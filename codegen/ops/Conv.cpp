@@ -63,29 +63,54 @@ std::pair<std::string, std::string> sparseArrays(KernelWriter &w, Value weight) 
   return {mask, values};
 }
 
+void appendPairedWords(std::vector<int64_t> &out, llvm::ArrayRef<int64_t> a,
+                       llvm::ArrayRef<int64_t> b, int64_t q) {
+  // B + 128 as an unsigned byte, written as the int8_t with the same bits.
+  auto biased = [](int64_t v) { return v >= 0 ? v - 128 : v + 128; };
+  auto at = [](llvm::ArrayRef<int64_t> row, int64_t k) { return k < int64_t(row.size()) ? row[k] : 0; };
+  for (int64_t half : {0, 1})
+    for (int64_t lane : {0, 2})
+      out.insert(out.end(), {biased(at(b, q + lane + half)), at(a, q + lane + half)});
+}
+
 namespace {
 
-/// The weight rows (leading dimension) each padded with zeros to `stride`.
-std::string paddedRows(KernelWriter &w, Value weight, int64_t stride) {
-  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
-  int64_t rows = wt.shape[0], k = wt.numElements() / rows;
-  std::vector<int64_t> out(rows * stride, 0);
-  for (int64_t m = 0; m < rows; ++m)
-    std::copy_n(wt.i.begin() + m * k, k, out.begin() + m * stride);
-  return w.ints(out, "int8_t", w.node() + "_padded");
+/// The filters as conv2d_s8_dsp reads them (kernels/arm/conv2d_s8_dsp.h):
+/// per group, output channels in pairs, each pair's rows interleaved four
+/// taps at a time (appendPairedWords) over `stride` taps (K rounded up to a
+/// multiple of four, the rest zero), then an odd last channel as it is,
+/// padded with zeros to `stride`.
+std::string pairedConvWeights(KernelWriter &w, edge::Conv2DOp conv, int64_t stride) {
+  Tensor wt = tensorFromAttr(conv.getWeight().getDefiningOp<edge::ConstantOp>().getValue());
+  const int64_t rows = wt.shape[0], k = wt.numElements() / rows;
+  const int64_t mg = rows / conv.getGroup();
+  auto row = [&](int64_t m) { return llvm::ArrayRef<int64_t>(wt.i).slice(m * k, k); };
+  std::vector<int64_t> out;
+  out.reserve(rows * stride);
+  for (int64_t g0 = 0; g0 < rows; g0 += mg) {
+    int64_t m = 0;
+    for (; m + 1 < mg; m += 2)
+      for (int64_t q = 0; q < stride; q += 4)
+        appendPairedWords(out, row(g0 + m), row(g0 + m + 1), q);
+    if (m < mg) {
+      llvm::ArrayRef<int64_t> last = row(g0 + m);
+      out.insert(out.end(), last.begin(), last.end());
+      out.resize(out.size() + (stride - k), 0);
+    }
+  }
+  return w.ints(out, "int8_t", w.node() + "_paired");
 }
 
 } // namespace
 
 void emitDenseS8(KernelWriter &w, const std::string &id, Value input, Value weight, Value bias,
-                 int64_t inputZero, const RequantArrays &rq, Value output, int64_t rowStride) {
+                 int64_t inputZero, const RequantArrays &rq, Value output,
+                 const std::string &weightArray) {
   // Weight arrays are named in the order they are first used: bias, weight.
   std::string b = w.kernelName().ends_with("_blocked") ? foldedBias(w, weight, bias, inputZero)
                    : bias                              ? w.in(bias)
                                                        : std::string("nullptr");
-  auto shape = cast<ShapedType>(weight.getType()).getShape();
-  int64_t k = cast<ShapedType>(weight.getType()).getNumElements() / shape[0];
-  std::string wt = rowStride > k ? paddedRows(w, weight, rowStride) : w.in(weight);
+  std::string wt = weightArray.empty() ? w.in(weight) : weightArray;
   KernelCall call = w.call();
   call.tmpl(id).in(input).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(output);
   if (w.kernelTakesScratch())
@@ -154,10 +179,16 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
     return success();
   }
   w.assertScratch(id);
-  // conv2d_s8_dsp reads the filter rows padded to a multiple of four taps.
-  int64_t rowStride = row == "conv2d_s8_dsp" ? kernels::dspConvRow(o) : 0;
+  // conv2d_s8_dsp reads the filters (but a depthwise layer's) in pairs,
+  // padded to a multiple of four taps; the bias array comes first.
+  std::string weights;
+  if (row == "conv2d_s8_dsp" && !kernels::isDepthwiseConv(o)) {
+    if (o.getBias())
+      w.in(o.getBias());
+    weights = pairedConvWeights(w, o, kernels::dspConvRow(o));
+  }
   emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result,
-              rowStride);
+              weights);
   return success();
 }
 

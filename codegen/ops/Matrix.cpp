@@ -24,19 +24,13 @@ namespace {
 std::string pairedFcWeights(KernelWriter &w, Value weight) {
   Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
   const int64_t n = wt.shape[0], k = wt.shape[1];
-  auto at = [&](int64_t row, int64_t q) { return wt.i[row * k + q]; };
-  // B + 128 as an unsigned byte, written as the int8_t with the same bits.
-  auto biased = [](int64_t v) { return v >= 0 ? v - 128 : v + 128; };
+  auto row = [&](int64_t r) { return llvm::ArrayRef<int64_t>(wt.i).slice(r * k, k); };
   std::vector<int64_t> out;
   out.reserve(wt.i.size());
-  auto pairs = [&](int64_t row, int64_t count) {
+  auto pairs = [&](int64_t first, int64_t count) {
     for (int64_t q = 0; q < k; q += 4)
-      for (int64_t p = 0; p < count; ++p) {
-        int64_t ra = row + 2 * p, rb = ra + 1;
-        for (int64_t half : {0, 1})
-          for (int64_t lane : {0, 2})
-            out.insert(out.end(), {biased(at(rb, q + lane + half)), at(ra, q + lane + half)});
-      }
+      for (int64_t p = 0; p < count; ++p)
+        appendPairedWords(out, row(first + 2 * p), row(first + 2 * p + 1), q);
   };
   int64_t j = 0;
   for (; j + 3 < n; j += 4)
@@ -44,8 +38,7 @@ std::string pairedFcWeights(KernelWriter &w, Value weight) {
   if (j + 1 < n)
     pairs(j, 1), j += 2;
   for (; j < n; ++j)
-    for (int64_t q = 0; q < k; ++q)
-      out.push_back(at(j, q));
+    out.insert(out.end(), row(j).begin(), row(j).end());
   return w.ints(out, "int8_t", w.node() + "_paired");
 }
 

@@ -55,11 +55,17 @@ RequantArrays requantArrays(KernelWriter &w);
 std::string foldedBias(KernelWriter &w, mlir::Value weight, mlir::Value bias, int64_t inputZero);
 /// The call of a dense int8 conv / fc kernel: (input, weight, bias, mult,
 /// shift, output[, scratch]); the blocked kernels take the bias with the
-/// input zero point folded in. `rowStride` > the weight rows' length writes
-/// each row padded with zeros to it.
+/// input zero point folded in. `weightArray`, when given, replaces the
+/// weights as stored (a layout of the kernel's own).
 void emitDenseS8(KernelWriter &w, const std::string &id, mlir::Value input, mlir::Value weight,
                  mlir::Value bias, int64_t inputZero, const RequantArrays &rq,
-                 mlir::Value output, int64_t rowStride = 0);
+                 mlir::Value output, const std::string &weightArray = "");
+/// Two rows a (even) and b (odd) of int8 weights as the paired DSP kernels
+/// read them (kernels/arm/conv2d_s8_dsp.h), for the four k from q: the words
+/// E = b[q]+128, a[q], b[q+2]+128, a[q+2] and O = the same at q+1, q+3
+/// (bytes, low first); k past a row's end reads 0.
+void appendPairedWords(std::vector<int64_t> &out, llvm::ArrayRef<int64_t> a,
+                       llvm::ArrayRef<int64_t> b, int64_t q);
 /// The bitmask and the non-zeros of a sparse layer's int8 weights.
 std::pair<std::string, std::string> sparseArrays(KernelWriter &w, mlir::Value weight);
 

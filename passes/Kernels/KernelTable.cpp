@@ -344,6 +344,8 @@ edge::KernelAttr kernelAttr(const KernelRow &row, Operation *op, KernelFamily fa
                                row.scratch(op, family));
 }
 
+bool isDepthwiseConv(Operation *op) { return isDepthwise(cast<edge::Conv2DOp>(op)); }
+
 int64_t dspConvRow(Operation *op) {
   auto conv = cast<edge::Conv2DOp>(op);
   auto w = conv.getWeight().getType().getShape();

@@ -61,6 +61,10 @@ bool isComputeOp(mlir::Operation *op);
 /// True for ops whose result is a view of their operand (no kernel, no copy).
 bool isView(mlir::Operation *op);
 
+/// One filter per input channel (groups == in_c == out_c): the depthwise
+/// kernels' layers.
+bool isDepthwiseConv(mlir::Operation *conv);
+
 /// Weights per filter row as conv2d_s8_dsp reads a (not depthwise)
 /// convolution's: K = Cg * KH * KW rounded up to a multiple of four, the
 /// codegen padding each row with zeros (im2col_column_stride in

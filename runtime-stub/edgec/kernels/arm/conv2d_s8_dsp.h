@@ -357,61 +357,92 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
     }
 }
 
-/// Output channels m and m + 1 at pixels p and p + 1 of a convolution:
-/// filter rows w and w + KS against the pixel pair's columns c and c + KS
-/// (KS = im2col_column_stride<K>(), the rows padded with zeros to it), then
-/// the output stage, written to y[0],
-/// y[1] (channel m) and y[OHW], y[OHW + 1] (channel m + 1); bias, mult and
-/// shift point at channel m's entries (bias may be null).
+/// The sum of the N int16 values at c (N a multiple of four, c 4-byte
+/// aligned): two SMLADs against ones per LDRD.
+template <ptrdiff_t N> EDGEC_ALWAYS_INLINE int32_t sum_s16(const int16_t *EDGEC_RESTRICT col) {
+  static_assert(N % 4 == 0, "whole groups of four");
+  const int16_t *c = col;
+  int32_t s = 0;
+  for (ptrdiff_t q = 0; q < N; q += 4) {
+    uint32_t lo, hi;
+    load_pair_advance(c, lo, hi);
+    s = smlad(lo, 0x00010001u, s);
+    s = smlad(hi, 0x00010001u, s);
+  }
+  return s;
+}
+
+/// Output channels m (A) and m + 1 (B) at pixel p, and with Two at p + 1 too,
+/// of a convolution: the pair's filters at w in the paired layout (two
+/// words per four taps, as fc_s8_dsp_paired's: the int16 halves are
+/// 256 A[k] + B[k] + 128), against the columns c and c + KS (KS =
+/// im2col_column_stride<K>()); sx0 and sx1 are 128 times the columns' sums,
+/// modulo 2^32. Then the output stage, written to y[0], y[1] (channel m) and
+/// y[OHW], y[OHW + 1] (channel m + 1); bias, mult and shift point at channel
+/// m's entries (bias may be null).
+///
+/// r accumulates 256 A + B + 128 sum(x) with one SMLAD per word, a the A
+/// row alone with one SXTB16 ROR 8 more, and B = r - 256 a - 128 sum(x),
+/// exact modulo 2^32. Per four taps: 3 LDRDs (the two weight words and each
+/// column's four taps), 2 SXTB16s and 8 SMLADs, unrolled twice (about 15.5
+/// instructions in all, against 18.5 with the two rows apart).
 ///
 /// Out of line, once per layer: inlined into the pixel and channel loops,
 /// whose pointers hold most of the registers, the accumulators spilled inside
-/// the SMLAD loop (24 instructions per 8 SMLADs, 6 of them stack loads and
-/// stores) and the output stage reloaded its constants. Here, per four taps:
-/// 2 weight loads, 2 LDRDs of the columns, 4 SXTB16s and 8 SMLADs, unrolled
-/// twice (about 18.5 instructions in all).
-template <const Conv2DS8Params &Q, ptrdiff_t K, ptrdiff_t OHW>
+/// the SMLAD loop and the output stage reloaded its constants.
+template <const Conv2DS8Params &Q, ptrdiff_t K, ptrdiff_t OHW, bool Two = true>
 EDGEC_NOINLINE void conv_2x2_block(const int8_t *EDGEC_RESTRICT w, const int16_t *EDGEC_RESTRICT c,
                                    const int32_t *EDGEC_RESTRICT bias,
                                    const int32_t *EDGEC_RESTRICT mult,
-                                   const int32_t *EDGEC_RESTRICT shift, int8_t *y) {
+                                   const int32_t *EDGEC_RESTRICT shift, int8_t *y, uint32_t sx0,
+                                   uint32_t sx1) {
   constexpr ptrdiff_t KS = im2col_column_stride<K>();
-  const int32_t b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
-  int32_t a00 = b0, a01 = b0, a10 = b1, a11 = b1;
+  const uint32_t ba = bias ? static_cast<uint32_t>(bias[0]) : 0u;
+  const uint32_t bb = bias ? static_cast<uint32_t>(bias[1]) : 0u;
+  int32_t a0 = static_cast<int32_t>(ba), a1 = a0;
+  int32_t r0 = static_cast<int32_t>(bb + (ba << 8) - sx0);
+  int32_t r1 = static_cast<int32_t>(bb + (ba << 8) - sx1);
   {
     const int8_t *wp = w;
-    const int8_t *const we = w + KS;
     const int16_t *cp = c;
+    const int16_t *const ce = c + KS;
     _Pragma("GCC unroll 2") do {
-      const uint32_t wa = load32(wp), wb = load32(wp + KS);
-      wp += 4;
-      uint32_t x0a, x0b, x1a, x1b;
-      if constexpr (2 * KS <= 1020)
-        load_pair<2 * KS>(cp, x1a, x1b);
-      else
-        load_pair<0>(cp + KS, x1a, x1b);
+      uint32_t e, o, x0a, x0b, x1a = 0, x1b = 0;
+      load_pair_advance(wp, e, o);
+      if constexpr (Two) {
+        if constexpr (2 * KS <= 1020)
+          load_pair<2 * KS>(cp, x1a, x1b);
+        else
+          load_pair<0>(cp + KS, x1a, x1b);
+      }
       load_pair_advance(cp, x0a, x0b);
-      uint32_t t = sxtb16(wa);
-      a00 = smlad(t, x0a, a00);
-      a01 = smlad(t, x1a, a01);
-      t = sxtb16_ror8(wa);
-      a00 = smlad(t, x0b, a00);
-      a01 = smlad(t, x1b, a01);
-      t = sxtb16(wb);
-      a10 = smlad(t, x0a, a10);
-      a11 = smlad(t, x1a, a11);
-      t = sxtb16_ror8(wb);
-      a10 = smlad(t, x0b, a10);
-      a11 = smlad(t, x1b, a11);
-    } while (wp != we);
+      r0 = smlad(e, x0a, r0);
+      r0 = smlad(o, x0b, r0);
+      if constexpr (Two) {
+        r1 = smlad(e, x1a, r1);
+        r1 = smlad(o, x1b, r1);
+      }
+      uint32_t t = sxtb16_ror8(e);
+      a0 = smlad(t, x0a, a0);
+      if constexpr (Two)
+        a1 = smlad(t, x1a, a1);
+      t = sxtb16_ror8(o);
+      a0 = smlad(t, x0b, a0);
+      if constexpr (Two)
+        a1 = smlad(t, x1b, a1);
+    } while (cp != ce);
   }
+  auto rest = [](int32_t r, int32_t a) EDGEC_LAMBDA_INLINE {
+    return static_cast<int32_t>(static_cast<uint32_t>(r) - (static_cast<uint32_t>(a) << 8));
+  };
   // The output stage once per channel (a loop, not unrolled: half the code,
   // two more instructions per output).
-  const int32_t acc[2][2] = {{a00, a01}, {a10, a11}};
+  const int32_t acc[2][2] = {{a0, a1}, {rest(r0, a0), rest(r1, a1)}};
   _Pragma("GCC unroll 1") for (ptrdiff_t j = 0; j < 2; ++j) {
     const ConvOutputS8<Q> s(mult[j], shift[j]);
     y[j * OHW] = s(acc[j][0]);
-    y[j * OHW + 1] = s(acc[j][1]);
+    if constexpr (Two)
+      y[j * OHW + 1] = s(acc[j][1]);
   }
 }
 
@@ -483,30 +514,38 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
         int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
         const int8_t *wg = w + g * Mg * KS;
         ptrdiff_t p = 0;
+        // The odd output channel of a group, its filter as it is after the
+        // pairs.
+        auto last_channel = [&](const int16_t *col, ptrdiff_t q) EDGEC_LAMBDA_INLINE {
+          const ptrdiff_t mo = g * Mg + Mg - 1;
+          yg[(Mg - 1) * OHW + q] = ConvOutputS8<Q>(mult[mo], shift[mo])(
+              dot_1x1<KS>(wg + (Mg - 1) * KS, col, bias ? bias[mo] : 0));
+        };
         for (; p + 1 < OHW; p += 2) {
           im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
           im2col_s16_reordered<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
-          ptrdiff_t m = 0;
-          for (; m + 1 < Mg; m += 2) {
+          const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
+          const uint32_t sx1 = static_cast<uint32_t>(sum_s16<KS>(col1)) << 7;
+          for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
             const ptrdiff_t mo = g * Mg + m;
             conv_2x2_block<Q, K, OHW>(wg + m * KS, col0, bias ? bias + mo : nullptr, mult + mo,
-                                      shift + mo, yg + m * OHW + p);
+                                      shift + mo, yg + m * OHW + p, sx0, sx1);
           }
-          if (m < Mg) {
-            const ptrdiff_t mo = g * Mg + m;
-            const int32_t b0 = bias ? bias[mo] : 0;
-            const ConvOutputS8<Q> s0(mult[mo], shift[mo]);
-            yg[m * OHW + p] = s0(dot_1x1<KS>(wg + m * KS, col0, b0));
-            yg[m * OHW + p + 1] = s0(dot_1x1<KS>(wg + m * KS, col1, b0));
+          if constexpr (Mg % 2 != 0) {
+            last_channel(col0, p);
+            last_channel(col1, p + 1);
           }
         }
         if (p < OHW) { // odd pixel count: the last one alone
           im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
-          for (ptrdiff_t m = 0; m < Mg; ++m) {
+          const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
+          for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
             const ptrdiff_t mo = g * Mg + m;
-            yg[m * OHW + p] = ConvOutputS8<Q>(mult[mo], shift[mo])(
-                dot_1x1<KS>(wg + m * KS, col0, bias ? bias[mo] : 0));
+            conv_2x2_block<Q, K, OHW, false>(wg + m * KS, col0, bias ? bias + mo : nullptr,
+                                             mult + mo, shift + mo, yg + m * OHW + p, sx0, 0);
           }
+          if constexpr (Mg % 2 != 0)
+            last_channel(col0, p);
         }
       }
   }
