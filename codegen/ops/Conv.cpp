@@ -26,15 +26,20 @@ RequantArrays requantArrays(KernelWriter &w) {
     shift.push_back(fp.shift);
     right = right && (fp.multiplier == 0 || (fp.shift <= -1 && fp.shift >= -31));
   }
-  // A zero multiplier gives 0 with any shift; it is written as -1.
+  // A zero multiplier gives 0 with any right shift; it is written as -2, so
+  // that it does not ask for the rounding term of a shift by one.
+  bool shiftOne = false;
   if (right)
-    for (size_t i = 0; i < mult.size(); ++i)
+    for (size_t i = 0; i < mult.size(); ++i) {
       if (mult[i] == 0)
-        shift[i] = -1;
+        shift[i] = -2;
+      shiftOne = shiftOne || shift[i] == -1;
+    }
   RequantArrays r;
   r.shift = w.ints(shift, "int32_t", w.node() + "_shift");
   r.mult = w.ints(mult, "int32_t", w.node() + "_mult");
   r.right = right;
+  r.shiftOne = right && shiftOne;
   return r;
 }
 
@@ -159,6 +164,8 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
       .set("act_max", hi);
   if (rq.right)
     p.flag("right_shift", true);
+  if (rq.shiftOne)
+    p.flag("shift_one", true);
   std::string id = w.declare(p);
   llvm::StringRef row = w.kernelName();
   // Weight arrays are named in the order they are first used.

@@ -57,6 +57,8 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
       .set("act_max", hi);
   if (rq.right)
     p.flag("right_shift", true);
+  if (rq.shiftOne)
+    p.flag("shift_one", true);
   std::string id = w.declare(p);
   llvm::StringRef row = w.kernelName();
   w.assertScratch(id);

@@ -44,10 +44,11 @@ void attachFloat(mlir::MLIRContext &ctx) {
 // int8 weights and requantization (Conv.cpp; conv2d and gemm share them).
 
 /// Per-channel multipliers and shifts of a conv / fc layer as arrays, and
-/// whether every shift is a right shift in [1, 31] (the kernels' faster path).
+/// whether every shift is a right shift in [1, 31] (the kernels' faster path)
+/// and, then, whether one of them is by 1 (Conv2DS8Params::shift_one).
 struct RequantArrays {
   std::string mult, shift;
-  bool right;
+  bool right = false, shiftOne = false;
 };
 RequantArrays requantArrays(KernelWriter &w);
 /// bias[m] - zx * sum_k w[m][k] for the kernels that multiply raw int8

@@ -62,6 +62,15 @@ constexpr int64_t requantize_right_round(int32_t shift) {
   return static_cast<int64_t>((static_cast<uint64_t>(hi) << 32) | lo);
 }
 
+/// requantize_right_round for a shift in [-31, -2], whose low word is 2^30
+/// alone: where no channel of a layer shifts by one (the compiler says so,
+/// Conv2DS8Params::shift_one), the output stage computes its rounding term
+/// with two instructions fewer per channel.
+constexpr int64_t requantize_right_round_from2(int32_t shift) {
+  const uint32_t e = static_cast<uint32_t>(-shift);
+  return static_cast<int64_t>((static_cast<uint64_t>((1u << e) >> 2) << 32) | 0x40000000u);
+}
+
 /// requantize(x, multiplier, shift) for -31 <= shift <= -1 and multiplier
 /// >= 0, with round = requantize_right_round(shift) and top_shift = -shift - 1:
 /// the same value from one 32x32 + 64 multiply-accumulate and one shift.

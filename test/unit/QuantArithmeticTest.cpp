@@ -122,6 +122,9 @@ TEST(QuantArithmetic, RequantizeRightEqualsRequantizeForRightShifts) {
   for (int shift = -31; shift <= -1; ++shift) {
     const int64_t round = requantize_right_round(shift);
     ASSERT_EQ(round, (int64_t{1} << 30) + (int64_t{1} << (30 - shift))) << shift;
+    // The form for layers without a shift by one: the same term.
+    if (shift <= -2)
+      ASSERT_EQ(requantize_right_round_from2(shift), round) << shift;
     for (int32_t m : {0, 1, 1 << 30, (1 << 30) + 1, kMax, mult(rng), mult(rng), small(rng)})
       for (int32_t x : xs)
         ASSERT_EQ(requantize_right(x, m, round, -shift - 1), requantize(x, m, shift))

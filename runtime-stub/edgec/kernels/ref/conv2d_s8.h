@@ -20,17 +20,25 @@ struct Conv2DS8Params {
   /// Every channel's shift is in [-31, -1] (multipliers >= 0): the int8
   /// kernels' output stage may use requantize_right.
   bool right_shift = false;
+  /// With right_shift, some channel's shift is -1 (its rounding term needs
+  /// the low word's top bit); without, the output stage takes
+  /// requantize_right_round_from2.
+  bool shift_one = false;
 };
 
 /// The output stage of an int8 layer for one output channel: requantize the
 /// accumulator, add the output zero point, clamp to the activation range.
 /// Built once per channel (the rounding term is computed there); with
 /// RightShift it is requantize_right, one multiply-accumulate and one shift.
-template <int32_t Zero, int32_t Lo, int32_t Hi, bool RightShift> struct OutputStageS8 {
+template <int32_t Zero, int32_t Lo, int32_t Hi, bool RightShift, bool ShiftOne = true>
+struct OutputStageS8 {
   int32_t mult, shift; ///< shift, or with RightShift the top-word shift -shift - 1
   int64_t round;
   EDGEC_ALWAYS_INLINE OutputStageS8(int32_t m, int32_t s)
-      : mult(m), shift(RightShift ? -s - 1 : s), round(RightShift ? requantize_right_round(s) : 0) {}
+      : mult(m), shift(RightShift ? -s - 1 : s),
+        round(!RightShift ? 0
+              : ShiftOne  ? requantize_right_round(s)
+                          : requantize_right_round_from2(s)) {}
   EDGEC_ALWAYS_INLINE int8_t operator()(int32_t acc) const {
     const int32_t r =
         RightShift ? requantize_right(acc, mult, round, shift) : requantize(acc, mult, shift);
@@ -40,7 +48,8 @@ template <int32_t Zero, int32_t Lo, int32_t Hi, bool RightShift> struct OutputSt
 
 /// The output stage of an int8 convolution with parameters Q.
 template <const Conv2DS8Params &Q>
-using ConvOutputS8 = OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift>;
+using ConvOutputS8 =
+    OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift, Q.shift_one>;
 
 /// T (input) and U (output) are int8_t or int16_t, independently: a 16x8
 /// layer of a mixed-precision model may read int8 and write int16 or the
@@ -101,11 +110,13 @@ struct FcS8Params {
   int32_t input_zero, output_zero;
   int32_t act_min, act_max;
   bool right_shift = false; ///< as Conv2DS8Params::right_shift
+  bool shift_one = false;   ///< as Conv2DS8Params::shift_one
 };
 
 /// The output stage of an int8 fully-connected layer with parameters P.
 template <const FcS8Params &P>
-using FcOutputS8 = OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift>;
+using FcOutputS8 =
+    OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift, P.shift_one>;
 
 /// T (input) and U (output) are int8_t or int16_t, independently (as
 /// conv2d_s8).
