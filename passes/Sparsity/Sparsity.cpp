@@ -106,7 +106,7 @@ struct Coefficients {
 Coefficients coefficientsOf(edge::KernelFamily family) {
   switch (family) {
   case edge::KernelFamily::ArmDsp: // cortex-m4 / m7: SMLAD dense kernels
-    return {12.2, 0.952, 1.2, 3.38, 3.14, 44.3, 0.375, 2.98, 3.27, 22.4, 4.48, 0, 0, 11.1};
+    return {15.5, 0.857, 1.02, 2.14, 1.38, 18.5, 0.238, 2.75, 3.1, 20.4, 5.31, 0, 0, 10.7};
   case edge::KernelFamily::ArmMve: // cortex-m55: Helium dense conv / fc, DSP depthwise
     return {14.3, 0.182, 0.545, 3.09, 0.822, 21.7, 0.344, 2.67, 3.25, 22.3, 4.2, 0, 0, 10.7};
   case edge::KernelFamily::Blocked: // rv32imac, x86-64: blocked dense kernels
