@@ -3,6 +3,8 @@
 #include "Verify.h"
 #include "edgec/Support/Files.h"
 
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
@@ -15,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <functional>
 
 namespace edgec::verify {
 
@@ -130,6 +133,73 @@ std::optional<int64_t> stackBound(const std::string &suFile, bool &dynamic) {
   return total;
 }
 
+/// The stack bound of a -fcallgraph-info=su file (GCC's VCG call graph: a
+/// node per function, labelled with its frame, "N bytes (static)", and an
+/// edge per call): the largest sum of frames along a call chain. Functions
+/// without a frame in the file (the C library's, built-ins) count 0, as in
+/// the -fstack-usage sum. nullopt when the file is missing or the graph has
+/// a cycle (the generated code never recurses; then the sum bounds it).
+std::optional<int64_t> callGraphStackBound(const std::string &ciFile, bool &dynamic) {
+  auto buf = llvm::MemoryBuffer::getFile(ciFile);
+  if (!buf)
+    return std::nullopt;
+  llvm::StringMap<int64_t> frame;
+  llvm::StringMap<std::vector<std::string>> callees;
+  // The quoted value after `key: "` on a line.
+  auto field = [](llvm::StringRef line, llvm::StringRef key) {
+    size_t at = line.find((key + ": \"").str());
+    if (at == llvm::StringRef::npos)
+      return llvm::StringRef();
+    llvm::StringRef rest = line.drop_front(at + key.size() + 3);
+    return rest.take_until([](char c) { return c == '"'; });
+  };
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buf)->getBuffer().split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    if (line.starts_with("node:")) {
+      llvm::StringRef label = field(line, "label");
+      int64_t bytes = 0;
+      size_t b = label.rfind(" bytes (");
+      if (b != llvm::StringRef::npos) {
+        size_t start = label.take_front(b).rfind("\\n");
+        llvm::StringRef num = label.slice(start == llvm::StringRef::npos ? 0 : start + 2, b);
+        if (num.trim().getAsInteger(10, bytes))
+          bytes = 0;
+        dynamic |= label.drop_front(b).starts_with(" bytes (dynamic");
+      }
+      frame[field(line, "title")] = bytes;
+    } else if (line.starts_with("edge:")) {
+      callees[field(line, "sourcename")].push_back(field(line, "targetname").str());
+    }
+  }
+  // Deepest chain from each function, memoized; a function on the current
+  // path again is a cycle.
+  llvm::StringMap<int64_t> deepest;
+  llvm::StringSet<> onPath;
+  bool cycle = false;
+  std::function<int64_t(llvm::StringRef)> depth = [&](llvm::StringRef fn) -> int64_t {
+    if (auto it = deepest.find(fn); it != deepest.end())
+      return it->second;
+    if (!onPath.insert(fn).second) {
+      cycle = true;
+      return 0;
+    }
+    int64_t below = 0;
+    if (auto it = callees.find(fn); it != callees.end())
+      for (const std::string &c : it->second)
+        below = std::max(below, depth(c));
+    onPath.erase(fn);
+    auto f = frame.find(fn);
+    return deepest[fn] = (f == frame.end() ? 0 : f->second) + below;
+  };
+  int64_t bound = 0;
+  for (const auto &f : frame)
+    bound = std::max(bound, depth(f.getKey()));
+  if (cycle)
+    return std::nullopt;
+  return bound;
+}
+
 /// The address of `symbol` in an executable, or nullopt.
 std::optional<uint64_t> symbolAddress(const std::string &path, llvm::StringRef symbol) {
   auto obj = llvm::object::ObjectFile::createObjectFile(path);
@@ -209,8 +279,10 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
   for (const std::string &src : {name + ".cpp", name + "_weights.cpp", name + "_main.cpp"}) {
     std::string obj = workDir + "/" + llvm::sys::path::stem(src).str() + ".o";
     std::vector<std::string> argv = common;
-    if (objects.empty()) // the model's code: its frames, for the stack estimate
+    if (objects.empty()) { // the model's code: its frames and calls, for the stack bound
       argv.push_back("-fstack-usage");
+      argv.push_back("-fcallgraph-info=su");
+    }
     argv.insert(argv.end(), {"-c", dir + "/" + src, "-o", obj});
     Exec e = execute(argv, workDir, "compile", 600);
     if (e.status != 0) {
@@ -223,7 +295,12 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
   }
   b.flashBytes = objectFlashBytes(objects[0]) + objectFlashBytes(objects[1]);
   b.staticRamBytes = objectRamBytes(objects[0]) + objectRamBytes(objects[1]);
-  b.stackBytes = stackBound(workDir + "/" + name + ".su", b.stackDynamic);
+  // The deepest call chain where the compiler writes the call graph, else
+  // the sum of every frame (a bound too, since nothing recurses).
+  b.stackBytes = callGraphStackBound(workDir + "/" + name + ".ci", b.stackDynamic);
+  b.stackChain = b.stackBytes.has_value();
+  if (!b.stackBytes)
+    b.stackBytes = stackBound(workDir + "/" + name + ".su", b.stackDynamic);
   b.executable = workDir + "/" + name + (t.runsOnHost ? "" : ".elf");
   std::vector<std::string> argv = {t.linker};
   for (const std::string &f : t.cxxFlags)

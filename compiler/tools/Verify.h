@@ -35,6 +35,9 @@ struct Build {
   /// compiler wrote no usage file.
   std::optional<int64_t> stackBytes;
   bool stackDynamic = false; ///< a frame has a run-time size (the estimate is a floor)
+  /// stackBytes is the deepest call chain (-fcallgraph-info), not the sum
+  /// of every frame.
+  bool stackChain = false;
   bool boardTooSmall = false; ///< the link failed because the emulated board's memory is full
 };
 

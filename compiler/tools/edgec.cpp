@@ -1248,11 +1248,14 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     fmt::print("{}: static RAM {} B (.data + .bss of the model's objects), stack {}\n",
                tgt->name, built.staticRamBytes,
                !built.stackBytes ? std::string("not reported by the compiler")
-                                 : fmt::format("at most {} B{} (-fstack-usage: every frame of "
-                                               "the model's code, which never recurses)",
-                                               *built.stackBytes,
+                                 : fmt::format("at most {} B{} ({})", *built.stackBytes,
                                                built.stackDynamic ? " plus run-time-sized frames"
-                                                                  : ""));
+                                                                  : "",
+                                               built.stackChain
+                                                   ? "-fcallgraph-info: the deepest call chain "
+                                                     "of the model's code, which never recurses"
+                                                   : "-fstack-usage: every frame of the "
+                                                     "model's code, which never recurses"));
     if (!layerLines.empty())
       fmt::print("measured per layer (instructions from the previous layer's end; the "
                  "sparsity columns are the cost model's choice and predicted dense / sparse "
