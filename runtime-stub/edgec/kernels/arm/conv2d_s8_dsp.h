@@ -695,23 +695,21 @@ EDGEC_ALWAYS_INLINE void dot_s8_paired(const int8_t *EDGEC_RESTRICT weights,
   static_assert(K % 4 == 0 && (Pairs == 1 || Pairs == 2), "whole words, one or two pairs");
   const int8_t *w = weights, *x = input;
   int32_t a0 = a[0], r0 = r[0], a1 = Pairs == 2 ? a[1] : 0, r1 = Pairs == 2 ? r[1] : 0;
+  // One pair's two words against the unpacked input word.
+  auto pair = [&](uint32_t x02, uint32_t x13, int32_t &ap, int32_t &rp) EDGEC_LAMBDA_INLINE {
+    uint32_t e, o;
+    load_pair_advance(w, e, o);
+    rp = smlad(e, x02, rp);
+    rp = smlad(o, x13, rp);
+    ap = smlad(sxtb16_ror8(e), x02, ap);
+    ap = smlad(sxtb16_ror8(o), x13, ap);
+  };
   // Four k: the input word unpacked once, then each pair's two words.
   auto step = [&](uint32_t xv) EDGEC_LAMBDA_INLINE {
     const uint32_t x02 = sxtb16(xv), x13 = sxtb16_ror8(xv);
-    uint32_t e0, o0;
-    load_pair_advance(w, e0, o0);
-    r0 = smlad(e0, x02, r0);
-    r0 = smlad(o0, x13, r0);
-    a0 = smlad(sxtb16_ror8(e0), x02, a0);
-    a0 = smlad(sxtb16_ror8(o0), x13, a0);
-    if constexpr (Pairs == 2) {
-      uint32_t e1, o1;
-      load_pair_advance(w, e1, o1);
-      r1 = smlad(e1, x02, r1);
-      r1 = smlad(o1, x13, r1);
-      a1 = smlad(sxtb16_ror8(e1), x02, a1);
-      a1 = smlad(sxtb16_ror8(o1), x13, a1);
-    }
+    pair(x02, x13, a0, r0);
+    if constexpr (Pairs == 2)
+      pair(x02, x13, a1, r1);
   };
   // Sixteen k per trip, the words left over first.
   const int8_t *const end = x + K;
