@@ -51,64 +51,77 @@ static int64_t bytesOf(Value v) {
   return t.getNumElements() * elementBytes(t.getElementType());
 }
 
-/// The arena buffer `op` (at step `s`) may write its result over: an operand
-/// its kernel can run in place on (kernels::inPlaceOperands) whose buffer
-/// dies at `op` and that no other operand of `op` reads. -1 for none.
-static int64_t inPlaceInput(Operation &op, int64_t s,
-                            const llvm::DenseMap<Value, int64_t> &lastUse,
-                            const llvm::DenseMap<Value, int64_t> &bufferOf) {
-  unsigned mask = kernels::inPlaceOperands(&op);
-  for (unsigned k = 0; k < op.getNumOperands() && k < 32; ++k) {
-    if (!(mask & (1u << k)))
-      continue;
-    Value root = viewRoot(op.getOperand(k));
-    auto it = bufferOf.find(root);
-    if (it == bufferOf.end() || lastUse.lookup(root) != s)
-      continue;
-    bool readTwice = false;
-    for (unsigned j = 0; j < op.getNumOperands(); ++j)
-      readTwice |= j != k && viewRoot(op.getOperand(j)) == root;
-    if (!readTwice)
-      return it->second;
+ScheduleGraph scheduleGraphOf(func::FuncOp func) {
+  ScheduleGraph g;
+  Block &body = func.getBody().front();
+  llvm::DenseMap<Operation *, int64_t> index;
+  for (Operation &op : body)
+    if (!op.hasTrait<OpTrait::IsTerminator>()) {
+      index[&op] = static_cast<int64_t>(g.ops.size());
+      g.ops.push_back(&op);
+    }
+  g.nodes.resize(g.ops.size());
+  // The node whose arena buffer `v` reads, or -1.
+  auto bufferNode = [&](Value v) -> int64_t {
+    Value root = viewRoot(v);
+    Operation *def = root.getDefiningOp();
+    if (!def || storageOf(root) != Storage::Arena)
+      return -1;
+    auto it = index.find(def);
+    return it == index.end() ? -1 : it->second;
+  };
+  for (auto [i, op] : llvm::enumerate(g.ops)) {
+    ScheduleNode &node = g.nodes[i];
+    for (Value v : op->getOperands()) {
+      if (Operation *def = v.getDefiningOp(); def && index.count(def) &&
+                                              !llvm::is_contained(node.deps, index[def]))
+        node.deps.push_back(index[def]);
+      node.operands.push_back(bufferNode(v));
+    }
+    node.inPlace = kernels::inPlaceOperands(op);
+    node.arena = op->getNumResults() == 1 && storageOf(op->getResult(0)) == Storage::Arena &&
+                 !kernels::isView(op);
+    if (node.arena)
+      node.size = bytesOf(op->getResult(0));
+    if (auto kernel = edge::kernelOf(op); kernel && kernel.getScratch() > 0)
+      node.scratch = kernel.getScratch();
   }
-  return -1;
+  for (Value v : body.getTerminator()->getOperands())
+    if (int64_t b = bufferNode(v); b >= 0)
+      g.nodes[b].liveToEnd = true;
+  return g;
 }
 
 std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
-  Block &body = func.getBody().front();
-  llvm::DenseMap<Operation *, int64_t> step;
-  int64_t n = 0;
-  for (Operation &op : body)
-    step[&op] = n++;
-  // Last use of each root value, following views transitively.
-  llvm::DenseMap<Value, int64_t> lastUse;
-  for (Operation &op : body) {
-    for (Value v : op.getOperands()) {
-      Value root = viewRoot(v);
-      int64_t at = isa<func::ReturnOp>(op) ? n : step[&op];
-      lastUse[root] = std::max(lastUse.lookup(root), at);
-    }
-  }
+  ScheduleGraph g = scheduleGraphOf(func);
+  std::vector<int64_t> order(g.ops.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = static_cast<int64_t>(i);
   std::vector<ArenaBuffer> buffers;
-  llvm::DenseMap<Value, int64_t> bufferOf; // result -> index in `buffers`
-  for (Operation &op : body) {
-    if (isa<func::ReturnOp>(op))
-      continue;
-    int64_t s = step[&op];
-    if (op.getNumResults() == 1 && storageOf(op.getResult(0)) == Storage::Arena &&
-        !kernels::isView(&op)) {
-      Value r = op.getResult(0);
-      int64_t last = std::max(lastUse.lookup(r), s);
-      BufferRequest request{bytesOf(r), s, last};
-      request.reuses = inPlaceInput(op, s, lastUse, bufferOf);
-      bufferOf[r] = buffers.size();
-      buffers.push_back({&op, false, request});
-    }
-    // The scratch edge-select-kernels wrote with the kernel.
-    if (auto kernel = edge::kernelOf(&op); kernel && kernel.getScratch() > 0)
-      buffers.push_back({&op, true, {kernel.getScratch(), s, s}});
-  }
+  for (const ScheduledBuffer &b : requestsFor(g.nodes, order))
+    buffers.push_back({g.ops[b.node], b.scratch, b.request});
   return buffers;
+}
+
+bool kernelsChosen(func::FuncOp func, llvm::StringRef doing) {
+  // Planning without the scratch would under-allocate silently.
+  Operation *missing = nullptr;
+  func.walk([&](Operation *op) {
+    if (!missing && kernels::isComputeOp(op) && !edge::kernelOf(op))
+      missing = op;
+  });
+  if (missing)
+    missing->emitError() << "'" << missing->getName()
+                         << "' has no edge.kernel: run edge-select-kernels before " << doing;
+  return !missing;
+}
+
+bool alignmentValid(func::FuncOp func, int64_t alignment, llvm::StringRef pass) {
+  if (alignment >= 8 && alignment <= 4096 && !(alignment & (alignment - 1)))
+    return true;
+  func.emitError() << pass << ": alignment must be a power of two from 8 to 4096, not "
+                   << alignment;
+  return false;
 }
 
 std::string nodeNameOf(Operation *op) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "passes/Memory/Planner.h"
+#include "passes/Memory/Scheduler.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -23,6 +24,11 @@ inline constexpr const char *kScratchOffsetAttr = "edge.scratch_offset";
 inline constexpr const char *kArenaSizeAttr = "edge.arena_size";
 inline constexpr const char *kLowerBoundAttr = "edge.arena_lower_bound";
 inline constexpr const char *kPlannerAttr = "edge.planner";
+/// How edge-schedule-memory searched the orders of the body ("exact": no
+/// order has a smaller lower bound; "greedy") and the lower bound of the
+/// body's order before it.
+inline constexpr const char *kScheduleAttr = "edge.schedule";
+inline constexpr const char *kScheduleSourceBoundAttr = "edge.schedule_source_bound";
 /// The alignment the plan used for every buffer (and that the arena needs).
 inline constexpr const char *kArenaAlignmentAttr = "edge.arena_alignment";
 
@@ -45,9 +51,17 @@ Storage storageOf(mlir::Value v);
 /// returned as is (not through a view) and this is its first occurrence.
 int directOutputIndex(mlir::Operation *op);
 
+/// The body of `func` as a graph for scheduling: one node per op but the
+/// terminator, in body order (`ops`). A value returned through a view stays
+/// live to the end, where it is copied out.
+struct ScheduleGraph {
+  std::vector<mlir::Operation *> ops;
+  std::vector<ScheduleNode> nodes;
+};
+ScheduleGraph scheduleGraphOf(mlir::func::FuncOp func);
+
 /// The buffers of `func` in schedule order (the op order of the body), with
-/// lifetimes over op indices. A value returned through a view stays live to
-/// the end, where it is copied out.
+/// lifetimes over op indices (requestsFor the body order).
 std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
 
 /// Where a planned function's arena reaches its size: a step at which the
@@ -64,6 +78,15 @@ ArenaPeak arenaPeak(mlir::func::FuncOp func, const std::vector<ArenaBuffer> &buf
 /// "'node' (op), where 'a' (n B), scratch of 'b' (m B) are live": the peak
 /// for a diagnostic or a report (names raw; escape for markup).
 std::string describePeak(const ArenaPeak &peak, const std::vector<ArenaBuffer> &buffers);
+
+/// Whether every compute op of `func` has its edge.kernel (its scratch and
+/// in-place operands come from there); otherwise an error on the first
+/// without: "run edge-select-kernels before <doing>".
+bool kernelsChosen(mlir::func::FuncOp func, llvm::StringRef doing);
+
+/// Whether `alignment` is a power of two from 8 to 4096; otherwise an error
+/// naming `pass`.
+bool alignmentValid(mlir::func::FuncOp func, int64_t alignment, llvm::StringRef pass);
 
 /// The ONNX node name of `op` (its NameLoc), or the op name.
 std::string nodeNameOf(mlir::Operation *op);

@@ -22,23 +22,8 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
           << strategy << "' (expected greedy-by-size or linear)";
       return signalPassFailure();
     }
-    // Scratch comes from the chosen kernels: planning without them would
-    // under-allocate silently.
-    bool chosen = true;
-    func.walk([&](mlir::Operation *op) {
-      if (chosen && kernels::isComputeOp(op) && !edge::kernelOf(op)) {
-        op->emitError() << "'" << op->getName()
-                        << "' has no edge.kernel: run edge-select-kernels before planning memory";
-        chosen = false;
-      }
-    });
-    if (!chosen)
+    if (!kernelsChosen(func, "planning memory") || !alignmentValid(func, alignment, getArgument()))
       return signalPassFailure();
-    if (alignment < 8 || alignment > 4096 || (alignment & (alignment - 1))) {
-      func.emitError("edge-plan-memory: alignment must be a power of two from 8 to 4096, not ")
-          << alignment.getValue();
-      return signalPassFailure();
-    }
     std::vector<ArenaBuffer> buffers = collectArenaBuffers(func);
     std::vector<BufferRequest> requests;
     for (const ArenaBuffer &b : buffers)
