@@ -154,6 +154,32 @@ static int64_t funcAttr(ModuleOp module, const char *name) {
   return v;
 }
 
+/// edge.schedule of the main function, or "" when the order was not searched.
+static std::string scheduleSearch(ModuleOp module) {
+  std::string search;
+  module.walk([&](func::FuncOp f) {
+    if (auto a = f->getAttrOfType<StringAttr>(memory::kScheduleAttr))
+      search = a.str();
+  });
+  return search;
+}
+
+std::string scheduleText(ModuleOp module) {
+  std::string search = scheduleSearch(module);
+  if (search.empty())
+    return "";
+  int64_t bound = funcAttr(module, memory::kLowerBoundAttr);
+  int64_t source = funcAttr(module, memory::kScheduleSourceBoundAttr);
+  std::string s = search == "exact"
+                      ? "no order of the layers has a smaller lower bound (exhaustive search)"
+                      : "layer order from a greedy search (too many orders to try them all)";
+  if (source > bound)
+    s += fmt::format("; the model's own order needs {} B", source);
+  else
+    s += "; the model's own order";
+  return s;
+}
+
 static int64_t totalWeightBytes(ModuleOp module) {
   int64_t total = 0;
   module.walk([&](edge::ConstantOp c) {
@@ -328,6 +354,10 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                           {"arena_bytes", funcAttr(module, memory::kArenaSizeAttr)},
                           {"arena_lower_bound_bytes", funcAttr(module, memory::kLowerBoundAttr)},
                           {"layers", std::move(layers)}};
+  if (std::string search = scheduleSearch(module); !search.empty())
+    root["schedule"] = llvm::json::Object{
+        {"search", search},
+        {"source_order_lower_bound_bytes", funcAttr(module, memory::kScheduleSourceBoundAttr)}};
   if (isQuantizedModel(module))
     root["quantization"] = quantizationJson(module);
   std::string out;
@@ -348,10 +378,11 @@ std::string budgetProblem(ModuleOp module, int64_t budgetBytes) {
   if (budgetBytes <= 0 || arena <= budgetBytes)
     return "";
   return fmt::format("the arena needs {} B but --ram-budget is {} B: {} B is the smallest plan "
-                     "edgec makes (in place where a kernel allows it; no plan of this schedule "
-                     "can be below {} B), set at {}",
-                     arena, budgetBytes, arena, funcAttr(module, memory::kLowerBoundAttr),
-                     peakText(module));
+                     "edgec makes (in place where a kernel allows it; no plan of {} can be below "
+                     "{} B), set at {}",
+                     arena, budgetBytes, arena,
+                     scheduleSearch(module) == "exact" ? "any order of the layers" : "this order",
+                     funcAttr(module, memory::kLowerBoundAttr), peakText(module));
 }
 
 std::string fitProblem(ModuleOp module, const std::string &target, int64_t ramBytes,
@@ -424,6 +455,8 @@ std::string formatLayerTable(ModuleOp module) {
   out += fmt::format("arena: {} bytes (lower bound {} bytes)\n",
                      funcAttr(module, memory::kArenaSizeAttr),
                      funcAttr(module, memory::kLowerBoundAttr));
+  if (std::string order = scheduleText(module); !order.empty())
+    out += "layer order: " + order + "\n";
   return out;
 }
 

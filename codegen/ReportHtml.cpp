@@ -154,6 +154,8 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
       "<p class=\"summary\">arena <b id=\"arena-bytes\">{}</b> B (lower bound of this schedule "
       "<b>{}</b> B) · {} layers · {} MACs · weights {} B</p>\n",
       grouped(arena), grouped(lowerBound), layers.size(), grouped(macs), grouped(weights));
+  if (std::string order = scheduleText(module); !order.empty())
+    h += fmt::format("<p class=\"summary\">Layer order: {}.</p>\n", esc(order));
   if (at.op)
     h += fmt::format("<p class=\"summary\">The arena size is set at layer {} ({}): {}.</p>\n",
                      peak, esc(layers[peak].node), llvm::join(atPeak, ", "));

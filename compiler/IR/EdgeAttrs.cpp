@@ -112,6 +112,8 @@ constexpr Discardable kDiscardable[] = {
     {"edge.arena_lower_bound", Kind::NonNegative, OnFunc},
     {"edge.planner", Kind::String, OnFunc},
     {"edge.arena_alignment", Kind::NonNegative, OnFunc},
+    {"edge.schedule", Kind::String, OnFunc},
+    {"edge.schedule_source_bound", Kind::NonNegative, OnFunc},
     {"edge.sqnr", Kind::Float, OnOp},
     {"edge.sqnr_plain", Kind::Float, OnOp},
     {"edge.plain_options", Kind::String, OnFunc | OnModule},

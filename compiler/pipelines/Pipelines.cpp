@@ -87,6 +87,11 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   s.alignment = o.alignment;
   s.ramBudget = o.ramBudget;
   pm.addPass(sparsity::createSelectSparseKernelsPass(s));
+  if (o.schedule) {
+    memory::ScheduleMemoryPassOptions order;
+    order.alignment = o.alignment;
+    pm.addNestedPass<mlir::func::FuncOp>(memory::createScheduleMemoryPass(order));
+  }
   memory::PlanMemoryPassOptions plan;
   plan.strategy = o.planner;
   plan.alignment = o.alignment;

@@ -196,6 +196,7 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, ModelArgs &args) {
 /// Options that shape the compiled model (compile, inspect and run share them).
 struct CompileFlags {
   std::string planner = "greedy-by-size";
+  std::string schedule = "memory";
   bool noFuse = false;
   bool keepChannels = false;
   std::string quantize = "none";
@@ -217,8 +218,8 @@ struct CompileFlags {
   bool quantized() const { return quantize != "none"; }
   /// The options as they appear in generated banners (deterministic order).
   std::string describe() const {
-    std::string d = " --planner " + planner + (noFuse ? " --no-fuse" : "") +
-                    (keepChannels ? " --keep-channels" : "");
+    std::string d = " --planner " + planner + (schedule != "memory" ? " --schedule " + schedule : "") +
+                    (noFuse ? " --no-fuse" : "") + (keepChannels ? " --keep-channels" : "");
     if (quantized()) {
       d += " --quantize " + quantize + " --calibration " +
            llvm::sys::path::filename(calibration).str() + " --range " + range;
@@ -248,6 +249,10 @@ struct CompileFlags {
 void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
   if (planning) {
     cmd->add_option("--planner", f.planner, "Memory planner: greedy-by-size or linear")
+        ->capture_default_str();
+    cmd->add_option("--schedule", f.schedule,
+                    "Layer order: memory (the order with the smallest arena lower bound, the "
+                    "model's own where that is as small) or source (the model's own)")
         ->capture_default_str();
   }
   cmd->add_flag("--no-fuse", f.noFuse,
@@ -318,6 +323,10 @@ std::vector<std::string> inputsOf(const ModelArgs &m, const CompileFlags &f,
 bool checkCompileFlags(const CompileFlags &f) {
   if (!edgec::memory::createPlanner(f.planner)) {
     userError("unknown --planner '" + f.planner + "' (expected greedy-by-size or linear)");
+    return false;
+  }
+  if (f.schedule != "memory" && f.schedule != "source") {
+    userError("unknown --schedule '" + f.schedule + "' (expected memory or source)");
     return false;
   }
   if (f.quantize != "none" && f.quantize != "int8" && f.quantize != "int16x8" &&
@@ -480,6 +489,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.sparsity = f.sparsity;
   o.ramBudget = f.ramBudget;
   o.planner = f.planner;
+  o.schedule = f.schedule == "memory";
 }
 
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)

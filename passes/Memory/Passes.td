@@ -5,6 +5,42 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ScheduleMemoryPass : Pass<"edge-schedule-memory", "::mlir::func::FuncOp"> {
+  let summary = "Order the layers so that the fewest bytes are live at once";
+  let description = [{
+    Reorders the ops of the function body (a topological order of the same
+    graph, so the results are the same) to minimize the arena lower bound
+    edge-plan-memory computes: the largest total size of buffers live at one
+    step, kernel scratch and in-place layers counted as the planner counts
+    them. Branches are where the order matters: a residual block's shortcut
+    and body, the heads of a multi-output model, the inputs of a concat.
+
+    The graph splits at the ops every other op reaches or is reached from
+    (a chain's layers, a residual block's add); each part between two of
+    them is searched exhaustively when it has at most 63 ops and
+    `state-limit` sets of done ops, and otherwise takes a greedy order (the
+    ready op with the fewest bytes live, then the fewest left after it) where
+    that beats its source order. Every part keeps its source order where
+    that does not raise the whole graph's bound, so a model whose order is
+    already best compiles exactly as before. Weights move to the top of the
+    body when anything moves.
+
+    Writes `edge.schedule` on the function: "exact" (every part searched
+    exhaustively: no order of the layers has a smaller bound) or "greedy",
+    and `edge.schedule_source_bound`, the bound of the source order (larger
+    than edge-plan-memory's `edge.arena_lower_bound` exactly when the order
+    changed). Needs the chosen kernels (their scratch and in-place
+    operands); runs before edge-plan-memory.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"16",
+           "Alignment of every buffer, as edge-plan-memory's">,
+    Option<"stateLimit", "state-limit", "int64_t", /*default=*/"200000",
+           "Sets of done ops an exhaustive search of one part may visit before that part "
+           "takes the greedy order">,
+  ];
+}
+
 def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Assign every activation and scratch buffer an offset in one static arena";
   let description = [{

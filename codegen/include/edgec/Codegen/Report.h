@@ -70,6 +70,11 @@ std::string formatSparsityTable(mlir::ModuleOp module);
 std::string fitProblem(mlir::ModuleOp module, const std::string &target, int64_t ramBytes,
                        int64_t flashBytes);
 
+/// How the layer order was chosen (edge-schedule-memory), in a sentence:
+/// whether no order has a smaller lower bound, and what the model's own order
+/// needs when it was changed; "" when the order was not searched.
+std::string scheduleText(mlir::ModuleOp module);
+
 /// Whether the planned arena meets `budgetBytes` (--ram-budget; 0: none).
 /// Empty when it does; otherwise the smallest arena edgec reached, the
 /// schedule's lower bound, and the layer and buffers that set it.

@@ -69,6 +69,10 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
       llvm::cl::desc("Bytes the arena may take (0: none): sparse kernels under sparsity=auto "
                      "may grow the arena up to it"),
       llvm::cl::init(0)};
+  Option<bool> schedule{*this, "schedule",
+                        llvm::cl::desc("Order the layers for the smallest arena "
+                                       "(edge-schedule-memory); false: the model's own order"),
+                        llvm::cl::init(true)};
   Option<std::string> planner{*this, "planner",
                               llvm::cl::desc("greedy-by-size or linear"),
                               llvm::cl::init("greedy-by-size")};
@@ -106,7 +110,8 @@ void buildCalibratePipeline(mlir::OpPassManager &pm, const CompilePipelineOption
 void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options);
 
 /// Stage 5, lowering: kernel selection (the legality check), the sparse cost
-/// model, static memory planning and the always-on overlap check.
+/// model, the layer order (unless `schedule` is false), static memory
+/// planning and the always-on overlap check.
 void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &options);
 
 /// The five stages in order: what `edgec compile` runs.
