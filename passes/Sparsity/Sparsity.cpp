@@ -110,7 +110,7 @@ Coefficients coefficientsOf(edge::KernelFamily family) {
   case edge::KernelFamily::ArmMve: // cortex-m55: Helium dense conv / fc, DSP depthwise
     return {14.3, 0.182, 0.545, 3.09, 0.822, 21.7, 0.344, 2.67, 3.25, 22.3, 4.2, 0, 0, 10.7};
   case edge::KernelFamily::Blocked: // rv32imac, x86-64: blocked dense kernels
-    return {17.5, 4.1, 4.23, 15, 6.29, 24.9, 1.67, 5.28, 9.65, 25, 7.37, 0, 0, 33.5};
+    return {20.6, 2.93, 2.92, 14.7, 6.24, 20.1, 1.63, 5.1, 9.57, 22.7, 7.94, 0, 0, 33.1};
   case edge::KernelFamily::Portable:
     break;
   }

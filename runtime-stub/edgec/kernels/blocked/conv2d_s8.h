@@ -239,6 +239,55 @@ EDGEC_ALWAYS_INLINE int32_t dot_s8(const int8_t *EDGEC_RESTRICT w0,
   return a;
 }
 
+#if !defined(EDGEC_HAVE_MVE) && !defined(EDGEC_HAVE_AVX2)
+/// Plain C++ (rv32imac): four output channels times two pixels per pass, so
+/// each loaded byte feeds two or four multiply-accumulates (6 loads, 8 MUL
+/// and 8 ADD per tap). `w` holds the four filters at a stride of K, `col` the
+/// two columns at a stride of K; `y` is output (0, p). Out of line, one
+/// function per layer, so that its eight accumulators and pointers have the
+/// registers to themselves. Taken where at least 4,096 of the layer's MACs
+/// go through it: it saves about 1.2 instructions per MAC, so some 5,000
+/// instructions per inference, for some 200 bytes of code.
+template <const Conv2DS8Params &Q> constexpr bool conv_block_4x2_pays() {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr int64_t OHW = static_cast<int64_t>(P.out_h) * P.out_w;
+  constexpr int64_t K = static_cast<int64_t>(P.in_c / P.groups) * P.kernel_h * P.kernel_w;
+  return static_cast<int64_t>(P.batch) * P.groups * (OHW / 2 * 2) * (P.out_c / P.groups / 4 * 4) *
+             K >= 4096;
+}
+
+template <const Conv2DS8Params &Q, ptrdiff_t K>
+EDGEC_NOINLINE void conv_block_4x2(const int8_t *EDGEC_RESTRICT w,
+                                   const int8_t *EDGEC_RESTRICT col,
+                                   const int32_t *EDGEC_RESTRICT bias,
+                                   const int32_t *EDGEC_RESTRICT mult,
+                                   const int32_t *EDGEC_RESTRICT shift,
+                                   int8_t *EDGEC_RESTRICT y) {
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(Q.conv.out_h) * Q.conv.out_w;
+  int32_t a00 = bias[0], a01 = bias[0], a10 = bias[1], a11 = bias[1];
+  int32_t a20 = bias[2], a21 = bias[2], a30 = bias[3], a31 = bias[3];
+  _Pragma("GCC unroll 2") for (ptrdiff_t k = 0; k < K; ++k) {
+    const int32_t x0 = col[k], x1 = col[K + k];
+    const int32_t w0 = w[k], w1 = w[K + k], w2 = w[2 * K + k], w3 = w[3 * K + k];
+    a00 += w0 * x0;
+    a01 += w0 * x1;
+    a10 += w1 * x0;
+    a11 += w1 * x1;
+    a20 += w2 * x0;
+    a21 += w2 * x1;
+    a30 += w3 * x0;
+    a31 += w3 * x1;
+  }
+  // One output stage in a loop, not eight inline: on ResNet-8, 5 KB less
+  // code for 0.2 % more instructions.
+  const int32_t acc[4][2] = {{a00, a01}, {a10, a11}, {a20, a21}, {a30, a31}};
+  _Pragma("GCC unroll 1") for (ptrdiff_t r = 0; r < 4; ++r) {
+    y[r * OHW] = requantize_out<Q>(acc[r][0], mult[r], shift[r]);
+    y[r * OHW + 1] = requantize_out<Q>(acc[r][1], mult[r], shift[r]);
+  }
+}
+#endif
+
 /// Drop-in for edgec::conv2d_s8 (int8, not depthwise) with `bias_adj` =
 /// bias - zx * sum w per output channel (never null) and
 /// conv2d_s8_scratch_size<Q>() bytes of scratch.
@@ -267,6 +316,11 @@ inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTR
         im2col_s8<Q>(x, p / P.out_w, p % P.out_w, col0);
         im2col_s8<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
         ptrdiff_t m = 0;
+#if !defined(EDGEC_HAVE_MVE) && !defined(EDGEC_HAVE_AVX2)
+        if constexpr (conv_block_4x2_pays<Q>())
+          for (; m + 3 < Mg; m += 4)
+            conv_block_4x2<Q, K>(wg + m * K, col0, bg + m, mg + m, sg + m, yg + m * OHW + p);
+#endif
         for (; m + 1 < Mg; m += 2) {
           int32_t a00 = bg[m], a01 = bg[m], a10 = bg[m + 1], a11 = bg[m + 1];
           dot_s8_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
