@@ -30,6 +30,9 @@ constexpr unsigned kDspFamilies = bit(KernelFamily::ArmDsp) | bit(KernelFamily::
 /// Blocked kernels (kernels/blocked/conv2d_s8.h): Helium on arm-mve, plain
 /// loops on blocked.
 constexpr unsigned kBlockedFamilies = bit(KernelFamily::Blocked) | bit(KernelFamily::ArmMve);
+/// The blocked family alone: what Helium cores leave to the DSP kernels
+/// (depthwise).
+constexpr unsigned kBlockedOnly = bit(KernelFamily::Blocked);
 
 // --- op matching -------------------------------------------------------------
 
@@ -129,6 +132,14 @@ bool blockedConvApplies(Operation *op, KernelFamily f) {
          conv.getWeight().getDefiningOp<edge::ConstantOp>() && constantOrNone(conv.getBias());
 }
 
+/// blocked::depthwise_s8: a depthwise layer over an input that is not
+/// spread, constant weights and bias (the zero point is folded into the bias).
+bool blockedDepthwiseApplies(Operation *op, KernelFamily f) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  return int8Activations(op, f) && isDepthwise(conv) && !conv.hasInputDilation() &&
+         conv.getWeight().getDefiningOp<edge::ConstantOp>() && constantOrNone(conv.getBias());
+}
+
 bool noTransA(Operation *op, KernelFamily) { return !cast<edge::GemmOp>(op).getTransA(); }
 bool adjacentReduction(Operation *op, KernelFamily) {
   return cast<edge::ReduceOpInterface>(op).getAdjacentView().has_value();
@@ -177,6 +188,29 @@ unsigned elementwiseInPlace(Operation *op) {
   return mask;
 }
 
+/// A depthwise kernel that copies plane m (into its scratch) before it writes
+/// output plane m may write over its input when an output plane is no larger
+/// than an input plane: output plane m then lies over input planes m and
+/// below only (conv2d_s8_dsp, blocked::depthwise_s8, the sparse one).
+unsigned depthwiseInPlace(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto in = conv.getInput().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  return out[2] * out[3] <= in[2] * in[3] ? 1u : 0u;
+}
+
+/// A kernel that gathers the columns of a pixel pair before it writes any
+/// output of those pixels may write over the input of a pointwise layer with
+/// one group and one image: output (m, p) lies over input (m, p), the planes
+/// being equally long (conv2d_s8_dsp, blocked::conv2d_s8).
+unsigned pointwiseInPlace(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  return isPointwise(conv) && conv.getGroup() == 1 &&
+                 conv.getInput().getType().getShape()[0] == 1
+             ? 1u
+             : 0u;
+}
+
 /// conv2d_s8_dsp (kernels/arm/conv2d_s8_dsp.h) may write over its input:
 /// - depthwise, one channel at a time: plane m is copied into the scratch
 ///   before output plane m is written, and output plane m (no larger than an
@@ -185,25 +219,14 @@ unsigned elementwiseInPlace(Operation *op) {
 ///   output of those pixels is written, and output (m, p) lies over input
 ///   (m, p) (one image, one group: the planes are equally long).
 unsigned dspConvInPlace(Operation *op) {
-  auto conv = cast<edge::Conv2DOp>(op);
-  auto in = conv.getInput().getType().getShape();
-  auto out = conv.getOutput().getType().getShape();
-  if (isDepthwise(conv))
-    return out[2] * out[3] <= in[2] * in[3] ? 1u : 0u;
-  return isPointwise(conv) && conv.getGroup() == 1 && in[0] == 1 ? 1u : 0u;
+  return isDepthwise(cast<edge::Conv2DOp>(op)) ? depthwiseInPlace(op) : pointwiseInPlace(op);
 }
 
 /// conv2d_s8_sparse (kernels/sparse/conv2d_s8_sparse.h) runs in place as a
-/// depthwise layer, on the same terms as conv2d_s8_dsp's depthwise path (one
-/// plane copied before its output plane is written); its pointwise and
-/// im2col kernels never do.
+/// depthwise layer, on the same terms as the dense depthwise kernels; its
+/// pointwise and im2col kernels never do.
 unsigned sparseConvInPlace(Operation *op) {
-  auto conv = cast<edge::Conv2DOp>(op);
-  auto in = conv.getInput().getType().getShape();
-  auto out = conv.getOutput().getType().getShape();
-  return sparseKindOf(op) == edge::SparseKind::Depthwise && out[2] * out[3] <= in[2] * in[3]
-             ? 1u
-             : 0u;
+  return sparseKindOf(op) == edge::SparseKind::Depthwise ? depthwiseInPlace(op) : 0u;
 }
 
 // --- scratch -------------------------------------------------------------------
@@ -245,6 +268,11 @@ int64_t dspFcScratch(Operation *op, KernelFamily) {
 int64_t blockedConvScratch(Operation *op, KernelFamily) {
   auto w = cast<edge::Conv2DOp>(op).getWeight().getType().getShape();
   return 2 * w[1] * w[2] * w[3];
+}
+
+// Mirrors depthwise_s8_scratch_size in runtime-stub/edgec/kernels/blocked/conv2d_s8.h.
+int64_t blockedDepthwiseScratch(Operation *op, KernelFamily) {
+  return depthwisePlaneElements(cast<edge::Conv2DOp>(op));
 }
 
 // Mirrors det_f32_scratch_size in runtime-stub/edgec/kernels/ref/linalg_f32.h.

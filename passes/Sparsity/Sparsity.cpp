@@ -110,7 +110,7 @@ Coefficients coefficientsOf(edge::KernelFamily family) {
   case edge::KernelFamily::ArmMve: // cortex-m55: Helium dense conv / fc, DSP depthwise
     return {14.3, 0.182, 0.545, 3.09, 0.822, 21.7, 0.344, 2.67, 3.25, 22.3, 4.2, 0, 0, 10.7};
   case edge::KernelFamily::Blocked: // rv32imac, x86-64: blocked dense kernels
-    return {20.6, 2.93, 2.92, 14.7, 6.24, 20.1, 1.63, 5.1, 9.57, 22.7, 7.94, 0, 0, 33.1};
+    return {20.6, 2.93, 2.92, 4.9, 6.24, 20.1, 0.544, 5.1, 9.57, 22.7, 7.94, 0, 0, 33.1};
   case edge::KernelFamily::Portable:
     break;
   }

@@ -67,6 +67,10 @@ CASES = [
     case("k640_n13", 1, 640, 13),
     case("k7_n5", 1, 7, 5),
     case("k30_n6_batch2", 2, 30, 6),
+    # Large enough for rv32imac's four-row block (>= 4,096 MACs through it),
+    # with N and K leaving remainders and several rows of A.
+    case("k515_n9_batch3", 3, 515, 9),
+    case("k520_n10_batch2", 2, 520, 10, relu=True),
 ]
 
 

@@ -51,12 +51,12 @@ func.func @spread(%x: tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>, %f: tensor
 
 // -----
 
-// Depthwise: no blocked kernel; the DSP kernel takes one padded int16 plane
-// (10 x 10) on arm-dsp and arm-mve.
+// Depthwise: the blocked family's own kernel takes one padded int8 plane
+// (10 x 10), the DSP kernel one padded int16 plane on arm-dsp and arm-mve.
 // PORTABLE-LABEL: func.func @depthwise
 // PORTABLE: edge.kernel = #edge.kernel<"conv2d_s8", "edgec::conv2d_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
 // BLOCKED-LABEL: func.func @depthwise
-// BLOCKED: edge.kernel = #edge.kernel<"conv2d_s8", "edgec::conv2d_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
+// BLOCKED: edge.kernel = #edge.kernel<"depthwise_s8_blocked", "edgec::blocked::depthwise_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 100>
 // DSP-LABEL: func.func @depthwise
 // DSP: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 200>
 // MVE-LABEL: func.func @depthwise

@@ -52,8 +52,6 @@ template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_is_depthwise() {
   return Q.conv.groups > 1 && Q.conv.groups == Q.conv.in_c && Q.conv.groups == Q.conv.out_c;
 }
 
-template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h();
-template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w();
 
 /// The stride between the two im2col columns of a pixel pair, and between
 /// the filter rows: K rounded up to a multiple of four, so that both columns
@@ -202,16 +200,6 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
 
 
 
-/// Rows and columns of the input window the depthwise kernel reads, padding
-/// included.
-template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h() {
-  return static_cast<ptrdiff_t>(Q.conv.out_h - 1) * Q.conv.stride_h +
-         static_cast<ptrdiff_t>(Q.conv.kernel_h - 1) * Q.conv.dilation_h + 1;
-}
-template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
-  return static_cast<ptrdiff_t>(Q.conv.out_w - 1) * Q.conv.stride_w +
-         static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
-}
 
 /// One input plane x as int16 x - zx with the padding (and, for a spread
 /// input, the zeros between its elements) as zeros, PH x PW.

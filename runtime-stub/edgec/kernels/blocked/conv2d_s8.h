@@ -40,10 +40,14 @@ inline constexpr bool kShortRounding = true;
 inline constexpr bool kShortRounding = false;
 #endif
 
+/// The output stage of these kernels for a layer with parameters Q.
+template <const Conv2DS8Params &Q>
+using BlockedOutputS8 = OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift,
+                                      Q.shift_one || !kShortRounding>;
+
 template <const Conv2DS8Params &Q>
 EDGEC_ALWAYS_INLINE int8_t requantize_out(int32_t acc, int32_t mult, int32_t shift) {
-  return OutputStageS8<Q.output_zero, Q.act_min, Q.act_max, Q.right_shift,
-                       Q.shift_one || !kShortRounding>(mult, shift)(acc);
+  return BlockedOutputS8<Q>(mult, shift)(acc);
 }
 
 /// Scratch bytes of conv2d_s8: two int8 columns of the receptive field.
@@ -291,11 +295,17 @@ EDGEC_NOINLINE void conv_block_4x2(const int8_t *EDGEC_RESTRICT w,
 /// Drop-in for edgec::conv2d_s8 (int8, not depthwise) with `bias_adj` =
 /// bias - zx * sum w per output channel (never null) and
 /// conv2d_s8_scratch_size<Q>() bytes of scratch.
+///
+/// In place: `out` may be `in` for a pointwise layer (1x1, unit strides, no
+/// padding, one group, one image): the columns of two pixels are gathered
+/// before any output of those pixels is written, and output (m, p) lies over
+/// input (m, p) (pointwiseInPlace in KernelTable.cpp). Hence no restrict on
+/// `in` and `out`.
 template <const Conv2DS8Params &Q>
-inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+inline void conv2d_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                           const int32_t *EDGEC_RESTRICT bias_adj,
                           const int32_t *EDGEC_RESTRICT mult, const int32_t *EDGEC_RESTRICT shift,
-                          int8_t *EDGEC_RESTRICT out, void *EDGEC_RESTRICT scratch) {
+                          int8_t *out, void *EDGEC_RESTRICT scratch) {
   constexpr const Conv2DParams &P = Q.conv;
   static_assert(!(P.groups > 1 && P.groups == P.in_c && P.groups == P.out_c),
                 "depthwise layers use another kernel");
@@ -343,6 +353,94 @@ inline void conv2d_s8(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTR
     }
 }
 
+/// Scratch bytes of depthwise_s8: one padded int8 plane.
+template <const Conv2DS8Params &Q> constexpr int64_t depthwise_s8_scratch_size() {
+  return static_cast<int64_t>(depthwise_plane_h<Q>()) * depthwise_plane_w<Q>();
+}
+
+/// Depthwise int8 on the blocked family (rv32imac, x86-64; Arm cores run the
+/// DSP kernel): each channel's plane is copied once as raw int8 with the
+/// padding as the input zero point (copy_plane_s8) and `bias_adj` = bias -
+/// zx * sum w takes the zero point away again, so every output pixel runs
+/// the same branch-free taps with the channel's filter in registers. Out of
+/// line, one function per layer. Drop-in for edgec::conv2d_s8 with
+/// depthwise_s8_scratch_size<Q>() bytes of scratch.
+///
+/// In place: `out` may be `in` when an output plane is no larger than an
+/// input plane: plane m is copied before output plane m is written, and
+/// output plane m lies over input planes m and below only (depthwiseInPlace
+/// in KernelTable.cpp). Hence no restrict on `in` and `out`.
+template <const Conv2DS8Params &Q>
+EDGEC_NOINLINE void depthwise_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
+                                 const int32_t *EDGEC_RESTRICT bias_adj,
+                                 const int32_t *EDGEC_RESTRICT mult,
+                                 const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                 void *EDGEC_RESTRICT scratch) {
+  constexpr const Conv2DParams &P = Q.conv;
+  static_assert(P.groups == P.in_c && P.groups == P.out_c, "a depthwise layer");
+  static_assert(!conv2d_is_spread<P>(), "a spread input takes the portable kernel");
+  constexpr ptrdiff_t KW = P.kernel_w, KK = P.kernel_h * KW;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  int8_t *plane = static_cast<int8_t *>(scratch);
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+      copy_plane_s8<Q>(in + (n * P.in_c + m) * HW, plane);
+      int32_t wt[KK];
+      _Pragma("GCC unroll 64") for (ptrdiff_t k = 0; k < KK; ++k) wt[k] = w[m * KK + k];
+      const int32_t b = bias_adj[m];
+      const BlockedOutputS8<Q> stage(mult[m], shift[m]);
+      int8_t *y = out + (n * P.out_c + m) * OHW;
+      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+        const int8_t *row = plane + oh * P.stride_h * PW;
+        int8_t *yr = y + oh * P.out_w;
+        for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
+          const int8_t *xp = row + ow * P.stride_w;
+          int32_t acc = b;
+          _Pragma("GCC unroll 64") for (ptrdiff_t k = 0; k < KK; ++k) acc +=
+              wt[k] * xp[k / KW * P.dilation_h * PW + k % KW * P.dilation_w];
+          yr[ow] = stage(acc);
+        }
+      }
+    }
+}
+
+/// The output stage of these kernels for a fully-connected layer.
+template <const FcS8Params &P>
+using BlockedFcOutputS8 = OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift,
+                                        P.shift_one || !kShortRounding>;
+
+#if !defined(EDGEC_HAVE_MVE) && !defined(EDGEC_HAVE_AVX2)
+/// Plain C++ (rv32imac): four outputs per pass over A's row, so each loaded
+/// value of A feeds four multiply-accumulates (5 loads, 4 MUL, 4 ADD per k).
+/// `b` holds the four rows of B at a stride of K. Out of line, one function
+/// per layer, as conv_block_4x2; taken where at least 4,096 MACs go through
+/// it.
+template <const FcS8Params &P> constexpr bool fc_block_4x1_pays() {
+  return static_cast<int64_t>(P.m) * (P.n / 4 * 4) * P.k >= 4096;
+}
+
+template <const FcS8Params &P>
+EDGEC_NOINLINE void fc_block_4x1(const int8_t *EDGEC_RESTRICT b, const int8_t *EDGEC_RESTRICT a,
+                                 const int32_t *EDGEC_RESTRICT bias,
+                                 const int32_t *EDGEC_RESTRICT mult,
+                                 const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT y) {
+  constexpr ptrdiff_t K = P.k;
+  int32_t a0 = bias[0], a1 = bias[1], a2 = bias[2], a3 = bias[3];
+  _Pragma("GCC unroll 2") for (ptrdiff_t k = 0; k < K; ++k) {
+    const int32_t x = a[k];
+    a0 += b[k] * x;
+    a1 += b[K + k] * x;
+    a2 += b[2 * K + k] * x;
+    a3 += b[3 * K + k] * x;
+  }
+  const int32_t acc[4] = {a0, a1, a2, a3};
+  _Pragma("GCC unroll 1") for (ptrdiff_t r = 0; r < 4; ++r)
+    y[r] = BlockedFcOutputS8<P>(mult[r], shift[r])(acc[r]);
+}
+#endif
+
 /// Drop-in for edgec::fc_s8 (int8, trans_b: B is N x K) with `bias_adj` =
 /// bias - za * sum_k B[j][k]; A's rows are read as they are (no scratch).
 template <const FcS8Params &P>
@@ -352,13 +450,17 @@ inline void fc_s8(const int8_t *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b
   static_assert(P.trans_b, "fc_s8 reads B as N x K");
   constexpr ptrdiff_t K = P.k;
   auto out = [&](int32_t acc, ptrdiff_t j) {
-    return OutputStageS8<P.output_zero, P.act_min, P.act_max, P.right_shift,
-                         P.shift_one || !kShortRounding>(mult[j], shift[j])(acc);
+    return BlockedFcOutputS8<P>(mult[j], shift[j])(acc);
   };
   for (ptrdiff_t i = 0; i < P.m; ++i) {
     const int8_t *ai = a + i * K;
     int8_t *yi = y + i * P.n;
     ptrdiff_t j = 0;
+#if !defined(EDGEC_HAVE_MVE) && !defined(EDGEC_HAVE_AVX2)
+    if constexpr (fc_block_4x1_pays<P>())
+      for (; j + 3 < P.n; j += 4)
+        fc_block_4x1<P>(b + j * K, ai, bias_adj + j, mult + j, shift + j, yi + j);
+#endif
     for (; j + 1 < P.n; j += 2) {
       int32_t a0 = bias_adj[j], a1 = bias_adj[j + 1];
       dot_s8_2x1<K>(b + j * K, b + (j + 1) * K, ai, a0, a1);

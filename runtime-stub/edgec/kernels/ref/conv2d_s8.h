@@ -46,6 +46,45 @@ struct OutputStageS8 {
   }
 };
 
+/// Rows and columns of the input window a depthwise kernel reads, padding
+/// included (the plane the DSP, blocked and sparse depthwise kernels copy).
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_h() {
+  return static_cast<ptrdiff_t>(Q.conv.out_h - 1) * Q.conv.stride_h +
+         static_cast<ptrdiff_t>(Q.conv.kernel_h - 1) * Q.conv.dilation_h + 1;
+}
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
+  return static_cast<ptrdiff_t>(Q.conv.out_w - 1) * Q.conv.stride_w +
+         static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
+}
+
+/// One input plane of a depthwise layer as raw int8, PH x PW, the padding
+/// written as the input zero point (so that a padded tap adds zx * w, which
+/// the kernel's folded bias takes away again).
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
+  constexpr int8_t Z = static_cast<int8_t>(Q.input_zero);
+  constexpr ptrdiff_t Left = P.pad_left < PW ? P.pad_left : PW;
+  constexpr ptrdiff_t Inside = P.in_w < PW - Left ? P.in_w : PW - Left;
+  for (ptrdiff_t r = 0; r < PH; ++r) {
+    const ptrdiff_t ih = r - P.pad_top;
+    int8_t *pr = plane + r * PW;
+    if (ih < 0 || ih >= P.in_h) {
+      for (ptrdiff_t c = 0; c < PW; ++c)
+        pr[c] = Z;
+      continue;
+    }
+    for (ptrdiff_t c = 0; c < Left; ++c)
+      pr[c] = Z;
+    const int8_t *xr = x + ih * P.in_w;
+    for (ptrdiff_t c = 0; c < Inside; ++c)
+      pr[Left + c] = xr[c];
+    for (ptrdiff_t c = Left + Inside; c < PW; ++c)
+      pr[c] = Z;
+  }
+}
+
 /// The output stage of an int8 convolution with parameters Q.
 template <const Conv2DS8Params &Q>
 using ConvOutputS8 =

@@ -251,35 +251,7 @@ EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint
 }
 
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes() {
-  return arm::depthwise_plane_h<Q>() * arm::depthwise_plane_w<Q>();
-}
-
-/// One input plane of a depthwise layer as raw int8, PH x PW, the padding
-/// written as the input zero point (so that a padded tap adds zx * w, which
-/// the kernel's folded bias takes away again).
-template <const Conv2DS8Params &Q>
-EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT plane) {
-  constexpr const Conv2DParams &P = Q.conv;
-  constexpr ptrdiff_t PH = arm::depthwise_plane_h<Q>(), PW = arm::depthwise_plane_w<Q>();
-  constexpr int8_t Z = static_cast<int8_t>(Q.input_zero);
-  constexpr ptrdiff_t Left = P.pad_left < PW ? P.pad_left : PW;
-  constexpr ptrdiff_t Inside = P.in_w < PW - Left ? P.in_w : PW - Left;
-  for (ptrdiff_t r = 0; r < PH; ++r) {
-    const ptrdiff_t ih = r - P.pad_top;
-    int8_t *pr = plane + r * PW;
-    if (ih < 0 || ih >= P.in_h) {
-      for (ptrdiff_t c = 0; c < PW; ++c)
-        pr[c] = Z;
-      continue;
-    }
-    for (ptrdiff_t c = 0; c < Left; ++c)
-      pr[c] = Z;
-    const int8_t *xr = x + ih * P.in_w;
-    for (ptrdiff_t c = 0; c < Inside; ++c)
-      pr[Left + c] = xr[c];
-    for (ptrdiff_t c = Left + Inside; c < PW; ++c)
-      pr[c] = Z;
-  }
+  return depthwise_plane_h<Q>() * depthwise_plane_w<Q>();
 }
 
 /// Depthwise: each channel's set taps are decoded once into (w << 16) |
@@ -302,7 +274,7 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *in, const uint8_t *EDGEC_R
                                 int8_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KK = static_cast<ptrdiff_t>(P.kernel_h) * P.kernel_w, KB = (KK + 7) / 8;
-  constexpr ptrdiff_t PW = arm::depthwise_plane_w<Q>();
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
   static_assert(sparse_plane_bytes<Q>() <= 65536, "plane offsets are 16-bit");
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
