@@ -3,6 +3,7 @@
 #include "edgec/Codegen/Report.h"
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Quant/QuantUtils.h"
+#include "passes/Kernels/KernelTable.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Quantize/QuantReport.h"
 #include "passes/Sparsity/Sparsity.h"
@@ -86,6 +87,10 @@ static std::optional<double> doubleAttr(Operation *op, const char *name);
 
 std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
   std::vector<LayerInfo> layers;
+  llvm::DenseMap<Operation *, std::string> keys;
+  for (auto &[op, key] : kernels::tuningKeys(module))
+    keys[op] = key;
+  edge::KernelFamily family = edge::familyOf(module);
   module.walk([&](Operation *op) {
     if (op->getDialect() == nullptr || op->getDialect()->getNamespace() != "edge" ||
         isa<edge::ConstantOp>(op))
@@ -106,8 +111,15 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
     l.precision = precisionOf(op);
-    if (auto k = edge::kernelOf(op))
+    if (auto k = edge::kernelOf(op)) {
       l.kernel = k.getName().str();
+      for (const kernels::KernelRow *row : kernels::candidateRows(op, family))
+        l.candidates.push_back(row->name);
+      l.tuningKey = keys.lookup(op);
+      l.tuned = op->hasAttr(edge::kTunedAttr);
+      if (auto n = op->getAttrOfType<IntegerAttr>(edge::kTunedInstructionsAttr))
+        l.measured = n.getInt();
+    }
     if (auto d = op->getAttrOfType<DictionaryAttr>(sparsity::kSparsityAttr)) {
       l.weights = d.getAs<IntegerAttr>("total").getInt();
       l.nonzeroWeights = d.getAs<IntegerAttr>("nonzero").getInt();
@@ -327,6 +339,16 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"precision", l.precision}});
     if (!l.kernel.empty())
       layers.back().getAsObject()->insert({"kernel", l.kernel});
+    // What tuning may choose from (scripts/tune-mcu.sh reads these).
+    if (l.candidates.size() > 1 && !l.tuningKey.empty()) {
+      layers.back().getAsObject()->insert({"tuning_key", l.tuningKey});
+      layers.back().getAsObject()->insert({"kernel_candidates", llvm::json::Array(l.candidates)});
+    }
+    if (l.tuned)
+      layers.back().getAsObject()->insert(
+          {"tuned", llvm::json::Object{{"measured_instructions",
+                                        l.measured ? llvm::json::Value(*l.measured)
+                                                   : llvm::json::Value(nullptr)}}});
     if (l.density)
       layers.back().getAsObject()->insert({"weight_density", *l.density});
     if (!l.sparseKernel.empty())

@@ -206,7 +206,7 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
   h += "<h2>Layers</h2>\n<table id=\"layers\">\n<tr><th>#</th><th>node</th><th>op</th>"
        "<th>inputs</th><th>output</th><th>MACs</th><th>weights B</th><th>activation B</th>"
        "<th>precision</th><th>kernel</th><th>storage</th><th>offset</th>"
-       "<th>predicted instructions</th></tr>\n";
+       "<th>predicted instructions</th><th>measured instructions</th></tr>\n";
   for (size_t i = 0; i < layers.size(); ++i) {
     const LayerInfo &l = layers[i];
     std::vector<std::string> ins;
@@ -216,16 +216,19 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
     h += fmt::format(
         "<tr data-layer=\"{}\"{}><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-        "<td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        "<td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td></tr>\n",
         i, at.op && i == peak ? " class=\"peak\"" : "", i, esc(l.node), esc(l.op),
         esc(llvm::join(ins, ", ")), shapeToString(l.outputShape), l.macs ? grouped(l.macs) : "",
         l.weightBytes ? grouped(l.weightBytes) : "", grouped(l.activationBytes),
         esc(l.precision), esc(l.kernel), esc(l.storage),
-        l.arenaOffset >= 0 ? grouped(l.arenaOffset) : "", predicted ? grouped(predicted) : "");
+        l.arenaOffset >= 0 ? grouped(l.arenaOffset) : "", predicted ? grouped(predicted) : "",
+        l.measured ? grouped(*l.measured) : "");
   }
   h += "</table>\n";
-  h += "<p>Instructions are the kernel cost model's predictions (conv / gemm); "
-       "<code>edgec verify --per-layer</code> measures them under QEMU.</p>\n";
+  h += "<p>Predicted instructions are the kernel cost model's (conv / gemm); measured ones "
+       "are the tuning file's (<code>scripts/tune-mcu.sh</code>, under QEMU), for the layers "
+       "whose kernel it chose. <code>edgec verify --per-layer</code> measures every layer.</p>\n";
   // Hovering a row outlines its buffers; the count of drawn buffers is left
   // on the page for a headless browser to read back (test/e2e/report_html.sh).
   h += R"(<script>

@@ -106,6 +106,8 @@ constexpr Discardable kDiscardable[] = {
     {"edge.sparsity", Kind::Dictionary, OnOp},
     {"edge.sparse", Kind::Sparse, OnOp},
     {"edge.kernel", Kind::Kernel, OnOp},
+    {"edge.tuned", Kind::String, OnOp},
+    {"edge.tuned_instructions", Kind::NonNegative, OnOp},
     {"edge.offset", Kind::NonNegative, OnOp},
     {"edge.scratch_offset", Kind::NonNegative, OnOp},
     {"edge.arena_size", Kind::NonNegative, OnFunc},

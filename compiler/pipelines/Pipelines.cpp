@@ -80,6 +80,7 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   // sparse cost model may then replace a dense kernel by a sparse one.
   kernels::SelectKernelsPassOptions k;
   k.family = o.family;
+  k.tuning = o.tuning;
   pm.addPass(kernels::createSelectKernelsPass(k));
   pm.addNestedPass<mlir::func::FuncOp>(sparsity::createAnalyzeSparsityPass());
   sparsity::SelectSparseKernelsPassOptions s;

@@ -27,6 +27,7 @@
 #include "passes/Quantize/MixedPrecision.h"
 #include "passes/Quantize/Passes.h"
 #include "passes/Quantize/QuantReport.h"
+#include "passes/Kernels/KernelTable.h"
 #include "passes/Kernels/Passes.h"
 #include "passes/Sparsity/Passes.h"
 #include "passes/Sparsity/Sparsity.h"
@@ -214,6 +215,7 @@ struct CompileFlags {
   int64_t ramBudget = 0; ///< --ram-budget (a target flag), for the pipeline
   std::string prune;
   std::string pruneScope = "layer";
+  std::string tuning; ///< --tuning FILE
 
   bool quantized() const { return quantize != "none"; }
   /// The options as they appear in generated banners (deterministic order).
@@ -242,6 +244,8 @@ struct CompileFlags {
       d += " --ram-budget " + std::to_string(ramBudget);
     if (!prune.empty())
       d += " --prune " + prune + (pruneScope != "layer" ? " --prune-scope " + pruneScope : "");
+    if (!tuning.empty())
+      d += " --tuning " + llvm::sys::path::filename(tuning).str();
     return d;
   }
 };
@@ -254,6 +258,9 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                     "Layer order: memory (the order with the smallest arena lower bound, the "
                     "model's own where that is as small) or source (the model's own)")
         ->capture_default_str();
+    cmd->add_option("--tuning", f.tuning,
+                    "Tuning file (scripts/tune-mcu.sh): the kernel each layer it names runs, "
+                    "chosen by instructions measured under QEMU for this model and target");
   }
   cmd->add_flag("--no-fuse", f.noFuse,
                 "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
@@ -313,7 +320,7 @@ std::vector<std::string> inputsOf(const ModelArgs &m, const CompileFlags &f,
   std::vector<std::string> in = {m.model};
   for (const auto &v : {m.boundFiles(), m.externalFiles})
     in.insert(in.end(), v.begin(), v.end());
-  for (const std::string *p : {&f.calibration, &f.evalInputs, &f.evalLabels, &target})
+  for (const std::string *p : {&f.calibration, &f.evalInputs, &f.evalLabels, &f.tuning, &target})
     if (!p->empty() && *p != "random")
       in.push_back(*p);
   return in;
@@ -490,6 +497,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.ramBudget = f.ramBudget;
   o.planner = f.planner;
   o.schedule = f.schedule == "memory";
+  o.tuning = f.tuning;
 }
 
 /// Measures the quantized `module` against `floatModule` (see QuantReport.h)
@@ -577,6 +585,7 @@ LogicalResult reportQuantization(MLIRContext &ctx, ModuleOp floatModule, ModuleO
   CompileFlags floatFlags = f;
   floatFlags.quantize = "none";
   floatFlags.sparsity = "off"; // no int8 layers: no sparse kernels either
+  floatFlags.tuning.clear();    // measured on the compiled model's kernels, not these
   edgec::CompilePipelineOptions o;
   pipelineOptions(floatFlags, family, alignment, o);
   PassManager mem(&ctx);
@@ -636,6 +645,7 @@ LogicalResult resolveAutoPrecision(MLIRContext &ctx, ModuleOp module, ModuleOp f
     g.quantize = "int8";
     g.int16 = s.int16;
     g.keepFloat.insert(g.keepFloat.end(), s.floating.begin(), s.floating.end());
+    g.tuning.clear(); // a trial's layers differ; the tuning is for the final compile
     edgec::CompilePipelineOptions o;
     pipelineOptions(g, family, alignment, o);
     OwningOpRef<ModuleOp> m = module.clone();
@@ -1151,6 +1161,9 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   llvm::json::Array layersJson;
   std::string firstLayer, layerLines;
   int64_t layersMatching = 0;
+  llvm::DenseMap<Operation *, std::string> tuningKeys;
+  for (auto &[op, key] : edgec::kernels::tuningKeys(*module))
+    tuningKeys[op] = key;
   for (size_t k = 0; k < traced.size(); ++k) {
     Operation *op = traced[k];
     std::string node = edgec::sanitizeIdentifier(
@@ -1187,6 +1200,10 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                              {"mismatches", c.mismatches},
                              {"max_abs_diff", c.maxAbsDiff},
                              {"error", c.error}};
+    if (auto kernel = edgec::edge::kernelOf(op))
+      layer["kernel"] = kernel.getName().str();
+    if (auto key = tuningKeys.find(op); key != tuningKeys.end())
+      layer["tuning_key"] = key->second;
     std::optional<uint64_t> measured;
     if (k < ran.layerInstructions.size())
       measured = ran.layerInstructions[k];

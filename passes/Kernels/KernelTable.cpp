@@ -14,6 +14,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/ADT/StringMap.h"
+
 using namespace mlir;
 using edgec::edge::KernelFamily;
 
@@ -355,16 +357,61 @@ bool isComputeOp(Operation *op) {
          !isa<edge::ConstantOp>(op) && !isView(op);
 }
 
+bool isSparseRow(const KernelRow &row) {
+  return row.applies == sparseChosen || row.applies == sparseChosenFc;
+}
+
+namespace {
+/// `row` is for `op`'s element types, `family` and op class (its predicate aside).
+bool rowFor(const KernelRow &row, Operation *op, KernelFamily family, bool integer) {
+  if ((row.dtype == DType::Quant && !integer) || (row.dtype == DType::Real && integer))
+    return false;
+  return (row.families & bit(family)) && row.matchesOp(op);
+}
+} // namespace
+
 const KernelRow *selectRow(Operation *op, KernelFamily family) {
   bool integer = quant::hasIntegerSemantics(op);
-  for (const KernelRow &row : kernelTable()) {
-    if ((row.dtype == DType::Quant && !integer) || (row.dtype == DType::Real && integer))
-      continue;
-    if (!(row.families & bit(family)) || !row.matchesOp(op) || !row.applies(op, family))
-      continue;
-    return &row;
-  }
+  if (auto tuned = op->getAttrOfType<StringAttr>(edge::kTunedAttr))
+    if (const KernelRow *row = findRow(tuned.getValue());
+        row && rowFor(*row, op, family, integer) && row->applies(op, family))
+      return row;
+  for (const KernelRow &row : kernelTable())
+    if (rowFor(row, op, family, integer) && row.applies(op, family))
+      return &row;
   return nullptr;
+}
+
+std::vector<const KernelRow *> candidateRows(Operation *op, KernelFamily family) {
+  bool integer = quant::hasIntegerSemantics(op);
+  std::optional<edge::SparseKind> kind = sparseKindOf(op);
+  std::vector<const KernelRow *> rows;
+  for (const KernelRow &row : kernelTable()) {
+    if (!rowFor(row, op, family, integer))
+      continue;
+    // A sparse row runs any layer of its kind once the decision says so.
+    bool runs = isSparseRow(row) ? kind && (row.applies == sparseChosenFc) ==
+                                               (*kind == edge::SparseKind::Fc)
+                                 : row.applies(op, family);
+    if (runs)
+      rows.push_back(&row);
+  }
+  return rows;
+}
+
+std::vector<std::pair<Operation *, std::string>> tuningKeys(Operation *module) {
+  std::vector<std::pair<Operation *, std::string>> keys;
+  llvm::StringMap<unsigned> seen;
+  module->walk([&](Operation *op) {
+    auto name = dyn_cast<NameLoc>(op->getLoc());
+    if (!isComputeOp(op) || !name || name.getName().getValue().empty())
+      return;
+    std::string key = name.getName().str();
+    if (unsigned n = ++seen[key]; n > 1)
+      key += "#" + std::to_string(n);
+    keys.emplace_back(op, std::move(key));
+  });
+  return keys;
 }
 
 edge::KernelAttr kernelAttr(const KernelRow &row, Operation *op, KernelFamily family) {

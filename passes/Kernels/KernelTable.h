@@ -14,6 +14,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace edgec::kernels {
@@ -43,10 +45,26 @@ const std::vector<KernelRow> &kernelTable();
 /// The row named `name`, or null.
 const KernelRow *findRow(llvm::StringRef name);
 
-/// The row that runs `op` for `family`: the first that matches, or null when
-/// no kernel can run it. For conv2d / gemm with an `edge.sparse` decision the
+/// The row that runs `op` for `family`: the row a tuning file asked for
+/// (`edge.tuned`) when it applies, else the first that matches; null when no
+/// kernel can run it. For conv2d / gemm with an `edge.sparse` decision the
 /// sparse rows apply exactly when the decision is "sparse".
 const KernelRow *selectRow(mlir::Operation *op, edge::KernelFamily family);
+
+/// Every row that could run `op` for `family`, in the table's order (the
+/// default first among the dense ones): the rows that match, and the sparse
+/// row of the op's sparse kind whatever its `edge.sparse` decision. What
+/// `edgec` tuning measures, and what a tuning file may ask for.
+std::vector<const KernelRow *> candidateRows(mlir::Operation *op, edge::KernelFamily family);
+
+/// True for the sparse rows (they run a layer exactly when its `edge.sparse`
+/// decision is "sparse").
+bool isSparseRow(const KernelRow &row);
+
+/// The name a tuning file gives each compute op of `module`, in walk order:
+/// its node name, and for the k-th (k >= 2) compute op with the same name
+/// "name#k". Ops without a name are left out (not tunable).
+std::vector<std::pair<mlir::Operation *, std::string>> tuningKeys(mlir::Operation *module);
 
 /// `#edge.kernel` for `row` on `op` (its scratch computed for `family`).
 edge::KernelAttr kernelAttr(const KernelRow &row, mlir::Operation *op, edge::KernelFamily family);

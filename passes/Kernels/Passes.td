@@ -16,6 +16,15 @@ def SelectKernelsPass : Pass<"edge-select-kernels", "::mlir::ModuleOp"> {
     sparse row. The memory planner reserves the kernel's scratch, and code
     generation calls the kernel the attribute names.
 
+    With `tuning=FILE` (a tuning file `scripts/tune-mcu.sh` writes, read
+    with the JSON parser of LLVM): each layer the file names by its tuning
+    key (the node name, "name#k" for the k-th op of that name) takes the
+    kernel the file asks for, recorded as `edge.tuned` (and the instructions
+    measured for it as `edge.tuned_instructions`); edge-select-sparse-kernels
+    then sets the layer's sparse decision to match. A file for another
+    family, a layer the module does not have, or a kernel that cannot run
+    its layer is an error naming the file and the layer.
+
     Ends with the legality check: every compute op without a kernel gets an
     error with a note naming the op, its element types and the family, and the
     pass fails, before any memory is planned.
@@ -25,6 +34,8 @@ def SelectKernelsPass : Pass<"edge-select-kernels", "::mlir::ModuleOp"> {
            "::edgec::edge::KernelFamily::Portable",
            "Kernel family of the target (the target file's `kernels`)",
            "::edgec::kernels::familyOptionValues()">,
+    Option<"tuning", "tuning", "std::string", "\"\"",
+           "Tuning file: the kernel of each layer it names (scripts/tune-mcu.sh)">,
   ];
   let dependentDialects = ["::edgec::edge::EdgeDialect"];
 }

@@ -73,7 +73,10 @@ def SelectSparseKernelsPass : Pass<"edge-select-sparse-kernels", "::mlir::Module
     chosen kernels is larger, the sparse layer whose return to dense shrinks
     the plan the most (more scratch, or an in-place run the dense kernel has
     and the sparse one lacks) goes back to dense; then each reverted layer
-    that fits after all is sparse again. Runs after
+    that fits after all is sparse again. A layer a tuning file names
+    (`edge.tuned`, see edge-select-kernels) takes the decision of the kernel
+    it asks for, in every mode, and is never reverted: the measurement
+    stands, and the arena it gives is the one reported. Runs after
     edge-analyze-sparsity, on the final schedule.
   }];
   let options = [

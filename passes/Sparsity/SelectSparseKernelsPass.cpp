@@ -49,6 +49,12 @@ int64_t setChoice(Operation *op, bool sparse) {
   return k.getScratch();
 }
 
+/// The kernel-table row a tuning file asks for on `op`, or null.
+const kernels::KernelRow *tunedRow(Operation *op) {
+  auto tuned = op->getAttrOfType<StringAttr>(edge::kTunedAttr);
+  return tuned ? kernels::findRow(tuned.getValue()) : nullptr;
+}
+
 /// RAM is a compile-time contract: in auto mode the sparse kernels must not
 /// make the arena larger than the all-dense plan's, or than `budget` when it
 /// is larger. A sparse kernel can grow it by more scratch or by not running
@@ -121,18 +127,35 @@ struct SelectSparseKernelsPass : impl::SelectSparseKernelsPassBase<SelectSparseK
       auto cost = predictCost(op, family, s);
       if (!cost)
         return;
-      // auto: fewer predicted instructions, and never more weight bytes.
-      bool sparse = mode == "force" ||
-                    (mode == "auto" && cost->sparse < cost->dense &&
-                     sparseBytes(s.rows, s.k, s.nonzero) < s.total);
+      // A tuning file's measured choice (edge-select-kernels' edge.tuned)
+      // stands; else auto: fewer predicted instructions, and never more
+      // weight bytes.
+      const kernels::KernelRow *tuned = tunedRow(op);
+      bool sparse = tuned ? kernels::isSparseRow(*tuned)
+                          : mode == "force" || (mode == "auto" && cost->sparse < cost->dense &&
+                                                sparseBytes(s.rows, s.k, s.nonzero) < s.total);
       op->setAttr(edge::kSparseAttr,
                   edge::SparseAttr::get(op->getContext(), *kind, edge::SparseChoice::Dense,
                                         std::llround(cost->dense), std::llround(cost->sparse),
                                         s.total, sparseBytes(s.rows, s.k, s.nonzero)));
       setChoice(op, sparse);
-      if (sparse && mode == "auto")
+      if (sparse && mode == "auto" && !tuned)
         chosen.push_back(op);
     });
+    // Every layer a tuning file names runs the kernel it asks for.
+    bool honoured = true;
+    module.walk([&](Operation *op) {
+      const kernels::KernelRow *tuned = tunedRow(op);
+      edge::KernelAttr k = edge::kernelOf(op);
+      if (!tuned || (k && k.getName() == tuned->name))
+        return;
+      op->emitError() << "the tuning file asks kernel '" << tuned->name
+                      << "' for this layer, but it runs '" << (k ? k.getName() : "none")
+                      << "': the sparse cost model found no weights to decide on";
+      honoured = false;
+    });
+    if (!honoured)
+      return signalPassFailure();
     if (!chosen.empty())
       module.walk([&](func::FuncOp func) {
         std::vector<Operation *> mine;

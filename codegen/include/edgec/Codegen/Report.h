@@ -31,6 +31,10 @@ struct LayerInfo {
   std::string sparseChoice;       ///< "sparse" or "dense"
   int64_t predictedDense = 0, predictedSparse = 0; ///< cost model, instructions
   int64_t denseBytes = 0, sparseBytes = 0;          ///< weight bytes of each format
+  std::string tuningKey;               ///< its name in a tuning file ("" if not tunable)
+  std::vector<std::string> candidates; ///< every kernel that could run it (the table's order)
+  bool tuned = false;                  ///< its kernel came from a tuning file
+  std::optional<int64_t> measured;     ///< instructions the tuning file measured for it
 };
 
 /// Every op except constants, in schedule order.

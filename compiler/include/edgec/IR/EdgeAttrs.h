@@ -18,6 +18,11 @@ inline constexpr const char *kFamilyAttr = "edge.family";
 inline constexpr const char *kKernelAttr = "edge.kernel";
 /// Op attribute: the sparse cost model's decision (`#edge.sparse<...>`).
 inline constexpr const char *kSparseAttr = "edge.sparse";
+/// Op attribute: the kernel-table row a tuning file asks for (a string),
+/// written by edge-select-kernels, honoured by edge-select-sparse-kernels.
+inline constexpr const char *kTunedAttr = "edge.tuned";
+/// Op attribute: the instructions the tuning file measured for that kernel.
+inline constexpr const char *kTunedInstructionsAttr = "edge.tuned_instructions";
 
 /// The family `module` was compiled for; portable when no kernels were chosen.
 KernelFamily familyOf(mlir::Operation *moduleOrOp);

@@ -73,6 +73,10 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
                         llvm::cl::desc("Order the layers for the smallest arena "
                                        "(edge-schedule-memory); false: the model's own order"),
                         llvm::cl::init(true)};
+  Option<std::string> tuning{*this, "tuning",
+                             llvm::cl::desc("Tuning file: the kernel of each layer it names "
+                                            "(scripts/tune-mcu.sh writes it)"),
+                             llvm::cl::init("")};
   Option<std::string> planner{*this, "planner",
                               llvm::cl::desc("greedy-by-size or linear"),
                               llvm::cl::init("greedy-by-size")};
