@@ -133,6 +133,7 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
       l.predictedSparse = d.getSparse();
       l.denseBytes = d.getDenseBytes();
       l.sparseBytes = d.getSparseBytes();
+      l.sparseInPlace = sparsity::predictsSparseInPlace(op);
     }
     l.sqnr = doubleAttr(op, quant::kSqnrAttr);
     l.sqnrDrop = doubleAttr(op, quant::kSqnrDropAttr);
@@ -357,6 +358,7 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                           {"choice", l.sparseChoice},
                                           {"predicted_dense_instructions", l.predictedDense},
                                           {"predicted_sparse_instructions", l.predictedSparse},
+                                          {"predicted_in_place", l.sparseInPlace},
                                           {"dense_weight_bytes", l.denseBytes},
                                           {"sparse_weight_bytes", l.sparseBytes},
                                           {"weights", l.weights},

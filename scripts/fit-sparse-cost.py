@@ -33,7 +33,7 @@ FAMILIES = {
 }
 # The coefficient order of struct Coefficients.
 NAMES = ["out", "convMac", "convMacK", "dwMac", "fcMac", "dcol", "dplane", "pwNz", "colNz", "col",
-         "dwNz", "dwPix", "plane", "fcNz"]
+         "dwNz", "dwPix", "plane", "fcNz", "pwIp"]
 
 
 def ident(node):
@@ -86,7 +86,8 @@ def features(edgec, model, target, flags):
                 dense["convMac" if w[2] * w[3] == 1 else "convMacK"] = float(l["macs"])
                 dense["dcol"] = pixels * w[1] * w[2] * w[3]
                 if kind == "pointwise":
-                    sparse["pwNz"] = nz * pixels
+                    # The in-place variant (cores without DSP) walks the mask per pixel pair.
+                    sparse["pwIp" if sp.get("predicted_in_place") else "pwNz"] = nz * pixels
                 else:
                     sparse.update(colNz=nz * pixels, col=pixels * w[1] * w[2] * w[3])
         rows.append((ident(l["node"]), kind, dense, sparse))
@@ -129,6 +130,9 @@ def main():
         err = max(abs(pred[k] / meas[k] - 1) for k in pred)
         print(f"// {family} ({target} {' '.join(flags)}), worst relative error {100 * err:.1f} %")
         print("    return {" + ", ".join(f"{c:.3g}" for c in x) + "};")
+        for n, column in zip(NAMES, a.T):
+            if not column.any():
+                print(f"//   {n}: no layer of these models measures it; keep its current value")
         for node in sorted({k[0] for k in pred}):
             pd, ps = pred[(node, "dense")], pred[(node, "sparse")]
             md, ms = meas[(node, "dense")], meas[(node, "sparse")]

@@ -12,6 +12,7 @@
 #include "edgec/Quant/QuantUtils.h"
 #include "edgec/Support/TensorAttr.h"
 #include "passes/Kernels/KernelTable.h"
+#include "passes/Memory/BufferAnalysis.h"
 #include "passes/Sparsity/Sparsity.h"
 
 using namespace mlir;
@@ -136,6 +137,27 @@ std::string sparseConvName(edge::SparseKind kind) {
   llvm_unreachable("not a sparse convolution");
 }
 
+/// The arena offset of `v`'s bytes (through views), when it has one.
+std::optional<int64_t> arenaOffsetOf(Value v) {
+  Operation *def = v.getDefiningOp();
+  while (def && kernels::isView(def)) {
+    v = def->getOperand(0);
+    def = v.getDefiningOp();
+  }
+  if (!def || memory::directOutputIndex(def) >= 0)
+    return std::nullopt;
+  if (auto off = def->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
+    return off.getInt();
+  return std::nullopt;
+}
+
+/// `a` and `b` start at the same arena byte: the plan runs the layer in
+/// place (the in-place pairs KernelTable.def declares).
+bool sameArenaBytes(Value a, Value b) {
+  std::optional<int64_t> x = arenaOffsetOf(a), y = arenaOffsetOf(b);
+  return x && y && *x == *y;
+}
+
 /// Conv2DParams' geometry (conv2d_params.h).
 Params convGeometry(edge::Conv2DOp op) {
   Shape in = shapeOf(op.getInput()), w = shapeOf(op.getWeight()), out = shapeOf(op.getOutput());
@@ -178,11 +200,16 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
                                   : std::string("nullptr");
     edge::KernelFamily f = edge::familyOf(o);
     bool dsp = f == edge::KernelFamily::ArmDsp || f == edge::KernelFamily::ArmMve;
-    // The variant is the compiler's choice, as is the bias it gets.
+    // The variant is the compiler's choice, as is the bias it gets; a
+    // pointwise layer planned over its input takes the in-place variant.
     std::string variant = sparseConvName(kind);
     w.assertScratch(id + ", " + (dsp ? "true" : "false") + ", " + variant);
-    w.call().tmpl(id).flag(dsp).tmpl(variant).in(o.getInput()).arg(mask).arg(values).arg(b).arg(rq.mult)
-        .arg(rq.shift).in(result).scratch().emit();
+    auto call = w.call();
+    call.tmpl(id).flag(dsp).tmpl(variant);
+    if (kind == edge::SparseKind::Pointwise && sameArenaBytes(o.getInput(), result))
+      call.flag(true); // InPlace
+    call.in(o.getInput()).arg(mask).arg(values).arg(b).arg(rq.mult).arg(rq.shift).in(result)
+        .scratch().emit();
     return success();
   }
   w.assertScratch(id);

@@ -225,10 +225,18 @@ unsigned dspConvInPlace(Operation *op) {
 }
 
 /// conv2d_s8_sparse (kernels/sparse/conv2d_s8_sparse.h) runs in place as a
-/// depthwise layer, on the same terms as the dense depthwise kernels; its
-/// pointwise and im2col kernels never do.
+/// depthwise layer, on the same terms as the dense depthwise kernels, and on
+/// cores without DSP as a pointwise one on the dense pointwise terms (its
+/// in-place variant gathers a pixel pair's columns before it writes any
+/// output of them; codegen passes InPlace where the plan put the output over
+/// the input); its im2col kernel never does.
 unsigned sparseConvInPlace(Operation *op) {
-  return sparseKindOf(op) == edge::SparseKind::Depthwise ? depthwiseInPlace(op) : 0u;
+  switch (sparseKindOf(op).value_or(edge::SparseKind::Im2col)) {
+  case edge::SparseKind::Depthwise: return depthwiseInPlace(op);
+  case edge::SparseKind::Pointwise:
+    return isDspFamily(edge::familyOf(op)) ? 0u : pointwiseInPlace(op);
+  default: return 0u;
+  }
 }
 
 // --- scratch -------------------------------------------------------------------

@@ -68,6 +68,13 @@ std::optional<CostEstimate> predictCost(mlir::Operation *op, edge::KernelFamily 
 /// whose loops the 16x8 ones share with wider loads and accumulators).
 std::optional<double> predictDenseCost(mlir::Operation *op, edge::KernelFamily family);
 
+/// The cost model's guess, before memory is planned, that the sparse kernel
+/// of pointwise `op` runs in place (its in-place variant, kernels/sparse):
+/// the kernel table allows it for the family and the input dies at `op`
+/// (one reader, made by a layer). The planner decides; report.json gives
+/// the guess as the sparsity's `predicted_in_place`.
+bool predictsSparseInPlace(mlir::Operation *op);
+
 /// predictDenseCost summed over the conv2d and gemm layers under `root`: the
 /// estimate `--quantize auto` reports for a choice of precisions.
 double predictDenseInstructions(mlir::Operation *root, edge::KernelFamily family);

@@ -110,12 +110,18 @@ func.func @convs(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tenso
 // -----
 
 // Sparse kernels: the depthwise one copies a plane before writing its output
-// plane, as the SMLAD one does, and runs in place; the sparse pointwise one
-// computes one output channel over every pixel, so it never does.
+// plane, as the SMLAD one does, and runs in place. The sparse pointwise one
+// runs in place too on cores without DSP (its in-place variant gathers a
+// pixel pair's columns first; the output may be larger than the input); with
+// DSP it computes one output channel over every pixel, so it never does.
 // CHECK-LABEL: func.func @sparse
-// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 512 : i64}
-// CHECK: %[[D:.*]] = edge.conv2d %[[A]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 512 : i64, edge.scratch_offset = 0 : i64
-// CHECK: edge.conv2d %[[D]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 0 : i64, edge.scratch_offset = 768 : i64
+// CHECK: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 0 : i64}
+// CHECK: %[[D:.*]] = edge.conv2d %[[A]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 0 : i64, edge.scratch_offset = 256 : i64
+// CHECK: edge.conv2d %[[D]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 0 : i64, edge.scratch_offset = 512 : i64
+// DSP-LABEL: func.func @sparse
+// DSP: %[[A:.*]] = edge.relu %arg0 {{[{].*}}edge.offset = 512 : i64}
+// DSP: %[[D:.*]] = edge.conv2d %[[A]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 512 : i64, edge.scratch_offset = 0 : i64
+// DSP: edge.conv2d %[[D]], {{.*}}"conv2d_s8_sparse"{{.*}}edge.offset = 0 : i64, edge.scratch_offset = 768 : i64
 func.func @sparse(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>> {
   %wd = edge.constant dense<1> : tensor<4x1x3x3xi8> as tensor<4x1x3x3x!quant.uniform<i8:f32, 0.01>>
   %wp = edge.constant dense<1> : tensor<8x4x1x1xi8> as tensor<8x4x1x1x!quant.uniform<i8:f32, 0.01>>

@@ -31,6 +31,7 @@ struct LayerInfo {
   std::string sparseChoice;       ///< "sparse" or "dense"
   int64_t predictedDense = 0, predictedSparse = 0; ///< cost model, instructions
   int64_t denseBytes = 0, sparseBytes = 0;          ///< weight bytes of each format
+  bool sparseInPlace = false; ///< the cost model priced its sparse kernel in place
   std::string tuningKey;               ///< its name in a tuning file ("" if not tunable)
   std::vector<std::string> candidates; ///< every kernel that could run it (the table's order)
   bool tuned = false;                  ///< its kernel came from a tuning file

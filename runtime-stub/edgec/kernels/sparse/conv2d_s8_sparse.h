@@ -24,6 +24,21 @@ namespace edgec::sparse {
 
 using arm::load32;
 
+/// The index of the lowest set bit of m (m != 0). Cores with a count-zeros
+/// instruction (Arm's RBIT + CLZ, x86's TZCNT / BSF, RISC-V Zbb) take the
+/// builtin; RV32IMAC has none, and the builtin would be a libgcc call, so a
+/// de Bruijn multiply and a 32-entry table instead (5 instructions).
+EDGEC_ALWAYS_INLINE ptrdiff_t lowest_bit(uint32_t m) {
+#if defined(__riscv) && !defined(__riscv_zbb)
+  static constexpr uint8_t kIndex[32] = {0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20,
+                                         15, 25, 17, 4,  8,  31, 27, 13, 23, 21, 19,
+                                         16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
+  return kIndex[((m & (0u - m)) * 0x077CB531u) >> 27];
+#else
+  return __builtin_ctz(m);
+#endif
+}
+
 /// Calls f(k) for every set bit k of a K-bit mask, in increasing k.
 template <ptrdiff_t K, typename F>
 EDGEC_ALWAYS_INLINE void for_each_nonzero(const uint8_t *EDGEC_RESTRICT mask, F &&f) {
@@ -31,7 +46,7 @@ EDGEC_ALWAYS_INLINE void for_each_nonzero(const uint8_t *EDGEC_RESTRICT mask, F 
   for (ptrdiff_t j = 0; j < Words; ++j) {
     uint32_t m = load32(mask + 4 * j);
     while (m) {
-      const ptrdiff_t t = __builtin_ctz(m);
+      const ptrdiff_t t = lowest_bit(m);
       m &= m - 1;
       f(32 * j + t);
     }
@@ -41,7 +56,7 @@ EDGEC_ALWAYS_INLINE void for_each_nonzero(const uint8_t *EDGEC_RESTRICT mask, F 
     for (ptrdiff_t b = 0; b < Tail; ++b)
       m |= static_cast<uint32_t>(mask[4 * Words + b]) << (8 * b);
     while (m) {
-      const ptrdiff_t t = __builtin_ctz(m);
+      const ptrdiff_t t = lowest_bit(m);
       m &= m - 1;
       f(32 * Words + t);
     }
@@ -104,7 +119,8 @@ template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
 
 /// Scratch bytes of conv2d_s8_sparse: the decoded taps of one output channel
 /// (pointwise: 32-bit weight and offset words with Dsp, 16-bit offsets
-/// otherwise), one padded int8 plane (depthwise) or a four-pixel int16
+/// otherwise; in place the same bytes hold a pixel pair's int8 columns),
+/// one padded int8 plane (depthwise) or a four-pixel int16
 /// im2col block.
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes();
 template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
@@ -172,6 +188,53 @@ EDGEC_NOINLINE void pointwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
           a += Dsp ? static_cast<int16_t>(list[i] >> 16) * x[p + (list[i] & 0xffff)]
                    : vm[i] * x[p + offs[i]];
         y[p] = stage(a);
+      }
+    }
+  }
+}
+
+/// Pointwise over its own input (out and in at the same address, the
+/// memory planner's choice on cores without the DSP extension; the generated
+/// code then passes InPlace): two pixels at a time, their input columns are
+/// copied into the scratch (channel k's pair at col[2k]) before any output of
+/// them is written, so output (m, p) lies over input (m, p) only once that is
+/// read. The columns take the scratch pointwise_s8_sparse uses for its
+/// decoded offsets; each output channel walks its mask bits per pair instead
+/// (the cost model's pwWalk term). `bias` is bias - zx * sum(w).
+template <const Conv2DS8Params &Q>
+EDGEC_NOINLINE void pointwise_s8_sparse_in_place(const int8_t *in, const uint8_t *EDGEC_RESTRICT mask,
+                                         const int8_t *EDGEC_RESTRICT values,
+                                         const int32_t *EDGEC_RESTRICT bias,
+                                         const int32_t *EDGEC_RESTRICT mult,
+                                         const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                         void *EDGEC_RESTRICT scratch) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t K = P.in_c, KB = (K + 7) / 8;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  int8_t *EDGEC_RESTRICT col = static_cast<int8_t *>(scratch);
+  for (ptrdiff_t n = 0; n < P.batch; ++n) {
+    const int8_t *x = in + n * P.in_c * HW;
+    int8_t *y = out + n * P.out_c * HW;
+    for (ptrdiff_t p = 0; p < HW; p += 2) {
+      const bool pair = p + 1 < HW;
+      // Both columns are read before any output of the pair is written.
+      for (ptrdiff_t k = 0; k < K; ++k) {
+        col[2 * k] = x[k * HW + p];
+        col[2 * k + 1] = pair ? x[k * HW + p + 1] : 0;
+      }
+      const int8_t *EDGEC_RESTRICT v = values;
+      for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+        int32_t a0 = bias[m], a1 = a0;
+        for_each_nonzero<K>(mask + m * KB, [&](ptrdiff_t k) {
+          const int32_t w = *v++;
+          a0 += w * col[2 * k];
+          a1 += w * col[2 * k + 1];
+        });
+        const ConvOutputS8<Q> stage(mult[m], shift[m]);
+        int8_t *ym = y + m * HW + p;
+        ym[0] = stage(a0);
+        if (pair)
+          ym[1] = stage(a1);
       }
     }
   }
@@ -328,9 +391,11 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *in, const uint8_t *EDGEC_R
 
 /// The sparse int8 convolution: pointwise, depthwise or general (one group),
 /// as the compiler chose (`Kind`). `bias` is folded (bias - zx * sum(w)) for
-/// kPointwise, plain otherwise. Only the depthwise kernel runs in place
-/// (pointwise computes one output channel over every pixel at a time).
-template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
+/// kPointwise, plain otherwise. The depthwise kernel may run in place as it
+/// is; a pointwise layer the memory planner put over its input (cores
+/// without DSP) takes InPlace = true (pixel pairs gathered first), otherwise
+/// one output channel over every pixel at a time (its taps decoded once).
+template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind, bool InPlace = false>
 inline void conv2d_s8_sparse(const int8_t *in, const uint8_t *EDGEC_RESTRICT mask,
                              const int8_t *EDGEC_RESTRICT values,
                              const int32_t *EDGEC_RESTRICT bias,
@@ -343,8 +408,13 @@ inline void conv2d_s8_sparse(const int8_t *in, const uint8_t *EDGEC_RESTRICT mas
                                 static_cast<int8_t *>(scratch));
   } else if constexpr (Kind == SparseConv::kPointwise) {
     static_assert(sparse_is_pointwise<Q>(), "not a layer the pointwise kernel can run");
-    pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out, scratch);
+    if constexpr (InPlace) {
+      static_assert(!Dsp, "the DSP cores run sparse pointwise layers out of place");
+      pointwise_s8_sparse_in_place<Q>(in, mask, values, bias, mult, shift, out, scratch);
+    } else
+      pointwise_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out, scratch);
   } else {
+    static_assert(!InPlace, "only the pointwise and depthwise kernels run in place");
     static_assert(Q.conv.groups == 1, "the im2col kernel runs one group");
     im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
                              static_cast<int16_t *>(scratch));
