@@ -200,7 +200,7 @@ EDGEC_NOINLINE void pointwise_s8_sparse(const int8_t *EDGEC_RESTRICT in, const u
 /// them is written, so output (m, p) lies over input (m, p) only once that is
 /// read. The columns take the scratch pointwise_s8_sparse uses for its
 /// decoded offsets; each output channel walks its mask bits per pair instead
-/// (the cost model's pwWalk term). `bias` is bias - zx * sum(w).
+/// (the cost model's pwIp term). `bias` is bias - zx * sum(w).
 template <const Conv2DS8Params &Q>
 EDGEC_NOINLINE void pointwise_s8_sparse_in_place(const int8_t *in, const uint8_t *EDGEC_RESTRICT mask,
                                          const int8_t *EDGEC_RESTRICT values,
