@@ -194,12 +194,13 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
   if (row == "conv2d_s8_sparse") {
     auto kind = *kernels::sparseKindOf(o);
     auto [mask, values] = sparseArrays(w, o.getWeight());
-    std::string b = kind == edge::SparseKind::Pointwise
-                        ? foldedBias(w, o.getWeight(), o.getBias(), px.zeroPoint)
-                    : o.getBias() ? w.in(o.getBias())
-                                  : std::string("nullptr");
     edge::KernelFamily f = edge::familyOf(o);
     bool dsp = f == edge::KernelFamily::ArmDsp || f == edge::KernelFamily::ArmMve;
+    // Raw int8 taps (pointwise; im2col without DSP) take the zero point in the bias.
+    bool folded = kind == edge::SparseKind::Pointwise || (kind == edge::SparseKind::Im2col && !dsp);
+    std::string b = folded        ? foldedBias(w, o.getWeight(), o.getBias(), px.zeroPoint)
+                    : o.getBias() ? w.in(o.getBias())
+                                  : std::string("nullptr");
     // The variant is the compiler's choice, as is the bias it gets; a
     // pointwise layer planned over its input takes the in-place variant.
     std::string variant = sparseConvName(kind);

@@ -255,7 +255,7 @@ int64_t sparseScratch(Operation *op, KernelFamily f) {
   auto w = conv.getWeight().getType().getShape();
   switch (*kind) {
   case edge::SparseKind::Pointwise: return (isDspFamily(f) ? 4 : 2) * w[1];
-  case edge::SparseKind::Im2col: return 2 * 4 * w[1] * w[2] * w[3];
+  case edge::SparseKind::Im2col: return (isDspFamily(f) ? 2 : 1) * 4 * w[1] * w[2] * w[3];
   default: return depthwisePlaneElements(conv);
   }
 }

@@ -235,11 +235,11 @@ func.func @sparse_depthwise(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) 
 
 // -----
 
-// Sparse im2col: four int16 columns.
+// Sparse im2col: four int16 columns with DSP, four raw int8 ones otherwise.
 // PORTABLE-LABEL: func.func @sparse_im2col
-// PORTABLE: edge.kernel = #edge.kernel<"conv2d_s8_sparse", "edgec::sparse::conv2d_s8_sparse", "edgec/kernels/sparse/conv2d_s8_sparse.h", scratch = 288>
+// PORTABLE: edge.kernel = #edge.kernel<"conv2d_s8_sparse", "edgec::sparse::conv2d_s8_sparse", "edgec/kernels/sparse/conv2d_s8_sparse.h", scratch = 144>
 // BLOCKED-LABEL: func.func @sparse_im2col
-// BLOCKED: edge.kernel = #edge.kernel<"conv2d_s8_sparse", "edgec::sparse::conv2d_s8_sparse", "edgec/kernels/sparse/conv2d_s8_sparse.h", scratch = 288>
+// BLOCKED: edge.kernel = #edge.kernel<"conv2d_s8_sparse", "edgec::sparse::conv2d_s8_sparse", "edgec/kernels/sparse/conv2d_s8_sparse.h", scratch = 144>
 // DSP-LABEL: func.func @sparse_im2col
 // DSP: edge.kernel = #edge.kernel<"conv2d_s8_sparse", "edgec::sparse::conv2d_s8_sparse", "edgec/kernels/sparse/conv2d_s8_sparse.h", scratch = 288>
 // MVE-LABEL: func.func @sparse_im2col

@@ -120,8 +120,8 @@ template <const Conv2DS8Params &Q> constexpr bool sparse_is_pointwise() {
 /// Scratch bytes of conv2d_s8_sparse: the decoded taps of one output channel
 /// (pointwise: 32-bit weight and offset words with Dsp, 16-bit offsets
 /// otherwise; in place the same bytes hold a pixel pair's int8 columns),
-/// one padded int8 plane (depthwise) or a four-pixel int16
-/// im2col block.
+/// one padded int8 plane (depthwise) or a four-pixel im2col block (int16
+/// with Dsp, int8 otherwise).
 template <const Conv2DS8Params &Q> constexpr ptrdiff_t sparse_plane_bytes();
 template <const Conv2DS8Params &Q, bool Dsp, SparseConv Kind>
 constexpr int64_t conv2d_s8_sparse_scratch_size() {
@@ -130,7 +130,7 @@ constexpr int64_t conv2d_s8_sparse_scratch_size() {
   else if constexpr (Kind == SparseConv::kPointwise)
     return (Dsp ? 4 : 2) * static_cast<int64_t>(Q.conv.in_c);
   else
-    return 2 * 4 * static_cast<int64_t>(reduction_size<Q>());
+    return (Dsp ? 2 : 1) * 4 * static_cast<int64_t>(reduction_size<Q>());
 }
 
 /// Pointwise: for each output channel the set taps are decoded once, then
@@ -240,17 +240,26 @@ EDGEC_NOINLINE void pointwise_s8_sparse_in_place(const int8_t *in, const uint8_t
   }
 }
 
+/// The im2col kernel's tap type: int16 x - zx with Dsp, raw int8 otherwise
+/// (<type_traits> is not in every bare-metal toolchain).
+template <bool Dsp> struct Im2colTap { using type = int16_t; };
+template <> struct Im2colTap<false> { using type = int8_t; };
+
 /// General convolution (one group): four output pixels at a time, their
-/// receptive fields copied as int16 x - zx (0 for padding) into `col`
-/// interleaved tap by tap (col[4k + j] is tap k of pixel j); every output
-/// channel then walks its set bits once for the four pixels.
+/// receptive fields copied into `col` interleaved tap by tap (col[4k + j] is
+/// tap k of pixel j); every output channel then walks its set bits once for
+/// the four pixels. With Dsp the taps are int16 x - zx (0 for padding), for
+/// SMLABx; otherwise raw int8 x (zx for padding), half the scratch, the
+/// compiler having folded the zero point into the bias (bias - zx * sum(w)).
 template <const Conv2DS8Params &Q, bool Dsp>
 EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint8_t *EDGEC_RESTRICT mask,
                              const int8_t *EDGEC_RESTRICT values,
                              const int32_t *EDGEC_RESTRICT bias,
                              const int32_t *EDGEC_RESTRICT mult,
                              const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
-                             int16_t *EDGEC_RESTRICT col) {
+                             void *EDGEC_RESTRICT scratch) {
+  using Tap = typename Im2colTap<Dsp>::type;
+  Tap *EDGEC_RESTRICT col = static_cast<Tap *>(scratch);
   constexpr const Conv2DParams &P = Q.conv;
   static_assert(P.groups == 1, "the sparse im2col kernel takes one group");
   constexpr ptrdiff_t K = reduction_size<Q>(), KB = (K + 7) / 8;
@@ -273,9 +282,12 @@ EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint
             const int8_t *xr = x + c * HW + ih * P.in_w;
             for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
               const ptrdiff_t iw = iw0 + kw * P.dilation_w;
-              col[4 * k + j] = row && iw >= 0 && iw < P.in_w
-                                   ? static_cast<int16_t>(xr[iw] - Q.input_zero)
-                                   : int16_t{0};
+              const bool inside = row && iw >= 0 && iw < P.in_w;
+              if constexpr (Dsp)
+                col[4 * k + j] =
+                    inside ? static_cast<int16_t>(xr[iw] - Q.input_zero) : int16_t{0};
+              else
+                col[4 * k + j] = inside ? xr[iw] : static_cast<int8_t>(Q.input_zero);
             }
           }
       }
@@ -285,7 +297,7 @@ EDGEC_NOINLINE void im2col_s8_sparse(const int8_t *EDGEC_RESTRICT in, const uint
         int32_t a0 = b, a1 = b, a2 = b, a3 = b;
         for_each_nonzero<K>(mask + m * KB, [&](ptrdiff_t k) {
           const int32_t w = *v++;
-          const int16_t *c4 = col + 4 * k;
+          const Tap *c4 = col + 4 * k;
           if constexpr (Dsp) {
             const uint32_t x01 = load32(c4), x23 = load32(c4 + 2);
             a0 = arm::smlabb(static_cast<uint32_t>(w), x01, a0);
@@ -391,7 +403,7 @@ EDGEC_NOINLINE void depthwise_s8_sparse(const int8_t *in, const uint8_t *EDGEC_R
 
 /// The sparse int8 convolution: pointwise, depthwise or general (one group),
 /// as the compiler chose (`Kind`). `bias` is folded (bias - zx * sum(w)) for
-/// kPointwise, plain otherwise. The depthwise kernel may run in place as it
+/// kPointwise, and for kIm2col without Dsp; plain otherwise. The depthwise kernel may run in place as it
 /// is; a pointwise layer the memory planner put over its input (cores
 /// without DSP) takes InPlace = true (pixel pairs gathered first), otherwise
 /// one output channel over every pixel at a time (its taps decoded once).
@@ -416,8 +428,7 @@ inline void conv2d_s8_sparse(const int8_t *in, const uint8_t *EDGEC_RESTRICT mas
   } else {
     static_assert(!InPlace, "only the pointwise and depthwise kernels run in place");
     static_assert(Q.conv.groups == 1, "the im2col kernel runs one group");
-    im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out,
-                             static_cast<int16_t *>(scratch));
+    im2col_s8_sparse<Q, Dsp>(in, mask, values, bias, mult, shift, out, scratch);
   }
 }
 
