@@ -89,11 +89,20 @@ def write_tuning(path, family, target, model, options, layers):
         "options": " ".join(options),
         "layers": layers,
     }
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, indent=2, sort_keys=False)
-        f.write("\n")
-    os.replace(tmp, path)
+    # A new file beside the target, swapped in by rename: nothing else is
+    # ever written over, and an interrupted run leaves the old file whole.
+    fd, tmp = tempfile.mkstemp(prefix=".tuning-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as open() would have made it
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=2, sort_keys=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def main():
