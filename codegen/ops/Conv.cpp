@@ -107,6 +107,21 @@ std::string pairedConvWeights(KernelWriter &w, edge::Conv2DOp conv, int64_t stri
   return w.ints(out, "int8_t", w.node() + "_paired");
 }
 
+/// The filters as blocked::conv2d_s8_hwc reads them: channels last,
+/// w[m][kh][kw][c] (one group).
+std::string hwcConvWeights(KernelWriter &w, edge::Conv2DOp conv) {
+  Tensor wt = tensorFromAttr(conv.getWeight().getDefiningOp<edge::ConstantOp>().getValue());
+  const int64_t M = wt.shape[0], C = wt.shape[1], KH = wt.shape[2], KW = wt.shape[3];
+  std::vector<int64_t> out;
+  out.reserve(wt.i.size());
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t kh = 0; kh < KH; ++kh)
+      for (int64_t kw = 0; kw < KW; ++kw)
+        for (int64_t c = 0; c < C; ++c)
+          out.push_back(wt.i[((m * C + c) * KH + kh) * KW + kw]);
+  return w.ints(out, "int8_t", w.node() + "_hwc");
+}
+
 } // namespace
 
 void emitDenseS8(KernelWriter &w, const std::string &id, Value input, Value weight, Value bias,
@@ -222,6 +237,8 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
       w.in(o.getBias());
     weights = pairedConvWeights(w, o, kernels::dspConvRow(o));
   }
+  if (row == "conv2d_s8_hwc_blocked")
+    weights = hwcConvWeights(w, o);
   emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result,
               weights);
   return success();

@@ -27,14 +27,13 @@ namespace {
 constexpr unsigned bit(KernelFamily f) { return 1u << static_cast<unsigned>(f); }
 constexpr unsigned kAllFamilies = ~0u;
 /// SMLAD kernels (kernels/arm/conv2d_s8_dsp.h): the DSP extension; Helium
-/// cores keep them for what the blocked kernels do not run (depthwise).
+/// cores keep them for what the blocked kernels do not run (a spread input).
 constexpr unsigned kDspFamilies = bit(KernelFamily::ArmDsp) | bit(KernelFamily::ArmMve);
 /// Blocked kernels (kernels/blocked/conv2d_s8.h): Helium on arm-mve, plain
 /// loops on blocked.
 constexpr unsigned kBlockedFamilies = bit(KernelFamily::Blocked) | bit(KernelFamily::ArmMve);
-/// The blocked family alone: what Helium cores leave to the DSP kernels
-/// (depthwise).
-constexpr unsigned kBlockedOnly = bit(KernelFamily::Blocked);
+/// Helium only (the kernels under EDGEC_HAVE_MVE).
+constexpr unsigned kMveOnly = bit(KernelFamily::ArmMve);
 
 // --- op matching -------------------------------------------------------------
 
@@ -132,6 +131,18 @@ bool blockedConvApplies(Operation *op, KernelFamily f) {
   auto conv = cast<edge::Conv2DOp>(op);
   return int8Activations(op, f) && !isDepthwise(conv) && !conv.hasInputDilation() &&
          conv.getWeight().getDefiningOp<edge::ConstantOp>() && constantOrNone(conv.getBias());
+}
+
+/// blocked::conv2d_s8_hwc (Helium): one group, unit dilation, not pointwise
+/// (the blocked kernel runs those in place), and a kernel row of at least
+/// one full vector (kernel_w * in_c >= 16 bytes): the dot products read the
+/// rows it holds channels last in place.
+bool hwcConvApplies(Operation *op, KernelFamily f) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto w = conv.getWeight().getType().getShape();
+  auto d = conv.getDilations();
+  return blockedConvApplies(op, f) && conv.getGroup() == 1 && d[0] == 1 && d[1] == 1 &&
+         !isPointwise(conv) && w[1] * w[3] >= 16;
 }
 
 /// blocked::depthwise_s8: a depthwise layer over an input that is not
@@ -278,6 +289,16 @@ int64_t dspFcScratch(Operation *op, KernelFamily) {
 int64_t blockedConvScratch(Operation *op, KernelFamily) {
   auto w = cast<edge::Conv2DOp>(op).getWeight().getType().getShape();
   return 2 * w[1] * w[2] * w[3];
+}
+
+// Mirrors conv2d_s8_hwc_scratch_size in runtime-stub/edgec/kernels/blocked/conv2d_s8.h:
+// kernel_h padded rows of in_c channels.
+int64_t hwcConvScratch(Operation *op, KernelFamily) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides();
+  return w[2] * ((out[3] - 1) * s[1] + w[3]) * w[1];
 }
 
 // Mirrors depthwise_s8_scratch_size in runtime-stub/edgec/kernels/blocked/conv2d_s8.h.

@@ -28,6 +28,26 @@ func.func @dense(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1
 
 // -----
 
+// With a kernel row of at least 16 bytes (3 taps x 16 channels), arm-mve runs
+// the channels-last ring kernel: 3 padded rows of 10 x 16 bytes. Dilated, it
+// falls back to the blocked im2col kernel.
+// PORTABLE-LABEL: func.func @dense_hwc
+// BLOCKED-LABEL: func.func @dense_hwc
+// BLOCKED: edge.kernel = #edge.kernel<"conv2d_s8_blocked", "edgec::blocked::conv2d_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 288>
+// DSP-LABEL: func.func @dense_hwc
+// DSP: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 576>
+// MVE-LABEL: func.func @dense_hwc
+// MVE: edge.kernel = #edge.kernel<"conv2d_s8_hwc_blocked", "edgec::blocked::conv2d_s8_hwc", "edgec/kernels/blocked/conv2d_s8.h", scratch = 480>
+// MVE: edge.kernel = #edge.kernel<"conv2d_s8_blocked", "edgec::blocked::conv2d_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 288>
+func.func @dense_hwc(%x: tensor<1x16x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> (tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>, tensor<1x8x6x6x!quant.uniform<i8:f32, 0.2:1>>) {
+  %w = edge.constant dense<1> : tensor<8x16x3x3xi8> as tensor<8x16x3x3x!quant.uniform<i8:f32, 0.01>>
+  %y = edge.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x16x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x16x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  %z = edge.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 2, 2>, group = 1 : i64} : (tensor<1x16x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x16x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x6x6x!quant.uniform<i8:f32, 0.2:1>>
+  return %y, %z : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>, tensor<1x8x6x6x!quant.uniform<i8:f32, 0.2:1>>
+}
+
+// -----
+
 // A spread input (a ConvTranspose: input_dilations) is read in place by the
 // reference and DSP kernels (two int16 columns: 2 x 2 x 36 bytes), never by
 // the blocked ones; a float one takes the im2col path even with a 1x1 kernel
@@ -52,7 +72,8 @@ func.func @spread(%x: tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>, %f: tensor
 // -----
 
 // Depthwise: the blocked family's own kernel takes one padded int8 plane
-// (10 x 10), the DSP kernel one padded int16 plane on arm-dsp and arm-mve.
+// (10 x 10), on blocked and arm-mve (Helium), the DSP kernel one padded
+// int16 plane on arm-dsp.
 // PORTABLE-LABEL: func.func @depthwise
 // PORTABLE: edge.kernel = #edge.kernel<"conv2d_s8", "edgec::conv2d_s8", "edgec/kernels/ref/conv2d_s8.h", scratch = 0>
 // BLOCKED-LABEL: func.func @depthwise
@@ -60,7 +81,7 @@ func.func @spread(%x: tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>, %f: tensor
 // DSP-LABEL: func.func @depthwise
 // DSP: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 200>
 // MVE-LABEL: func.func @depthwise
-// MVE: edge.kernel = #edge.kernel<"conv2d_s8_dsp", "edgec::arm::conv2d_s8_dsp", "edgec/kernels/arm/conv2d_s8_dsp.h", scratch = 200>
+// MVE: edge.kernel = #edge.kernel<"depthwise_s8_blocked", "edgec::blocked::depthwise_s8", "edgec/kernels/blocked/conv2d_s8.h", scratch = 100>
 func.func @depthwise(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>> {
   %w = edge.constant dense<1> : tensor<4x1x3x3xi8> as tensor<4x1x3x3x!quant.uniform<i8:f32, 0.01>>
   %y = edge.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 4 : i64} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x1x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>>

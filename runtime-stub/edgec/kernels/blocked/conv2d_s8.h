@@ -17,12 +17,10 @@
 // portable one.
 #pragma once
 
+#include "edgec/kernels/arm/mve.h"
 #include "edgec/kernels/ref/conv2d_s8.h"
 
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
-#include <arm_mve.h>
-#define EDGEC_HAVE_MVE 1
-#elif defined(__AVX2__)
+#if !defined(EDGEC_HAVE_MVE) && defined(__AVX2__)
 #include <immintrin.h>
 #define EDGEC_HAVE_AVX2 1
 #endif
@@ -155,10 +153,21 @@ EDGEC_ALWAYS_INLINE void dot_s8_2x2(const int8_t *EDGEC_RESTRICT w0,
                                     const int8_t *EDGEC_RESTRICT c1, int32_t &a00, int32_t &a01,
                                     int32_t &a10, int32_t &a11) {
 #ifdef EDGEC_HAVE_MVE
-  for (ptrdiff_t k = 0; k < K; k += 16) {
-    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
-    const int8x16_t vw0 = vldrbq_z_s8(w0 + k, p), vw1 = vldrbq_z_s8(w1 + k, p);
-    const int8x16_t vc0 = vldrbq_z_s8(c0 + k, p), vc1 = vldrbq_z_s8(c1 + k, p);
+  // Whole vectors unpredicated, the last partial one under VCTP: K is known,
+  // so no predicate is computed in the loop.
+  constexpr ptrdiff_t KF = K / 16 * 16;
+  for (ptrdiff_t k = 0; k < KF; k += 16) {
+    const int8x16_t vw0 = vldrbq_s8(w0 + k), vw1 = vldrbq_s8(w1 + k);
+    const int8x16_t vc0 = vldrbq_s8(c0 + k), vc1 = vldrbq_s8(c1 + k);
+    a00 = vmladavaq_s8(a00, vw0, vc0);
+    a01 = vmladavaq_s8(a01, vw0, vc1);
+    a10 = vmladavaq_s8(a10, vw1, vc0);
+    a11 = vmladavaq_s8(a11, vw1, vc1);
+  }
+  if constexpr (K % 16 != 0) {
+    const mve_pred16_t p = vctp8q(K % 16);
+    const int8x16_t vw0 = vldrbq_z_s8(w0 + KF, p), vw1 = vldrbq_z_s8(w1 + KF, p);
+    const int8x16_t vc0 = vldrbq_z_s8(c0 + KF, p), vc1 = vldrbq_z_s8(c1 + KF, p);
     a00 = vmladavaq_s8(a00, vw0, vc0);
     a01 = vmladavaq_s8(a01, vw0, vc1);
     a10 = vmladavaq_s8(a10, vw1, vc0);
@@ -196,11 +205,17 @@ EDGEC_ALWAYS_INLINE void dot_s8_2x1(const int8_t *EDGEC_RESTRICT w0,
                                     const int8_t *EDGEC_RESTRICT w1,
                                     const int8_t *EDGEC_RESTRICT c0, int32_t &a0, int32_t &a1) {
 #ifdef EDGEC_HAVE_MVE
-  for (ptrdiff_t k = 0; k < K; k += 16) {
-    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
-    const int8x16_t vc = vldrbq_z_s8(c0 + k, p);
-    a0 = vmladavaq_s8(a0, vldrbq_z_s8(w0 + k, p), vc);
-    a1 = vmladavaq_s8(a1, vldrbq_z_s8(w1 + k, p), vc);
+  constexpr ptrdiff_t KF = K / 16 * 16;
+  for (ptrdiff_t k = 0; k < KF; k += 16) {
+    const int8x16_t vc = vldrbq_s8(c0 + k);
+    a0 = vmladavaq_s8(a0, vldrbq_s8(w0 + k), vc);
+    a1 = vmladavaq_s8(a1, vldrbq_s8(w1 + k), vc);
+  }
+  if constexpr (K % 16 != 0) {
+    const mve_pred16_t p = vctp8q(K % 16);
+    const int8x16_t vc = vldrbq_z_s8(c0 + KF, p);
+    a0 = vmladavaq_s8(a0, vldrbq_z_s8(w0 + KF, p), vc);
+    a1 = vmladavaq_s8(a1, vldrbq_z_s8(w1 + KF, p), vc);
   }
 #else
   ptrdiff_t k = 0;
@@ -225,9 +240,12 @@ template <ptrdiff_t K>
 EDGEC_ALWAYS_INLINE int32_t dot_s8(const int8_t *EDGEC_RESTRICT w0,
                                    const int8_t *EDGEC_RESTRICT c0, int32_t a) {
 #ifdef EDGEC_HAVE_MVE
-  for (ptrdiff_t k = 0; k < K; k += 16) {
-    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(K - k));
-    a = vmladavaq_s8(a, vldrbq_z_s8(w0 + k, p), vldrbq_z_s8(c0 + k, p));
+  constexpr ptrdiff_t KF = K / 16 * 16;
+  for (ptrdiff_t k = 0; k < KF; k += 16)
+    a = vmladavaq_s8(a, vldrbq_s8(w0 + k), vldrbq_s8(c0 + k));
+  if constexpr (K % 16 != 0) {
+    const mve_pred16_t p = vctp8q(K % 16);
+    a = vmladavaq_s8(a, vldrbq_z_s8(w0 + KF, p), vldrbq_z_s8(c0 + KF, p));
   }
 #else
   ptrdiff_t k = 0;
@@ -292,6 +310,27 @@ EDGEC_NOINLINE void conv_block_4x2(const int8_t *EDGEC_RESTRICT w,
 }
 #endif
 
+#ifdef EDGEC_HAVE_MVE
+/// The output stage of a 2x2 block on four Helium lanes: accumulators of
+/// channels m, m + 1 at pixels p, p + 1, requantized with each lane's
+/// channel multiplier and shift (gathered as m, m, m+1, m+1) and stored by one
+/// scatter to y[0], y[1], y[OHW], y[OHW + 1] (y is output (m, p)).
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void output_2x2(int32_t a00, int32_t a01, int32_t a10, int32_t a11,
+                                    const int32_t *EDGEC_RESTRICT mult,
+                                    const int32_t *EDGEC_RESTRICT shift, int8_t *y) {
+  constexpr uint32_t OHW = static_cast<uint32_t>(Q.conv.out_h) * Q.conv.out_w;
+  const uint32x4_t pair = {0, 0, 1, 1}, at = {0, 1, OHW, OHW + 1};
+  const int32x4_t acc = {a00, a01, a10, a11};
+  const int32x4_t v = mve::requantize_x4<Q.right_shift>(
+      acc, vldrwq_gather_shifted_offset_s32(mult, pair),
+      vldrwq_gather_shifted_offset_s32(shift, pair));
+  // (arm_mve.h's intrinsics are macros: no template argument list inside.)
+  const int32x4_t out = mve::output_x4<Q.output_zero, Q.act_min, Q.act_max>(v);
+  vstrbq_scatter_offset_s32(y, at, out);
+}
+#endif
+
 /// Drop-in for edgec::conv2d_s8 (int8, not depthwise) with `bias_adj` =
 /// bias - zx * sum w per output channel (never null) and
 /// conv2d_s8_scratch_size<Q>() bytes of scratch.
@@ -334,10 +373,14 @@ inline void conv2d_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
         for (; m + 1 < Mg; m += 2) {
           int32_t a00 = bg[m], a01 = bg[m], a10 = bg[m + 1], a11 = bg[m + 1];
           dot_s8_2x2<K>(wg + m * K, wg + (m + 1) * K, col0, col1, a00, a01, a10, a11);
+#ifdef EDGEC_HAVE_MVE
+          output_2x2<Q>(a00, a01, a10, a11, mg + m, sg + m, yg + m * OHW + p);
+#else
           yg[m * OHW + p] = requantize_out<Q>(a00, mg[m], sg[m]);
           yg[m * OHW + p + 1] = requantize_out<Q>(a01, mg[m], sg[m]);
           yg[(m + 1) * OHW + p] = requantize_out<Q>(a10, mg[m + 1], sg[m + 1]);
           yg[(m + 1) * OHW + p + 1] = requantize_out<Q>(a11, mg[m + 1], sg[m + 1]);
+#endif
         }
         if (m < Mg) {
           yg[m * OHW + p] = requantize_out<Q>(dot_s8<K>(wg + m * K, col0, bg[m]), mg[m], sg[m]);
@@ -353,13 +396,197 @@ inline void conv2d_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
     }
 }
 
+#ifdef EDGEC_HAVE_MVE
+/// Scratch bytes of conv2d_s8_hwc: a ring of kernel_h padded input rows,
+/// channels last (PW x in_c bytes each, PW the padded width the layer reads).
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_hwc_scratch_size() {
+  return static_cast<int64_t>(Q.conv.kernel_h) * depthwise_plane_w<Q>() * Q.conv.in_c;
+}
+
+/// Padded input row r (r - pad_top the image row) into `slot` channels last:
+/// slot[(Left + iw) * C + c] = x[c][r - pad_top][iw], each channel's row read
+/// eight bytes at a time and scattered at a stride of C; a row of padding is
+/// the input zero point throughout. The padding columns are written once, by
+/// conv2d_s8_hwc's first fill, and never change.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void hwc_row_s8(const int8_t *EDGEC_RESTRICT x, ptrdiff_t r,
+                                    int8_t *EDGEC_RESTRICT slot) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>(), C = P.in_c;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t Left = P.pad_left < PW ? P.pad_left : PW;
+  constexpr ptrdiff_t Inside = P.in_w < PW - Left ? P.in_w : PW - Left;
+  const ptrdiff_t ih = r - P.pad_top;
+  if (ih < 0 || ih >= P.in_h) {
+    mve::fill_s8(slot, static_cast<int8_t>(Q.input_zero), PW * C);
+    return;
+  }
+  const uint16x8_t at = vmulq_n_u16(vidupq_n_u16(0, 1), static_cast<uint16_t>(C));
+  for (ptrdiff_t c = 0; c < C; ++c) {
+    const int8_t *xr = x + c * HW + ih * P.in_w;
+    int8_t *sr = slot + Left * C + c;
+    ptrdiff_t iw = 0;
+    for (; iw + 8 <= Inside; iw += 8)
+      vstrbq_scatter_offset_s16(sr + iw * C, at, vldrbq_s16(xr + iw));
+    if constexpr (Inside % 8 != 0) {
+      const mve_pred16_t p = vctp16q(Inside % 8);
+      vstrbq_scatter_offset_p_s16(sr + iw * C, at, vldrbq_z_s16(xr + iw, p), p);
+    }
+  }
+}
+
+/// Helium convolution over rows held channels last (one group, unit
+/// dilation): the filters come as HWC (w[m][kh][kw][c], codegen's
+/// hwcConvWeights), so each kernel row of a pixel's window is kernel_w * in_c
+/// contiguous bytes of a ring row and the dot products read the ring in
+/// place: no im2col. Each input row is transposed once (hwc_row_s8) into a
+/// ring of kernel_h rows, as the output rows come to need it. Two output
+/// channels times two pixels per block as conv2d_s8, the same output stage
+/// (output_2x2). `bias_adj` = bias - zx * sum w (the padding holds zx).
+/// Same results as edgec::conv2d_s8, conv2d_s8_hwc_scratch_size<Q>() bytes
+/// of scratch; not in place.
+template <const Conv2DS8Params &Q>
+inline void conv2d_s8_hwc(const int8_t *EDGEC_RESTRICT in, const int8_t *EDGEC_RESTRICT w,
+                          const int32_t *EDGEC_RESTRICT bias_adj,
+                          const int32_t *EDGEC_RESTRICT mult, const int32_t *EDGEC_RESTRICT shift,
+                          int8_t *EDGEC_RESTRICT out, void *EDGEC_RESTRICT scratch) {
+  constexpr const Conv2DParams &P = Q.conv;
+  static_assert(P.groups == 1 && P.dilation_h == 1 && P.dilation_w == 1 && !conv2d_is_spread<P>(),
+                "one group, unit dilation (KernelTable.cpp: hwcConvApplies)");
+  constexpr ptrdiff_t KH = P.kernel_h, C = P.in_c, M = P.out_c;
+  constexpr ptrdiff_t KR = P.kernel_w * C; // bytes of one kernel row
+  constexpr ptrdiff_t K = KH * KR;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>(), Row = PW * C;
+  constexpr ptrdiff_t SC = static_cast<ptrdiff_t>(P.stride_w) * C;
+  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+  constexpr ptrdiff_t OW = P.out_w, OHW = static_cast<ptrdiff_t>(P.out_h) * OW;
+  int8_t *ring = static_cast<int8_t *>(scratch);
+  for (ptrdiff_t n = 0; n < P.batch; ++n) {
+    const int8_t *x = in + n * C * HW;
+    int8_t *y = out + n * M * OHW;
+    mve::fill_s8(ring, static_cast<int8_t>(Q.input_zero), KH * Row);
+    ptrdiff_t next = 0; // the first padded row not yet in the ring
+    for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+      const ptrdiff_t r0 = oh * P.stride_h;
+      for (ptrdiff_t r = next > r0 ? next : r0; r < r0 + KH; ++r)
+        hwc_row_s8<Q>(x, r, ring + r % KH * Row);
+      next = r0 + KH;
+      const int8_t *rows[KH];
+      _Pragma("GCC unroll 16") for (ptrdiff_t kh = 0; kh < KH; ++kh) rows[kh] =
+          ring + (r0 + kh) % KH * Row;
+      int8_t *yr = y + oh * OW;
+      ptrdiff_t ow = 0;
+      for (; ow + 1 < OW; ow += 2) {
+        ptrdiff_t m = 0;
+        for (; m + 1 < M; m += 2) {
+          int32_t a00 = bias_adj[m], a01 = a00, a10 = bias_adj[m + 1], a11 = a10;
+          _Pragma("GCC unroll 16") for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+            const int8_t *c0 = rows[kh] + ow * SC;
+            dot_s8_2x2<KR>(w + m * K + kh * KR, w + (m + 1) * K + kh * KR, c0, c0 + SC, a00,
+                           a01, a10, a11);
+          }
+          output_2x2<Q>(a00, a01, a10, a11, mult + m, shift + m, yr + m * OHW + ow);
+        }
+        if (m < M) {
+          int32_t a0 = bias_adj[m], a1 = a0;
+          _Pragma("GCC unroll 16") for (ptrdiff_t kh = 0; kh < KH; ++kh) {
+            const int8_t *c0 = rows[kh] + ow * SC;
+            a0 = dot_s8<KR>(w + m * K + kh * KR, c0, a0);
+            a1 = dot_s8<KR>(w + m * K + kh * KR, c0 + SC, a1);
+          }
+          yr[m * OHW + ow] = requantize_out<Q>(a0, mult[m], shift[m]);
+          yr[m * OHW + ow + 1] = requantize_out<Q>(a1, mult[m], shift[m]);
+        }
+      }
+      if (ow < OW)
+        for (ptrdiff_t m = 0; m < M; ++m) {
+          int32_t a = bias_adj[m];
+          _Pragma("GCC unroll 16") for (ptrdiff_t kh = 0; kh < KH; ++kh) a =
+              dot_s8<KR>(w + m * K + kh * KR, rows[kh] + ow * SC, a);
+          yr[m * OHW + ow] = requantize_out<Q>(a, mult[m], shift[m]);
+        }
+    }
+  }
+}
+#endif
+
 /// Scratch bytes of depthwise_s8: one padded int8 plane.
 template <const Conv2DS8Params &Q> constexpr int64_t depthwise_s8_scratch_size() {
   return static_cast<int64_t>(depthwise_plane_h<Q>()) * depthwise_plane_w<Q>();
 }
 
-/// Depthwise int8 on the blocked family (rv32imac, x86-64; Arm cores run the
-/// DSP kernel): each channel's plane is copied once as raw int8 with the
+#ifdef EDGEC_HAVE_MVE
+/// G groups of four output pixels of one row of one channel of depthwise_s8
+/// on Helium, from xp (the window of the chunk's first pixel in the padded
+/// plane) to yp: group g starts at pixel 4g, the last one Back pixels earlier
+/// (it then recomputes pixels of the group before it, the same values, so a
+/// row of at least four pixels never needs a predicate). G int32x4
+/// accumulators, taps outer: each tap's weight is loaded once and feeds G
+/// VMLAs, each of one widening load (a gather for a stride above one). With
+/// Tail (a row of fewer than four pixels), the one group runs under p, its
+/// loads too.
+template <const Conv2DS8Params &Q, ptrdiff_t G, ptrdiff_t Back, bool Tail = false>
+EDGEC_ALWAYS_INLINE void depthwise_chunk_x4(const int8_t *EDGEC_RESTRICT xp,
+                                            const int8_t *EDGEC_RESTRICT w, int32_t b,
+                                            int32x4_t vm, int32x4_t vs, int8_t *EDGEC_RESTRICT yp,
+                                            mve_pred16_t p = 0) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t KW = P.kernel_w, KK = P.kernel_h * KW;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>(), S = P.stride_w;
+  static_assert(!Tail || G == 1, "a predicated chunk is one group");
+  const uint32x4_t at = vmulq_n_u32(vidupq_n_u32(0, 1), static_cast<uint32_t>(S));
+  int32x4_t acc[G];
+  _Pragma("GCC unroll 4") for (ptrdiff_t g = 0; g < G; ++g) acc[g] = vdupq_n_s32(b);
+  _Pragma("GCC unroll 64") for (ptrdiff_t k = 0; k < KK; ++k) {
+    const int8_t *t = xp + k / KW * P.dilation_h * PW + k % KW * P.dilation_w;
+    const int32_t wk = w[k];
+    _Pragma("GCC unroll 4") for (ptrdiff_t g = 0; g < G; ++g) {
+      const int8_t *tg = t + (4 * g - (g == G - 1 ? Back : 0)) * S;
+      int32x4_t x;
+      if constexpr (Tail)
+        x = S == 1 ? vldrbq_z_s32(tg, p) : vldrbq_gather_offset_z_s32(tg, at, p);
+      else
+        x = S == 1 ? vldrbq_s32(tg) : vldrbq_gather_offset_s32(tg, at);
+      acc[g] = vmlaq_n_s32(acc[g], x, wk);
+    }
+  }
+  _Pragma("GCC unroll 4") for (ptrdiff_t g = 0; g < G; ++g) {
+    const int32x4_t v = mve::requantize_x4<Q.right_shift>(acc[g], vm, vs);
+    const int32x4_t o = mve::output_x4<Q.output_zero, Q.act_min, Q.act_max>(v);
+    int8_t *yg = yp + 4 * g - (g == G - 1 ? Back : 0);
+    if constexpr (Tail)
+      vstrbq_p_s32(yg, o, p);
+    else
+      vstrbq_s32(yg, o);
+  }
+}
+
+/// One channel of depthwise_s8 on Helium, from its padded plane: each row in
+/// chunks of 16 pixels (four groups of four), then the rest.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void depthwise_rows_x4(const int8_t *EDGEC_RESTRICT plane,
+                                           const int8_t *EDGEC_RESTRICT w, int32_t b,
+                                           int32_t mult, int32_t shift, int8_t *EDGEC_RESTRICT y) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>(), OW = P.out_w, S = P.stride_w;
+  constexpr ptrdiff_t R = OW % 16, GR = (R + 3) / 4;
+  const int32x4_t vm = vdupq_n_s32(mult), vs = vdupq_n_s32(shift);
+  for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
+    const int8_t *row = plane + oh * P.stride_h * PW;
+    int8_t *yr = y + oh * OW;
+    for (ptrdiff_t ow = 0; ow + 16 <= OW; ow += 16)
+      depthwise_chunk_x4<Q, 4, 0>(row + ow * S, w, b, vm, vs, yr + ow);
+    if constexpr (OW < 4)
+      depthwise_chunk_x4<Q, 1, 0, true>(row, w, b, vm, vs, yr, vctp32q(OW));
+    else if constexpr (R != 0)
+      depthwise_chunk_x4<Q, GR, 4 * GR - R>(row + (OW - R) * S, w, b, vm, vs, yr + OW - R);
+  }
+}
+#endif
+
+/// Depthwise int8 on the blocked family (rv32imac, x86-64, and on Helium
+/// cores four pixels per step; Armv7E-M cores run the DSP kernel): each
+/// channel's plane is copied once as raw int8 with the
 /// padding as the input zero point (copy_plane_s8) and `bias_adj` = bias -
 /// zx * sum w takes the zero point away again, so every output pixel runs
 /// the same branch-free taps with the channel's filter in registers. Out of
@@ -379,19 +606,29 @@ EDGEC_NOINLINE void depthwise_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT 
   constexpr const Conv2DParams &P = Q.conv;
   static_assert(P.groups == P.in_c && P.groups == P.out_c, "a depthwise layer");
   static_assert(!conv2d_is_spread<P>(), "a spread input takes the portable kernel");
-  constexpr ptrdiff_t KW = P.kernel_w, KK = P.kernel_h * KW;
-  constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
+  constexpr ptrdiff_t KK = P.kernel_h * P.kernel_w;
   constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
   int8_t *plane = static_cast<int8_t *>(scratch);
+#ifdef EDGEC_HAVE_MVE
+  fill_plane_s8<Q>(plane); // the padding, once: each channel copies its inside only
+#endif
   for (ptrdiff_t n = 0; n < P.batch; ++n)
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
+#ifdef EDGEC_HAVE_MVE
+      copy_plane_inside_s8<Q>(in + (n * P.in_c + m) * HW, plane);
+#else
       copy_plane_s8<Q>(in + (n * P.in_c + m) * HW, plane);
+#endif
+      const int32_t b = bias_adj[m];
+      int8_t *y = out + (n * P.out_c + m) * OHW;
+#ifdef EDGEC_HAVE_MVE
+      depthwise_rows_x4<Q>(plane, w + m * KK, b, mult[m], shift[m], y);
+#else
+      constexpr ptrdiff_t KW = P.kernel_w, PW = depthwise_plane_w<Q>();
       int32_t wt[KK];
       _Pragma("GCC unroll 64") for (ptrdiff_t k = 0; k < KK; ++k) wt[k] = w[m * KK + k];
-      const int32_t b = bias_adj[m];
       const BlockedOutputS8<Q> stage(mult[m], shift[m]);
-      int8_t *y = out + (n * P.out_c + m) * OHW;
       for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
         const int8_t *row = plane + oh * P.stride_h * PW;
         int8_t *yr = y + oh * P.out_w;
@@ -403,6 +640,7 @@ EDGEC_NOINLINE void depthwise_s8(const int8_t *in, const int8_t *EDGEC_RESTRICT 
           yr[ow] = stage(acc);
         }
       }
+#endif
     }
 }
 

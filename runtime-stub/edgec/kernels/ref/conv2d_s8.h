@@ -8,6 +8,7 @@
 // Activations T are int8 or, for 16x8 models, int16 (accumulating in int64).
 #pragma once
 
+#include "edgec/kernels/arm/mve.h"
 #include "edgec/kernels/ref/conv2d_params.h"
 #include "edgec/quant.h"
 
@@ -57,11 +58,43 @@ template <const Conv2DS8Params &Q> constexpr ptrdiff_t depthwise_plane_w() {
          static_cast<ptrdiff_t>(Q.conv.kernel_w - 1) * Q.conv.dilation_w + 1;
 }
 
+#ifdef EDGEC_HAVE_MVE
+/// Helium: every byte of the padded plane set to the input zero point, 16 per
+/// step. The padding stays so while copy_plane_inside_s8 fills in one
+/// channel after another, so a kernel writes it once per layer.
+template <const Conv2DS8Params &Q> EDGEC_ALWAYS_INLINE void fill_plane_s8(int8_t *plane) {
+  mve::fill_s8(plane, static_cast<int8_t>(Q.input_zero),
+               depthwise_plane_h<Q>() * depthwise_plane_w<Q>());
+}
+
+/// Helium: the image part of the padded plane (copy_plane_s8's) from one
+/// input plane, 16 bytes per step; the padding is left as it is.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void copy_plane_inside_s8(const int8_t *EDGEC_RESTRICT x,
+                                              int8_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
+  constexpr ptrdiff_t Left = P.pad_left < PW ? P.pad_left : PW;
+  constexpr ptrdiff_t Inside = P.in_w < PW - Left ? P.in_w : PW - Left;
+  constexpr ptrdiff_t R0 = P.pad_top > 0 ? P.pad_top : 0;
+  constexpr ptrdiff_t R1 = P.pad_top + P.in_h < PH ? P.pad_top + P.in_h : PH;
+  if constexpr (Left == 0 && Inside == PW && PW == P.in_w) // whole rows: one run
+    mve::copy_s8(plane + R0 * PW, x + (R0 - P.pad_top) * P.in_w, (R1 - R0) * PW);
+  else
+    for (ptrdiff_t r = R0; r < R1; ++r)
+      mve::copy_s8(plane + r * PW + Left, x + (r - P.pad_top) * P.in_w, Inside);
+}
+#endif
+
 /// One input plane of a depthwise layer as raw int8, PH x PW, the padding
 /// written as the input zero point (so that a padded tap adds zx * w, which
 /// the kernel's folded bias takes away again).
 template <const Conv2DS8Params &Q>
 EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *EDGEC_RESTRICT plane) {
+#ifdef EDGEC_HAVE_MVE
+  fill_plane_s8<Q>(plane);
+  copy_plane_inside_s8<Q>(x, plane);
+#else
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t PH = depthwise_plane_h<Q>(), PW = depthwise_plane_w<Q>();
   constexpr int8_t Z = static_cast<int8_t>(Q.input_zero);
@@ -83,6 +116,7 @@ EDGEC_ALWAYS_INLINE void copy_plane_s8(const int8_t *EDGEC_RESTRICT x, int8_t *E
     for (ptrdiff_t c = Left + Inside; c < PW; ++c)
       pr[c] = Z;
   }
+#endif
 }
 
 /// The output stage of an int8 convolution with parameters Q.

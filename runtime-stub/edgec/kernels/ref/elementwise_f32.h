@@ -3,6 +3,7 @@
 // passes per-operand strides (0 on broadcast dimensions).
 #pragma once
 
+#include "edgec/kernels/arm/mve.h"
 #include "edgec/runtime.h"
 
 #include <math.h>
@@ -90,6 +91,30 @@ struct OpAnd { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a 
 struct OpOr { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a || b; } };
 struct OpXor { static EDGEC_ALWAYS_INLINE bool apply(bool a, bool b) { return a != b; } };
 
+#ifdef EDGEC_HAVE_MVE
+/// Whether binary() runs Op on four Helium lanes: an int8 functor with an
+/// apply_x4 (elementwise_s8.h: add, sub, mul, max, min).
+template <typename Op, typename T, typename U>
+constexpr bool kBinaryX4 =
+    sizeof(T) == 1 && sizeof(U) == 1 && requires(int32x4_t v) { Op::apply_x4(v, v); };
+
+/// y[i] = Op(a[i], b[i]) for i < n on four int8 lanes widened to int32, the
+/// last partial group under VCTP. In place: y may be a or b.
+template <typename Op>
+EDGEC_ALWAYS_INLINE void binary_row_x4(const int8_t *a, const int8_t *b, int8_t *y, ptrdiff_t n) {
+  ptrdiff_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const int32x4_t r = Op::apply_x4(vldrbq_s32(a + i), vldrbq_s32(b + i));
+    vstrbq_s32(y + i, r);
+  }
+  if (i < n) {
+    const mve_pred16_t p = vctp32q(static_cast<uint32_t>(n - i));
+    const int32x4_t r = Op::apply_x4(vldrbq_z_s32(a + i, p), vldrbq_z_s32(b + i, p));
+    vstrbq_p_s32(y + i, r, p);
+  }
+}
+#endif
+
 /// y = Op(a, b) with numpy broadcasting; the result type U is the operands'
 /// for arithmetic and bool for comparisons. In place: y may be an operand of
 /// y's shape and element size (element i is read before y[i] is written).
@@ -98,6 +123,12 @@ inline void binary(const T *a, const T *b, U *y) {
   constexpr bool same = P.a_strides[3] == 1 && P.b_strides[3] == 1 && P.dims[0] == 1 &&
                         P.dims[1] == 1 && P.dims[2] == 1;
   if constexpr (same) {
+#ifdef EDGEC_HAVE_MVE
+    if constexpr (kBinaryX4<Op, T, U>) {
+      binary_row_x4<Op>(a, b, y, P.size);
+      return;
+    }
+#endif
     for (ptrdiff_t i = 0; i < P.size; ++i)
       y[i] = Op::apply(a[i], b[i]);
   } else {
@@ -108,6 +139,12 @@ inline void binary(const T *a, const T *b, U *y) {
           const T *pb = b + i0 * P.b_strides[0] + i1 * P.b_strides[1] + i2 * P.b_strides[2];
           U *py = y + ((i0 * P.dims[1] + i1) * P.dims[2] + i2) * P.dims[3];
           if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 1) {
+#ifdef EDGEC_HAVE_MVE
+            if constexpr (kBinaryX4<Op, T, U>) {
+              binary_row_x4<Op>(pa, pb, py, P.dims[3]);
+              continue;
+            }
+#endif
             for (ptrdiff_t i3 = 0; i3 < P.dims[3]; ++i3)
               py[i3] = Op::apply(pa[i3], pb[i3]);
           } else if constexpr (P.a_strides[3] == 1 && P.b_strides[3] == 0) {

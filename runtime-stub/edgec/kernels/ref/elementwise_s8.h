@@ -30,6 +30,17 @@ template <typename T, int32_t Lo, int32_t Hi> EDGEC_ALWAYS_INLINE int32_t clamp_
 
 // Functors for the shared broadcasting loop, edgec::binary<Op<Q>, P>.
 template <const AddS8Params &Q> struct OpAddS8 {
+#ifdef EDGEC_HAVE_MVE
+  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
+  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
+    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
+        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
+    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
+        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
+    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vaddq_s32(sa, sb)));
+  }
+#endif
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
     const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
@@ -38,6 +49,17 @@ template <const AddS8Params &Q> struct OpAddS8 {
   }
 };
 template <const AddS8Params &Q> struct OpSubS8 {
+#ifdef EDGEC_HAVE_MVE
+  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
+  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
+    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
+        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
+    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
+        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
+    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vsubq_s32(sa, sb)));
+  }
+#endif
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
     const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
@@ -48,6 +70,17 @@ template <const AddS8Params &Q> struct OpSubS8 {
 /// Max and min: the inputs rescaled as for add (a monotonic map, so the
 /// larger input stays the larger), the larger (smaller) rescaled to the output.
 template <const AddS8Params &Q> struct OpMaxS8 {
+#ifdef EDGEC_HAVE_MVE
+  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
+  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
+    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
+        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
+    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
+        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
+    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vmaxq_s32(sa, sb)));
+  }
+#endif
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
     const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
@@ -56,6 +89,17 @@ template <const AddS8Params &Q> struct OpMaxS8 {
   }
 };
 template <const AddS8Params &Q> struct OpMinS8 {
+#ifdef EDGEC_HAVE_MVE
+  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
+  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
+    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
+        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
+    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
+        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
+    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vminq_s32(sa, sb)));
+  }
+#endif
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
     const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
@@ -65,6 +109,13 @@ template <const AddS8Params &Q> struct OpMinS8 {
 };
 /// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
 template <const AddS8Params &Q> struct OpMulS8 {
+#ifdef EDGEC_HAVE_MVE
+  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
+    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(
+            vmulq_s32(vsubq_n_s32(a, Q.a_zero), vsubq_n_s32(b, Q.b_zero))));
+  }
+#endif
   template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
     const int32_t v =
         requantize_const<Q.out_mult, Q.out_shift>((a - Q.a_zero) * (b - Q.b_zero)) + Q.out_zero;
