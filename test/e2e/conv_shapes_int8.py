@@ -19,9 +19,7 @@ and run with `edgec verify`: the generated integers must equal the
 evaluator's. On cortex-m55 each case must run the kernel it is written for
 (report.json), so these shapes test that kernel, not a fallback.
 """
-import json
 import os
-import subprocess
 import sys
 import zlib
 
@@ -29,7 +27,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from e2e_common import verify
+from e2e_common import compiled_kernels, verify
 
 HWC, DW, DENSE = "conv2d_s8_hwc_blocked", "depthwise_s8_blocked", "conv2d_s8_blocked"
 
@@ -132,14 +130,12 @@ def main():
             np.save(paths[-1], x)
         flags = ["--quantize", "int8", "--calibration", paths[0]] if len(paths) == 1 else \
             ["--quantize", "int8", "--calibration", "random"]
-        out = os.path.join(work, f"{name}-gen")
-        r = subprocess.run([edgec, "compile", path, "-t", target, "-o", out] + flags,
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            failures.append(f"{name}: compile failed:\n{r.stdout}{r.stderr}")
+        layers, problem = compiled_kernels(edgec, path, target, os.path.join(work, f"{name}-gen"),
+                                           flags)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
-        with open(os.path.join(out, "report.json")) as f:
-            kernels = [l["kernel"] for l in json.load(f)["layers"]]
+        kernels = [k for _, k in layers]
         if target == "cortex-m55" and want not in kernels:
             failures.append(f"{name}: ran {kernels} on {target}, expected {want}")
         problem = verify(edgec, path, target, paths, flags)

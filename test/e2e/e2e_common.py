@@ -1,6 +1,8 @@
 """Helpers the per-target Python e2e scripts share (recurrent_int8.py,
-conv_transpose_int8.py): verify a model bit-exact on a target, run it in
-float and quantized, and compare the two."""
+conv_transpose_int8.py, fc_shapes_int8.py, conv_shapes_int8.py): compile a
+model and read the kernels it runs, verify it bit-exact on a target, run it
+in float and quantized, and compare the two."""
+import json
 import os
 import subprocess
 
@@ -12,6 +14,17 @@ def sqnr(ref, got):
     ref = np.asarray(ref, np.float64)
     noise = float(np.sum((ref - got) ** 2))
     return float("inf") if noise == 0 else 10 * np.log10(float(np.sum(ref ** 2)) / noise)
+
+
+def compiled_kernels(edgec, path, target, out, flags):
+    """`edgec compile` PATH for TARGET into OUT: (the kernel of each layer,
+    from report.json, None) or (None, what failed)."""
+    r = subprocess.run([edgec, "compile", path, "-t", target, "-o", out] + flags,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"compile failed:\n{r.stdout}{r.stderr}"
+    with open(os.path.join(out, "report.json")) as f:
+        return [(l["op"], l["kernel"]) for l in json.load(f)["layers"]], None
 
 
 def verify(edgec, path, target, inputs, flags):

@@ -12,9 +12,7 @@ Armv7E-M DSP targets every case with K a multiple of 4 must run
 fc_s8_dsp_paired (report.json), so these shapes test that kernel, not a
 fallback.
 """
-import json
 import os
-import subprocess
 import sys
 import zlib
 
@@ -22,7 +20,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from e2e_common import verify
+from e2e_common import compiled_kernels, verify
 
 DSP_TARGETS = ("cortex-m4", "cortex-m7")
 
@@ -85,14 +83,12 @@ def main():
         inp = os.path.join(work, f"{name}.input.npy")
         np.save(inp, x)
         flags = ["--quantize", "int8", "--calibration", inp]
-        out = os.path.join(work, f"{name}-gen")
-        r = subprocess.run([edgec, "compile", path, "-t", target, "-o", out] + flags,
-                           capture_output=True, text=True)
-        if r.returncode != 0:
-            failures.append(f"{name}: compile failed:\n{r.stdout}{r.stderr}")
+        layers, problem = compiled_kernels(edgec, path, target, os.path.join(work, f"{name}-gen"),
+                                           flags)
+        if problem:
+            failures.append(f"{name}: {problem}")
             continue
-        with open(os.path.join(out, "report.json")) as f:
-            kernels = [l["kernel"] for l in json.load(f)["layers"] if l["op"] == "gemm"]
+        kernels = [k for op, k in layers if op == "gemm"]
         want = "fc_s8_dsp_paired" if paired else "fc_s8_dsp_blocked"
         if target in DSP_TARGETS and kernels != [want]:
             failures.append(f"{name}: ran {kernels} on {target}, expected [{want}]")

@@ -28,8 +28,46 @@ template <typename T, int32_t Lo, int32_t Hi> EDGEC_ALWAYS_INLINE int32_t clamp_
     return clamp_i32(v, Lo, Hi);
 }
 
-// Functors for the shared broadcasting loop, edgec::binary<Op<Q>, P>.
-template <const AddS8Params &Q> struct OpAddS8 {
+/// How add, sub, max and min combine their two rescaled inputs, on int32
+/// and (Helium) on four int32 lanes.
+struct CombineAdd {
+  static EDGEC_ALWAYS_INLINE int32_t apply(int32_t x, int32_t y) { return x + y; }
+#ifdef EDGEC_HAVE_MVE
+  static EDGEC_ALWAYS_INLINE int32x4_t apply(int32x4_t x, int32x4_t y) { return vaddq_s32(x, y); }
+#endif
+};
+struct CombineSub {
+  static EDGEC_ALWAYS_INLINE int32_t apply(int32_t x, int32_t y) { return x - y; }
+#ifdef EDGEC_HAVE_MVE
+  static EDGEC_ALWAYS_INLINE int32x4_t apply(int32x4_t x, int32x4_t y) { return vsubq_s32(x, y); }
+#endif
+};
+struct CombineMax {
+  static EDGEC_ALWAYS_INLINE int32_t apply(int32_t x, int32_t y) { return x > y ? x : y; }
+#ifdef EDGEC_HAVE_MVE
+  static EDGEC_ALWAYS_INLINE int32x4_t apply(int32x4_t x, int32x4_t y) { return vmaxq_s32(x, y); }
+#endif
+};
+struct CombineMin {
+  static EDGEC_ALWAYS_INLINE int32_t apply(int32_t x, int32_t y) { return x < y ? x : y; }
+#ifdef EDGEC_HAVE_MVE
+  static EDGEC_ALWAYS_INLINE int32x4_t apply(int32x4_t x, int32x4_t y) { return vminq_s32(x, y); }
+#endif
+};
+
+/// Add, sub, max and min (a functor of the shared broadcasting loop,
+/// edgec::binary<Op<Q>, P>): both inputs rescaled to the common scale
+/// (shifted left by left_shift, requantized by their own multipliers),
+/// combined by C, rescaled to the output, clamped. Max and min may combine
+/// the rescaled values because the rescaling is monotonic (the larger input
+/// stays the larger).
+template <const AddS8Params &Q, typename C> struct RescaledOpS8 {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
+    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
+    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
+    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(C::apply(sa, sb)) + Q.out_zero;
+    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
+  }
 #ifdef EDGEC_HAVE_MVE
   /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
   static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
@@ -38,75 +76,15 @@ template <const AddS8Params &Q> struct OpAddS8 {
     const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
         vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
     return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
-        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vaddq_s32(sa, sb)));
+        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(C::apply(sa, sb)));
   }
 #endif
-  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
-    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
-    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa + sb) + Q.out_zero;
-    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
-  }
 };
-template <const AddS8Params &Q> struct OpSubS8 {
-#ifdef EDGEC_HAVE_MVE
-  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
-  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
-    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
-        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
-    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
-        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
-    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
-        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vsubq_s32(sa, sb)));
-  }
-#endif
-  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
-    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
-    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa - sb) + Q.out_zero;
-    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
-  }
-};
-/// Max and min: the inputs rescaled as for add (a monotonic map, so the
-/// larger input stays the larger), the larger (smaller) rescaled to the output.
-template <const AddS8Params &Q> struct OpMaxS8 {
-#ifdef EDGEC_HAVE_MVE
-  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
-  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
-    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
-        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
-    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
-        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
-    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
-        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vmaxq_s32(sa, sb)));
-  }
-#endif
-  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
-    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
-    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa > sb ? sa : sb) + Q.out_zero;
-    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
-  }
-};
-template <const AddS8Params &Q> struct OpMinS8 {
-#ifdef EDGEC_HAVE_MVE
-  /// apply on four int32 lanes (int8 values); binary() takes it on Helium.
-  static EDGEC_ALWAYS_INLINE int32x4_t apply_x4(int32x4_t a, int32x4_t b) {
-    const int32x4_t sa = mve::requantize_const_x4<Q.a_mult, Q.a_shift>(
-        vshlq_n_s32(vsubq_n_s32(a, Q.a_zero), Q.left_shift));
-    const int32x4_t sb = mve::requantize_const_x4<Q.b_mult, Q.b_shift>(
-        vshlq_n_s32(vsubq_n_s32(b, Q.b_zero), Q.left_shift));
-    return mve::output_x4<Q.out_zero, Q.act_min, Q.act_max>(
-        mve::requantize_const_x4<Q.out_mult, Q.out_shift>(vminq_s32(sa, sb)));
-  }
-#endif
-  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) {
-    const int32_t sa = requantize_const<Q.a_mult, Q.a_shift>((a - Q.a_zero) * (1 << Q.left_shift));
-    const int32_t sb = requantize_const<Q.b_mult, Q.b_shift>((b - Q.b_zero) * (1 << Q.left_shift));
-    const int32_t v = requantize_const<Q.out_mult, Q.out_shift>(sa < sb ? sa : sb) + Q.out_zero;
-    return static_cast<T>(clamp_act<T, Q.act_min, Q.act_max>(v));
-  }
-};
+template <const AddS8Params &Q> using OpAddS8 = RescaledOpS8<Q, CombineAdd>;
+template <const AddS8Params &Q> using OpSubS8 = RescaledOpS8<Q, CombineSub>;
+template <const AddS8Params &Q> using OpMaxS8 = RescaledOpS8<Q, CombineMax>;
+template <const AddS8Params &Q> using OpMinS8 = RescaledOpS8<Q, CombineMin>;
+
 /// (a - a_zero) * (b - b_zero) rescaled by out_mult / out_shift (a_mult, b_mult unused).
 template <const AddS8Params &Q> struct OpMulS8 {
 #ifdef EDGEC_HAVE_MVE
