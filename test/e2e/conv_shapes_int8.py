@@ -13,7 +13,9 @@ take their different paths, above all Helium's (cortex-m55):
   five (the last group stepping back over the first), of 16 and more (whole
   chunks then a rest), stride 2 and 3 (gathers), dilation 2;
 - add / sub / mul / max / min on four lanes: lengths that are not a multiple
-  of four, broadcast rows.
+  of four, broadcast rows;
+- an average pool over whole planes (one contiguous run per plane, 16 bytes
+  per VADDVA on Helium).
 Each model is compiled with --quantize int8 for TARGET (x86-64 by default)
 and run with `edgec verify`: the generated integers must equal the
 evaluator's. On cortex-m55 each case must run the kernel it is written for
@@ -68,6 +70,16 @@ def binary_case(name, op, a_shape, b_shape):
     return model(name, nodes, [], [("A", a_shape), ("B", b_shape)], out), [a, b], "binary_s8"
 
 
+def pool_case(name, shape):
+    """An AveragePool whose one window is the whole plane (the contiguous-run
+    path)."""
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    nodes = [helper.make_node("AveragePool", ["X"], ["Y"], name=f"{name}_pool",
+                              kernel_shape=shape[2:])]
+    x = (rng.uniform(-1, 1, shape) + 0.3).astype(np.float32)
+    return model(name, nodes, [], [("X", shape)], shape[:2] + [1, 1]), [x], "avg_pool2d_s8"
+
+
 def model(name, nodes, inits, inputs, out_shape):
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
@@ -108,6 +120,8 @@ CASES = [
                                    group=3, pads=[0, 0, 0, 0], want=DW)),
     ("dw_c2_3x3_w35", *conv_case("dw_c2_3x3_w35", [1, 2, 4, 35], 2, (3, 3), group=2,
                                  clip=(0.0, 6.0), want=DW)),
+    ("avg_whole_3x7", *pool_case("avg_whole_3x7", [1, 5, 3, 7])),
+    ("avg_whole_25x5", *pool_case("avg_whole_25x5", [1, 3, 25, 5])),
     ("add_105", *binary_case("add_105", "Add", [1, 3, 5, 7], [1, 3, 5, 7])),
     ("sub_rows", *binary_case("sub_rows", "Sub", [1, 4, 3, 7], [1, 4, 1, 7])),
     ("mul_30", *binary_case("mul_30", "Mul", [2, 15], [2, 15])),

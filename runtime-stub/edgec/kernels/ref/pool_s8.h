@@ -1,6 +1,7 @@
 // Quantized pooling (int8, or int16 for 16x8 models) and int8 softmax.
 #pragma once
 
+#include "edgec/kernels/arm/mve.h"
 #include "edgec/kernels/ref/pool_f32.h"
 #include "edgec/quant.h"
 
@@ -29,10 +30,47 @@ inline void max_pool2d_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   }
 }
 
+/// Whether an average pool's one window is each whole plane (a global
+/// average written as AveragePool: DS-CNN's), so that each output is the
+/// mean of one contiguous run.
+template <const Pool2DParams &P> constexpr bool pool_is_whole_plane() {
+  return P.out_h == 1 && P.out_w == 1 && P.kernel_h == P.in_h && P.kernel_w == P.in_w &&
+         P.pad_top == 0 && P.pad_left == 0 && P.pad_bottom == 0 && P.pad_right == 0 &&
+         (P.in_h == 1 || P.dilation_h == 1) && (P.in_w == 1 || P.dilation_w == 1);
+}
+
+/// sum of x[i] for i < N.
+template <ptrdiff_t N, typename T> EDGEC_ALWAYS_INLINE int32_t sum_run(const T *EDGEC_RESTRICT x) {
+#ifdef EDGEC_HAVE_MVE
+  if constexpr (sizeof(T) == 1) { // 16 bytes per VADDVA.S8
+    int32_t sum = 0;
+    for (ptrdiff_t i = 0; i < N; i += 16) {
+      const mve_pred16_t p = vctp8q(static_cast<uint32_t>(N - i));
+      sum = vaddvaq_p_s8(sum, vldrbq_z_s8(reinterpret_cast<const int8_t *>(x) + i, p), p);
+    }
+    return sum;
+  }
+#endif
+  int32_t sum = 0;
+  for (ptrdiff_t i = 0; i < N; ++i)
+    sum += x[i];
+  return sum;
+}
+
 /// Average pooling keeps the input's quantization: zero + the rounded mean of
 /// (x - zero) over the counted positions (padded ones add 0).
 template <const Pool2DParams &P, int32_t Zero, typename T>
 inline void avg_pool2d_s8(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  if constexpr (pool_is_whole_plane<P>()) {
+    // sum (x - Zero) over a plane of N is sum x - N Zero (int32: N < 2^23).
+    constexpr ptrdiff_t N = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
+    for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
+      const int32_t v = rounded_average(sum_run<N>(x + pl * N) - static_cast<int32_t>(N) * Zero,
+                                        static_cast<int32_t>(N)) + Zero;
+      y[pl] = static_cast<T>(clamp_i32(v, QuantType<T>::min, QuantType<T>::max));
+    }
+    return;
+  }
   for (ptrdiff_t pl = 0; pl < P.planes; ++pl) {
     const T *xp = x + pl * P.in_h * P.in_w;
     for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
