@@ -204,8 +204,15 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     er.integer("ram_bytes", t.emulator.ramBytes);
     er.integer("stack_bytes", t.emulator.stackBytes);
     er.integer("timeout_seconds", t.emulator.timeoutSeconds);
+    er.str("cycle_model", t.emulator.cycleModel);
     if (!er.ok())
       return std::nullopt;
+    if (!t.emulator.cycleModel.empty() && t.emulator.cycleModel != "m4" &&
+        t.emulator.cycleModel != "m55") {
+      error = fileName + ": field 'emulator.cycle_model' must be \"m4\" or \"m55\", not '" +
+              t.emulator.cycleModel + "'";
+      return std::nullopt;
+    }
     if (t.emulator.command.empty() || !t.emulator.flashBytes || !t.emulator.ramBytes) {
       error = fileName + ": field 'emulator' needs 'command', 'flash_bytes' and 'ram_bytes'";
       return std::nullopt;

@@ -368,6 +368,8 @@ Run run(const codegen::Target &t, const std::string &exe, const std::vector<std:
     auto resume = symbolAddress(exe, "edgec_trace_resume");
     if (layer && resume)
       pluginArgs += fmt::format(",layer={:#x},resume={:#x}", *layer, *resume);
+    if (!t.emulator.cycleModel.empty())
+      pluginArgs += ",cycles=" + t.emulator.cycleModel;
     argv.insert(argv.end(),
                 {"-nographic", "-monitor", "none", "-serial", "none", "-semihosting-config",
                  semi, "-icount", "shift=0",
@@ -393,6 +395,8 @@ Run run(const codegen::Target &t, const std::string &exe, const std::vector<std:
       return r;
     }
     r.instructions = (uint64_t)*region;
+    if (std::optional<int64_t> c = o->getInteger("region_cycles"))
+      r.estimatedCycles = (uint64_t)*c;
     if (const llvm::json::Array *layers = o->getArray("layers"))
       for (const llvm::json::Value &v : *layers)
         r.layerInstructions.push_back((uint64_t)v.getAsInteger().value_or(0));

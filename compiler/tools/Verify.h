@@ -49,6 +49,8 @@ Build build(const codegen::Target &target, const std::string &dir, const std::st
 struct Run {
   std::string error;                     ///< empty on success
   std::optional<uint64_t> instructions;  ///< of one inference, under emulation
+  /// Of one inference, by the target's emulator.cycle_model (an estimate).
+  std::optional<uint64_t> estimatedCycles;
   /// With layer tracing under emulation: the instructions of each traced
   /// layer (from the previous trace to this one, tracing excluded).
   std::vector<uint64_t> layerInstructions;

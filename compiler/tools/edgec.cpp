@@ -1120,8 +1120,10 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   edgec::verify::Run ran = edgec::verify::run(*tgt, built.executable, inputs, outDir,
                                               edgec::verify::findPlugin(argv0), buildDir);
   // Writing the layer dumps is not part of an inference's cost.
-  if (opts.perLayer)
+  if (opts.perLayer) {
     ran.instructions.reset();
+    ran.estimatedCycles.reset();
+  }
   if (!ran.error.empty()) {
     fmt::print(stderr, "edgec: error: {}\n", ran.error);
     return kInternalError;
@@ -1248,6 +1250,9 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
         {"quantize", job.flags.quantize},
         {"instructions", ran.instructions ? llvm::json::Value((int64_t)*ran.instructions)
                                           : llvm::json::Value(nullptr)},
+        {"estimated_cycles", ran.estimatedCycles
+                                 ? llvm::json::Value((int64_t)*ran.estimatedCycles)
+                                 : llvm::json::Value(nullptr)},
         {"macs", macs},
         {"macs_per_instruction",
          ran.instructions && *ran.instructions
@@ -1283,6 +1288,10 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                                                      "of the model's code, which never recurses"
                                                    : "-fstack-usage: every frame of the "
                                                      "model's code, which never recurses"));
+    if (ran.estimatedCycles)
+      fmt::print("{}: about {} cycles (estimated: the {} in-order model, no caches or wait "
+                 "states; docs/targets.md)\n",
+                 tgt->name, *ran.estimatedCycles, tgt->emulator.cycleModel);
     if (!layerLines.empty())
       fmt::print("measured per layer (instructions from the previous layer's end; the "
                  "sparsity columns are the cost model's choice and predicted dense / sparse "

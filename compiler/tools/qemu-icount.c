@@ -13,6 +13,20 @@
  * start address and the instructions it executed ("0x1234 5678" lines), which
  * `scripts/profile-mcu.sh` attributes to functions (one per layer kernel).
  *
+ * With cycles=m4 or cycles=m55 it also estimates cycles: each instruction is
+ * weighed at translation by its mnemonic (QEMU's disassembly) under a simple
+ * in-order model, the weights of a block are added per execution like the
+ * instructions, and the JSON gains "cycles" and "region_cycles". The model
+ * (docs/targets.md, "Estimated cycles"):
+ *   m4   loads 2 cycles (LDRD 3, LDM / POP 1 + registers), stores 1 (STRD 2,
+ *        STM / PUSH 1 + registers), branches 2 (taken and not taken
+ *        averaged; BL, BLX, BX 3), SDIV / UDIV 7, VDIV / VSQRT 14, the rest
+ *        (ALU, MUL, SMLAD, SMLAL, SSAT, IT, FP) 1;
+ *   m55  as m4 for scalar code, each Helium instruction 2 (two beats on the
+ *        64-bit datapath; the overlap of a load with a MAC is not counted,
+ *        so an upper estimate).
+ * It is an estimate: no caches, wait states or pipeline interlocks.
+ *
  * Debian's QEMU exports the plugin API but ships no header, so the handful
  * of declarations used here are written out below; they are the stable C
  * API of QEMU_PLUGIN_VERSION 1 (QEMU 7.x, include/qemu/qemu-plugin.h).
@@ -41,12 +55,19 @@ void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, qemu_plugin
                                           enum qemu_plugin_cb_flags flags, void *userdata);
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, qemu_plugin_udata_cb_t cb,
                                     void *userdata);
+struct qemu_plugin_insn;
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+char *qemu_plugin_insn_disas(const struct qemu_plugin_insn *insn);
 
 #define EXPORT __attribute__((visibility("default")))
 
 EXPORT int qemu_plugin_version = 1;
 
 static uint64_t count, begin_addr, end_addr, begin_count, region;
+/* Estimated cycles (cycles=MODEL), counted as `count` is. */
+enum cycle_model { NO_CYCLES, CYCLES_M4, CYCLES_M55 };
+static enum cycle_model cycle_model;
+static uint64_t cycles, begin_cycles, region_cycles;
 /* Per-layer counts: instructions from the region's start (or the previous
  * layer's resume marker) to each entry of the layer marker. */
 static uint64_t layer_addr, resume_addr, last_resume;
@@ -68,6 +89,7 @@ static void on_begin(unsigned int vcpu, void *userdata) {
   (void)vcpu;
   (void)userdata;
   begin_count = count;
+  begin_cycles = cycles;
   last_resume = count;
   in_region = true;
 }
@@ -100,8 +122,70 @@ static void on_end(unsigned int vcpu, void *userdata) {
   if (!in_region)
     return;
   region += count - begin_count;
+  region_cycles += cycles - begin_cycles;
   regions++;
   in_region = false;
+}
+
+static bool starts(const char *s, const char *prefix) {
+  return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Registers in a "{r4, r5, pc}" list; *pc is set when it holds pc. */
+static unsigned list_registers(const char *text, bool *pc) {
+  const char *open = strchr(text, '{'), *close = open ? strchr(open, '}') : NULL;
+  if (!open || !close)
+    return 1;
+  unsigned n = 1;
+  for (const char *c = open; c < close; c++)
+    n += *c == ',';
+  *pc = strstr(open, "pc") && strstr(open, "pc") < close;
+  return n;
+}
+
+/* Estimated cycles of one instruction from its disassembly (the model in
+ * the header comment). */
+static unsigned insn_cycles(const char *text) {
+  char m[16] = {0};
+  size_t k = 0;
+  while (text[k] && text[k] != ' ' && k + 1 < sizeof m) {
+    m[k] = text[k];
+    k++;
+  }
+  const char *ops = text + k;
+  if (cycle_model == CYCLES_M55 &&
+      (starts(m, ".byte") || starts(m, "ldc") || starts(m, "stc") || starts(m, "cdp") ||
+       (m[0] == 'v' && (strstr(ops, " q") || strstr(ops, ",q")))))
+    return 2; /* Helium (capstone names some of them as coprocessor ops) */
+  bool pc = false;
+  if (starts(m, "pop") || starts(m, "ldm")) {
+    unsigned n = list_registers(ops, &pc);
+    return 1 + n + (pc ? 2 : 0);
+  }
+  if (starts(m, "push") || starts(m, "stm") || starts(m, "vpush") || starts(m, "vpop") ||
+      starts(m, "vldm") || starts(m, "vstm"))
+    return 1 + list_registers(ops, &pc);
+  if (starts(m, "ldrd"))
+    return 3;
+  if (starts(m, "ldr") || starts(m, "vldr"))
+    return 2;
+  if (starts(m, "strd"))
+    return 2;
+  if (starts(m, "bl") && !starts(m, "bls") && !starts(m, "blt") && !starts(m, "ble") &&
+      !starts(m, "blo"))
+    return 3; /* bl, blx */
+  if (starts(m, "bx"))
+    return 3;
+  if (m[0] == 'b' && !starts(m, "bic") && !starts(m, "bfi") && !starts(m, "bfc") &&
+      !starts(m, "bkpt"))
+    return 2;
+  if (starts(m, "cbz") || starts(m, "cbnz") || starts(m, "tbb") || starts(m, "tbh"))
+    return 2;
+  if (starts(m, "sdiv") || starts(m, "udiv"))
+    return 7;
+  if (starts(m, "vdiv") || starts(m, "vsqrt"))
+    return 14;
+  return 1;
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
@@ -119,6 +203,15 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb) {
     qemu_plugin_register_vcpu_tb_exec_cb(tb, on_resume, QEMU_PLUGIN_CB_NO_REGS, NULL);
   qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &count,
                                            qemu_plugin_tb_n_insns(tb));
+  if (cycle_model != NO_CYCLES) {
+    uint64_t weight = 0;
+    for (size_t i = 0; i < qemu_plugin_tb_n_insns(tb); i++) {
+      char *text = qemu_plugin_insn_disas(qemu_plugin_tb_get_insn(tb, i));
+      weight += text ? insn_cycles(text) : 1;
+      free(text);
+    }
+    qemu_plugin_register_vcpu_tb_exec_inline(tb, QEMU_PLUGIN_INLINE_ADD_U64, &cycles, weight);
+  }
   if (profile_path) {
     struct block *b = calloc(1, sizeof *b);
     if (!b)
@@ -137,8 +230,12 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata) {
   FILE *f = out_path ? fopen(out_path, "w") : stderr;
   if (!f)
     return;
-  fprintf(f, "{\"total\": %llu, \"region\": %llu, \"regions\": %u, \"layers\": [",
+  fprintf(f, "{\"total\": %llu, \"region\": %llu, \"regions\": %u, ",
           (unsigned long long)count, (unsigned long long)region, regions);
+  if (cycle_model != NO_CYCLES)
+    fprintf(f, "\"cycles\": %llu, \"region_cycles\": %llu, ", (unsigned long long)cycles,
+            (unsigned long long)region_cycles);
+  fprintf(f, "\"layers\": [");
   for (unsigned k = 0; k < n_layers; k++)
     fprintf(f, "%s%llu", k ? ", " : "", (unsigned long long)layers[k]);
   fprintf(f, "]}\n");
@@ -169,6 +266,10 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int
       resume_addr = strtoull(argv[i] + 7, NULL, 0) & ~(uint64_t)1;
     else if (!strncmp(argv[i], "profile=", 8))
       profile_path = argv[i] + 8;
+    else if (!strcmp(argv[i], "cycles=m4"))
+      cycle_model = CYCLES_M4;
+    else if (!strcmp(argv[i], "cycles=m55"))
+      cycle_model = CYCLES_M55;
     else {
       fprintf(stderr, "edgec-qemu-icount: unknown argument '%s'\n", argv[i]);
       return -1;

@@ -41,6 +41,9 @@ struct Target {
     int64_t ramOrigin = 0, ramBytes = 0;
     int64_t stackBytes = 16384;
     int timeoutSeconds = 120;
+    /// "m4" or "m55": the in-order model by which the instruction-count
+    /// plugin estimates cycles (compiler/tools/qemu-icount.c); empty: none.
+    std::string cycleModel;
   } emulator;
 };
 
