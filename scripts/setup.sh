@@ -10,6 +10,8 @@ packages=(
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools
   # ONNX protobuf classes
   libonnx-dev libprotobuf-dev protobuf-compiler
+  # .tflite reader: flatbuffers headers (verifier) and flatc for the schema
+  libflatbuffers-dev flatbuffers-compiler
   # libraries
   libfmt-dev libcli11-dev libeigen3-dev libgtest-dev
   # .npz calibration archives (zip)

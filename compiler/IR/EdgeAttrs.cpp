@@ -97,6 +97,7 @@ struct Discardable {
 constexpr Discardable kDiscardable[] = {
     {"edge.source", Kind::String, OnModule},
     {"edge.opset", Kind::NonNegative, OnModule},
+    {"edge.format", Kind::String, OnModule},
     {"edge.producer", Kind::String, OnModule},
     {"edge.family", Kind::Family, OnModule},
     {"edge.name", Kind::String, OnArg | OnResult},

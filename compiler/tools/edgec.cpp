@@ -15,6 +15,7 @@
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/IR/EdgeOps.h"
 #include "edgec/Import/OnnxImporter.h"
+#include "edgec/Import/TfliteImporter.h"
 #include "edgec/Pipelines/Pipelines.h"
 #include "edgec/Quant/QuantUtils.h"
 #include "edgec/Support/Files.h"
@@ -158,7 +159,7 @@ struct ModelArgs {
 };
 
 void addModelArgs(CLI::App *cmd, ModelArgs &args) {
-  cmd->add_option("model", args.model, "ONNX model (.onnx, or textual .onnxtxt)")->required();
+  cmd->add_option("model", args.model, "Model: ONNX (.onnx, textual .onnxtxt) or TFLite (.tflite)")->required();
   cmd->add_option("--input-shape", args.inputShapes,
                   "Shape of a graph input, NAME=1x3x96x96 (symbolic dimensions default to 1)");
   cmd->add_option("--bind", args.bindings,
@@ -191,7 +192,18 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, ModelArgs &args) {
     userError("model file '" + args.model + "' does not exist");
     return nullptr;
   }
-  return edgec::importOnnxFile(ctx, args.model, options);
+  // The format is told by the bytes: TFLite's flatbuffer identifier, else ONNX.
+  std::string bytes, error;
+  if (!edgec::files::readWholeFile(args.model, bytes, error)) {
+    emitError(FileLineColLoc::get(&ctx, args.model, 0, 0)) << "model file: " << error;
+    return nullptr;
+  }
+  if (edgec::isTfliteBytes(bytes))
+    return edgec::importTfliteBytes(ctx, bytes, args.model, options);
+  llvm::SmallString<256> dir(args.model);
+  llvm::sys::path::remove_filename(dir);
+  return edgec::importOnnxBytes(ctx, bytes, args.model, dir.empty() ? "." : std::string(dir),
+                                options);
 }
 
 /// Options that shape the compiled model (compile, inspect and run share them).
@@ -1391,9 +1403,10 @@ int main(int argc, char **argv) {
 
   // targets / ops / import
   auto *targets = app.add_subcommand("targets", "List the supported targets");
-  bool opsMarkdown = false;
-  auto *ops = app.add_subcommand("ops", "List the supported ONNX operators");
+  bool opsMarkdown = false, opsTflite = false;
+  auto *ops = app.add_subcommand("ops", "List the supported ONNX (or TFLite) operators");
   ops->add_flag("--markdown", opsMarkdown, "As a Markdown table (for the README)");
+  ops->add_flag("--tflite", opsTflite, "The TFLite builtin operators the .tflite importer reads");
   ModelArgs importArgs;
   auto *importCmd = app.add_subcommand("import", "Print the edge-dialect IR of a model");
   addModelArgs(importCmd, importArgs);
@@ -1442,6 +1455,13 @@ int main(int argc, char **argv) {
     return kSuccess;
   }
 
+  if (*ops && opsTflite) {
+    if (opsMarkdown)
+      fmt::print("| TFLite builtin operator |\n|---|\n");
+    for (const std::string &op : edgec::supportedTfliteOps())
+      fmt::print(opsMarkdown ? "| {} |\n" : "{}\n", op);
+    return kSuccess;
+  }
   if (*ops) {
     std::map<std::string, std::vector<int>> byOp;
     for (const auto &o : edgec::supportedOps())
