@@ -1106,8 +1106,22 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                           func.getNumArguments(), tensors.size()));
     return kUserError;
   }
-  for (size_t k = 0; k < tensors.size(); ++k)
-    tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
+  for (size_t k = 0; k < tensors.size(); ++k) {
+    Type argType = func.getArgumentTypes()[k];
+    // The harness reads real numbers for a quantized input and quantizes
+    // them itself; integers given here (a .tflite model's test data) go to it
+    // as their real values, which it quantizes back to exactly the same
+    // integers (|q - zero point| < 2^16, far inside float's precision).
+    if (!tensors[k].isFloat() && isa<mlir::quant::QuantizedType>(getElementTypeOrSelf(argType))) {
+      std::string path = work + "/input_" + std::to_string(k) + ".real.npy", error;
+      if (!edgec::writeNpy(path, edgec::quant::dequantizeTensor(tensors[k], argType), error)) {
+        userError(error);
+        return kUserError;
+      }
+      inputs[k] = path;
+    }
+    tensors[k] = edgec::quant::quantizeTensor(tensors[k], argType);
+  }
   llvm::DenseMap<Operation *, edgec::Tensor> layerValues;
   edgec::EvalObserver observer;
   if (opts.perLayer)
