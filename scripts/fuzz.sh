@@ -6,6 +6,7 @@
 #   npy      .npy bytes -> edgec's reader and the generated harness's
 #   target   target description JSON -> parser and escapers
 #   compile  model + external data -> import -> passes -> C++ emission
+#   tflite   .tflite flatbuffer -> verifier, index checks, importer -> IR verifier
 # Builds test/fuzz/edgec-fuzz-* with clang-19 and
 # -fsanitize=fuzzer,address,undefined into ${EDGEC_FUZZ_BUILD_DIR:-build-fuzz},
 # replays test/fuzz/regressions/<target>/ (every input that once failed),
@@ -18,7 +19,7 @@
 # Prints, per target, executions, new units, peak RSS and the corpus size.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-all=(import text npy target compile)
+all=(import text npy target compile tflite)
 targets=()
 build_only=0 no_build=0
 while (($#)); do
@@ -69,6 +70,11 @@ np.savez(d + '/two.npz', x=np.arange(6, dtype=np.float32).reshape(2, 3), y=np.in
 np.savez_compressed(d + '/deflated.npz', audio=np.ones((2, 4), np.float32))" "$dir" ;;
     target)
       cp "$root"/targets/*.json "$dir/" ;;
+    tflite)
+      # TFLM's reference models (the shared folder), the small ones.
+      for m in $(find "$root/../shared/tflite" -name model.tflite -size -65k 2>/dev/null); do
+        cp "$m" "$dir/$(basename "$(dirname "$m")").tflite"
+      done ;;
     compile)
       # 2 bytes of external-data length, the data, then the model.
       for m in $(find "$root/models" -maxdepth 1 -name '*.onnx' -size -65k) \
