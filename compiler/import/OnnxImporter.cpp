@@ -11,6 +11,7 @@
 
 #include "edgec/Import/OnnxImporter.h"
 #include "ImporterImpl.h"
+#include "ImportCommon.h"
 #include "edgec/Support/Files.h"
 #include "edgec/Support/Names.h"
 
@@ -1492,17 +1493,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (auto [k, vi] : llvm::enumerate(graph.output()))
     func.setResultAttr(k, "edge.name", b.getStringAttr(vi.name()));
 
-  // Drop what nothing uses: initializers consumed only by folding, and nodes
-  // whose outputs feed neither another node nor a graph output. Every edge op
-  // is pure, so this never changes a result.
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*block)))
-    if (op.getDialect() && op.getDialect()->getNamespace() == "edge" && op.use_empty())
-      op.erase();
-
-  if (failed(verify(*module))) {
-    emitError(fileLoc()) << "internal error: the imported module does not verify";
+  if (failed(finishImport(*module, *block, fileLoc())))
     return nullptr;
-  }
   return module;
 }
 

@@ -125,6 +125,14 @@ Result import(const std::string &bytes) {
   return r;
 }
 
+/// `bytes` are refused, and the diagnostics say `message`.
+void expectRefused(const std::string &bytes, const std::string &message) {
+  Result r = import(bytes);
+  EXPECT_FALSE(r.imported) << message;
+  EXPECT_NE(r.diagnostics.find(message), std::string::npos)
+      << "expected: " << message << "\ngot: " << r.diagnostics;
+}
+
 TEST(TfliteImporter, ImportsAnInt8FullyConnectedLayer) {
   Result r = import(build({}));
   ASSERT_TRUE(r.imported) << r.diagnostics;
@@ -153,10 +161,7 @@ TEST(TfliteImporter, ReadsBuffersStoredPastTheFlatbuffer) {
   Result r = import(bytes);
   EXPECT_TRUE(r.imported) << r.diagnostics;
   // Without the appended bytes, the same offset lies outside the file.
-  Result cut = import(build(s));
-  EXPECT_FALSE(cut.imported);
-  EXPECT_NE(cut.diagnostics.find("buffer 2 lies outside the file"), std::string::npos)
-      << cut.diagnostics;
+  expectRefused(build(s), "buffer 2 lies outside the file");
 }
 
 TEST(TfliteImporter, EveryTruncationIsADiagnostic) {
@@ -174,50 +179,34 @@ TEST(TfliteImporter, EveryTruncationIsADiagnostic) {
 TEST(TfliteImporter, WrongIdentifier) {
   std::string bytes = build({});
   std::memcpy(&bytes[4], "TFL2", 4);
-  Result r = import(bytes);
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("the file identifier is 'TFL2', not 'TFL3'"), std::string::npos)
-      << r.diagnostics;
+  expectRefused(bytes, "the file identifier is 'TFL2', not 'TFL3'");
 }
 
 TEST(TfliteImporter, BadRootOffset) {
   std::string bytes = build({});
   const uint32_t far = 0x7ffffff0u;
   std::memcpy(&bytes[0], &far, 4);
-  Result r = import(bytes);
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("does not verify"), std::string::npos) << r.diagnostics;
+  expectRefused(bytes, "does not verify");
 }
 
 TEST(TfliteImporter, BadTensorIndex) {
-  Result r = import(buildWith(&Spec::opInput, 17));
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("operator 0: input 0 refers to tensor 17, out of range"),
-            std::string::npos)
-      << r.diagnostics;
+  expectRefused(buildWith(&Spec::opInput, 17),
+                "operator 0: input 0 refers to tensor 17, out of range");
 }
 
 TEST(TfliteImporter, BufferIndexOutOfRange) {
-  Result r = import(buildWith(&Spec::weightBuffer, 9u));
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("tensor 1 ('dense/weights'): buffer index 9 is out of range"),
-            std::string::npos)
-      << r.diagnostics;
+  expectRefused(buildWith(&Spec::weightBuffer, 9u),
+                "tensor 1 ('dense/weights'): buffer index 9 is out of range");
 }
 
 TEST(TfliteImporter, BufferShorterThanItsTensor) {
-  Result r = import(buildWith(&Spec::weightBytes, size_t(5)));
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("buffer 1 holds 5 bytes, but INT8 of shape 3x4 needs 12"),
-            std::string::npos)
-      << r.diagnostics;
+  expectRefused(buildWith(&Spec::weightBytes, size_t(5)),
+                "buffer 1 holds 5 bytes, but INT8 of shape 3x4 needs 12");
 }
 
 TEST(TfliteImporter, OpcodeIndexOutOfRange) {
-  Result r = import(buildWith(&Spec::opcodeIndex, 4u));
-  EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("operator 0: opcode index 4 is out of range"), std::string::npos)
-      << r.diagnostics;
+  expectRefused(buildWith(&Spec::opcodeIndex, 4u),
+                "operator 0: opcode index 4 is out of range");
 }
 
 TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {

@@ -32,9 +32,9 @@
 #include "edgec/Support/TensorAttr.h"
 
 #include "tflite_generated.h"
+#include "../ImportCommon.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Verifier.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
@@ -691,13 +691,8 @@ OwningOpRef<ModuleOp> Importer::run() {
   for (auto [k, idx] : llvm::enumerate(*graph->outputs()))
     func.setResultAttr(k, "edge.name", b.getStringAttr(tensorName(idx)));
 
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*block)))
-    if (op.getDialect() && op.getDialect()->getNamespace() == "edge" && op.use_empty())
-      op.erase();
-  if (failed(verify(*module))) {
-    emitError(fileLoc()) << "internal error: the imported module does not verify";
+  if (failed(finishImport(*module, *block, fileLoc())))
     return nullptr;
-  }
   return module;
 }
 
