@@ -138,6 +138,7 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
   Tensor r = Tensor::zeros(DType::F32, out);
   int64_t K = Cg * KH * KW, P = OH * OW;
   RowMatrix col(K, P);
+  std::vector<int64_t> ihs = inputIndexTable(op, 0, OH, KH, H), iws = inputIndexTable(op, 1, OW, KW, W);
   for (int64_t n = 0; n < N; ++n)
     for (int64_t g = 0; g < G; ++g) {
       for (int64_t c = 0; c < Cg; ++c)
@@ -146,7 +147,7 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
             int64_t row = (c * KH + kh) * KW + kw;
             for (int64_t oh = 0; oh < OH; ++oh)
               for (int64_t ow = 0; ow < OW; ++ow) {
-                int64_t ih = op.inputIndex(0, oh, kh, H), iw = op.inputIndex(1, ow, kw, W);
+                int64_t ih = ihs[oh * KH + kh], iw = iws[ow * KW + kw];
                 col(row, oh * OW + ow) =
                     ih < 0 || iw < 0
                         ? 0.f

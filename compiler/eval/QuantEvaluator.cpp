@@ -54,6 +54,7 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
   int64_t OH = y.shape[2], OW = y.shape[3], G = op.getGroup(), Mg = M / G;
   auto [lo, hi] = outputClamp(op);
   std::vector<FixedPoint> mults = channelMultipliers(op);
+  std::vector<int64_t> ihs = inputIndexTable(op, 0, OH, KH, H), iws = inputIndexTable(op, 1, OW, KW, W);
   for (int64_t m = 0; m < M; ++m) {
     FixedPoint fp = mults[m];
     int64_t g = m / Mg;
@@ -64,7 +65,7 @@ Tensor conv2d(edge::Conv2DOp op, const Tensor &x, const Tensor &w, const Tensor 
           for (int64_t c = 0; c < Cg; ++c)
             for (int64_t kh = 0; kh < KH; ++kh)
               for (int64_t kw = 0; kw < KW; ++kw) {
-                int64_t ih = op.inputIndex(0, oh, kh, H), iw = op.inputIndex(1, ow, kw, W);
+                int64_t ih = ihs[oh * KH + kh], iw = iws[ow * KW + kw];
                 if (ih < 0 || iw < 0)
                   continue;
                 int64_t xv = x.i[((n * C + g * Cg + c) * H + ih) * W + iw];

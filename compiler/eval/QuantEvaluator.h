@@ -19,4 +19,17 @@ struct RecurrentOperands {
 };
 RecurrentOperands recurrentOperands(edge::RecurrentOp op, llvm::ArrayRef<const Tensor *> in);
 
+/// `op.inputIndex(i, o, k, length)` for every output position `o` < `outLen`
+/// and tap `k` < `taps` along spatial axis `i`, at [o * taps + k]: the
+/// convolution loops of both evaluations read it instead of the op's
+/// attributes once per tap (which took most of an int8 compile's time).
+inline std::vector<int64_t> inputIndexTable(edge::Conv2DOp op, unsigned i, int64_t outLen,
+                                            int64_t taps, int64_t length) {
+  std::vector<int64_t> table(outLen * taps);
+  for (int64_t o = 0; o < outLen; ++o)
+    for (int64_t k = 0; k < taps; ++k)
+      table[o * taps + k] = op.inputIndex(i, o, k, length);
+  return table;
+}
+
 } // namespace edgec
