@@ -182,11 +182,13 @@ LogicalResult Importer::verifyBuffer() {
   // itself below the format's 2 GB limit: verify that prefix, and check
   // buffer offsets against the whole file later.
   size_t size = std::min<size_t>(bytes.size(), FLATBUFFERS_MAX_BUFFER_SIZE - 1);
-  // Alignment is not checked: a file read into a std::string promises none,
-  // and the reader copies every buffer it uses.
+  // Alignment is checked: the accessors read offsets and scalars in place,
+  // so a misaligned one would be undefined behaviour (the fuzzer found it).
+  // The bytes are a heap copy (16-byte aligned), as a well-formed file's
+  // offsets assume; constant buffers are copied out with memcpy.
   flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t *>(bytes.data()), size,
                                  /*max_depth=*/64, /*max_tables=*/10'000'000,
-                                 /*check_alignment=*/false);
+                                 /*check_alignment=*/true);
   if (!fb::VerifyModelBuffer(verifier)) {
     emitError(fileLoc()) << "the .tflite file is corrupt: its flatbuffer does not verify "
                             "(truncated, or an offset or a length points outside the file)";
