@@ -820,13 +820,7 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         return r;
       })
       .Case([&](edge::TransposeOp o) -> FailureOr<Tensor> {
-        auto perm = o.getPerm();
-        auto st = stridesOf(in[0]->shape);
-        return remap(*in[0], outShape, [&](const std::vector<int64_t> &idx) {
-          int64_t s = 0;
-          for (size_t k = 0; k < idx.size(); ++k) s += idx[k] * st[perm[k]];
-          return s;
-        });
+        return transposed(*in[0], std::vector<int64_t>(o.getPerm().begin(), o.getPerm().end()));
       })
       .Case([&](edge::ConcatOp o) -> FailureOr<Tensor> {
         int64_t axis = o.getAxis();

@@ -103,6 +103,36 @@ int64_t product(const std::vector<int64_t> &shape) {
   return n;
 }
 
+Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm) {
+  const size_t rank = t.shape.size();
+  std::vector<int64_t> outShape(rank), inStrides(rank, 1);
+  for (size_t k = rank; k-- > 1;)
+    inStrides[k - 1] = inStrides[k] * t.shape[k];
+  std::vector<int64_t> strides(rank); // input stride of each output axis
+  for (size_t k = 0; k < rank; ++k) {
+    outShape[k] = t.shape[perm[k]];
+    strides[k] = inStrides[perm[k]];
+  }
+  Tensor r = Tensor::zeros(t.dtype, outShape);
+  std::vector<int64_t> idx(rank, 0);
+  int64_t src = 0;
+  for (int64_t dst = 0, n = r.numElements(); dst < n; ++dst) {
+    if (r.isFloat())
+      r.f[dst] = t.f[src];
+    else
+      r.i[dst] = t.i[src];
+    // The next output index, row-major, and its source offset.
+    for (size_t k = rank; k-- > 0;) {
+      src += strides[k];
+      if (++idx[k] < outShape[k])
+        break;
+      src -= strides[k] * outShape[k];
+      idx[k] = 0;
+    }
+  }
+  return r;
+}
+
 std::string shapeToString(const std::vector<int64_t> &shape) {
   std::string s;
   for (size_t k = 0; k < shape.size(); ++k)
