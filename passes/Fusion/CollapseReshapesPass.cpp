@@ -54,6 +54,31 @@ struct TransposeOfUnitAxes : OpRewritePattern<edge::TransposeOp> {
   }
 };
 
+/// transpose(transpose(x, p), q) -> transpose(x, p o q), and -> x when the
+/// composition is the identity: the NHWC -> NCHW -> NHWC pairs a .tflite
+/// model leaves between two layers cancel, so only the graph's boundary
+/// keeps a run-time transpose.
+struct TransposeChain : OpRewritePattern<edge::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(edge::TransposeOp op, PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<edge::TransposeOp>();
+    if (!inner)
+      return failure();
+    SmallVector<int64_t> perm;
+    bool identity = true;
+    for (int64_t axis : op.getPerm()) {
+      perm.push_back(inner.getPerm()[axis]);
+      identity &= perm.back() == (int64_t)perm.size() - 1;
+    }
+    if (identity && inner.getInput().getType() == op.getType())
+      rewriter.replaceOp(op, inner.getInput());
+    else
+      rewriter.replaceOpWithNewOp<edge::TransposeOp>(op, op.getType(), inner.getInput(),
+                                                     rewriter.getDenseI64ArrayAttr(perm));
+    return success();
+  }
+};
+
 struct CollapseReshapesPass : impl::CollapseReshapesPassBase<CollapseReshapesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -66,7 +91,7 @@ struct CollapseReshapesPass : impl::CollapseReshapesPassBase<CollapseReshapesPas
 } // namespace
 
 void populateCollapseReshapesPatterns(RewritePatternSet &patterns) {
-  patterns.add<CollapseReshapeChain, TransposeOfUnitAxes>(patterns.getContext());
+  patterns.add<CollapseReshapeChain, TransposeOfUnitAxes, TransposeChain>(patterns.getContext());
 }
 
 } // namespace edgec::fusion

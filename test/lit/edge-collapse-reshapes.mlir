@@ -48,3 +48,21 @@ func.func @transpose_unit_axes(%arg0: tensor<1x40x20xi8>, %arg1: tensor<2x40x20x
   %1 = edge.transpose %arg1 {perm = array<i64: 1, 0, 2>} : (tensor<2x40x20xf32>) -> tensor<40x2x20xf32>
   return %0, %1 : tensor<40x1x20xi8>, tensor<40x2x20xf32>
 }
+
+// -----
+
+// The NHWC -> NCHW -> NHWC pair a .tflite model leaves between two layers
+// cancels, also on quantized data; two transposes that do not cancel become
+// one, and a transpose read elsewhere too keeps its value.
+// CHECK-LABEL: func.func @transpose_chain
+// CHECK-DAG: %[[T:.*]] = edge.transpose %arg1 {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+// CHECK-DAG: %[[S:.*]] = edge.transpose %arg1 {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+// CHECK: return %arg0, %[[T]], %[[S]]
+!q = !quant.uniform<i8:f32, 0.5:-3>
+func.func @transpose_chain(%arg0: tensor<1x5x6x8x!q>, %arg1: tensor<2x3x4xf32>) -> (tensor<1x5x6x8x!q>, tensor<4x2x3xf32>, tensor<3x2x4xf32>) {
+  %0 = edge.transpose %arg0 {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x5x6x8x!q>) -> tensor<1x8x5x6x!q>
+  %1 = edge.transpose %0 {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x5x6x!q>) -> tensor<1x5x6x8x!q>
+  %2 = edge.transpose %arg1 {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
+  %3 = edge.transpose %2 {perm = array<i64: 2, 1, 0>} : (tensor<3x2x4xf32>) -> tensor<4x2x3xf32>
+  return %1, %3, %2 : tensor<1x5x6x8x!q>, tensor<4x2x3xf32>, tensor<3x2x4xf32>
+}
