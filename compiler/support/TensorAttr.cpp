@@ -7,6 +7,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/Support/TensorAttr.h"
+#include "edgec/Support/Names.h"
+
+#include <cctype>
 #include "edgec/IR/EdgeOps.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -59,7 +62,17 @@ Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef
     attr = DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes));
   } else {
     auto blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(ArrayRef<char>(bytes), 16);
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+    // The key is printed bare in the IR: a name that is not an MLIR bare
+    // identifier (TFLite's "conv/weights/read") would not parse back.
+    auto bare = [](StringRef n) {
+      return !n.empty() && (std::isalpha((unsigned char)n[0]) || n[0] == '_') &&
+             llvm::all_of(n, [](char ch) {
+               return std::isalnum((unsigned char)ch) || ch == '_' || ch == '$' || ch == '.' ||
+                      ch == '-';
+             });
+    };
+    std::string key = bare(blobName) ? blobName.str() : sanitizeIdentifier(blobName.str(), "blob");
+    attr = DenseResourceElementsAttr::get(type, key, std::move(blob));
   }
   if (resultElement)
     type = RankedTensorType::get(t.shape, resultElement);
