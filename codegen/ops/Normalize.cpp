@@ -21,6 +21,18 @@ namespace {
 
 LogicalResult emitSoftmax(edge::SoftmaxOp o, KernelWriter &w) {
   Shape s = shapeOf(o.getInput());
+  if (w.integer() && quant::tfliteNumerics(o)) {
+    std::string why;
+    std::vector<int32_t> t =
+        quant::tfliteSoftmaxExpTable(quant::paramsOf(o.getInput().getType()).scale, &why);
+    if (t.empty())
+      return w.unsupported() << why;
+    std::string table = w.ints(std::vector<int64_t>(t.begin(), t.end()), "int32_t",
+                               w.node() + "_exp");
+    std::string id = w.declare(axisFields(s, o.getAxis(), "SoftmaxParams"));
+    w.call().tmpl(id).in(o.getInput()).arg(table).in(o.getOutput()).emit();
+    return success();
+  }
   if (w.integer()) {
     quant::QParams p = quant::paramsOf(o.getInput().getType());
     bool wide = p.qmax > 127;

@@ -35,8 +35,8 @@ LogicalResult emitAvgPool(edge::AvgPool2DOp o, KernelWriter &w) {
   std::string id = w.declare(poolFields(o, o.getCountIncludePad()));
   KernelCall call = w.call();
   call.tmpl(id);
-  if (w.integer()) // rounds to the output's zero point
-    call.tmpl(quant::paramsOf(o.getOutput().getType()).zeroPoint);
+  if (w.integer()) // rounds around the zero point, or 0 (TFLite)
+    call.tmpl(quant::avgPoolRoundingZero(o));
   call.in(o.getInput()).in(o.getOutput()).emit();
   return success();
 }

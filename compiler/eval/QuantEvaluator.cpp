@@ -164,8 +164,11 @@ template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
   int64_t OH = y.shape[2], OW = y.shape[3];
   auto k = op.getKernel(), s = op.getStrides(), pads = op.getPads(), d = op.getDilations();
   bool includePad = false;
-  if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>)
+  int64_t zero = p.zeroPoint; // what an average rounds around
+  if constexpr (std::is_same_v<PoolOp, edge::AvgPool2DOp>) {
     includePad = op.getCountIncludePad();
+    zero = avgPoolRoundingZero(op);
+  }
   for (int64_t pl = 0; pl < planes; ++pl)
     for (int64_t oh = 0; oh < OH; ++oh)
       for (int64_t ow = 0; ow < OW; ++ow) {
@@ -178,11 +181,13 @@ template <typename PoolOp> Tensor pool(PoolOp op, const Tensor &x, bool isMax) {
             if (inside) {
               int64_t v = x.i[(pl * H + ih) * W + iw];
               best = std::max(best, v);
-              sum += v - p.zeroPoint;
+              sum += v - zero; // padding adds 0
             }
             count += includePad ? inPadded : inside;
           }
-        int64_t v = isMax ? best : rounded_average((int32_t)sum, (int32_t)std::max<int64_t>(count, 1)) + p.zeroPoint;
+        int64_t v = isMax ? best
+                          : rounded_average((int32_t)sum, (int32_t)std::max<int64_t>(count, 1)) +
+                                zero;
         y.i[(pl * OH + oh) * OW + ow] = clamp_i32((int32_t)v, p.qmin, p.qmax);
       }
   return y;
@@ -217,6 +222,40 @@ Tensor reduceMean(edge::ReduceMeanOp op, const Tensor &x) {
         sum += x.i[(o * len + j) * inner + i] - px.zeroPoint;
       int32_t v = requantizeFor(py, sum, fp) + py.zeroPoint;
       y.i[o * inner + i] = clamp_i32(v, py.qmin, py.qmax);
+    }
+  return y;
+}
+
+/// TFLite's int8 softmax (numerics = tflite): the Q12.19 sum of gemmlowp's
+/// exponentials, its reciprocal, and each exponential times it rounded to
+/// the output's 8 or 16 bits (as softmax_s8_tflite).
+FailureOr<Tensor> softmaxTflite(edge::SoftmaxOp op, const Tensor &x) {
+  Tensor y = zerosLike(op.getOutput());
+  std::string why;
+  std::vector<int32_t> table =
+      tfliteSoftmaxExpTable(paramsOf(op.getInput().getType()).scale, &why);
+  if (table.empty())
+    return op.emitError("no integer softmax: ") << why, failure();
+  QParams py = paramsOf(op.getOutput().getType());
+  int outBits = py.qmax > 127 ? 16 : 8;
+  const auto &s = x.shape;
+  int64_t a = op.getAxis(), outer = 1, len = s[a], inner = 1;
+  for (int64_t q = 0; q < a; ++q) outer *= s[q];
+  for (size_t q = a + 1; q < s.size(); ++q) inner *= s[q];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      auto at = [&](int64_t j) { return (o * len + j) * inner + in; };
+      int64_t mx = INT64_MIN;
+      for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
+      int32_t sum = 0;
+      for (int64_t j = 0; j < len; ++j) sum += rounding_divide_by_pot(table[mx - x.i[at(j)]], 12);
+      int bits = 0;
+      int32_t scale = reciprocal_q31(sum, 12, bits);
+      for (int64_t j = 0; j < len; ++j) {
+        int32_t prod = saturating_rounding_doubling_high_mul(scale, table[mx - x.i[at(j)]]);
+        int32_t v = rounding_divide_by_pot_wide(prod, bits + 31 - outBits) + py.qmin;
+        y.i[at(j)] = clamp_i32(v, py.qmin, py.qmax);
+      }
     }
   return y;
 }
@@ -450,7 +489,11 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
       .Case([&](edge::GlobalAvgPoolOp o) -> FailureOr<Tensor> { return globalAvgPool(o, *in[0]); })
       .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> { return reduceMean(o, *in[0]); })
-      .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> { return softmax(o, *in[0]); })
+      .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
+        if (tfliteNumerics(o))
+          return softmaxTflite(o, *in[0]);
+        return softmax(o, *in[0]);
+      })
       .Case([&](edge::ConcatOp o) -> FailureOr<Tensor> {
         Tensor y = zerosLike(o.getOutput());
         QParams po = paramsOf(o.getOutput().getType());

@@ -300,6 +300,78 @@ std::vector<int32_t> softmaxExpTable(double inputScale, bool wide) {
   return t;
 }
 
+bool tfliteNumerics(Operation *op) {
+  auto a = op->getAttrOfType<edge::NumericsAttr>("numerics");
+  return a && a.getValue() == edge::Numerics::Tflite;
+}
+
+int32_t avgPoolRoundingZero(Operation *avgPool) {
+  return tfliteNumerics(avgPool) ? 0 : paramsOf(avgPool->getResult(0).getType()).zeroPoint;
+}
+
+namespace {
+
+// gemmlowp's exp_on_negative_values for a Q5.26 input, in raw int32 values
+// (the algorithm as gemmlowp defines it: a Taylor polynomial around -1/8 on
+// the input modulo 1/4, times exp(-2^k) for each bit k of the rest).
+
+/// exp(a) for a in [-1/4, 0), Q0.31.
+int32_t expOnQuarterInterval(int32_t a) {
+  auto mul = saturating_rounding_doubling_high_mul;
+  const int32_t x = a + (1 << 28); // a + 1/8
+  const int32_t x2 = mul(x, x), x3 = mul(x2, x), x4 = mul(x2, x2);
+  const int32_t x4Over4 = rounding_divide_by_pot(x4, 2);
+  const int32_t poly = rounding_divide_by_pot(mul(x4Over4 + x3, 715827883) + x2, 1);
+  const int32_t expMinusEighth = 1895147668;
+  return expMinusEighth + mul(expMinusEighth, x + poly);
+}
+
+/// exp(a) for a Q5.26 value a <= 0, Q0.31.
+int32_t expOnNegativeValuesQ5(int32_t a) {
+  constexpr int kFractionalBits = 26;
+  const int32_t quarter = 1 << (kFractionalBits - 2);
+  const int32_t modQuarterMinusQuarter = (a & (quarter - 1)) - quarter;
+  int32_t result = expOnQuarterInterval(saturating_left_shift(modQuarterMinusQuarter, 5));
+  const int32_t remainder = modQuarterMinusQuarter - a;
+  // exp(-2^k) in Q0.31 for k = -2..4.
+  static constexpr int32_t kExpOfMinusPot[] = {1672461947, 1302514674, 790015084, 290630308,
+                                               39332535,   720401,     242};
+  for (int k = -2; k <= 4; ++k)
+    if (remainder & (1 << (kFractionalBits + k)))
+      result = saturating_rounding_doubling_high_mul(result, kExpOfMinusPot[k + 2]);
+  return a == 0 ? INT32_MAX : result;
+}
+
+} // namespace
+
+std::vector<int32_t> tfliteSoftmaxExpTable(double inputScale, std::string *why) {
+  // TFLite's PreprocessSoftmaxScaling with 5 integer bits for the scaled
+  // difference, and CalculateInputRadius for the smallest difference kept.
+  constexpr int kScaledDiffIntegerBits = 5;
+  double real = std::min(inputScale * (double)(int64_t{1} << (31 - kScaledDiffIntegerBits)),
+                         (double)((int64_t{1} << 31) - 1));
+  FixedPoint m = quantizeMultiplier(real);
+  if (m.multiplier == 0 || m.shift < 0) {
+    if (why)
+      *why = "input scale " + std::to_string(inputScale) +
+             " is below 2^-26, the smallest TFLite's softmax takes";
+    return {};
+  }
+  const double radius = std::floor(((1 << kScaledDiffIntegerBits) - 1) *
+                                   (double)(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
+                                   (double)(int64_t{1} << m.shift));
+  const int32_t diffMin = -(int32_t)radius;
+  std::vector<int32_t> table(256, 0);
+  for (int32_t d = 0; d < 256; ++d) {
+    if (-d < diffMin)
+      continue;
+    // MultiplyByQuantizedMultiplierGreaterThanOne: |d| 2^shift <= 31 * 2^26.
+    int32_t scaled = saturating_rounding_doubling_high_mul(-d * (1 << m.shift), m.multiplier);
+    table[d] = expOnNegativeValuesQ5(scaled);
+  }
+  return table;
+}
+
 QParams softmaxOutputParams(bool wide) {
   if (wide)
     return {1.0 / 32767.0, 0, -32768, 32767};
@@ -328,9 +400,16 @@ std::vector<FixedPoint> channelMultipliers(Operation *op) {
                          ? cast<ShapedType>(op->getResult(0).getType()).getShape()[1]
                          : cast<ShapedType>(w.getType()).getShape()[0];
   double sx = paramsOf(x.getType()).scale, sy = paramsOf(op->getResult(0).getType()).scale;
+  // TFLite's fully connected layer with one weight scale multiplies the two
+  // float scales in float (GetQuantizedConvolutionMultipler); per channel,
+  // and everywhere else, the product is in double.
+  bool floatProduct = tfliteNumerics(op) && isa<edge::GemmOp>(op) &&
+                      !isa<mlir::quant::UniformQuantizedPerAxisType>(
+                          getElementTypeOrSelf(w.getType()));
   std::vector<FixedPoint> out;
   for (double sw : channelScales(w.getType(), channels))
-    out.push_back(quantizeMultiplier(sx * sw / sy));
+    out.push_back(quantizeMultiplier(
+        (floatProduct ? (double)((float)sx * (float)sw) : sx * sw) / sy));
   return out;
 }
 

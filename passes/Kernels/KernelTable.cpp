@@ -120,6 +120,12 @@ bool int16Input(Operation *op, KernelFamily) {
   return q && q.getStorageTypeIntegralWidth() == 16;
 }
 
+/// TFLite's int8 softmax: int8 input, int8 or int16 output.
+bool tfliteSoftmax(Operation *op, KernelFamily) {
+  auto q = quantizedElement(op->getOperand(0).getType());
+  return quant::tfliteNumerics(op) && q && q.getStorageTypeIntegralWidth() == 8;
+}
+
 bool int8Activations(Operation *op, KernelFamily) {
   return int8Pair(op->getOperand(0), op->getResult(0));
 }

@@ -675,9 +675,14 @@ Operation *Quantizer::rewrite(Operation *op) {
     Value x = quantized(sm.getInput());
     if (!x || shape[sm.getAxis()] > 65535)
       return nullptr;
-    auto q = b.create<edge::SoftmaxOp>(
-        loc, withElement(result.getType(), makeQuantType(ctx, softmaxOutputParams(sixteen))), x,
-        sm.getAxisAttr());
+    // TFLite's softmax writes the model's own output type (int8 at 1/256, or
+    // int16 at 1/65536 from int8); edgec's picks its fixed parameters.
+    Type out = tfliteNumerics(op) ? ownType()
+                                  : withElement(result.getType(),
+                                                makeQuantType(ctx, softmaxOutputParams(sixteen)));
+    if (!out)
+      return nullptr;
+    auto q = b.create<edge::SoftmaxOp>(loc, out, x, sm.getAxisAttr(), sm.getNumericsAttr());
     return copyAttrs(op, q);
   }
   return nullptr;

@@ -207,6 +207,65 @@ constexpr float dequantize_value(int32_t q, float scale, int32_t zero_point) {
   return static_cast<float>(q - zero_point) * scale;
 }
 
+// TFLite's fixed-point softmax (numerics = tflite) divides by the row's sum
+// of exponentials with gemmlowp's reciprocal; the exponentials themselves are
+// a compile-time table (compiler/quant/QuantUtils.cpp). gemmlowp names:
+// SaturatingRoundingMultiplyByPOT, one_over_one_plus_x_for_x_in_0_1 and
+// TFLite's GetReciprocal.
+
+/// x * 2^e for 1 <= e <= 30, saturated to int32 (gemmlowp's
+/// SaturatingRoundingMultiplyByPOT with a positive exponent).
+constexpr int32_t saturating_left_shift(int32_t x, int e) {
+  const int32_t threshold = static_cast<int32_t>((int64_t{1} << (31 - e)) - 1);
+  return x > threshold    ? INT32_MAX
+         : x < -threshold ? INT32_MIN
+                          : static_cast<int32_t>(static_cast<uint32_t>(x) << e);
+}
+
+/// Leading zero bits of a 32-bit value (32 for 0).
+constexpr int count_leading_zeros(uint32_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+  return x == 0 ? 32 : __builtin_clz(x);
+#else
+  int n = 0;
+  for (uint32_t bit = 0x80000000u; bit != 0 && (x & bit) == 0; bit >>= 1)
+    ++n;
+  return n;
+#endif
+}
+
+/// 1 / (1 + a) for a in [0, 1), both Q0.31: three Newton-Raphson steps from
+/// 48/17 - 32/17 d on d = (1 + a) / 2, in Q2.29.
+constexpr int32_t one_over_one_plus_x(int32_t a) {
+  // d = (a + 1) / 2 rounded half away from zero (gemmlowp's RoundingHalfSum).
+  const int64_t sum = static_cast<int64_t>(a) + INT32_MAX;
+  const int32_t d = static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  int32_t x = 1515870810 + saturating_rounding_doubling_high_mul(d, -1010580540);
+  for (int i = 0; i < 3; ++i) {
+    const int32_t one_minus_dx = (1 << 29) - saturating_rounding_doubling_high_mul(d, x);
+    x = x + saturating_left_shift(saturating_rounding_doubling_high_mul(x, one_minus_dx), 2);
+  }
+  return saturating_left_shift(x, 1);
+}
+
+/// 1 / x for x > 0 in Q(integer_bits): a Q0.31 mantissa, with x's bits above
+/// the unit in `bits_over_unit` (TFLite's GetReciprocal).
+constexpr int32_t reciprocal_q31(int32_t x, int integer_bits, int &bits_over_unit) {
+  const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(x));
+  bits_over_unit = integer_bits - headroom_plus_one;
+  const int32_t shifted_minus_one = static_cast<int32_t>(
+      (static_cast<uint32_t>(x) << headroom_plus_one) - (static_cast<uint32_t>(1) << 31));
+  return one_over_one_plus_x(shifted_minus_one);
+}
+
+/// rounding_divide_by_pot for 0 <= exponent <= 62. Beyond 31 TFLite's own
+/// shift is undefined; this keeps the rounding (ties away from zero).
+constexpr int32_t rounding_divide_by_pot_wide(int32_t x, int exponent) {
+  if (exponent <= 31)
+    return rounding_divide_by_pot(x, exponent);
+  return x == INT32_MIN && exponent == 32 ? -1 : 0;
+}
+
 /// Average of `count` values whose sum is `sum`, rounded half away from zero
 /// (TFLite's average pooling rounding).
 constexpr int32_t rounded_average(int32_t sum, int32_t count) {

@@ -231,3 +231,11 @@ func.func @recurrent_int8_bias_scale(%x: tensor<2x1x2x!quant.uniform<i8:f32, 0.0
   %0 = edge.recurrent %x, %w, %r bias %b {activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, activations = ["Tanh"], cell = #edge.cell<rnn>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false} : (tensor<2x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<1x1x2x!quant.uniform<i8:f32, 0.01>>, tensor<1x1x1x!quant.uniform<i8:f32, 0.01>>, tensor<1x2x!quant.uniform<i32:f32, 0.0001>>) -> tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
   return %0 : tensor<3x1x1x1x!quant.uniform<i8:f32, 0.01>>
 }
+
+// -----
+
+func.func @softmax_numerics_not_enum(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{attribute 'numerics' failed to satisfy constraint}}
+  %0 = edge.softmax %x {axis = 1 : i64, numerics = "tflite"} : tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}

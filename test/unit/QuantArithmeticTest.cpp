@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -314,4 +315,56 @@ TEST(QuantArithmetic, WideRequantizeIsTFLite16x8) {
   EXPECT_EQ(quant::requantizeFor(out8, 1000, fp), requantize(1000, fp.multiplier, fp.shift));
   EXPECT_EQ(quant::chooseInt16Params(-3.0, 1.5).zeroPoint, 0);
   EXPECT_DOUBLE_EQ(quant::chooseInt16Params(-3.0, 1.5).scale, 3.0 / 32767);
+}
+
+// TFLite's fixed-point softmax (numerics = tflite). Its integers are checked
+// against TFLite-Micro's on real models (test/e2e/tflite_reference.py); here,
+// the pieces against the real functions they approximate, so that a slip in
+// one term (a missing linear term of the exp polynomial made outputs 5 steps
+// off) fails here first.
+
+TEST(QuantArithmetic, OneOverOnePlusXIsWithinAFewUlpOfTheQuotient) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int32_t> any(0, INT32_MAX);
+  for (int k = 0; k < 100000; ++k) {
+    int32_t a = k < 3 ? std::array<int32_t, 3>{0, 1, INT32_MAX}[k] : any(rng);
+    double exact = 1.0 / (1.0 + a / 2147483648.0) * 2147483648.0;
+    EXPECT_NEAR(one_over_one_plus_x(a), std::min(exact, 2147483647.0), 12.0) << a;
+  }
+}
+
+TEST(QuantArithmetic, ReciprocalQ31GivesMantissaAndExponent) {
+  for (int32_t x : {1 << 19, (1 << 19) + 1, 3 << 18, 1000000, 123456789, INT32_MAX}) {
+    int bits = 0;
+    int32_t m = reciprocal_q31(x, 12, bits);
+    // x in Q12.19 is x / 2^19; 1 / that = m / 2^31 / 2^bits.
+    double got = m / 2147483648.0 / std::ldexp(1.0, bits), want = 524288.0 / x;
+    EXPECT_NEAR(got, want, want * 1e-8) << x;
+  }
+}
+
+TEST(QuantArithmetic, TfliteSoftmaxExpTableIsExpOfTheScaledDifference) {
+  for (double scale : {0.003, 0.0917, 0.25, 1.0}) {
+    std::vector<int32_t> t = quant::tfliteSoftmaxExpTable(scale);
+    ASSERT_EQ(t.size(), 256u);
+    EXPECT_EQ(t[0], INT32_MAX);
+    for (int d = 1; d < 256; ++d) {
+      if (d * scale >= 31.0) { // below TFLite's diff_min: left out
+        EXPECT_EQ(t[d], 0) << scale << " " << d;
+        continue;
+      }
+      EXPECT_NEAR(t[d] / 2147483648.0, std::exp(-d * scale), 5e-7) << scale << " " << d;
+    }
+  }
+  std::string why;
+  EXPECT_TRUE(quant::tfliteSoftmaxExpTable(1e-9, &why).empty());
+  EXPECT_NE(why.find("below 2^-26"), std::string::npos) << why;
+}
+
+TEST(QuantArithmetic, RoundingDivideByWidePowersOfTwo) {
+  for (int32_t x : {0, 1, -1, 123456, -123456, INT32_MAX, INT32_MIN})
+    EXPECT_EQ(rounding_divide_by_pot_wide(x, 31), rounding_divide_by_pot(x, 31)) << x;
+  EXPECT_EQ(rounding_divide_by_pot_wide(INT32_MIN, 32), -1); // -1/2: away from zero
+  EXPECT_EQ(rounding_divide_by_pot_wide(INT32_MAX, 32), 0);
+  EXPECT_EQ(rounding_divide_by_pot_wide(INT32_MIN, 40), 0);
 }

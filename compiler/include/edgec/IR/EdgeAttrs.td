@@ -117,6 +117,14 @@ def Edge_RecurrentDirection : Edge_ModeEnum<"RecurrentDirection", "recurrent dir
     I32EnumAttrCase<"Bidirectional", 2, "bidirectional">]>;
 def Edge_RecurrentDirectionAttr : Edge_ModeAttr<Edge_RecurrentDirection, "direction">;
 
+// Whose integer arithmetic an op follows where two schemes round
+// differently (docs/numerics.md): edgec's own (absent), or TFLite's reference
+// kernels, which the .tflite importer asks for so that an imported model gives
+// TFLite-Micro's integers. Float semantics are the same either way.
+def Edge_Numerics : Edge_ModeEnum<"Numerics", "integer numerics", [
+    I32EnumAttrCase<"Edgec", 0, "edgec">, I32EnumAttrCase<"Tflite", 1, "tflite">]>;
+def Edge_NumericsAttr : Edge_ModeAttr<Edge_Numerics, "numerics">;
+
 //===----------------------------------------------------------------------===//
 // Kernel choice
 //===----------------------------------------------------------------------===//

@@ -249,9 +249,15 @@ def Edge_SoftmaxOp : Edge_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
   let description = [{
     exp(x - max) / sum(exp(x - max)) along `axis` (opset 13 semantics). Older
     opsets' 2-D coercion is expressed by the importer with reshapes around it.
+    In integers, `numerics = tflite` computes TFLite's fixed-point softmax
+    (gemmlowp's exp and reciprocal) instead of edgec's table and division.
   }];
-  let arguments = (ins Edge_RealTensor:$input, I64Attr:$axis);
+  let arguments = (ins Edge_RealTensor:$input, I64Attr:$axis,
+                       OptionalAttr<Edge_NumericsAttr>:$numerics);
   let results = (outs Edge_RealTensor:$output);
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$input, "int64_t":$axis), [{
+    build($_builder, $_state, output, input, axis, ::edgec::edge::NumericsAttr());
+  }]>];
   let assemblyFormat = "$input attr-dict `:` custom<UnaryTypes>(type($input), type($output))";
   let hasVerifier = 1;
 }
@@ -328,12 +334,23 @@ def Edge_GemmOp : Edge_Op<"gemm", [Pure, Edge_TakesClamp]> {
   let description = [{
     A' and B' are A and B, transposed when transA / transB are set. C is
     optional and broadcast to [M, N]. `act_min` / `act_max` clamp the result.
+    In integers with `numerics = tflite` and B quantized per tensor, the
+    requantization multiplier takes the input and weight scales' product in
+    float, as TFLite's fully connected layer does (edgec: in double).
   }];
   let arguments = !con((ins Edge_RealTensor:$a, Edge_RealTensor:$b,
                             Optional<Edge_RealTensor>:$c, F32Attr:$alpha,
                             F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB),
-                       Edge_FusedActivation);
+                       Edge_FusedActivation,
+                       (ins OptionalAttr<Edge_NumericsAttr>:$numerics));
   let results = (outs Edge_RealTensor:$output);
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$a, "::mlir::Value":$b,
+      "::mlir::Value":$c, "::mlir::FloatAttr":$alpha, "::mlir::FloatAttr":$beta,
+      "::mlir::BoolAttr":$transA, "::mlir::BoolAttr":$transB, "::mlir::FloatAttr":$act_min,
+      "::mlir::FloatAttr":$act_max), [{
+    build($_builder, $_state, output, a, b, c, alpha, beta, transA, transB, act_min, act_max,
+          ::edgec::edge::NumericsAttr());
+  }]>];
   let assemblyFormat = [{
     $a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)
   }];
@@ -375,8 +392,20 @@ class Edge_Pool2DOp<string mnemonic, string desc, dag extraArgs>
 }
 
 def Edge_MaxPool2DOp : Edge_Pool2DOp<"max_pool2d", "2-D max pooling", (ins)>;
+// In integers the mean of the counted values is rounded half away from zero
+// around the zero point (edgec) or around 0 on the stored integers
+// (`numerics = tflite`, TFLite's reference kernel).
 def Edge_AvgPool2DOp : Edge_Pool2DOp<"avg_pool2d", "2-D average pooling",
-                                     (ins BoolAttr:$count_include_pad)>;
+                                     (ins BoolAttr:$count_include_pad,
+                                          OptionalAttr<Edge_NumericsAttr>:$numerics)> {
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$input,
+      "::llvm::ArrayRef<int64_t>":$kernel, "::llvm::ArrayRef<int64_t>":$strides,
+      "::llvm::ArrayRef<int64_t>":$pads, "::llvm::ArrayRef<int64_t>":$dilations,
+      "bool":$ceil_mode, "bool":$count_include_pad), [{
+    build($_builder, $_state, output, input, kernel, strides, pads, dilations, ceil_mode,
+          count_include_pad, ::edgec::edge::NumericsAttr());
+  }]>];
+}
 
 def Edge_MaxPool2DIndicesOp : Edge_Op<"max_pool2d_indices", [Pure]> {
   let summary = "Where a 2-D max pooling takes its values (ONNX MaxPool's Indices)";

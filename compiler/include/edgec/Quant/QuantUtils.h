@@ -171,6 +171,23 @@ bool keepsInputParams(mlir::Operation *op);
 /// d - 32768.
 std::vector<int32_t> softmaxExpTable(double inputScale, bool wide = false);
 
+/// Whether `op` asks for TFLite's integer arithmetic (`numerics = tflite`,
+/// set by the .tflite importer where TFLite rounds differently).
+bool tfliteNumerics(mlir::Operation *op);
+
+/// The value an integer average pool rounds its mean around: the zero point
+/// (edgec: zp + round(sum(x - zp) / n)) or 0 (TFLite: round(sum(x) / n) on
+/// the stored integers). Both round half away from zero.
+int32_t avgPoolRoundingZero(mlir::Operation *avgPool);
+
+/// TFLite's int8 softmax (numerics = tflite): for d = max - x in 0..255,
+/// gemmlowp's exp_on_negative_values of -d scaled by the input scale (beta
+/// 1) into Q5.26, as a Q0.31 value; 0 where -d is below TFLite's diff_min (so
+/// such an element adds nothing to the sum and outputs the minimum, as
+/// TFLite's kernel does). Empty when the input scale is too small for TFLite's
+/// multiplier (below 2^-26; `why` says so).
+std::vector<int32_t> tfliteSoftmaxExpTable(double inputScale, std::string *why = nullptr);
+
 /// Output parameters softmax always uses: scale 1/256, zero point -128; wide:
 /// int16, scale 1/32767, zero point 0.
 QParams softmaxOutputParams(bool wide = false);

@@ -156,6 +156,37 @@ inline void softmax_s8(const int8_t *EDGEC_RESTRICT x, const int32_t *EDGEC_REST
     }
 }
 
+/// TFLite's int8 softmax (numerics = tflite): e = table[max - x] is gemmlowp's
+/// exp in Q0.31 (0 below TFLite's diff_min), the row's sum of e / 2^12 (Q12.19)
+/// is inverted with reciprocal_q31, and y = min(Out) + e / sum rounded to
+/// 2^-8 (int8 output) or 2^-16 (int16). docs/numerics.md.
+template <const SoftmaxParams &P, typename Out>
+inline void softmax_s8_tflite(const int8_t *EDGEC_RESTRICT x, const int32_t *EDGEC_RESTRICT table,
+                              Out *EDGEC_RESTRICT y) {
+  static_assert(P.len <= 4095, "the Q12.19 row sum must fit 32 bits");
+  constexpr int32_t lo = QuantType<Out>::min, hi = QuantType<Out>::max;
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t in = 0; in < P.inner; ++in) {
+      const int8_t *xr = x + o * P.len * P.inner + in;
+      Out *yr = y + o * P.len * P.inner + in;
+      int32_t mx = -128;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        mx = xr[j * P.inner] > mx ? xr[j * P.inner] : mx;
+      int32_t sum = 0;
+      for (ptrdiff_t j = 0; j < P.len; ++j)
+        sum += rounding_divide_by_pot(table[mx - xr[j * P.inner]], 12);
+      int bits = 0;
+      const int32_t scale = reciprocal_q31(sum, 12, bits);
+      const int exponent = bits + 31 - 8 * static_cast<int>(sizeof(Out));
+      for (ptrdiff_t j = 0; j < P.len; ++j) {
+        const int32_t e = table[mx - xr[j * P.inner]];
+        const int32_t v = rounding_divide_by_pot_wide(
+                              saturating_rounding_doubling_high_mul(scale, e), exponent) + lo;
+        yr[j * P.inner] = static_cast<Out>(clamp_i32(v, lo, hi));
+      }
+    }
+}
+
 /// 16x8 softmax to scale 1/32767, zero point 0: e interpolated in a
 /// 513-knot Q15 table of exp over d = max - x in [0, 65535] (lut_interp_s16
 /// at d - 32768), y = round(32767 * e / sum(e)).

@@ -1,0 +1,64 @@
+// RUN: edgec-opt --split-input-file --edge-quantize %s | FileCheck %s
+// RUN: edgec-opt --split-input-file --edge-quantize --edge-select-kernels %s | FileCheck %s --check-prefix=KERNEL
+
+// An imported .tflite model asks for TFLite's integer arithmetic where it
+// differs from edgec's (numerics = tflite): the softmax writes the model's
+// own output type (here int16 at 1/65536, as TFLite's int8 -> int16 softmax)
+// instead of edgec's fixed 1/256, and runs softmax_s8_tflite.
+// CHECK-LABEL: func.func @softmax_tflite
+// CHECK: edge.softmax %arg0 {axis = 1 : i64, numerics = #edge.numerics<tflite>} : tensor<1x4x!quant.uniform<i8:f32, 2.500000e-01:3>> -> tensor<1x4x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>>
+// CHECK-NOT: edge.quantize
+// KERNEL-LABEL: func.func @softmax_tflite
+// KERNEL: edge.softmax {{.*}}#edge.kernel<"softmax_s8_tflite"
+!qi = !quant.uniform<i8:f32, 0.25:3>
+!qo = !quant.uniform<i16:f32, 1.52587890625E-5:-32768>
+func.func @softmax_tflite(%x: tensor<1x4x!qi>) -> tensor<1x4x!qo> {
+  %d = edge.dequantize %x : (tensor<1x4x!qi>) -> tensor<1x4xf32>
+  %s = edge.softmax %d {axis = 1 : i64, numerics = #edge.numerics<tflite>} : tensor<1x4xf32>
+  %q = edge.quantize %s : (tensor<1x4xf32>) -> tensor<1x4x!qo>
+  return %q : tensor<1x4x!qo>
+}
+
+// -----
+
+// Without the attribute the same softmax is edgec's: scale 1/256, then a
+// requantization to the model's type.
+// CHECK-LABEL: func.func @softmax_edgec
+// CHECK: edge.softmax %arg0 {axis = 1 : i64} : tensor<1x4x!quant.uniform<i8:f32, 2.500000e-01:3>> -> tensor<1x4x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// CHECK: edge.quantize
+// KERNEL-LABEL: func.func @softmax_edgec
+// KERNEL: edge.softmax {{.*}}#edge.kernel<"softmax_s8"
+!qi = !quant.uniform<i8:f32, 0.25:3>
+!qo = !quant.uniform<i16:f32, 1.52587890625E-5:-32768>
+func.func @softmax_edgec(%x: tensor<1x4x!qi>) -> tensor<1x4x!qo> {
+  %d = edge.dequantize %x : (tensor<1x4x!qi>) -> tensor<1x4xf32>
+  %s = edge.softmax %d {axis = 1 : i64} : tensor<1x4xf32>
+  %q = edge.quantize %s : (tensor<1x4xf32>) -> tensor<1x4x!qo>
+  return %q : tensor<1x4x!qo>
+}
+
+// -----
+
+// The average pool and the fully connected layer keep the attribute on their
+// integer form (rounding around 0; the multiplier's float scale product).
+// CHECK-LABEL: func.func @pool_and_gemm
+// CHECK: edge.avg_pool2d {{.*}}numerics = #edge.numerics<tflite>{{.*}} -> tensor<1x2x1x1x!quant.uniform<i8:f32, 5.000000e-01:-1>>
+// CHECK: edge.gemm {{.*}}numerics = #edge.numerics<tflite>{{.*}} -> tensor<1x3x!quant.uniform<i8:f32, 1.000000e+00:2>>
+!qa = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.125>
+!qy = !quant.uniform<i8:f32, 1.0:2>
+func.func @pool_and_gemm(%x: tensor<1x2x3x3x!qa>) -> tensor<1x3x!qy> {
+  %d = edge.dequantize %x : (tensor<1x2x3x3x!qa>) -> tensor<1x2x3x3xf32>
+  %p = edge.avg_pool2d %d {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, numerics = #edge.numerics<tflite>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x1x1xf32>
+  %pq = edge.quantize %p : (tensor<1x2x1x1xf32>) -> tensor<1x2x1x1x!qa>
+  %pd = edge.dequantize %pq : (tensor<1x2x1x1x!qa>) -> tensor<1x2x1x1xf32>
+  %r = edge.reshape %pd : (tensor<1x2x1x1xf32>) -> tensor<1x2xf32>
+  %wq = edge.constant dense<[[1, -2], [3, 4], [-5, 6]]> : tensor<3x2xi8> as tensor<3x2x!qw>
+  %w = edge.dequantize %wq : (tensor<3x2x!qw>) -> tensor<3x2xf32>
+  %bq = edge.constant dense<[8, -8, 16]> : tensor<3xi32> as tensor<3x!qb>
+  %b = edge.dequantize %bq : (tensor<3x!qb>) -> tensor<3xf32>
+  %g = edge.gemm %r, %w, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true, numerics = #edge.numerics<tflite>} : (tensor<1x2xf32>, tensor<3x2xf32>, tensor<3xf32>) -> tensor<1x3xf32>
+  %y = edge.quantize %g : (tensor<1x3xf32>) -> tensor<1x3x!qy>
+  return %y : tensor<1x3x!qy>
+}
