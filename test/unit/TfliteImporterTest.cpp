@@ -226,6 +226,88 @@ TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {
       << r.diagnostics;
 }
 
+/// An int8 NHWC CONV_2D (1x5x6x2 -> 4 channels, 3x3, stride 2, SAME,
+/// RELU6) then a DEPTHWISE_CONV_2D (3x3 VALID, multiplier 1) with filter
+/// channels `dwChannels`, per-channel weights.
+std::string buildConvNet(int32_t dwChannels = 4) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](std::vector<float> scales, int32_t axis = 0, int64_t zp = 0) {
+    return fb::CreateQuantizationParameters(
+        b, 0, 0, b.CreateVector(scales), b.CreateVector(std::vector<int64_t>(scales.size(), zp)),
+        fb::QuantizationDetails::NONE, 0, axis);
+  };
+  auto shape = [&](std::vector<int32_t> s) { return b.CreateVector(s); };
+  std::vector<float> four(4, 0.02f), bias4(4, 0.5f * 0.02f);
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, shape({1, 5, 6, 2}), fb::TensorType::INT8, 0, b.CreateString("image"),
+                       quant({0.5f}, 0, -3)),
+      fb::CreateTensor(b, shape({4, 3, 3, 2}), fb::TensorType::INT8, 1,
+                       b.CreateString("conv/filter"), quant(four, 0)),
+      fb::CreateTensor(b, shape({4}), fb::TensorType::INT32, 2, b.CreateString("conv/bias"),
+                       quant({0.01f, 0.01f, 0.01f, 0.01f}, 0)),
+      fb::CreateTensor(b, shape({1, 3, 3, 4}), fb::TensorType::INT8, 0,
+                       b.CreateString("conv/Relu6"), quant({0.05f}, 0, -128)),
+      fb::CreateTensor(b, shape({1, 3, 3, dwChannels}), fb::TensorType::INT8, 3,
+                       b.CreateString("dw/filter"),
+                       quant(std::vector<float>(dwChannels, 0.02f), 3)),
+      fb::CreateTensor(b, shape({1, 1, 1, 4}), fb::TensorType::INT8, 0, b.CreateString("dw/out"),
+                       quant({0.1f}, 0, 5)),
+  };
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 3, 0, 1, fb::BuiltinOperator::CONV_2D),
+      fb::CreateOperatorCode(b, 4, 0, 1, fb::BuiltinOperator::DEPTHWISE_CONV_2D)};
+  auto convOptions = fb::CreateConv2DOptions(b, fb::Padding::SAME, 2, 2,
+                                             fb::ActivationFunctionType::RELU6);
+  auto dwOptions = fb::CreateDepthwiseConv2DOptions(b, fb::Padding::VALID, 1, 1, 1);
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, shape({0, 1, 2}), shape({3}), fb::BuiltinOptions::Conv2DOptions,
+                         convOptions.Union()),
+      fb::CreateOperator(b, 1, shape({3, 4, -1}), shape({5}),
+                         fb::BuiltinOptions::DepthwiseConv2DOptions, dwOptions.Union())};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), shape({0}), shape({5}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  std::vector<uint8_t> filter(72), dw(9 * dwChannels, 1), biasBytes(16, 0);
+  for (size_t k = 0; k < filter.size(); ++k)
+    filter[k] = (uint8_t)(int8_t)((int)k - 36);
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
+      fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(filter)),
+      fb::CreateBuffer(b, b.CreateVector(biasBytes)), fb::CreateBuffer(b, b.CreateVector(dw))};
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
+TEST(TfliteImporter, ConvolutionsAreNchwWithFiltersReLaidOutAtCompileTime) {
+  Result r = import(buildConvNet());
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  // SAME on 5x6 with a 3x3 window, stride 2: 3x3 out, padding [top, left,
+  // bottom, right] = [1, 0, 1, 1] (the odd element after).
+  EXPECT_NE(r.ir.find("pads = array<i64: 1, 0, 1, 1>, strides = array<i64: 2, 2>"),
+            std::string::npos) << r.ir;
+  // OHWI [4, 3, 3, 2] -> OIHW: channel 0 of filter 0 is every other value.
+  EXPECT_NE(r.ir.find("[[-36, -34, -32], [-30, -28, -26], [-24, -22, -20]]"), std::string::npos)
+      << r.ir;
+  // The depthwise filter 1HWC [1, 3, 3, 4] -> [4, 1, 3, 3], its scales'
+  // axis 3 -> 0, one group per channel.
+  EXPECT_NE(r.ir.find("tensor<4x1x3x3x!quant.uniform<i8:f32:0,"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("group = 4"), std::string::npos) << r.ir;
+  // RELU6 as a clip; NHWC <-> NCHW transposes on the stored integers.
+  EXPECT_NE(r.ir.find("edge.clip"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("perm = array<i64: 0, 3, 1, 2>} : (tensor<1x5x6x2x!quant.uniform"),
+            std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x3x3x!quant.uniform"),
+            std::string::npos) << r.ir;
+}
+
+TEST(TfliteImporter, DepthwiseFilterThatDoesNotFitIsADiagnostic) {
+  expectRefused(buildConvNet(6), "operator 1 (DEPTHWISE_CONV_2D, 'dw/out'): filter 1x3x3x6 does "
+                                 "not fit a depthwise convolution of 4 input channels");
+  expectRefused(buildConvNet(8), "operator 1 (DEPTHWISE_CONV_2D, 'dw/out'): depth_multiplier 1 "
+                                 "does not match 8 output channels for 4 inputs");
+}
+
 TEST(TfliteImporter, TellsTheFormatByItsIdentifier) {
   EXPECT_TRUE(edgec::isTfliteBytes(build({})));
   EXPECT_FALSE(edgec::isTfliteBytes("\x08\x01\x12\x04TFL"));

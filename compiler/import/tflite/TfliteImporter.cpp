@@ -101,6 +101,21 @@ struct OpContext {
   /// `v` through a fused activation function.
   FailureOr<Value> activation(Value v, fb::ActivationFunctionType f);
 
+  // TFLite lays activations out NHWC; edgec's conv2d and pooling are NCHW.
+  // A layer reads its NHWC input through a transpose to NCHW and writes its
+  // NCHW result through a transpose back, both on the stored (quantized)
+  // integers: between two layers the pair cancels (edge-collapse-reshapes),
+  // so only a boundary of the layout keeps a run-time copy.
+  /// Input k (4-D NHWC) as real numbers in NCHW.
+  FailureOr<Value> realNchw(size_t k, const char *what);
+  /// Gives output k (4-D NHWC) the NCHW real value `v`: quantized to the
+  /// output's type in NCHW, then transposed.
+  LogicalResult setOutputFromNchw(size_t k, Value v);
+  /// Constant input k with its dimensions permuted at compile time (dimension
+  /// j of the result is dimension perm[j] of the stored tensor; a per-axis
+  /// quantized axis moves with it), as real numbers.
+  FailureOr<Value> constantPermuted(size_t k, const char *what, const Shape &perm);
+
   Shape shapeOf(Value v) const {
     auto s = cast<RankedTensorType>(v.getType()).getShape();
     return Shape(s.begin(), s.end());
@@ -111,6 +126,11 @@ struct OpContext {
       return v;
     return b.create<edge::ReshapeOp>(
         loc, RankedTensorType::get(s, getElementTypeOrSelf(v.getType())), v);
+  }
+
+  /// `numerics = tflite`, for ops whose integer kernels round as TFLite's.
+  edge::NumericsAttr tfliteNumerics() {
+    return edge::NumericsAttr::get(b.getContext(), edge::Numerics::Tflite);
   }
 
   InFlightDiagnostic error();
@@ -150,13 +170,15 @@ public:
   Location tensorLoc(int32_t k) { return NameLoc::get(StringAttr::get(&ctx, tensorName(k))); }
 
   FailureOr<Value> tensorValue(int32_t k);
+  /// The value of constant tensor `k`, checked against its type.
+  FailureOr<Tensor> constantData(int32_t k);
+  /// The bytes of buffer `k` (empty when it has none).
+  llvm::StringRef bufferBytes(uint32_t k) const;
 
 private:
   LogicalResult verifyBuffer();
   LogicalResult checkIndices();
   FailureOr<RankedTensorType> tensorType(int32_t k);
-  /// The bytes of buffer `k` (empty when it has none).
-  llvm::StringRef bufferBytes(uint32_t k) const;
 };
 
 //===----------------------------------------------------------------------===//
@@ -313,25 +335,28 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
   case fb::TensorType::INT8: width = 8; break;
   case fb::TensorType::INT16: width = 16; break;
   case fb::TensorType::INT32: width = 32; break;
-  case fb::TensorType::INT64: element = b.getI64Type(); quantized = false; break;
+  case fb::TensorType::INT64: width = 64; break;
   case fb::TensorType::BOOL: element = b.getI1Type(); quantized = false; break;
   default:
     return fail() << "element type " << typeName(t->type()) << " is not supported", failure();
   }
   if (width && !quantized)
     element = b.getIntegerType(width);
-  // int32 quantization is for biases; edgec's integer activations are int8
-  // and int16.
-  if (quantized && width == 32 && bufferBytes(t->buffer()).empty())
-    return fail() << "INT32 quantized activations are not supported (edgec's integer "
-                     "activations are INT8 and INT16; INT32 holds biases)", failure();
+  // int32 and int64 quantization is for biases (int64: 16x8 layers);
+  // edgec's integer activations are int8 and int16.
+  if (quantized && width >= 32 && bufferBytes(t->buffer()).empty())
+    return fail() << typeName(t->type()) << " quantized activations are not supported "
+                     "(edgec's integer activations are INT8 and INT16; INT32 and INT64 hold "
+                     "biases)", failure();
   if (quantized) {
     const auto *scales = q->scale();
     const auto *zps = q->zero_point();
     size_t count = scales->size();
     if (zps && zps->size() != count && zps->size() != 0)
       return fail() << count << " scales but " << zps->size() << " zero points", failure();
-    int64_t qmin = -(int64_t(1) << (width - 1)), qmax = (int64_t(1) << (width - 1)) - 1;
+    int64_t qmax = width == 64 ? std::numeric_limits<int64_t>::max()
+                               : (int64_t(1) << (width - 1)) - 1;
+    int64_t qmin = -qmax - 1;
     SmallVector<double> s;
     SmallVector<int64_t> z;
     for (size_t j = 0; j < count; ++j) {
@@ -368,20 +393,11 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
   return RankedTensorType::get(shape, element);
 }
 
-FailureOr<Value> Importer::tensorValue(int32_t k) {
-  if (values[k])
-    return values[k];
+FailureOr<Tensor> Importer::constantData(int32_t k) {
   const fb::Tensor *t = graph->tensors()->Get(k);
   llvm::StringRef data = bufferBytes(t->buffer());
-  if (data.empty()) {
-    emitError(fileLoc()) << "tensor " << k << " ('" << tensorName(k)
-                            << "') is read before any operator writes it, and it is not a "
-                               "constant or a subgraph input";
-    return failure();
-  }
   RankedTensorType type = types[k];
-  Type element = type.getElementType();
-  DType dtype = dtypeOf(element);
+  DType dtype = dtypeOf(type.getElementType());
   int64_t n = product(type.getShape().vec());
   if ((int64_t)data.size() != n * (int64_t)dtypeSize(dtype)) {
     emitError(fileLoc()) << "tensor " << k << " ('" << tensorName(k) << "'): buffer "
@@ -391,9 +407,25 @@ FailureOr<Value> Importer::tensorValue(int32_t k) {
                             << n * (int64_t)dtypeSize(dtype);
     return failure();
   }
-  Tensor value = Tensor::fromBytes(dtype, type.getShape().vec(), data.data());
+  return Tensor::fromBytes(dtype, type.getShape().vec(), data.data());
+}
+
+FailureOr<Value> Importer::tensorValue(int32_t k) {
+  if (values[k])
+    return values[k];
+  const fb::Tensor *t = graph->tensors()->Get(k);
+  if (bufferBytes(t->buffer()).empty()) {
+    emitError(fileLoc()) << "tensor " << k << " ('" << tensorName(k)
+                            << "') is read before any operator writes it, and it is not a "
+                               "constant or a subgraph input";
+    return failure();
+  }
+  FailureOr<Tensor> value = constantData(k);
+  if (failed(value))
+    return failure();
+  Type element = types[k].getElementType();
   bool quantized = isa<quant::QuantizedType>(element);
-  values[k] = materializeConstant(b, tensorLoc(k), value, tensorName(k),
+  values[k] = materializeConstant(b, tensorLoc(k), *value, tensorName(k),
                                   quantized ? element : Type());
   return values[k];
 }
@@ -475,6 +507,92 @@ FailureOr<Value> OpContext::activation(Value v, fb::ActivationFunctionType f) {
   }
 }
 
+const Shape kToNchw = {0, 3, 1, 2}, kToNhwc = {0, 2, 3, 1};
+
+/// `t` with `perm` applied to its shape and, when per-axis quantized, to
+/// its axis.
+RankedTensorType permutedType(RankedTensorType t, const Shape &perm) {
+  Shape shape;
+  for (int64_t a : perm)
+    shape.push_back(t.getDimSize(a));
+  Type element = t.getElementType();
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    int32_t axis = (int32_t)(std::find(perm.begin(), perm.end(), pa.getQuantizedDimension()) -
+                             perm.begin());
+    element = quant::UniformQuantizedPerAxisType::get(
+        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(), pa.getScales(),
+        pa.getZeroPoints(), axis, pa.getStorageTypeMin(), pa.getStorageTypeMax());
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+FailureOr<Value> OpContext::realNchw(size_t k, const char *what) {
+  FailureOr<Value> v = stored(k, what);
+  if (failed(v))
+    return failure();
+  auto type = cast<RankedTensorType>(v->getType());
+  if (type.getRank() != 4)
+    return error() << "input " << k << " (" << what << ") must be 4-D NHWC, not "
+                   << shapeToString(shapeOf(*v)), failure();
+  if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+    return error() << "input " << k << " (" << what
+                   << ") is quantized per channel; edgec's activations are quantized per tensor",
+           failure();
+  Value t = b.create<edge::TransposeOp>(loc, permutedType(type, kToNchw), *v,
+                                        b.getDenseI64ArrayAttr(kToNchw));
+  if (!isa<quant::QuantizedType>(type.getElementType()))
+    return t;
+  return b.create<edge::DequantizeOp>(loc, floatType(shapeOf(t)), t).getResult();
+}
+
+LogicalResult OpContext::setOutputFromNchw(size_t k, Value v) {
+  RankedTensorType want = im.types[outputIndex(k)];
+  if (want.getRank() != 4)
+    return error() << "output tensor '" << im.tensorName(outputIndex(k))
+                   << "' must be 4-D NHWC, not " << shapeToString(want.getShape().vec()),
+           failure();
+  if (isa<quant::UniformQuantizedPerAxisType>(want.getElementType()))
+    return fail("the output is quantized per channel; edgec's activations are quantized per "
+                "tensor");
+  RankedTensorType nchw = permutedType(want, kToNchw);
+  if (shapeOf(v) != Shape(nchw.getShape().begin(), nchw.getShape().end()))
+    return error() << "computes NHWC " << shapeToString(permutedType(
+                                               cast<RankedTensorType>(v.getType()), kToNhwc)
+                                               .getShape()
+                                               .vec())
+                   << " but output tensor '" << im.tensorName(outputIndex(k))
+                   << "' is declared " << shapeToString(want.getShape().vec()),
+           failure();
+  if (getElementTypeOrSelf(v.getType()) != nchw.getElementType())
+    v = b.create<edge::QuantizeOp>(loc, nchw, v);
+  v = b.create<edge::TransposeOp>(loc, want, v, b.getDenseI64ArrayAttr(kToNhwc));
+  return setOutput(k, v);
+}
+
+FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const Shape &perm) {
+  int32_t idx = inputIndex(k);
+  if (idx < 0)
+    return error() << "input " << k << " (" << what << ") is missing", failure();
+  const fb::Tensor *t = im.graph->tensors()->Get(idx);
+  if (im.values[idx] || im.bufferBytes(t->buffer()).empty())
+    return error() << "input " << k << " (" << what << ", '" << im.tensorName(idx)
+                   << "') must be a constant", failure();
+  RankedTensorType type = im.types[idx];
+  if (type.getRank() != (int64_t)perm.size())
+    return error() << "input " << k << " (" << what << ") must be " << perm.size()
+                   << "-D, not " << shapeToString(type.getShape().vec()), failure();
+  FailureOr<Tensor> data = im.constantData(idx);
+  if (failed(data))
+    return failure();
+  RankedTensorType permuted = permutedType(type, perm);
+  bool quantized = isa<quant::QuantizedType>(permuted.getElementType());
+  Value c = materializeConstant(b, im.tensorLoc(idx), transposed(*data, perm),
+                                im.tensorName(idx), quantized ? permuted.getElementType() : Type());
+  if (!quantized)
+    return c;
+  return b.create<edge::DequantizeOp>(loc, floatType(permuted.getShape().vec()), c).getResult();
+}
+
 //===----------------------------------------------------------------------===//
 // Operators
 //===----------------------------------------------------------------------===//
@@ -508,12 +626,183 @@ LogicalResult fullyConnected(OpContext &c) {
   Value gemm = c.b.create<edge::GemmOp>(
       c.loc, c.floatType({rows, units}), c.reshape(*x, {rows, depth}), *w, bias,
       c.b.getF32FloatAttr(1.f), c.b.getF32FloatAttr(1.f), c.b.getBoolAttr(false),
-      c.b.getBoolAttr(true), FloatAttr(), FloatAttr());
+      c.b.getBoolAttr(true), FloatAttr(), FloatAttr(), c.tfliteNumerics());
   auto y = c.activation(gemm, o ? o->fused_activation_function()
                                 : fb::ActivationFunctionType::NONE);
   if (failed(y))
     return failure();
   return c.setOutput(0, *y);
+}
+
+/// One spatial axis of a TFLite window: the output size and the padding
+/// before and after, as TFLite computes them for SAME and VALID (SAME puts
+/// the odd padding element after).
+struct Window {
+  int64_t out, before, after;
+};
+
+Window tfliteWindow(fb::Padding padding, int64_t in, int64_t kernel, int64_t stride,
+                    int64_t dilation) {
+  int64_t effective = (kernel - 1) * dilation + 1;
+  int64_t out = padding == fb::Padding::SAME ? (in + stride - 1) / stride
+                                             : (in - effective + stride) / stride;
+  int64_t total = std::max<int64_t>((out - 1) * stride + effective - in, 0);
+  return {out, total / 2, total - total / 2};
+}
+
+/// Checks a window's strides and dilations; the message names the bad one.
+LogicalResult checkWindow(OpContext &c, int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
+  if (sh < 1 || sw < 1)
+    return c.error() << "strides " << sh << "x" << sw << " must be at least 1", failure();
+  if (dh < 1 || dw < 1)
+    return c.error() << "dilations " << dh << "x" << dw << " must be at least 1", failure();
+  return success();
+}
+
+/// CONV_2D (filter OHWI) and DEPTHWISE_CONV_2D (filter 1HWC): edge.conv2d on
+/// NCHW data, the filter re-laid out to OIHW at compile time.
+LogicalResult convolution(OpContext &c, bool depthwise) {
+  fb::Padding padding;
+  int64_t sh, sw, dh, dw, multiplier = 0;
+  fb::ActivationFunctionType act;
+  if (depthwise) {
+    const auto *o = c.options<fb::DepthwiseConv2DOptions>();
+    if (!o)
+      return c.fail("DepthwiseConv2DOptions are missing");
+    padding = o->padding(), sh = o->stride_h(), sw = o->stride_w();
+    dh = o->dilation_h_factor(), dw = o->dilation_w_factor();
+    act = o->fused_activation_function(), multiplier = o->depth_multiplier();
+  } else {
+    const auto *o = c.options<fb::Conv2DOptions>();
+    if (!o)
+      return c.fail("Conv2DOptions are missing");
+    padding = o->padding(), sh = o->stride_h(), sw = o->stride_w();
+    dh = o->dilation_h_factor(), dw = o->dilation_w_factor();
+    act = o->fused_activation_function();
+  }
+  if (failed(checkWindow(c, sh, sw, dh, dw)))
+    return failure();
+  auto x = c.realNchw(0, "input");
+  if (failed(x))
+    return failure();
+  Shape xs = c.shapeOf(*x); // N, C, H, W
+  int32_t filterIdx = c.inputIndex(1);
+  if (filterIdx < 0)
+    return c.fail("input 1 (filter) is missing");
+  auto fsRef = c.im.types[filterIdx].getShape();
+  Shape fs(fsRef.begin(), fsRef.end());
+  if (fs.size() != 4 || product(fs) == 0)
+    return c.fail("the filter must be 4-D and non-empty, not " + shapeToString(fs));
+  int64_t channels = xs[1], outChannels, group;
+  FailureOr<Value> w;
+  if (depthwise) {
+    // [1, kH, kW, C * multiplier] -> [C * multiplier, 1, kH, kW], group C.
+    outChannels = fs[3];
+    if (fs[0] != 1 || channels == 0 || outChannels % channels)
+      return c.error() << "filter " << shapeToString(fs) << " does not fit a depthwise "
+                       << "convolution of " << channels << " input channels", failure();
+    if (multiplier && multiplier * channels != outChannels)
+      return c.error() << "depth_multiplier " << multiplier << " does not match "
+                       << outChannels << " output channels for " << channels << " inputs",
+             failure();
+    group = channels;
+    w = c.constantPermuted(1, "filter", {3, 0, 1, 2});
+  } else {
+    // [O, kH, kW, I] -> [O, I, kH, kW]; I < C makes a grouped convolution.
+    outChannels = fs[0];
+    if (channels % fs[3] || outChannels % (channels / fs[3]))
+      return c.error() << "filter " << shapeToString(fs) << " does not fit " << channels
+                       << " input channels", failure();
+    group = channels / fs[3];
+    w = c.constantPermuted(1, "filter", {0, 3, 1, 2});
+  }
+  if (failed(w))
+    return failure();
+  Value bias;
+  if (c.inputIndex(2) >= 0) {
+    auto bv = c.real(2, "bias");
+    if (failed(bv))
+      return failure();
+    if (product(c.shapeOf(*bv)) != outChannels)
+      return c.fail("bias of shape " + shapeToString(c.shapeOf(*bv)) + " does not match " +
+                    std::to_string(outChannels) + " output channels");
+    bias = c.reshape(*bv, {outChannels});
+  }
+  Window h = tfliteWindow(padding, xs[2], fs[1], sh, dh);
+  Window ww = tfliteWindow(padding, xs[3], fs[2], sw, dw);
+  if (h.out < 1 || ww.out < 1)
+    return c.error() << "a " << fs[1] << "x" << fs[2] << " window does not fit the "
+                     << xs[2] << "x" << xs[3] << " input", failure();
+  Value y = c.b.create<edge::Conv2DOp>(
+      c.loc, c.floatType({xs[0], outChannels, h.out, ww.out}), *x, *w, bias,
+      c.b.getDenseI64ArrayAttr({sh, sw}),
+      c.b.getDenseI64ArrayAttr({h.before, ww.before, h.after, ww.after}),
+      c.b.getDenseI64ArrayAttr({dh, dw}), c.b.getI64IntegerAttr(group), FloatAttr(),
+      FloatAttr(), DenseI64ArrayAttr());
+  auto out = c.activation(y, act);
+  if (failed(out))
+    return failure();
+  return c.setOutputFromNchw(0, *out);
+}
+
+LogicalResult conv2d(OpContext &c) { return convolution(c, false); }
+LogicalResult depthwiseConv2d(OpContext &c) { return convolution(c, true); }
+
+/// AVERAGE_POOL_2D and MAX_POOL_2D: padding never counts (TFLite divides by
+/// the number of taps inside the input).
+LogicalResult pool(OpContext &c, bool average) {
+  const auto *o = c.options<fb::Pool2DOptions>();
+  if (!o)
+    return c.fail("Pool2DOptions are missing");
+  int64_t kh = o->filter_height(), kw = o->filter_width();
+  if (kh < 1 || kw < 1)
+    return c.error() << "filter " << kh << "x" << kw << " must be at least 1x1", failure();
+  if (failed(checkWindow(c, o->stride_h(), o->stride_w(), 1, 1)))
+    return failure();
+  auto x = c.realNchw(0, "input");
+  if (failed(x))
+    return failure();
+  Shape xs = c.shapeOf(*x);
+  Window h = tfliteWindow(o->padding(), xs[2], kh, o->stride_h(), 1);
+  Window w = tfliteWindow(o->padding(), xs[3], kw, o->stride_w(), 1);
+  if (h.out < 1 || w.out < 1)
+    return c.error() << "a " << kh << "x" << kw << " window does not fit the " << xs[2]
+                     << "x" << xs[3] << " input", failure();
+  auto type = c.floatType({xs[0], xs[1], h.out, w.out});
+  auto kernel = c.b.getDenseI64ArrayAttr({kh, kw});
+  auto strides = c.b.getDenseI64ArrayAttr({o->stride_h(), o->stride_w()});
+  auto pads = c.b.getDenseI64ArrayAttr({h.before, w.before, h.after, w.after});
+  auto dilations = c.b.getDenseI64ArrayAttr({1, 1});
+  Value y = average ? c.b.create<edge::AvgPool2DOp>(c.loc, type, *x, kernel, strides, pads,
+                                                    dilations, false, false, c.tfliteNumerics())
+                          .getResult()
+                    : c.b.create<edge::MaxPool2DOp>(c.loc, type, *x, kernel, strides, pads,
+                                                    dilations, false)
+                          .getResult();
+  auto out = c.activation(y, o->fused_activation_function());
+  if (failed(out))
+    return failure();
+  return c.setOutputFromNchw(0, *out);
+}
+
+LogicalResult averagePool2d(OpContext &c) { return pool(c, true); }
+LogicalResult maxPool2d(OpContext &c) { return pool(c, false); }
+
+/// SOFTMAX over the last axis, in TFLite's fixed point when quantized.
+LogicalResult softmaxOp(OpContext &c) {
+  const auto *o = c.options<fb::SoftmaxOptions>();
+  if (o && o->beta() != 1.f)
+    return c.error() << "beta " << o->beta() << " is not supported (only 1)", failure();
+  auto x = c.real(0, "input");
+  if (failed(x))
+    return failure();
+  Shape xs = c.shapeOf(*x);
+  if (xs.empty())
+    return c.fail("the input must have at least one dimension");
+  Value y = c.b.create<edge::SoftmaxOp>(c.loc, x->getType(), *x,
+                                        c.b.getI64IntegerAttr((int64_t)xs.size() - 1),
+                                        c.tfliteNumerics());
+  return c.setOutput(0, y);
 }
 
 LogicalResult quantizeOp(OpContext &c) {
@@ -556,10 +845,15 @@ struct OpEntry {
 
 const std::vector<OpEntry> &opTable() {
   static const std::vector<OpEntry> table = {
+      {fb::BuiltinOperator::AVERAGE_POOL_2D, averagePool2d},
+      {fb::BuiltinOperator::CONV_2D, conv2d},
+      {fb::BuiltinOperator::DEPTHWISE_CONV_2D, depthwiseConv2d},
       {fb::BuiltinOperator::FULLY_CONNECTED, fullyConnected},
+      {fb::BuiltinOperator::MAX_POOL_2D, maxPool2d},
       {fb::BuiltinOperator::QUANTIZE, quantizeOp},
       {fb::BuiltinOperator::DEQUANTIZE, dequantizeOp},
       {fb::BuiltinOperator::RESHAPE, reshapeOp},
+      {fb::BuiltinOperator::SOFTMAX, softmaxOp},
   };
   return table;
 }
