@@ -710,7 +710,7 @@ LogicalResult convolution(OpContext &c, bool depthwise) {
   } else {
     // [O, kH, kW, I] -> [O, I, kH, kW]; I < C makes a grouped convolution.
     outChannels = fs[0];
-    if (channels % fs[3] || outChannels % (channels / fs[3]))
+    if (channels == 0 || channels % fs[3] || outChannels % (channels / fs[3]))
       return c.error() << "filter " << shapeToString(fs) << " does not fit " << channels
                        << " input channels", failure();
     group = channels / fs[3];
