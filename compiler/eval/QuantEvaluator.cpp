@@ -226,6 +226,23 @@ Tensor reduceMean(edge::ReduceMeanOp op, const Tensor &x) {
   return y;
 }
 
+/// Calls `row(at, len, max)` for every row of `x` along `axis` (the shape
+/// viewed as [outer, len, inner]): `at(j)` is the flat index of the row's
+/// element j and `max` its largest value.
+template <typename Row> void forEachRow(const Tensor &x, int64_t axis, Row row) {
+  const auto &s = x.shape;
+  int64_t outer = 1, len = s[axis], inner = 1;
+  for (int64_t q = 0; q < axis; ++q) outer *= s[q];
+  for (size_t q = axis + 1; q < s.size(); ++q) inner *= s[q];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t in = 0; in < inner; ++in) {
+      auto at = [&](int64_t j) { return (o * len + j) * inner + in; };
+      int64_t mx = INT64_MIN;
+      for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
+      row(at, len, mx);
+    }
+}
+
 /// TFLite's int8 softmax (numerics = tflite): the Q12.19 sum of gemmlowp's
 /// exponentials, its reciprocal, and each exponential times it rounded to
 /// the output's 8 or 16 bits (as softmax_s8_tflite).
@@ -238,25 +255,17 @@ FailureOr<Tensor> softmaxTflite(edge::SoftmaxOp op, const Tensor &x) {
     return op.emitError("no integer softmax: ") << why, failure();
   QParams py = paramsOf(op.getOutput().getType());
   int outBits = py.qmax > 127 ? 16 : 8;
-  const auto &s = x.shape;
-  int64_t a = op.getAxis(), outer = 1, len = s[a], inner = 1;
-  for (int64_t q = 0; q < a; ++q) outer *= s[q];
-  for (size_t q = a + 1; q < s.size(); ++q) inner *= s[q];
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t in = 0; in < inner; ++in) {
-      auto at = [&](int64_t j) { return (o * len + j) * inner + in; };
-      int64_t mx = INT64_MIN;
-      for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
-      int32_t sum = 0;
-      for (int64_t j = 0; j < len; ++j) sum += rounding_divide_by_pot(table[mx - x.i[at(j)]], 12);
-      int bits = 0;
-      int32_t scale = reciprocal_q31(sum, 12, bits);
-      for (int64_t j = 0; j < len; ++j) {
-        int32_t prod = saturating_rounding_doubling_high_mul(scale, table[mx - x.i[at(j)]]);
-        int32_t v = rounding_divide_by_pot_wide(prod, bits + 31 - outBits) + py.qmin;
-        y.i[at(j)] = clamp_i32(v, py.qmin, py.qmax);
-      }
+  forEachRow(x, op.getAxis(), [&](auto at, int64_t len, int64_t mx) {
+    int32_t sum = 0;
+    for (int64_t j = 0; j < len; ++j) sum += rounding_divide_by_pot(table[mx - x.i[at(j)]], 12);
+    int bits = 0;
+    int32_t scale = reciprocal_q31(sum, 12, bits);
+    for (int64_t j = 0; j < len; ++j) {
+      int32_t prod = saturating_rounding_doubling_high_mul(scale, table[mx - x.i[at(j)]]);
+      int32_t v = rounding_divide_by_pot_wide(prod, bits + 31 - outBits) + py.qmin;
+      y.i[at(j)] = clamp_i32(v, py.qmin, py.qmax);
     }
+  });
   return y;
 }
 
@@ -271,23 +280,15 @@ Tensor softmax(edge::SoftmaxOp op, const Tensor &x) {
   };
   uint32_t one = wide ? 32767u : 256u;
   int32_t zero = wide ? 0 : -128, lo = wide ? -32768 : -128, hi = wide ? 32767 : 127;
-  const auto &s = x.shape;
-  int64_t a = op.getAxis(), outer = 1, len = s[a], inner = 1;
-  for (int64_t q = 0; q < a; ++q) outer *= s[q];
-  for (size_t q = a + 1; q < s.size(); ++q) inner *= s[q];
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t in = 0; in < inner; ++in) {
-      auto at = [&](int64_t j) { return (o * len + j) * inner + in; };
-      int64_t mx = INT64_MIN;
-      for (int64_t j = 0; j < len; ++j) mx = std::max(mx, x.i[at(j)]);
-      uint32_t sum = 0;
-      for (int64_t j = 0; j < len; ++j) sum += expOf(mx - x.i[at(j)]);
-      for (int64_t j = 0; j < len; ++j) {
-        uint32_t e = expOf(mx - x.i[at(j)]);
-        int32_t v = (int32_t)((e * one + sum / 2) / sum) + zero;
-        y.i[at(j)] = clamp_i32(v, lo, hi);
-      }
+  forEachRow(x, op.getAxis(), [&](auto at, int64_t len, int64_t mx) {
+    uint32_t sum = 0;
+    for (int64_t j = 0; j < len; ++j) sum += expOf(mx - x.i[at(j)]);
+    for (int64_t j = 0; j < len; ++j) {
+      uint32_t e = expOf(mx - x.i[at(j)]);
+      int32_t v = (int32_t)((e * one + sum / 2) / sum) + zero;
+      y.i[at(j)] = clamp_i32(v, lo, hi);
     }
+  });
   return y;
 }
 
