@@ -20,4 +20,14 @@ LogicalResult finishImport(ModuleOp module, Block &body, Location loc) {
   return success();
 }
 
+int64_t checkedElementCount(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d))
+      return -1;
+    n *= d;
+  }
+  return n;
+}
+
 } // namespace edgec

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ImportCommon.h"
 #include "edgec/Eval/Evaluator.h"
 #include "edgec/Support/Names.h"
 #include "edgec/IR/EdgeOps.h"
@@ -23,19 +24,11 @@ namespace edgec::onnx_import {
 
 using Shape = std::vector<int64_t>;
 
-/// Largest tensor edgec accepts, in elements (2^31 - 1): far beyond any
-/// device it targets, and small enough that sizes never overflow.
-inline constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1;
-
 /// Largest constant the importer creates itself (ConstantOfShape, Range,
 /// folded results, decomposition tables), in elements: 2^24, 64 MB of float,
 /// far beyond the flash of any target. A larger one is a diagnostic (or, when
 /// folding, left to run time) rather than gigabytes allocated at compile time.
 inline constexpr int64_t kMaxConstantElements = int64_t(1) << 24;
-
-/// Number of elements of `shape`, or -1 if a dimension is negative or the
-/// count exceeds kMaxElements (computed without overflow).
-int64_t checkedElementCount(llvm::ArrayRef<int64_t> shape);
 
 class NodeContext {
 public:

@@ -43,16 +43,6 @@ namespace onnx_import {
 // NodeContext
 //===----------------------------------------------------------------------===//
 
-int64_t checkedElementCount(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d < 0 || (d > 0 && n > kMaxElements / d))
-      return -1;
-    n *= d;
-  }
-  return n;
-}
-
 InFlightDiagnostic NodeContext::error() {
   return emitError(loc) << "node '" << name << "' (" << node.op_type() << "): ";
 }

@@ -50,9 +50,6 @@ namespace {
 
 using Shape = std::vector<int64_t>;
 
-/// Largest tensor accepted, in elements (as for ONNX models).
-constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1;
-
 /// The operator's code as TFLite defines it: the larger of the byte-wide
 /// deprecated field and the 32-bit one (old files fill only the first, new
 /// files write 127, PLACEHOLDER_FOR_GREATER_OP_CODES, into it).
@@ -317,13 +314,9 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
   Shape shape;
   if (t->shape())
     shape.assign(t->shape()->begin(), t->shape()->end());
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    n *= std::max<int64_t>(d, 1);
-    if (n > kMaxElements)
-      return fail() << "shape " << shapeToString(shape) << " has more than 2^31 - 1 elements",
-             failure();
-  }
+  if (checkedElementCount(shape) < 0)
+    return fail() << "shape " << shapeToString(shape) << " has more than 2^31 - 1 elements",
+           failure();
   const fb::QuantizationParameters *q = t->quantization();
   bool quantized = q && q->scale() && q->scale()->size() > 0;
   if (q && q->details_type() != fb::QuantizationDetails::NONE)
