@@ -228,8 +228,10 @@ TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {
 
 /// An int8 NHWC CONV_2D (1x5x6x2 -> 4 channels, 3x3, stride 2, SAME,
 /// RELU6) then a DEPTHWISE_CONV_2D (3x3 VALID, multiplier 1) with filter
-/// channels `dwChannels`, per-channel weights.
-std::string buildConvNet(int32_t dwChannels = 4) {
+/// channels `dwChannels`, per-channel weights. With `fcHead` the graph's
+/// output is instead a FULLY_CONNECTED (36 -> 2) over the flattened NHWC
+/// conv output.
+std::string buildConvNet(int32_t dwChannels = 4, bool fcHead = false) {
   flatbuffers::FlatBufferBuilder b;
   auto quant = [&](std::vector<float> scales, int32_t axis = 0, int64_t zp = 0) {
     return fb::CreateQuantizationParameters(
@@ -252,10 +254,15 @@ std::string buildConvNet(int32_t dwChannels = 4) {
                        quant(std::vector<float>(dwChannels, 0.02f), 3)),
       fb::CreateTensor(b, shape({1, 1, 1, 4}), fb::TensorType::INT8, 0, b.CreateString("dw/out"),
                        quant({0.1f}, 0, 5)),
+      fb::CreateTensor(b, shape({2, 36}), fb::TensorType::INT8, 4, b.CreateString("fc/weights"),
+                       quant({0.01f})),
+      fb::CreateTensor(b, shape({1, 2}), fb::TensorType::INT8, 0, b.CreateString("fc/out"),
+                       quant({0.2f}, 0, 1)),
   };
   std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
       fb::CreateOperatorCode(b, 3, 0, 1, fb::BuiltinOperator::CONV_2D),
-      fb::CreateOperatorCode(b, 4, 0, 1, fb::BuiltinOperator::DEPTHWISE_CONV_2D)};
+      fb::CreateOperatorCode(b, 4, 0, 1, fb::BuiltinOperator::DEPTHWISE_CONV_2D),
+      fb::CreateOperatorCode(b, 9, 0, 1, fb::BuiltinOperator::FULLY_CONNECTED)};
   auto convOptions = fb::CreateConv2DOptions(b, fb::Padding::SAME, 2, 2,
                                              fb::ActivationFunctionType::RELU6);
   auto dwOptions = fb::CreateDepthwiseConv2DOptions(b, fb::Padding::VALID, 1, 1, 1);
@@ -263,15 +270,19 @@ std::string buildConvNet(int32_t dwChannels = 4) {
       fb::CreateOperator(b, 0, shape({0, 1, 2}), shape({3}), fb::BuiltinOptions::Conv2DOptions,
                          convOptions.Union()),
       fb::CreateOperator(b, 1, shape({3, 4, -1}), shape({5}),
-                         fb::BuiltinOptions::DepthwiseConv2DOptions, dwOptions.Union())};
-  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), shape({0}), shape({5}),
+                         fb::BuiltinOptions::DepthwiseConv2DOptions, dwOptions.Union()),
+      fb::CreateOperator(b, 2, shape({3, 6, -1}), shape({7}))};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), shape({0}), shape({fcHead ? 7 : 5}),
                                   b.CreateVector(ops), b.CreateString("main"));
-  std::vector<uint8_t> filter(72), dw(9 * dwChannels, 1), biasBytes(16, 0);
+  std::vector<uint8_t> filter(72), dw(9 * dwChannels, 1), biasBytes(16, 0), fc(72);
   for (size_t k = 0; k < filter.size(); ++k)
     filter[k] = (uint8_t)(int8_t)((int)k - 36);
+  for (size_t k = 0; k < fc.size(); ++k)
+    fc[k] = (uint8_t)(int8_t)((int)(k % 36) - 18);
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
       fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(filter)),
-      fb::CreateBuffer(b, b.CreateVector(biasBytes)), fb::CreateBuffer(b, b.CreateVector(dw))};
+      fb::CreateBuffer(b, b.CreateVector(biasBytes)), fb::CreateBuffer(b, b.CreateVector(dw)),
+      fb::CreateBuffer(b, b.CreateVector(fc))};
   auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
                                b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
                                b.CreateString("edgec unit test"), b.CreateVector(buffers));
@@ -299,6 +310,16 @@ TEST(TfliteImporter, ConvolutionsAreNchwWithFiltersReLaidOutAtCompileTime) {
             std::string::npos) << r.ir;
   EXPECT_NE(r.ir.find("perm = array<i64: 0, 2, 3, 1>} : (tensor<1x4x3x3x!quant.uniform"),
             std::string::npos) << r.ir;
+}
+
+TEST(TfliteImporter, FlattenedNhwcInputPermutesTheWeightsNotTheData) {
+  Result r = import(buildConvNet(4, true));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  // No NCHW -> NHWC copy before the fully connected layer: it reads the
+  // NCHW conv output, and its weight columns (h, w, ch) moved to (ch, h, w):
+  // channel 0 of row 0 is every fourth value.
+  EXPECT_EQ(r.ir.find("perm = array<i64: 0, 2, 3, 1>"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("[-18, -14, -10, -6, -2, 2, 6, 10, 14, -17,"), std::string::npos) << r.ir;
 }
 
 TEST(TfliteImporter, DepthwiseFilterThatDoesNotFitIsADiagnostic) {

@@ -567,7 +567,7 @@ FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const S
   if (idx < 0)
     return error() << "input " << k << " (" << what << ") is missing", failure();
   const fb::Tensor *t = im.graph->tensors()->Get(idx);
-  if (im.values[idx] || im.bufferBytes(t->buffer()).empty())
+  if (im.bufferBytes(t->buffer()).empty())
     return error() << "input " << k << " (" << what << ", '" << im.tensorName(idx)
                    << "') must be a constant", failure();
   RankedTensorType type = im.types[idx];
@@ -590,12 +590,57 @@ FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const S
 // Operators
 //===----------------------------------------------------------------------===//
 
+/// A FULLY_CONNECTED layer that flattens an NHWC activation per batch row
+/// (micro_speech's depthwise output) reads the NCHW tensor the layout
+/// transpose came from, with the constant weights' columns permuted to that
+/// order at compile time, so no transposing copy runs. Fails (without a
+/// diagnostic) where that does not apply.
+LogicalResult flattenedNhwcInput(OpContext &c, FailureOr<Value> &x, FailureOr<Value> &w) {
+  int32_t wIdx = c.inputIndex(1), xIdx = c.inputIndex(0);
+  if (wIdx < 0 || xIdx < 0 || !c.im.values[xIdx] || c.im.types[wIdx].getRank() != 2 ||
+      c.im.bufferBytes(c.im.graph->tensors()->Get(wIdx)->buffer()).empty())
+    return failure();
+  auto t = c.im.values[xIdx].getDefiningOp<edge::TransposeOp>();
+  if (!t || t.getPerm() != ArrayRef<int64_t>(kToNhwc))
+    return failure();
+  Shape in = c.shapeOf(t.getInput()); // N, C, H, W
+  RankedTensorType wType = c.im.types[wIdx];
+  int64_t units = wType.getDimSize(0), depth = wType.getDimSize(1);
+  if (in[1] * in[2] * in[3] != depth)
+    return failure();
+  auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(wType.getElementType());
+  if (pa && pa.getQuantizedDimension() != 0)
+    return failure();
+  FailureOr<Tensor> data = c.im.constantData(wIdx);
+  if (failed(data))
+    return failure();
+  // Column (h, w, ch) of the weights moves to (ch, h, w).
+  data->shape = {units, in[2], in[3], in[1]};
+  Tensor permuted = transposed(*data, {0, 3, 1, 2});
+  permuted.shape = {units, depth};
+  Type element = wType.getElementType();
+  bool quantized = isa<quant::QuantizedType>(element);
+  Value wc = materializeConstant(c.b, c.im.tensorLoc(wIdx), permuted, c.im.tensorName(wIdx),
+                                 quantized ? element : Type());
+  w = quantized ? c.b.create<edge::DequantizeOp>(c.loc, c.floatType({units, depth}), wc)
+                      .getResult()
+                : wc;
+  Value src = t.getInput();
+  x = isa<quant::QuantizedType>(getElementTypeOrSelf(src.getType()))
+          ? c.b.create<edge::DequantizeOp>(c.loc, c.floatType(in), src).getResult()
+          : src;
+  return success();
+}
+
 LogicalResult fullyConnected(OpContext &c) {
   const auto *o = c.options<fb::FullyConnectedOptions>();
   if (o && o->weights_format() != fb::FullyConnectedOptionsWeightsFormat::DEFAULT)
     return c.fail("shuffled weights (weights_format SHUFFLED4x16INT8) are not supported");
-  auto x = c.real(0, "input");
-  auto w = c.real(1, "weights");
+  FailureOr<Value> x, w;
+  if (failed(flattenedNhwcInput(c, x, w))) {
+    x = c.real(0, "input");
+    w = c.real(1, "weights");
+  }
   if (failed(x) || failed(w))
     return failure();
   Shape ws = c.shapeOf(*w), xs = c.shapeOf(*x);
