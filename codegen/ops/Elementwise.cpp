@@ -141,8 +141,7 @@ LogicalResult emitBinaryS8(KernelWriter &w) {
         .set("out_shift", m.shift).set("out_zero", py.zeroPoint).set("left_shift", 0);
     functor = "OpMulS8";
   } else {
-    quant::AddParams p = quant::addParams(op->getOperand(0).getType(),
-                                          op->getOperand(1).getType(), result.getType());
+    quant::AddParams p = quant::addParams(op);
     q.set("a_zero", p.inZero[0]).set("b_zero", p.inZero[1]).set("a_mult", p.in[0].multiplier)
         .set("a_shift", p.in[0].shift).set("b_mult", p.in[1].multiplier)
         .set("b_shift", p.in[1].shift).set("out_mult", p.out.multiplier)

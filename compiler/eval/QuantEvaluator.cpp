@@ -124,7 +124,7 @@ enum class Combine { Add, Sub, Max, Min };
 Tensor addLike(Operation *op, const Tensor &a, const Tensor &b, Combine how) {
   Value out = op->getResult(0);
   Tensor y = zerosLike(out);
-  AddParams p = addParams(op->getOperand(0).getType(), op->getOperand(1).getType(), out.getType());
+  AddParams p = addParams(op);
   auto [lo, hi] = outputClamp(op);
   for (int64_t k = 0; k < y.numElements(); ++k) {
     int32_t xa = (int32_t)(a.i[broadcastIndex(a.shape, y.shape, k)] - p.inZero[0]) * (1 << p.leftShift);

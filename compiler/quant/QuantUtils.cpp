@@ -378,19 +378,32 @@ QParams softmaxOutputParams(bool wide) {
   return {1.0 / 256.0, -128, -128, 127};
 }
 
-AddParams addParams(Type a, Type b, Type out) {
+AddParams addParams(Operation *op) {
+  return addParams(op->getOperand(0).getType(), op->getOperand(1).getType(),
+                   op->getResult(0).getType(), tfliteNumerics(op) && isa<edge::SubOp>(op));
+}
+
+AddParams addParams(Type a, Type b, Type out, bool floatMultipliers) {
   QParams pa = paramsOf(a), pb = paramsOf(b), po = paramsOf(out);
   AddParams r;
   // int16 inputs (zero point 0) leave room for 15 bits of headroom, int8 for 20.
   if (pa.qmax > 127 || pb.qmax > 127)
     r.leftShift = 15;
-  double twiceMax = 2 * std::max(pa.scale, pb.scale);
   r.inZero[0] = pa.zeroPoint;
   r.inZero[1] = pb.zeroPoint;
+  r.outZero = po.zeroPoint;
+  if (floatMultipliers) {
+    float twiceMax = 2 * std::max((float)pa.scale, (float)pb.scale);
+    r.in[0] = quantizeMultiplier((double)((float)pa.scale / twiceMax));
+    r.in[1] = quantizeMultiplier((double)((float)pb.scale / twiceMax));
+    r.out = quantizeMultiplier(
+        (double)(twiceMax / ((float)(1 << r.leftShift) * (float)po.scale)));
+    return r;
+  }
+  double twiceMax = 2 * std::max(pa.scale, pb.scale);
   r.in[0] = quantizeMultiplier(pa.scale / twiceMax);
   r.in[1] = quantizeMultiplier(pb.scale / twiceMax);
   r.out = quantizeMultiplier(twiceMax / ((double)(1 << r.leftShift) * po.scale));
-  r.outZero = po.zeroPoint;
   return r;
 }
 

@@ -62,3 +62,20 @@ func.func @pool_and_gemm(%x: tensor<1x2x3x3x!qa>) -> tensor<1x3x!qy> {
   %y = edge.quantize %g : (tensor<1x3xf32>) -> tensor<1x3x!qy>
   return %y : tensor<1x3x!qy>
 }
+
+// -----
+
+// Sub keeps the attribute on its integer form: its multipliers are then
+// derived in float (TFLite's SUB; its ADD uses double, as edgec does).
+// CHECK-LABEL: func.func @sub_tflite
+// CHECK: edge.sub %arg0, %arg1 {numerics = #edge.numerics<tflite>} : (tensor<1x8x!quant.uniform<i16:f32, 9.693720e-04>>, tensor<8x!quant.uniform<i16:f32, 8.709840e-06>>) -> tensor<1x8x!quant.uniform<i16:f32, 5.941490e-04>>
+!qa = !quant.uniform<i16:f32, 0.000969372>
+!qb = !quant.uniform<i16:f32, 8.70984e-06>
+!qy = !quant.uniform<i16:f32, 0.000594149>
+func.func @sub_tflite(%a: tensor<1x8x!qa>, %b: tensor<8x!qb>) -> tensor<1x8x!qy> {
+  %da = edge.dequantize %a : (tensor<1x8x!qa>) -> tensor<1x8xf32>
+  %db = edge.dequantize %b : (tensor<8x!qb>) -> tensor<8xf32>
+  %s = edge.sub %da, %db {numerics = #edge.numerics<tflite>} : (tensor<1x8xf32>, tensor<8xf32>) -> tensor<1x8xf32>
+  %y = edge.quantize %s : (tensor<1x8xf32>) -> tensor<1x8x!qy>
+  return %y : tensor<1x8x!qy>
+}

@@ -89,24 +89,6 @@ class Edge_ConversionOp<string mnemonic, list<Trait> traits = []>
 defvar Edge_FusedActivation = (ins OptionalAttr<F32Attr>:$act_min,
                                    OptionalAttr<F32Attr>:$act_max);
 
-// Elementwise op with two operands and numpy-style broadcasting.
-class Edge_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
-    : Edge_Op<mnemonic, !listconcat([Pure], traits)> {
-  let summary = desc # " with numpy broadcasting";
-  let description = [{
-    Computes the elementwise result of the two operands after broadcasting them
-    to the result shape with the numpy rules ONNX uses (multidirectional
-    broadcasting). The verifier checks that the result shape is the broadcast
-    of the operand shapes. `act_min` / `act_max` clamp the result (float
-    only; set by edge-fuse-activation).
-  }];
-  let arguments = !con((ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs),
-                       Edge_FusedActivation);
-  let results = (outs Edge_AnyTensor:$output);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
-  let hasVerifier = 1;
-}
-
 // Elementwise float op with one operand; result type equals operand type.
 // Elementwise op with one operand and a result of the same shape (and, for
 // float, the same type; quantized operand and result may differ in scale).

@@ -15,6 +15,31 @@ include "edgec/IR/EdgeBase.td"
 include "edgec/IR/EdgeInterfaces.td"
 include "edgec/IR/EdgeAttrs.td"
 
+// (Defined here, not in EdgeBase.td: it takes Edge_NumericsAttr.)
+// Elementwise op with two operands and numpy-style broadcasting.
+class Edge_BinaryOp<string mnemonic, string desc, list<Trait> traits = []>
+    : Edge_Op<mnemonic, !listconcat([Pure], traits)> {
+  let summary = desc # " with numpy broadcasting";
+  let description = [{
+    Computes the elementwise result of the two operands after broadcasting them
+    to the result shape with the numpy rules ONNX uses (multidirectional
+    broadcasting). The verifier checks that the result shape is the broadcast
+    of the operand shapes. `act_min` / `act_max` clamp the result (float
+    only; set by edge-fuse-activation). In integers with `numerics = tflite`,
+    Sub derives its multipliers in float, as TFLite's SUB does.
+  }];
+  let arguments = !con((ins Edge_AnyTensor:$lhs, Edge_AnyTensor:$rhs),
+                       Edge_FusedActivation,
+                       (ins OptionalAttr<Edge_NumericsAttr>:$numerics));
+  let results = (outs Edge_AnyTensor:$output);
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$lhs,
+      "::mlir::Value":$rhs, "::mlir::FloatAttr":$act_min, "::mlir::FloatAttr":$act_max), [{
+    build($_builder, $_state, output, lhs, rhs, act_min, act_max, ::edgec::edge::NumericsAttr());
+  }]>];
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // edge.constant
 //===----------------------------------------------------------------------===//

@@ -202,6 +202,10 @@ struct AddParams {
   int32_t outZero;
   int32_t leftShift = 20;
 };
-AddParams addParams(mlir::Type a, mlir::Type b, mlir::Type out);
+AddParams addParams(mlir::Operation *addSubMaxMin);
+/// The same from the types; `floatMultipliers`: the three multipliers
+/// derived in float, as TFLite's SUB does (its ADD, and edgec, in double).
+/// An op takes the float form with `numerics = tflite` on a Sub.
+AddParams addParams(mlir::Type a, mlir::Type b, mlir::Type out, bool floatMultipliers = false);
 
 } // namespace edgec::quant
