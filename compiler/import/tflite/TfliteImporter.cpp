@@ -92,6 +92,12 @@ struct OpContext {
   FailureOr<Value> stored(size_t k, const char *what);
   /// Input k as real numbers: dequantized when quantized.
   FailureOr<Value> real(size_t k, const char *what);
+  /// Input k as compile-time integers (an INT32 / INT64 constant: paddings,
+  /// slice bounds).
+  FailureOr<std::vector<int64_t>> constantInts(size_t k, const char *what);
+  /// Checks that a data movement writes the type it reads: TFLite copies
+  /// the stored integers, whatever the output's parameters say.
+  LogicalResult movesIntegers(Value x);
   /// Gives output k the value `v` (float or quantized): reshaped to the
   /// tensor's declared shape and quantized to its type when they differ.
   LogicalResult setOutput(size_t k, Value v);
@@ -450,6 +456,31 @@ FailureOr<Value> OpContext::real(size_t k, const char *what) {
   if (!isa<quant::QuantizedType>(type.getElementType()))
     return v;
   return b.create<edge::DequantizeOp>(loc, floatType(shapeOf(*v)), *v).getResult();
+}
+
+FailureOr<std::vector<int64_t>> OpContext::constantInts(size_t k, const char *what) {
+  int32_t idx = inputIndex(k);
+  if (idx < 0)
+    return error() << "input " << k << " (" << what << ") is missing", failure();
+  Type element = im.types[idx].getElementType();
+  if (im.bufferBytes(im.graph->tensors()->Get(idx)->buffer()).empty() ||
+      !element.isSignlessInteger() || element.getIntOrFloatBitWidth() < 32)
+    return error() << "input " << k << " (" << what << ", '" << im.tensorName(idx)
+                   << "') must be a constant INT32 or INT64 tensor", failure();
+  FailureOr<Tensor> t = im.constantData(idx);
+  if (failed(t))
+    return failure();
+  return t->i;
+}
+
+LogicalResult OpContext::movesIntegers(Value x) {
+  Type in = getElementTypeOrSelf(x.getType());
+  Type out = im.types[outputIndex(0)].getElementType();
+  if (in != out)
+    return error() << "reads " << in << " but writes " << out
+                   << "; TFLite copies the integers, so both must be quantized alike",
+           failure();
+  return success();
 }
 
 LogicalResult OpContext::setOutput(size_t k, Value v) {
@@ -843,6 +874,118 @@ LogicalResult softmaxOp(OpContext &c) {
   return c.setOutput(0, y);
 }
 
+/// PAD: constant padding with the real value 0 (the zero point), the
+/// paddings a [rank, 2] constant of (before, after) pairs.
+LogicalResult padOp(OpContext &c) {
+  auto x = c.stored(0, "input");
+  auto paddings = c.constantInts(1, "paddings");
+  if (failed(x) || failed(paddings) || failed(c.movesIntegers(*x)))
+    return failure();
+  Shape in = c.shapeOf(*x), out = in;
+  size_t rank = in.size();
+  if (paddings->size() != 2 * rank)
+    return c.error() << "paddings hold " << paddings->size() << " values; a rank-" << rank
+                     << " input needs " << 2 * rank, failure();
+  Shape pads(2 * rank);
+  for (size_t d = 0; d < rank; ++d) {
+    int64_t before = (*paddings)[2 * d], after = (*paddings)[2 * d + 1];
+    if (before < 0 || after < 0 || before > kMaxElements || after > kMaxElements)
+      return c.error() << "padding (" << before << ", " << after << ") of dimension " << d
+                       << " must be non-negative and below 2^31", failure();
+    pads[d] = before, pads[rank + d] = after;
+    out[d] += before + after;
+  }
+  if (checkedElementCount(out) < 0)
+    return c.fail("the padded shape " + shapeToString(out) + " has more than 2^31 - 1 elements");
+  Value y = c.b.create<edge::PadOp>(
+      c.loc, RankedTensorType::get(out, getElementTypeOrSelf(x->getType())), *x,
+      c.b.getDenseI64ArrayAttr(pads),
+      edge::PadModeAttr::get(c.b.getContext(), edge::PadMode::Constant), c.b.getF32FloatAttr(0));
+  return c.setOutput(0, y);
+}
+
+/// STRIDED_SLICE with TFLite's begin / end masks and shrink_axis_mask (the
+/// shrunk axes go by the output's shape); ellipsis and new-axis masks and
+/// `offset` are refused.
+LogicalResult stridedSlice(OpContext &c) {
+  const auto *o = c.options<fb::StridedSliceOptions>();
+  int32_t beginMask = o ? o->begin_mask() : 0, endMask = o ? o->end_mask() : 0;
+  int32_t shrinkMask = o ? o->shrink_axis_mask() : 0;
+  if (o && (o->ellipsis_mask() || o->new_axis_mask()))
+    return c.fail("ellipsis_mask and new_axis_mask are not supported");
+  if (o && o->offset())
+    return c.fail("offset = true is not supported");
+  auto x = c.stored(0, "input");
+  auto begin = c.constantInts(1, "begin");
+  auto end = c.constantInts(2, "end");
+  auto strides = c.constantInts(3, "strides");
+  if (failed(x) || failed(begin) || failed(end) || failed(strides) || failed(c.movesIntegers(*x)))
+    return failure();
+  Shape in = c.shapeOf(*x);
+  size_t rank = in.size(), n = begin->size();
+  if (end->size() != n || strides->size() != n || n > rank)
+    return c.error() << "begin, end and strides hold " << n << ", " << end->size() << " and "
+                     << strides->size() << " values for a rank-" << rank << " input",
+           failure();
+  Shape starts(rank, 0), ends(in), steps(rank, 1), out(in);
+  for (size_t d = 0; d < n; ++d) {
+    int64_t dim = in[d], stride = (*strides)[d];
+    if (stride == 0)
+      return c.error() << "stride of dimension " << d << " is 0", failure();
+    // TFLite's StartForAxis / StopForAxis: masked bounds take the whole
+    // axis, negative ones count from the end, then both are clamped.
+    int64_t lo = stride > 0 ? 0 : -1, hi = stride > 0 ? dim : dim - 1;
+    int64_t start = (*begin)[d], stop = (*end)[d];
+    if (beginMask & (1 << d))
+      start = stride > 0 ? 0 : dim - 1;
+    else if (start < 0)
+      start += dim;
+    start = std::clamp(start, lo, hi);
+    if (shrinkMask & (1 << d))
+      stop = start + 1;
+    else if (endMask & (1 << d))
+      stop = stride > 0 ? dim : -1;
+    else {
+      if (stop < 0)
+        stop += dim;
+      stop = std::clamp(stop, lo, hi);
+    }
+    if (shrinkMask & (1 << d))
+      stride = 1; // the one element at start, whichever the stride
+    int64_t count = stride > 0 ? (stop - start + stride - 1) / stride
+                               : (start - stop + (-stride) - 1) / (-stride);
+    if (count <= 0 || start < 0 || start >= dim)
+      return c.error() << "dimension " << d << " selects no element (begin " << (*begin)[d]
+                       << ", end " << (*end)[d] << ", stride " << stride << ")", failure();
+    starts[d] = start, steps[d] = stride, out[d] = count;
+    ends[d] = start + (count - 1) * stride + (stride > 0 ? 1 : -1);
+  }
+  Value y = c.b.create<edge::SliceOp>(
+      c.loc, RankedTensorType::get(out, getElementTypeOrSelf(x->getType())), *x,
+      c.b.getDenseI64ArrayAttr(starts), c.b.getDenseI64ArrayAttr(ends),
+      c.b.getDenseI64ArrayAttr(steps));
+  return c.setOutput(0, y);
+}
+
+/// ADD and SUB with numpy broadcasting and a fused activation.
+template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
+  auto a = c.real(0, "x"), b = c.real(1, "y");
+  if (failed(a) || failed(b))
+    return failure();
+  auto shape = broadcastShapes(c.shapeOf(*a), c.shapeOf(*b));
+  if (failed(shape))
+    return c.error() << "shapes " << shapeToString(c.shapeOf(*a)) << " and "
+                     << shapeToString(c.shapeOf(*b)) << " do not broadcast", failure();
+  Value y = c.b.create<OpT>(c.loc, c.floatType(Shape(shape->begin(), shape->end())), *a, *b,
+                            FloatAttr(), FloatAttr(), c.tfliteNumerics());
+  const auto *o = c.options<Options>();
+  auto out = c.activation(y, o ? o->fused_activation_function()
+                               : fb::ActivationFunctionType::NONE);
+  if (failed(out))
+    return failure();
+  return c.setOutput(0, *out);
+}
+
 LogicalResult quantizeOp(OpContext &c) {
   auto x = c.stored(0, "input");
   if (failed(x))
@@ -883,15 +1026,19 @@ struct OpEntry {
 
 const std::vector<OpEntry> &opTable() {
   static const std::vector<OpEntry> table = {
+      {fb::BuiltinOperator::ADD, binaryOp<edge::AddOp, fb::AddOptions>},
       {fb::BuiltinOperator::AVERAGE_POOL_2D, averagePool2d},
       {fb::BuiltinOperator::CONV_2D, conv2d},
       {fb::BuiltinOperator::DEPTHWISE_CONV_2D, depthwiseConv2d},
       {fb::BuiltinOperator::FULLY_CONNECTED, fullyConnected},
       {fb::BuiltinOperator::MAX_POOL_2D, maxPool2d},
+      {fb::BuiltinOperator::PAD, padOp},
       {fb::BuiltinOperator::QUANTIZE, quantizeOp},
       {fb::BuiltinOperator::DEQUANTIZE, dequantizeOp},
       {fb::BuiltinOperator::RESHAPE, reshapeOp},
       {fb::BuiltinOperator::SOFTMAX, softmaxOp},
+      {fb::BuiltinOperator::STRIDED_SLICE, stridedSlice},
+      {fb::BuiltinOperator::SUB, binaryOp<edge::SubOp, fb::SubOptions>},
   };
   return table;
 }
