@@ -329,6 +329,68 @@ TEST(TfliteImporter, DepthwiseFilterThatDoesNotFitIsADiagnostic) {
                                  "does not match 8 output channels for 4 inputs");
 }
 
+/// One int8 STRIDED_SLICE of a 1x4x6x2 input with the given bounds and
+/// masks; the output shape is `out`.
+std::string buildStridedSlice(std::vector<int32_t> begin, std::vector<int32_t> end,
+                              std::vector<int32_t> strides, int32_t beginMask, int32_t endMask,
+                              int32_t shrinkMask, std::vector<int32_t> out) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{0.5f}),
+                                                b.CreateVector(std::vector<int64_t>{-1}));
+  auto quant2 = fb::CreateQuantizationParameters(
+      b, 0, 0, b.CreateVector(std::vector<float>{0.5f}), b.CreateVector(std::vector<int64_t>{-1}));
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  int32_t rank = (int32_t)begin.size();
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 4, 6, 2}), fb::TensorType::INT8, 0, b.CreateString("x"), quant),
+      fb::CreateTensor(b, vec({rank}), fb::TensorType::INT32, 1, b.CreateString("begin")),
+      fb::CreateTensor(b, vec({rank}), fb::TensorType::INT32, 2, b.CreateString("end")),
+      fb::CreateTensor(b, vec({rank}), fb::TensorType::INT32, 3, b.CreateString("strides")),
+      fb::CreateTensor(b, vec(out), fb::TensorType::INT8, 0, b.CreateString("y"), quant2)};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 45, 0, 1, fb::BuiltinOperator::STRIDED_SLICE)};
+  auto options = fb::CreateStridedSliceOptions(b, beginMask, endMask, 0, 0, shrinkMask);
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, vec({0, 1, 2, 3}), vec({4}),
+                         fb::BuiltinOptions::StridedSliceOptions, options.Union())};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({4}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  auto bytesOf = [&](const std::vector<int32_t> &v) {
+    std::vector<uint8_t> r(v.size() * 4);
+    std::memcpy(r.data(), v.data(), r.size());
+    return fb::CreateBuffer(b, b.CreateVector(r));
+  };
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b), bytesOf(begin),
+                                                          bytesOf(end), bytesOf(strides)};
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
+TEST(TfliteImporter, StridedSliceFollowsTfliteMasksAndBounds) {
+  // Axis 0 begin- and end-masked; axis 1 from -3 to the (masked) end; axis 2
+  // every other element of [0, 5); axis 3 whole.
+  Result r = import(buildStridedSlice({0, -3, 0, 0}, {0, 0, 5, 0}, {1, 1, 2, 1}, 0b0001, 0b1011,
+                                      0, {1, 3, 3, 2}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("ends = array<i64: 1, 4, 5, 2>, starts = array<i64: 0, 1, 0, 0>, "
+                      "steps = array<i64: 1, 1, 2, 1>"),
+            std::string::npos) << r.ir;
+  // Backwards from the last element (a negative begin), end masked: 5, 3, 1;
+  // axis 1 shrunk to its element 2.
+  r = import(buildStridedSlice({0, 2, -1, 0}, {1, 3, 0, 2}, {1, 1, -2, 1}, 0, 0b0100, 0b0010,
+                               {1, 3, 2}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("ends = array<i64: 1, 3, 0, 2>, starts = array<i64: 0, 2, 5, 0>, "
+                      "steps = array<i64: 1, 1, -2, 1>"),
+            std::string::npos) << r.ir;
+  // An empty selection is a diagnostic naming the axis.
+  expectRefused(buildStridedSlice({0, 3, 0, 0}, {1, 1, 6, 2}, {1, 1, 1, 1}, 0, 0, 0, {1, 1, 6, 2}),
+                "dimension 1 selects no element (begin 3, end 1, stride 1)");
+}
+
 TEST(TfliteImporter, TellsTheFormatByItsIdentifier) {
   EXPECT_TRUE(edgec::isTfliteBytes(build({})));
   EXPECT_FALSE(edgec::isTfliteBytes("\x08\x01\x12\x04TFL"));
