@@ -64,6 +64,18 @@ namespace {
 /// 513 knots to interpolate between.
 LogicalResult emitLookupTable(KernelWriter &w) {
   Operation *op = w.op();
+  if (auto lr = quant::tfliteLeakyRelu(op)) {
+    std::string id = w.declare(Params("LeakyReluParams")
+                                   .set("size", numElements(op->getResult(0)))
+                                   .set("in_zero", lr->inZero)
+                                   .set("id_mult", lr->identity.multiplier)
+                                   .set("id_shift", lr->identity.shift)
+                                   .set("alpha_mult", lr->alpha.multiplier)
+                                   .set("alpha_shift", lr->alpha.shift)
+                                   .set("out_zero", lr->outZero));
+    w.call().tmpl(id).in(op->getOperand(0)).in(op->getResult(0)).emit();
+    return success();
+  }
   auto table = quant::unaryTable(op);
   if (!table)
     return w.noIntegerKernel();

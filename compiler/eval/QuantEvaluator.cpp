@@ -408,6 +408,16 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
     op->emitError("the reference evaluator has no int8 mode for '") << op->getName() << "'";
     return failure();
   };
+  if (auto lr = tfliteLeakyRelu(op)) {
+    Tensor y = zerosLike(op->getResult(0));
+    QParams po = paramsOf(op->getResult(0).getType());
+    for (int64_t k = 0; k < y.numElements(); ++k) {
+      int32_t v = (int32_t)in[0]->i[k] - lr->inZero;
+      FixedPoint m = v >= 0 ? lr->identity : lr->alpha;
+      y.i[k] = clamp_i32(requantize(v, m.multiplier, m.shift) + lr->outZero, po.qmin, po.qmax);
+    }
+    return y;
+  }
   if (auto table = unaryTable(op)) {
     Tensor y = zerosLike(op->getResult(0));
     for (int64_t k = 0; k < y.numElements(); ++k)

@@ -133,7 +133,7 @@ int32_t LookupTable::operator()(int32_t q) const {
 
 std::optional<LookupTable> unaryTable(Operation *op) {
   std::function<double(double)> f = realFunction(op);
-  if (!f || op->getNumOperands() != 1)
+  if (!f || op->getNumOperands() != 1 || tfliteLeakyRelu(op))
     return std::nullopt;
   auto width = [](Type t) {
     auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
@@ -370,6 +370,18 @@ std::vector<int32_t> tfliteSoftmaxExpTable(double inputScale, std::string *why) 
     table[d] = expOnNegativeValuesQ5(scaled);
   }
   return table;
+}
+
+std::optional<LeakyReluFixed> tfliteLeakyRelu(Operation *op) {
+  auto lr = dyn_cast<edge::LeakyReluOp>(op);
+  if (!lr || !tfliteNumerics(op) || !isa<mlir::quant::UniformQuantizedType>(
+                                          getElementTypeOrSelf(lr.getInput().getType())))
+    return std::nullopt;
+  QParams pi = paramsOf(lr.getInput().getType()), po = paramsOf(lr.getOutput().getType());
+  float si = (float)pi.scale, so = (float)po.scale, alpha = lr.getAlpha().convertToFloat();
+  // leaky_relu_common.cc: both products and quotients in float.
+  return LeakyReluFixed{pi.zeroPoint, po.zeroPoint, quantizeMultiplier((double)(si / so)),
+                        quantizeMultiplier((double)(si * alpha / so))};
 }
 
 QParams softmaxOutputParams(bool wide) {

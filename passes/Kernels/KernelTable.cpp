@@ -91,6 +91,10 @@ bool isPointwise(edge::Conv2DOp conv) {
 
 bool always(Operation *, KernelFamily) { return true; }
 
+bool tfliteLeakyRelu(Operation *op, KernelFamily) {
+  return quant::tfliteLeakyRelu(op).has_value();
+}
+
 bool hasLookupTable(Operation *op, KernelFamily) {
   auto t = quant::unaryTable(op);
   return t && !t->wide();

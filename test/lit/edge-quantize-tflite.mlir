@@ -79,3 +79,21 @@ func.func @sub_tflite(%a: tensor<1x8x!qa>, %b: tensor<8x!qb>) -> tensor<1x8x!qy>
   %y = edge.quantize %s : (tensor<1x8xf32>) -> tensor<1x8x!qy>
   return %y : tensor<1x8x!qy>
 }
+
+// -----
+
+// LeakyRelu with the attribute is TFLite's two-multiplier requantization
+// (leaky_relu_tflite), not a table: exact on int16 too, where edgec's
+// 513-knot interpolation is not.
+// CHECK-LABEL: func.func @leaky_relu_tflite
+// CHECK: edge.leaky_relu %arg0 {alpha = 2.000000e-01 : f32, numerics = #edge.numerics<tflite>} : tensor<1x8x!quant.uniform<i16:f32, 1.000000e-03>> -> tensor<1x8x!quant.uniform<i16:f32, 5.000000e-04>>
+// KERNEL-LABEL: func.func @leaky_relu_tflite
+// KERNEL: edge.leaky_relu {{.*}}#edge.kernel<"leaky_relu_tflite"
+!qa = !quant.uniform<i16:f32, 0.001>
+!qy = !quant.uniform<i16:f32, 0.0005>
+func.func @leaky_relu_tflite(%a: tensor<1x8x!qa>) -> tensor<1x8x!qy> {
+  %d = edge.dequantize %a : (tensor<1x8x!qa>) -> tensor<1x8xf32>
+  %r = edge.leaky_relu %d {alpha = 0.2 : f32, numerics = #edge.numerics<tflite>} : tensor<1x8xf32>
+  %y = edge.quantize %r : (tensor<1x8xf32>) -> tensor<1x8x!qy>
+  return %y : tensor<1x8x!qy>
+}

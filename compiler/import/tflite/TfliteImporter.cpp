@@ -986,6 +986,18 @@ template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
   return c.setOutput(0, *out);
 }
 
+/// LEAKY_RELU, in TFLite's integer arithmetic when quantized.
+LogicalResult leakyRelu(OpContext &c) {
+  const auto *o = c.options<fb::LeakyReluOptions>();
+  auto x = c.real(0, "input");
+  if (failed(x))
+    return failure();
+  Value y = c.b.create<edge::LeakyReluOp>(c.loc, x->getType(), *x,
+                                          c.b.getF32FloatAttr(o ? o->alpha() : 0.f),
+                                          c.tfliteNumerics());
+  return c.setOutput(0, y);
+}
+
 LogicalResult quantizeOp(OpContext &c) {
   auto x = c.stored(0, "input");
   if (failed(x))
@@ -1031,6 +1043,7 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::CONV_2D, conv2d},
       {fb::BuiltinOperator::DEPTHWISE_CONV_2D, depthwiseConv2d},
       {fb::BuiltinOperator::FULLY_CONNECTED, fullyConnected},
+      {fb::BuiltinOperator::LEAKY_RELU, leakyRelu},
       {fb::BuiltinOperator::MAX_POOL_2D, maxPool2d},
       {fb::BuiltinOperator::PAD, padOp},
       {fb::BuiltinOperator::QUANTIZE, quantizeOp},

@@ -239,10 +239,18 @@ def Edge_CeluOp : Edge_UnaryAlphaOp<"celu", "max(0, x) + min(0, alpha * (exp(x /
 def Edge_ThresholdedReluOp : Edge_UnaryAlphaOp<"thresholded_relu", "x > alpha ? x : 0", [{
   return x > getAlpha().convertToDouble() ? x : 0.0;
 }]>;
-def Edge_LeakyReluOp : Edge_UnaryAlphaOp<"leaky_relu",
+// In integers, `numerics = tflite` computes TFLite's LEAKY_RELU: the input
+// requantized by one of two multipliers (1 or alpha, times s_in / s_out,
+// derived in float) by its sign, instead of edgec's table.
+def Edge_LeakyReluOp : Edge_RealFunctionOp<"leaky_relu",
     "Leaky rectified linear unit: x < 0 ? alpha * x : x", [{
   return x < 0 ? getAlpha().convertToDouble() * x : x;
-}]>;
+}], (ins Edge_RealTensor:$input, F32Attr:$alpha, OptionalAttr<Edge_NumericsAttr>:$numerics)> {
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$input,
+                                 "::mlir::FloatAttr":$alpha), [{
+    build($_builder, $_state, output, input, alpha, ::edgec::edge::NumericsAttr());
+  }]>];
+}
 def Edge_SeluOp : Edge_RealFunctionOp<"selu", "gamma * (x > 0 ? x : alpha * (exp(x) - 1))", [{
   double a = getAlpha().convertToDouble(), g = getGamma().convertToDouble();
   return g * (x > 0 ? x : a * std::expm1(x));

@@ -188,6 +188,16 @@ int32_t avgPoolRoundingZero(mlir::Operation *avgPool);
 /// multiplier (below 2^-26; `why` says so).
 std::vector<int32_t> tfliteSoftmaxExpTable(double inputScale, std::string *why = nullptr);
 
+/// TFLite's LEAKY_RELU on integers (numerics = tflite): `x - inZero`
+/// requantized by `identity` (s_in / s_out) where non-negative, by `alpha`
+/// (s_in alpha / s_out) below 0, plus `outZero`; both multipliers derived in
+/// float as TFLite does. nullopt for any other op.
+struct LeakyReluFixed {
+  int32_t inZero, outZero;
+  FixedPoint identity, alpha;
+};
+std::optional<LeakyReluFixed> tfliteLeakyRelu(mlir::Operation *op);
+
 /// Output parameters softmax always uses: scale 1/256, zero point -128; wide:
 /// int16, scale 1/32767, zero point 0.
 QParams softmaxOutputParams(bool wide = false);

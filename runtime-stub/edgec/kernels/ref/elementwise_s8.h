@@ -117,6 +117,22 @@ inline void lut_s16(const int16_t *x, const int16_t *EDGEC_RESTRICT table, int16
     y[i] = static_cast<int16_t>(lut_interp_s16(table, x[i]));
 }
 
+/// TFLite's LEAKY_RELU (numerics = tflite): x - in_zero requantized by the
+/// identity multiplier where non-negative, by the alpha one below 0. In
+/// place: y may be x.
+struct LeakyReluParams {
+  int32_t size, in_zero, id_mult, id_shift, alpha_mult, alpha_shift, out_zero;
+};
+
+template <const LeakyReluParams &P, typename T> inline void leaky_relu_tflite(const T *x, T *y) {
+  for (ptrdiff_t i = 0; i < P.size; ++i) {
+    const int32_t v = x[i] - P.in_zero;
+    const int32_t r = v >= 0 ? requantize(v, P.id_mult, P.id_shift)
+                             : requantize(v, P.alpha_mult, P.alpha_shift);
+    y[i] = static_cast<T>(clamp_i32(r + P.out_zero, QuantType<T>::min, QuantType<T>::max));
+  }
+}
+
 /// Float to int8 (or int16) with one scale and zero point (inputs of the
 /// float wrapper).
 template <typename T>
