@@ -247,10 +247,13 @@ template <typename Row> void forEachRow(const Tensor &x, int64_t axis, Row row) 
 /// exponentials, its reciprocal, and each exponential times it rounded to
 /// the output's 8 or 16 bits (as softmax_s8_tflite).
 FailureOr<Tensor> softmaxTflite(edge::SoftmaxOp op, const Tensor &x) {
+  QParams px = paramsOf(op.getInput().getType());
+  if (px.qmax > 127)
+    return op.emitError("no integer softmax: TFLite's int16-input softmax is not implemented"),
+           failure();
   Tensor y = zerosLike(op.getOutput());
   std::string why;
-  std::vector<int32_t> table =
-      tfliteSoftmaxExpTable(paramsOf(op.getInput().getType()).scale, &why);
+  std::vector<int32_t> table = tfliteSoftmaxExpTable(px.scale, &why);
   if (table.empty())
     return op.emitError("no integer softmax: ") << why, failure();
   QParams py = paramsOf(op.getOutput().getType());

@@ -119,9 +119,13 @@ bool sparseChosenFc(Operation *op, KernelFamily) {
 }
 
 /// int8 activations in and out (int16x8 layers take the reference kernels).
-bool int16Input(Operation *op, KernelFamily) {
+/// edgec's own softmax (softmax_s8, softmax_s16): not for an op that must
+/// round as TFLite does, whose int16 input has no kernel yet.
+bool nativeSoftmax(Operation *op, KernelFamily) { return !quant::tfliteNumerics(op); }
+
+bool nativeSoftmax16(Operation *op, KernelFamily f) {
   auto q = quantizedElement(op->getOperand(0).getType());
-  return q && q.getStorageTypeIntegralWidth() == 16;
+  return nativeSoftmax(op, f) && q && q.getStorageTypeIntegralWidth() == 16;
 }
 
 /// TFLite's int8 softmax: int8 input, int8 or int16 output.

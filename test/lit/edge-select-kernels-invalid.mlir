@@ -35,3 +35,15 @@ func.func @two(%a: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> (tensor<4x!quant.un
   %1 = edge.pow %a, %a : (tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return %0, %1 : tensor<4x!quant.uniform<i8:f32, 0.1>>, tensor<4x!quant.uniform<i8:f32, 0.1>>
 }
+
+// -----
+
+// A softmax that must round as TFLite's (numerics = tflite) runs only
+// softmax_s8_tflite: its int16 input has no kernel, not edgec's softmax_s16,
+// which rounds otherwise.
+func.func @tflite_softmax_int16_input(%a: tensor<1x8x!quant.uniform<i16:f32, 0.001>>) -> tensor<1x8x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>> {
+  // expected-error@+2 {{no kernel for 'edge.softmax'}}
+  // expected-remark@+1 {{operand and result types}}
+  %0 = edge.softmax %a {axis = 1 : i64, numerics = #edge.numerics<tflite>} : tensor<1x8x!quant.uniform<i16:f32, 0.001>> -> tensor<1x8x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>>
+  return %0 : tensor<1x8x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>>
+}
