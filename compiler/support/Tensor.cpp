@@ -103,7 +103,8 @@ int64_t product(const std::vector<int64_t> &shape) {
   return n;
 }
 
-Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm) {
+Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm,
+                  const std::vector<int64_t> &reversed) {
   const size_t rank = t.shape.size();
   std::vector<int64_t> outShape(rank), inStrides(rank, 1);
   for (size_t k = rank; k-- > 1;)
@@ -113,9 +114,13 @@ Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm) {
     outShape[k] = t.shape[perm[k]];
     strides[k] = inStrides[perm[k]];
   }
+  int64_t src = 0;
+  for (int64_t k : reversed) {
+    src += strides[k] * (outShape[k] - 1);
+    strides[k] = -strides[k];
+  }
   Tensor r = Tensor::zeros(t.dtype, outShape);
   std::vector<int64_t> idx(rank, 0);
-  int64_t src = 0;
   for (int64_t dst = 0, n = r.numElements(); dst < n; ++dst) {
     if (r.isFloat())
       r.f[dst] = t.f[src];

@@ -64,6 +64,22 @@ TEST(Tensor, WrapIntegerConvertsAsC) {
   EXPECT_FALSE(isUnsigned(DType::I16));
 }
 
+TEST(Tensor, TransposedPermutesAndReversesAxes) {
+  // t[a][b][c] = 100a + 10b + c, shape 2x3x2.
+  Tensor t = Tensor::zeros(DType::I32, {2, 3, 2});
+  for (int64_t a = 0; a < 2; ++a)
+    for (int64_t b = 0; b < 3; ++b)
+      for (int64_t c = 0; c < 2; ++c)
+        t.i[(a * 3 + b) * 2 + c] = 100 * a + 10 * b + c;
+  Tensor p = transposed(t, {2, 0, 1});
+  EXPECT_EQ(p.shape, (std::vector<int64_t>{2, 2, 3}));
+  EXPECT_EQ(p.i, (std::vector<int64_t>{0, 10, 20, 100, 110, 120, 1, 11, 21, 101, 111, 121}));
+  // Result axes 0 and 2 backwards: r[i][j][k] = p[1 - i][j][2 - k].
+  Tensor r = transposed(t, {2, 0, 1}, {0, 2});
+  EXPECT_EQ(r.shape, p.shape);
+  EXPECT_EQ(r.i, (std::vector<int64_t>{21, 11, 1, 121, 111, 101, 20, 10, 0, 120, 110, 100}));
+}
+
 TEST(Tensor, HalfConversionsRoundToNearestEven) {
   // Every half survives the trip through float (NaNs stay NaN).
   for (uint32_t h = 0; h < 0x10000; ++h) {

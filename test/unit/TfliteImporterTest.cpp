@@ -430,6 +430,78 @@ TEST(TfliteImporter, SoftmaxTakesInt8InputOnly) {
                 "operator 0 (SOFTMAX, 'probs'): an int16 input is not supported (only int8)");
 }
 
+/// One int8 TRANSPOSE_CONV of a 1x3x4x2 NHWC input by a 5x2x3x2 (OHWI)
+/// filter, stride 1x2, into the NHWC output `out`; output_shape a constant
+/// holding `shape` (empty: a subgraph input, as the seanet models have it).
+std::string buildTransposeConv(fb::Padding padding, std::vector<int32_t> out,
+                               std::vector<int32_t> shape) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float scale, int64_t zp) {
+    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
+                                            b.CreateVector(std::vector<int64_t>{zp}));
+  };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({4}), fb::TensorType::INT32, shape.empty() ? 0 : 2,
+                       b.CreateString("output_shape")),
+      fb::CreateTensor(b, vec({5, 2, 3, 2}), fb::TensorType::INT8, 1, b.CreateString("w"),
+                       quant(0.05f, 0)),
+      fb::CreateTensor(b, vec({1, 3, 4, 2}), fb::TensorType::INT8, 0, b.CreateString("x"),
+                       quant(0.5f, -1)),
+      fb::CreateTensor(b, vec(out), fb::TensorType::INT8, 0, b.CreateString("y"),
+                       quant(0.25f, 3))};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 67, 0, 1, fb::BuiltinOperator::TRANSPOSE_CONV)};
+  auto options = fb::CreateTransposeConvOptions(b, padding, 2, 1);
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, vec({0, 1, 2}), vec({3}),
+                         fb::BuiltinOptions::TransposeConvOptions, options.Union())};
+  std::vector<int32_t> inputs = {2};
+  if (shape.empty())
+    inputs.insert(inputs.begin(), 0);
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec(inputs), vec({3}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  std::vector<uint8_t> w(60);
+  for (size_t k = 0; k < w.size(); ++k)
+    w[k] = (uint8_t)(int8_t)((int)(k * 7 % 23) - 11);
+  std::vector<uint8_t> shapeBytes(shape.size() * 4);
+  std::memcpy(shapeBytes.data(), shape.data(), shapeBytes.size());
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
+      fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(w)),
+      fb::CreateBuffer(b, b.CreateVector(shapeBytes))};
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
+TEST(TfliteImporter, TransposeConvIsAConvolutionOverTheSpreadInput) {
+  // VALID: H 3 -> 3 + 2 - 1 = 4 (kernel 2, stride 1), W 4 -> 3 * 2 + 3 = 9
+  // (kernel 3, stride 2); the conv pads kernel - 1 on both sides.
+  Result r = import(buildTransposeConv(fb::Padding::VALID, {1, 4, 9, 5}, {1, 4, 9, 5}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("input_dilations = array<i64: 1, 2>, pads = array<i64: 1, 2, 1, 2>, "
+                      "strides = array<i64: 1, 1>"),
+            std::string::npos) << r.ir;
+  // The filter is [O, I, kH, kW], flipped in space, at compile time: no
+  // transpose or slice of the weights is left for run time.
+  EXPECT_NE(r.ir.find("tensor<5x2x2x3xi8>"), std::string::npos) << r.ir;
+  // SAME from the output's size (4 x 8): padding (3 - 2) / 2 = 0 before
+  // along W, so the conv pads 2 before and 8 + 3 - 2 - 6 - 2 = 1 after.
+  r = import(buildTransposeConv(fb::Padding::SAME, {1, 3, 8, 5}, {}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("pads = array<i64: 1, 2, 0, 1>"), std::string::npos) << r.ir;
+  // A constant output_shape that disagrees with the output tensor, and an
+  // output too small for the scattered result, are refused.
+  expectRefused(buildTransposeConv(fb::Padding::VALID, {1, 4, 9, 5}, {1, 4, 8, 5}),
+                "operator 0 (TRANSPOSE_CONV, 'y'): output_shape 1x4x8x5 differs from the "
+                "output tensor's 1x4x9x5");
+  expectRefused(buildTransposeConv(fb::Padding::VALID, {1, 4, 6, 5}, {}),
+                "an output of 6 along W from 4 inputs (kernel 3, stride 2) crops the scattered "
+                "result; not supported");
+}
+
 TEST(TfliteImporter, TellsTheFormatByItsIdentifier) {
   EXPECT_TRUE(edgec::isTfliteBytes(build({})));
   EXPECT_FALSE(edgec::isTfliteBytes("\x08\x01\x12\x04TFL"));

@@ -116,8 +116,10 @@ struct OpContext {
   LogicalResult setOutputFromNchw(size_t k, Value v);
   /// Constant input k with its dimensions permuted at compile time (dimension
   /// j of the result is dimension perm[j] of the stored tensor; a per-axis
-  /// quantized axis moves with it), as real numbers.
-  FailureOr<Value> constantPermuted(size_t k, const char *what, const Shape &perm);
+  /// quantized axis moves with it), as real numbers. Result axes listed in
+  /// `reversed` run backwards.
+  FailureOr<Value> constantPermuted(size_t k, const char *what, const Shape &perm,
+                                    const Shape &reversed = {});
 
   Shape shapeOf(Value v) const {
     auto s = cast<RankedTensorType>(v.getType()).getShape();
@@ -593,7 +595,8 @@ LogicalResult OpContext::setOutputFromNchw(size_t k, Value v) {
   return setOutput(k, v);
 }
 
-FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const Shape &perm) {
+FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const Shape &perm,
+                                             const Shape &reversed) {
   int32_t idx = inputIndex(k);
   if (idx < 0)
     return error() << "input " << k << " (" << what << ") is missing", failure();
@@ -610,7 +613,7 @@ FailureOr<Value> OpContext::constantPermuted(size_t k, const char *what, const S
     return failure();
   RankedTensorType permuted = permutedType(type, perm);
   bool quantized = isa<quant::QuantizedType>(permuted.getElementType());
-  Value c = materializeConstant(b, im.tensorLoc(idx), transposed(*data, perm),
+  Value c = materializeConstant(b, im.tensorLoc(idx), transposed(*data, perm, reversed),
                                 im.tensorName(idx), quantized ? permuted.getElementType() : Type());
   if (!quantized)
     return c;
@@ -809,6 +812,89 @@ LogicalResult convolution(OpContext &c, bool depthwise) {
       c.b.getDenseI64ArrayAttr({dh, dw}), c.b.getI64IntegerAttr(group), FloatAttr(),
       FloatAttr(), DenseI64ArrayAttr());
   auto out = c.activation(y, act);
+  if (failed(out))
+    return failure();
+  return c.setOutputFromNchw(0, *out);
+}
+
+/// TRANSPOSE_CONV: each input element scatters the filter times itself into
+/// the output at (input position * stride - padding), the padding as for a
+/// convolution from the output's size. That is an edge.conv2d over the input
+/// spread by the stride (`input_dilations`, zeros never stored) with the
+/// filter flipped in space, padded by kernel - 1 - padding before: the same
+/// products summed exactly, so the same integers. The output's size is the
+/// declared output tensor's; input 0 (output_shape) restates it.
+LogicalResult transposeConv(OpContext &c) {
+  const auto *o = c.options<fb::TransposeConvOptions>();
+  if (!o)
+    return c.fail("TransposeConvOptions are missing");
+  int64_t sh = o->stride_h(), sw = o->stride_w();
+  if (failed(checkWindow(c, sh, sw, 1, 1)))
+    return failure();
+  auto x = c.realNchw(2, "input");
+  if (failed(x))
+    return failure();
+  Shape xs = c.shapeOf(*x); // N, C, H, W
+  int32_t filterIdx = c.inputIndex(1);
+  if (filterIdx < 0)
+    return c.fail("input 1 (filter) is missing");
+  auto fsRef = c.im.types[filterIdx].getShape();
+  Shape fs(fsRef.begin(), fsRef.end()); // O, kH, kW, I
+  if (fs.size() != 4 || product(fs) == 0 || fs[3] != xs[1])
+    return c.error() << "filter " << shapeToString(fs) << " does not fit " << xs[1]
+                     << " input channels", failure();
+  auto ysRef = c.im.types[c.outputIndex(0)].getShape();
+  Shape ys(ysRef.begin(), ysRef.end()); // N, H, W, C
+  if (ys.size() != 4 || ys[0] != xs[0] || ys[3] != fs[0])
+    return c.error() << "output tensor of shape " << shapeToString(ys) << " does not fit "
+                     << xs[0] << " batches of " << fs[0] << " channels", failure();
+  // A constant output_shape must say the same; a run-time one is not read.
+  if (int32_t idx = c.inputIndex(0);
+      idx >= 0 && !c.im.bufferBytes(c.im.graph->tensors()->Get(idx)->buffer()).empty()) {
+    auto shape = c.constantInts(0, "output_shape");
+    if (failed(shape))
+      return failure();
+    if (*shape != ys)
+      return c.error() << "output_shape " << shapeToString(*shape)
+                       << " differs from the output tensor's " << shapeToString(ys),
+             failure();
+  }
+  // Per spatial axis: conv padding before and after over the spread input.
+  int64_t strides[2] = {sh, sw}, pads[4];
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = xs[2 + i], k = fs[1 + i], out = ys[1 + i];
+    int64_t pad = tfliteWindow(o->padding(), out, k, strides[i], 1).before;
+    int64_t before = k - 1 - pad, after = out + k - 2 - (in - 1) * strides[i] - before;
+    if (before < 0 || after < 0)
+      return c.error() << "an output of " << out << " along " << (i ? "W" : "H") << " from "
+                       << in << " inputs (kernel " << k << ", stride " << strides[i]
+                       << ") crops the scattered result; not supported", failure();
+    pads[i] = before;
+    pads[i + 2] = after;
+  }
+  // [O, kH, kW, I] -> [O, I, kH, kW], kH and kW backwards.
+  auto w = c.constantPermuted(1, "filter", {0, 3, 1, 2}, {2, 3});
+  if (failed(w))
+    return failure();
+  Value bias;
+  if (c.inputIndex(3) >= 0) {
+    auto bv = c.real(3, "bias");
+    if (failed(bv))
+      return failure();
+    if (product(c.shapeOf(*bv)) != fs[0])
+      return c.fail("bias of shape " + shapeToString(c.shapeOf(*bv)) + " does not match " +
+                    std::to_string(fs[0]) + " output channels");
+    bias = c.reshape(*bv, {fs[0]});
+  }
+  DenseI64ArrayAttr spread;
+  if (sh != 1 || sw != 1)
+    spread = c.b.getDenseI64ArrayAttr({sh, sw});
+  Value y = c.b.create<edge::Conv2DOp>(
+      c.loc, c.floatType({xs[0], fs[0], ys[1], ys[2]}), *x, *w, bias,
+      c.b.getDenseI64ArrayAttr({1, 1}), c.b.getDenseI64ArrayAttr(ArrayRef<int64_t>(pads, 4)),
+      c.b.getDenseI64ArrayAttr({1, 1}), c.b.getI64IntegerAttr(1), FloatAttr(), FloatAttr(),
+      spread);
+  auto out = c.activation(y, o->fused_activation_function());
   if (failed(out))
     return failure();
   return c.setOutputFromNchw(0, *out);
@@ -1057,6 +1143,7 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::DEQUANTIZE, dequantizeOp},
       {fb::BuiltinOperator::RESHAPE, reshapeOp},
       {fb::BuiltinOperator::SOFTMAX, softmaxOp},
+      {fb::BuiltinOperator::TRANSPOSE_CONV, transposeConv},
       {fb::BuiltinOperator::STRIDED_SLICE, stridedSlice},
       {fb::BuiltinOperator::SUB, binaryOp<edge::SubOp, fb::SubOptions>},
   };

@@ -49,7 +49,10 @@ int64_t product(const std::vector<int64_t> &shape);
 /// `t` with its dimensions permuted: dimension k of the result is dimension
 /// perm[k] of `t` (edge.transpose; the .tflite importer re-lays weights out
 /// with it at compile time). `perm` must be a permutation of t's axes.
-Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm);
+/// Result axes listed in `reversed` run backwards (a transposed
+/// convolution's flipped kernel).
+Tensor transposed(const Tensor &t, const std::vector<int64_t> &perm,
+                  const std::vector<int64_t> &reversed = {});
 
 /// NaN and infinite elements of a float tensor (both 0 for integer ones):
 /// weights and calibration data report them.
