@@ -33,7 +33,8 @@ Tensor zerosLike(Value v) {
   return Tensor::zeros(dtypeOf(getElementTypeOrSelf(v.getType())), shapeOfValue(v));
 }
 
-/// Int8 to int8 with other parameters (the multiplier derived once).
+/// Int8 / int16 / int32 to integers of other parameters (the multiplier
+/// derived once), as requantize_s8: both zero-point sums wrap to 32 bits.
 struct Rescale {
   QParams in, out;
   FixedPoint m = rescaleMultiplier(in, out);
@@ -41,8 +42,8 @@ struct Rescale {
   int32_t operator()(int64_t v) const {
     if (same)
       return (int32_t)v;
-    int32_t r = requantize((int32_t)(v - in.zeroPoint), m.multiplier, m.shift) + out.zeroPoint;
-    return clamp_i32(r, out.qmin, out.qmax);
+    int32_t r = requantize((int32_t)(v - in.zeroPoint), m.multiplier, m.shift);
+    return clamp_i32((int32_t)((int64_t)r + out.zeroPoint), out.qmin, out.qmax);
   }
 };
 

@@ -102,13 +102,18 @@ mlir::quant::UniformQuantizedType activationElement(Type t) {
 
 /// The element type of the edge.quantize ops that read `v`, when there are
 /// some and they agree: the parameters a QDQ model gives the tensor.
-Type quantizeUsersType(Value v) {
+/// `orInt32`: an int32 per-tensor type counts too (a graph input that a
+/// .tflite QUANTIZE rescales from int32).
+Type quantizeUsersType(Value v, bool orInt32 = false) {
   Type t;
   for (Operation *u : v.getUsers()) {
     auto q = dyn_cast<edge::QuantizeOp>(u);
     if (!q)
       continue;
     Type e = activationElement(q.getType());
+    if (auto wide = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(q.getType()));
+        !e && orInt32 && wide && wide.getStorageType().isInteger(32))
+      e = wide;
     if (!e || (t && t != e))
       return nullptr;
     t = e;
@@ -732,7 +737,7 @@ LogicalResult Quantizer::run() {
     bool allQuantize = !arg.use_empty() && llvm::all_of(arg.getUsers(), [](Operation *u) {
       return isa<edge::QuantizeOp>(u);
     });
-    Type e = allQuantize ? quantizeUsersType(arg) : Type();
+    Type e = allQuantize ? quantizeUsersType(arg, /*orInt32=*/true) : Type();
     if (!e || !getElementTypeOrSelf(arg.getType()).isF32())
       continue;
     arg.setType(withElement(arg.getType(), e));

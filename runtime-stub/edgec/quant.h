@@ -148,6 +148,11 @@ template <> struct QuantType<int16_t> {
   static constexpr int32_t min = -32768, max = 32767;
   using acc = int64_t;
 };
+/// Int32 is only rescaled from or to (a .tflite QUANTIZE), never multiplied.
+template <> struct QuantType<int32_t> {
+  static constexpr int32_t min = INT32_MIN, max = INT32_MAX;
+  using acc = int64_t;
+};
 
 /// The accumulator of a layer reading T and writing U: int64 (and
 /// requantize_wide) as soon as either side is int16, so that a 16x8 layer
@@ -202,9 +207,10 @@ inline int32_t quantize_value(float x, float scale, int32_t zero_point, int32_t 
   return q < lo ? lo : (q > hi ? hi : static_cast<int32_t>(q));
 }
 
-/// Quantized to float: (q - zero_point) * scale.
+/// Quantized to float: (q - zero_point) * scale, the difference taken in
+/// 64 bits (an int32 q minus its zero point may not fit 32).
 constexpr float dequantize_value(int32_t q, float scale, int32_t zero_point) {
-  return static_cast<float>(q - zero_point) * scale;
+  return static_cast<float>(static_cast<int64_t>(q) - zero_point) * scale;
 }
 
 // TFLite's fixed-point softmax (numerics = tflite) divides by the row's sum

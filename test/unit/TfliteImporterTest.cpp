@@ -502,6 +502,49 @@ TEST(TfliteImporter, TransposeConvIsAConvolutionOverTheSpreadInput) {
                 "result; not supported");
 }
 
+/// int16 [1, 6] -> QUANTIZE -> int32 (seanet_quantize1's rescale), then
+/// optionally a RESHAPE of the int32 tensor to [2, 3].
+std::string buildInt32Quantize(bool reshapeAfter) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float scale) {
+    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
+                                            b.CreateVector(std::vector<int64_t>{0}));
+  };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 6}), fb::TensorType::INT16, 0, b.CreateString("x"),
+                       quant(0.0005f)),
+      fb::CreateTensor(b, vec({1, 6}), fb::TensorType::INT32, 0, b.CreateString("wide"),
+                       quant(1.5e-7f)),
+      fb::CreateTensor(b, vec({2, 3}), fb::TensorType::INT32, 0, b.CreateString("reshaped"),
+                       quant(1.5e-7f))};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 114, 0, 1, fb::BuiltinOperator::QUANTIZE),
+      fb::CreateOperatorCode(b, 22, 0, 1, fb::BuiltinOperator::RESHAPE)};
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {fb::CreateOperator(b, 0, vec({0}), vec({1}))};
+  if (reshapeAfter)
+    ops.push_back(fb::CreateOperator(b, 1, vec({1}), vec({2})));
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}),
+                                  vec({reshapeAfter ? 2 : 1}), b.CreateVector(ops),
+                                  b.CreateString("main"));
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b)};
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
+TEST(TfliteImporter, Int32ActivationsOnlyThroughQuantize) {
+  Result r = import(buildInt32Quantize(false));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("-> tensor<1x6x!quant.uniform<i32:f32, 1.5000000530562829E-7>>"), std::string::npos)
+      << r.ir;
+  expectRefused(buildInt32Quantize(true),
+                "operator 1 (RESHAPE, 'reshaped'): input 0 (input, 'wide') is an INT32 "
+                "quantized activation; only QUANTIZE and DEQUANTIZE read or write those");
+}
+
 TEST(TfliteImporter, TellsTheFormatByItsIdentifier) {
   EXPECT_TRUE(edgec::isTfliteBytes(build({})));
   EXPECT_FALSE(edgec::isTfliteBytes("\x08\x01\x12\x04TFL"));

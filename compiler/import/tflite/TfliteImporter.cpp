@@ -138,6 +138,9 @@ struct OpContext {
     return edge::NumericsAttr::get(b.getContext(), edge::Numerics::Tflite);
   }
 
+  /// QUANTIZE or DEQUANTIZE: the only operators with int32 activations.
+  bool rescalesOnly() const;
+
   InFlightDiagnostic error();
   LogicalResult fail(const std::string &message) { return error() << message, failure(); }
   template <typename T> const T *options() const;
@@ -343,11 +346,10 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
   }
   if (width && !quantized)
     element = b.getIntegerType(width);
-  // int32 and int64 quantization is for biases (int64: 16x8 layers);
-  // edgec's integer activations are int8 and int16.
-  if (quantized && width >= 32 && bufferBytes(t->buffer()).empty())
-    return fail() << typeName(t->type()) << " quantized activations are not supported "
-                     "(edgec's integer activations are INT8 and INT16; INT32 and INT64 hold "
+  // int64 quantization is for biases (16x8 layers); int32 also quantizes
+  // what a QUANTIZE rescales from or to (the keyword models' int32 output).
+  if (quantized && width == 64 && bufferBytes(t->buffer()).empty())
+    return fail() << "INT64 quantized activations are not supported (INT64 holds "
                      "biases)", failure();
   if (quantized) {
     const auto *scales = q->scale();
@@ -443,10 +445,27 @@ template <typename T> const T *OpContext::options() const {
   return op->builtin_options_as<T>();
 }
 
+/// An int32-quantized activation: only QUANTIZE and DEQUANTIZE rescale
+/// from or to one (edgec computes on int8 and int16).
+bool isInt32Activation(Importer &im, int32_t idx) {
+  auto q = dyn_cast<quant::QuantizedType>(im.types[idx].getElementType());
+  return q && q.getStorageTypeIntegralWidth() == 32 &&
+         im.bufferBytes(im.graph->tensors()->Get(idx)->buffer()).empty();
+}
+
+bool OpContext::rescalesOnly() const {
+  return opName == "QUANTIZE" || opName == "DEQUANTIZE";
+}
+
 FailureOr<Value> OpContext::stored(size_t k, const char *what) {
   int32_t idx = inputIndex(k);
   if (idx < 0)
     return error() << "input " << k << " (" << what << ") is missing", failure();
+  if (!rescalesOnly() && isInt32Activation(im, idx))
+    return error() << "input " << k << " (" << what << ", '" << im.tensorName(idx)
+                   << "') is an INT32 quantized activation; only QUANTIZE and DEQUANTIZE "
+                      "read or write those",
+           failure();
   return im.tensorValue(idx);
 }
 
@@ -488,6 +507,11 @@ LogicalResult OpContext::movesIntegers(Value x) {
 LogicalResult OpContext::setOutput(size_t k, Value v) {
   int32_t idx = outputIndex(k);
   RankedTensorType want = im.types[idx];
+  if (!rescalesOnly() && isInt32Activation(im, idx))
+    return error() << "output tensor '" << im.tensorName(idx)
+                   << "' is an INT32 quantized activation; only QUANTIZE and DEQUANTIZE read "
+                      "or write those",
+           failure();
   Type have = getElementTypeOrSelf(v.getType());
   Type wantElement = want.getElementType();
   Shape wantShape(want.getShape().begin(), want.getShape().end());

@@ -155,12 +155,18 @@ struct RequantizeParams {
   int32_t size, in_zero, mult, shift, out_zero;
 };
 
-/// In place: y may be x when T and U are the same size.
+/// In place: y may be x when T and U are the same size. T and U are int8,
+/// int16 or int32; an int32 x minus its zero point wraps as TFLite's does
+/// (taken in 64 bits, then to 32: no signed overflow), and so does the sum
+/// with the output's zero point.
 template <const RequantizeParams &P, typename T, typename U>
 inline void requantize_s8(const T *x, U *y) {
-  for (ptrdiff_t i = 0; i < P.size; ++i)
-    y[i] = static_cast<U>(clamp_i32(requantize_const<P.mult, P.shift>(x[i] - P.in_zero) + P.out_zero,
+  for (ptrdiff_t i = 0; i < P.size; ++i) {
+    const int32_t v = static_cast<int32_t>(static_cast<int64_t>(x[i]) - P.in_zero);
+    const int32_t r = requantize_const<P.mult, P.shift>(v);
+    y[i] = static_cast<U>(clamp_i32(static_cast<int32_t>(static_cast<int64_t>(r) + P.out_zero),
                                     QuantType<U>::min, QuantType<U>::max));
+  }
 }
 
 } // namespace edgec
