@@ -38,6 +38,9 @@ def cases(folder):
 FLOAT_RTOL, FLOAT_ATOL = 1e-5, 1e-6
 
 
+too_big = set()  # models verified with --no-fit-check
+
+
 def check_model(edgec, work, target, folder, name, worst):
     """None when every case equals TFLM, else what differed. `worst[0]`
     collects the largest difference of a float output."""
@@ -73,6 +76,12 @@ def check_model(edgec, work, target, folder, name, worst):
                         f"{ref.reshape(-1)[j]})")
         r = subprocess.run([edgec, "verify", model, "-t", target, "--inputs"] + ins,
                            capture_output=True, text=True)
+        if r.returncode != 0 and "or --no-fit-check)" in r.stderr:
+            # Larger than the target's typical part (mobilenet_v2's 2.5 MB
+            # arena): checked on the emulator, whose memory is larger.
+            too_big.add(name)
+            r = subprocess.run([edgec, "verify", model, "-t", target, "--no-fit-check",
+                                "--inputs"] + ins, capture_output=True, text=True)
         quantized = any(np.load(p).dtype.kind in "iu" for p in refs)
         ok = "bit-exact" in r.stdout or (not quantized and "outputs within" in r.stdout)
         if r.returncode != 0 or not ok:
@@ -117,7 +126,8 @@ def main():
         if why:
             failures.append(f"{name}: {why}")
         else:
-            passed.append(name + (f" (float, within {worst[0]:.2g})" if worst[0] else ""))
+            passed.append(name + (f" (float, within {worst[0]:.2g})" if worst[0] else "") +
+                          (" (larger than the part: on the emulator)" if name in too_big else ""))
     for name in sorted(expected - {p.split(" ")[0] for p in passed} - {f.split(":")[0] for f in failures}):
         failures.append(f"{name}: listed as passing but not in {refs}")
     print(f"{len(passed)} model(s) equal to TFLM on {target} (3 cases each): {', '.join(passed)}")
