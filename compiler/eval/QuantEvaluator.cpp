@@ -503,7 +503,13 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       .Case([&](edge::MaxPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], true); })
       .Case([&](edge::AvgPool2DOp o) -> FailureOr<Tensor> { return pool(o, *in[0], false); })
       .Case([&](edge::GlobalAvgPoolOp o) -> FailureOr<Tensor> { return globalAvgPool(o, *in[0]); })
-      .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> { return reduceMean(o, *in[0]); })
+      .Case([&](edge::ReduceMeanOp o) -> FailureOr<Tensor> {
+        // TFLite sums an int16 mean in int32 and rescales it with the 32-bit
+        // multiply; edgec's int16 mean is 64-bit (requantize_wide).
+        if (tfliteNumerics(o) && paramsOf(o.getOutput().getType()).qmax > 127)
+          return o.emitError("no integer mean: TFLite's int16 MEAN is not implemented"), failure();
+        return reduceMean(o, *in[0]);
+      })
       .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
         if (tfliteNumerics(o))
           return softmaxTflite(o, *in[0]);

@@ -457,6 +457,15 @@ FixedPoint meanMultiplier(Operation *op) {
   auto out = cast<ShapedType>(op->getResult(0).getType());
   int64_t count = in.getNumElements() / std::max<int64_t>(out.getNumElements(), 1);
   QParams px = paramsOf(in), py = paramsOf(out);
+  if (tfliteNumerics(op) && count > 0) {
+    // TFLite's QuantizedMeanOrSum (reference/reduce.h): M, e for s_x / s_y,
+    // then M' = M * 2^k / count (truncated), e' = e - k, with k = floor(log2
+    // count) limited to 32 and to 31 + e (so e' >= -31).
+    FixedPoint m = quantizeMultiplier(px.scale / py.scale);
+    int k = std::max(0, std::min({63 - (int)llvm::countl_zero((uint64_t)count), 32,
+                                  31 + (int)m.shift}));
+    return {(int32_t)(((int64_t)m.multiplier << k) / count), (int32_t)(m.shift - k)};
+  }
   return quantizeMultiplier(px.scale / (py.scale * (double)count));
 }
 

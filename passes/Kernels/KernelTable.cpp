@@ -172,6 +172,14 @@ bool adjacentReduction(Operation *op, KernelFamily) {
   return cast<edge::ReduceOpInterface>(op).getAdjacentView().has_value();
 }
 
+/// reduce_mean_s8 over adjacent axes; not an int16 mean that must round as
+/// TFLite's (a 32-bit rescale, where the kernel's int16 form is 64-bit).
+bool meanApplies(Operation *op, KernelFamily f) {
+  auto q = quantizedElement(op->getResult(0).getType());
+  return adjacentReduction(op, f) &&
+         !(quant::tfliteNumerics(op) && q && q.getStorageTypeIntegralWidth() == 16);
+}
+
 /// B stored N x K.
 bool dspFcApplies(Operation *op, KernelFamily f) {
   auto gemm = cast<edge::GemmOp>(op);

@@ -672,7 +672,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     if (!out || !x)
       return nullptr;
     auto q = b.create<edge::ReduceMeanOp>(loc, out, x, mean.getAxesAttr(),
-                                          mean.getKeepdimsAttr());
+                                          mean.getKeepdimsAttr(), mean.getNumericsAttr());
     return copyAttrs(op, q);
   }
   if (auto sm = dyn_cast<edge::SoftmaxOp>(op)) {

@@ -97,3 +97,20 @@ func.func @leaky_relu_tflite(%a: tensor<1x8x!qa>) -> tensor<1x8x!qy> {
   %y = edge.quantize %r : (tensor<1x8xf32>) -> tensor<1x8x!qy>
   return %y : tensor<1x8x!qy>
 }
+
+// -----
+
+// A .tflite MEAN keeps `numerics = tflite` through quantization (its
+// multiplier is TFLite's: s_in / s_out with 1 / count folded in in integers,
+// quant::meanMultiplier) and runs reduce_mean_s8.
+// CHECK-LABEL: func.func @mean_tflite
+// CHECK: edge.reduce_mean %arg0 {axes = array<i64: 2, 3>, keepdims = true, numerics = #edge.numerics<tflite>} : (tensor<1x8x7x7x!quant.uniform<i8:f32, 7.000000e-02:-9>>) -> tensor<1x8x1x1x!quant.uniform<i8:f32, 7.000000e-02:-9>>
+// KERNEL-LABEL: func.func @mean_tflite
+// KERNEL: edge.reduce_mean {{.*}}#edge.kernel<"reduce_mean_s8"
+!q = !quant.uniform<i8:f32, 0.07:-9>
+func.func @mean_tflite(%x: tensor<1x8x7x7x!q>) -> tensor<1x8x1x1x!q> {
+  %d = edge.dequantize %x : (tensor<1x8x7x7x!q>) -> tensor<1x8x7x7xf32>
+  %m = edge.reduce_mean %d {axes = array<i64: 2, 3>, keepdims = true, numerics = #edge.numerics<tflite>} : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  %q = edge.quantize %m : (tensor<1x8x1x1xf32>) -> tensor<1x8x1x1x!q>
+  return %q : tensor<1x8x1x1x!q>
+}

@@ -47,3 +47,14 @@ func.func @tflite_softmax_int16_input(%a: tensor<1x8x!quant.uniform<i16:f32, 0.0
   %0 = edge.softmax %a {axis = 1 : i64, numerics = #edge.numerics<tflite>} : tensor<1x8x!quant.uniform<i16:f32, 0.001>> -> tensor<1x8x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>>
   return %0 : tensor<1x8x!quant.uniform<i16:f32, 1.52587890625E-5:-32768>>
 }
+
+// -----
+
+// TFLite's int16 MEAN rescales a 32-bit sum; reduce_mean_s8's int16 form is
+// 64-bit, so such an op has no kernel.
+func.func @tflite_mean_int16(%a: tensor<1x4x3x3x!quant.uniform<i16:f32, 0.001>>) -> tensor<1x4x1x1x!quant.uniform<i16:f32, 0.001>> {
+  // expected-error@+2 {{no kernel for 'edge.reduce_mean'}}
+  // expected-remark@+1 {{operand and result types}}
+  %0 = edge.reduce_mean %a {axes = array<i64: 2, 3>, keepdims = true, numerics = #edge.numerics<tflite>} : (tensor<1x4x3x3x!quant.uniform<i16:f32, 0.001>>) -> tensor<1x4x1x1x!quant.uniform<i16:f32, 0.001>>
+  return %0 : tensor<1x4x1x1x!quant.uniform<i16:f32, 0.001>>
+}

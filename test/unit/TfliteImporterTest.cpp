@@ -545,6 +545,67 @@ TEST(TfliteImporter, Int32ActivationsOnlyThroughQuantize) {
                 "quantized activation; only QUANTIZE and DEQUANTIZE read or write those");
 }
 
+/// One TRANSPOSE (perm) or MEAN (axes, keep_dims) of a [1, 2, 3, 4] input of
+/// type `in`, the constant second input holding `ints`, into `out`.
+std::string buildWithConstant(fb::BuiltinOperator code, fb::TensorType in,
+                              std::vector<int32_t> ints, std::vector<int32_t> out) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&]() {
+    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{0.5f}),
+                                            b.CreateVector(std::vector<int64_t>{0}));
+  };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 2, 3, 4}), in, 0, b.CreateString("x"), quant()),
+      fb::CreateTensor(b, vec({(int32_t)ints.size()}), fb::TensorType::INT32, 1,
+                       b.CreateString("c")),
+      fb::CreateTensor(b, vec(out), in, 0, b.CreateString("y"), quant())};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, (int8_t)code, 0, 1, code)};
+  bool mean = code == fb::BuiltinOperator::MEAN;
+  auto options = mean ? fb::CreateReducerOptions(b, true).Union()
+                      : fb::CreateTransposeOptions(b).Union();
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {fb::CreateOperator(
+      b, 0, vec({0, 1}), vec({2}),
+      mean ? fb::BuiltinOptions::ReducerOptions : fb::BuiltinOptions::TransposeOptions, options)};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({2}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  std::vector<uint8_t> bytes(ints.size() * 4);
+  std::memcpy(bytes.data(), ints.data(), bytes.size());
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b),
+                                                          fb::CreateBuffer(b, b.CreateVector(bytes))};
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
+TEST(TfliteImporter, TransposeAndMean) {
+  Result r = import(buildWithConstant(fb::BuiltinOperator::TRANSPOSE, fb::TensorType::INT8,
+                                      {0, 3, 1, 2}, {1, 4, 2, 3}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("perm = array<i64: 0, 3, 1, 2>"), std::string::npos) << r.ir;
+  expectRefused(buildWithConstant(fb::BuiltinOperator::TRANSPOSE, fb::TensorType::INT8,
+                                  {0, 3, 3, 2}, {1, 4, 4, 3}),
+                "operator 0 (TRANSPOSE, 'y'): perm 0x3x3x2 is not a permutation of the 4 input "
+                "dimensions");
+  // NHWC axes 1 and 2 (H, W) are NCHW axes 2 and 3: the mean runs on the
+  // layout convolutions use, in TFLite's arithmetic.
+  r = import(buildWithConstant(fb::BuiltinOperator::MEAN, fb::TensorType::INT8, {1, 2},
+                               {1, 1, 1, 4}));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("axes = array<i64: 2, 3>, keepdims = true, numerics = "
+                      "#edge.numerics<tflite>"),
+            std::string::npos) << r.ir;
+  expectRefused(buildWithConstant(fb::BuiltinOperator::MEAN, fb::TensorType::INT16, {1, 2},
+                                  {1, 1, 1, 4}),
+                "operator 0 (MEAN, 'y'): an int16 input is not supported (only int8)");
+  expectRefused(buildWithConstant(fb::BuiltinOperator::MEAN, fb::TensorType::INT8, {4},
+                                  {1, 2, 3, 1}),
+                "axis 4 is out of range for a rank-4 input");
+}
+
 TEST(TfliteImporter, TellsTheFormatByItsIdentifier) {
   EXPECT_TRUE(edgec::isTfliteBytes(build({})));
   EXPECT_FALSE(edgec::isTfliteBytes("\x08\x01\x12\x04TFL"));

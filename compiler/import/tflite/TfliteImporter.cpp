@@ -1021,6 +1021,89 @@ LogicalResult padOp(OpContext &c) {
   return c.setOutput(0, y);
 }
 
+/// TRANSPOSE by a constant permutation, on the stored integers. Next to the
+/// layout transposes of the layers around it, edge-collapse-reshapes composes
+/// it away (mobilenet_v2's NCHW input feeding an NHWC convolution).
+LogicalResult transposeOp(OpContext &c) {
+  auto x = c.stored(0, "input");
+  auto perm = c.constantInts(1, "perm");
+  if (failed(x) || failed(perm) || failed(c.movesIntegers(*x)))
+    return failure();
+  Shape in = c.shapeOf(*x), sorted = *perm, out;
+  std::sort(sorted.begin(), sorted.end());
+  bool isPerm = sorted.size() == in.size();
+  for (size_t d = 0; d < sorted.size() && isPerm; ++d)
+    isPerm = sorted[d] == (int64_t)d;
+  if (!isPerm)
+      return c.error() << "perm " << shapeToString(*perm) << " is not a permutation of the "
+                       << in.size() << " input dimensions", failure();
+  for (int64_t a : *perm)
+    out.push_back(in[a]);
+  auto type = RankedTensorType::get(out, getElementTypeOrSelf(x->getType()));
+  if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+    type = permutedType(cast<RankedTensorType>(x->getType()), *perm);
+  Value y = c.b.create<edge::TransposeOp>(c.loc, type, *x, c.b.getDenseI64ArrayAttr(*perm));
+  return c.setOutput(0, y);
+}
+
+/// MEAN over constant axes, in TFLite's arithmetic when quantized. A 4-D
+/// input is reduced in the NCHW layout the layers around it use (its axes
+/// mapped), so the layout transposes still cancel.
+LogicalResult meanOp(OpContext &c) {
+  const auto *o = c.options<fb::ReducerOptions>();
+  bool keep = o && o->keep_dims();
+  auto axes = c.constantInts(1, "axis");
+  if (failed(axes))
+    return failure();
+  int32_t xIdx = c.inputIndex(0);
+  if (xIdx < 0)
+    return c.fail("input 0 (input) is missing");
+  int64_t rank = c.im.types[xIdx].getRank();
+  if (auto q = dyn_cast<quant::QuantizedType>(c.im.types[xIdx].getElementType());
+      q && q.getStorageTypeIntegralWidth() != 8)
+    return c.error() << "an int" << q.getStorageTypeIntegralWidth()
+                     << " input is not supported (only int8)",
+           failure();
+  // NHWC axis a sits at NCHW position kToNhwc[a]'s inverse: N 0, H 2, W 3, C 1.
+  const Shape nhwcToNchwAxis = {0, 2, 3, 1};
+  Shape reduced;
+  for (int64_t a : *axes) {
+    if (a < -rank || a >= rank)
+      return c.error() << "axis " << a << " is out of range for a rank-" << rank << " input",
+             failure();
+    a = a < 0 ? a + rank : a;
+    reduced.push_back(rank == 4 ? nhwcToNchwAxis[a] : a);
+  }
+  std::sort(reduced.begin(), reduced.end());
+  reduced.erase(std::unique(reduced.begin(), reduced.end()), reduced.end());
+  auto x = rank == 4 ? c.realNchw(0, "input") : c.real(0, "input");
+  if (failed(x))
+    return failure();
+  Shape xs = c.shapeOf(*x), kept = xs;
+  for (int64_t a : reduced)
+    kept[a] = 1;
+  Value y = c.b.create<edge::ReduceMeanOp>(c.loc, c.floatType(kept), *x,
+                                           c.b.getDenseI64ArrayAttr(reduced),
+                                           c.b.getBoolAttr(true), c.tfliteNumerics());
+  if (rank != 4)
+    return c.setOutput(0, y); // reshaped to the output's (kept or dropped) axes
+  if (keep)
+    return c.setOutputFromNchw(0, y);
+  // Dropped axes: the kept NHWC result, reshaped to the output's shape.
+  RankedTensorType want = c.im.types[c.outputIndex(0)];
+  if (!isa<quant::QuantizedType>(want.getElementType()))
+    return c.setOutput(0, c.b.create<edge::TransposeOp>(
+                              c.loc, c.floatType(permutedType(cast<RankedTensorType>(y.getType()),
+                                                              kToNhwc)
+                                                     .getShape()
+                                                     .vec()),
+                              y, c.b.getDenseI64ArrayAttr(kToNhwc)));
+  auto nchw = RankedTensorType::get(kept, want.getElementType());
+  Value q = c.b.create<edge::QuantizeOp>(c.loc, nchw, y);
+  return c.setOutput(0, c.b.create<edge::TransposeOp>(c.loc, permutedType(nchw, kToNhwc), q,
+                                                      c.b.getDenseI64ArrayAttr(kToNhwc)));
+}
+
 /// STRIDED_SLICE with TFLite's begin / end masks and shrink_axis_mask (the
 /// shrunk axes go by the output's shape); ellipsis and new-axis masks and
 /// `offset` are refused.
@@ -1168,6 +1251,8 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::RESHAPE, reshapeOp},
       {fb::BuiltinOperator::SOFTMAX, softmaxOp},
       {fb::BuiltinOperator::TRANSPOSE_CONV, transposeConv},
+      {fb::BuiltinOperator::TRANSPOSE, transposeOp},
+      {fb::BuiltinOperator::MEAN, meanOp},
       {fb::BuiltinOperator::STRIDED_SLICE, stridedSlice},
       {fb::BuiltinOperator::SUB, binaryOp<edge::SubOp, fb::SubOptions>},
   };

@@ -484,15 +484,16 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class Edge_ReduceOp<string mnemonic, string desc, string kind>
+class Edge_ReduceOp<string mnemonic, string desc, string kind, dag extra = (ins),
+                    string note = "">
     : Edge_Op<mnemonic, [Pure, DeclareOpInterfaceMethods<Edge_ReduceOpInterface>]> {
   let summary = desc;
   let description = [{
     Reduces over the sorted, non-negative `axes`. With `keepdims` the reduced
     dimensions stay as size 1, otherwise they are removed.
-  }];
-  let arguments = (ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$axes,
-                       BoolAttr:$keepdims);
+  }] # note;
+  let arguments = !con((ins Edge_AnyTensor:$input, DenseI64ArrayAttr:$axes,
+                            BoolAttr:$keepdims), extra);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -530,7 +531,19 @@ class Edge_ArgExtremeOp<string mnemonic, string desc> : Edge_Op<mnemonic, [Pure]
 def Edge_ArgMaxOp : Edge_ArgExtremeOp<"arg_max", "Index of the maximum along an axis">;
 def Edge_ArgMinOp : Edge_ArgExtremeOp<"arg_min", "Index of the minimum along an axis">;
 
-def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes", "Mean">;
+def Edge_ReduceMeanOp : Edge_ReduceOp<"reduce_mean", "Mean over axes", "Mean",
+    (ins OptionalAttr<Edge_NumericsAttr>:$numerics), [{
+
+    In integers, `numerics = tflite` computes TFLite's int8 MEAN: the
+    multiplier of s_in / s_out with 1 / count folded into it in integers
+    (quant::meanMultiplier); an int16 one has no kernel yet.
+  }]> {
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$input,
+                                 "::llvm::ArrayRef<int64_t>":$axes, "bool":$keepdims), [{
+    build($_builder, $_state, output, input, $_builder.getDenseI64ArrayAttr(axes),
+          $_builder.getBoolAttr(keepdims), ::edgec::edge::NumericsAttr());
+  }]>];
+}
 def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "Maximum over axes", "Max">;
 def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "Minimum over axes", "Min">;
 def Edge_ReduceSumOp : Edge_ReduceOp<"reduce_sum", "Sum over axes", "Sum">;

@@ -59,7 +59,9 @@ FixedPoint rescaleMultiplier(mlir::Type in, mlir::Type out);
 FixedPoint mulMultiplier(mlir::Operation *mul);
 
 /// An int8 mean (global average pool, ReduceMean) of `count` = input
-/// elements / output elements each: s_x / (s_y * count).
+/// elements / output elements each: s_x / (s_y * count). With `numerics =
+/// tflite` (a .tflite MEAN), TFLite's: s_x / s_y quantized first, then
+/// 1 / count folded into it in integers (docs/numerics.md).
 FixedPoint meanMultiplier(mlir::Operation *mean);
 
 /// Asymmetric int8 parameters covering [min, max] extended to contain 0
