@@ -7,7 +7,9 @@ no crash). The models listed in test/tflite/expected_pass.txt must import,
 and for each of their three cases the evaluator's outputs (`edgec run`) must
 equal TFLM's, integer for integer (float outputs: within float rounding, see FLOAT_RTOL), and
 `edgec verify` on TARGET must find the generated code bit-exact with the
-evaluator on the same inputs, so the generated code equals TFLM as well. A
+evaluator on the same inputs, so the generated code equals TFLM as well
+(x86-64 and cortex-m4 verify every case; the other cores case 0, to keep
+the suite's time: their kernels are checked shape by shape elsewhere). A
 model that newly imports but is not listed fails too, so the list is kept
 honest. REFS defaults to the shared folder beside the repository; without
 it the script exits 77, which ctest reports as skipped.
@@ -39,6 +41,10 @@ FLOAT_RTOL, FLOAT_ATOL = 1e-5, 1e-6
 
 
 too_big = set()  # models verified with --no-fit-check
+no_room = set()  # models too large for the target's emulated board
+# Cases `edgec verify` runs per model on each target (the evaluator is
+# compared with TFLM on all three everywhere).
+VERIFY_CASES = {"x86-64": 3, "cortex-m4": 3}
 
 
 def check_model(edgec, work, target, folder, name, worst):
@@ -46,6 +52,15 @@ def check_model(edgec, work, target, folder, name, worst):
     collects the largest difference of a float output."""
     model = os.path.join(folder, "model.tflite")
     for k, ins, refs in cases(folder):
+        if target not in VERIFY_CASES:
+            # The evaluator does not depend on the target: the x86-64 and
+            # cortex-m4 runs compare it with TFLM; here only the code.
+            if k >= 1:
+                break
+            why = verify(edgec, model, target, name, k, ins, refs)
+            if why:
+                return why
+            continue
         out = os.path.join(work, f"{name}-{k}")
         r = subprocess.run([edgec, "run", model, "-o", out] +
                            sum([["--input", p] for p in ins], []),
@@ -74,18 +89,32 @@ def check_model(edgec, work, target, folder, name, worst):
                 return (f"case {k} output {i}: {len(bad)} of {ref.size} integers differ from "
                         f"TFLM (first at {j}: edgec {got.reshape(-1)[j]}, TFLM "
                         f"{ref.reshape(-1)[j]})")
-        r = subprocess.run([edgec, "verify", model, "-t", target, "--inputs"] + ins,
-                           capture_output=True, text=True)
-        if r.returncode != 0 and "or --no-fit-check)" in r.stderr:
-            # Larger than the target's typical part (mobilenet_v2's 2.5 MB
-            # arena): checked on the emulator, whose memory is larger.
-            too_big.add(name)
-            r = subprocess.run([edgec, "verify", model, "-t", target, "--no-fit-check",
-                                "--inputs"] + ins, capture_output=True, text=True)
-        quantized = any(np.load(p).dtype.kind in "iu" for p in refs)
-        ok = "bit-exact" in r.stdout or (not quantized and "outputs within" in r.stdout)
-        if r.returncode != 0 or not ok:
-            return f"case {k}: generated code on {target} differs:\n{r.stdout}{r.stderr}"
+        if k < VERIFY_CASES[target]:
+            why = verify(edgec, model, target, name, k, ins, refs)
+            if why:
+                return why
+    return None
+
+
+def verify(edgec, model, target, name, k, ins, refs):
+    """None when `edgec verify` finds the generated code of case k bit-exact
+    with the evaluator (or the model does not fit the emulated board: noted
+    in `no_room`), else what went wrong."""
+    r = subprocess.run([edgec, "verify", model, "-t", target, "--inputs"] + ins,
+                       capture_output=True, text=True)
+    if r.returncode != 0 and "or --no-fit-check)" in r.stderr:
+        # Larger than the target's typical part (mobilenet_v2's 2.5 MB
+        # arena): checked on the emulator, whose memory is larger.
+        too_big.add(name)
+        r = subprocess.run([edgec, "verify", model, "-t", target, "--no-fit-check",
+                            "--inputs"] + ins, capture_output=True, text=True)
+    if r.returncode != 0 and "do not fit the emulated board's memory" in r.stderr:
+        no_room.add(name)
+        return None
+    quantized = any(np.load(p).dtype.kind in "iu" for p in refs)
+    ok = "bit-exact" in r.stdout or (not quantized and "outputs within" in r.stdout)
+    if r.returncode != 0 or not ok:
+        return f"case {k}: generated code on {target} differs:\n{r.stdout}{r.stderr}"
     return None
 
 
@@ -125,12 +154,21 @@ def main():
         why = check_model(edgec, work, target, folder, name, worst)
         if why:
             failures.append(f"{name}: {why}")
-        else:
+        elif name not in no_room:
             passed.append(name + (f" (float, within {worst[0]:.2g})" if worst[0] else "") +
                           (" (larger than the part: on the emulator)" if name in too_big else ""))
-    for name in sorted(expected - {p.split(" ")[0] for p in passed} - {f.split(":")[0] for f in failures}):
+    for name in sorted(expected - {p.split(" ")[0] for p in passed} - no_room -
+                       {f.split(":")[0] for f in failures}):
         failures.append(f"{name}: listed as passing but not in {refs}")
-    print(f"{len(passed)} model(s) equal to TFLM on {target} (3 cases each): {', '.join(passed)}")
+    if target in VERIFY_CASES:
+        print(f"{len(passed)} model(s) equal to TFLM on {target} (3 cases each): "
+              f"{', '.join(passed)}")
+    else:
+        print(f"{len(passed)} model(s) bit-exact with the evaluator on {target} (case 0): "
+              f"{', '.join(passed)}")
+    if no_room:
+        print(f"{len(no_room)} not run: larger than the {target} emulated board's memory: "
+              f"{', '.join(sorted(no_room))}")
     print(f"{len(refused)} refused with a diagnostic: {', '.join(refused)}")
     for f in failures:
         print(f"FAIL {f}")
