@@ -38,18 +38,29 @@ SmallVector<int64_t, 4> addPads(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
 
 /// conv2d(pad(x, 0)) -> conv2d(x) with the pad added to its own. With an
 /// input dilation d, p zeros before the spread become p * d spread positions.
+/// The pad may also be of quantized data read through a dequantize (a
+/// .tflite PAD before a VALID convolution): it fills with the zero point,
+/// the real 0 the convolution's own padding stands for.
 struct FoldPadIntoConv : OpRewritePattern<edge::Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(edge::Conv2DOp conv, PatternRewriter &rewriter) const override {
-    auto pad = conv.getInput().getDefiningOp<edge::PadOp>();
+    auto deq = conv.getInput().getDefiningOp<edge::DequantizeOp>();
+    auto pad = (deq ? deq.getInput() : conv.getInput()).getDefiningOp<edge::PadOp>();
     auto extra = spatialPads(pad, 0.f);
     if (!extra)
       return failure();
     for (int i = 0; i < 4; ++i)
       (*extra)[i] *= conv.inputDilation(i % 2);
+    Value input = pad.getInput();
+    if (deq)
+      input = rewriter.create<edge::DequantizeOp>(
+          deq.getLoc(),
+          RankedTensorType::get(cast<ShapedType>(input.getType()).getShape(),
+                                rewriter.getF32Type()),
+          input);
     rewriter.modifyOpInPlace(conv, [&] {
       conv.setPads(addPads(conv.getPads(), *extra));
-      conv.getInputMutable().assign(pad.getInput());
+      conv.getInputMutable().assign(input);
       recordFusion(conv, pad);
     });
     return success();

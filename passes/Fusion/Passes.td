@@ -20,7 +20,10 @@ def CollapseReshapesPass : Pass<"edge-collapse-reshapes", "::mlir::func::FuncOp"
     this pass at most one view separates two compute ops. (Identity and
     Dropout never reach the IR: the importer maps them to their input.) A
     transpose that moves only axes of size 1 keeps every element where it
-    is: it becomes a reshape, a view instead of a copy.
+    is: it becomes a reshape, a view instead of a copy. Two transposes in a
+    row compose (to nothing when they are inverse: the layout pairs of an
+    imported .tflite model), and a pad reading a transpose alone moves in
+    front of it, so the transposes around it meet.
   }];
 }
 
@@ -44,7 +47,9 @@ def FoldPadPass : Pass<"edge-fold-pad", "::mlir::func::FuncOp"> {
     `avg_pool2d` (pad value 0; the pool then counts padded positions, which is
     what it did when the zeros were real data) or a `max_pool2d` (pad value
     -inf). With `ceil_mode` the fold only happens when the output shape is
-    unchanged. The pad op disappears when no other op reads it.
+    unchanged. The pad op disappears when no other op reads it. A pad of
+    quantized data that a convolution reads through a dequantize (a .tflite
+    PAD, filling with the zero point: real 0) folds the same way.
   }];
 }
 

@@ -66,3 +66,32 @@ func.func @transpose_chain(%arg0: tensor<1x5x6x8x!q>, %arg1: tensor<2x3x4xf32>) 
   %3 = edge.transpose %2 {perm = array<i64: 2, 1, 0>} : (tensor<3x2x4xf32>) -> tensor<4x2x3xf32>
   return %1, %3, %2 : tensor<1x5x6x8x!q>, tensor<4x2x3xf32>, tensor<3x2x4xf32>
 }
+
+// -----
+
+// A pad between a layer's NCHW -> NHWC transpose and the next layer's
+// NHWC -> NCHW one (a .tflite PAD) moves before the first, its pads moved
+// back to NCHW axes; the two transposes then meet and cancel, so the padded
+// tensor is never copied between layouts. Quantized data pads alike.
+// CHECK-LABEL: func.func @pad_between_layouts
+// CHECK-NEXT: %[[P:.*]] = edge.pad %arg0 {mode = #edge.pad_mode<constant>, pads = array<i64: 0, 0, 1, 2, 0, 0, 3, 4>, value = 0.000000e+00 : f32} : (tensor<1x8x5x6x!quant.uniform<i8:f32, 5.000000e-01:-3>>) -> tensor<1x8x9x12x!quant.uniform<i8:f32, 5.000000e-01:-3>>
+// CHECK-NEXT: return %[[P]]
+!q = !quant.uniform<i8:f32, 0.5:-3>
+func.func @pad_between_layouts(%x: tensor<1x8x5x6x!q>) -> tensor<1x8x9x12x!q> {
+  %t = edge.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x5x6x!q>) -> tensor<1x5x6x8x!q>
+  %p = edge.pad %t {pads = array<i64: 0, 1, 2, 0, 0, 3, 4, 0>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x5x6x8x!q>) -> tensor<1x9x12x8x!q>
+  %b = edge.transpose %p {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x9x12x8x!q>) -> tensor<1x8x9x12x!q>
+  return %b : tensor<1x8x9x12x!q>
+}
+
+// -----
+
+// A transpose something else reads too stays where it is, and so does the pad.
+// CHECK-LABEL: func.func @pad_of_shared_transpose
+// CHECK: %[[T:.*]] = edge.transpose %arg0
+// CHECK: edge.pad %[[T]]
+func.func @pad_of_shared_transpose(%x: tensor<1x8x5x6xf32>) -> (tensor<1x5x6x8xf32>, tensor<1x6x6x8xf32>) {
+  %t = edge.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x8x5x6xf32>) -> tensor<1x5x6x8xf32>
+  %p = edge.pad %t {pads = array<i64: 0, 1, 0, 0, 0, 0, 0, 0>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x5x6x8xf32>) -> tensor<1x6x6x8xf32>
+  return %t, %p : tensor<1x5x6x8xf32>, tensor<1x6x6x8xf32>
+}

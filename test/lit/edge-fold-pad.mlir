@@ -65,3 +65,20 @@ func.func @kept(%arg0: tensor<1x1x4x4xf32>) -> (tensor<1x1x6x6xf32>, tensor<1x1x
   %11 = edge.avg_pool2d %10 {kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x1x6x6xf32>) -> tensor<1x1x7x7xf32>
   return %1, %3, %5, %7, %9, %11 : tensor<1x1x6x6xf32>, tensor<1x1x5x5xf32>, tensor<1x1x6x6xf32>, tensor<1x1x4x4xf32>, tensor<1x1x3x4xf32>, tensor<1x1x7x7xf32>
 }
+
+// -----
+
+// A pad of quantized data (it fills with the zero point, real 0) read by a
+// convolution through a dequantize (a .tflite PAD before a VALID conv) folds
+// into the convolution's padding too.
+// CHECK-LABEL: func.func @quantized_pad
+// CHECK-NOT: edge.pad
+// CHECK: %[[D:.*]] = edge.dequantize %arg0 : (tensor<1x1x4x4x!quant.uniform<i8:f32, 5.000000e-01:-3>>) -> tensor<1x1x4x4xf32>
+// CHECK: edge.conv2d %[[D]], %arg1 {{{.*}}pads = array<i64: 1, 1, 1, 1>
+!q = !quant.uniform<i8:f32, 0.5:-3>
+func.func @quantized_pad(%x: tensor<1x1x4x4x!q>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32> {
+  %p = edge.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #edge.pad_mode<constant>, value = 0.0 : f32} : (tensor<1x1x4x4x!q>) -> tensor<1x1x6x6x!q>
+  %d = edge.dequantize %p : (tensor<1x1x6x6x!q>) -> tensor<1x1x6x6xf32>
+  %y = edge.conv2d %d, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x6x6xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
