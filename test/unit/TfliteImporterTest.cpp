@@ -38,6 +38,18 @@ struct Spec {
 
 std::string build(const Spec &s);
 
+/// The model of one subgraph, finished and as bytes.
+std::string finishModel(flatbuffers::FlatBufferBuilder &b,
+                        const std::vector<flatbuffers::Offset<fb::OperatorCode>> &codes,
+                        flatbuffers::Offset<fb::SubGraph> graph,
+                        const std::vector<flatbuffers::Offset<fb::Buffer>> &buffers) {
+  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
+                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
+                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
+  fb::FinishModelBuffer(b, model);
+  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+}
+
 /// The model with one field of Spec changed.
 template <typename T> std::string buildWith(T Spec::*field, T value) {
   Spec s;
@@ -96,11 +108,7 @@ std::string build(const Spec &s) {
       fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(weights)),
       s.biasOffset > 1 ? fb::CreateBuffer(b, 0, s.biasOffset, 12)
                        : fb::CreateBuffer(b, b.CreateVector(biasBytes))};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 struct Result {
@@ -283,11 +291,7 @@ std::string buildConvNet(int32_t dwChannels = 4, bool fcHead = false) {
       fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(filter)),
       fb::CreateBuffer(b, b.CreateVector(biasBytes)), fb::CreateBuffer(b, b.CreateVector(dw)),
       fb::CreateBuffer(b, b.CreateVector(fc))};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, ConvolutionsAreNchwWithFiltersReLaidOutAtCompileTime) {
@@ -362,11 +366,7 @@ std::string buildStridedSlice(std::vector<int32_t> begin, std::vector<int32_t> e
   };
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b), bytesOf(begin),
                                                           bytesOf(end), bytesOf(strides)};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, StridedSliceFollowsTfliteMasksAndBounds) {
@@ -412,11 +412,7 @@ std::string buildSoftmax(fb::TensorType in) {
   auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({1}),
                                   b.CreateVector(ops), b.CreateString("main"));
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b)};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, SoftmaxTakesInt8InputOnly) {
@@ -469,11 +465,7 @@ std::string buildTransposeConv(fb::Padding padding, std::vector<int32_t> out,
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {
       fb::CreateBuffer(b), fb::CreateBuffer(b, b.CreateVector(w)),
       fb::CreateBuffer(b, b.CreateVector(shapeBytes))};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, TransposeConvIsAConvolutionOverTheSpreadInput) {
@@ -528,11 +520,7 @@ std::string buildInt32Quantize(bool reshapeAfter) {
                                   vec({reshapeAfter ? 2 : 1}), b.CreateVector(ops),
                                   b.CreateString("main"));
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b)};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, Int32ActivationsOnlyThroughQuantize) {
@@ -574,11 +562,7 @@ std::string buildWithConstant(fb::BuiltinOperator code, fb::TensorType in,
   std::memcpy(bytes.data(), ints.data(), bytes.size());
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b),
                                                           fb::CreateBuffer(b, b.CreateVector(bytes))};
-  auto model = fb::CreateModel(b, 3, b.CreateVector(codes),
-                               b.CreateVector(std::vector<flatbuffers::Offset<fb::SubGraph>>{graph}),
-                               b.CreateString("edgec unit test"), b.CreateVector(buffers));
-  fb::FinishModelBuffer(b, model);
-  return std::string(reinterpret_cast<const char *>(b.GetBufferPointer()), b.GetSize());
+  return finishModel(b, codes, graph, buffers);
 }
 
 TEST(TfliteImporter, TransposeAndMean) {

@@ -95,6 +95,11 @@ struct OpContext {
   /// Input k as compile-time integers (an INT32 / INT64 constant: paddings,
   /// slice bounds).
   FailureOr<std::vector<int64_t>> constantInts(size_t k, const char *what);
+  /// Optional input k, a bias of `count` values (`what` names them in the
+  /// error): as real numbers of shape [count], or a null value when absent.
+  FailureOr<Value> bias(size_t k, int64_t count, const char *what);
+  /// The shape of input k, a 4-D non-empty filter, as stored.
+  FailureOr<Shape> filterShape(size_t k);
   /// Checks that a data movement writes the type it reads: TFLite copies
   /// the stored integers, whatever the output's parameters say.
   LogicalResult movesIntegers(Value x);
@@ -494,6 +499,30 @@ FailureOr<std::vector<int64_t>> OpContext::constantInts(size_t k, const char *wh
   return t->i;
 }
 
+FailureOr<Value> OpContext::bias(size_t k, int64_t count, const char *what) {
+  if (inputIndex(k) < 0)
+    return Value();
+  auto v = real(k, "bias");
+  if (failed(v))
+    return failure();
+  if (product(shapeOf(*v)) != count)
+    return error() << "bias of shape " << shapeToString(shapeOf(*v)) << " does not match "
+                   << count << " " << what, failure();
+  return reshape(*v, {count});
+}
+
+FailureOr<Shape> OpContext::filterShape(size_t k) {
+  int32_t idx = inputIndex(k);
+  if (idx < 0)
+    return error() << "input " << k << " (filter) is missing", failure();
+  auto s = im.types[idx].getShape();
+  Shape fs(s.begin(), s.end());
+  if (fs.size() != 4 || product(fs) == 0)
+    return error() << "the filter must be 4-D and non-empty, not " << shapeToString(fs),
+           failure();
+  return fs;
+}
+
 LogicalResult OpContext::movesIntegers(Value x) {
   Type in = getElementTypeOrSelf(x.getType());
   Type out = im.types[outputIndex(0)].getElementType();
@@ -709,18 +738,11 @@ LogicalResult fullyConnected(OpContext &c) {
     return c.fail("input of shape " + shapeToString(xs) + " does not split into rows of " +
                   std::to_string(depth) + " (the weights' depth)");
   int64_t rows = total / depth;
-  Value bias;
-  if (c.inputIndex(2) >= 0) {
-    auto bv = c.real(2, "bias");
-    if (failed(bv))
-      return failure();
-    if (product(c.shapeOf(*bv)) != units)
-      return c.fail("bias of shape " + shapeToString(c.shapeOf(*bv)) + " does not match " +
-                    std::to_string(units) + " units");
-    bias = c.reshape(*bv, {units});
-  }
+  FailureOr<Value> bias = c.bias(2, units, "units");
+  if (failed(bias))
+    return failure();
   Value gemm = c.b.create<edge::GemmOp>(
-      c.loc, c.floatType({rows, units}), c.reshape(*x, {rows, depth}), *w, bias,
+      c.loc, c.floatType({rows, units}), c.reshape(*x, {rows, depth}), *w, *bias,
       c.b.getF32FloatAttr(1.f), c.b.getF32FloatAttr(1.f), c.b.getBoolAttr(false),
       c.b.getBoolAttr(true), FloatAttr(), FloatAttr(), c.tfliteNumerics());
   auto y = c.activation(gemm, o ? o->fused_activation_function()
@@ -782,13 +804,10 @@ LogicalResult convolution(OpContext &c, bool depthwise) {
   if (failed(x))
     return failure();
   Shape xs = c.shapeOf(*x); // N, C, H, W
-  int32_t filterIdx = c.inputIndex(1);
-  if (filterIdx < 0)
-    return c.fail("input 1 (filter) is missing");
-  auto fsRef = c.im.types[filterIdx].getShape();
-  Shape fs(fsRef.begin(), fsRef.end());
-  if (fs.size() != 4 || product(fs) == 0)
-    return c.fail("the filter must be 4-D and non-empty, not " + shapeToString(fs));
+  FailureOr<Shape> filter = c.filterShape(1);
+  if (failed(filter))
+    return failure();
+  const Shape &fs = *filter;
   int64_t channels = xs[1], outChannels, group;
   FailureOr<Value> w;
   if (depthwise) {
@@ -814,23 +833,16 @@ LogicalResult convolution(OpContext &c, bool depthwise) {
   }
   if (failed(w))
     return failure();
-  Value bias;
-  if (c.inputIndex(2) >= 0) {
-    auto bv = c.real(2, "bias");
-    if (failed(bv))
-      return failure();
-    if (product(c.shapeOf(*bv)) != outChannels)
-      return c.fail("bias of shape " + shapeToString(c.shapeOf(*bv)) + " does not match " +
-                    std::to_string(outChannels) + " output channels");
-    bias = c.reshape(*bv, {outChannels});
-  }
+  FailureOr<Value> bias = c.bias(2, outChannels, "output channels");
+  if (failed(bias))
+    return failure();
   Window h = tfliteWindow(padding, xs[2], fs[1], sh, dh);
   Window ww = tfliteWindow(padding, xs[3], fs[2], sw, dw);
   if (h.out < 1 || ww.out < 1)
     return c.error() << "a " << fs[1] << "x" << fs[2] << " window does not fit the "
                      << xs[2] << "x" << xs[3] << " input", failure();
   Value y = c.b.create<edge::Conv2DOp>(
-      c.loc, c.floatType({xs[0], outChannels, h.out, ww.out}), *x, *w, bias,
+      c.loc, c.floatType({xs[0], outChannels, h.out, ww.out}), *x, *w, *bias,
       c.b.getDenseI64ArrayAttr({sh, sw}),
       c.b.getDenseI64ArrayAttr({h.before, ww.before, h.after, ww.after}),
       c.b.getDenseI64ArrayAttr({dh, dw}), c.b.getI64IntegerAttr(group), FloatAttr(),
@@ -859,12 +871,11 @@ LogicalResult transposeConv(OpContext &c) {
   if (failed(x))
     return failure();
   Shape xs = c.shapeOf(*x); // N, C, H, W
-  int32_t filterIdx = c.inputIndex(1);
-  if (filterIdx < 0)
-    return c.fail("input 1 (filter) is missing");
-  auto fsRef = c.im.types[filterIdx].getShape();
-  Shape fs(fsRef.begin(), fsRef.end()); // O, kH, kW, I
-  if (fs.size() != 4 || product(fs) == 0 || fs[3] != xs[1])
+  FailureOr<Shape> filter = c.filterShape(1);
+  if (failed(filter))
+    return failure();
+  const Shape &fs = *filter; // O, kH, kW, I
+  if (fs[3] != xs[1])
     return c.error() << "filter " << shapeToString(fs) << " does not fit " << xs[1]
                      << " input channels", failure();
   auto ysRef = c.im.types[c.outputIndex(0)].getShape();
@@ -900,21 +911,14 @@ LogicalResult transposeConv(OpContext &c) {
   auto w = c.constantPermuted(1, "filter", {0, 3, 1, 2}, {2, 3});
   if (failed(w))
     return failure();
-  Value bias;
-  if (c.inputIndex(3) >= 0) {
-    auto bv = c.real(3, "bias");
-    if (failed(bv))
-      return failure();
-    if (product(c.shapeOf(*bv)) != fs[0])
-      return c.fail("bias of shape " + shapeToString(c.shapeOf(*bv)) + " does not match " +
-                    std::to_string(fs[0]) + " output channels");
-    bias = c.reshape(*bv, {fs[0]});
-  }
+  FailureOr<Value> bias = c.bias(3, fs[0], "output channels");
+  if (failed(bias))
+    return failure();
   DenseI64ArrayAttr spread;
   if (sh != 1 || sw != 1)
     spread = c.b.getDenseI64ArrayAttr({sh, sw});
   Value y = c.b.create<edge::Conv2DOp>(
-      c.loc, c.floatType({xs[0], fs[0], ys[1], ys[2]}), *x, *w, bias,
+      c.loc, c.floatType({xs[0], fs[0], ys[1], ys[2]}), *x, *w, *bias,
       c.b.getDenseI64ArrayAttr({1, 1}), c.b.getDenseI64ArrayAttr(ArrayRef<int64_t>(pads, 4)),
       c.b.getDenseI64ArrayAttr({1, 1}), c.b.getI64IntegerAttr(1), FloatAttr(), FloatAttr(),
       spread);
