@@ -38,6 +38,13 @@ struct Spec {
 
 std::string build(const Spec &s);
 
+/// Per-tensor quantization parameters.
+flatbuffers::Offset<fb::QuantizationParameters> quantOf(flatbuffers::FlatBufferBuilder &b,
+                                                        float scale, int64_t zp) {
+  return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
+                                          b.CreateVector(std::vector<int64_t>{zp}));
+}
+
 /// The model of one subgraph, finished and as bytes.
 std::string finishModel(flatbuffers::FlatBufferBuilder &b,
                         const std::vector<flatbuffers::Offset<fb::OperatorCode>> &codes,
@@ -59,10 +66,7 @@ template <typename T> std::string buildWith(T Spec::*field, T value) {
 
 std::string build(const Spec &s) {
   flatbuffers::FlatBufferBuilder b;
-  auto quant = [&](float scale, int64_t zp) {
-    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
-                                            b.CreateVector(std::vector<int64_t>{zp}));
-  };
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
       fb::CreateTensor(b, b.CreateVector(std::vector<int32_t>{1, 4}), fb::TensorType::INT8, 0,
                        b.CreateString("input"), quant(0.5f, -1)),
@@ -394,10 +398,7 @@ TEST(TfliteImporter, StridedSliceFollowsTfliteMasksAndBounds) {
 /// One SOFTMAX of a 1x10 input of type `in` into an int16 output.
 std::string buildSoftmax(fb::TensorType in) {
   flatbuffers::FlatBufferBuilder b;
-  auto quant = [&](float scale, int64_t zp) {
-    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
-                                            b.CreateVector(std::vector<int64_t>{zp}));
-  };
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
   auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
       fb::CreateTensor(b, vec({1, 10}), in, 0, b.CreateString("logits"),
@@ -432,10 +433,7 @@ TEST(TfliteImporter, SoftmaxTakesInt8InputOnly) {
 std::string buildTransposeConv(fb::Padding padding, std::vector<int32_t> out,
                                std::vector<int32_t> shape) {
   flatbuffers::FlatBufferBuilder b;
-  auto quant = [&](float scale, int64_t zp) {
-    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
-                                            b.CreateVector(std::vector<int64_t>{zp}));
-  };
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
   auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
       fb::CreateTensor(b, vec({4}), fb::TensorType::INT32, shape.empty() ? 0 : 2,
@@ -498,10 +496,7 @@ TEST(TfliteImporter, TransposeConvIsAConvolutionOverTheSpreadInput) {
 /// optionally a RESHAPE of the int32 tensor to [2, 3].
 std::string buildInt32Quantize(bool reshapeAfter) {
   flatbuffers::FlatBufferBuilder b;
-  auto quant = [&](float scale) {
-    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{scale}),
-                                            b.CreateVector(std::vector<int64_t>{0}));
-  };
+  auto quant = [&](float scale) { return quantOf(b, scale, 0); };
   auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
       fb::CreateTensor(b, vec({1, 6}), fb::TensorType::INT16, 0, b.CreateString("x"),
@@ -538,10 +533,7 @@ TEST(TfliteImporter, Int32ActivationsOnlyThroughQuantize) {
 std::string buildWithConstant(fb::BuiltinOperator code, fb::TensorType in,
                               std::vector<int32_t> ints, std::vector<int32_t> out) {
   flatbuffers::FlatBufferBuilder b;
-  auto quant = [&]() {
-    return fb::CreateQuantizationParameters(b, 0, 0, b.CreateVector(std::vector<float>{0.5f}),
-                                            b.CreateVector(std::vector<int64_t>{0}));
-  };
+  auto quant = [&]() { return quantOf(b, 0.5f, 0); };
   auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
       fb::CreateTensor(b, vec({1, 2, 3, 4}), in, 0, b.CreateString("x"), quant()),
