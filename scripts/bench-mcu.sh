@@ -24,22 +24,109 @@
 # instructions per MAC of those models on each of the two targets, from
 # `edgec verify --per-layer` joined with the layer table of report.json.
 # --readme rewrites the tables between their markers in README.md.
+#
+#   scripts/bench-mcu.sh --tflite [--readme] [--target T]... [DIR]
+#
+# The .tflite models of DIR (default ../shared/tflite, TFLM's reference
+# models) that test/tflite/expected_pass.txt lists, as they are (their own
+# quantization; case 0's inputs): the same figures per target, and beside
+# them TFLite-Micro's arena on the same file from DIR/MANIFEST.json (its
+# Cortex-M4 CMSIS-NN build where one was measured, else its 64-bit host
+# build, said so). TFLM's instruction counts are not in DIR: the ratio is
+# given for the arena only. --readme rewrites the bench-tflite table.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/lib/calibration.sh"
 edgec=${EDGEC:-${EDGEC_BUILD_DIR:-$root/build}/compiler/tools/edgec}
 [[ -x $edgec ]] || { echo "bench-mcu: $edgec not built (run scripts/build.sh)" >&2; exit 1; }
-readme=0 targets=() models=()
+readme=0 tflite=0 targets=() models=()
 while (($#)); do
   case $1 in
     --readme) readme=1 ;;
+    --tflite) tflite=1 ;;
     --target) targets+=("$2"); shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) models+=("$1") ;;
   esac
   shift
 done
 ((${#targets[@]})) || targets=(cortex-m0plus cortex-m4 cortex-m7 cortex-m55 rv32imac)
+
+replace_between() { # MARKER TEXT: the README lines between <!-- MARKER:begin/end -->
+  local new
+  new=$(awk -v table="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '
+    $0 == b { print; print table; skip = 1; next }
+    $0 == e { skip = 0 }
+    !skip { print }' "$root/README.md")
+  printf '%s\n' "$new" > "$root/README.md"
+}
+
+if ((tflite)); then
+  dir=${models[0]:-$(dirname "$root")/shared/tflite}
+  [[ -f $dir/MANIFEST.json ]] || { echo "bench-mcu: no TFLM reference folder at $dir" >&2; exit 1; }
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  results=$work/results.jsonl
+  for m in $(grep -v '^#' "$root/test/tflite/expected_pass.txt"); do
+    ins=("$dir/$m"/in_0_*.npy)
+    for t in "${targets[@]}"; do
+      out=$work/$m-$t.json
+      big=0
+      "$edgec" verify "$dir/$m/model.tflite" -t "$t" --json --inputs "${ins[@]}" \
+        > "$out" 2> "$work/err" || true
+      if grep -q "but $t has" "$work/err"; then # larger than the part: on the emulator
+        big=1
+        "$edgec" verify "$dir/$m/model.tflite" -t "$t" --json --no-fit-check \
+          --inputs "${ins[@]}" > "$out" 2> "$work/err" || true
+      fi
+      if [[ -s $out ]] && ! grep -q "do not fit the emulated board" "$work/err"; then
+        /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["model"]=sys.argv[2]; r["too_big"]=sys.argv[3]=="1"; print(json.dumps(r))' \
+          "$out" "$m" "$big" >> "$results"
+      elif grep -q "do not fit the emulated board" "$work/err"; then
+        echo "{\"model\": \"$m\", \"target\": \"$t\", \"skipped\": true}" >> "$results"
+      else
+        echo "bench-mcu: $m on $t failed:" >&2
+        cat "$work/err" "$out" >&2
+        exit 1
+      fi
+    done
+  done
+  table=$(/usr/bin/python3 - "$results" "$dir/MANIFEST.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+tflm = {m["name"]: m for m in json.load(open(sys.argv[2]))["models"]}
+size = {"INT8": 1, "INT16": 2, "INT32": 4, "FLOAT32": 4}
+# TFLM's arena holds the input and output tensors too; edgec's caller owns
+# them, so they are added to edgec's arena for the comparison.
+print("| model | target | instructions | MACs | arena B | + I/O B | flash B | TFLM arena B "
+      "| ratio |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    if r.get("skipped"):
+        print(f"| {r['model']} | {r['target']} | does not fit | | | | | | |")
+        continue
+    if not r["ok"]:
+        sys.exit(f"{r['model']} on {r['target']}: {r['summary']}")
+    m = tflm[r["model"]]
+    case = m["cases"][0]
+    io = sum(size[t["dtype"]] * eval("*".join(map(str, t["shape"])) or "1")
+             for t in case["inputs"] + case["outputs"])
+    m4 = m.get("cortex_m4_check", {}).get("cmsis_nn", {}).get("arena_used_bytes_cortex_m4")
+    ref, note = (m4, " (M4)") if m4 else (m.get("arena_used_bytes_x86_64"), " (host, 64-bit)")
+    ram = r["arena_bytes"] + io
+    ratio = f"{ram / ref:.2f}x" if ref else ""
+    big = " (> part)" if r.get("too_big") else ""
+    print(f"| {r['model']} | {r['target']}{big} | {r['instructions']:,} | {r['macs']:,} | "
+          f"{r['arena_bytes']:,} | {ram:,} | {r['flash_bytes']:,} | {ref:,}{note} | {ratio} |")
+PY
+)
+  echo "$table"
+  if ((readme)); then
+    replace_between bench-tflite "$table"
+    echo "bench-mcu: README.md bench-tflite table updated"
+  fi
+  exit 0
+fi
 if ((${#models[@]} == 0)); then
   for f in "$root"/models/*.onnx; do models+=("$(basename "$f" .onnx)"); done
 fi
@@ -189,14 +276,6 @@ PY
   echo "$kinds"
 fi
 
-replace_between() { # MARKER TEXT: the README lines between <!-- MARKER:begin/end -->
-  local new
-  new=$(awk -v table="$2" -v b="<!-- $1:begin -->" -v e="<!-- $1:end -->" '
-    $0 == b { print; print table; skip = 1; next }
-    $0 == e { skip = 0 }
-    !skip { print }' "$root/README.md")
-  printf '%s\n' "$new" > "$root/README.md"
-}
 if ((readme)); then
   replace_between bench-mcu "$table"
   [[ -n $anchor ]] && replace_between bench-anchor "$anchor"
