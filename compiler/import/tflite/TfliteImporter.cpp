@@ -98,6 +98,9 @@ struct OpContext {
   /// Optional input k, a bias of `count` values (`what` names them in the
   /// error): as real numbers of shape [count], or a null value when absent.
   FailureOr<Value> bias(size_t k, int64_t count, const char *what);
+  /// Refuses a quantized input k of other than 8 bits (float passes): for
+  /// ops whose TFLite int16 arithmetic edgec does not follow yet.
+  LogicalResult quantizedInt8Only(size_t k);
   /// The shape of input k, a 4-D non-empty filter, as stored.
   FailureOr<Shape> filterShape(size_t k);
   /// Checks that a data movement writes the type it reads: TFLite copies
@@ -509,6 +512,16 @@ FailureOr<Value> OpContext::bias(size_t k, int64_t count, const char *what) {
     return error() << "bias of shape " << shapeToString(shapeOf(*v)) << " does not match "
                    << count << " " << what, failure();
   return reshape(*v, {count});
+}
+
+LogicalResult OpContext::quantizedInt8Only(size_t k) {
+  int32_t idx = inputIndex(k);
+  auto q = idx < 0 ? nullptr : dyn_cast<quant::QuantizedType>(im.types[idx].getElementType());
+  if (q && q.getStorageTypeIntegralWidth() != 8)
+    return error() << "an int" << q.getStorageTypeIntegralWidth()
+                   << " input is not supported (only int8)",
+           failure();
+  return success();
 }
 
 FailureOr<Shape> OpContext::filterShape(size_t k) {
@@ -977,12 +990,8 @@ LogicalResult softmaxOp(OpContext &c) {
   if (o && o->beta() != 1.f)
     return c.error() << "beta " << o->beta() << " is not supported (only 1)", failure();
   // TFLite's int16 softmax has its own exp and 1/(1+x) tables; not read yet.
-  if (int32_t in = c.inputIndex(0); in >= 0 && (size_t)in < c.im.types.size())
-    if (auto q = dyn_cast<quant::QuantizedType>(c.im.types[in].getElementType());
-        q && q.getStorageTypeIntegralWidth() != 8)
-      return c.error() << "an int" << q.getStorageTypeIntegralWidth()
-                       << " input is not supported (only int8)",
-             failure();
+  if (failed(c.quantizedInt8Only(0)))
+    return failure();
   auto x = c.real(0, "input");
   if (failed(x))
     return failure();
@@ -1063,11 +1072,9 @@ LogicalResult meanOp(OpContext &c) {
   if (xIdx < 0)
     return c.fail("input 0 (input) is missing");
   int64_t rank = c.im.types[xIdx].getRank();
-  if (auto q = dyn_cast<quant::QuantizedType>(c.im.types[xIdx].getElementType());
-      q && q.getStorageTypeIntegralWidth() != 8)
-    return c.error() << "an int" << q.getStorageTypeIntegralWidth()
-                     << " input is not supported (only int8)",
-           failure();
+  // TFLite's int16 MEAN rescales in 32 bits, edgec's int16 mean in 64.
+  if (failed(c.quantizedInt8Only(0)))
+    return failure();
   // NHWC axis a sits at NCHW position kToNhwc[a]'s inverse: N 0, H 2, W 3, C 1.
   const Shape nhwcToNchwAxis = {0, 2, 3, 1};
   Shape reduced;
