@@ -38,6 +38,7 @@
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -62,6 +63,15 @@ std::string builtinName(int32_t code) {
     if (const char *n = fb::EnumNameBuiltinOperator((fb::BuiltinOperator)code); n && *n)
       return n;
   return "BUILTIN_" + std::to_string(code);
+}
+
+/// Element j of an int64 vector. The flatbuffers verifier aligns a vector's
+/// length field to 4 bytes only, so in a hostile file its 8-byte elements may
+/// sit misaligned: copied out, never loaded through an int64_t pointer.
+int64_t int64At(const flatbuffers::Vector<int64_t> *v, size_t j) {
+  int64_t x;
+  std::memcpy(&x, v->Data() + sizeof(int64_t) * j, sizeof x);
+  return flatbuffers::EndianScalar(x);
 }
 
 std::string typeName(fb::TensorType t) {
@@ -372,7 +382,7 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
     SmallVector<int64_t> z;
     for (size_t j = 0; j < count; ++j) {
       float sc = scales->Get(j);
-      int64_t zp = zps && zps->size() ? zps->Get(j) : 0;
+      int64_t zp = zps && zps->size() ? int64At(zps, j) : 0;
       if (!(sc > 0) || !std::isfinite(sc))
         return fail() << "quantization scale " << (std::ostringstream() << sc).str()
                       << " must be positive and finite", failure();
