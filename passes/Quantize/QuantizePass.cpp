@@ -333,6 +333,17 @@ std::vector<double> Quantizer::weightErrorMean(Operation *layer, Value w, Value 
 /// int32 bias of `n` channels at scale s_in * s_w[c] (`bias` may be null).
 /// A channel whose bias does not fit (a QDQ model's own weight scales, which
 /// are kept) is an error naming the layer and the channel, never a clamp.
+/// The integers of `bias` as a model stores them: an int32 quantized
+/// constant read through edge.dequantize; none otherwise.
+std::optional<Tensor> storedInt32(Value bias) {
+  auto deq = bias ? bias.getDefiningOp<edge::DequantizeOp>() : nullptr;
+  auto c = deq ? deq.getInput().getDefiningOp<edge::ConstantOp>() : nullptr;
+  auto q = c ? quantizedElement(c.getType()) : nullptr;
+  if (!q || !q.getStorageType().isInteger(32))
+    return std::nullopt;
+  return tensorFromAttr(c.getValue());
+}
+
 Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
                                 const std::vector<double> &scales, double inScale,
                                 double multiply, ArrayRef<double> correction) {
@@ -344,6 +355,18 @@ Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
   }
   Tensor q = Tensor::zeros(DType::I32, {n});
   std::vector<double> bs(n);
+  // TFLite adds a layer's int32 bias as stored, whatever scale the file
+  // gives it (the keyword models' are rounded to three digits): a layer with
+  // TFLite's numerics takes the integers verbatim (docs/numerics.md).
+  if (std::optional<Tensor> given = tfliteNumerics(layer) && correction.empty()
+                                        ? storedInt32(bias)
+                                        : std::nullopt;
+      given && given->numElements() == n) {
+    for (int64_t k = 0; k < n; ++k) {
+      bs[k] = inScale * scales[k];
+      q.i[k] = given->i[k];
+    }
+  } else {
   for (int64_t k = 0; k < n; ++k) {
     bs[k] = inScale * scales[k];
     double v = t ? t->f[t->numElements() == 1 ? 0 : k] * multiply : 0.0;
@@ -360,6 +383,7 @@ Value Quantizer::biasPerChannel(Operation *layer, Value bias, int64_t n,
       return nullptr;
     }
     q.i[k] = (int64_t)r;
+  }
   }
   auto type = mlir::quant::UniformQuantizedPerAxisType::get(
       mlir::quant::QuantizationFlags::Signed, b.getIntegerType(32), b.getF32Type(), bs,

@@ -114,3 +114,27 @@ func.func @mean_tflite(%x: tensor<1x8x7x7x!q>) -> tensor<1x8x1x1x!q> {
   %q = edge.quantize %m : (tensor<1x8x1x1xf32>) -> tensor<1x8x1x1x!q>
   return %q : tensor<1x8x1x1x!q>
 }
+
+// -----
+
+// TFLite adds a FULLY_CONNECTED's int32 bias as stored, whatever its scale
+// says. Here the file's bias scale (0.001) is not s_in * s_w (0.5 * 0.25):
+// the integers stay 1500000000 and -7, where requantizing the real values
+// (1.5e6 and -0.007) at 0.125 would give 12000000 and 0.
+// CHECK-LABEL: func.func @bias_as_stored
+// CHECK: edge.constant dense<[1500000000, -7]> : tensor<2xi32>
+// CHECK: edge.gemm
+!qx = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.001>
+!qy = !quant.uniform<i8:f32, 1.0:2>
+func.func @bias_as_stored(%x: tensor<1x3x!qx>) -> tensor<1x2x!qy> {
+  %d = edge.dequantize %x : (tensor<1x3x!qx>) -> tensor<1x3xf32>
+  %wq = edge.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi8> as tensor<2x3x!qw>
+  %w = edge.dequantize %wq : (tensor<2x3x!qw>) -> tensor<2x3xf32>
+  %bq = edge.constant dense<[1500000000, -7]> : tensor<2xi32> as tensor<2x!qb>
+  %b = edge.dequantize %bq : (tensor<2x!qb>) -> tensor<2xf32>
+  %g = edge.gemm %d, %w, %b {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true, numerics = #edge.numerics<tflite>} : (tensor<1x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %q = edge.quantize %g : (tensor<1x2xf32>) -> tensor<1x2x!qy>
+  return %q : tensor<1x2x!qy>
+}
