@@ -62,6 +62,12 @@ private:
   std::string weightsSource() const;
   std::string harnessSource() const;
   bool hasQuantizedIO() const;
+  /// The layers that keep state between runs (edge.svdf), in schedule order.
+  std::vector<edge::SvdfOp> stateLayers() const;
+  /// Bytes of state they keep (in the arena).
+  int64_t stateBytes() const;
+  /// <name>_reset_with_arena and, with the static arena, <name>_reset.
+  std::string stateReset() const;
   std::string floatArgs() const;
   std::string floatWrapper() const;
   std::string harnessCMake() const;

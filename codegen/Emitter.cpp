@@ -281,6 +281,41 @@ std::string CppEmitter::floatWrapper() const {
   return out;
 }
 
+std::vector<edge::SvdfOp> CppEmitter::stateLayers() const {
+  std::vector<edge::SvdfOp> layers;
+  func.walk([&](edge::SvdfOp op) { layers.push_back(op); });
+  return layers;
+}
+
+int64_t CppEmitter::stateBytes() const {
+  int64_t bytes = 0;
+  for (edge::SvdfOp op : stateLayers())
+    bytes += op.getStateBytes();
+  return bytes;
+}
+
+std::string CppEmitter::stateReset() const {
+  std::string n = opts.name, N = upper(n);
+  std::string out = fmt::format(
+      "extern \"C\" int {}_reset_with_arena(uint8_t *arena) {{\n"
+      "  if (!arena) return edgec::kErrorNullPointer;\n"
+      "  if (reinterpret_cast<uintptr_t>(arena) % {}_ARENA_ALIGNMENT != 0) return "
+      "edgec::kErrorArenaAlignment;\n",
+      n, N);
+  for (edge::SvdfOp op : stateLayers()) {
+    auto off = op->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr);
+    auto type = cast<RankedTensorType>(op.getStateType());
+    std::string ctype = ctypeOf(op.getWeightsTime());
+    out += fmt::format("  // '{}' (svdf): {} state {}\n"
+                       "  edgec::svdf_state_reset(reinterpret_cast<{} *>(arena + {}), {}, {});\n",
+                       commentText(nodeOf(op)), ctype, shapeComment(type.getShape().vec()), ctype,
+                       off ? off.getInt() : 0, type.getNumElements(),
+                       quant::paramsOf(type).zeroPoint);
+  }
+  out += "  return edgec::kOk;\n}\n\n";
+  return out;
+}
+
 std::string CppEmitter::header() const {
   std::string N = upper(opts.name), n = opts.name;
   std::string out = banner(n + ".h: C-callable interface of the generated model.");
@@ -296,6 +331,13 @@ std::string CppEmitter::header() const {
                      "#define {0}_NUM_INPUTS {4}\n#define {0}_NUM_OUTPUTS {5}\n\n",
                      N, arenaSize, lowerBound, n, inputParams.size(), outputParams.size(),
                      arenaAlignment);
+  if (int64_t state = stateBytes(); state > 0)
+    out += fmt::format(
+        "/// Bytes of the arena that hold the model's state ({1} layers keep one) from\n"
+        "/// one run to the next: keep the arena's contents between runs, and reset the\n"
+        "/// state before the first run and whenever a new stream starts.\n"
+        "#define {0}_STATE_SIZE {2}\n\n",
+        N, stateLayers().size(), state);
   auto describe = [&](const char *kind, size_t k, Value v, const std::string &name) {
     Shape s = shapeOf(v);
     std::string out =
@@ -332,7 +374,7 @@ std::string CppEmitter::header() const {
       "int {1}_run_with_arena(uint8_t *arena{2});\n\n"
       "/// Same, with a static arena inside the model's translation unit (define\n"
       "/// EDGEC_NO_STATIC_ARENA to leave it out). Not reentrant.\n"
-      "int {1}_run({3});\n\n{4}"
+      "int {1}_run({3});\n\n{5}{4}"
       "#ifdef __cplusplus\n}} // extern \"C\"\n#endif\n\n#endif // EDGEC_GENERATED_{0}_H_\n",
       N, n, args, argsNoLead,
       hasQuantizedIO()
@@ -341,6 +383,16 @@ std::string CppEmitter::header() const {
                         "/// outputs. Uses static buffers (not reentrant; absent with\n"
                         "/// EDGEC_NO_STATIC_ARENA).\nint {0}_run_float({1});\n\n",
                         n, floatArgs())
+          : std::string(),
+      stateBytes() > 0
+          ? fmt::format("/// Puts every layer's state in `arena` at its start (each element its\n"
+                        "/// zero point): before the first {0}_run_with_arena on an arena and\n"
+                        "/// to start a new stream. Returns as {0}_run_with_arena.\n"
+                        "int {0}_reset_with_arena(uint8_t *arena);\n\n"
+                        "/// The same for the static arena of {0}_run, whose first run resets\n"
+                        "/// it by itself.\n"
+                        "int {0}_reset(void);\n\n",
+                        n)
           : std::string());
   return out;
 }
@@ -380,10 +432,25 @@ std::string CppEmitter::source() const {
     out += "  (void)arena;\n";
   out += body;
   out += "  return edgec::kOk;\n}\n\n";
-  out += fmt::format("#ifndef EDGEC_NO_STATIC_ARENA\nextern \"C\" int {0}_run({1}) {{\n"
-                     "  alignas({2}_ARENA_ALIGNMENT) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
-                     "1];\n  return {0}_run_with_arena(arena{3});\n}}\n#endif\n",
-                     n, args.empty() ? "" : args.substr(2), N, callArgs);
+  if (stateBytes() > 0) {
+    // The static arena is shared with <name>_reset; its first run resets it.
+    out += stateReset();
+    out += fmt::format(
+        "#ifndef EDGEC_NO_STATIC_ARENA\nnamespace {{\n"
+        "alignas({2}_ARENA_ALIGNMENT) uint8_t static_arena[{2}_ARENA_SIZE];\n"
+        "bool static_state_ready = false;\n}} // namespace\n\n"
+        "extern \"C\" int {0}_reset(void) {{\n  static_state_ready = true;\n"
+        "  return {0}_reset_with_arena(static_arena);\n}}\n\n"
+        "extern \"C\" int {0}_run({1}) {{\n"
+        "  if (!static_state_ready) {0}_reset();\n"
+        "  return {0}_run_with_arena(static_arena{3});\n}}\n#endif\n",
+        n, args.empty() ? "" : args.substr(2), N, callArgs);
+  } else {
+    out += fmt::format("#ifndef EDGEC_NO_STATIC_ARENA\nextern \"C\" int {0}_run({1}) {{\n"
+                       "  alignas({2}_ARENA_ALIGNMENT) static uint8_t arena[{2}_ARENA_SIZE > 0 ? {2}_ARENA_SIZE : "
+                       "1];\n  return {0}_run_with_arena(arena{3});\n}}\n#endif\n",
+                       n, args.empty() ? "" : args.substr(2), N, callArgs);
+  }
   if (hasQuantizedIO())
     out += "\n" + floatWrapper();
   return out;

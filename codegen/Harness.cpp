@@ -108,13 +108,27 @@ std::string CppEmitter::harnessSource() const {
   }
   out += fmt::format("  alignas({0}_ARENA_ALIGNMENT) static uint8_t arena[{0}_ARENA_SIZE > 0 ? "
                      "{0}_ARENA_SIZE : 1];\n"
+                     "{3}"
                      "  auto run = [&]() {{ return {1}_run_with_arena(arena{2}); }};\n"
+                     "{4}"
                      "  edgec_region_begin();\n"
                      "  int status = run();\n"
                      "  edgec_region_end();\n"
                      "  if (status != 0) {{ edgec::harness::fail(\"model returned status\", status); return 1; }}\n"
                      "  if (args.bench > 0) edgec::harness::benchmark(run, args.bench);\n",
-                     N, n, callArgs);
+                     N, n, callArgs,
+                     stateBytes() > 0
+                         ? fmt::format("  // A fresh model: every layer's state at its start.\n"
+                                       "  if ({}_reset_with_arena(arena) != 0) return 1;\n",
+                                       n)
+                         : std::string(),
+                     // Its state carried over N - 1 runs before the one measured.
+                     stateBytes() > 0
+                         ? "  for (int r = 1; r < args.repeat; ++r)\n"
+                           "    if (int status = run(); status != 0) {\n"
+                           "      edgec::harness::fail(\"model returned status\", status);\n"
+                           "      return 1;\n    }\n"
+                         : "");
   out += save + "  return 0;\n}\n";
   return out;
 }

@@ -63,7 +63,7 @@ std::string hue(size_t layer) { return fmt::format("hsl({}, 62%, 62%)", (layer *
 
 struct Bar {
   size_t layer;      ///< row of the producing layer in the table
-  bool scratch;
+  memory::BufferKind kind;
   int64_t offset, bytes;
   size_t from, to;   ///< table rows it is live over, inclusive
   std::string node;
@@ -107,12 +107,11 @@ std::string reportHtml(ModuleOp module, const std::string &target, const std::st
   std::vector<memory::ArenaBuffer> buffers = memory::collectArenaBuffers(func);
   std::vector<Bar> bars;
   for (const memory::ArenaBuffer &b : buffers) {
-    auto off = b.op->getAttrOfType<IntegerAttr>(b.scratch ? memory::kScratchOffsetAttr
-                                                          : memory::kOffsetAttr);
+    auto off = b.op->getAttrOfType<IntegerAttr>(memory::offsetAttrOf(b.kind));
     if (!off)
       continue;
     size_t r = rowOfOp.lookup(b.op);
-    Bar bar{r, b.scratch, off.getInt(), b.request.size, rowAt(b.request.first),
+    Bar bar{r, b.kind, off.getInt(), b.request.size, rowAt(b.request.first),
             rowAt(b.request.last), layers[r].node, ""};
     if (b.request.reuses >= 0)
       bar.takesOver = layers[rowOfOp.lookup(buffers[b.request.reuses].op)].node;
@@ -123,7 +122,7 @@ std::string reportHtml(ModuleOp module, const std::string &target, const std::st
   size_t peak = at.op ? rowOfOp.lookup(at.op) : 0;
   std::vector<std::string> atPeak;
   for (size_t i : at.live)
-    atPeak.push_back(fmt::format("{}{} ({} B)", buffers[i].scratch ? "scratch of " : "",
+    atPeak.push_back(fmt::format("{}{} ({} B)", memory::kindPrefix(buffers[i].kind),
                                  esc(layers[rowOfOp.lookup(buffers[i].op)].node),
                                  grouped(buffers[i].request.size)));
 
@@ -184,14 +183,22 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
   for (const Bar &b : bars) {
     double x = L + b.from * cw, w = (b.to - b.from + 1) * cw;
     double y = T + b.offset * scale, hgt = std::max(1.0, b.bytes * scale);
-    std::string tip = fmt::format("{}{}: {} B at offset {}, layers {}–{}", b.scratch ? "scratch of " : "",
+    std::string tip = fmt::format("{}{}: {} B at offset {}, layers {}–{}", memory::kindPrefix(b.kind),
                                   esc(b.node), grouped(b.bytes), grouped(b.offset), b.from, b.to);
     if (!b.takesOver.empty())
       tip += ", in place over " + esc(b.takesOver);
     h += fmt::format("<rect class=\"buffer{}\" data-layer=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" "
                      "width=\"{:.1f}\" height=\"{:.1f}\"{}><title>{}</title></rect>\n",
-                     b.scratch ? " scratch" : "", b.layer, x, y, w, hgt,
-                     b.scratch ? "" : " fill=\"" + hue(b.layer) + "\"", tip);
+                     b.kind == memory::BufferKind::Scratch ? " scratch"
+                     : b.kind == memory::BufferKind::State ? " state"
+                                                           : "",
+                     b.layer, x, y, w, hgt,
+                     // A state (live over every layer) in one green of its own.
+                     b.kind == memory::BufferKind::Scratch ? ""
+                     : b.kind == memory::BufferKind::State
+                         ? std::string(" fill=\"#6a6\"")
+                         : " fill=\"" + hue(b.layer) + "\"",
+                     tip);
   }
   if (at.op) {
     double x = L + (peak + 0.5) * cw;

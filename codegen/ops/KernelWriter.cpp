@@ -260,6 +260,11 @@ std::string KernelWriter::floatScratch() const {
   return off ? fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt()) : "nullptr";
 }
 
+std::string KernelWriter::state(const std::string &ctype) const {
+  auto off = op_->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr);
+  return off ? fmt::format("reinterpret_cast<{} *>(arena + {})", ctype, off.getInt()) : "nullptr";
+}
+
 InFlightDiagnostic KernelWriter::unsupported() { return op_->emitError("code generation: "); }
 
 LogicalResult KernelWriter::noIntegerKernel() {

@@ -129,10 +129,37 @@ LogicalResult emitRecurrent(edge::RecurrentOp o, KernelWriter &w) {
   return success();
 }
 
+/// An integer SVDF step: svdf_s8 over the layer's state in the arena.
+LogicalResult emitSvdf(edge::SvdfOp o, KernelWriter &w) {
+  if (!w.integer())
+    return w.unsupported() << "a float SVDF has no kernel";
+  quant::SvdfFixed k = quant::svdfConstants(o);
+  Shape x = shapeOf(o.getInput());
+  std::string id = w.declare(Params("SvdfS8Params")
+                                 .set("batch", x[0])
+                                 .set("inputs", x[1])
+                                 .set("filters", shapeOf(o.getWeightsFeature())[0])
+                                 .set("memory", o.getMemory())
+                                 .set("rank", o.getRank())
+                                 .set("in_zero", k.inZero)
+                                 .set("state_zero", k.stateZero)
+                                 .set("out_zero", k.outZero)
+                                 .set("feature_mult", k.feature.multiplier)
+                                 .set("feature_shift", k.feature.shift)
+                                 .set("out_mult", k.output.multiplier)
+                                 .set("out_shift", k.output.shift));
+  std::string stateType = ctypeOf(o.getWeightsTime());
+  w.call().tmpl(id).tmpl(stateType).in(o.getInput()).in(o.getWeightsFeature())
+      .in(o.getWeightsTime()).optional(o.getBias()).arg(w.state(stateType)).in(o.getOutput())
+      .emit();
+  return success();
+}
+
 } // namespace
 
 void attachRecurrentKernels(MLIRContext &ctx) {
   attach<edge::RecurrentOp, emitRecurrent>(ctx);
+  attach<edge::SvdfOp, emitSvdf>(ctx);
 }
 
 } // namespace edgec::codegen

@@ -111,6 +111,7 @@ constexpr Discardable kDiscardable[] = {
     {"edge.tuned_instructions", Kind::NonNegative, OnOp},
     {"edge.offset", Kind::NonNegative, OnOp},
     {"edge.scratch_offset", Kind::NonNegative, OnOp},
+    {"edge.state_offset", Kind::NonNegative, OnOp},
     {"edge.arena_size", Kind::NonNegative, OnFunc},
     {"edge.arena_lower_bound", Kind::NonNegative, OnFunc},
     {"edge.planner", Kind::String, OnFunc},

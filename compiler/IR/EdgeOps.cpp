@@ -1083,3 +1083,66 @@ LogicalResult RecurrentOp::verify() {
       return emitOpError("quantized W and R have scales per gate row (axis 1)");
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// edge.svdf
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The per-tensor quantized element of `t` with `bits`-bit signed storage
+/// (any of `bits`), or null.
+mlir::quant::UniformQuantizedType perTensorSigned(Type t, std::initializer_list<unsigned> bits) {
+  auto q = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  if (!q || !q.isSigned())
+    return nullptr;
+  for (unsigned b : bits)
+    if (q.getStorageTypeIntegralWidth() == b)
+      return q;
+  return nullptr;
+}
+} // namespace
+
+int64_t SvdfOp::getStateBytes() {
+  auto t = cast<RankedTensorType>(getStateType());
+  auto q = cast<mlir::quant::UniformQuantizedType>(t.getElementType());
+  return t.getNumElements() * (q.getStorageTypeIntegralWidth() / 8);
+}
+
+LogicalResult SvdfOp::verify() {
+  auto x = shapeOf(getInput()), wf = shapeOf(getWeightsFeature()),
+       wt = shapeOf(getWeightsTime()), y = shapeOf(getOutput());
+  if (x.size() != 2 || wf.size() != 2 || wt.size() != 2 || y.size() != 2)
+    return emitOpError("input, weights_feature, weights_time and output must be 2-D");
+  int64_t batch = x[0], filters = wf[0], memory = wt[1], rank = getRank();
+  if (wf[1] != x[1])
+    return emitOpError("weights_feature ") << shapeStr(wf) << " does not take the input "
+                                           << shapeStr(x);
+  if (wt[0] != filters || memory < 1)
+    return emitOpError("weights_time must be [") << filters << ", M >= 1], got " << shapeStr(wt);
+  if (rank < 1 || filters % rank != 0)
+    return emitOpError("rank ") << rank << " does not divide the " << filters << " filters";
+  int64_t units = filters / rank;
+  if (y[0] != batch || y[1] != units)
+    return emitOpError("output must be [") << batch << ", " << units << "], got " << shapeStr(y);
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{units})
+    return emitOpError("bias must be [") << units << "], got " << shapeStr(shapeOf(getBias()));
+  if (!perTensorSigned(getInput().getType(), {8}) ||
+      !perTensorSigned(getWeightsFeature().getType(), {8}) ||
+      !perTensorSigned(getOutput().getType(), {8}))
+    return emitOpError("input, weights_feature and output must be per-tensor int8");
+  auto time = perTensorSigned(getWeightsTime().getType(), {8, 16});
+  if (!time)
+    return emitOpError("weights_time must be per-tensor int8 or int16");
+  if (getBias() && !perTensorSigned(getBias().getType(), {32}))
+    return emitOpError("bias must be per-tensor int32");
+  auto state = dyn_cast<RankedTensorType>(getStateType());
+  auto sq = state ? perTensorSigned(state, {8, 16}) : nullptr;
+  if (!sq || sq.getStorageTypeIntegralWidth() != time.getStorageTypeIntegralWidth())
+    return emitOpError("state_type must be per-tensor quantized with weights_time's "
+                       "storage (i")
+           << time.getStorageTypeIntegralWidth() << ")";
+  if (state.getShape() != ArrayRef<int64_t>{batch, filters * memory})
+    return emitOpError("state_type must be [") << batch << ", " << filters * memory << "], got "
+                                               << shapeStr(state.getShape());
+  return success();
+}

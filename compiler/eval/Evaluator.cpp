@@ -1223,7 +1223,10 @@ FailureOr<Tensor> evaluateOp(Operation *op, ArrayRef<const Tensor *> in) {
 }
 
 FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::vector<Tensor> &inputs,
-                                                const EvalObserver &observer) {
+                                                const EvalObserver &observer, ModelState *state) {
+  ModelState fresh;
+  if (!state)
+    state = &fresh;
   Block &body = func.getBody().front();
   if (inputs.size() != body.getNumArguments()) {
     func.emitError("expected ") << body.getNumArguments() << " inputs, got " << inputs.size();
@@ -1252,7 +1255,11 @@ FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::ve
     std::vector<const Tensor *> operands;
     for (Value v : op.getOperands())
       operands.push_back(&env[v]);
-    FailureOr<Tensor> r = evaluateOp(&op, operands);
+    FailureOr<Tensor> r = failure();
+    if (auto svdf = dyn_cast<edge::SvdfOp>(op))
+      r = evaluateSvdf(svdf, operands, state->perOp[&op]);
+    else
+      r = evaluateOp(&op, operands);
     if (failed(r))
       return failure();
     if (observer)

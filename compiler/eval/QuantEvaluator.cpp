@@ -560,4 +560,44 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       .Default([&](Operation *) { return fail(); });
 }
 
+FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Tensor &state) {
+  // As svdf_s8 (runtime-stub/edgec/kernels/ref/svdf_s8.h), loop for loop.
+  SvdfFixed k = svdfConstants(op);
+  const Tensor &x = *in[0], &wf = *in[1], &wt = *in[2];
+  const Tensor *bias = op.getBias() ? in[3] : nullptr;
+  auto stateType = cast<RankedTensorType>(op.getStateType());
+  if (state.shape != stateType.getShape().vec()) {
+    state = Tensor::zeros(dtypeOf(stateType.getElementType()), stateType.getShape().vec());
+    std::fill(state.i.begin(), state.i.end(), k.stateZero);
+  }
+  const int64_t batch = x.shape[0], inputs = x.shape[1], filters = wf.shape[0],
+                memory = op.getMemory(), rank = op.getRank(), units = filters / rank;
+  Tensor y = zerosLike(op.getOutput());
+  for (int64_t b = 0; b < batch; ++b) {
+    int64_t *s = state.i.data() + b * filters * memory;
+    // The oldest step leaves; each filter's newest slot takes this run's
+    // feature product.
+    std::copy(s + 1, s + filters * memory, s);
+    for (int64_t f = 0; f < filters; ++f) {
+      // int32 sums that wrap, as TFLM's on any two's complement core.
+      uint32_t dot = 0;
+      for (int64_t c = 0; c < inputs; ++c)
+        dot += (uint32_t)((int32_t)wf.i[f * inputs + c] * ((int32_t)x.i[b * inputs + c] - k.inZero));
+      int32_t v = requantize((int32_t)dot, k.feature.multiplier, k.feature.shift) + k.stateZero;
+      s[f * memory + memory - 1] = clamp_i32(v, k.stateMin, k.stateMax);
+    }
+    for (int64_t u = 0; u < units; ++u) {
+      uint32_t acc = bias ? (uint32_t)(int32_t)bias->i[u] : 0;
+      for (int64_t r = 0; r < rank; ++r) {
+        int64_t f = u * rank + r;
+        for (int64_t m = 0; m < memory; ++m)
+          acc += (uint32_t)((int32_t)wt.i[f * memory + m] * ((int32_t)s[f * memory + m] - k.stateZero));
+      }
+      y.i[b * units + u] = clamp_i32(
+          requantize((int32_t)acc, k.output.multiplier, k.output.shift) + k.outZero, -128, 127);
+    }
+  }
+  return y;
+}
+
 } // namespace edgec

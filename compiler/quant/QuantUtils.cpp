@@ -384,6 +384,24 @@ std::optional<LeakyReluFixed> tfliteLeakyRelu(Operation *op) {
                         quantizeMultiplier((double)(si * alpha / so))};
 }
 
+SvdfFixed svdfConstants(Operation *op) {
+  auto svdf = cast<edge::SvdfOp>(op);
+  QParams x = paramsOf(svdf.getInput().getType()), wf = paramsOf(svdf.getWeightsFeature().getType()),
+          wt = paramsOf(svdf.getWeightsTime().getType()), y = paramsOf(svdf.getOutput().getType()),
+          s = paramsOf(cast<RankedTensorType>(svdf.getStateType()).getElementType());
+  // The scales are float32 values (a .tflite file stores them so); the
+  // products and quotients are float32 operations, then widened.
+  float sx = (float)x.scale, swf = (float)wf.scale, swt = (float)wt.scale, sy = (float)y.scale,
+        ss = (float)s.scale;
+  return SvdfFixed{quantizeMultiplier((double)(sx * swf / ss)),
+                   quantizeMultiplier((double)(ss * swt / sy)),
+                   x.zeroPoint,
+                   s.zeroPoint,
+                   y.zeroPoint,
+                   s.qmin,
+                   s.qmax};
+}
+
 QParams softmaxOutputParams(bool wide) {
   if (wide)
     return {1.0 / 32767.0, 0, -32768, 32767};

@@ -335,14 +335,18 @@ Build build(const codegen::Target &t, const std::string &dir, const std::string 
 }
 
 Run run(const codegen::Target &t, const std::string &exe, const std::vector<std::string> &inputs,
-        const std::string &outDir, const std::string &plugin, const std::string &workDir) {
+        const std::string &outDir, const std::string &plugin, const std::string &workDir,
+        int repeat) {
   Run r;
   std::vector<std::string> argv;
+  std::vector<std::string> harnessArgs(inputs);
+  if (repeat > 1)
+    harnessArgs.insert(harnessArgs.end(), {"--repeat", std::to_string(repeat)});
   std::string counts = workDir + "/icount.json";
   unsigned timeout = t.emulator.timeoutSeconds > 0 ? t.emulator.timeoutSeconds : 600;
   if (t.runsOnHost) {
     argv.push_back(exe);
-    argv.insert(argv.end(), inputs.begin(), inputs.end());
+    argv.insert(argv.end(), harnessArgs.begin(), harnessArgs.end());
     argv.insert(argv.end(), {"-o", outDir});
   } else {
     auto begin = symbolAddress(exe, "edgec_region_begin");
@@ -358,8 +362,8 @@ Run run(const codegen::Target &t, const std::string &exe, const std::vector<std:
     }
     argv = t.emulator.command;
     std::string semi = "enable=on,target=native";
-    for (const std::string &in : inputs)
-      semi += ",arg=" + qemuEscape(absolute(in));
+    for (size_t k = 0; k < harnessArgs.size(); ++k)
+      semi += ",arg=" + qemuEscape(k < inputs.size() ? absolute(harnessArgs[k]) : harnessArgs[k]);
     semi += ",arg=-o,arg=" + qemuEscape(absolute(outDir));
     llvm::sys::fs::remove(counts);
     std::string pluginArgs = fmt::format("{},begin={:#x},end={:#x},out={}", qemuEscape(plugin),

@@ -58,10 +58,11 @@ struct Run {
 };
 
 /// Runs the harness on `inputs`, writing out_<k>.npy into `outDir`.
-/// `plugin` is the edgec-qemu-icount module (emulated targets only).
+/// `plugin` is the edgec-qemu-icount module (emulated targets only). With
+/// `repeat` > 1 a model with state runs that many times, the last measured.
 Run run(const codegen::Target &target, const std::string &executable,
         const std::vector<std::string> &inputs, const std::string &outDir,
-        const std::string &plugin, const std::string &workDir);
+        const std::string &plugin, const std::string &workDir, int repeat = 1);
 
 /// The edgec-qemu-icount plugin next to the edgec binary (build tree) or in
 /// <prefix>/lib/edgec (installed); EDGEC_QEMU_PLUGIN overrides. Empty if absent.

@@ -851,13 +851,12 @@ void dumpPlan(ModuleOp module) {
     fmt::print("memory plan ({}):\n", f->getAttrOfType<StringAttr>(edgec::memory::kPlannerAttr).str());
     fmt::print("  {:>8}  {:>8}  {:>9}  {}\n", "offset", "bytes", "lifetime", "buffer");
     for (const auto &b : edgec::memory::collectArenaBuffers(f)) {
-      auto off = b.op->getAttrOfType<IntegerAttr>(b.scratch ? edgec::memory::kScratchOffsetAttr
-                                                            : edgec::memory::kOffsetAttr);
+      auto off = b.op->getAttrOfType<IntegerAttr>(edgec::memory::offsetAttrOf(b.kind));
       std::string node;
       if (auto nl = dyn_cast<NameLoc>(b.op->getLoc()))
         node = edgec::sanitizeIdentifier(nl.getName().str(), "op");
       fmt::print("  {:>8}  {:>8}  {:>4}-{:<4}  {}{}\n", off ? off.getInt() : -1, b.request.size,
-                 b.request.first, b.request.last, b.scratch ? "scratch of " : "", node);
+                 b.request.first, b.request.last, edgec::memory::kindPrefix(b.kind), node);
     }
   });
 }
@@ -1025,6 +1024,7 @@ struct VerifyOptions {
   std::string workDir;
   bool json = false, perLayer = false;
   double rtol = 1e-4, atol = 1e-5;
+  int repeat = 1; ///< runs on the same inputs (a model with state), last compared
 };
 
 /// Exit code of `edgec verify` when the generated code's outputs differ.
@@ -1126,7 +1126,13 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
   edgec::EvalObserver observer;
   if (opts.perLayer)
     observer = [&](Operation *op, const edgec::Tensor &t) { layerValues[op] = t; };
-  auto expected = edgec::evaluateFunction(func, tensors, observer);
+  // Runs before the compared one carry a model's state forward, as the
+  // harness's --repeat does on the target.
+  edgec::ModelState state;
+  for (int r = 1; r < opts.repeat; ++r)
+    if (failed(edgec::evaluateFunction(func, tensors, {}, &state)))
+      return finish(diags);
+  auto expected = edgec::evaluateFunction(func, tensors, observer, &state);
   if (failed(expected))
     return finish(diags);
 
@@ -1144,7 +1150,8 @@ int runVerify(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
     return kInternalError;
   }
   edgec::verify::Run ran = edgec::verify::run(*tgt, built.executable, inputs, outDir,
-                                              edgec::verify::findPlugin(argv0), buildDir);
+                                              edgec::verify::findPlugin(argv0), buildDir,
+                                              opts.repeat);
   // Writing the layer dumps is not part of an inference's cost.
   if (opts.perLayer) {
     ran.instructions.reset();
@@ -1383,6 +1390,10 @@ int main(int argc, char **argv) {
   verify->add_flag("--per-layer", verifyOpts.perLayer,
                    "Also dump every layer's output on the target and compare it with the "
                    "evaluator's; names the first layer that differs");
+  verify->add_option("--repeat", verifyOpts.repeat,
+                     "Run a model with state (SVDF) this many times on the inputs, its state "
+                     "carried from run to run, and compare the last run's outputs")
+      ->check(CLI::Range(1, 1000000));
   verify->add_option("--rtol", verifyOpts.rtol, "Relative tolerance for float outputs")
       ->capture_default_str();
   verify->add_option("--atol", verifyOpts.atol, "Absolute tolerance for float outputs")
@@ -1412,6 +1423,11 @@ int main(int argc, char **argv) {
                   "Folder for out_<i>.npy (out_<i>.q.npy: the integers of a quantized output); "
                   "new, empty, or an earlier `edgec run` output, replaced as a whole")
       ->required();
+  int runRepeat = 1;
+  run->add_option("--repeat", runRepeat,
+                  "Run this many times on the inputs, a model's state (SVDF) carried from run "
+                  "to run; the outputs are the last run's")
+      ->check(CLI::Range(1, 1000000));
   run->add_flag("--force", runForce,
                 "Also replace an earlier edgec output whose files were changed since");
 
@@ -1550,7 +1566,11 @@ int main(int argc, char **argv) {
     // An int8 model takes float inputs here, quantized as its float wrapper does.
     for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k)
       tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
-    auto outputs = edgec::evaluateFunction(func, tensors);
+    edgec::ModelState state;
+    for (int r = 1; r < runRepeat; ++r)
+      if (failed(edgec::evaluateFunction(func, tensors, {}, &state)))
+        return finish(diags);
+    auto outputs = edgec::evaluateFunction(func, tensors, {}, &state);
     if (failed(outputs))
       return finish(diags);
     std::vector<edgec::GeneratedFile> files;

@@ -99,7 +99,13 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
     order[i] = static_cast<int64_t>(i);
   std::vector<ArenaBuffer> buffers;
   for (const ScheduledBuffer &b : requestsFor(g.nodes, order))
-    buffers.push_back({g.ops[b.node], b.scratch, b.request});
+    buffers.push_back({g.ops[b.node], b.scratch ? BufferKind::Scratch : BufferKind::Result,
+                       b.request});
+  // The scheduler leaves state out: it is live at every step of every order.
+  const int64_t end = static_cast<int64_t>(g.ops.size());
+  for (Operation *op : g.ops)
+    if (auto svdf = dyn_cast<edge::SvdfOp>(op))
+      buffers.push_back({op, BufferKind::State, {svdf.getStateBytes(), 0, end}});
   return buffers;
 }
 
@@ -137,7 +143,7 @@ ArenaPeak arenaPeak(func::FuncOp func, const std::vector<ArenaBuffer> &buffers) 
     alignment = a.getInt();
   std::vector<int64_t> end(buffers.size(), -1);
   for (auto [i, b] : llvm::enumerate(buffers))
-    if (auto off = b.op->getAttrOfType<IntegerAttr>(b.scratch ? kScratchOffsetAttr : kOffsetAttr))
+    if (auto off = b.op->getAttrOfType<IntegerAttr>(offsetAttrOf(b.kind)))
       end[i] = off.getInt() + alignTo(b.request.size, alignment);
   // The highest top; among steps that reach it, the one with the most bytes
   // live (a result and the input it writes over counted once), then the
@@ -184,7 +190,7 @@ std::string describePeak(const ArenaPeak &peak, const std::vector<ArenaBuffer> &
     if (takenOver[i])
       continue;
     const ArenaBuffer &b = buffers[i];
-    s += (named++ ? ", " : "") + std::string(b.scratch ? "scratch of " : "") + "'" +
+    s += (named++ ? ", " : "") + std::string(kindPrefix(b.kind)) + "'" +
          nodeNameOf(b.op) + "' (" + std::to_string(b.request.size) + " B";
     if (b.request.reuses >= 0)
       s += ", in place over '" + nodeNameOf(buffers[b.request.reuses].op) + "'";

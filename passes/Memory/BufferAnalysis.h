@@ -11,16 +11,38 @@
 
 namespace edgec::memory {
 
-/// One arena buffer: an op's result, or the scratch its kernel uses.
+/// What an arena buffer holds for its op.
+enum class BufferKind {
+  Result,  ///< the op's result
+  Scratch, ///< its kernel's scratch, live at its own step
+  State,   ///< its state (edge.svdf), live at every step and kept between runs
+};
+
+/// One arena buffer: an op's result, the scratch its kernel uses, or the
+/// state it keeps.
 struct ArenaBuffer {
   mlir::Operation *op;
-  bool scratch;
+  BufferKind kind;
   BufferRequest request;
 };
 
 /// Attribute names the planner writes and the emitter reads.
 inline constexpr const char *kOffsetAttr = "edge.offset";
 inline constexpr const char *kScratchOffsetAttr = "edge.scratch_offset";
+inline constexpr const char *kStateOffsetAttr = "edge.state_offset";
+/// The attribute holding the planned offset of a buffer of `kind`.
+inline const char *offsetAttrOf(BufferKind kind) {
+  return kind == BufferKind::Scratch ? kScratchOffsetAttr
+         : kind == BufferKind::State ? kStateOffsetAttr
+                                     : kOffsetAttr;
+}
+/// How a diagnostic or a report names a buffer of `kind`: "", "scratch of ",
+/// "state of ", before the op's name.
+inline const char *kindPrefix(BufferKind kind) {
+  return kind == BufferKind::Scratch ? "scratch of "
+         : kind == BufferKind::State ? "state of "
+                                     : "";
+}
 inline constexpr const char *kArenaSizeAttr = "edge.arena_size";
 inline constexpr const char *kLowerBoundAttr = "edge.arena_lower_bound";
 inline constexpr const char *kPlannerAttr = "edge.planner";
@@ -61,7 +83,9 @@ struct ScheduleGraph {
 ScheduleGraph scheduleGraphOf(mlir::func::FuncOp func);
 
 /// The buffers of `func` in schedule order (the op order of the body), with
-/// lifetimes over op indices (requestsFor the body order).
+/// lifetimes over op indices (requestsFor the body order), then the state of
+/// each layer that keeps one, live from the first step to the return: no
+/// other buffer ever shares its bytes, so they hold from one run to the next.
 std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
 
 /// Where a planned function's arena reaches its size: a step at which the

@@ -32,7 +32,7 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
 
     mlir::Builder builder(func.getContext());
     for (auto [buf, offset] : llvm::zip(buffers, plan.offsets))
-      buf.op->setAttr(buf.scratch ? kScratchOffsetAttr : kOffsetAttr,
+      buf.op->setAttr(offsetAttrOf(buf.kind),
                       builder.getI64IntegerAttr(offset));
     func->setAttr(kArenaSizeAttr, builder.getI64IntegerAttr(plan.arenaSize));
     func->setAttr(kLowerBoundAttr,

@@ -12,7 +12,7 @@ namespace edgec::memory {
 namespace {
 
 std::string describe(const ArenaBuffer &b) {
-  std::string s = b.scratch ? "scratch of " : "result of ";
+  std::string s = b.kind == BufferKind::Result ? "result of " : kindPrefix(b.kind);
   if (auto nl = mlir::dyn_cast<mlir::NameLoc>(b.op->getLoc()))
     s += "'" + nl.getName().str() + "'";
   else
@@ -33,8 +33,7 @@ struct VerifyMemoryPlanPass : impl::VerifyMemoryPlanPassBase<VerifyMemoryPlanPas
     MemoryPlan plan;
     plan.arenaSize = arena.getInt();
     for (const ArenaBuffer &b : buffers) {
-      auto off = b.op->getAttrOfType<mlir::IntegerAttr>(b.scratch ? kScratchOffsetAttr
-                                                                  : kOffsetAttr);
+      auto off = b.op->getAttrOfType<mlir::IntegerAttr>(offsetAttrOf(b.kind));
       if (!off) {
         b.op->emitError("memory plan: ") << describe(b) << " has no arena offset";
         return signalPassFailure();

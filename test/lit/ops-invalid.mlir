@@ -239,3 +239,49 @@ func.func @softmax_numerics_not_enum(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %0 = edge.softmax %x {axis = 1 : i64, numerics = "tflite"} : tensor<1x4xf32>
   return %0 : tensor<1x4xf32>
 }
+
+// -----
+
+// edge.svdf: the state's storage is weights_time's (TFLite-Micro's SVDF
+// takes int8 time weights with int8 state, int16 with int16).
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qt = !quant.uniform<i16:f32, 0.004>
+!qy = !quant.uniform<i8:f32, 0.04:-10>
+func.func @svdf_state_storage(%x: tensor<1x6x!qx>, %wf: tensor<8x6x!qw>, %wt: tensor<8x4x!qt>) -> tensor<1x4x!qy> {
+  // expected-error@+1 {{'edge.svdf' op state_type must be per-tensor quantized with weights_time's storage (i16)}}
+  %0 = edge.svdf %x, %wf, %wt {rank = 2 : i64, state_type = tensor<1x32x!quant.uniform<i8:f32, 0.002>>} : (tensor<1x6x!qx>, tensor<8x6x!qw>, tensor<8x4x!qt>) -> tensor<1x4x!qy>
+  return %0 : tensor<1x4x!qy>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qt = !quant.uniform<i16:f32, 0.004>
+!qy = !quant.uniform<i8:f32, 0.04:-10>
+func.func @svdf_state_shape(%x: tensor<1x6x!qx>, %wf: tensor<8x6x!qw>, %wt: tensor<8x4x!qt>) -> tensor<1x4x!qy> {
+  // expected-error@+1 {{'edge.svdf' op state_type must be [1, 32], got [1, 24]}}
+  %0 = edge.svdf %x, %wf, %wt {rank = 2 : i64, state_type = tensor<1x24x!quant.uniform<i16:f32, 0.002>>} : (tensor<1x6x!qx>, tensor<8x6x!qw>, tensor<8x4x!qt>) -> tensor<1x4x!qy>
+  return %0 : tensor<1x4x!qy>
+}
+
+// -----
+
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qt = !quant.uniform<i16:f32, 0.004>
+!qy = !quant.uniform<i8:f32, 0.04:-10>
+func.func @svdf_rank(%x: tensor<1x6x!qx>, %wf: tensor<8x6x!qw>, %wt: tensor<8x4x!qt>) -> tensor<1x4x!qy> {
+  // expected-error@+1 {{'edge.svdf' op rank 3 does not divide the 8 filters}}
+  %0 = edge.svdf %x, %wf, %wt {rank = 3 : i64, state_type = tensor<1x32x!quant.uniform<i16:f32, 0.002>>} : (tensor<1x6x!qx>, tensor<8x6x!qw>, tensor<8x4x!qt>) -> tensor<1x4x!qy>
+  return %0 : tensor<1x4x!qy>
+}
+
+// -----
+
+func.func @svdf_float(%x: tensor<1x6xf32>, %wf: tensor<8x6xf32>, %wt: tensor<8x4xf32>) -> tensor<1x4xf32> {
+  // expected-error@+1 {{'edge.svdf' op input, weights_feature and output must be per-tensor int8}}
+  %0 = edge.svdf %x, %wf, %wt {rank = 2 : i64, state_type = tensor<1x32xf32>} : (tensor<1x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
+  return %0 : tensor<1x4xf32>
+}

@@ -223,11 +223,11 @@ TEST(TfliteImporter, OpcodeIndexOutOfRange) {
 
 TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {
   Spec s;
-  s.extraOps = {fb::BuiltinOperator::SVDF, fb::BuiltinOperator::RIGHT_SHIFT};
+  s.extraOps = {fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM, fb::BuiltinOperator::RIGHT_SHIFT};
   s.extraCustom = "SignalWindow";
   Result r = import(build(s));
   EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("operator 1 (SVDF, output 'dense/Relu')"), std::string::npos)
+  EXPECT_NE(r.diagnostics.find("operator 1 (UNIDIRECTIONAL_SEQUENCE_LSTM, output 'dense/Relu')"), std::string::npos)
       << r.diagnostics;
   EXPECT_NE(r.diagnostics.find("operator 2 (RIGHT_SHIFT, output 'dense/Relu')"),
             std::string::npos)
@@ -425,6 +425,65 @@ TEST(TfliteImporter, SoftmaxTakesInt8InputOnly) {
   // with the int8 ones.
   expectRefused(buildSoftmax(fb::TensorType::INT16),
                 "operator 0 (SOFTMAX, 'probs'): an int16 input is not supported (only int8)");
+}
+
+/// Two int8 SVDF layers (rank 2, int16 state) reading one 1x4 input. How
+/// the model goes wrong: `variable` false (a state that is not a variable
+/// tensor), `shared` (both layers name the same state), `floatLayer` (a
+/// float SVDF).
+std::string buildSvdf(bool variable = true, bool shared = false, bool floatLayer = false) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  auto i8 = floatLayer ? fb::TensorType::FLOAT32 : fb::TensorType::INT8;
+  auto i16 = floatLayer ? fb::TensorType::FLOAT32 : fb::TensorType::INT16;
+  auto bytes = [&](size_t n) {
+    std::vector<uint8_t> d(n);
+    for (size_t k = 0; k < n; ++k)
+      d[k] = static_cast<uint8_t>(k * 7 + 1);
+    return fb::CreateBuffer(b, b.CreateVector(d));
+  };
+  size_t w = floatLayer ? 4 : 1, t = floatLayer ? 4 : 2;
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b), bytes(4 * 4 * w),
+                                                          bytes(4 * 3 * t)};
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 4}), i8, 0, b.CreateString("x"), quant(0.5f, -1)),
+      fb::CreateTensor(b, vec({4, 4}), i8, 1, b.CreateString("wf"), quant(0.25f, 0)),
+      fb::CreateTensor(b, vec({4, 3}), i16, 2, b.CreateString("wt"), quant(0.125f, 0)),
+      fb::CreateTensor(b, vec({1, 12}), i16, 0, b.CreateString("state0"), quant(0.5f, 0),
+                       variable),
+      fb::CreateTensor(b, vec({1, 12}), i16, 0, b.CreateString("state1"), quant(0.5f, 0), true),
+      fb::CreateTensor(b, vec({1, 2}), i8, 0, b.CreateString("y0"), quant(1.f, 3)),
+      fb::CreateTensor(b, vec({1, 2}), i8, 0, b.CreateString("y1"), quant(1.f, 3))};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 27, 0, 1, fb::BuiltinOperator::SVDF)};
+  auto options = fb::CreateSVDFOptions(b, 2, fb::ActivationFunctionType::RELU);
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, vec({0, 1, 2, -1, 3}), vec({5}), fb::BuiltinOptions::SVDFOptions,
+                         options.Union()),
+      fb::CreateOperator(b, 0, vec({0, 1, 2, -1, shared ? 3 : 4}), vec({6}),
+                         fb::BuiltinOptions::SVDFOptions, options.Union())};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({5, 6}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  return finishModel(b, codes, graph, buffers);
+}
+
+TEST(TfliteImporter, SvdfKeepsItsStateInTheLayer) {
+  Result r = import(buildSvdf());
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  // The variable tensor is the layer's state (its type), not a graph value.
+  EXPECT_NE(r.ir.find("edge.svdf"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("state_type = tensor<1x12x!quant.uniform<i16:f32, 5.000000e-01>>"),
+            std::string::npos)
+      << r.ir;
+  EXPECT_EQ(r.ir.find("state0\")"), std::string::npos) << r.ir;
+  expectRefused(buildSvdf(false),
+                "operator 0 (SVDF, 'y0'): input 4 ('state0') must be a variable tensor");
+  expectRefused(buildSvdf(true, true), "operator 1 (SVDF, 'y1'): the state tensor 'state0' is "
+                                       "shared with another SVDF; each layer needs its own");
+  expectRefused(buildSvdf(true, false, true),
+                "operator 0 (SVDF, 'y0'): only integer SVDF (int8 input, weights_feature and "
+                "output, per-tensor) is supported");
 }
 
 /// One int8 TRANSPOSE_CONV of a 1x3x4x2 NHWC input by a 5x2x3x2 (OHWI)

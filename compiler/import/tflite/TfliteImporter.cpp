@@ -35,12 +35,14 @@
 #include "../ImportCommon.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/Path.h"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace mlir;
@@ -185,6 +187,8 @@ public:
   std::vector<Value> values;
   /// Per tensor: its type in the edge dialect (quantized, float or integer).
   std::vector<RankedTensorType> types;
+  /// The variable tensors an SVDF has taken as its state.
+  std::set<int32_t> stateTensors;
 
   Location fileLoc() { return FileLineColLoc::get(&ctx, sourceName, 0, 0); }
   std::string tensorName(int32_t k) const {
@@ -1125,6 +1129,62 @@ LogicalResult meanOp(OpContext &c) {
                                                       c.b.getDenseI64ArrayAttr(kToNhwc)));
 }
 
+/// SVDF in TFLite-Micro's integer arithmetic: an edge.svdf on the stored
+/// integers, whose state (input 4, a variable tensor) becomes the layer's
+/// own state in the arena. TFLM's integer SVDF applies no fused activation
+/// (its output is clamped to int8 only), and neither does edgec's.
+LogicalResult svdfOp(OpContext &c) {
+  const auto *o = c.options<fb::SVDFOptions>();
+  if (!o)
+    return c.fail("SVDFOptions are missing");
+  if (o->asymmetric_quantize_inputs())
+    return c.fail("hybrid SVDF (asymmetric_quantize_inputs) is not supported; only int8");
+  int32_t stateIdx = c.inputIndex(4);
+  if (stateIdx < 0)
+    return c.fail("input 4 (activation state) is missing");
+  const fb::Tensor *st = c.im.graph->tensors()->Get(stateIdx);
+  if (!st->is_variable())
+    return c.error() << "input 4 ('" << c.im.tensorName(stateIdx)
+                     << "') must be a variable tensor: it is the layer's state",
+           failure();
+  if (!c.im.stateTensors.insert(stateIdx).second)
+    return c.error() << "the state tensor '" << c.im.tensorName(stateIdx)
+                     << "' is shared with another SVDF; each layer needs its own",
+           failure();
+  auto quantizedInt8 = [&](size_t k) {
+    int32_t idx = c.inputIndex(k);
+    auto q = idx < 0 ? nullptr
+                     : dyn_cast<quant::UniformQuantizedType>(c.im.types[idx].getElementType());
+    return q && q.getStorageTypeIntegralWidth() == 8;
+  };
+  if (!quantizedInt8(0) || !quantizedInt8(1) ||
+      !isa<quant::UniformQuantizedType>(c.im.types[c.outputIndex(0)].getElementType()))
+    return c.fail("only integer SVDF (int8 input, weights_feature and output, per-tensor) is "
+                  "supported, not float or per-channel");
+  auto x = c.stored(0, "input");
+  auto wf = c.stored(1, "weights_feature");
+  auto wt = c.stored(2, "weights_time");
+  if (failed(x) || failed(wf) || failed(wt))
+    return failure();
+  Value bias;
+  if (c.inputIndex(3) >= 0) {
+    auto v = c.stored(3, "bias");
+    if (failed(v))
+      return failure();
+    bias = *v;
+  }
+  RankedTensorType out = c.im.types[c.outputIndex(0)];
+  auto y = c.b.create<edge::SvdfOp>(c.loc, out, *x, *wf, *wt, bias, c.b.getI64IntegerAttr(o->rank()),
+                                    TypeAttr::get(c.im.types[stateIdx]));
+  // The op's verifier states every shape and type rule; its message, on the
+  // operator, is the diagnostic.
+  if (failed(mlir::verify(y, /*verifyRecursively=*/false))) {
+    y.erase();
+    return failure();
+  }
+  return c.setOutput(0, y);
+}
+
 /// STRIDED_SLICE with TFLite's begin / end masks and shrink_axis_mask (the
 /// shrunk axes go by the output's shape); ellipsis and new-axis masks and
 /// `offset` are refused.
@@ -1276,6 +1336,7 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::MEAN, meanOp},
       {fb::BuiltinOperator::STRIDED_SLICE, stridedSlice},
       {fb::BuiltinOperator::SUB, binaryOp<edge::SubOp, fb::SubOptions>},
+      {fb::BuiltinOperator::SVDF, svdfOp},
   };
   return table;
 }

@@ -58,6 +58,9 @@ struct Args {
   int numInputs = 0;
   const char *outDir = ".";
   int bench = 0;
+  /// Runs of the model on the same inputs, outputs of the last: a model
+  /// with state (SVDF) carries it from one to the next.
+  int repeat = 1;
   bool floatApi = false; ///< run a quantized model through <name>_run_float
   bool ok = true;
 
@@ -73,14 +76,20 @@ struct Args {
         outDir = argv[++i];
       else if (!strcmp(argv[i], "--bench") && i + 1 < argc)
         bench = atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+        repeat = atoi(argv[++i]);
       else if (!strcmp(argv[i], "--float-api"))
         floatApi = true;
       else
         inputs[numInputs++] = argv[i];
     }
+    if (repeat < 1) {
+      fprintf(errorOut(), "harness: error: --repeat takes a count of at least 1\n");
+      ok = false;
+    }
     if (numInputs != expected) {
       fprintf(errorOut(),
-              "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--float-api]\n"
+              "usage: %s INPUT.npy x%d [-o DIR] [--bench N] [--repeat N] [--float-api]\n"
               "harness: error: expected %d input file(s), got %d\n",
               argc > 0 ? argv[0] : "main", expected, expected, numInputs);
       ok = false;

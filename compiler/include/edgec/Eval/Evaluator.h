@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/LogicalResult.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <functional>
 
@@ -30,10 +31,20 @@ mlir::FailureOr<Tensor> evaluateOp(mlir::Operation *op, llvm::ArrayRef<const Ten
 /// Called after each op with its result, e.g. to collect per-layer outputs.
 using EvalObserver = std::function<void(mlir::Operation *, const Tensor &)>;
 
+/// What the layers with state (edge.svdf) keep from one run of a function to
+/// the next, per op: the evaluator's copy of the state the generated code
+/// keeps in its arena. An op without an entry starts from its initial state.
+struct ModelState {
+  llvm::DenseMap<mlir::Operation *, Tensor> perOp;
+};
+
 /// Runs a function of edge ops on the given inputs (in argument order).
-/// Input shapes and types must match the function signature exactly.
+/// Input shapes and types must match the function signature exactly. With
+/// `state`, layers with state start from it and leave theirs in it (a run of
+/// a stream); without, each starts from its initial state (a fresh model).
 mlir::FailureOr<std::vector<Tensor>> evaluateFunction(mlir::func::FuncOp func,
                                                       const std::vector<Tensor> &inputs,
-                                                      const EvalObserver &observer = {});
+                                                      const EvalObserver &observer = {},
+                                                      ModelState *state = nullptr);
 
 } // namespace edgec

@@ -48,6 +48,12 @@ namespace edgec::edge {
 /// none when the axes are not adjacent (ReduceOpInterface::getAdjacentView).
 std::optional<std::array<int64_t, 3>> adjacentReductionView(llvm::ArrayRef<int64_t> shape,
                                                            llvm::ArrayRef<int64_t> axes);
+
+/// What an op with state (edge.svdf) reads and writes besides its operands:
+/// the model's state, which persists from one run to the next.
+struct ModelStateResource : mlir::SideEffects::Resource::Base<ModelStateResource> {
+  llvm::StringRef getName() override { return "ModelState"; }
+};
 } // namespace edgec::edge
 
 #include "edgec/IR/EdgeInterfaces.h.inc"

@@ -845,4 +845,48 @@ def Edge_RecurrentOp : Edge_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// edge.svdf
+//===----------------------------------------------------------------------===//
+
+def Edge_ModelState : Resource<"::edgec::edge::ModelStateResource">;
+
+def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
+                                                   MemWrite<Edge_ModelState>]>]> {
+  let summary = "Integer SVDF layer with its state kept between runs (TFLite's SVDF)";
+  let description = [{
+    One step of a rank-`rank` singular value decomposition filter, in
+    TFLite-Micro's integer arithmetic (docs/numerics.md). The input is
+    [B, I] int8, `weights_feature` [F, I] int8, `weights_time` [F, M] int8 or
+    int16, the optional bias [F / rank] int32, the result [B, F / rank] int8.
+
+    The layer keeps a state of [B, F * M] elements of `state_type`'s element
+    (int8 or int16, the storage of `weights_time`) from one run of the model
+    to the next: the model's memory of its last M inputs. Each run shifts it
+    one place left, writes the requantized feature products s_x s_wf / s_s
+    into each filter's newest slot, and sums `weights_time` times
+    (state - zero point) over the M slots, the bias and each unit's `rank`
+    filters, requantized by s_s s_wt / s_y. The state starts (and restarts,
+    `<name>_reset`) at its zero point; it lives in the arena, where no other
+    buffer ever takes its bytes (docs/generated-code.md).
+  }];
+  let arguments = (ins Edge_RealTensor:$input, Edge_RealTensor:$weights_feature,
+                       Edge_RealTensor:$weights_time, Optional<Edge_RealTensor>:$bias,
+                       I64Attr:$rank, TypeAttrOf<AnyRankedTensor>:$state_type);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights_feature `,` $weights_time (`bias` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Bytes of the state this layer keeps between runs.
+    int64_t getStateBytes();
+    /// M, the number of past steps each filter remembers.
+    int64_t getMemory() {
+      return ::mlir::cast<::mlir::ShapedType>(getWeightsTime().getType()).getDimSize(1);
+    }
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // EDGEC_IR_EDGEOPS_TD

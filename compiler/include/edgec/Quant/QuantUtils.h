@@ -220,4 +220,16 @@ AddParams addParams(mlir::Operation *addSubMaxMin);
 /// An op takes the float form with `numerics = tflite` on a Sub.
 AddParams addParams(mlir::Type a, mlir::Type b, mlir::Type out, bool floatMultipliers = false);
 
+/// Every integer constant of an edge.svdf (TFLite-Micro's SVDF): the
+/// feature products requantized into the state by s_x s_wf / s_s, the sum
+/// over time into the output by s_s s_wt / s_y, both quotients formed in
+/// float as svdf_common.cc does; the zero points of input, state and output
+/// and the state's range.
+struct SvdfFixed {
+  FixedPoint feature, output;
+  int32_t inZero, stateZero, outZero;
+  int32_t stateMin, stateMax;
+};
+SvdfFixed svdfConstants(mlir::Operation *svdf);
+
 } // namespace edgec::quant

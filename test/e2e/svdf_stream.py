@@ -1,0 +1,205 @@
+"""SVDF layers over a stream of runs: the state each keeps between runs.
+
+usage: svdf_stream.py EDGEC WORK [TARGET...]
+
+../shared/tflite's keyword models check SVDF on one run from a fresh state,
+and their scrambled weights saturate the output. This test builds its own
+model (written here as flatc JSON against edgec's TFLite schema, converted
+with flatc): an SVDF of rank 2 with int16 state, then one of rank 1 with
+int8 state at a nonzero zero point. Its reference is an independent numpy
+transcription of TFLite-Micro's integer SVDF (svdf_common.cc, as of the
+commit of ../shared/tflite: float scale quotients, two-rounding fixed
+point, zero point added before the state's clamp, no fused activation),
+run over R = 1..6 runs of the same input, where the state fills and then
+only shifts. `edgec run --repeat R` must equal it on every R, and
+`edgec verify --repeat 6` on each TARGET must find the generated code
+bit-exact with the evaluator, its state carried between runs in the arena.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMA = os.path.join(os.path.dirname(os.path.dirname(HERE)), "compiler", "import", "tflite",
+                      "tflite.fbs")
+
+RNG = np.random.default_rng(20261207)
+
+# (inputs, filters, memory, rank, state dtype, state scale, state zero point)
+LAYERS = [(6, 8, 4, 2, np.int16, 0.002, 0), (4, 6, 3, 1, np.int8, 0.05, 5)]
+IN_SCALE, IN_ZERO = 0.05, -3
+OUT = [(0.04, -10), (0.03, 7)]  # each layer's output scale and zero point
+
+
+def f32(x):
+    return np.float32(x)
+
+
+def quantize_multiplier(real):
+    """TFLite's QuantizeMultiplier: (Q31 multiplier, shift)."""
+    if real == 0:
+        return 0, 0
+    q, shift = np.frexp(real)
+    fixed = int(round(float(q) * (1 << 31)))
+    if fixed == 1 << 31:
+        fixed //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    if shift > 30:
+        return (1 << 31) - 1, 30
+    return fixed, int(shift)
+
+
+def mbqm(x, m, shift):
+    """TFLite's MultiplyByQuantizedMultiplier (two roundings)."""
+    left, right = max(shift, 0), max(-shift, 0)
+    a = wrap32(x * (1 << left))
+    if a == m == -(1 << 31):
+        high = (1 << 31) - 1
+    else:
+        n = a * m + ((1 << 30) if a * m >= 0 else 1 - (1 << 30))
+        high = n // (1 << 31) if n >= 0 else -((-n) // (1 << 31))  # toward zero
+    if right == 0:
+        return high
+    mask = (1 << right) - 1
+    threshold = (mask >> 1) + (1 if high < 0 else 0)
+    return (high >> right) + (1 if (high & mask) > threshold else 0)
+
+
+def wrap32(v):
+    """v as int32 arithmetic leaves it (two's complement wrap)."""
+    return ((int(v) + (1 << 31)) % (1 << 32)) - (1 << 31)
+
+
+def make_model():
+    """The model as flatc JSON, and its weights for the reference."""
+    tensors, buffers, ops, weights = [], [{}], [], []
+
+    def tensor(name, shape, ttype, scale, zero, data=None, variable=False):
+        buf = 0
+        if data is not None:
+            buffers.append({"data": list(np.ascontiguousarray(data).tobytes())})
+            buf = len(buffers) - 1
+        tensors.append({"shape": list(shape), "type": ttype, "buffer": buf, "name": name,
+                        "quantization": {"scale": [scale], "zero_point": [zero]},
+                        "is_variable": variable})
+        return len(tensors) - 1
+
+    x = tensor("input", [1, LAYERS[0][0]], "INT8", IN_SCALE, IN_ZERO)
+    first, in_scale = x, IN_SCALE
+    for k, (n_in, filters, memory, rank, sdt, s_scale, s_zero) in enumerate(LAYERS):
+        units = filters // rank
+        wf = RNG.integers(-127, 128, size=(filters, n_in)).astype(np.int8)
+        big = 3000 if sdt == np.int16 else 100
+        wt = RNG.integers(-big, big + 1, size=(filters, memory)).astype(sdt)
+        bias = RNG.integers(-2000, 2001, size=(units,)).astype(np.int32)
+        wf_scale, wt_scale = 0.01 + 0.002 * k, 0.004 + 0.001 * k
+        stype = "INT16" if sdt == np.int16 else "INT8"
+        i_wf = tensor(f"svdf{k}/weights_feature", wf.shape, "INT8", wf_scale, 0, wf)
+        i_wt = tensor(f"svdf{k}/weights_time", wt.shape, stype, wt_scale, 0, wt)
+        i_b = tensor(f"svdf{k}/bias", bias.shape, "INT32", s_scale * wt_scale, 0, bias)
+        i_s = tensor(f"svdf{k}/state", [1, filters * memory], stype, s_scale, s_zero,
+                     variable=True)
+        y = tensor(f"svdf{k}/output", [1, units], "INT8", OUT[k][0], OUT[k][1])
+        ops.append({"opcode_index": 0, "inputs": [x, i_wf, i_wt, i_b, i_s], "outputs": [y],
+                    "builtin_options_type": "SVDFOptions",
+                    "builtin_options": {"rank": rank, "fused_activation_function": "RELU"}})
+        weights.append(dict(wf=wf, wt=wt, bias=bias, rank=rank, memory=memory, sdt=sdt,
+                            s_scale=s_scale, s_zero=s_zero, wf_scale=wf_scale,
+                            wt_scale=wt_scale, in_scale=in_scale,
+                            in_zero=IN_ZERO if k == 0 else OUT[k - 1][1],
+                            out_scale=OUT[k][0], out_zero=OUT[k][1]))
+        x, in_scale = y, OUT[k][0]
+    model = {"version": 3, "operator_codes": [{"deprecated_builtin_code": 27,
+                                               "builtin_code": "SVDF"}],
+             "subgraphs": [{"tensors": tensors, "inputs": [first], "outputs": [x],
+                            "operators": ops, "name": "main"}],
+             "description": "edgec test: SVDF state over runs", "buffers": buffers}
+    return model, weights
+
+
+def svdf_step(w, x, state):
+    """One run of TFLM's integer SVDF (batch 1): updates `state`, returns y."""
+    info = np.iinfo(w["sdt"])
+    m1 = quantize_multiplier(float(f32(f32(w["in_scale"]) * f32(w["wf_scale"])) /
+                                   f32(w["s_scale"])))
+    m2 = quantize_multiplier(float(f32(f32(w["s_scale"]) * f32(w["wt_scale"])) /
+                                   f32(w["out_scale"])))
+    filters, memory = w["wt"].shape
+    state[:-1] = state[1:].copy()
+    for f in range(filters):
+        dot = wrap32(int(np.sum(w["wf"][f].astype(np.int64) * (x.astype(np.int64) - w["in_zero"]))))
+        v = mbqm(dot, *m1) + w["s_zero"]
+        state[f * memory + memory - 1] = min(max(v, info.min), info.max)
+    units = filters // w["rank"]
+    y = np.zeros(units, np.int64)
+    for u in range(units):
+        acc = int(w["bias"][u])
+        for r in range(w["rank"]):
+            f = u * w["rank"] + r
+            acc += int(np.sum(w["wt"][f].astype(np.int64) *
+                              (state[f * memory:(f + 1) * memory].astype(np.int64) - w["s_zero"])))
+        y[u] = min(max(mbqm(wrap32(acc), *m2) + w["out_zero"], -128), 127)
+    return y
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    edgec, work = sys.argv[1], sys.argv[2]
+    targets = sys.argv[3:]
+    flatc = shutil.which("flatc")
+    if not flatc:
+        print("flatc not found (scripts/setup.sh installs flatbuffers-compiler)")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    model, weights = make_model()
+    with open(os.path.join(work, "svdf_stream.json"), "w") as f:
+        json.dump(model, f)
+    subprocess.run([flatc, "--binary", "-o", work, SCHEMA, os.path.join(work, "svdf_stream.json")],
+                   check=True)
+    path = os.path.join(work, "svdf_stream.tflite")  # the schema's file_extension
+    x = RNG.integers(-128, 128, size=(1, LAYERS[0][0])).astype(np.int8)
+    np.save(os.path.join(work, "x.npy"), x)
+
+    states = [np.full(w["wt"].size, w["s_zero"], np.int64) for w in weights]
+    failures, seen = [], set()
+    for repeat in range(1, 7):
+        h = x[0].astype(np.int64)
+        for w, s in zip(weights, states):
+            h = svdf_step(w, h, s)
+        out = os.path.join(work, f"run{repeat}")
+        r = subprocess.run([edgec, "run", path, "--input", os.path.join(work, "x.npy"),
+                            "--repeat", str(repeat), "-o", out], capture_output=True, text=True)
+        if r.returncode != 0:
+            failures.append(f"edgec run --repeat {repeat}: {r.stderr}")
+            continue
+        got = np.load(os.path.join(out, "out_0.q.npy")).astype(np.int64).ravel()
+        seen.add(tuple(got))
+        if not np.array_equal(got, h):
+            failures.append(f"run {repeat}: evaluator {got.tolist()}, TFLM's arithmetic "
+                            f"{h.tolist()}")
+    if len(seen) < 3:
+        failures.append(f"the outputs took only {len(seen)} distinct values over 6 runs: the "
+                        "state is not exercised")
+    for target in targets:
+        r = subprocess.run([edgec, "verify", path, "-t", target, "--repeat", "6", "--inputs",
+                            os.path.join(work, "x.npy")], capture_output=True, text=True)
+        if r.returncode != 0 or "bit-exact" not in r.stdout:
+            failures.append(f"edgec verify --repeat 6 on {target}:\n{r.stdout}{r.stderr}")
+    for f in failures:
+        print("FAIL", f)
+    print(f"svdf_stream: 6 runs checked against TFLM's arithmetic, {len(targets)} target(s) "
+          f"verified over 6 runs: {'ok' if not failures else 'FAILED'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+// RUN: edgec-opt --split-input-file --edge-select-kernels --edge-plan-memory --edge-verify-memory-plan %s | FileCheck %s
+// RUN: edgec-opt --split-input-file --edge-select-kernels --edge-plan-memory=strategy=linear --edge-verify-memory-plan %s | FileCheck %s --check-prefix=LINEAR
+
+// A layer's state (edge.svdf) is a buffer live at every step, the return's
+// included: no other buffer ever takes its bytes, so they hold from one run
+// to the next. The first SVDF's 64-byte int16 state and the second's 18-byte
+// int8 one (32 with the alignment) stay apart from the 4-byte result between
+// the layers (16 aligned), and from each other: 112 bytes, which is also the
+// lower bound (all three are live at the second layer).
+// CHECK-LABEL: func.func @two_states
+// CHECK-SAME: edge.arena_lower_bound = 112 : i64, edge.arena_size = 112 : i64
+// CHECK: %[[A:.*]] = edge.svdf %arg0, {{.*}}edge.offset = 96 : i64, edge.state_offset = 0 : i64
+// CHECK: edge.svdf %[[A]], {{.*}}edge.state_offset = 64 : i64
+// LINEAR-LABEL: func.func @two_states
+// LINEAR-SAME: edge.arena_size = 112 : i64
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qt = !quant.uniform<i16:f32, 0.004>
+!qt8 = !quant.uniform<i8:f32, 0.005>
+!qh = !quant.uniform<i8:f32, 0.04:-10>
+!qy = !quant.uniform<i8:f32, 0.03:7>
+func.func @two_states(%x: tensor<1x6x!qx>) -> tensor<1x6x!qy> {
+  %wf = edge.constant dense<1> : tensor<8x6xi8> as tensor<8x6x!qw>
+  %wt = edge.constant dense<2> : tensor<8x4xi16> as tensor<8x4x!qt>
+  %h = edge.svdf %x, %wf, %wt {rank = 2 : i64, state_type = tensor<1x32x!quant.uniform<i16:f32, 0.002>>} : (tensor<1x6x!qx>, tensor<8x6x!qw>, tensor<8x4x!qt>) -> tensor<1x4x!qh>
+  %wf2 = edge.constant dense<1> : tensor<6x4xi8> as tensor<6x4x!qw>
+  %wt2 = edge.constant dense<3> : tensor<6x3xi8> as tensor<6x3x!qt8>
+  %y = edge.svdf %h, %wf2, %wt2 {rank = 1 : i64, state_type = tensor<1x18x!quant.uniform<i8:f32, 0.05:5>>} : (tensor<1x4x!qh>, tensor<6x4x!qw>, tensor<6x3x!qt8>) -> tensor<1x6x!qy>
+  return %y : tensor<1x6x!qy>
+}
