@@ -135,6 +135,21 @@ std::optional<LookupTable> unaryTable(Operation *op) {
   std::function<double(double)> f = realFunction(op);
   if (!f || op->getNumOperands() != 1 || tfliteLeakyRelu(op))
     return std::nullopt;
+  if (isa<edge::SigmoidOp>(op) && tfliteNumerics(op)) {
+    auto in = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(op->getOperand(0).getType()));
+    auto out = dyn_cast<mlir::quant::UniformQuantizedType>(
+        getElementTypeOrSelf(op->getResult(0).getType()));
+    if (!in || !out || in.getStorageTypeIntegralWidth() != 8 ||
+        out.getStorageTypeIntegralWidth() != 8 || out.getScale() != 1.0 / 256 ||
+        out.getZeroPoint() != -128)
+      return std::nullopt;
+    LookupTable t;
+    t.values = tfliteLogisticTable(in.getScale(), (int32_t)in.getZeroPoint());
+    if (t.values.empty())
+      return std::nullopt;
+    return t;
+  }
   auto width = [](Type t) {
     auto e = dyn_cast<mlir::quant::UniformQuantizedType>(getElementTypeOrSelf(t));
     return e ? (int)e.getStorageTypeIntegralWidth() : 0;
@@ -326,20 +341,33 @@ int32_t expOnQuarterInterval(int32_t a) {
   return expMinusEighth + mul(expMinusEighth, x + poly);
 }
 
-/// exp(a) for a Q5.26 value a <= 0, Q0.31.
-int32_t expOnNegativeValuesQ5(int32_t a) {
-  constexpr int kFractionalBits = 26;
-  const int32_t quarter = 1 << (kFractionalBits - 2);
+/// exp(a) for a value a <= 0 with `integerBits` (1..5) integer bits, Q0.31.
+int32_t expOnNegativeValues(int32_t a, int integerBits) {
+  const int fractionalBits = 31 - integerBits;
+  const int32_t quarter = 1 << (fractionalBits - 2);
   const int32_t modQuarterMinusQuarter = (a & (quarter - 1)) - quarter;
-  int32_t result = expOnQuarterInterval(saturating_left_shift(modQuarterMinusQuarter, 5));
+  int32_t result =
+      expOnQuarterInterval(saturating_left_shift(modQuarterMinusQuarter, integerBits));
   const int32_t remainder = modQuarterMinusQuarter - a;
-  // exp(-2^k) in Q0.31 for k = -2..4.
+  // exp(-2^k) in Q0.31 for k = -2..4, each where the input has bit k.
   static constexpr int32_t kExpOfMinusPot[] = {1672461947, 1302514674, 790015084, 290630308,
                                                39332535,   720401,     242};
-  for (int k = -2; k <= 4; ++k)
-    if (remainder & (1 << (kFractionalBits + k)))
+  for (int k = -2; k <= 4 && k < integerBits; ++k)
+    if (remainder & (1 << (fractionalBits + k)))
       result = saturating_rounding_doubling_high_mul(result, kExpOfMinusPot[k + 2]);
   return a == 0 ? INT32_MAX : result;
+}
+
+/// exp(a) for a Q5.26 value a <= 0, Q0.31.
+int32_t expOnNegativeValuesQ5(int32_t a) { return expOnNegativeValues(a, 5); }
+
+/// gemmlowp's logistic of a Q4.27 value, Q0.31: 1 / (1 + exp(-|a|)), or
+/// one minus it for a < 0, and exactly 1/2 at 0.
+int32_t logisticQ4(int32_t a) {
+  if (a == 0)
+    return 1 << 30;
+  const int32_t positive = one_over_one_plus_x(expOnNegativeValues(a > 0 ? -a : a, 4));
+  return a > 0 ? positive : INT32_MAX - positive;
 }
 
 } // namespace
@@ -368,6 +396,40 @@ std::vector<int32_t> tfliteSoftmaxExpTable(double inputScale, std::string *why) 
     // MultiplyByQuantizedMultiplierGreaterThanOne: |d| 2^shift <= 31 * 2^26.
     int32_t scaled = saturating_rounding_doubling_high_mul(-d * (1 << m.shift), m.multiplier);
     table[d] = expOnNegativeValuesQ5(scaled);
+  }
+  return table;
+}
+
+std::vector<int32_t> tfliteLogisticTable(double inputScale, int32_t inputZero, std::string *why) {
+  // logistic_common.cc: s_x 2^27 as frexp's mantissa (rounded to Q31) and
+  // exponent, and CalculateInputRadius's bound on |x - zero point|.
+  constexpr int kInputIntegerBits = 4;
+  const double real = (double)(float)inputScale * (double)(1 << (31 - kInputIntegerBits));
+  int shift = 0;
+  const double q = std::frexp(real, &shift);
+  const int64_t multiplier = std::llround(q * (double)(int64_t{1} << 31));
+  if (shift < 0 || shift > 30 || multiplier >= (int64_t{1} << 31)) {
+    if (why)
+      *why = "input scale " + std::to_string(inputScale) +
+             " is outside the range TFLite's int8 LOGISTIC takes (2^-27 to 2^3)";
+    return {};
+  }
+  const double radius = std::floor(((1 << kInputIntegerBits) - 1) *
+                                   (double)(int64_t{1} << (31 - kInputIntegerBits)) /
+                                   (double)(int64_t{1} << shift));
+  std::vector<int32_t> table(256);
+  for (int32_t x = -128; x < 128; ++x) {
+    const int32_t d = x - inputZero;
+    int32_t y;
+    if (d <= -radius) {
+      y = -128;
+    } else if (d >= radius) {
+      y = 127;
+    } else {
+      const int32_t q4 = requantize(d, (int32_t)multiplier, shift);
+      y = clamp_i32(rounding_divide_by_pot(logisticQ4(q4), 23) - 128, -128, 127);
+    }
+    table[x + 128] = y;
   }
   return table;
 }

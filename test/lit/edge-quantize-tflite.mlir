@@ -138,3 +138,21 @@ func.func @bias_as_stored(%x: tensor<1x3x!qx>) -> tensor<1x2x!qy> {
   %q = edge.quantize %g : (tensor<1x2xf32>) -> tensor<1x2x!qy>
   return %q : tensor<1x2x!qy>
 }
+
+// -----
+
+// A .tflite LOGISTIC keeps numerics = tflite through quantization: its int8
+// table is TFLite's fixed-point logistic (quant::tfliteLogisticTable), run
+// by the same lut_s8 kernel as every other int8 function.
+// CHECK-LABEL: func.func @logistic_tflite
+// CHECK: edge.sigmoid %arg0 {numerics = #edge.numerics<tflite>} : tensor<1x8x!quant.uniform<i8:f32, 6.250000e-02:-3>> -> tensor<1x8x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+// KERNEL-LABEL: func.func @logistic_tflite
+// KERNEL: edge.sigmoid {{.*}}#edge.kernel<"lut_s8"
+!qx = !quant.uniform<i8:f32, 0.0625:-3>
+!qy = !quant.uniform<i8:f32, 0.00390625:-128>
+func.func @logistic_tflite(%x: tensor<1x8x!qx>) -> tensor<1x8x!qy> {
+  %d = edge.dequantize %x : (tensor<1x8x!qx>) -> tensor<1x8xf32>
+  %s = edge.sigmoid %d {numerics = #edge.numerics<tflite>} : tensor<1x8xf32>
+  %q = edge.quantize %s : (tensor<1x8xf32>) -> tensor<1x8x!qy>
+  return %q : tensor<1x8x!qy>
+}

@@ -361,6 +361,34 @@ TEST(QuantArithmetic, TfliteSoftmaxExpTableIsExpOfTheScaledDifference) {
   EXPECT_NE(why.find("below 2^-26"), std::string::npos) << why;
 }
 
+TEST(QuantArithmetic, TfliteLogisticTableIsTheFixedPointSigmoid) {
+  // TFLite's int8 LOGISTIC: x - zp rescaled to Q4.27, gemmlowp's logistic,
+  // rounded to 1/256 from -128. Against the real function: never more than
+  // one step from round(256 sigmoid) - 128, exactly 1/2 (0) at the zero
+  // point, never decreasing, and saturated where |x - zp| s reaches 2^4.
+  for (auto [scale, zp] : {std::pair{0.1, 0}, std::pair{0.0685789, -128}, std::pair{0.5, 7},
+                           std::pair{1.0 / 16, -20}}) {
+    std::vector<int32_t> t = quant::tfliteLogisticTable(scale, zp);
+    ASSERT_EQ(t.size(), 256u);
+    for (int x = -128; x < 128; ++x) {
+      double real = (x - zp) * (double)(float)scale;
+      double exact = std::min(127.0, std::round(256.0 / (1.0 + std::exp(-real))) - 128);
+      EXPECT_LE(std::abs(t[x + 128] - exact), 1) << scale << " " << x;
+      if (x > -128)
+        EXPECT_GE(t[x + 128], t[x + 127]) << scale << " " << x;
+      if (real >= 16.0)
+        EXPECT_EQ(t[x + 128], 127) << scale << " " << x;
+      if (real <= -16.0)
+        EXPECT_EQ(t[x + 128], -128) << scale << " " << x;
+    }
+    if (zp >= -128 && zp < 128)
+      EXPECT_EQ(t[zp + 128], 0) << scale;
+  }
+  std::string why;
+  EXPECT_TRUE(quant::tfliteLogisticTable(20.0, 0, &why).empty());
+  EXPECT_NE(why.find("LOGISTIC"), std::string::npos) << why;
+}
+
 TEST(QuantArithmetic, RoundingDivideByWidePowersOfTwo) {
   for (int32_t x : {0, 1, -1, 123456, -123456, INT32_MAX, INT32_MIN})
     EXPECT_EQ(rounding_divide_by_pot_wide(x, 31), rounding_divide_by_pot(x, 31)) << x;

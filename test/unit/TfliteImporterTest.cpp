@@ -486,6 +486,36 @@ TEST(TfliteImporter, SvdfKeepsItsStateInTheLayer) {
                 "output, per-tensor) is supported");
 }
 
+/// One LOGISTIC of a 1x8 input of type `in` into `outScale` / `outZero`.
+std::string buildLogistic(fb::TensorType in, float outScale, int64_t outZero) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 8}), in, 0, b.CreateString("x"), quant(0.0625f, -3)),
+      fb::CreateTensor(b, vec({1, 8}), in, 0, b.CreateString("mask"), quant(outScale, outZero))};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, 14, 0, 1, fb::BuiltinOperator::LOGISTIC)};
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, vec({0}), vec({1}))};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({1}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b)};
+  return finishModel(b, codes, graph, buffers);
+}
+
+TEST(TfliteImporter, LogisticIsTflitesFixedPointSigmoid) {
+  Result r = import(buildLogistic(fb::TensorType::INT8, 1.f / 256, -128));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("edge.sigmoid"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("numerics = #edge.numerics<tflite>"), std::string::npos) << r.ir;
+  expectRefused(buildLogistic(fb::TensorType::INT8, 1.f / 128, -128),
+                "operator 0 (LOGISTIC, 'mask'): an int8 output must have scale 1/256 and zero "
+                "point -128");
+  expectRefused(buildLogistic(fb::TensorType::INT16, 1.f / 32768, 0),
+                "operator 0 (LOGISTIC, 'mask'): an int16 input is not supported (only int8)");
+}
+
 /// One int8 TRANSPOSE_CONV of a 1x3x4x2 NHWC input by a 5x2x3x2 (OHWI)
 /// filter, stride 1x2, into the NHWC output `out`; output_shape a constant
 /// holding `shape` (empty: a subgraph input, as the seanet models have it).

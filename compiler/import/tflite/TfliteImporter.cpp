@@ -1279,6 +1279,24 @@ LogicalResult leakyRelu(OpContext &c) {
   return c.setOutput(0, y);
 }
 
+/// LOGISTIC: int8 in TFLite's fixed point (a compile-time table, see
+/// quant::tfliteLogisticTable), whose output is always 1/256 from -128.
+LogicalResult logisticOp(OpContext &c) {
+  if (failed(c.quantizedInt8Only(0)))
+    return failure();
+  auto out = dyn_cast<quant::UniformQuantizedType>(c.im.types[c.outputIndex(0)].getElementType());
+  if (out && (out.getScale() != 1.0 / 256 || out.getZeroPoint() != -128))
+    return c.error() << "an int8 output must have scale 1/256 and zero point -128, as "
+                        "TFLite's LOGISTIC writes it (not "
+                     << out.getScale() << " and " << out.getZeroPoint() << ")",
+           failure();
+  auto x = c.real(0, "input");
+  if (failed(x))
+    return failure();
+  Value y = c.b.create<edge::SigmoidOp>(c.loc, x->getType(), *x, c.tfliteNumerics());
+  return c.setOutput(0, y);
+}
+
 LogicalResult quantizeOp(OpContext &c) {
   auto x = c.stored(0, "input");
   if (failed(x))
@@ -1325,6 +1343,7 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::DEPTHWISE_CONV_2D, depthwiseConv2d},
       {fb::BuiltinOperator::FULLY_CONNECTED, fullyConnected},
       {fb::BuiltinOperator::LEAKY_RELU, leakyRelu},
+      {fb::BuiltinOperator::LOGISTIC, logisticOp},
       {fb::BuiltinOperator::MAX_POOL_2D, maxPool2d},
       {fb::BuiltinOperator::PAD, padOp},
       {fb::BuiltinOperator::QUANTIZE, quantizeOp},

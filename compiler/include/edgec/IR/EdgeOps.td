@@ -164,8 +164,16 @@ class Edge_UnaryOp<string mnemonic, string desc, code fn,
 
 def Edge_ReluOp : Edge_UnaryOp<"relu", "Rectified linear unit: max(x, 0)",
     [{ return x < 0 ? 0.0 : x; // NaN stays NaN }]>;
-def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))",
-    [{ return 1 / (1 + std::exp(-x)); }], [{ return std::make_pair(0.0, 1.0); }]>;
+// `numerics = tflite` (a .tflite LOGISTIC): the int8 table is TFLite's
+// fixed-point logistic (gemmlowp's on Q4.27), not the rounded real function.
+def Edge_SigmoidOp : Edge_RealFunctionOp<"sigmoid", "Logistic function 1 / (1 + exp(-x))",
+    [{ return 1 / (1 + std::exp(-x)); }],
+    (ins Edge_RealTensor:$input, OptionalAttr<Edge_NumericsAttr>:$numerics),
+    [{ return std::make_pair(0.0, 1.0); }]> {
+  let builders = [OpBuilder<(ins "::mlir::Type":$output, "::mlir::Value":$input), [{
+    build($_builder, $_state, output, input, ::edgec::edge::NumericsAttr());
+  }]>];
+}
 def Edge_TanhOp : Edge_UnaryOp<"tanh", "Hyperbolic tangent",
     [{ return std::tanh(x); }], [{ return std::make_pair(-1.0, 1.0); }]>;
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt", "Square root",

@@ -111,8 +111,18 @@ struct LookupTable {
   /// The output for quantized input q, as the lut_s8 / lut_s16 kernels give it.
   int32_t operator()(int32_t q) const;
 };
-/// nullopt for other ops and other type pairs.
+/// nullopt for other ops and other type pairs. A sigmoid with `numerics =
+/// tflite` on int8 takes tfliteLogisticTable's outputs instead.
 std::optional<LookupTable> unaryTable(mlir::Operation *op);
+
+/// TFLite's int8 LOGISTIC for every input x in -128..127 (at x + 128):
+/// x - zero point rescaled to Q4.27 by s_x 2^27 (a multiplier and left
+/// shift from frexp), gemmlowp's fixed-point logistic into Q0.31, rounded
+/// to 1/256 and offset by -128; inputs beyond the rescaled range saturate
+/// (reference_integer_ops::Logistic, logistic_common.cc). Empty, with
+/// `why`, when the input scale is outside what TFLite's kernel takes.
+std::vector<int32_t> tfliteLogisticTable(double inputScale, int32_t inputZero,
+                                         std::string *why = nullptr);
 
 /// Integer RNN / GRU / LSTM (edge.recurrent on int8 data; docs/numerics.md):
 /// gate pre-activations in Q3.12, gates and the hidden state in Q0.15 (int16),
