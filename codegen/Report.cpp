@@ -66,6 +66,13 @@ int64_t macsOf(Operation *op) {
     auto a = mm.getA().getType().getShape();
     return mm.getOutput().getType().getNumElements() * a.back();
   }
+  if (auto svdf = dyn_cast<edge::SvdfOp>(op)) {
+    // Per batch row: the feature products (filters x inputs) and the sum
+    // over time (filters x memory).
+    auto x = cast<ShapedType>(svdf.getInput().getType()).getShape();
+    int64_t filters = cast<ShapedType>(svdf.getWeightsFeature().getType()).getDimSize(0);
+    return x[0] * filters * (x[1] + svdf.getMemory());
+  }
   if (auto rec = dyn_cast<edge::RecurrentOp>(op)) {
     // Every step of every direction and batch row: x W^T and h R^T for all
     // gates (sequence_lens may end some rows early).
@@ -110,6 +117,11 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     l.activationBytes = bytesOf(op->getResult(0));
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
+    if (auto svdf = dyn_cast<edge::SvdfOp>(op)) {
+      l.stateBytes = svdf.getStateBytes();
+      if (auto off = op->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr))
+        l.stateOffset = off.getInt();
+    }
     l.precision = precisionOf(op);
     if (auto k = edge::kernelOf(op)) {
       l.kernel = k.getName().str();
@@ -322,7 +334,7 @@ static bool isQuantizedModel(ModuleOp module) {
 
 std::string reportJson(ModuleOp module, const std::string &target, const std::string &name) {
   llvm::json::Array layers;
-  int64_t macs = 0;
+  int64_t macs = 0, stateBytes = 0;
   for (const LayerInfo &l : analyzeLayers(module)) {
     llvm::json::Array inputs;
     for (const auto &s : l.inputShapes)
@@ -340,6 +352,11 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"precision", l.precision}});
     if (!l.kernel.empty())
       layers.back().getAsObject()->insert({"kernel", l.kernel});
+    if (l.stateBytes > 0) { // kept in the arena between runs
+      stateBytes += l.stateBytes;
+      layers.back().getAsObject()->insert(
+          {"state", llvm::json::Object{{"bytes", l.stateBytes}, {"arena_offset", l.stateOffset}}});
+    }
     // What tuning may choose from (scripts/tune-mcu.sh reads these).
     if (l.candidates.size() > 1 && !l.tuningKey.empty()) {
       layers.back().getAsObject()->insert({"tuning_key", l.tuningKey});
@@ -378,6 +395,8 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                           {"arena_bytes", funcAttr(module, memory::kArenaSizeAttr)},
                           {"arena_lower_bound_bytes", funcAttr(module, memory::kLowerBoundAttr)},
                           {"layers", std::move(layers)}};
+  if (stateBytes > 0) // of arena_bytes, kept from run to run
+    root["state_bytes"] = stateBytes;
   if (std::string search = scheduleSearch(module); !search.empty())
     root["schedule"] = llvm::json::Object{
         {"search", search},

@@ -18,6 +18,8 @@ struct LayerInfo {
   int64_t weightBytes = 0;     ///< constant operands
   int64_t activationBytes = 0; ///< bytes of the result
   int64_t arenaOffset = -1;    ///< -1 when not in the arena
+  /// A layer with state (edge.svdf): its bytes and offset in the arena.
+  int64_t stateBytes = 0, stateOffset = -1;
   std::string storage;         ///< arena / output / view
   std::string precision;       ///< float, int8, int16, ...
   std::string kernel;          ///< the kernel table row that runs it ("" for views)
