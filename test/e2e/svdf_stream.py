@@ -6,7 +6,8 @@ usage: svdf_stream.py EDGEC WORK [TARGET...]
 and their scrambled weights saturate the output. This test builds its own
 model (written here as flatc JSON against edgec's TFLite schema, converted
 with flatc): an SVDF of rank 2 with int16 state, then one of rank 1 with
-int8 state at a nonzero zero point. Its reference is an independent numpy
+int8 state at a nonzero zero point, on a batch of two rows (TFLM shifts
+both rows' state as one buffer; edgec row by row). Its reference is an independent numpy
 transcription of TFLite-Micro's integer SVDF (svdf_common.cc, as of the
 commit of ../shared/tflite: float scale quotients, two-rounding fixed
 point, zero point added before the state's clamp, no fused activation),
@@ -28,6 +29,7 @@ SCHEMA = os.path.join(os.path.dirname(os.path.dirname(HERE)), "compiler", "impor
                       "tflite.fbs")
 
 RNG = np.random.default_rng(20261207)
+BATCH = 2  # TFLM shifts the whole [batch, filters * memory] state at once
 
 # (inputs, filters, memory, rank, state dtype, state scale, state zero point)
 LAYERS = [(6, 8, 4, 2, np.int16, 0.002, 0), (4, 6, 3, 1, np.int8, 0.05, 5)]
@@ -90,7 +92,7 @@ def make_model():
                         "is_variable": variable})
         return len(tensors) - 1
 
-    x = tensor("input", [1, LAYERS[0][0]], "INT8", IN_SCALE, IN_ZERO)
+    x = tensor("input", [BATCH, LAYERS[0][0]], "INT8", IN_SCALE, IN_ZERO)
     first, in_scale = x, IN_SCALE
     for k, (n_in, filters, memory, rank, sdt, s_scale, s_zero) in enumerate(LAYERS):
         units = filters // rank
@@ -103,9 +105,9 @@ def make_model():
         i_wf = tensor(f"svdf{k}/weights_feature", wf.shape, "INT8", wf_scale, 0, wf)
         i_wt = tensor(f"svdf{k}/weights_time", wt.shape, stype, wt_scale, 0, wt)
         i_b = tensor(f"svdf{k}/bias", bias.shape, "INT32", s_scale * wt_scale, 0, bias)
-        i_s = tensor(f"svdf{k}/state", [1, filters * memory], stype, s_scale, s_zero,
+        i_s = tensor(f"svdf{k}/state", [BATCH, filters * memory], stype, s_scale, s_zero,
                      variable=True)
-        y = tensor(f"svdf{k}/output", [1, units], "INT8", OUT[k][0], OUT[k][1])
+        y = tensor(f"svdf{k}/output", [BATCH, units], "INT8", OUT[k][0], OUT[k][1])
         ops.append({"opcode_index": 0, "inputs": [x, i_wf, i_wt, i_b, i_s], "outputs": [y],
                     "builtin_options_type": "SVDFOptions",
                     "builtin_options": {"rank": rank, "fused_activation_function": "RELU"}})
@@ -124,27 +126,33 @@ def make_model():
 
 
 def svdf_step(w, x, state):
-    """One run of TFLM's integer SVDF (batch 1): updates `state`, returns y."""
+    """One run of TFLM's integer SVDF: updates `state` (flat, every batch
+    row's [filters * memory] in turn), returns y [batch, units]."""
     info = np.iinfo(w["sdt"])
     m1 = quantize_multiplier(float(f32(f32(w["in_scale"]) * f32(w["wf_scale"])) /
                                    f32(w["s_scale"])))
     m2 = quantize_multiplier(float(f32(f32(w["s_scale"]) * f32(w["wt_scale"])) /
                                    f32(w["out_scale"])))
     filters, memory = w["wt"].shape
+    span = filters * memory
+    # As svdf_common.cc: one shift left over the whole buffer, all rows.
     state[:-1] = state[1:].copy()
-    for f in range(filters):
-        dot = wrap32(int(np.sum(w["wf"][f].astype(np.int64) * (x.astype(np.int64) - w["in_zero"]))))
-        v = mbqm(dot, *m1) + w["s_zero"]
-        state[f * memory + memory - 1] = min(max(v, info.min), info.max)
+    for b in range(x.shape[0]):
+        for f in range(filters):
+            dot = wrap32(int(np.sum(w["wf"][f].astype(np.int64) *
+                                    (x[b].astype(np.int64) - w["in_zero"]))))
+            v = mbqm(dot, *m1) + w["s_zero"]
+            state[b * span + f * memory + memory - 1] = min(max(v, info.min), info.max)
     units = filters // w["rank"]
-    y = np.zeros(units, np.int64)
-    for u in range(units):
-        acc = int(w["bias"][u])
-        for r in range(w["rank"]):
-            f = u * w["rank"] + r
-            acc += int(np.sum(w["wt"][f].astype(np.int64) *
-                              (state[f * memory:(f + 1) * memory].astype(np.int64) - w["s_zero"])))
-        y[u] = min(max(mbqm(wrap32(acc), *m2) + w["out_zero"], -128), 127)
+    y = np.zeros((x.shape[0], units), np.int64)
+    for b in range(x.shape[0]):
+        for u in range(units):
+            acc = int(w["bias"][u])
+            for r in range(w["rank"]):
+                f = b * span + (u * w["rank"] + r) * memory
+                acc += int(np.sum(w["wt"][u * w["rank"] + r].astype(np.int64) *
+                                  (state[f:f + memory].astype(np.int64) - w["s_zero"])))
+            y[b, u] = min(max(mbqm(wrap32(acc), *m2) + w["out_zero"], -128), 127)
     return y
 
 
@@ -166,13 +174,13 @@ def main():
     subprocess.run([flatc, "--binary", "-o", work, SCHEMA, os.path.join(work, "svdf_stream.json")],
                    check=True)
     path = os.path.join(work, "svdf_stream.tflite")  # the schema's file_extension
-    x = RNG.integers(-128, 128, size=(1, LAYERS[0][0])).astype(np.int8)
+    x = RNG.integers(-128, 128, size=(BATCH, LAYERS[0][0])).astype(np.int8)
     np.save(os.path.join(work, "x.npy"), x)
 
-    states = [np.full(w["wt"].size, w["s_zero"], np.int64) for w in weights]
+    states = [np.full(BATCH * w["wt"].size, w["s_zero"], np.int64) for w in weights]
     failures, seen = [], set()
     for repeat in range(1, 7):
-        h = x[0].astype(np.int64)
+        h = x.astype(np.int64)
         for w, s in zip(weights, states):
             h = svdf_step(w, h, s)
         out = os.path.join(work, f"run{repeat}")
@@ -182,6 +190,7 @@ def main():
             failures.append(f"edgec run --repeat {repeat}: {r.stderr}")
             continue
         got = np.load(os.path.join(out, "out_0.q.npy")).astype(np.int64).ravel()
+        h = h.ravel()
         seen.add(tuple(got))
         if not np.array_equal(got, h):
             failures.append(f"run {repeat}: evaluator {got.tolist()}, TFLM's arithmetic "
