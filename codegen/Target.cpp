@@ -203,6 +203,7 @@ std::optional<Target> parseTarget(const std::string &json, const std::string &fi
     er.integer("ram_origin", t.emulator.ramOrigin);
     er.integer("ram_bytes", t.emulator.ramBytes);
     er.integer("stack_bytes", t.emulator.stackBytes);
+    er.integer("boot_vectors", t.emulator.bootVectors);
     er.integer("timeout_seconds", t.emulator.timeoutSeconds);
     er.str("cycle_model", t.emulator.cycleModel);
     if (!er.ok())

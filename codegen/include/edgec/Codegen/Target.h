@@ -40,6 +40,11 @@ struct Target {
     int64_t flashOrigin = 0, flashBytes = 0; ///< of the emulated board
     int64_t ramOrigin = 0, ramBytes = 0;
     int64_t stackBytes = 16384;
+    /// Where the emulated core reads its reset stack pointer and PC when that
+    /// is not flash_origin (an mps3-an547 boots from its 512 KB ITCM at 0;
+    /// flash lives in DDR so that large weights fit): the harness links a
+    /// two-word table there. -1: the vector table at flash_origin.
+    int64_t bootVectors = -1;
     int timeoutSeconds = 120;
     /// "m4" or "m55": the in-order model by which the instruction-count
     /// plugin estimates cycles (compiler/tools/qemu-icount.c); empty: none.
