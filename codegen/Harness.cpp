@@ -80,10 +80,17 @@ std::string CppEmitter::harnessSource() const {
           "    if (!out{0}.save(args.outputPath({0}), \"<f4\", out{0}_shape, {1})) return 1;\n", k,
           shapeOf(v).size());
     }
-    out += fmt::format("    int status = {}_run_float({});\n"
-                       "    if (status != 0) {{ edgec::harness::fail(\"model returned status\", "
-                       "status); return 1; }}\n",
-                       n, floatCall);
+    if (stateBytes() > 0) // --repeat N: N runs through the static arena, state carried
+      out += fmt::format("    for (int r = 0; r < args.repeat; ++r) {{\n"
+                         "      int status = {}_run_float({});\n"
+                         "      if (status != 0) {{ edgec::harness::fail(\"model returned status\", "
+                         "status); return 1; }}\n    }}\n",
+                         n, floatCall);
+    else
+      out += fmt::format("    int status = {}_run_float({});\n"
+                         "    if (status != 0) {{ edgec::harness::fail(\"model returned status\", "
+                         "status); return 1; }}\n",
+                         n, floatCall);
     out += floatSave + "    return 0;\n  }\n";
   }
   for (size_t k = 0; k < outputParams.size(); ++k) {

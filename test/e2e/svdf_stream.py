@@ -15,6 +15,9 @@ run over R = 1..6 runs of the same input, where the state fills and then
 only shifts. `edgec run --repeat R` must equal it on every R, and
 `edgec verify --repeat 6` on each TARGET must find the generated code
 bit-exact with the evaluator, its state carried between runs in the arena.
+With x86-64 among the targets, the harness also runs the model through
+<name>_run_float, i.e. <name>_run and its static arena, whose first call
+resets the state by itself, for 1 and for 4 runs.
 """
 import json
 import os
@@ -156,6 +159,44 @@ def svdf_step(w, x, state):
     return y
 
 
+def static_arena_runs(edgec, work, path, x, weights):
+    """The generated code's static entry point (<name>_run through
+    <name>_run_float), built with its own CMake project, over 1 and 4 runs."""
+    gen = os.path.join(work, "gen")
+    r = subprocess.run([edgec, "compile", path, "-t", "x86-64", "--harness", "--name", "svdf",
+                        "-o", gen], capture_output=True, text=True)
+    if r.returncode != 0:
+        return [f"edgec compile --harness: {r.stderr}"]
+    build = os.path.join(gen, "build")
+    for cmd in (["cmake", "-S", gen, "-B", build, "-G", "Ninja"], ["cmake", "--build", build]):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            return [f"{' '.join(cmd)}:\n{r.stdout}{r.stderr}"]
+    real = os.path.join(work, "x.real.npy")
+    np.save(real, ((x.astype(np.float32) - IN_ZERO) * np.float32(IN_SCALE)).astype(np.float32))
+    failures = []
+    for repeat in (1, 4):
+        states = [np.full(BATCH * w["wt"].size, w["s_zero"], np.int64) for w in weights]
+        for _ in range(repeat):
+            h = x.astype(np.int64)
+            for w, st in zip(weights, states):
+                h = svdf_step(w, h, st)
+        out = os.path.join(work, f"static{repeat}")
+        os.makedirs(out, exist_ok=True)
+        r = subprocess.run([os.path.join(build, "svdf_main"), real, "-o", out, "--float-api",
+                            "--repeat", str(repeat)], capture_output=True, text=True)
+        if r.returncode != 0:
+            failures.append(f"svdf_main --float-api --repeat {repeat}: {r.stderr}")
+            continue
+        scale, zero = OUT[-1]
+        got = np.round(np.load(os.path.join(out, "out_0.npy")).astype(np.float64) /
+                       np.float32(scale)).astype(np.int64).ravel() + zero
+        if not np.array_equal(got, h.ravel()):
+            failures.append(f"svdf_run (static arena), {repeat} run(s): {got.tolist()}, TFLM's "
+                            f"arithmetic {h.ravel().tolist()}")
+    return failures
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -203,6 +244,8 @@ def main():
                             os.path.join(work, "x.npy")], capture_output=True, text=True)
         if r.returncode != 0 or "bit-exact" not in r.stdout:
             failures.append(f"edgec verify --repeat 6 on {target}:\n{r.stdout}{r.stderr}")
+    if "x86-64" in targets:
+        failures += static_arena_runs(edgec, work, path, x, weights)
     for f in failures:
         print("FAIL", f)
     print(f"svdf_stream: 6 runs checked against TFLM's arithmetic, {len(targets)} target(s) "
