@@ -62,8 +62,8 @@ private:
   std::string weightsSource() const;
   std::string harnessSource() const;
   bool hasQuantizedIO() const;
-  /// The layers that keep state between runs (edge.svdf), in schedule order.
-  std::vector<edge::SvdfOp> stateLayers() const;
+  /// The layers that keep state between runs, in schedule order.
+  std::vector<edge::StateOpInterface> stateLayers() const;
   /// Bytes of state they keep (in the arena).
   int64_t stateBytes() const;
   /// <name>_reset_with_arena and, with the static arena, <name>_reset.

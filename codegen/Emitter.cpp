@@ -281,15 +281,15 @@ std::string CppEmitter::floatWrapper() const {
   return out;
 }
 
-std::vector<edge::SvdfOp> CppEmitter::stateLayers() const {
-  std::vector<edge::SvdfOp> layers;
-  func.walk([&](edge::SvdfOp op) { layers.push_back(op); });
+std::vector<edge::StateOpInterface> CppEmitter::stateLayers() const {
+  std::vector<edge::StateOpInterface> layers;
+  func.walk([&](edge::StateOpInterface op) { layers.push_back(op); });
   return layers;
 }
 
 int64_t CppEmitter::stateBytes() const {
   int64_t bytes = 0;
-  for (edge::SvdfOp op : stateLayers())
+  for (edge::StateOpInterface op : stateLayers())
     bytes += op.getStateBytes();
   return bytes;
 }
@@ -302,15 +302,17 @@ std::string CppEmitter::stateReset() const {
       "  if (reinterpret_cast<uintptr_t>(arena) % {}_ARENA_ALIGNMENT != 0) return "
       "edgec::kErrorArenaAlignment;\n",
       n, N);
-  for (edge::SvdfOp op : stateLayers()) {
+  for (edge::StateOpInterface op : stateLayers()) {
     auto off = op->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr);
-    auto type = cast<RankedTensorType>(op.getStateType());
-    std::string ctype = ctypeOf(op.getWeightsTime());
-    out += fmt::format("  // '{}' (svdf): {} state {}\n"
-                       "  edgec::svdf_state_reset(reinterpret_cast<{} *>(arena + {}), {}, {});\n",
-                       commentText(nodeOf(op)), ctype, shapeComment(type.getShape().vec()), ctype,
-                       off ? off.getInt() : 0, type.getNumElements(),
-                       quant::paramsOf(type).zeroPoint);
+    RankedTensorType type = op.getStateTensorType();
+    unsigned bits = cast<mlir::quant::QuantizedType>(type.getElementType())
+                        .getStorageTypeIntegralWidth();
+    std::string ctype = fmt::format("int{}_t", bits);
+    out += fmt::format("  // '{}' ({}): {} state {}\n"
+                       "  for (int k = 0; k < {}; ++k) reinterpret_cast<{} *>(arena + {})[k] = {};\n",
+                       commentText(nodeOf(op)), op->getName().stripDialect().str(), ctype,
+                       shapeComment(type.getShape().vec()), type.getNumElements(), ctype,
+                       off ? off.getInt() : 0, op.getStateInitialValue());
   }
   out += "  return edgec::kOk;\n}\n\n";
   return out;

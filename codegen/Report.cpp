@@ -117,8 +117,8 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     l.activationBytes = bytesOf(op->getResult(0));
     if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr))
       l.arenaOffset = off.getInt();
-    if (auto svdf = dyn_cast<edge::SvdfOp>(op)) {
-      l.stateBytes = svdf.getStateBytes();
+    if (auto state = dyn_cast<edge::StateOpInterface>(op)) {
+      l.stateBytes = state.getStateBytes();
       if (auto off = op->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr))
         l.stateOffset = off.getInt();
     }

@@ -1102,10 +1102,13 @@ mlir::quant::UniformQuantizedType perTensorSigned(Type t, std::initializer_list<
 }
 } // namespace
 
-int64_t SvdfOp::getStateBytes() {
-  auto t = cast<RankedTensorType>(getStateType());
-  auto q = cast<mlir::quant::UniformQuantizedType>(t.getElementType());
-  return t.getNumElements() * (q.getStorageTypeIntegralWidth() / 8);
+RankedTensorType SvdfOp::getStateTensorType() { return cast<RankedTensorType>(getStateType()); }
+
+int64_t SvdfOp::getStateInitialValue() {
+  // TFLM's ResetVariableTensors: an int8 state at its zero point, any other
+  // at 0 (the int16 SVDF's zero point is 0 in every converted model).
+  auto q = cast<mlir::quant::UniformQuantizedType>(getStateTensorType().getElementType());
+  return q.getStorageTypeIntegralWidth() == 8 ? q.getZeroPoint() : 0;
 }
 
 LogicalResult SvdfOp::verify() {

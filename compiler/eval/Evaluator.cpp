@@ -1256,10 +1256,17 @@ FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::ve
     for (Value v : op.getOperands())
       operands.push_back(&env[v]);
     FailureOr<Tensor> r = failure();
-    if (auto svdf = dyn_cast<edge::SvdfOp>(op))
-      r = evaluateSvdf(svdf, operands, state->perOp[&op]);
-    else
+    if (auto stateful = dyn_cast<edge::StateOpInterface>(op)) {
+      Tensor &s = state->perOp[&op];
+      RankedTensorType type = stateful.getStateTensorType();
+      if (s.shape != type.getShape().vec()) { // its first run: the initial state
+        s = Tensor::zeros(dtypeOf(type.getElementType()), type.getShape().vec());
+        std::fill(s.i.begin(), s.i.end(), stateful.getStateInitialValue());
+      }
+      r = evaluateWithState(&op, operands, s);
+    } else {
       r = evaluateOp(&op, operands);
+    }
     if (failed(r))
       return failure();
     if (observer)

@@ -560,16 +560,12 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
       .Default([&](Operation *) { return fail(); });
 }
 
+namespace {
 FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Tensor &state) {
   // As svdf_s8 (runtime-stub/edgec/kernels/ref/svdf_s8.h), loop for loop.
   SvdfFixed k = svdfConstants(op);
   const Tensor &x = *in[0], &wf = *in[1], &wt = *in[2];
   const Tensor *bias = op.getBias() ? in[3] : nullptr;
-  auto stateType = cast<RankedTensorType>(op.getStateType());
-  if (state.shape != stateType.getShape().vec()) {
-    state = Tensor::zeros(dtypeOf(stateType.getElementType()), stateType.getShape().vec());
-    std::fill(state.i.begin(), state.i.end(), k.stateZero);
-  }
   const int64_t batch = x.shape[0], inputs = x.shape[1], filters = wf.shape[0],
                 memory = op.getMemory(), rank = op.getRank(), units = filters / rank;
   Tensor y = zerosLike(op.getOutput());
@@ -598,6 +594,14 @@ FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Ten
     }
   }
   return y;
+}
+} // namespace
+
+FailureOr<Tensor> evaluateWithState(Operation *op, ArrayRef<const Tensor *> in, Tensor &state) {
+  if (auto svdf = dyn_cast<edge::SvdfOp>(op))
+    return evaluateSvdf(svdf, in, state);
+  op->emitError("the reference evaluator cannot run '") << op->getName() << "' with its state";
+  return failure();
 }
 
 } // namespace edgec

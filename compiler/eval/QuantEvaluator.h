@@ -11,10 +11,11 @@ namespace edgec {
 mlir::FailureOr<Tensor> evaluateQuantizedOp(mlir::Operation *op,
                                             llvm::ArrayRef<const Tensor *> operands);
 
-/// One run of an edge.svdf, as svdf_s8 computes it: `state` (empty: the
-/// layer's initial state, all zero points) is shifted, written and kept.
-mlir::FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, llvm::ArrayRef<const Tensor *> operands,
-                                     Tensor &state);
+/// One run of an op with state (edge::StateOpInterface) as its kernel
+/// computes it, reading and updating `state` (already at its initial value
+/// on the first run).
+mlir::FailureOr<Tensor> evaluateWithState(mlir::Operation *op,
+                                          llvm::ArrayRef<const Tensor *> operands, Tensor &state);
 
 /// The tensors of an edge.recurrent's operands by role, null when absent
 /// (the float and the integer evaluation both read them so).

@@ -104,8 +104,8 @@ std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
   // The scheduler leaves state out: it is live at every step of every order.
   const int64_t end = static_cast<int64_t>(g.ops.size());
   for (Operation *op : g.ops)
-    if (auto svdf = dyn_cast<edge::SvdfOp>(op))
-      buffers.push_back({op, BufferKind::State, {svdf.getStateBytes(), 0, end}});
+    if (auto state = dyn_cast<edge::StateOpInterface>(op))
+      buffers.push_back({op, BufferKind::State, {state.getStateBytes(), 0, end}});
   return buffers;
 }
 

@@ -49,6 +49,33 @@ def Edge_RealFunctionOpInterface : OpInterface<"RealFunctionOpInterface"> {
   ];
 }
 
+def Edge_StateOpInterface : OpInterface<"StateOpInterface"> {
+  let cppNamespace = "::edgec::edge";
+  let description = [{
+    An op that keeps state from one run of the model to the next (a .tflite
+    SVDF's memory of its last inputs). The memory plan gives the state its
+    own arena buffer, live at every step (BufferKind::State); the generated
+    header resets it (every element at its initial value) and the evaluator
+    carries it in a ModelState. The op declares reads and writes of the
+    model-state resource, so nothing moves or drops it.
+  }];
+  let methods = [
+    InterfaceMethod<"The state's shape and per-tensor quantized element (its storage is what the "
+                    "kernel keeps)", "::mlir::RankedTensorType", "getStateTensorType">,
+    InterfaceMethod<"Bytes of the state", "int64_t", "getStateBytes", (ins), [{}], [{
+      auto t = $_op.getStateTensorType();
+      auto q = ::mlir::cast<::mlir::quant::QuantizedType>(t.getElementType());
+      return t.getNumElements() * (q.getStorageTypeIntegralWidth() / 8);
+    }]>,
+    InterfaceMethod<"The stored value every element starts (and restarts) at: the zero point",
+                    "int64_t", "getStateInitialValue", (ins), [{}], [{
+      auto t = $_op.getStateTensorType();
+      auto q = ::mlir::cast<::mlir::quant::UniformQuantizedType>(t.getElementType());
+      return q.getZeroPoint();
+    }]>,
+  ];
+}
+
 def Edge_KernelOpInterface : OpInterface<"EdgeKernelOpInterface"> {
   let cppNamespace = "::edgec::edge";
   let description = [{

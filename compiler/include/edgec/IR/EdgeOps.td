@@ -860,7 +860,9 @@ def Edge_RecurrentOp : Edge_Op<"recurrent", [Pure, AttrSizedOperandSegments]> {
 def Edge_ModelState : Resource<"::edgec::edge::ModelStateResource">;
 
 def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
-                                                   MemWrite<Edge_ModelState>]>]> {
+                                                   MemWrite<Edge_ModelState>]>,
+                                   DeclareOpInterfaceMethods<Edge_StateOpInterface,
+                                                             ["getStateInitialValue"]>]> {
   let summary = "Integer SVDF layer with its state kept between runs (TFLite's SVDF)";
   let description = [{
     One step of a rank-`rank` singular value decomposition filter, in
@@ -887,8 +889,6 @@ def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
     functional-type(operands, results)
   }];
   let extraClassDeclaration = [{
-    /// Bytes of the state this layer keeps between runs.
-    int64_t getStateBytes();
     /// M, the number of past steps each filter remembers.
     int64_t getMemory() {
       return ::mlir::cast<::mlir::ShapedType>(getWeightsTime().getType()).getDimSize(1);

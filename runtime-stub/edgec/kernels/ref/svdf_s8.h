@@ -55,10 +55,4 @@ inline void svdf_s8(const int8_t *EDGEC_RESTRICT x, const int8_t *EDGEC_RESTRICT
   }
 }
 
-/// A layer's state at its start: every element its zero point.
-template <typename TState> inline void svdf_state_reset(TState *state, ptrdiff_t n, int32_t zero) {
-  for (ptrdiff_t k = 0; k < n; ++k)
-    state[k] = static_cast<TState>(zero);
-}
-
 } // namespace edgec
