@@ -480,9 +480,10 @@ std::string formatLayerTable(ModuleOp module) {
                                 "node", nodeW, "op", opW, "inputs", inW, "output", outW, "MACs",
                                 "weights B", "act. B", "storage");
   out += quantized ? fmt::format("  {:<9}  {:>7}\n", "precision", "SQNR dB") : "\n";
-  int64_t macs = 0;
+  int64_t macs = 0, stateBytes = 0;
   for (size_t k = 0; k < layers.size(); ++k) {
     const LayerInfo &l = layers[k];
+    stateBytes += l.stateBytes;
     // Node names come from the model: print only printable characters.
     std::string node;
     for (char c : l.node)
@@ -498,6 +499,10 @@ std::string formatLayerTable(ModuleOp module) {
   out += fmt::format("arena: {} bytes (lower bound {} bytes)\n",
                      funcAttr(module, memory::kArenaSizeAttr),
                      funcAttr(module, memory::kLowerBoundAttr));
+  if (stateBytes > 0)
+    out += fmt::format("state: {} of those bytes keep the layers' state from one run to the next "
+                       "(reset with <name>_reset_with_arena)\n",
+                       stateBytes);
   if (std::string order = scheduleText(module); !order.empty())
     out += "layer order: " + order + "\n";
   return out;

@@ -236,6 +236,12 @@ def main():
         if not np.array_equal(got, h):
             failures.append(f"run {repeat}: evaluator {got.tolist()}, TFLM's arithmetic "
                             f"{h.tolist()}")
+    # The state's bytes, as inspect and report.json tell them: int16 [2, 32]
+    # and int8 [2, 18].
+    want_state = sum(BATCH * w["wt"].size * np.dtype(w["sdt"]).itemsize for w in weights)
+    r = subprocess.run([edgec, "inspect", path], capture_output=True, text=True)
+    if f"state: {want_state} of those bytes" not in r.stdout:
+        failures.append(f"edgec inspect does not give the {want_state} state bytes:\n{r.stdout}")
     if len(seen) < 3:
         failures.append(f"the outputs took only {len(seen)} distinct values over 6 runs: the "
                         "state is not exercised")
