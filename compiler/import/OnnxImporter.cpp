@@ -693,9 +693,26 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
     }
     shape = want;
   }
+  // A symbolic dimension the user did not size is compiled as 1: say so,
+  // with the option that sizes it, so that a 1 nobody chose (a detector
+  // compiled for a 1x1 image) is never silent. The leading dimension, the
+  // batch of every exported model, is 1 by intent and goes unmentioned.
+  std::string symbolic;
+  for (size_t k = 1; k < shape.size(); ++k)
+    if (shape[k] < 0) {
+      const auto &d = tt.shape().dim(k);
+      symbolic += (symbolic.empty() ? "" : ", ") + std::to_string(k) +
+                  (d.has_dim_param() && !d.dim_param().empty() ? " ('" + d.dim_param() + "')"
+                                                               : std::string());
+    }
   for (int64_t &d : shape)
     if (d < 0)
       d = 1;
+  if (!symbolic.empty())
+    emitWarning(loc) << "graph input '" << vi.name() << "' has symbolic dimension(s) " << symbolic
+                     << ", each compiled as 1 (shape " << shapeToString(shape)
+                     << "); give the shape to compile for with --input-shape " << vi.name() << "="
+                     << shapeToString(shape);
   if (checkedElementCount(shape) < 0) {
     emitError(loc) << "graph input '" << vi.name() << "' of shape " << shapeToString(shape)
                    << " has more than 2^31 - 1 elements";

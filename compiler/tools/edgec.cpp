@@ -161,7 +161,7 @@ struct ModelArgs {
 void addModelArgs(CLI::App *cmd, ModelArgs &args) {
   cmd->add_option("model", args.model, "Model: ONNX (.onnx, textual .onnxtxt) or TFLite (.tflite)")->required();
   cmd->add_option("--input-shape", args.inputShapes,
-                  "Shape of a graph input, NAME=1x3x96x96 (symbolic dimensions default to 1)");
+                  "Shape of a graph input, NAME=1x3x96x96 (symbolic dimensions default to 1, with a warning for each but the leading one)");
   cmd->add_option("--bind", args.bindings,
                   "Bind a graph input to a constant, NAME=value.npy|value.pb: for inputs that "
                   "determine shapes (a Reshape's shape, Slice's starts, ...)");
