@@ -751,8 +751,9 @@ LogicalResult fullyConnected(OpContext &c) {
   if (o && o->weights_format() != fb::FullyConnectedOptionsWeightsFormat::DEFAULT)
     return c.fail("shuffled weights (weights_format SHUFFLED4x16INT8) are not supported");
   FailureOr<Value> x, w;
-  if (failed(flattenedNhwcInput(c, x, w))) {
-    x = c.real(0, "input");
+  bool flattened = succeeded(flattenedNhwcInput(c, x, w));
+  if (!flattened) {
+    x = c.stored(0, "input");
     w = c.real(1, "weights");
   }
   if (failed(x) || failed(w))
@@ -768,14 +769,25 @@ LogicalResult fullyConnected(OpContext &c) {
   FailureOr<Value> bias = c.bias(2, units, "units");
   if (failed(bias))
     return failure();
+  // The rows of an input of another rank (keep_num_dims, a [1, T, depth]
+  // sequence) are the stored integers reshaped, so the quantizer sees the
+  // int8 layer as dequantize -> gemm -> quantize and keeps it in integers.
+  Value rowsIn = c.reshape(*x, {rows, depth});
+  if (!flattened && isa<quant::QuantizedType>(getElementTypeOrSelf(rowsIn.getType())))
+    rowsIn = c.b.create<edge::DequantizeOp>(c.loc, c.floatType({rows, depth}), rowsIn);
   Value gemm = c.b.create<edge::GemmOp>(
-      c.loc, c.floatType({rows, units}), c.reshape(*x, {rows, depth}), *w, *bias,
-      c.b.getF32FloatAttr(1.f), c.b.getF32FloatAttr(1.f), c.b.getBoolAttr(false),
-      c.b.getBoolAttr(true), FloatAttr(), FloatAttr(), c.tfliteNumerics());
+      c.loc, c.floatType({rows, units}), rowsIn, *w, *bias, c.b.getF32FloatAttr(1.f),
+      c.b.getF32FloatAttr(1.f), c.b.getBoolAttr(false), c.b.getBoolAttr(true), FloatAttr(),
+      FloatAttr(), c.tfliteNumerics());
   auto y = c.activation(gemm, o ? o->fused_activation_function()
                                 : fb::ActivationFunctionType::NONE);
   if (failed(y))
     return failure();
+  // Likewise the result: quantized in rows, then reshaped as integers.
+  Type outElement = c.im.types[c.outputIndex(0)].getElementType();
+  if (isa<quant::QuantizedType>(outElement))
+    return c.setOutput(0, c.b.create<edge::QuantizeOp>(
+                              c.loc, RankedTensorType::get({rows, units}, outElement), *y));
   return c.setOutput(0, *y);
 }
 
