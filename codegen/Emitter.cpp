@@ -304,15 +304,19 @@ std::string CppEmitter::stateReset() const {
       n, N);
   for (edge::StateOpInterface op : stateLayers()) {
     auto off = op->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr);
-    RankedTensorType type = op.getStateTensorType();
-    unsigned bits = cast<mlir::quant::QuantizedType>(type.getElementType())
-                        .getStorageTypeIntegralWidth();
-    std::string ctype = fmt::format("int{}_t", bits);
-    out += fmt::format("  // '{}' ({}): {} state {}\n"
-                       "  for (int k = 0; k < {}; ++k) reinterpret_cast<{} *>(arena + {})[k] = {};\n",
-                       commentText(nodeOf(op)), op->getName().stripDialect().str(), ctype,
-                       shapeComment(type.getShape().vec()), type.getNumElements(), ctype,
-                       off ? off.getInt() : 0, op.getStateInitialValue());
+    SmallVector<RankedTensorType> parts = op.getStateTensorTypes();
+    for (unsigned p = 0; p < parts.size(); ++p) {
+      RankedTensorType type = parts[p];
+      unsigned bits = cast<mlir::quant::QuantizedType>(type.getElementType())
+                          .getStorageTypeIntegralWidth();
+      std::string ctype = fmt::format("int{}_t", bits);
+      out += fmt::format(
+          "  // '{}' ({}): {} state {}\n"
+          "  for (int k = 0; k < {}; ++k) reinterpret_cast<{} *>(arena + {})[k] = {};\n",
+          commentText(nodeOf(op)), op->getName().stripDialect().str(), ctype,
+          shapeComment(type.getShape().vec()), type.getNumElements(), ctype,
+          (off ? off.getInt() : 0) + op.getStatePartOffset(p), op.getStateInitialValue(p));
+    }
   }
   out += "  return edgec::kOk;\n}\n\n";
   return out;

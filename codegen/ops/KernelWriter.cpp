@@ -260,9 +260,12 @@ std::string KernelWriter::floatScratch() const {
   return off ? fmt::format("reinterpret_cast<float *>(arena + {})", off.getInt()) : "nullptr";
 }
 
-std::string KernelWriter::state(const std::string &ctype) const {
+std::string KernelWriter::state(const std::string &ctype, unsigned part) const {
   auto off = op_->getAttrOfType<IntegerAttr>(memory::kStateOffsetAttr);
-  return off ? fmt::format("reinterpret_cast<{} *>(arena + {})", ctype, off.getInt()) : "nullptr";
+  if (!off)
+    return "nullptr";
+  int64_t at = off.getInt() + cast<edge::StateOpInterface>(op_).getStatePartOffset(part);
+  return fmt::format("reinterpret_cast<{} *>(arena + {})", ctype, at);
 }
 
 InFlightDiagnostic KernelWriter::unsupported() { return op_->emitError("code generation: "); }

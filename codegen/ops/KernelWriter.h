@@ -175,8 +175,9 @@ public:
   /// Expressions of the arena scratch: void * and float *, or nullptr.
   std::string scratch() const;
   std::string floatScratch() const;
-  /// The layer's state in the arena (edge.svdf) as `ctype *`.
-  std::string state(const std::string &ctype) const;
+  /// Part `part` of the layer's state in the arena (edge::StateOpInterface)
+  /// as `ctype *`.
+  std::string state(const std::string &ctype, unsigned part = 0) const;
 
   /// An error on the op, prefixed as every code generation error is.
   mlir::InFlightDiagnostic unsupported();

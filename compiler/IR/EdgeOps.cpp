@@ -1085,6 +1085,26 @@ LogicalResult RecurrentOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// layers with state
+//===----------------------------------------------------------------------===//
+
+namespace edgec::edge {
+SmallVector<int64_t> statePartOffsets(ArrayRef<RankedTensorType> parts) {
+  SmallVector<int64_t> offsets;
+  int64_t at = 0;
+  for (RankedTensorType t : parts) {
+    int64_t bytes = cast<mlir::quant::QuantizedType>(t.getElementType())
+                        .getStorageTypeIntegralWidth() / 8;
+    at = (at + bytes - 1) / bytes * bytes;
+    offsets.push_back(at);
+    at += t.getNumElements() * bytes;
+  }
+  offsets.push_back(at);
+  return offsets;
+}
+} // namespace edgec::edge
+
+//===----------------------------------------------------------------------===//
 // edge.svdf
 //===----------------------------------------------------------------------===//
 
@@ -1102,13 +1122,8 @@ mlir::quant::UniformQuantizedType perTensorSigned(Type t, std::initializer_list<
 }
 } // namespace
 
-RankedTensorType SvdfOp::getStateTensorType() { return cast<RankedTensorType>(getStateType()); }
-
-int64_t SvdfOp::getStateInitialValue() {
-  // TFLM's ResetVariableTensors: an int8 state at its zero point, any other
-  // at 0 (the int16 SVDF's zero point is 0 in every converted model).
-  auto q = cast<mlir::quant::UniformQuantizedType>(getStateTensorType().getElementType());
-  return q.getStorageTypeIntegralWidth() == 8 ? q.getZeroPoint() : 0;
+SmallVector<RankedTensorType> SvdfOp::getStateTensorTypes() {
+  return {cast<RankedTensorType>(getStateType())};
 }
 
 LogicalResult SvdfOp::verify() {

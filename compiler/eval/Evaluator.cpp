@@ -1257,11 +1257,14 @@ FailureOr<std::vector<Tensor>> evaluateFunction(func::FuncOp func, const std::ve
       operands.push_back(&env[v]);
     FailureOr<Tensor> r = failure();
     if (auto stateful = dyn_cast<edge::StateOpInterface>(op)) {
-      Tensor &s = state->perOp[&op];
-      RankedTensorType type = stateful.getStateTensorType();
-      if (s.shape != type.getShape().vec()) { // its first run: the initial state
-        s = Tensor::zeros(dtypeOf(type.getElementType()), type.getShape().vec());
-        std::fill(s.i.begin(), s.i.end(), stateful.getStateInitialValue());
+      std::vector<Tensor> &s = state->perOp[&op];
+      SmallVector<RankedTensorType> parts = stateful.getStateTensorTypes();
+      if (s.size() != parts.size()) { // its first run: the initial state
+        s.clear();
+        for (unsigned p = 0; p < parts.size(); ++p) {
+          s.push_back(Tensor::zeros(dtypeOf(parts[p].getElementType()), parts[p].getShape().vec()));
+          std::fill(s.back().i.begin(), s.back().i.end(), stateful.getStateInitialValue(p));
+        }
       }
       r = evaluateWithState(&op, operands, s);
     } else {

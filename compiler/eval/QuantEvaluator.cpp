@@ -597,9 +597,10 @@ FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Ten
 }
 } // namespace
 
-FailureOr<Tensor> evaluateWithState(Operation *op, ArrayRef<const Tensor *> in, Tensor &state) {
+FailureOr<Tensor> evaluateWithState(Operation *op, ArrayRef<const Tensor *> in,
+                                    MutableArrayRef<Tensor> state) {
   if (auto svdf = dyn_cast<edge::SvdfOp>(op))
-    return evaluateSvdf(svdf, in, state);
+    return evaluateSvdf(svdf, in, state[0]);
   op->emitError("the reference evaluator cannot run '") << op->getName() << "' with its state";
   return failure();
 }

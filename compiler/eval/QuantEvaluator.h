@@ -12,10 +12,11 @@ mlir::FailureOr<Tensor> evaluateQuantizedOp(mlir::Operation *op,
                                             llvm::ArrayRef<const Tensor *> operands);
 
 /// One run of an op with state (edge::StateOpInterface) as its kernel
-/// computes it, reading and updating `state` (already at its initial value
-/// on the first run).
+/// computes it, reading and updating `state` (one tensor per part, already
+/// at its initial value on the first run).
 mlir::FailureOr<Tensor> evaluateWithState(mlir::Operation *op,
-                                          llvm::ArrayRef<const Tensor *> operands, Tensor &state);
+                                          llvm::ArrayRef<const Tensor *> operands,
+                                          llvm::MutableArrayRef<Tensor> state);
 
 /// The tensors of an edge.recurrent's operands by role, null when absent
 /// (the float and the integer evaluation both read them so).

@@ -31,11 +31,12 @@ mlir::FailureOr<Tensor> evaluateOp(mlir::Operation *op, llvm::ArrayRef<const Ten
 /// Called after each op with its result, e.g. to collect per-layer outputs.
 using EvalObserver = std::function<void(mlir::Operation *, const Tensor &)>;
 
-/// What the layers with state (edge.svdf) keep from one run of a function to
-/// the next, per op: the evaluator's copy of the state the generated code
-/// keeps in its arena. An op without an entry starts from its initial state.
+/// What the layers with state (edge::StateOpInterface) keep from one run of
+/// a function to the next, per op and part of its state: the evaluator's copy
+/// of the state the generated code keeps in its arena. An op without an entry
+/// starts from its initial state.
 struct ModelState {
-  llvm::DenseMap<mlir::Operation *, Tensor> perOp;
+  llvm::DenseMap<mlir::Operation *, std::vector<Tensor>> perOp;
 };
 
 /// Runs a function of edge ops on the given inputs (in argument order).

@@ -53,25 +53,33 @@ def Edge_StateOpInterface : OpInterface<"StateOpInterface"> {
   let cppNamespace = "::edgec::edge";
   let description = [{
     An op that keeps state from one run of the model to the next (a .tflite
-    SVDF's memory of its last inputs). The memory plan gives the state its
-    own arena buffer, live at every step (BufferKind::State); the generated
-    header resets it (every element at its initial value) and the evaluator
-    carries it in a ModelState. The op declares reads and writes of the
-    model-state resource, so nothing moves or drops it.
+    SVDF's memory of its last inputs, an LSTM's hidden and cell state). The
+    state is one or more parts, each a tensor of per-tensor quantized
+    integers, laid out one after the other (each at a multiple of its element
+    size). The memory plan gives the state its own arena buffer, live at every
+    step (BufferKind::State); the generated header resets it (every element at
+    its initial value) and the evaluator carries it in a ModelState. The op
+    declares reads and writes of the model-state resource, so nothing moves or
+    drops it.
   }];
   let methods = [
-    InterfaceMethod<"The state's shape and per-tensor quantized element (its storage is what the "
-                    "kernel keeps)", "::mlir::RankedTensorType", "getStateTensorType">,
-    InterfaceMethod<"Bytes of the state", "int64_t", "getStateBytes", (ins), [{}], [{
-      auto t = $_op.getStateTensorType();
-      auto q = ::mlir::cast<::mlir::quant::QuantizedType>(t.getElementType());
-      return t.getNumElements() * (q.getStorageTypeIntegralWidth() / 8);
-    }]>,
-    InterfaceMethod<"The stored value every element starts (and restarts) at: the zero point",
-                    "int64_t", "getStateInitialValue", (ins), [{}], [{
-      auto t = $_op.getStateTensorType();
+    InterfaceMethod<"The state's parts in their order in the arena: each a shape and a per-tensor "
+                    "quantized element (its storage is what the kernel keeps)",
+                    "::llvm::SmallVector<::mlir::RankedTensorType>", "getStateTensorTypes">,
+    InterfaceMethod<"The stored value every element of part `part` starts (and restarts) at: "
+                    "TFLite-Micro's ResetVariableTensors, the zero point of an int8 part and 0 "
+                    "for any other", "int64_t", "getStateInitialValue", (ins "unsigned":$part), [{}], [{
+      auto t = $_op.getStateTensorTypes()[part];
       auto q = ::mlir::cast<::mlir::quant::UniformQuantizedType>(t.getElementType());
-      return q.getZeroPoint();
+      return q.getStorageTypeIntegralWidth() == 8 ? q.getZeroPoint() : 0;
+    }]>,
+    InterfaceMethod<"Byte offset of part `part` within the state: after the parts before it, "
+                    "at a multiple of its element size", "int64_t", "getStatePartOffset",
+                    (ins "unsigned":$part), [{}], [{
+      return ::edgec::edge::statePartOffsets($_op.getStateTensorTypes())[part];
+    }]>,
+    InterfaceMethod<"Bytes of the state (all its parts)", "int64_t", "getStateBytes", (ins), [{}], [{
+      return ::edgec::edge::statePartOffsets($_op.getStateTensorTypes()).back();
     }]>,
   ];
 }

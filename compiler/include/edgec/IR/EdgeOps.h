@@ -49,6 +49,11 @@ namespace edgec::edge {
 std::optional<std::array<int64_t, 3>> adjacentReductionView(llvm::ArrayRef<int64_t> shape,
                                                            llvm::ArrayRef<int64_t> axes);
 
+/// Byte offsets of the parts of a layer's state (StateOpInterface) laid out
+/// in order, each at a multiple of its element size, then the total bytes:
+/// parts.size() + 1 values.
+llvm::SmallVector<int64_t> statePartOffsets(llvm::ArrayRef<mlir::RankedTensorType> parts);
+
 /// What an op with state (edge.svdf) reads and writes besides its operands:
 /// the model's state, which persists from one run to the next.
 struct ModelStateResource : mlir::SideEffects::Resource::Base<ModelStateResource> {

@@ -861,8 +861,7 @@ def Edge_ModelState : Resource<"::edgec::edge::ModelStateResource">;
 
 def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
                                                    MemWrite<Edge_ModelState>]>,
-                                   DeclareOpInterfaceMethods<Edge_StateOpInterface,
-                                                             ["getStateInitialValue"]>]> {
+                                   DeclareOpInterfaceMethods<Edge_StateOpInterface>]> {
   let summary = "Integer SVDF layer with its state kept between runs (TFLite's SVDF)";
   let description = [{
     One step of a rank-`rank` singular value decomposition filter, in
@@ -896,5 +895,6 @@ def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
   }];
   let hasVerifier = 1;
 }
+
 
 #endif // EDGEC_IR_EDGEOPS_TD
