@@ -73,6 +73,11 @@ int64_t macsOf(Operation *op) {
     int64_t filters = cast<ShapedType>(svdf.getWeightsFeature().getType()).getDimSize(0);
     return x[0] * filters * (x[1] + svdf.getMemory());
   }
+  if (auto lstm = dyn_cast<edge::SequenceLstmOp>(op)) {
+    // Every step of every batch row: x W^T and h R^T for the four gates.
+    int64_t h = lstm.getHiddenSize();
+    return lstm.getBatch() * lstm.getSteps() * 4 * h * (lstm.getInputSize() + h);
+  }
   if (auto rec = dyn_cast<edge::RecurrentOp>(op)) {
     // Every step of every direction and batch row: x W^T and h R^T for all
     // gates (sequence_lens may end some rows early).

@@ -155,11 +155,79 @@ LogicalResult emitSvdf(edge::SvdfOp o, KernelWriter &w) {
   return success();
 }
 
+/// An integer LSTM over a sequence (a .tflite UNIDIRECTIONAL_SEQUENCE_LSTM):
+/// sequence_lstm_s8 over the layer's hidden and cell state in the arena.
+LogicalResult emitSequenceLstm(edge::SequenceLstmOp o, KernelWriter &w) {
+  if (!w.integer())
+    return w.unsupported() << "a float sequence LSTM has no kernel";
+  quant::SequenceLstmFixed k = quant::sequenceLstmConstants(o);
+  std::vector<int64_t> inMult, inShift, recMult, recShift;
+  for (int g = 0; g < 4; ++g) {
+    inMult.push_back(k.input[g].multiplier);
+    inShift.push_back(k.input[g].shift);
+    recMult.push_back(k.recurrent[g].multiplier);
+    recShift.push_back(k.recurrent[g].shift);
+  }
+  std::string id = w.declare(Params("SequenceLstmS8Params")
+                                 .set("batch", o.getBatch())
+                                 .set("steps", o.getSteps())
+                                 .set("input", o.getInputSize())
+                                 .set("hidden", o.getHiddenSize())
+                                 .flag("time_major", o.getTimeMajor())
+                                 .flag("clip", k.clip)
+                                 .set("cell_clip", k.cellClip)
+                                 .set("hidden_zero", k.hiddenZero)
+                                 .list("in_mult", inMult)
+                                 .list("in_shift", inShift)
+                                 .list("rec_mult", recMult)
+                                 .list("rec_shift", recShift)
+                                 .set("forget_mult", k.forgetCell.multiplier)
+                                 .set("forget_shift", k.forgetCell.shift)
+                                 .set("input_mult", k.inputCell.multiplier)
+                                 .set("input_shift", k.inputCell.shift)
+                                 .set("hidden_mult", k.hidden.multiplier)
+                                 .set("hidden_shift", k.hidden.shift)
+                                 .set("tanh_mult", k.cellTanhMultiplier)
+                                 .set("tanh_shift", k.cellTanhShift));
+  w.assertScratch(id);
+  // -zx sum W_g[j, :], then -zh sum R_g[j, :]: the zero points folded out of
+  // the dot products (the same int32 sums).
+  std::vector<int64_t> offsets;
+  for (auto [weights, zero] : {std::pair(o.getInputWeights(), k.inZero),
+                               std::pair(o.getRecurrentWeights(), k.hiddenZero)})
+    for (Value v : weights) {
+      auto c = v.getDefiningOp<edge::ConstantOp>();
+      if (!c)
+        return o.emitError("an integer LSTM needs constant weights");
+      Tensor t = tensorFromAttr(c.getValue());
+      int64_t rows = t.shape[0], cols = t.shape[1];
+      for (int64_t j = 0; j < rows; ++j) {
+        int64_t sum = 0;
+        for (int64_t q = 0; q < cols; ++q)
+          sum += t.i[j * cols + q];
+        offsets.push_back(-zero * sum);
+      }
+    }
+  std::string offs = w.ints(offsets, "int32_t", w.node() + "_offsets");
+  KernelCall call = w.call();
+  call.tmpl(id).in(o.getInput());
+  for (Value v : o.getInputWeights())
+    call.in(v);
+  for (Value v : o.getRecurrentWeights())
+    call.in(v);
+  for (Value v : o.getBiases())
+    call.in(v);
+  call.arg(offs).arg(w.state("int8_t", 0)).arg(w.state("int16_t", 1)).in(o.getOutput())
+      .scratch().emit();
+  return success();
+}
+
 } // namespace
 
 void attachRecurrentKernels(MLIRContext &ctx) {
   attach<edge::RecurrentOp, emitRecurrent>(ctx);
   attach<edge::SvdfOp, emitSvdf>(ctx);
+  attach<edge::SequenceLstmOp, emitSequenceLstm>(ctx);
 }
 
 } // namespace edgec::codegen

@@ -1164,3 +1164,82 @@ LogicalResult SvdfOp::verify() {
                                                << shapeStr(state.getShape());
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// edge.sequence_lstm
+//===----------------------------------------------------------------------===//
+
+int64_t SequenceLstmOp::getBatch() { return shapeOf(getInput())[getTimeMajor() ? 1 : 0]; }
+int64_t SequenceLstmOp::getSteps() { return shapeOf(getInput())[getTimeMajor() ? 0 : 1]; }
+int64_t SequenceLstmOp::getInputSize() { return shapeOf(getInput())[2]; }
+int64_t SequenceLstmOp::getHiddenSize() { return shapeOf(getInputWeights()[0])[0]; }
+
+SmallVector<RankedTensorType> SequenceLstmOp::getStateTensorTypes() {
+  return {cast<RankedTensorType>(getHiddenStateType()),
+          cast<RankedTensorType>(getCellStateType())};
+}
+
+LogicalResult SequenceLstmOp::verify() {
+  if (getInputWeights().size() != 4 || getRecurrentWeights().size() != 4 ||
+      getBiases().size() != 4)
+    return emitOpError("takes 4 input weights, 4 recurrent weights and 4 biases (gates input, "
+                       "forget, cell, output), got ")
+           << getInputWeights().size() << ", " << getRecurrentWeights().size() << " and "
+           << getBiases().size();
+  auto x = shapeOf(getInput()), y = shapeOf(getOutput());
+  if (x.size() != 3 || y.size() != 3)
+    return emitOpError("input and output must be 3-D ([batch, steps, features], or [steps, "
+                       "batch, features] with time_major)");
+  auto w0 = shapeOf(getInputWeights()[0]);
+  if (w0.size() != 2)
+    return emitOpError("the input gate's input weights must be 2-D [hidden, input], got ")
+           << shapeStr(w0);
+  int64_t in = x[2], hidden = w0[0];
+  static const char *gates[] = {"input", "forget", "cell", "output"};
+  for (int g = 0; g < 4; ++g) {
+    auto w = shapeOf(getInputWeights()[g]), r = shapeOf(getRecurrentWeights()[g]),
+         b = shapeOf(getBiases()[g]);
+    if (w != ArrayRef<int64_t>{hidden, in})
+      return emitOpError("the ") << gates[g] << " gate's input weights must be [" << hidden
+                                 << ", " << in << "], got " << shapeStr(w);
+    if (r != ArrayRef<int64_t>{hidden, hidden})
+      return emitOpError("the ") << gates[g] << " gate's recurrent weights must be [" << hidden
+                                 << ", " << hidden << "], got " << shapeStr(r);
+    if (b != ArrayRef<int64_t>{hidden})
+      return emitOpError("the ") << gates[g] << " gate's bias must be [" << hidden << "], got "
+                                 << shapeStr(b);
+    auto wq = perTensorSigned(getInputWeights()[g].getType(), {8}),
+         rq = perTensorSigned(getRecurrentWeights()[g].getType(), {8});
+    if (!wq || !rq || wq.getZeroPoint() != 0 || rq.getZeroPoint() != 0)
+      return emitOpError("the ") << gates[g]
+                                 << " gate's weights must be per-tensor int8 with zero point 0";
+    if (!perTensorSigned(getBiases()[g].getType(), {32}))
+      return emitOpError("the ") << gates[g] << " gate's bias must be per-tensor int32";
+  }
+  if (y[0] != x[0] || y[1] != x[1] || y[2] != hidden)
+    return emitOpError("output must be [") << x[0] << ", " << x[1] << ", " << hidden << "], got "
+                                           << shapeStr(y);
+  if (!perTensorSigned(getInput().getType(), {8}) || !perTensorSigned(getOutput().getType(), {8}))
+    return emitOpError("input and output must be per-tensor int8");
+  int64_t batch = getBatch();
+  auto h = dyn_cast<RankedTensorType>(getHiddenStateType());
+  auto c = dyn_cast<RankedTensorType>(getCellStateType());
+  auto hq = h ? perTensorSigned(h, {8}) : nullptr;
+  auto cq = c ? perTensorSigned(c, {16}) : nullptr;
+  if (!hq)
+    return emitOpError("hidden_state_type must be per-tensor int8");
+  if (!cq || cq.getZeroPoint() != 0)
+    return emitOpError("cell_state_type must be per-tensor int16 with zero point 0");
+  for (RankedTensorType t : {h, c})
+    if (t.getNumElements() != batch * hidden)
+      return emitOpError("each state must hold batch x hidden = ")
+             << batch * hidden << " elements, got " << shapeStr(t.getShape());
+  // The output is a copy of the hidden state's integers after each step.
+  if (getElementTypeOrSelf(getOutput().getType()) != hq)
+    return emitOpError("output must have the hidden state's quantization (")
+           << Type(hq) << "), got " << getElementTypeOrSelf(getOutput().getType());
+  if (getCellClip().convertToFloat() < 0)
+    return emitOpError("cell_clip must be >= 0 (0: no clip), got ")
+           << getCellClip().convertToFloat();
+  return success();
+}

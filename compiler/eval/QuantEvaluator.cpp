@@ -595,12 +595,63 @@ FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Ten
   }
   return y;
 }
+FailureOr<Tensor> evaluateSequenceLstm(edge::SequenceLstmOp op, ArrayRef<const Tensor *> in,
+                                       MutableArrayRef<Tensor> state) {
+  // As sequence_lstm_s8 (runtime-stub/edgec/kernels/ref/sequence_lstm_s8.h).
+  SequenceLstmFixed k = sequenceLstmConstants(op);
+  const int64_t batch = op.getBatch(), steps = op.getSteps(), inputs = op.getInputSize(),
+                hidden = op.getHiddenSize();
+  const Tensor &x = *in[0];
+  auto sat16 = [](int64_t v) { return clamp_i32((int32_t)v, -32768, 32767); };
+  Tensor y = zerosLike(op.getOutput());
+  std::vector<int32_t> gates(4 * hidden);
+  for (int64_t b = 0; b < batch; ++b) {
+    int64_t *h = state[0].i.data() + b * hidden, *c = state[1].i.data() + b * hidden;
+    for (int64_t t = 0; t < steps; ++t) {
+      int64_t row = op.getTimeMajor() ? t * batch + b : b * steps + t;
+      for (int g = 0; g < 4; ++g) {
+        const Tensor &w = *in[1 + g], &r = *in[5 + g], &bias = *in[9 + g];
+        for (int64_t j = 0; j < hidden; ++j) {
+          int32_t acc = (int32_t)bias.i[j];
+          for (int64_t q = 0; q < inputs; ++q)
+            acc += (int32_t)w.i[j * inputs + q] * ((int32_t)x.i[row * inputs + q] - k.inZero);
+          int32_t racc = 0;
+          for (int64_t q = 0; q < hidden; ++q)
+            racc += (int32_t)r.i[j * hidden + q] * ((int32_t)h[q] - k.hiddenZero);
+          int32_t pre =
+              sat16(sat16(requantize(acc, k.input[g].multiplier, k.input[g].shift)) +
+                    sat16(requantize(racc, k.recurrent[g].multiplier, k.recurrent[g].shift)));
+          gates[g * hidden + j] = g == 2 ? tflite_tanh_s16(pre, kLstmGateMultiplier, 0)
+                                         : tflite_logistic_s16(pre, kLstmGateMultiplier, 0);
+        }
+      }
+      for (int64_t j = 0; j < hidden; ++j) {
+        int32_t gi = gates[j], gf = gates[hidden + j], gc = gates[2 * hidden + j],
+                go = gates[3 * hidden + j];
+        int32_t v =
+            sat16(sat16(requantize(gf * (int32_t)c[j], k.forgetCell.multiplier,
+                                   k.forgetCell.shift)) +
+                  sat16(requantize(gi * gc, k.inputCell.multiplier, k.inputCell.shift)));
+        if (k.clip)
+          v = clamp_i32(v, -k.cellClip, k.cellClip);
+        c[j] = v;
+        int32_t th = tflite_tanh_s16(v, k.cellTanhMultiplier, k.cellTanhShift);
+        h[j] = clamp_i32(requantize(th * go, k.hidden.multiplier, k.hidden.shift) + k.hiddenZero,
+                         -128, 127);
+        y.i[row * hidden + j] = h[j];
+      }
+    }
+  }
+  return y;
+}
 } // namespace
 
 FailureOr<Tensor> evaluateWithState(Operation *op, ArrayRef<const Tensor *> in,
                                     MutableArrayRef<Tensor> state) {
   if (auto svdf = dyn_cast<edge::SvdfOp>(op))
     return evaluateSvdf(svdf, in, state[0]);
+  if (auto lstm = dyn_cast<edge::SequenceLstmOp>(op))
+    return evaluateSequenceLstm(lstm, in, state);
   op->emitError("the reference evaluator cannot run '") << op->getName() << "' with its state";
   return failure();
 }

@@ -464,6 +464,42 @@ SvdfFixed svdfConstants(Operation *op) {
                    s.qmax};
 }
 
+SequenceLstmFixed sequenceLstmConstants(Operation *op) {
+  auto lstm = cast<edge::SequenceLstmOp>(op);
+  // unidirectional_sequence_lstm.cc's two float32 constants.
+  const float gateInScale = 0.00024414062f, gateOutScale = 0.00003051757f;
+  QParams x = paramsOf(lstm.getInput().getType()),
+          h = paramsOf(cast<RankedTensorType>(lstm.getHiddenStateType()).getElementType()),
+          c = paramsOf(cast<RankedTensorType>(lstm.getCellStateType()).getElementType());
+  SequenceLstmFixed k;
+  for (int g = 0; g < 4; ++g) {
+    float sw = (float)paramsOf(lstm.getInputWeights()[g].getType()).scale,
+          sr = (float)paramsOf(lstm.getRecurrentWeights()[g].getType()).scale;
+    k.input[g] = quantizeMultiplier((double)((float)x.scale * sw) / (double)gateInScale);
+    k.recurrent[g] = quantizeMultiplier((double)((float)h.scale * sr) / (double)gateInScale);
+  }
+  double sc = (double)(float)c.scale, sg = (double)gateOutScale;
+  k.forgetCell = quantizeMultiplier(sg * sc / sc);
+  k.inputCell = quantizeMultiplier(sg * sg / sc);
+  k.hidden = quantizeMultiplier(sg * sg / (double)(float)h.scale);
+  k.inZero = x.zeroPoint;
+  k.hiddenZero = h.zeroPoint;
+  double clip = lstm.getCellClip().convertToDouble();
+  if (clip > 0) {
+    k.clip = true;
+    k.cellClip = (int32_t)(int16_t)std::min(std::max(clip / sc, -32768.0), 32767.0);
+  }
+  // CheckedLog2 in float, then Tanh's input shift (15 + power) - 3; a
+  // negative one becomes a right shift of the input times 3, a positive one
+  // TFLite's power-of-two case, 3 << shift.
+  float log2 = std::log((float)c.scale) * (1.0f / std::log(2.0f));
+  int power = (int)std::round(log2);
+  int shift = 15 + power - 3;
+  k.cellTanhMultiplier = shift < 0 ? kLstmGateMultiplier : kLstmGateMultiplier << shift;
+  k.cellTanhShift = shift < 0 ? -shift : 0;
+  return k;
+}
+
 QParams softmaxOutputParams(bool wide) {
   if (wide)
     return {1.0 / 32767.0, 0, -32768, 32767};

@@ -347,6 +347,12 @@ int64_t recurrentS8Scratch(Operation *op, KernelFamily) {
   return 2 * (rec.numGates() + 3) * h + (rec.getCell() == edge::RecurrentCell::Gru ? 4 * h : 0);
 }
 
+// Mirrors sequence_lstm_s8_scratch_size in
+// runtime-stub/edgec/kernels/ref/sequence_lstm_s8.h: four int16 gates.
+int64_t sequenceLstmS8Scratch(Operation *op, KernelFamily) {
+  return 2 * 4 * cast<edge::SequenceLstmOp>(op).getHiddenSize();
+}
+
 // Mirrors conv2d_is_pointwise / conv2d_is_depthwise(_s1) / conv2d_f32_scratch_size
 // in runtime-stub/edgec/kernels/ref/conv2d_f32.h.
 int64_t floatConvScratch(Operation *op, KernelFamily) {

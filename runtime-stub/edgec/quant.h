@@ -278,4 +278,71 @@ constexpr int32_t rounded_average(int32_t sum, int32_t count) {
   return (sum + (sum > 0 ? count / 2 : -(count / 2))) / count;
 }
 
+/// TFLite's int16 sigmoid / tanh table (sigmoid_table_uint16 of TFLite's
+/// reference kernels and CMSIS-NN): sigmoid(i / 24) in unsigned Q0.16 for
+/// i = 0..255. It is data, not the formula: 43 entries are one above
+/// round(65536 sigmoid(i / 24)) (i = 4, 8, 12, ...), and the last is 65535.
+inline constexpr uint16_t kTfliteSigmoidTable[256] = {
+    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
+    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
+    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
+    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
+    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
+    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
+    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
+    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
+    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
+    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
+    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
+    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
+    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
+    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
+    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
+    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
+    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
+    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
+    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
+    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
+    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
+    65534, 65534, 65534, 65535,
+};
+
+/// TFLite's int16 LOGISTIC (reference_integer_ops::Logistic): v = x *
+/// multiplier rounded right by `shift` indexes kTfliteSigmoidTable with 9
+/// fraction bits (|v| / 512), interpolated linearly, mirrored for v < 0 and
+/// rounded to Q0.15; from index 255 on it saturates. `multiplier` and
+/// `shift` are TFLite's after its power-of-two case (an input multiplier of
+/// 0 becomes 3 << shift with no shift). A Q3.12 input takes 3 and 0.
+constexpr int32_t tflite_logistic_s16(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t round = shift > 0 ? (int32_t{1} << (shift - 1)) : 0;
+  const int32_t v = (x * multiplier + round) >> shift;
+  const uint32_t a = static_cast<uint32_t>(v < 0 ? -v : v);
+  const uint32_t i = a >> 9;
+  uint32_t r = 0x7FFFu << 10;
+  if (i < 255) {
+    const uint32_t lo = kTfliteSigmoidTable[i], hi = kTfliteSigmoidTable[i + 1];
+    r = (lo << 9) + (a & 0x1FFu) * (hi - lo);
+  }
+  r = v >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1;
+  return static_cast<int32_t>(r >> 10);
+}
+
+/// TFLite's int16 TANH (reference_integer_ops::Tanh): as tflite_logistic_s16
+/// with 8 fraction bits of index (tanh x = 2 sigmoid(2x) - 1), the result
+/// centred and rounded to Q0.15; the shift of a negative intermediate is
+/// arithmetic (rounds toward -infinity), as in TFLite.
+constexpr int32_t tflite_tanh_s16(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t round = shift > 0 ? (int32_t{1} << (shift - 1)) : 0;
+  const int32_t v = (x * multiplier + round) >> shift;
+  const uint32_t a = static_cast<uint32_t>(v < 0 ? -v : v);
+  const uint32_t i = a >> 8;
+  int32_t r = static_cast<int32_t>(0xFFFFu << 8);
+  if (i < 255) {
+    const uint32_t lo = kTfliteSigmoidTable[i], hi = kTfliteSigmoidTable[i + 1];
+    r = static_cast<int32_t>((lo << 8) + (a & 0xFFu) * (hi - lo));
+  }
+  r = v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+  return r >> 8;
+}
+
 } // namespace edgec

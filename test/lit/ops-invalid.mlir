@@ -285,3 +285,57 @@ func.func @svdf_float(%x: tensor<1x6xf32>, %wf: tensor<8x6xf32>, %wt: tensor<8x4
   %0 = edge.svdf %x, %wf, %wt {rank = 2 : i64, state_type = tensor<1x32xf32>} : (tensor<1x6xf32>, tensor<8x6xf32>, tensor<8x4xf32>) -> tensor<1x4xf32>
   return %0 : tensor<1x4xf32>
 }
+
+// -----
+
+// edge.sequence_lstm: four gates, each with input and recurrent weights and
+// a bias.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qb = !quant.uniform<i32:f32, 0.0005>
+!qh = !quant.uniform<i8:f32, 0.008:-4>
+func.func @lstm_gates(%x: tensor<1x2x4x!qx>, %w: tensor<3x4x!qw>, %r: tensor<3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x2x3x!qh> {
+  // expected-error@+1 {{'edge.sequence_lstm' op takes 4 input weights, 4 recurrent weights and 4 biases (gates input, forget, cell, output), got 3, 4 and 4}}
+  %0 = edge.sequence_lstm %x, [%w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4>>} : (tensor<1x2x4x!qx>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
+  return %0 : tensor<1x2x3x!qh>
+}
+
+// -----
+
+// The cell state is int16 with zero point 0 (TFLite-Micro reads only its scale).
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qb = !quant.uniform<i32:f32, 0.0005>
+!qh = !quant.uniform<i8:f32, 0.008:-4>
+func.func @lstm_cell_zero(%x: tensor<1x2x4x!qx>, %w: tensor<3x4x!qw>, %r: tensor<3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x2x3x!qh> {
+  // expected-error@+1 {{'edge.sequence_lstm' op cell_state_type must be per-tensor int16 with zero point 0}}
+  %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4:5>>} : (tensor<1x2x4x!qx>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
+  return %0 : tensor<1x2x3x!qh>
+}
+
+// -----
+
+// The output is the hidden state's integers after each step: its type too.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qb = !quant.uniform<i32:f32, 0.0005>
+!qh = !quant.uniform<i8:f32, 0.008:-4>
+!qy = !quant.uniform<i8:f32, 0.008:-5>
+func.func @lstm_output_type(%x: tensor<1x2x4x!qx>, %w: tensor<3x4x!qw>, %r: tensor<3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x2x3x!qy> {
+  // expected-error@+1 {{'edge.sequence_lstm' op output must have the hidden state's quantization}}
+  %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4>>} : (tensor<1x2x4x!qx>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qy>
+  return %0 : tensor<1x2x3x!qy>
+}
+
+// -----
+
+// A weight of another rank is a diagnostic, not an out-of-range read.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qb = !quant.uniform<i32:f32, 0.0005>
+!qh = !quant.uniform<i8:f32, 0.008:-4>
+func.func @lstm_weight_rank(%x: tensor<1x2x4x!qx>, %w: tensor<!qw>, %r: tensor<3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x2x3x!qh> {
+  // expected-error@+1 {{'edge.sequence_lstm' op the input gate's input weights must be 2-D [hidden, input], got []}}
+  %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4>>} : (tensor<1x2x4x!qx>, tensor<!qw>, tensor<!qw>, tensor<!qw>, tensor<!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
+  return %0 : tensor<1x2x3x!qh>
+}

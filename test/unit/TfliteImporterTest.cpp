@@ -223,11 +223,11 @@ TEST(TfliteImporter, OpcodeIndexOutOfRange) {
 
 TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {
   Spec s;
-  s.extraOps = {fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM, fb::BuiltinOperator::RIGHT_SHIFT};
+  s.extraOps = {fb::BuiltinOperator::BIDIRECTIONAL_SEQUENCE_LSTM, fb::BuiltinOperator::RIGHT_SHIFT};
   s.extraCustom = "SignalWindow";
   Result r = import(build(s));
   EXPECT_FALSE(r.imported);
-  EXPECT_NE(r.diagnostics.find("operator 1 (UNIDIRECTIONAL_SEQUENCE_LSTM, output 'dense/Relu')"), std::string::npos)
+  EXPECT_NE(r.diagnostics.find("operator 1 (BIDIRECTIONAL_SEQUENCE_LSTM, output 'dense/Relu')"), std::string::npos)
       << r.diagnostics;
   EXPECT_NE(r.diagnostics.find("operator 2 (RIGHT_SHIFT, output 'dense/Relu')"),
             std::string::npos)
@@ -484,6 +484,72 @@ TEST(TfliteImporter, SvdfKeepsItsStateInTheLayer) {
   expectRefused(buildSvdf(true, false, true),
                 "operator 0 (SVDF, 'y0'): only integer SVDF (int8 input, weights_feature and "
                 "output, per-tensor) is supported");
+}
+
+/// One int8 UNIDIRECTIONAL_SEQUENCE_LSTM: a [1, 2, 4] input, hidden size 3,
+/// the hidden and cell state variable tensors. How the model goes wrong:
+/// `variable` false (a cell state that is not a variable tensor), `cifg` (no
+/// input gate weights), `peephole` (a cell-to-forget weight).
+std::string buildLstm(bool variable = true, bool cifg = false, bool peephole = false) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float scale, int64_t zp) { return quantOf(b, scale, zp); };
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  auto bytes = [&](size_t n) {
+    std::vector<uint8_t> d(n);
+    for (size_t k = 0; k < n; ++k)
+      d[k] = static_cast<uint8_t>(k * 5 + 3);
+    return fb::CreateBuffer(b, b.CreateVector(d));
+  };
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b), bytes(3 * 4),
+                                                          bytes(3 * 3), bytes(3 * 4)};
+  auto i8 = fb::TensorType::INT8;
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors = {
+      fb::CreateTensor(b, vec({1, 2, 4}), i8, 0, b.CreateString("x"), quant(0.05f, -3)),
+      fb::CreateTensor(b, vec({3, 4}), i8, 1, b.CreateString("w"), quant(0.01f, 0)),
+      fb::CreateTensor(b, vec({3, 3}), i8, 2, b.CreateString("r"), quant(0.01f, 0)),
+      fb::CreateTensor(b, vec({3}), fb::TensorType::INT32, 3, b.CreateString("bias"),
+                       quant(0.0005f, 0)),
+      fb::CreateTensor(b, vec({1, 3}), i8, 0, b.CreateString("hidden"), quant(0.008f, -4), true),
+      fb::CreateTensor(b, vec({1, 3}), fb::TensorType::INT16, 0, b.CreateString("cell"),
+                       quant(1.f / 4096, 0), variable),
+      fb::CreateTensor(b, vec({1, 2, 3}), i8, 0, b.CreateString("y"), quant(0.008f, -4))};
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {fb::CreateOperatorCode(
+      b, 44, 0, 1, fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM)};
+  auto options = fb::CreateUnidirectionalSequenceLSTMOptions(b, fb::ActivationFunctionType::TANH,
+                                                             10.f, 0.f, false);
+  int32_t in = cifg ? -1 : 1, rec = cifg ? -1 : 2, peep = peephole ? 1 : -1;
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {fb::CreateOperator(
+      b, 0,
+      vec({0, in, 1, 1, 1, rec, 2, 2, 2, -1, peep, -1, cifg ? -1 : 3, 3, 3, 3, -1, -1, 4, 5, -1,
+           -1, -1, -1}),
+      vec({6}), fb::BuiltinOptions::UnidirectionalSequenceLSTMOptions, options.Union())};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0}), vec({6}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  return finishModel(b, codes, graph, buffers);
+}
+
+TEST(TfliteImporter, LstmKeepsHiddenAndCellStateInTheLayer) {
+  Result r = import(buildLstm());
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("edge.sequence_lstm"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("hidden_state_type = tensor<1x3x!quant.uniform<i8:f32, "
+                      "0.0080000003799796104:-4>>"),
+            std::string::npos)
+      << r.ir;
+  EXPECT_NE(r.ir.find("cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4>>"),
+            std::string::npos)
+      << r.ir;
+  expectRefused(buildLstm(false), "operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM, 'y'): input 19 "
+                                  "('cell') must be a variable tensor: it is the layer's "
+                                  "cell_state");
+  expectRefused(buildLstm(true, true),
+                "operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM, 'y'): input 1 "
+                "(input_to_input_weights) is missing: a coupled input-forget gate (CIFG) LSTM "
+                "is not supported");
+  expectRefused(buildLstm(true, false, true),
+                "operator 0 (UNIDIRECTIONAL_SEQUENCE_LSTM, 'y'): input 10 "
+                "(cell_to_forget_weights) is set: only the standard LSTM (no peepholes, "
+                "projection or layer norm) is supported, as in TFLite-Micro");
 }
 
 /// One LOGISTIC of a 1x8 input of type `in` into `outScale` / `outZero`.

@@ -1197,6 +1197,91 @@ LogicalResult svdfOp(OpContext &c) {
   return c.setOutput(0, y);
 }
 
+/// UNIDIRECTIONAL_SEQUENCE_LSTM in TFLite-Micro's 8x8->16 arithmetic: an
+/// edge.sequence_lstm on the stored integers, whose hidden and cell state
+/// (inputs 18 and 19, variable tensors) become the layer's own state in the
+/// arena. Only the standard LSTM TFLM runs: all four gates, no peepholes,
+/// projection or layer norm; the intermediates are not read (TFLM ignores
+/// them too).
+LogicalResult sequenceLstmOp(OpContext &c) {
+  const auto *o = c.options<fb::UnidirectionalSequenceLSTMOptions>();
+  if (!o)
+    return c.fail("UnidirectionalSequenceLSTMOptions are missing");
+  if (o->asymmetric_quantize_inputs())
+    return c.fail("hybrid LSTM (asymmetric_quantize_inputs) is not supported; only int8");
+  if (o->diagonal_recurrent_tensors())
+    return c.fail("diagonal recurrent weights (diagonal_recurrent_tensors) are not supported");
+  if (o->fused_activation_function() != fb::ActivationFunctionType::TANH)
+    return c.fail("the cell gate's activation (fused_activation_function) must be TANH, the "
+                  "only one TFLite-Micro's LSTM takes");
+  static const char *names[24] = {
+      "input", "input_to_input_weights", "input_to_forget_weights", "input_to_cell_weights",
+      "input_to_output_weights", "recurrent_to_input_weights", "recurrent_to_forget_weights",
+      "recurrent_to_cell_weights", "recurrent_to_output_weights", "cell_to_input_weights",
+      "cell_to_forget_weights", "cell_to_output_weights", "input_gate_bias", "forget_gate_bias",
+      "cell_gate_bias", "output_gate_bias", "projection_weights", "projection_bias",
+      "output_state", "cell_state", "input_layer_norm_coefficients",
+      "forget_layer_norm_coefficients", "cell_layer_norm_coefficients",
+      "output_layer_norm_coefficients"};
+  for (size_t k : {9, 10, 11, 16, 17, 20, 21, 22, 23})
+    if (c.inputIndex(k) >= 0)
+      return c.error() << "input " << k << " (" << names[k]
+                       << ") is set: only the standard LSTM (no peepholes, projection or layer "
+                          "norm) is supported, as in TFLite-Micro",
+             failure();
+  for (size_t k = 0; k < 20; ++k)
+    if ((k < 9 || k >= 12) && k != 16 && k != 17 && c.inputIndex(k) < 0)
+      return c.error() << "input " << k << " (" << names[k] << ") is missing"
+                       << (k == 1 || k == 5 || k == 12
+                               ? ": a coupled input-forget gate (CIFG) LSTM is not supported"
+                               : ""),
+             failure();
+  int32_t hIdx = c.inputIndex(18), cIdx = c.inputIndex(19);
+  for (int32_t idx : {hIdx, cIdx}) {
+    size_t k = idx == hIdx ? 18 : 19;
+    if (!c.im.graph->tensors()->Get(idx)->is_variable())
+      return c.error() << "input " << k << " ('" << c.im.tensorName(idx)
+                       << "') must be a variable tensor: it is the layer's " << names[k],
+             failure();
+    if (!c.im.stateTensors.insert(idx).second)
+      return c.error() << "the state tensor '" << c.im.tensorName(idx)
+                       << "' is shared with another layer; each layer needs its own",
+             failure();
+  }
+  auto element = [&](int32_t idx) { return c.im.types[idx].getElementType(); };
+  auto int8At = [&](int32_t idx) {
+    auto q = dyn_cast<quant::UniformQuantizedType>(element(idx));
+    return q && q.getStorageTypeIntegralWidth() == 8;
+  };
+  if (!int8At(c.inputIndex(0)) || !int8At(c.inputIndex(2)))
+    return c.fail("only the int8 LSTM (int8 input and weights, int16 cell state, TFLite-Micro's "
+                  "8x8->16) is supported, not float, hybrid or int16 activations");
+  if (element(c.outputIndex(0)) != element(hIdx))
+    return c.error() << "the output's quantization (" << element(c.outputIndex(0))
+                     << ") differs from the hidden state's (" << element(hIdx)
+                     << "): TFLite-Micro copies the hidden state's integers into it",
+           failure();
+  SmallVector<Value> operands;
+  for (size_t k : {0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15}) {
+    auto v = c.stored(k, names[k]);
+    if (failed(v))
+      return failure();
+    operands.push_back(*v);
+  }
+  auto y = c.b.create<edge::SequenceLstmOp>(
+      c.loc, c.im.types[c.outputIndex(0)], operands[0], ValueRange(operands).slice(1, 4),
+      ValueRange(operands).slice(5, 4), ValueRange(operands).slice(9, 4),
+      c.b.getBoolAttr(o->time_major()), c.b.getF32FloatAttr(o->cell_clip()),
+      TypeAttr::get(c.im.types[hIdx]), TypeAttr::get(c.im.types[cIdx]));
+  // The verifier states every shape and type rule; its message, on the
+  // operator, is the diagnostic.
+  if (failed(mlir::verify(y, /*verifyRecursively=*/false))) {
+    y.erase();
+    return failure();
+  }
+  return c.setOutput(0, y);
+}
+
 /// STRIDED_SLICE with TFLite's begin / end masks and shrink_axis_mask (the
 /// shrunk axes go by the output's shape); ellipsis and new-axis masks and
 /// `offset` are refused.
@@ -1368,6 +1453,7 @@ const std::vector<OpEntry> &opTable() {
       {fb::BuiltinOperator::STRIDED_SLICE, stridedSlice},
       {fb::BuiltinOperator::SUB, binaryOp<edge::SubOp, fb::SubOptions>},
       {fb::BuiltinOperator::SVDF, svdfOp},
+      {fb::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM, sequenceLstmOp},
   };
   return table;
 }

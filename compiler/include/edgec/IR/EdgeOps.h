@@ -54,7 +54,7 @@ std::optional<std::array<int64_t, 3>> adjacentReductionView(llvm::ArrayRef<int64
 /// parts.size() + 1 values.
 llvm::SmallVector<int64_t> statePartOffsets(llvm::ArrayRef<mlir::RankedTensorType> parts);
 
-/// What an op with state (edge.svdf) reads and writes besides its operands:
+/// What an op with state (edge.svdf, edge.sequence_lstm) reads and writes besides its operands:
 /// the model's state, which persists from one run to the next.
 struct ModelStateResource : mlir::SideEffects::Resource::Base<ModelStateResource> {
   llvm::StringRef getName() override { return "ModelState"; }

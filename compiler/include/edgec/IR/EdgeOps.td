@@ -896,5 +896,60 @@ def Edge_SvdfOp : Edge_Op<"svdf", [MemoryEffects<[MemRead<Edge_ModelState>,
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// edge.sequence_lstm
+//===----------------------------------------------------------------------===//
+
+def Edge_SequenceLstmOp : Edge_Op<"sequence_lstm",
+    [AttrSizedOperandSegments,
+     MemoryEffects<[MemRead<Edge_ModelState>, MemWrite<Edge_ModelState>]>,
+     DeclareOpInterfaceMethods<Edge_StateOpInterface>]> {
+  let summary = "Integer LSTM layer with its hidden and cell state kept between runs "
+                "(TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM)";
+  let description = [{
+    A standard LSTM (no peepholes, projection or layer norm) over a sequence,
+    in TFLite-Micro's 8x8->16 integer arithmetic (docs/numerics.md). The
+    input is [B, T, I] (`time_major`: [T, B, I]) int8; `input_weights` and
+    `recurrent_weights` are the four gates' [H, I] and [H, H] int8 matrices
+    and `biases` their [H] int32 vectors, each list in TFLite's gate order
+    input, forget, cell, output; the result has the input's layout with H
+    int8 values a step, the hidden state after each step.
+
+    Each gate is an activation of two int16 terms, each clamped to int16 and
+    then added with saturation: the input's product with its weights plus the
+    bias, and the hidden state's product with the recurrent weights, both
+    requantized to 2^-12. The gates are sigmoids (the cell gate a tanh: a
+    .tflite LSTM's fused activation, the only one its schema offers besides
+    the ReLUs TFLM refuses) of TFLite's int16 lookup table, at 2^-15.
+    The cell state (int16, `cell_state_type`'s scale, a power of two) becomes
+    forget x cell + input x cell gate, saturated and, with `cell_clip` > 0,
+    clipped to cell_clip / s_c; the hidden state (int8,
+    `hidden_state_type`) becomes output gate x tanh(cell).
+
+    Both states are the layer's own ([B, H] each), kept in the arena from one
+    run of the model to the next (a .tflite's variable tensors): the state's
+    parts are the hidden state, then the cell state. They start (and restart,
+    `<name>_reset`) at the hidden state's zero point and at 0.
+  }];
+  let arguments = (ins Edge_RealTensor:$input, Variadic<Edge_RealTensor>:$input_weights,
+                       Variadic<Edge_RealTensor>:$recurrent_weights,
+                       Variadic<Edge_RealTensor>:$biases, BoolAttr:$time_major,
+                       F32Attr:$cell_clip,
+                       TypeAttrOf<AnyRankedTensor>:$hidden_state_type,
+                       TypeAttrOf<AnyRankedTensor>:$cell_state_type);
+  let results = (outs Edge_RealTensor:$output);
+  let assemblyFormat = [{
+    $input `,` `[` $input_weights `]` `,` `[` $recurrent_weights `]` `,` `[` $biases `]`
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Batch, time steps, input size and hidden size.
+    int64_t getBatch();
+    int64_t getSteps();
+    int64_t getInputSize();
+    int64_t getHiddenSize();
+  }];
+  let hasVerifier = 1;
+}
 
 #endif // EDGEC_IR_EDGEOPS_TD

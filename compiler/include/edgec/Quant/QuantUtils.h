@@ -242,4 +242,29 @@ struct SvdfFixed {
 };
 SvdfFixed svdfConstants(mlir::Operation *svdf);
 
+/// Every integer constant of an edge.sequence_lstm (TFLite-Micro's 8x8->16
+/// LSTM, unidirectional_sequence_lstm.cc), per gate in the order input,
+/// forget, cell, output. Gate pre-activations are int16 at 2^-12 (a float32
+/// constant in TFLM) and gate outputs int16 at TFLM's float32 "2^-15"
+/// (0.00003051757f, a little below it, so the inter-gate multipliers are not
+/// exact powers of two).
+struct SequenceLstmFixed {
+  /// s_x s_w / 2^-12 and s_h s_r / 2^-12: the scales multiplied in float32,
+  /// divided in double (GetQuantizedConvolutionMultipler).
+  FixedPoint input[4], recurrent[4];
+  /// forget x cell -> cell, input x cell gate -> cell, output x tanh(cell)
+  /// -> hidden: scales multiplied and divided in double.
+  FixedPoint forgetCell, inputCell, hidden;
+  int32_t inZero, hiddenZero;
+  /// cell_clip / s_c truncated into int16 (clip to +-cellClip), when clipping.
+  bool clip = false;
+  int32_t cellClip = 0;
+  /// tanh(cell): TFLite's Tanh input multiplier and shift for a cell state at
+  /// 2^power, power = round(log2 s_c) in float (CheckedLog2, unchecked).
+  int32_t cellTanhMultiplier = 3, cellTanhShift = 0;
+};
+/// The gates' activations read Q3.12 with TFLite's multiplier 3 and no shift.
+constexpr int32_t kLstmGateMultiplier = 3;
+SequenceLstmFixed sequenceLstmConstants(mlir::Operation *sequenceLstm);
+
 } // namespace edgec::quant
