@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -232,7 +233,10 @@ TEST(TfliteImporter, ListsEveryUnsupportedOperatorInOneRun) {
   EXPECT_NE(r.diagnostics.find("operator 2 (RIGHT_SHIFT, output 'dense/Relu')"),
             std::string::npos)
       << r.diagnostics;
-  EXPECT_NE(r.diagnostics.find("operator 3 (custom op 'SignalWindow'"), std::string::npos)
+  EXPECT_NE(r.diagnostics.find("operator 3 (custom op 'SignalWindow', output 'dense/Relu'): "
+                               "TFLite-Micro's signal library operators (audio feature "
+                               "generation) are not supported"),
+            std::string::npos)
       << r.diagnostics;
   EXPECT_NE(r.diagnostics.find("3 operator(s) cannot be imported"), std::string::npos)
       << r.diagnostics;
@@ -393,6 +397,50 @@ TEST(TfliteImporter, StridedSliceFollowsTfliteMasksAndBounds) {
   // An empty selection is a diagnostic naming the axis.
   expectRefused(buildStridedSlice({0, 3, 0, 0}, {1, 1, 6, 2}, {1, 1, 1, 1}, 0, 0, 0, {1, 1, 6, 2}),
                 "dimension 1 selects no element (begin 3, end 1, stride 1)");
+}
+
+/// One binary operator `op` (code `code`) of two 1x4 inputs into a 1x4
+/// output, each of type `t` with zero point `zps[k]` (scale 0.5) when `t` is
+/// INT8, none for the plain integer types.
+std::string buildBinary(fb::BuiltinOperator op, int32_t code, fb::TensorType t,
+                        std::array<int64_t, 3> zps = {0, 0, 0}) {
+  flatbuffers::FlatBufferBuilder b;
+  auto vec = [&](std::vector<int32_t> v) { return b.CreateVector(v); };
+  bool quantized = t == fb::TensorType::INT8;
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
+  for (int k = 0; k < 3; ++k)
+    tensors.push_back(fb::CreateTensor(b, vec({1, 4}), t, 0,
+                                       b.CreateString(k == 2 ? "y" : k ? "b" : "a"),
+                                       quantized ? quantOf(b, 0.5f, zps[k]) : 0));
+  std::vector<flatbuffers::Offset<fb::OperatorCode>> codes = {
+      fb::CreateOperatorCode(b, static_cast<int8_t>(code), 0, 1, op)};
+  std::vector<flatbuffers::Offset<fb::Operator>> ops = {
+      fb::CreateOperator(b, 0, vec({0, 1}), vec({2}))};
+  auto graph = fb::CreateSubGraph(b, b.CreateVector(tensors), vec({0, 1}), vec({2}),
+                                  b.CreateVector(ops), b.CreateString("main"));
+  std::vector<flatbuffers::Offset<fb::Buffer>> buffers = {fb::CreateBuffer(b)};
+  return finishModel(b, codes, graph, buffers);
+}
+
+TEST(TfliteImporter, IntegerAndQuantizedBinaryOperators) {
+  // Plain int32 and uint32 arithmetic computes in the tensors' own type.
+  Result r = import(buildBinary(fb::BuiltinOperator::DIV, 42, fb::TensorType::INT32));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("edge.div %arg0, %arg1 : (tensor<1x4xi32>, tensor<1x4xi32>) -> "
+                      "tensor<1x4xi32>"),
+            std::string::npos)
+      << r.ir;
+  r = import(buildBinary(fb::BuiltinOperator::MAXIMUM, 55, fb::TensorType::UINT32));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  EXPECT_NE(r.ir.find("tensor<1x4xui32>"), std::string::npos) << r.ir;
+  // int8 MINIMUM of one quantization; TFLite compares the stored integers,
+  // so other quantizations are refused, as is a quantized DIV.
+  r = import(buildBinary(fb::BuiltinOperator::MINIMUM, 57, fb::TensorType::INT8));
+  ASSERT_TRUE(r.imported) << r.diagnostics;
+  expectRefused(buildBinary(fb::BuiltinOperator::MINIMUM, 57, fb::TensorType::INT8, {0, 3, 0}),
+                "operator 0 (MINIMUM, 'y'): inputs quantized as");
+  expectRefused(buildBinary(fb::BuiltinOperator::DIV, 42, fb::TensorType::INT8),
+                "operator 0 (DIV, 'y'): quantized DIV is not supported");
 }
 
 /// One SOFTMAX of a 1x10 input of type `in` into an int16 output.

@@ -363,6 +363,20 @@ FailureOr<RankedTensorType> Importer::tensorType(int32_t k) {
   case fb::TensorType::INT32: width = 32; break;
   case fb::TensorType::INT64: width = 64; break;
   case fb::TensorType::BOOL: element = b.getI1Type(); quantized = false; break;
+  case fb::TensorType::UINT8: case fb::TensorType::UINT16: case fb::TensorType::UINT32:
+  case fb::TensorType::UINT64: {
+    // Plain unsigned integers (the audio front end's energies); TFLite's
+    // asymmetric uint8 quantization is the old converter's, not TFLM's.
+    if (quantized)
+      return fail() << "quantized " << typeName(t->type())
+                    << " is not supported (int8 and int16 quantization are)", failure();
+    unsigned bits = t->type() == fb::TensorType::UINT8    ? 8
+                    : t->type() == fb::TensorType::UINT16 ? 16
+                    : t->type() == fb::TensorType::UINT32 ? 32
+                                                          : 64;
+    element = b.getIntegerType(bits, /*isSigned=*/false);
+    break;
+  }
   default:
     return fail() << "element type " << typeName(t->type()) << " is not supported", failure();
   }
@@ -1345,8 +1359,69 @@ LogicalResult stridedSlice(OpContext &c) {
   return c.setOutput(0, y);
 }
 
-/// ADD and SUB with numpy broadcasting and a fused activation.
+/// A plain (not quantized) integer element: TFLite's int32 arithmetic and
+/// the unsigned energies of the audio front end.
+bool plainInteger(Type t) {
+  auto i = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+  return i && i.getWidth() > 1;
+}
+
+/// Options of ops without a fused activation: none to read.
+struct NoOptions {};
+template <typename Options> fb::ActivationFunctionType fusedActivation(OpContext &c) {
+  if constexpr (std::is_same_v<Options, NoOptions>) {
+    return fb::ActivationFunctionType::NONE;
+  } else {
+    const auto *o = c.options<Options>();
+    return o ? o->fused_activation_function() : fb::ActivationFunctionType::NONE;
+  }
+}
+
+/// ADD, SUB, MUL, DIV, MINIMUM and MAXIMUM with numpy broadcasting and a
+/// fused activation. On plain integers (TFLite's int32 arithmetic: DIV
+/// truncates toward zero) the op computes in the tensors' own type; on
+/// quantized ones MINIMUM and MAXIMUM compare TFLite's stored integers, so
+/// they take only inputs quantized as the output (then comparing the real
+/// values is the same), DIV is refused (TFLite's int8 DIV is its own
+/// fixed-point algorithm), and int16 MUL too (only int8's MulElementwise is
+/// followed).
 template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
+  fb::ActivationFunctionType act = fusedActivation<Options>(c);
+  int32_t ia = c.inputIndex(0), ib = c.inputIndex(1);
+  if (ia < 0 || ib < 0)
+    return c.fail("takes two inputs");
+  Type ta = c.im.types[ia].getElementType(), tb = c.im.types[ib].getElementType(),
+       ty = c.im.types[c.outputIndex(0)].getElementType();
+  if (plainInteger(ta) || plainInteger(tb) || plainInteger(ty)) {
+    if (ta != tb || ta != ty)
+      return c.error() << "integer inputs " << ta << " and " << tb << " and output " << ty
+                       << " must be one type", failure();
+    if (act != fb::ActivationFunctionType::NONE)
+      return c.fail("a fused activation on integer (not quantized) tensors is not supported");
+    auto a = c.stored(0, "x"), b = c.stored(1, "y");
+    if (failed(a) || failed(b))
+      return failure();
+    auto shape = broadcastShapes(c.shapeOf(*a), c.shapeOf(*b));
+    if (failed(shape))
+      return c.error() << "shapes " << shapeToString(c.shapeOf(*a)) << " and "
+                       << shapeToString(c.shapeOf(*b)) << " do not broadcast", failure();
+    Value y = c.b.create<OpT>(c.loc, RankedTensorType::get(*shape, ty), *a, *b, FloatAttr(),
+                              FloatAttr());
+    return c.setOutput(0, y);
+  }
+  bool quantized = isa<quant::QuantizedType>(ty);
+  if (quantized && std::is_same_v<OpT, edge::DivOp>)
+    return c.fail("quantized DIV is not supported (TFLite's int8 DIV is a fixed-point algorithm "
+                  "of its own); float and integer DIV are");
+  if (quantized && std::is_same_v<OpT, edge::MulOp> &&
+      (failed(c.quantizedInt8Only(0)) || failed(c.quantizedInt8Only(1))))
+    return failure();
+  if (quantized && (std::is_same_v<OpT, edge::MinOp> || std::is_same_v<OpT, edge::MaxOp>) &&
+      (ta != ty || tb != ty))
+    return c.error() << "inputs quantized as " << ta << " and " << tb << " and output as " << ty
+                     << ": TFLite compares the stored integers, which only means the same with "
+                        "one quantization",
+           failure();
   auto a = c.real(0, "x"), b = c.real(1, "y");
   if (failed(a) || failed(b))
     return failure();
@@ -1356,12 +1431,76 @@ template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
                      << shapeToString(c.shapeOf(*b)) << " do not broadcast", failure();
   Value y = c.b.create<OpT>(c.loc, c.floatType(Shape(shape->begin(), shape->end())), *a, *b,
                             FloatAttr(), FloatAttr(), c.tfliteNumerics());
-  const auto *o = c.options<Options>();
-  auto out = c.activation(y, o ? o->fused_activation_function()
-                               : fb::ActivationFunctionType::NONE);
+  auto out = c.activation(y, act);
   if (failed(out))
     return failure();
   return c.setOutput(0, *out);
+}
+
+/// CAST between plain integer and float types, as TFLite's static_cast:
+/// a narrower integer keeps the low bits, float to integer truncates.
+LogicalResult castOp(OpContext &c) {
+  int32_t ix = c.inputIndex(0);
+  if (ix < 0)
+    return c.fail("input 0 (input) is missing");
+  Type in = c.im.types[ix].getElementType(), out = c.im.types[c.outputIndex(0)].getElementType();
+  if (isa<quant::QuantizedType>(in) || isa<quant::QuantizedType>(out))
+    return c.error() << "a CAST of quantized tensors (" << in << " to " << out
+                     << ") is not supported; QUANTIZE and DEQUANTIZE convert those",
+           failure();
+  auto x = c.stored(0, "input");
+  if (failed(x))
+    return failure();
+  Value y = c.b.create<edge::CastOp>(c.loc, RankedTensorType::get(c.shapeOf(*x), out), *x);
+  return c.setOutput(0, y);
+}
+
+/// CONCATENATION along `axis` of the tensors as TFLite lays them out. TFLite
+/// copies the stored values: float and plain integers as they are,
+/// quantized inputs only when quantized as the output (TFLite-Micro
+/// requires that).
+LogicalResult concatenationOp(OpContext &c) {
+  const auto *o = c.options<fb::ConcatenationOptions>();
+  if (o && o->fused_activation_function() != fb::ActivationFunctionType::NONE)
+    return c.fail("a fused activation on CONCATENATION is not supported");
+  RankedTensorType want = c.im.types[c.outputIndex(0)];
+  int64_t rank = want.getRank(), axis = o ? o->axis() : 0;
+  if (axis < -rank || axis >= rank)
+    return c.error() << "axis " << axis << " is out of range for a rank-" << rank << " output",
+           failure();
+  axis = axis < 0 ? axis + rank : axis;
+  if (c.numInputs() == 0)
+    return c.fail("takes at least one input");
+  SmallVector<Value> parts;
+  int64_t along = 0;
+  for (size_t k = 0; k < c.numInputs(); ++k) {
+    auto v = c.stored(k, "input");
+    if (failed(v))
+      return failure();
+    Type element = getElementTypeOrSelf(v->getType());
+    if (element != want.getElementType())
+      return c.error() << "input " << k << " is " << element << " but the output "
+                       << want.getElementType()
+                       << ": TFLite copies the stored values, so all must be one type (and "
+                          "quantized alike)",
+             failure();
+    Shape s = c.shapeOf(*v);
+    if ((int64_t)s.size() != rank)
+      return c.error() << "input " << k << " has rank " << s.size() << ", the output " << rank,
+             failure();
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && s[d] != want.getDimSize(d))
+        return c.error() << "input " << k << " of shape " << shapeToString(s)
+                         << " does not fit the output " << shapeToString(want.getShape().vec())
+                         << " along axis " << d, failure();
+    along += s[axis];
+    parts.push_back(*v);
+  }
+  if (along != want.getDimSize(axis))
+    return c.error() << "the inputs add up to " << along << " along axis " << axis
+                     << ", the output has " << want.getDimSize(axis), failure();
+  Value y = c.b.create<edge::ConcatOp>(c.loc, want, parts, c.b.getI64IntegerAttr(axis));
+  return c.setOutput(0, y);
 }
 
 /// LEAKY_RELU, in TFLite's integer arithmetic when quantized.
@@ -1436,12 +1575,18 @@ const std::vector<OpEntry> &opTable() {
   static const std::vector<OpEntry> table = {
       {fb::BuiltinOperator::ADD, binaryOp<edge::AddOp, fb::AddOptions>},
       {fb::BuiltinOperator::AVERAGE_POOL_2D, averagePool2d},
+      {fb::BuiltinOperator::CAST, castOp},
+      {fb::BuiltinOperator::CONCATENATION, concatenationOp},
       {fb::BuiltinOperator::CONV_2D, conv2d},
+      {fb::BuiltinOperator::DIV, binaryOp<edge::DivOp, fb::DivOptions>},
       {fb::BuiltinOperator::DEPTHWISE_CONV_2D, depthwiseConv2d},
       {fb::BuiltinOperator::FULLY_CONNECTED, fullyConnected},
       {fb::BuiltinOperator::LEAKY_RELU, leakyRelu},
       {fb::BuiltinOperator::LOGISTIC, logisticOp},
       {fb::BuiltinOperator::MAX_POOL_2D, maxPool2d},
+      {fb::BuiltinOperator::MAXIMUM, binaryOp<edge::MaxOp, NoOptions>},
+      {fb::BuiltinOperator::MINIMUM, binaryOp<edge::MinOp, NoOptions>},
+      {fb::BuiltinOperator::MUL, binaryOp<edge::MulOp, fb::MulOptions>},
       {fb::BuiltinOperator::PAD, padOp},
       {fb::BuiltinOperator::QUANTIZE, quantizeOp},
       {fb::BuiltinOperator::DEQUANTIZE, dequantizeOp},
@@ -1487,9 +1632,15 @@ OwningOpRef<ModuleOp> Importer::run() {
     int32_t builtin = builtinCode(code);
     if (builtin == (int32_t)fb::BuiltinOperator::CUSTOM) {
       std::string custom = code->custom_code() ? code->custom_code()->str() : "";
+      // TFLite-Micro's signal library (an audio front end's window, FFT,
+      // filter bank, noise reduction, PCAN and log) is named as such.
+      bool signal = StringRef(custom).starts_with("Signal");
       emitError(fileLoc())
           << "operator " << k << " (custom op '" << custom << "', output '"
-          << tensorName(op->outputs()->Get(0)) << "'): custom operators are not supported";
+          << tensorName(op->outputs()->Get(0)) << "'): "
+          << (signal ? "TFLite-Micro's signal library operators (audio feature generation) are "
+                       "not supported"
+                     : "custom operators are not supported");
       ++unsupported;
     } else if (!findHandler(builtin)) {
       emitError(fileLoc())
