@@ -1387,6 +1387,13 @@ template <typename Options> fb::ActivationFunctionType fusedActivation(OpContext
 /// followed).
 template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
   fb::ActivationFunctionType act = fusedActivation<Options>(c);
+  auto broadcast = [&](Value a, Value b) -> FailureOr<Shape> {
+    auto shape = broadcastShapes(c.shapeOf(a), c.shapeOf(b));
+    if (failed(shape))
+      return c.error() << "shapes " << shapeToString(c.shapeOf(a)) << " and "
+                       << shapeToString(c.shapeOf(b)) << " do not broadcast", failure();
+    return Shape(shape->begin(), shape->end());
+  };
   int32_t ia = c.inputIndex(0), ib = c.inputIndex(1);
   if (ia < 0 || ib < 0)
     return c.fail("takes two inputs");
@@ -1401,10 +1408,9 @@ template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
     auto a = c.stored(0, "x"), b = c.stored(1, "y");
     if (failed(a) || failed(b))
       return failure();
-    auto shape = broadcastShapes(c.shapeOf(*a), c.shapeOf(*b));
+    FailureOr<Shape> shape = broadcast(*a, *b);
     if (failed(shape))
-      return c.error() << "shapes " << shapeToString(c.shapeOf(*a)) << " and "
-                       << shapeToString(c.shapeOf(*b)) << " do not broadcast", failure();
+      return failure();
     Value y = c.b.create<OpT>(c.loc, RankedTensorType::get(*shape, ty), *a, *b, FloatAttr(),
                               FloatAttr());
     return c.setOutput(0, y);
@@ -1425,12 +1431,11 @@ template <typename OpT, typename Options> LogicalResult binaryOp(OpContext &c) {
   auto a = c.real(0, "x"), b = c.real(1, "y");
   if (failed(a) || failed(b))
     return failure();
-  auto shape = broadcastShapes(c.shapeOf(*a), c.shapeOf(*b));
+  FailureOr<Shape> shape = broadcast(*a, *b);
   if (failed(shape))
-    return c.error() << "shapes " << shapeToString(c.shapeOf(*a)) << " and "
-                     << shapeToString(c.shapeOf(*b)) << " do not broadcast", failure();
-  Value y = c.b.create<OpT>(c.loc, c.floatType(Shape(shape->begin(), shape->end())), *a, *b,
-                            FloatAttr(), FloatAttr(), c.tfliteNumerics());
+    return failure();
+  Value y = c.b.create<OpT>(c.loc, c.floatType(*shape), *a, *b, FloatAttr(), FloatAttr(),
+                            c.tfliteNumerics());
   auto out = c.activation(y, act);
   if (failed(out))
     return failure();
