@@ -21,19 +21,15 @@ must equal it for R = 1..4 (the state carried from run to run), and
 `edgec verify --repeat 4` on each TARGET must find the generated code
 bit-exact with the evaluator.
 """
-import json
-import math
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SCHEMA = os.path.join(ROOT, "compiler", "import", "tflite", "tflite.fbs")
+from tflite_models import ROOT, arguments, mbqm, quantize_multiplier, verify_bit_exact, \
+    write_tflite
 
 RNG = np.random.default_rng(20261207)
 
@@ -60,31 +56,8 @@ def sigmoid_table():
 TABLE = sigmoid_table()
 
 
-def quantize_multiplier(real):
-    """TFLite's QuantizeMultiplier: (Q31 multiplier, shift)."""
-    if real == 0:
-        return 0, 0
-    q, shift = math.frexp(real)
-    fixed = int(round(q * (1 << 31)))
-    if fixed == 1 << 31:
-        fixed //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    return fixed, shift
 
 
-def mbqm(x, m, shift):
-    """TFLite's MultiplyByQuantizedMultiplier (two roundings)."""
-    left, right = max(shift, 0), max(-shift, 0)
-    a = x * (1 << left)
-    n = a * m + ((1 << 30) if a * m >= 0 else 1 - (1 << 30))
-    high = n // (1 << 31) if n >= 0 else -((-n) // (1 << 31))  # toward zero
-    if right == 0:
-        return high
-    mask = (1 << right) - 1
-    threshold = (mask >> 1) + (1 if high < 0 else 0)
-    return (high >> right) + (1 if (high & mask) > threshold else 0)
 
 
 def sat(v, bits):
@@ -233,23 +206,9 @@ def lstm_run(L, x, hidden, cell):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    edgec, work = sys.argv[1], sys.argv[2]
-    targets = sys.argv[3:]
-    flatc = shutil.which("flatc")
-    if not flatc:
-        print("flatc not found (scripts/setup.sh installs flatbuffers-compiler)")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    edgec, work, targets = arguments(__doc__)
     model, layers = make_model()
-    with open(os.path.join(work, "lstm_stream.json"), "w") as f:
-        json.dump(model, f)
-    subprocess.run([flatc, "--binary", "-o", work, SCHEMA, os.path.join(work, "lstm_stream.json")],
-                   check=True)
-    path = os.path.join(work, "lstm_stream.tflite")  # the schema's file_extension
+    path = write_tflite(model, work, "lstm_stream")
     x = RNG.integers(-128, 128, size=IN_SHAPE).astype(np.int8)
     np.save(os.path.join(work, "x.npy"), x)
 
@@ -287,11 +246,8 @@ def main():
                         "state is not exercised")
     if clipped == 0:
         failures.append("the first layer's cell state never reached its clip")
-    for target in targets:
-        r = subprocess.run([edgec, "verify", path, "-t", target, "--repeat", "4", "--inputs",
-                            os.path.join(work, "x.npy")], capture_output=True, text=True)
-        if r.returncode != 0 or "bit-exact" not in r.stdout:
-            failures.append(f"edgec verify --repeat 4 on {target}:\n{r.stdout}{r.stderr}")
+    failures += verify_bit_exact(edgec, path, targets, [os.path.join(work, "x.npy")],
+                                 ("--repeat", "4"))
     for f in failures:
         print("FAIL", f)
     print(f"lstm_stream: 4 runs checked against TFLM's arithmetic, {len(targets)} target(s) "

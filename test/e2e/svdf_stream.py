@@ -19,17 +19,14 @@ With x86-64 among the targets, the harness also runs the model through
 <name>_run_float, i.e. <name>_run and its static arena, whose first call
 resets the state by itself, for 1 and for 4 runs.
 """
-import json
 import os
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SCHEMA = os.path.join(os.path.dirname(os.path.dirname(HERE)), "compiler", "import", "tflite",
-                      "tflite.fbs")
+from tflite_models import arguments, mbqm, quantize_multiplier, verify_bit_exact, wrap32, \
+    write_tflite
 
 RNG = np.random.default_rng(20261207)
 BATCH = 2  # TFLM shifts the whole [batch, filters * memory] state at once
@@ -44,41 +41,10 @@ def f32(x):
     return np.float32(x)
 
 
-def quantize_multiplier(real):
-    """TFLite's QuantizeMultiplier: (Q31 multiplier, shift)."""
-    if real == 0:
-        return 0, 0
-    q, shift = np.frexp(real)
-    fixed = int(round(float(q) * (1 << 31)))
-    if fixed == 1 << 31:
-        fixed //= 2
-        shift += 1
-    if shift < -31:
-        return 0, 0
-    if shift > 30:
-        return (1 << 31) - 1, 30
-    return fixed, int(shift)
 
 
-def mbqm(x, m, shift):
-    """TFLite's MultiplyByQuantizedMultiplier (two roundings)."""
-    left, right = max(shift, 0), max(-shift, 0)
-    a = wrap32(x * (1 << left))
-    if a == m == -(1 << 31):
-        high = (1 << 31) - 1
-    else:
-        n = a * m + ((1 << 30) if a * m >= 0 else 1 - (1 << 30))
-        high = n // (1 << 31) if n >= 0 else -((-n) // (1 << 31))  # toward zero
-    if right == 0:
-        return high
-    mask = (1 << right) - 1
-    threshold = (mask >> 1) + (1 if high < 0 else 0)
-    return (high >> right) + (1 if (high & mask) > threshold else 0)
 
 
-def wrap32(v):
-    """v as int32 arithmetic leaves it (two's complement wrap)."""
-    return ((int(v) + (1 << 31)) % (1 << 32)) - (1 << 31)
 
 
 def make_model():
@@ -198,23 +164,9 @@ def static_arena_runs(edgec, work, path, x, weights):
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    edgec, work = sys.argv[1], sys.argv[2]
-    targets = sys.argv[3:]
-    flatc = shutil.which("flatc")
-    if not flatc:
-        print("flatc not found (scripts/setup.sh installs flatbuffers-compiler)")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    edgec, work, targets = arguments(__doc__)
     model, weights = make_model()
-    with open(os.path.join(work, "svdf_stream.json"), "w") as f:
-        json.dump(model, f)
-    subprocess.run([flatc, "--binary", "-o", work, SCHEMA, os.path.join(work, "svdf_stream.json")],
-                   check=True)
-    path = os.path.join(work, "svdf_stream.tflite")  # the schema's file_extension
+    path = write_tflite(model, work, "svdf_stream")
     x = RNG.integers(-128, 128, size=(BATCH, LAYERS[0][0])).astype(np.int8)
     np.save(os.path.join(work, "x.npy"), x)
 
@@ -245,11 +197,8 @@ def main():
     if len(seen) < 3:
         failures.append(f"the outputs took only {len(seen)} distinct values over 6 runs: the "
                         "state is not exercised")
-    for target in targets:
-        r = subprocess.run([edgec, "verify", path, "-t", target, "--repeat", "6", "--inputs",
-                            os.path.join(work, "x.npy")], capture_output=True, text=True)
-        if r.returncode != 0 or "bit-exact" not in r.stdout:
-            failures.append(f"edgec verify --repeat 6 on {target}:\n{r.stdout}{r.stderr}")
+    failures += verify_bit_exact(edgec, path, targets, [os.path.join(work, "x.npy")],
+                                 ("--repeat", "6"))
     if "x86-64" in targets:
         failures += static_arena_runs(edgec, work, path, x, weights)
     for f in failures:

@@ -21,20 +21,14 @@ Each runs on seeded random inputs through `edgec run`, equal to a NumPy
 transcription of TFLite's reference kernels; `edgec verify` on each TARGET
 must find the generated code bit-exact with the evaluator.
 """
-import json
 import os
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from lstm_stream import mbqm, quantize_multiplier  # noqa: E402 (TFLite's fixed point)
+from tflite_models import arguments, mbqm, quantize_multiplier, verify_bit_exact, write_tflite
 
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SCHEMA = os.path.join(ROOT, "compiler", "import", "tflite", "tflite.fbs")
 RNG = np.random.default_rng(20261207)
 
 CODES = {"CAST": 53, "STRIDED_SLICE": 45, "CONCATENATION": 2, "MUL": 18, "ADD": 0, "DIV": 42,
@@ -165,25 +159,11 @@ def int8_ops():
 
 
 def main():
-    if len(sys.argv) < 3:
-        print(__doc__)
-        return 2
-    edgec, work = sys.argv[1], sys.argv[2]
-    targets = sys.argv[3:]
-    flatc = shutil.which("flatc")
-    if not flatc:
-        print("flatc not found (scripts/setup.sh installs flatbuffers-compiler)")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    edgec, work, targets = arguments(__doc__)
     failures = []
     for name, build in (("int_tail", int_tail), ("int8_ops", int8_ops)):
         model, reference, make_inputs = build()
-        with open(os.path.join(work, f"{name}.json"), "w") as f:
-            json.dump(model, f)
-        subprocess.run([flatc, "--binary", "-o", work, SCHEMA,
-                        os.path.join(work, f"{name}.json")], check=True)
-        path = os.path.join(work, f"{name}.tflite")
+        path = write_tflite(model, work, name)
         for case in range(3):
             xs = make_inputs()
             paths = []
@@ -205,11 +185,7 @@ def main():
                                     f"{got.ravel()[:12].tolist()}..., TFLite's "
                                     f"{want.dtype} {want.ravel()[:12].tolist()}...")
             if case == 0:
-                for target in targets:
-                    r = subprocess.run([edgec, "verify", path, "-t", target, "--inputs"] + paths,
-                                       capture_output=True, text=True)
-                    if r.returncode != 0 or "bit-exact" not in r.stdout:
-                        failures.append(f"{name}: edgec verify on {target}:\n{r.stdout}{r.stderr}")
+                failures += [f"{name}: {f}" for f in verify_bit_exact(edgec, path, targets, paths)]
     for f in failures:
         print("FAIL", f)
     print(f"tflite_int_ops: 2 models x 3 cases against TFLite's arithmetic, {len(targets)} "
