@@ -170,7 +170,8 @@ LogicalResult conv(NodeContext &c) {
   }
   auto y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(out, c.b.getF32Type()), *x4, w4, bias,
                                       win->strides, win->pads, win->dilations, group,
-                                      FloatAttr(), FloatAttr(), DenseI64ArrayAttr());
+                                      FloatAttr(), FloatAttr(), DenseI64ArrayAttr(),
+                                      edge::NumericsAttr());
   c.setOutput(restoreRank(c, y, spatialRank));
   return success();
 }
@@ -304,7 +305,7 @@ LogicalResult convTranspose(NodeContext &c) {
     spreadAttr = c.b.getDenseI64ArrayAttr(*strides);
   Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(convOut, c.b.getF32Type()), *x4, wt,
                                        bias, Shape{1, 1}, cpads, *dil, group, FloatAttr(),
-                                       FloatAttr(), spreadAttr);
+                                       FloatAttr(), spreadAttr, edge::NumericsAttr());
   for (int i = 0; i < 2; ++i)
     if (convOut[2 + i] != out[2 + i])
       y = buildSlice(c, y, 2 + i, cropB[i], out[2 + i]);

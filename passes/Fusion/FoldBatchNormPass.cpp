@@ -83,7 +83,7 @@ struct FoldIntoConv : OpRewritePattern<edge::BatchNormOp> {
     auto folded = rewriter.create<edge::Conv2DOp>(
         conv.getLoc(), bn.getType(), conv.getInput(), nw, nbias, conv.getStridesAttr(),
         conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr(), FloatAttr(),
-        FloatAttr(), conv.getInputDilationsAttr());
+        FloatAttr(), conv.getInputDilationsAttr(), conv.getNumericsAttr());
     folded->setDiscardableAttrs(conv->getDiscardableAttrDictionary());
     recordFusion(folded, bn);
     rewriter.replaceOp(bn, folded.getOutput());

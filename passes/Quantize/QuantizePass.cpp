@@ -582,7 +582,7 @@ Operation *Quantizer::rewrite(Operation *op) {
     auto q = b.create<edge::Conv2DOp>(loc, out, x, w, bias, conv.getStridesAttr(),
                                       conv.getPadsAttr(), conv.getDilationsAttr(),
                                       conv.getGroupAttr(), FloatAttr(), FloatAttr(),
-                                      conv.getInputDilationsAttr());
+                                      conv.getInputDilationsAttr(), conv.getNumericsAttr());
     return copyAttrs(op, q);
   }
   if (auto gemm = dyn_cast<edge::GemmOp>(op)) {

@@ -141,6 +141,28 @@ func.func @bias_as_stored(%x: tensor<1x3x!qx>) -> tensor<1x2x!qy> {
 
 // -----
 
+// The same for a CONV_2D / DEPTHWISE_CONV_2D / TRANSPOSE_CONV (edge.conv2d
+// with numerics = tflite): its bias integers stay 1500000000 and -7.
+// CHECK-LABEL: func.func @conv_bias_as_stored
+// CHECK: edge.constant dense<[1500000000, -7]> : tensor<2xi32>
+// CHECK: edge.conv2d {{.*}}numerics = #edge.numerics<tflite>
+!qx = !quant.uniform<i8:f32, 0.5:-1>
+!qw = !quant.uniform<i8:f32, 0.25>
+!qb = !quant.uniform<i32:f32, 0.001>
+!qy = !quant.uniform<i8:f32, 1.0:2>
+func.func @conv_bias_as_stored(%x: tensor<1x1x2x2x!qx>) -> tensor<1x2x1x1x!qy> {
+  %d = edge.dequantize %x : (tensor<1x1x2x2x!qx>) -> tensor<1x1x2x2xf32>
+  %wq = edge.constant dense<[[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]> : tensor<2x1x2x2xi8> as tensor<2x1x2x2x!qw>
+  %w = edge.dequantize %wq : (tensor<2x1x2x2x!qw>) -> tensor<2x1x2x2xf32>
+  %bq = edge.constant dense<[1500000000, -7]> : tensor<2xi32> as tensor<2x!qb>
+  %b = edge.dequantize %bq : (tensor<2x!qb>) -> tensor<2xf32>
+  %c = edge.conv2d %d, %w, %b {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, numerics = #edge.numerics<tflite>} : (tensor<1x1x2x2xf32>, tensor<2x1x2x2xf32>, tensor<2xf32>) -> tensor<1x2x1x1xf32>
+  %q = edge.quantize %c : (tensor<1x2x1x1xf32>) -> tensor<1x2x1x1x!qy>
+  return %q : tensor<1x2x1x1x!qy>
+}
+
+// -----
+
 // A .tflite LOGISTIC keeps numerics = tflite through quantization: its int8
 // table is TFLite's fixed-point logistic (quant::tfliteLogisticTable), run
 // by the same lut_s8 kernel as every other int8 function.

@@ -674,7 +674,8 @@ TEST(TfliteImporter, TransposeConvIsAConvolutionOverTheSpreadInput) {
   // (kernel 3, stride 2); the conv pads kernel - 1 on both sides.
   Result r = import(buildTransposeConv(fb::Padding::VALID, {1, 4, 9, 5}, {1, 4, 9, 5}));
   ASSERT_TRUE(r.imported) << r.diagnostics;
-  EXPECT_NE(r.ir.find("input_dilations = array<i64: 1, 2>, pads = array<i64: 1, 2, 1, 2>, "
+  EXPECT_NE(r.ir.find("input_dilations = array<i64: 1, 2>, numerics = #edge.numerics<tflite>, "
+                      "pads = array<i64: 1, 2, 1, 2>, "
                       "strides = array<i64: 1, 1>"),
             std::string::npos) << r.ir;
   // The filter is [O, I, kH, kW], flipped in space, at compile time: no

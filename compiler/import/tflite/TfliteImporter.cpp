@@ -899,7 +899,7 @@ LogicalResult convolution(OpContext &c, bool depthwise) {
       c.b.getDenseI64ArrayAttr({sh, sw}),
       c.b.getDenseI64ArrayAttr({h.before, ww.before, h.after, ww.after}),
       c.b.getDenseI64ArrayAttr({dh, dw}), c.b.getI64IntegerAttr(group), FloatAttr(),
-      FloatAttr(), DenseI64ArrayAttr());
+      FloatAttr(), DenseI64ArrayAttr(), c.tfliteNumerics());
   auto out = c.activation(y, act);
   if (failed(out))
     return failure();
@@ -974,7 +974,7 @@ LogicalResult transposeConv(OpContext &c) {
       c.loc, c.floatType({xs[0], fs[0], ys[1], ys[2]}), *x, *w, *bias,
       c.b.getDenseI64ArrayAttr({1, 1}), c.b.getDenseI64ArrayAttr(ArrayRef<int64_t>(pads, 4)),
       c.b.getDenseI64ArrayAttr({1, 1}), c.b.getI64IntegerAttr(1), FloatAttr(), FloatAttr(),
-      spread);
+      spread, c.tfliteNumerics());
   auto out = c.activation(y, o->fused_activation_function());
   if (failed(out))
     return failure();

@@ -337,13 +337,18 @@ def Edge_Conv2DOp : Edge_Op<"conv2d", [Pure, Edge_TakesClamp]> {
     padding, contribute nothing). A ConvTranspose is this convolution with
     `input_dilations` = its strides and the flipped, channel-transposed
     kernel, so no zero-inserted tensor is ever stored.
+
+    `numerics = tflite` (a .tflite CONV_2D, DEPTHWISE_CONV_2D or
+    TRANSPOSE_CONV): quantized, the int32 bias is taken as the file stores
+    it, as TFLite adds it, whatever scale the file gives it.
   }];
   let arguments = !con((ins Edge_RealTensor:$input, Edge_RealTensor:$weight,
                             Optional<Edge_RealTensor>:$bias,
                             DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                             DenseI64ArrayAttr:$dilations, I64Attr:$group),
                        Edge_FusedActivation,
-                       (ins OptionalAttr<DenseI64ArrayAttr>:$input_dilations));
+                       (ins OptionalAttr<DenseI64ArrayAttr>:$input_dilations,
+                            OptionalAttr<Edge_NumericsAttr>:$numerics));
   let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
