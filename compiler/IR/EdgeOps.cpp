@@ -1230,6 +1230,13 @@ LogicalResult SequenceLstmOp::verify() {
     return emitOpError("hidden_state_type must be per-tensor int8");
   if (!cq || cq.getZeroPoint() != 0)
     return emitOpError("cell_state_type must be per-tensor int16 with zero point 0");
+  // TFLite's int16 tanh reads the cell state at 2^round(log2 s_c), as
+  // 3 << (15 + log2 s_c - 3) or a right shift: beyond these bounds its int32
+  // input product or its shift would overflow.
+  if (!(cq.getScale() >= 0x1p-40 && cq.getScale() <= 4.0))
+    return emitOpError("cell_state_type's scale must be within 2^-40 and 4 (TFLite's int16 tanh "
+                       "of the cell state), got ")
+           << cq.getScale();
   for (RankedTensorType t : {h, c})
     if (t.getNumElements() != batch * hidden)
       return emitOpError("each state must hold batch x hidden = ")

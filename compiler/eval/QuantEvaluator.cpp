@@ -595,6 +595,7 @@ FailureOr<Tensor> evaluateSvdf(edge::SvdfOp op, ArrayRef<const Tensor *> in, Ten
   }
   return y;
 }
+
 FailureOr<Tensor> evaluateSequenceLstm(edge::SequenceLstmOp op, ArrayRef<const Tensor *> in,
                                        MutableArrayRef<Tensor> state) {
   // As sequence_lstm_s8 (runtime-stub/edgec/kernels/ref/sequence_lstm_s8.h).

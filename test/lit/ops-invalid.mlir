@@ -339,3 +339,17 @@ func.func @lstm_weight_rank(%x: tensor<1x2x4x!qx>, %w: tensor<!qw>, %r: tensor<3
   %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 2.44140625E-4>>} : (tensor<1x2x4x!qx>, tensor<!qw>, tensor<!qw>, tensor<!qw>, tensor<!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
   return %0 : tensor<1x2x3x!qh>
 }
+
+// -----
+
+// The cell state's scale sets the shift of TFLite's int16 tanh: an
+// overflowing one is a diagnostic.
+!qx = !quant.uniform<i8:f32, 0.05:-3>
+!qw = !quant.uniform<i8:f32, 0.01>
+!qb = !quant.uniform<i32:f32, 0.0005>
+!qh = !quant.uniform<i8:f32, 0.008:-4>
+func.func @lstm_cell_scale(%x: tensor<1x2x4x!qx>, %w: tensor<3x4x!qw>, %r: tensor<3x3x!qw>, %b: tensor<3x!qb>) -> tensor<1x2x3x!qh> {
+  // expected-error@+1 {{'edge.sequence_lstm' op cell_state_type's scale must be within 2^-40 and 4 (TFLite's int16 tanh of the cell state), got 1.600000e+01}}
+  %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 16.0>>} : (tensor<1x2x4x!qx>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
+  return %0 : tensor<1x2x3x!qh>
+}
