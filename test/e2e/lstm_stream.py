@@ -23,13 +23,12 @@ bit-exact with the evaluator.
 """
 import os
 import re
-import subprocess
 import sys
 
 import numpy as np
 
-from tflite_models import ROOT, arguments, mbqm, quantize_multiplier, verify_bit_exact, \
-    write_tflite
+from tflite_models import ROOT, arguments, mbqm, quantize_multiplier, run_repeated, \
+    state_bytes_failure, verify_bit_exact, write_tflite
 
 RNG = np.random.default_rng(20261207)
 
@@ -223,13 +222,11 @@ def main():
             h = lstm_run(L, h, hid, cel)
         clipped += sum(abs(v) == int(float(np.float32(layers[0]["clip"])) /
                                      layers[0]["c_scale"]) for row in states[0][1] for v in row)
-        out = os.path.join(work, f"run{repeat}")
-        r = subprocess.run([edgec, "run", path, "--input", os.path.join(work, "x.npy"),
-                            "--repeat", str(repeat), "-o", out], capture_output=True, text=True)
-        if r.returncode != 0:
-            failures.append(f"edgec run --repeat {repeat}: {r.stderr}")
+        got, error = run_repeated(edgec, path, [os.path.join(work, "x.npy")], repeat,
+                                  os.path.join(work, f"run{repeat}"))
+        if error:
+            failures.append(error)
             continue
-        got = np.load(os.path.join(out, "out_0.q.npy")).astype(np.int64).ravel()
         want = h.ravel()
         seen.add(tuple(got))
         if not np.array_equal(got, want):
@@ -238,9 +235,7 @@ def main():
     # The state's bytes: [2, 4] int8 + [2, 4] int16, [3, 3] int8 + 1 byte to
     # align + [3, 3] int16.
     want_state = (8 + 16) + (9 + 1 + 18)
-    r = subprocess.run([edgec, "inspect", path], capture_output=True, text=True)
-    if f"state: {want_state} of those bytes" not in r.stdout:
-        failures.append(f"edgec inspect does not give the {want_state} state bytes:\n{r.stdout}")
+    failures += filter(None, [state_bytes_failure(edgec, path, want_state)])
     if len(seen) < 3:
         failures.append(f"the outputs took only {len(seen)} distinct values over 4 runs: the "
                         "state is not exercised")

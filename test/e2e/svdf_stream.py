@@ -25,8 +25,8 @@ import sys
 
 import numpy as np
 
-from tflite_models import arguments, mbqm, quantize_multiplier, verify_bit_exact, wrap32, \
-    write_tflite
+from tflite_models import arguments, mbqm, quantize_multiplier, run_repeated, \
+    state_bytes_failure, verify_bit_exact, wrap32, write_tflite
 
 RNG = np.random.default_rng(20261207)
 BATCH = 2  # TFLM shifts the whole [batch, filters * memory] state at once
@@ -176,13 +176,11 @@ def main():
         h = x.astype(np.int64)
         for w, s in zip(weights, states):
             h = svdf_step(w, h, s)
-        out = os.path.join(work, f"run{repeat}")
-        r = subprocess.run([edgec, "run", path, "--input", os.path.join(work, "x.npy"),
-                            "--repeat", str(repeat), "-o", out], capture_output=True, text=True)
-        if r.returncode != 0:
-            failures.append(f"edgec run --repeat {repeat}: {r.stderr}")
+        got, error = run_repeated(edgec, path, [os.path.join(work, "x.npy")], repeat,
+                                  os.path.join(work, f"run{repeat}"))
+        if error:
+            failures.append(error)
             continue
-        got = np.load(os.path.join(out, "out_0.q.npy")).astype(np.int64).ravel()
         h = h.ravel()
         seen.add(tuple(got))
         if not np.array_equal(got, h):
@@ -191,9 +189,7 @@ def main():
     # The state's bytes, as inspect and report.json tell them: int16 [2, 32]
     # and int8 [2, 18].
     want_state = sum(BATCH * w["wt"].size * np.dtype(w["sdt"]).itemsize for w in weights)
-    r = subprocess.run([edgec, "inspect", path], capture_output=True, text=True)
-    if f"state: {want_state} of those bytes" not in r.stdout:
-        failures.append(f"edgec inspect does not give the {want_state} state bytes:\n{r.stdout}")
+    failures += filter(None, [state_bytes_failure(edgec, path, want_state)])
     if len(seen) < 3:
         failures.append(f"the outputs took only {len(seen)} distinct values over 6 runs: the "
                         "state is not exercised")

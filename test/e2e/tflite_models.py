@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SCHEMA = os.path.join(ROOT, "compiler", "import", "tflite", "tflite.fbs")
@@ -75,6 +77,24 @@ def write_tflite(model, work, name):
         json.dump(model, f)
     subprocess.run([shutil.which("flatc"), "--binary", "-o", work, SCHEMA, source], check=True)
     return os.path.join(work, f"{name}.tflite")
+
+
+def run_repeated(edgec, path, inputs, repeat, out):
+    """`edgec run --repeat REPEAT` of the model, its state carried from run
+    to run: (the first output's integers, flat, None) or (None, the error)."""
+    r = subprocess.run([edgec, "run", path, *sum([["--input", p] for p in inputs], []),
+                        "--repeat", str(repeat), "-o", out], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"edgec run --repeat {repeat}: {r.stderr}"
+    return np.load(os.path.join(out, "out_0.q.npy")).astype(np.int64).ravel(), None
+
+
+def state_bytes_failure(edgec, path, want):
+    """None when `edgec inspect` gives `want` bytes of state, else why not."""
+    r = subprocess.run([edgec, "inspect", path], capture_output=True, text=True)
+    if f"state: {want} of those bytes" in r.stdout:
+        return None
+    return f"edgec inspect does not give the {want} state bytes:\n{r.stdout}"
 
 
 def verify_bit_exact(edgec, path, targets, inputs, extra=()):
