@@ -118,6 +118,10 @@ struct OpContext {
   /// Checks that a data movement writes the type it reads: TFLite copies
   /// the stored integers, whatever the output's parameters say.
   LogicalResult movesIntegers(Value x);
+  /// Takes input k, a variable tensor, as a layer's own state (`role` names
+  /// it): refused when it is not variable or another layer (`sharer` in the
+  /// message) took it already.
+  LogicalResult takeState(size_t k, const char *role, const char *sharer);
   /// Gives output k the value `v` (float or quantized): reshaped to the
   /// tensor's declared shape and quantized to its type when they differ.
   LogicalResult setOutput(size_t k, Value v);
@@ -570,6 +574,19 @@ LogicalResult OpContext::movesIntegers(Value x) {
   if (in != out)
     return error() << "reads " << in << " but writes " << out
                    << "; TFLite copies the integers, so both must be quantized alike",
+           failure();
+  return success();
+}
+
+LogicalResult OpContext::takeState(size_t k, const char *role, const char *sharer) {
+  int32_t idx = inputIndex(k);
+  if (!im.graph->tensors()->Get(idx)->is_variable())
+    return error() << "input " << k << " ('" << im.tensorName(idx)
+                   << "') must be a variable tensor: it is the layer's " << role,
+           failure();
+  if (!im.stateTensors.insert(idx).second)
+    return error() << "the state tensor '" << im.tensorName(idx) << "' is shared with another "
+                   << sharer << "; each layer needs its own",
            failure();
   return success();
 }
@@ -1168,15 +1185,8 @@ LogicalResult svdfOp(OpContext &c) {
   int32_t stateIdx = c.inputIndex(4);
   if (stateIdx < 0)
     return c.fail("input 4 (activation state) is missing");
-  const fb::Tensor *st = c.im.graph->tensors()->Get(stateIdx);
-  if (!st->is_variable())
-    return c.error() << "input 4 ('" << c.im.tensorName(stateIdx)
-                     << "') must be a variable tensor: it is the layer's state",
-           failure();
-  if (!c.im.stateTensors.insert(stateIdx).second)
-    return c.error() << "the state tensor '" << c.im.tensorName(stateIdx)
-                     << "' is shared with another SVDF; each layer needs its own",
-           failure();
+  if (failed(c.takeState(4, "state", "SVDF")))
+    return failure();
   auto quantizedInt8 = [&](size_t k) {
     int32_t idx = c.inputIndex(k);
     auto q = idx < 0 ? nullptr
@@ -1251,17 +1261,9 @@ LogicalResult sequenceLstmOp(OpContext &c) {
                                : ""),
              failure();
   int32_t hIdx = c.inputIndex(18), cIdx = c.inputIndex(19);
-  for (int32_t idx : {hIdx, cIdx}) {
-    size_t k = idx == hIdx ? 18 : 19;
-    if (!c.im.graph->tensors()->Get(idx)->is_variable())
-      return c.error() << "input " << k << " ('" << c.im.tensorName(idx)
-                       << "') must be a variable tensor: it is the layer's " << names[k],
-             failure();
-    if (!c.im.stateTensors.insert(idx).second)
-      return c.error() << "the state tensor '" << c.im.tensorName(idx)
-                       << "' is shared with another layer; each layer needs its own",
-             failure();
-  }
+  for (size_t k : {18, 19})
+    if (failed(c.takeState(k, names[k], "layer")))
+      return failure();
   auto element = [&](int32_t idx) { return c.im.types[idx].getElementType(); };
   auto int8At = [&](int32_t idx) {
     auto q = dyn_cast<quant::UniformQuantizedType>(element(idx));
