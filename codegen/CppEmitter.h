@@ -33,6 +33,8 @@ std::string apiCtypeOf(mlir::Value v);
 std::string harnessDtype(const std::string &ctype);
 /// The .npy descr the harness reads or writes for `v` (as stored: float16 as '<f2').
 std::string npyDescrOf(mlir::Value v);
+/// bfloat16 and float8 values: the harness reads and writes them as float32.
+bool floatCarried(mlir::Value v);
 int64_t bytesOf(mlir::Value v);
 std::string upper(std::string s);
 std::string list(const Shape &v);

@@ -42,6 +42,13 @@ std::string ctype(Type t) {
     t = q.getStorageType();
   if (t.isF32()) return "float";
   if (t.isF16()) return "edgec::f16";
+  if (t.isBF16()) return "edgec::bf16";
+  if (t.isFloat8E4M3FN()) return "edgec::f8e4m3fn";
+  if (t.isFloat8E4M3FNUZ()) return "edgec::f8e4m3fnuz";
+  if (t.isFloat8E5M2()) return "edgec::f8e5m2";
+  if (t.isFloat8E5M2FNUZ()) return "edgec::f8e5m2fnuz";
+  if (t.isInteger(4)) return t.isUnsignedInteger() ? "edgec::uint4" : "edgec::int4";
+  if (t.isInteger(2)) return t.isUnsignedInteger() ? "edgec::uint2" : "edgec::int2";
   if (t.isInteger(64)) return t.isUnsignedInteger() ? "uint64_t" : "int64_t";
   if (t.isInteger(32)) return t.isUnsignedInteger() ? "uint32_t" : "int32_t";
   if (t.isInteger(16)) return t.isUnsignedInteger() ? "uint16_t" : "int16_t";
@@ -55,10 +62,34 @@ std::string ctypeOf(Value v) { return ctype(getElementTypeOrSelf(v.getType())); 
 
 namespace detail {
 
-/// The element type of `v` in the C entry point: float16 tensors are passed
-/// as their IEEE binary16 bits (uint16_t); the schedule sees them as edgec::f16.
+/// The element type of `v` in the C entry point: the narrow storage types are
+/// passed as plain integers, float16 and bfloat16 as their 16 bits
+/// (uint16_t), the float8 types as their 8 bits (uint8_t), 4- and 2-bit
+/// integers one per byte (int8_t / uint8_t, sign- or zero-extended); the
+/// schedule sees them as the edgec:: structs of edgec/narrow_types.h.
 std::string apiCtypeOf(Value v) {
-  return getElementTypeOrSelf(v.getType()).isF16() ? "uint16_t" : ctypeOf(v);
+  Type t = getElementTypeOrSelf(v.getType());
+  if (t.isF16() || t.isBF16())
+    return "uint16_t";
+  if (isNarrowFloatType(t))
+    return "uint8_t";
+  if (isSubByteIntegerType(t))
+    return t.isUnsignedInteger() ? "uint8_t" : "int8_t";
+  return ctypeOf(v);
+}
+
+/// `param` (a pointer of the entry point's type) as the schedule's type.
+std::string scheduleView(Value v, const std::string &param, bool isConst) {
+  if (apiCtypeOf(v) == ctypeOf(v))
+    return param;
+  return fmt::format("reinterpret_cast<{}{} *>({})", isConst ? "const " : "", ctypeOf(v), param);
+}
+
+/// bfloat16 and the float8 types: .npy has no dtype for them, so the harness
+/// reads and writes their values as float32.
+bool floatCarried(Value v) {
+  Type t = getElementTypeOrSelf(v.getType());
+  return isNarrowFloatType(t) && !t.isF16();
 }
 
 /// The .npy descr of a C element type, for the harness.
@@ -75,9 +106,10 @@ std::string harnessDtype(const std::string &ctype) {
   if (ctype == "uint64_t") return "<u8";
   return "|b1";
 }
-/// The .npy descr the harness reads or writes for `v` (as stored: float16 as '<f2').
+/// The .npy descr the harness reads or writes for `v` (as stored: float16 as
+/// '<f2', 4-bit integers as '|i1'; not for the float-carried types).
 std::string npyDescrOf(Value v) {
-  return getElementTypeOrSelf(v.getType()).isF16() ? "<f2" : harnessDtype(ctypeOf(v));
+  return getElementTypeOrSelf(v.getType()).isF16() ? "<f2" : harnessDtype(apiCtypeOf(v));
 }
 
 int64_t bytesOf(Value v) {
@@ -137,8 +169,13 @@ std::string CppEmitter::weightArray(const Tensor &t, const std::string &type,
     for (int64_t k = 0; k < n; ++k) {
       if (k % 8 == 0)
         values += "\n   ";
-      if (t.dtype == DType::F16)
-        values += fmt::format(" {{0x{:04x}}},", floatToHalf(t.f[k]));
+      if (t.dtype == DType::F16 || t.dtype == DType::BF16)
+        values += fmt::format(" {{0x{:04x}}},", narrowFloatBits(t.dtype, t.f[k]));
+      else if (isNarrowFloat(t.dtype))
+        values += fmt::format(" {{0x{:02x}}},", narrowFloatBits(t.dtype, t.f[k]));
+      else if (t.dtype == DType::I4 || t.dtype == DType::U4 || t.dtype == DType::I2 ||
+               t.dtype == DType::U2)
+        values += fmt::format(" {{{}}},", t.i[k]);
       else if (t.isFloat())
         values += " " + floatLiteral(t.f[k]) + ",";
       else if (t.dtype == DType::Bool)
@@ -183,9 +220,7 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
   std::string ty = ctypeOf(result);
   int outIndex = memory::directOutputIndex(op);
   if (outIndex >= 0) {
-    names[result] = getElementTypeOrSelf(result.getType()).isF16()
-                        ? "reinterpret_cast<edgec::f16 *>(" + outputParams[outIndex] + ")"
-                        : outputParams[outIndex];
+    names[result] = scheduleView(result, outputParams[outIndex], false);
   } else if (auto off = op->getAttrOfType<IntegerAttr>(memory::kOffsetAttr)) {
     std::string var = ids.unique(sanitizeIdentifier(nodeOf(op), "t") + "_out");
     body += fmt::format("  {} *const {} = reinterpret_cast<{} *>(arena + {});\n", ty, var, ty,
@@ -464,7 +499,10 @@ std::string CppEmitter::source() const {
 
 std::string CppEmitter::weightsSource() const {
   std::string out = banner(opts.name + "_weights.cpp: constant tensors, kept in flash.");
-  out += fmt::format("#include <stdint.h>\n\nnamespace {}_weights {{\n\n{}}} // namespace {}_weights\n",
+  // The narrow storage types' structs (edgec::f16, edgec::int4, ...).
+  bool narrow = weightDefs.find("edgec::") != std::string::npos;
+  out += fmt::format("#include <stdint.h>\n{}\nnamespace {}_weights {{\n\n{}}} // namespace {}_weights\n",
+                     narrow ? "\n#include \"edgec/runtime.h\"\n" : "",
                      opts.name, weightDefs, opts.name);
   return out;
 }
@@ -487,9 +525,7 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "edge.name");
     std::string p = apiNames.unique("in_" + sanitizeIdentifier(name ? name.str() : "", "input"));
     inputParams.push_back(p);
-    names[arg] = getElementTypeOrSelf(arg.getType()).isF16()
-                     ? "reinterpret_cast<const edgec::f16 *>(" + p + ")"
-                     : p;
+    names[arg] = scheduleView(arg, p, true);
     if (ctypeOf(arg).empty())
       return func.emitError("code generation: input '")
                  << p << "' has unsupported element type " << getElementTypeOrSelf(arg.getType()),

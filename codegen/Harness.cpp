@@ -22,6 +22,9 @@ std::string CppEmitter::harnessSource() const {
   out += fmt::format("#include \"{}.h\"\n\n#include \"edgec/harness/npy.h\"\n", n);
   if (hasQuantizedIO())
     out += "#include \"edgec/kernels/ref/elementwise_s8.h\"\n";
+  if (llvm::any_of(fb.getArguments(), [](Value v) { return floatCarried(v); }) ||
+      llvm::any_of(ret.getOperands(), [](Value v) { return floatCarried(v); }))
+    out += "#include \"edgec/narrow_types.h\"\n";
   if (opts.traceLayers)
     out += "\n// Layer tracing: each layer's output into <out>/layer_<k>.bin.\n"
            "static const char *trace_dir = \".\";\n"
@@ -43,6 +46,18 @@ std::string CppEmitter::harnessSource() const {
   for (size_t k = 0; k < inputParams.size(); ++k) {
     Value a = fb.getArgument(k);
     bool q = quantizedElement(a.getType()) != nullptr;
+    if (floatCarried(a)) { // read as float32, stored as the type's bits (as Cast, saturating)
+      out += fmt::format("  static const int64_t in{0}_shape[] = {1};\n"
+                         "  edgec::harness::Buffer<float> in{0}_f({2});\n"
+                         "  if (!in{0}_f.load(args.inputs[{0}], \"<f4\", in{0}_shape, {3})) return 1;\n"
+                         "  edgec::harness::Buffer<{4}> in{0}({2});\n"
+                         "  for (int64_t i = 0; i < {2}; ++i)\n"
+                         "    in{0}.data[i] = edgec::to_narrow_float<{5}>(in{0}_f.data[i], true).bits;\n",
+                         k, fmt::format("{}_INPUT_{}_SHAPE", N, k), numElements(a),
+                         shapeOf(a).size(), apiCtypeOf(a), ctypeOf(a));
+      callArgs += fmt::format(", in{}.data", k);
+      continue;
+    }
     std::string loaded = q ? "float" : apiCtypeOf(a);
     out += fmt::format("  static const int64_t in{0}_shape[] = {1};\n"
                        "  edgec::harness::Buffer<{2}> in{0}({3});\n"
@@ -100,7 +115,14 @@ std::string CppEmitter::harnessSource() const {
                        "  edgec::harness::Buffer<{2}> out{0}({3});\n",
                        k, fmt::format("{}_OUTPUT_{}_SHAPE", N, k), apiCtypeOf(v), numElements(v));
     callArgs += fmt::format(", out{}.data", k);
-    if (q)
+    if (floatCarried(v))
+      save += fmt::format("  edgec::harness::Buffer<float> out{0}_f({1});\n"
+                          "  for (int64_t i = 0; i < {1}; ++i)\n"
+                          "    out{0}_f.data[i] = edgec::narrow_float_value({3}{{out{0}.data[i]}});\n"
+                          "  if (!out{0}_f.save(args.outputPath({0}), \"<f4\", out{0}_shape, {2})) "
+                          "return 1;\n",
+                          k, numElements(v), shapeOf(v).size(), ctypeOf(v));
+    else if (q)
       save += fmt::format(
           "  if (!out{0}.save(args.rawOutputPath({0}), \"{4}\", out{0}_shape, {1})) return 1;\n"
           "  edgec::harness::Buffer<float> out{0}_f({2});\n"

@@ -10,6 +10,7 @@
 #include "Models.h"
 
 #include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
 
 #include <fmt/format.h>
 
@@ -211,8 +212,12 @@ LogicalResult emitWhere(edge::WhereOp o, KernelWriter &w) {
 }
 
 LogicalResult emitCast(edge::CastOp o, KernelWriter &w) {
-  w.call().tmpl(numElements(o.getOutput())).tmpl(ctypeOf(o.getInput()))
-      .tmpl(ctypeOf(o.getOutput())).in(o.getInput()).in(o.getOutput()).emit();
+  auto call = w.call();
+  call.tmpl(numElements(o.getOutput())).tmpl(ctypeOf(o.getInput())).tmpl(ctypeOf(o.getOutput()));
+  Type to = getElementTypeOrSelf(o.getOutput().getType());
+  if (!o.getSaturate() && isNarrowFloatType(to) && !to.isF16() && !to.isBF16())
+    call.tmpl("false"); // float8 without saturation: out of range is NaN (or inf)
+  call.in(o.getInput()).in(o.getOutput()).emit();
   return success();
 }
 

@@ -1186,12 +1186,12 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         DType to = dtypeOf(getElementTypeOrSelf(o.getOutput()));
         Tensor r = Tensor::zeros(to, x.shape);
         for (int64_t k = 0; k < x.numElements(); ++k) {
-          if (to == DType::F32 || to == DType::F16) {
+          if (to == DType::F32 || isNarrowFloat(to)) {
             r.f[k] = x.isFloat()               ? x.f[k]
                      : x.dtype == DType::U64 ? (float)(uint64_t)x.i[k]
                                              : (float)x.i[k];
-            if (to == DType::F16) // through float, as the kernel's cast_value
-              r.f[k] = roundToHalf(r.f[k]);
+            if (isNarrowFloat(to)) // through float, as the kernel's cast_value
+              r.f[k] = roundToNarrow(to, r.f[k], o.getSaturate());
           } else if (to == DType::Bool) r.i[k] = x.at(k) != 0;
           else {
             double v = x.at(k);

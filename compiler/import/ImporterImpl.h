@@ -120,7 +120,24 @@ mlir::FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::s
                                         std::string &error,
                                         std::vector<std::string> *externalFiles = nullptr);
 /// Maps an ONNX element type to the edge type; fails on unsupported types.
+/// TensorProto element types added after ONNX 1.12 (Debian's library), by number.
+enum : int32_t {
+  kOnnxFloat8E4M3FN = 17,
+  kOnnxFloat8E4M3FNUZ = 18,
+  kOnnxFloat8E5M2 = 19,
+  kOnnxFloat8E5M2FNUZ = 20,
+  kOnnxUint4 = 21,
+  kOnnxInt4 = 22,
+  kOnnxFloat4E2M1 = 23,
+  kOnnxFloat8E8M0 = 24,
+  kOnnxUint2 = 25,
+  kOnnxInt2 = 26,
+};
 std::optional<DType> dtypeFromOnnx(int32_t onnxType);
+/// The TensorProto element type of an edgec element type.
+int32_t onnxElementType(DType t);
+/// "ONNX type FLOAT8E4M3FN (17)": for diagnostics.
+std::string onnxTypeDescription(int32_t onnxType);
 
 } // namespace edgec::onnx_import
 

@@ -168,8 +168,44 @@ std::optional<DType> dtypeFromOnnx(int32_t t) {
   case onnx::TensorProto::UINT32: return DType::U32;
   case onnx::TensorProto::UINT64: return DType::U64;
   case onnx::TensorProto::BOOL: return DType::Bool;
+  case onnx::TensorProto::BFLOAT16: return DType::BF16;
+  // Numbered from ONNX 1.14 on (Debian's onnx 1.12 has no names for them).
+  case kOnnxFloat8E4M3FN: return DType::F8E4M3FN;
+  case kOnnxFloat8E4M3FNUZ: return DType::F8E4M3FNUZ;
+  case kOnnxFloat8E5M2: return DType::F8E5M2;
+  case kOnnxFloat8E5M2FNUZ: return DType::F8E5M2FNUZ;
+  case kOnnxUint4: return DType::U4;
+  case kOnnxInt4: return DType::I4;
+  case kOnnxUint2: return DType::U2;
+  case kOnnxInt2: return DType::I2;
   default: return std::nullopt;
   }
+}
+
+int32_t onnxElementType(DType t) {
+  switch (t) {
+  case DType::F32: return onnx::TensorProto::FLOAT;
+  case DType::F16: return onnx::TensorProto::FLOAT16;
+  case DType::I64: return onnx::TensorProto::INT64;
+  case DType::I32: return onnx::TensorProto::INT32;
+  case DType::I16: return onnx::TensorProto::INT16;
+  case DType::I8: return onnx::TensorProto::INT8;
+  case DType::U8: return onnx::TensorProto::UINT8;
+  case DType::U16: return onnx::TensorProto::UINT16;
+  case DType::U32: return onnx::TensorProto::UINT32;
+  case DType::U64: return onnx::TensorProto::UINT64;
+  case DType::Bool: return onnx::TensorProto::BOOL;
+  case DType::BF16: return onnx::TensorProto::BFLOAT16;
+  case DType::F8E4M3FN: return kOnnxFloat8E4M3FN;
+  case DType::F8E4M3FNUZ: return kOnnxFloat8E4M3FNUZ;
+  case DType::F8E5M2: return kOnnxFloat8E5M2;
+  case DType::F8E5M2FNUZ: return kOnnxFloat8E5M2FNUZ;
+  case DType::I4: return kOnnxInt4;
+  case DType::U4: return kOnnxUint4;
+  case DType::I2: return kOnnxInt2;
+  case DType::U2: return kOnnxUint2;
+  }
+  return onnx::TensorProto::UNDEFINED;
 }
 
 static const char *onnxTypeName(int32_t t) {
@@ -178,8 +214,16 @@ static const char *onnxTypeName(int32_t t) {
   case 5: return "INT16"; case 6: return "INT32"; case 7: return "INT64"; case 8: return "STRING";
   case 9: return "BOOL"; case 10: return "FLOAT16"; case 11: return "DOUBLE"; case 12: return "UINT32";
   case 13: return "UINT64"; case 14: return "COMPLEX64"; case 15: return "COMPLEX128"; case 16: return "BFLOAT16";
-  default: return "UNDEFINED";
+  case 17: return "FLOAT8E4M3FN"; case 18: return "FLOAT8E4M3FNUZ"; case 19: return "FLOAT8E5M2";
+  case 20: return "FLOAT8E5M2FNUZ"; case 21: return "UINT4"; case 22: return "INT4";
+  case 23: return "FLOAT4E2M1"; case 24: return "FLOAT8E8M0"; case 25: return "UINT2"; case 26: return "INT2";
+  case 0: return "UNDEFINED";
+  default: return "an unknown type";
   }
+}
+
+std::string onnxTypeDescription(int32_t t) {
+  return std::string("ONNX type ") + onnxTypeName(t) + " (" + std::to_string(t) + ")";
 }
 
 /// The bytes of an external-data tensor (`expectedBytes` of them), read
@@ -239,10 +283,20 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
   Tensor r = Tensor::zeros(*dt, shape);
   bool isDouble = t.data_type() == onnx::TensorProto::DOUBLE;
   size_t elemSize = isDouble ? 8 : dtypeSize(*dt);
+  // 4- and 2-bit integers are packed, the first element in the low bits.
+  const int perByte = *dt == DType::I4 || *dt == DType::U4   ? 2
+                      : *dt == DType::I2 || *dt == DType::U2 ? 4
+                                                             : 1;
+  auto unpack = [&](auto byteAt) {
+    const int bits = 8 / perByte;
+    for (int64_t k = 0; k < n; ++k)
+      r.i[k] = wrapInteger(*dt, (byteAt(k / perByte) >> (bits * (k % perByte))) & ((1 << bits) - 1));
+  };
   std::string raw;
   bool haveRaw = false;
   if (t.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (!readExternal(t, baseDir, n * (int64_t)elemSize, raw, error, externalFiles))
+    if (!readExternal(t, baseDir, perByte > 1 ? (n + perByte - 1) / perByte : n * (int64_t)elemSize,
+                      raw, error, externalFiles))
       return failure();
     haveRaw = true;
   } else if (t.has_raw_data()) {
@@ -254,6 +308,12 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
             " needs " + std::to_string(n);
     return failure();
   };
+  if (haveRaw && perByte > 1) {
+    if ((int64_t)raw.size() != (n + perByte - 1) / perByte)
+      return countMismatch(raw.size() * perByte);
+    unpack([&](int64_t b) { return (int)(uint8_t)raw[b]; });
+    return r;
+  }
   if (haveRaw) {
     if ((int64_t)raw.size() != n * (int64_t)elemSize)
       return countMismatch(raw.size() / elemSize);
@@ -273,9 +333,22 @@ FailureOr<Tensor> tensorFromProto(const onnx::TensorProto &t, const std::string 
     std::copy(t.float_data().begin(), t.float_data().end(), r.f.begin());
     break;
   case onnx::TensorProto::FLOAT16: // bit patterns in int32_data
+  case onnx::TensorProto::BFLOAT16:
+  case kOnnxFloat8E4M3FN:
+  case kOnnxFloat8E4M3FNUZ:
+  case kOnnxFloat8E5M2:
+  case kOnnxFloat8E5M2FNUZ:
     if (t.int32_data_size() != n) return countMismatch(t.int32_data_size());
     for (int64_t k = 0; k < n; ++k)
-      r.f[k] = halfToFloat((uint16_t)t.int32_data(k));
+      r.f[k] = narrowFloatValue(*dt, (uint32_t)t.int32_data(k));
+    break;
+  case kOnnxUint4:
+  case kOnnxInt4:
+  case kOnnxUint2:
+  case kOnnxInt2: // packed bytes, one per int32_data entry
+    if (t.int32_data_size() != (n + perByte - 1) / perByte)
+      return countMismatch((int64_t)t.int32_data_size() * perByte);
+    unpack([&](int64_t b) { return (int)(uint8_t)t.int32_data(b); });
     break;
   case onnx::TensorProto::DOUBLE:
     if (t.double_data_size() != n) return countMismatch(t.double_data_size());
@@ -626,9 +699,11 @@ LogicalResult GraphImporter::checkBinding(const onnx::ValueInfoProto &vi, const 
     return emitError(loc) << "--bind " << vi.name() << ": the input is not a tensor", failure();
   const auto &tt = vi.type().tensor_type();
   std::optional<DType> dt = dtypeFromOnnx(tt.elem_type());
-  if (!dt || *dt != t.dtype)
+  std::string why;
+  if (!dt || !fromCarrier(t, *dt, why))
     return emitError(loc) << "--bind " << vi.name() << ": the value is " << dtypeName(t.dtype)
-                          << " but the input is " << onnxTypeName(tt.elem_type()),
+                          << " but the input is " << onnxTypeName(tt.elem_type())
+                          << (why.empty() || !dt || npyCarrier(*dt) != t.dtype ? "" : ": " + why),
            failure();
   if (tt.has_shape()) {
     bool fits = tt.shape().dim_size() == (int)t.shape.size();
@@ -1133,27 +1208,48 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
   Block::iterator before = block.empty() ? block.begin() : std::prev(block.end());
   bool wasEmpty = block.empty();
   int defaultOpset = opsets[""];
-  // float16 is a storage type: an op other than a conversion computes on its
-  // f16 inputs in f32 and gives f16 results (correctly rounded for a single
-  // arithmetic op, since f32 carries more than twice f16's precision).
+  // The narrow types are storage types: an op other than a conversion
+  // computes on such inputs in f32 (narrow floats) or 8 bits (4- and 2-bit
+  // integers) and gives results of the narrow type (correctly rounded for a
+  // single arithmetic op: f32 carries more than twice f16's precision).
   std::vector<Value> operands = inputs;
-  bool half = false;
-  if (node.op_type() != "Cast" && node.op_type() != "CastLike" && node.op_type() != "Identity")
-    for (Value &v : operands)
-      if (v && NodeContext::elementType(v).isF16()) {
-        v = b.create<edge::CastOp>(
-            loc, RankedTensorType::get(NodeContext::shape(v), b.getF32Type()), v);
-        half = true;
+  Type storage;
+  static const std::set<std::string> kTakesNarrow = {"Cast", "CastLike", "Identity",
+                                                     "QuantizeLinear", "DequantizeLinear"};
+  if (!kTakesNarrow.count(node.op_type()))
+    for (Value &v : operands) {
+      if (!v)
+        continue;
+      Type et = NodeContext::elementType(v);
+      Type wide = isNarrowFloatType(et)       ? Type(b.getF32Type())
+                  : !isSubByteIntegerType(et) ? Type()
+                  : et.isUnsignedInteger()    ? Type(b.getIntegerType(8, false))
+                                              : Type(b.getIntegerType(8));
+      if (!wide)
+        continue;
+      if (auto k = v.getDefiningOp<edge::ConstantOp>()) {
+        // A constant converts now: handlers that need a compile-time value
+        // (Range's start, a Reshape's shape) see one.
+        Tensor t = tensorFromAttr(k.getValue()), w = Tensor::zeros(dtypeOf(wide), t.shape);
+        w.f = t.f;
+        w.i = t.i;
+        v = materializeConstant(b, loc, w, name);
+      } else {
+        v = b.create<edge::CastOp>(loc, RankedTensorType::get(NodeContext::shape(v), wide), v);
       }
+      if (!storage)
+        storage = et;
+    }
   NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, operands);
   nc.onnxOpset = defaultOpset;
   if (failed(entry->handler(nc)))
     return NodeStatus::Error;
-  if (half)
-    for (Value &v : nc.outputs)
-      if (v && NodeContext::elementType(v).isF32())
-        v = b.create<edge::CastOp>(
-            loc, RankedTensorType::get(NodeContext::shape(v), b.getF16Type()), v);
+  if (storage)
+    for (Value &v : nc.outputs) {
+      Type et = v ? NodeContext::elementType(v) : Type();
+      if (et && (isNarrowFloatType(storage) ? et.isF32() : et.isInteger(8)))
+        v = b.create<edge::CastOp>(loc, RankedTensorType::get(NodeContext::shape(v), storage), v);
+    }
   // A handler builds ops from the model's types; if the model is wrong for
   // the op (say, an integer tensor into Conv), the op's verifier says so here,
   // at the node, as a user error rather than an internal one at the end.
@@ -1195,20 +1291,7 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
 static onnx::TypeProto typeProtoOf(Value v) {
   onnx::TypeProto t;
   auto *tt = t.mutable_tensor_type();
-  int32_t et = onnx::TensorProto::FLOAT;
-  switch (dtypeOf(getElementTypeOrSelf(v.getType()))) {
-  case DType::F32: et = onnx::TensorProto::FLOAT; break;
-  case DType::F16: et = onnx::TensorProto::FLOAT16; break;
-  case DType::I64: et = onnx::TensorProto::INT64; break;
-  case DType::I32: et = onnx::TensorProto::INT32; break;
-  case DType::I16: et = onnx::TensorProto::INT16; break;
-  case DType::I8: et = onnx::TensorProto::INT8; break;
-  case DType::U8: et = onnx::TensorProto::UINT8; break;
-  case DType::U16: et = onnx::TensorProto::UINT16; break;
-  case DType::U32: et = onnx::TensorProto::UINT32; break;
-  case DType::U64: et = onnx::TensorProto::UINT64; break;
-  case DType::Bool: et = onnx::TensorProto::BOOL; break;
-  }
+  int32_t et = onnxElementType(dtypeOf(getElementTypeOrSelf(v.getType())));
   tt->set_elem_type(et);
   for (int64_t d : cast<ShapedType>(v.getType()).getShape())
     tt->mutable_shape()->add_dim()->set_dim_value(d);
@@ -1402,8 +1485,18 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   b.setInsertionPointToEnd(block);
 
   for (const auto &[name, t] : options.bindings)
-    if (!values.count(name) && !initializerNames.count(name))
-      values[name] = materializeConstant(b, NameLoc::get(StringAttr::get(&ctx, name)), t, name);
+    if (!values.count(name) && !initializerNames.count(name)) {
+      // A bfloat16 / float8 / 4-bit input bound from its .npy carrier type.
+      Tensor stored = t;
+      for (const auto &vi : graph.input())
+        if (vi.name() == name)
+          if (std::optional<DType> dt = dtypeFromOnnx(vi.type().tensor_type().elem_type())) {
+            std::string why;
+            if (std::optional<Tensor> s = fromCarrier(t, *dt, why))
+              stored = *s;
+          }
+      values[name] = materializeConstant(b, NameLoc::get(StringAttr::get(&ctx, name)), stored, name);
+    }
 
   for (const auto &init : graph.initializer()) {
     Location loc = NameLoc::get(StringAttr::get(&ctx, init.name()));

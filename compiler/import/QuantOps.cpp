@@ -205,6 +205,46 @@ FailureOr<Value> broadcastParam(NodeContext &c, size_t k, int64_t rank, const ch
   Shape s = NodeContext::shape(v);
   if (s.empty() || (s.size() == 1 && s[0] == 1))
     return v;
+  // Blocked quantization (opset 21): one parameter per block_size elements
+  // along the axis, the other dimensions as the tensor's. A constant
+  // parameter is repeated to the tensor's shape at compile time.
+  if (int64_t block = c.attrInt("block_size", 0); block > 0) {
+    Shape xs = NodeContext::shape(c.in(0));
+    auto axis = c.axis(c.attrInt("axis", 1), rank, "axis");
+    if (failed(axis))
+      return failure();
+    if ((int64_t)s.size() != rank)
+      return FailureOr<Value>(c.fail(std::string(what) + " of shape " + shapeToString(s) +
+                                     " must have the input's rank " + std::to_string(rank) +
+                                     " (block_size " + std::to_string(block) + ")"));
+    for (int64_t d = 0; d < rank; ++d)
+      if (d == *axis ? s[d] != (xs[d] + block - 1) / block : s[d] != xs[d])
+        return FailureOr<Value>(c.fail(std::string(what) + " of shape " + shapeToString(s) +
+                                       " does not block input shape " + shapeToString(xs) +
+                                       " by block_size " + std::to_string(block) +
+                                       " along axis " + std::to_string(*axis)));
+    std::optional<Tensor> p = c.constantInput(k);
+    if (!p)
+      return FailureOr<Value>(
+          c.fail(std::string(what) + " of a blocked quantization must be a constant"));
+    Tensor full = Tensor::zeros(p->dtype, xs);
+    Shape idx(rank, 0);
+    for (int64_t e = 0; e < full.numElements(); ++e) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src = src * s[d] + (d == *axis ? idx[d] / block : idx[d]);
+      if (full.isFloat())
+        full.f[e] = p->f[src];
+      else
+        full.i[e] = p->i[src];
+      for (int64_t d = rank; d-- > 0;)
+        if (++idx[d] < xs[d])
+          break;
+        else
+          idx[d] = 0;
+    }
+    return c.constant(full);
+  }
   if (s.size() != 1)
     return FailureOr<Value>(c.fail(std::string(what) + " of shape " + shapeToString(s) +
                                    " must be a scalar or 1-D"));
@@ -221,13 +261,33 @@ FailureOr<Value> broadcastParam(NodeContext &c, size_t k, int64_t rank, const ch
 /// or per-axis parameters on a run-time tensor), as float arithmetic:
 /// saturate(round_half_even(x / scale) + zero_point), cast to the integer
 /// type. Exact, but it runs no int8 kernel, so it warns.
+/// The type QuantizeLinear produces: its zero point's, else output_dtype's
+/// (opset 21), else uint8.
+std::optional<DType> quantizedOutputType(NodeContext &c) {
+  if (Value zp = c.in(2))
+    return dtypeOf(NodeContext::elementType(zp));
+  return dtypeFromOnnx((int32_t)c.attrInt("output_dtype", onnx::TensorProto::UINT8));
+}
+
+/// The 4- and 2-bit integers and the float8 types: no int8 kernel computes in
+/// them, so QuantizeLinear / DequantizeLinear to and from them are float
+/// arithmetic (folded for constants: weights stored in them become float).
+bool isNarrowQuantType(DType t) {
+  switch (t) {
+  case DType::I4: case DType::U4: case DType::I2: case DType::U2: case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ: case DType::F8E5M2: case DType::F8E5M2FNUZ: return true;
+  default: return false;
+  }
+}
+
 LogicalResult quantizeInFloat(NodeContext &c, Value x, const char *why) {
   Value zp = c.in(2);
-  int32_t onnxType = (int32_t)c.attrInt("output_dtype", onnx::TensorProto::UINT8);
-  std::optional<DType> out = zp ? dtypeOf(NodeContext::elementType(zp)) : dtypeFromOnnx(onnxType);
+  std::optional<DType> out = quantizedOutputType(c);
   if (!out || (*out != DType::U8 && *out != DType::I8 && *out != DType::U16 &&
-               *out != DType::I16 && *out != DType::I32))
-    return c.fail("the quantized type must be uint8, int8, uint16, int16 or int32");
+               *out != DType::I16 && *out != DType::I32 && !isNarrowQuantType(*out)))
+    return c.fail("the quantized type must be uint8, int8, uint16, int16, int32, int4, uint4, "
+                  "int2, uint2 or a float8 type");
+  bool toFloat8 = isNarrowFloat(*out);
   if (!NodeContext::elementType(c.in(1)).isF32())
     return c.fail("y_scale must be a float tensor");
   int64_t rank = NodeContext::shape(x).size();
@@ -237,35 +297,46 @@ LogicalResult quantizeInFloat(NodeContext &c, Value x, const char *why) {
     zpb = broadcastParam(c, 2, rank, "y_zero_point");
   if (failed(scale) || failed(zpb))
     return failure();
-  emitWarning(c.loc) << "node '" << c.name << "' (QuantizeLinear): " << why
-                     << "; it is computed in float arithmetic, not by int8 kernels";
+  if (!c.constantInput(0))
+    emitWarning(c.loc) << "node '" << c.name << "' (QuantizeLinear): " << why
+                       << "; it is computed in float arithmetic, not by int8 kernels";
   Type f32 = c.b.getF32Type();
   Value v = buildBinary<edge::DivOp>(c, x, *scale);
   if (!v)
     return failure();
-  v = c.b.create<edge::RoundOp>(c.loc, v.getType(), v);
+  if (!toFloat8) // float8: the Cast rounds (to nearest even) and saturates
+    v = c.b.create<edge::RoundOp>(c.loc, v.getType(), v);
   if (*zpb) {
     Value zf = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(*zpb), f32), *zpb);
     v = buildBinary<edge::AddOp>(c, v, zf);
     if (!v)
       return failure();
   }
-  double lo = *out == DType::U8 ? 0 : *out == DType::I8 ? -128 : *out == DType::U16 ? 0
-              : *out == DType::I16 ? -32768 : -2147483648.0;
-  double hi = *out == DType::U8 ? 255 : *out == DType::I8 ? 127 : *out == DType::U16 ? 65535
-              : *out == DType::I16 ? 32767 : 2147483647.0;
+  Type outType = mlirTypeOf(c.b.getContext(), *out);
+  if (toFloat8) {
+    c.setOutput(c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(v), outType), v,
+                                         c.attrInt("saturate", 1) != 0));
+    return success();
+  }
+  // The type's range: the widths below 32 bits, signed or not.
+  unsigned width = outType.getIntOrFloatBitWidth();
+  bool isSigned = !outType.isUnsignedInteger();
+  double lo = isSigned ? -std::ldexp(1.0, width - 1) : 0;
+  double hi = isSigned ? std::ldexp(1.0, width - 1) - 1 : std::ldexp(1.0, width) - 1;
   v = c.b.create<edge::ClipOp>(c.loc, v.getType(), v, c.b.getF32FloatAttr(lo),
                                c.b.getF32FloatAttr(hi));
-  c.setOutput(c.b.create<edge::CastOp>(
-      c.loc, c.tensorType(NodeContext::shape(v), mlirTypeOf(c.b.getContext(), *out)), v));
+  c.setOutput(c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(v), outType), v));
   return success();
 }
 
 /// DequantizeLinear of a plain run-time integer tensor (a quantized graph
 /// input, or the result of quantizeInFloat): (float(x) - zero_point) * scale.
 LogicalResult dequantizeInFloat(NodeContext &c, Value x) {
-  if (!NodeContext::elementType(c.in(1)).isF32())
-    return c.fail("x_scale must be a float tensor");
+  // The result has the scale's type: float, or float16 / bfloat16 (computed
+  // in float, rounded once at the end).
+  Type scaleType = NodeContext::elementType(c.in(1));
+  if (!scaleType.isF32() && !scaleType.isF16() && !scaleType.isBF16())
+    return c.fail("x_scale must be a float, float16 or bfloat16 tensor");
   int64_t rank = NodeContext::shape(x).size();
   auto scale = broadcastParam(c, 1, rank, "x_scale");
   FailureOr<Value> zp = Value();
@@ -279,10 +350,15 @@ LogicalResult dequantizeInFloat(NodeContext &c, Value x) {
     Value zf = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(*zp), f32), *zp);
     v = buildBinary<edge::SubOp>(c, v, zf);
   }
+  Value s = *scale;
+  if (!scaleType.isF32())
+    s = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(s), f32), s);
   if (v)
-    v = buildBinary<edge::MulOp>(c, v, *scale);
+    v = buildBinary<edge::MulOp>(c, v, s);
   if (!v)
     return failure();
+  if (!scaleType.isF32())
+    v = c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(v), scaleType), v);
   c.setOutput(v);
   return success();
 }
@@ -294,6 +370,11 @@ LogicalResult quantizeLinear(NodeContext &c) {
   if (!NodeContext::elementType(*x).isF32())
     return c.error() << "input x must be float, got " << NodeContext::elementType(*x),
            failure();
+  if (std::optional<DType> out = quantizedOutputType(c); out && isNarrowQuantType(*out))
+    return quantizeInFloat(c, *x, (std::string("edgec computes no layer in ") + dtypeName(*out)).c_str());
+  if (c.attrInt("block_size", 0) > 0)
+    return quantizeInFloat(c, *x, "edgec quantizes activations per tensor, and this is a "
+                                  "blocked quantization");
   // Weights stored in float and quantized in the graph: quantize them now,
   // per axis if the scale says so.
   if (std::optional<Tensor> t = c.constantInput(0)) {
@@ -352,6 +433,10 @@ LogicalResult dequantizeLinear(NodeContext &c) {
   // graph input, a dynamically quantized value) dequantizes in float; so does
   // one whose parameters are computed at run time.
   Type xt = NodeContext::elementType(*x);
+  // int4 / float8 values and blocked parameters: float arithmetic (folded
+  // for constants: such weights become float weights).
+  if (isNarrowQuantType(dtypeOf(xt)) || c.attrInt("block_size", 0) > 0)
+    return dequantizeInFloat(c, *x);
   bool plainInteger = isa<IntegerType>(xt) && !c.constantInput(0);
   bool runtimeParams = !c.constantInput(1) || (c.in(2) && !c.constantInput(2));
   if ((plainInteger || runtimeParams) && !quantizedElement(x->getType()))

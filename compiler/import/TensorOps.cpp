@@ -549,28 +549,48 @@ LogicalResult gather(NodeContext &c) {
   return success();
 }
 
+/// Cast input 0 to element type `elt` (ONNX type number `to`, for messages).
+LogicalResult castTo(NodeContext &c, Value x, std::optional<DType> dt, int64_t to) {
+  if (quantizedElement(x.getType())) {
+    if (!castIsQuantizedNoOp(x, to))
+      return c.fail("cast of a quantized tensor to ONNX type " + std::to_string(to) +
+                    " is not supported (only a Cast to its own type, a no-op)");
+    c.outputs = {x};
+    return success();
+  }
+  if (!dt)
+    return c.fail(std::string("cast to ") + onnxTypeDescription((int32_t)to) +
+                  " is not supported");
+  Type elt = mlirTypeOf(c.b.getContext(), *dt);
+  if (elt == NodeContext::elementType(x)) {
+    c.outputs = {x};
+    return success();
+  }
+  // saturate (opset 19): only the float8 targets read it.
+  bool saturate = c.attrInt("saturate", 1) != 0;
+  c.setOutput(c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(x), elt), x,
+                                       saturate));
+  return success();
+}
+
 LogicalResult cast(NodeContext &c) {
   auto x = c.required(0, "input");
   if (failed(x))
     return failure();
   int64_t to = c.attrInt("to", 0);
-  if (quantizedElement(x->getType())) {
-    if (!castIsQuantizedNoOp(*x, to))
-      return c.fail("cast of a quantized tensor to ONNX type " + std::to_string(to) +
-                    " is not supported (only a Cast to its own type, a no-op)");
-    c.outputs = {*x};
-    return success();
-  }
-  std::optional<DType> dt = dtypeFromOnnx(to);
-  if (!dt)
-    return c.fail("cast to ONNX type " + std::to_string(to) + " is not supported");
-  Type elt = mlirTypeOf(c.b.getContext(), *dt);
-  if (elt == NodeContext::elementType(*x)) {
-    c.outputs = {*x};
-    return success();
-  }
-  c.setOutput(c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(*x), elt), *x));
-  return success();
+  return castTo(c, *x, dtypeFromOnnx((int32_t)to), to);
+}
+
+/// CastLike (opset 15): Cast to the element type of input 1.
+LogicalResult castLike(NodeContext &c) {
+  auto x = c.required(0, "input");
+  auto like = c.required(1, "target_type");
+  if (failed(x) || failed(like))
+    return failure();
+  if (quantizedElement(like->getType()))
+    return c.fail("target_type is a quantized tensor: CastLike to it is not supported");
+  DType dt = dtypeOf(NodeContext::elementType(*like));
+  return castTo(c, *x, dt, onnxElementType(dt));
 }
 
 template <typename ReduceOp> LogicalResult reduceImpl(NodeContext &c, bool axesInput) {
@@ -662,6 +682,7 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "Pad", 11, pad11},
       {"", "Gather", 1, gather},
       {"", "Cast", 6, cast},
+      {"", "CastLike", 15, castLike},
       {"", "ReduceMean", 1, reduce1<edge::ReduceMeanOp>},
       {"", "ReduceMean", 18, reduce18<edge::ReduceMeanOp>},
       {"", "ReduceMax", 1, reduce1<edge::ReduceMaxOp>},

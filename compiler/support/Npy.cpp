@@ -133,7 +133,8 @@ bool readNpy(const std::string &path, Tensor &out, std::string &error) {
   return files::readWholeFile(path, bytes, error) && parseNpy(bytes, path, out, error);
 }
 
-std::string npyBytes(const Tensor &t) {
+std::string npyBytes(const Tensor &stored) {
+  const Tensor t = toCarrier(stored); // bfloat16 as float32, int4 as int8, ...
   std::string shape = "(";
   for (int64_t d : t.shape) shape += std::to_string(d) + ", ";
   if (t.shape.size() > 1) shape.resize(shape.size() - 2);

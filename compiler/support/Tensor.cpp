@@ -1,4 +1,5 @@
 #include "edgec/Support/Tensor.h"
+#include "edgec/narrow_types.h"
 
 #include <cmath>
 #include <cstring>
@@ -18,6 +19,15 @@ const char *dtypeName(DType t) {
   case DType::U32: return "uint32";
   case DType::U64: return "uint64";
   case DType::Bool: return "bool";
+  case DType::BF16: return "bfloat16";
+  case DType::F8E4M3FN: return "float8e4m3fn";
+  case DType::F8E4M3FNUZ: return "float8e4m3fnuz";
+  case DType::F8E5M2: return "float8e5m2";
+  case DType::F8E5M2FNUZ: return "float8e5m2fnuz";
+  case DType::I4: return "int4";
+  case DType::U4: return "uint4";
+  case DType::I2: return "int2";
+  case DType::U2: return "uint2";
   }
   return "?";
 }
@@ -26,10 +36,44 @@ size_t dtypeSize(DType t) {
   switch (t) {
   case DType::F32: case DType::I32: case DType::U32: return 4;
   case DType::I64: case DType::U64: return 8;
-  case DType::I16: case DType::U16: case DType::F16: return 2;
+  case DType::I16: case DType::U16: case DType::F16: case DType::BF16: return 2;
   case DType::I8: case DType::U8: case DType::Bool: return 1;
+  case DType::F8E4M3FN: case DType::F8E4M3FNUZ: case DType::F8E5M2: case DType::F8E5M2FNUZ:
+  case DType::I4: case DType::U4: case DType::I2: case DType::U2: return 1; // one per byte
   }
   return 1;
+}
+
+bool isNarrowFloat(DType t) {
+  switch (t) {
+  case DType::F16: case DType::BF16: case DType::F8E4M3FN: case DType::F8E4M3FNUZ:
+  case DType::F8E5M2: case DType::F8E5M2FNUZ: return true;
+  default: return false;
+  }
+}
+
+uint32_t narrowFloatBits(DType t, float f, bool saturate) {
+  switch (t) {
+  case DType::F16: return floatToHalf(f);
+  case DType::BF16: return float_to_narrow<Bf16Format>(f, false);
+  case DType::F8E4M3FN: return float_to_narrow<F8E4M3FNFormat>(f, saturate);
+  case DType::F8E4M3FNUZ: return float_to_narrow<F8E4M3FNUZFormat>(f, saturate);
+  case DType::F8E5M2: return float_to_narrow<F8E5M2Format>(f, saturate);
+  case DType::F8E5M2FNUZ: return float_to_narrow<F8E5M2FNUZFormat>(f, saturate);
+  default: return 0;
+  }
+}
+
+float narrowFloatValue(DType t, uint32_t bits) {
+  switch (t) {
+  case DType::F16: return halfToFloat((uint16_t)bits);
+  case DType::BF16: return narrow_to_float<Bf16Format>(bits);
+  case DType::F8E4M3FN: return narrow_to_float<F8E4M3FNFormat>(bits);
+  case DType::F8E4M3FNUZ: return narrow_to_float<F8E4M3FNUZFormat>(bits);
+  case DType::F8E5M2: return narrow_to_float<F8E5M2Format>(bits);
+  case DType::F8E5M2FNUZ: return narrow_to_float<F8E5M2FNUZFormat>(bits);
+  default: return 0.f;
+  }
 }
 
 float halfToFloat(uint16_t h) {
@@ -92,8 +136,53 @@ int64_t wrapInteger(DType t, int64_t v) {
   case DType::U16: return (uint16_t)v;
   case DType::U32: return (uint32_t)v;
   case DType::Bool: return v != 0;
+  case DType::I4: return wrap_sub_byte<int4>(v).value;
+  case DType::U4: return wrap_sub_byte<uint4>(v).value;
+  case DType::I2: return wrap_sub_byte<int2>(v).value;
+  case DType::U2: return wrap_sub_byte<uint2>(v).value;
   default: return v;
   }
+}
+
+DType npyCarrier(DType t) {
+  switch (t) {
+  case DType::BF16: case DType::F8E4M3FN: case DType::F8E4M3FNUZ: case DType::F8E5M2:
+  case DType::F8E5M2FNUZ: return DType::F32;
+  case DType::I4: case DType::I2: return DType::I8;
+  case DType::U4: case DType::U2: return DType::U8;
+  default: return t;
+  }
+}
+
+std::optional<Tensor> fromCarrier(const Tensor &carrier, DType t, std::string &why) {
+  if (carrier.dtype == t)
+    return carrier;
+  if (carrier.dtype != npyCarrier(t) || npyCarrier(t) == t) {
+    why = std::string("expects ") + dtypeName(t) + ", got " + dtypeName(carrier.dtype);
+    return std::nullopt;
+  }
+  Tensor r = Tensor::zeros(t, carrier.shape);
+  for (int64_t k = 0; k < r.numElements(); ++k) {
+    if (r.isFloat()) {
+      r.f[k] = roundToNarrow(t, carrier.f[k]);
+    } else if (wrapInteger(t, carrier.i[k]) != carrier.i[k]) {
+      why = std::string("element ") + std::to_string(k) + " = " + std::to_string(carrier.i[k]) +
+            " is out of " + dtypeName(t) + "'s range";
+      return std::nullopt;
+    } else {
+      r.i[k] = carrier.i[k];
+    }
+  }
+  return r;
+}
+
+Tensor toCarrier(const Tensor &t) {
+  DType c = npyCarrier(t.dtype);
+  if (c == t.dtype)
+    return t;
+  Tensor r = t;
+  r.dtype = c;
+  return r;
 }
 
 int64_t product(const std::vector<int64_t> &shape) {
@@ -149,7 +238,7 @@ Tensor Tensor::zeros(DType t, std::vector<int64_t> shape) {
   Tensor r;
   r.dtype = t;
   r.shape = std::move(shape);
-  if (t == DType::F32 || t == DType::F16)
+  if (t == DType::F32 || isNarrowFloat(t))
     r.f.assign(product(r.shape), 0.f);
   else
     r.i.assign(product(r.shape), 0);
@@ -172,6 +261,13 @@ std::vector<char> Tensor::bytes() const {
     case DType::U32: { uint32_t v = (uint32_t)i[k]; std::memcpy(p, &v, 4); break; }
     case DType::U64: std::memcpy(p, &i[k], 8); break;
     case DType::I8: case DType::U8: case DType::Bool: *p = (char)i[k]; break;
+    case DType::BF16: { uint16_t h = (uint16_t)narrowFloatBits(dtype, f[k]); std::memcpy(p, &h, 2); break; }
+    case DType::F8E4M3FN: case DType::F8E4M3FNUZ: case DType::F8E5M2: case DType::F8E5M2FNUZ:
+      *p = (char)narrowFloatBits(dtype, f[k]);
+      break;
+    // The low bits only: an MLIR i4 / ui4 constant reads a byte as 4 bits.
+    case DType::I4: case DType::U4: *p = (char)(i[k] & 0xf); break;
+    case DType::I2: case DType::U2: *p = (char)(i[k] & 0x3); break;
     }
   }
   return out;
@@ -194,6 +290,13 @@ Tensor Tensor::fromBytes(DType t, std::vector<int64_t> shape, const char *data) 
     case DType::U32: { uint32_t v; std::memcpy(&v, p, 4); r.i[k] = v; break; }
     case DType::U64: std::memcpy(&r.i[k], p, 8); break;
     case DType::Bool: r.i[k] = *p ? 1 : 0; break;
+    case DType::BF16: { uint16_t h; std::memcpy(&h, p, 2); r.f[k] = narrowFloatValue(t, h); break; }
+    case DType::F8E4M3FN: case DType::F8E4M3FNUZ: case DType::F8E5M2: case DType::F8E5M2FNUZ:
+      r.f[k] = narrowFloatValue(t, (uint8_t)*p);
+      break;
+    case DType::I4: case DType::U4: case DType::I2: case DType::U2:
+      r.i[k] = wrapInteger(t, (uint8_t)*p);
+      break;
     }
   }
   return r;

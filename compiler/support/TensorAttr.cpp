@@ -23,6 +23,13 @@ DType dtypeOf(Type t) {
     t = q.getStorageType();
   if (t.isF32()) return DType::F32;
   if (t.isF16()) return DType::F16;
+  if (t.isBF16()) return DType::BF16;
+  if (t.isFloat8E4M3FN()) return DType::F8E4M3FN;
+  if (t.isFloat8E4M3FNUZ()) return DType::F8E4M3FNUZ;
+  if (t.isFloat8E5M2()) return DType::F8E5M2;
+  if (t.isFloat8E5M2FNUZ()) return DType::F8E5M2FNUZ;
+  if (t.isInteger(4)) return t.isUnsignedInteger() ? DType::U4 : DType::I4;
+  if (t.isInteger(2)) return t.isUnsignedInteger() ? DType::U2 : DType::I2;
   if (t.isInteger(64)) return t.isUnsignedInteger() ? DType::U64 : DType::I64;
   if (t.isInteger(32)) return t.isUnsignedInteger() ? DType::U32 : DType::I32;
   if (t.isInteger(16)) return t.isUnsignedInteger() ? DType::U16 : DType::I16;
@@ -45,9 +52,25 @@ Type mlirTypeOf(MLIRContext *ctx, DType t) {
   case DType::U32: return b.getIntegerType(32, false);
   case DType::U64: return b.getIntegerType(64, false);
   case DType::Bool: return b.getI1Type();
+  case DType::BF16: return b.getBF16Type();
+  case DType::F8E4M3FN: return b.getFloat8E4M3FNType();
+  case DType::F8E4M3FNUZ: return b.getFloat8E4M3FNUZType();
+  case DType::F8E5M2: return b.getFloat8E5M2Type();
+  case DType::F8E5M2FNUZ: return b.getFloat8E5M2FNUZType();
+  case DType::I4: return b.getIntegerType(4);
+  case DType::U4: return b.getIntegerType(4, false);
+  case DType::I2: return b.getIntegerType(2);
+  case DType::U2: return b.getIntegerType(2, false);
   }
   return b.getF32Type();
 }
+
+bool isNarrowFloatType(Type t) {
+  return t.isF16() || t.isBF16() || t.isFloat8E4M3FN() || t.isFloat8E4M3FNUZ() ||
+         t.isFloat8E5M2() || t.isFloat8E5M2FNUZ();
+}
+
+bool isSubByteIntegerType(Type t) { return t.isInteger(4) || t.isInteger(2); }
 
 Value materializeConstant(OpBuilder &b, Location loc, const Tensor &t, StringRef blobName,
                           Type resultElement) {

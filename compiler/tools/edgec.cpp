@@ -21,6 +21,7 @@
 #include "edgec/Support/Files.h"
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Npy.h"
+#include "edgec/Support/TensorAttr.h"
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Planner.h"
@@ -1563,9 +1564,21 @@ int main(int argc, char **argv) {
                             func.getNumArguments(), tensors.size()));
       return kUserError;
     }
-    // An int8 model takes float inputs here, quantized as its float wrapper does.
-    for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k)
+    // An int8 model takes float inputs here, quantized as its float wrapper
+    // does; a bfloat16 / float8 / 4-bit input takes its .npy carrier type.
+    for (size_t k = 0; k < tensors.size() && k < func.getNumArguments(); ++k) {
+      edgec::DType want = edgec::dtypeOf(getElementTypeOrSelf(func.getArgumentTypes()[k]));
+      std::string why;
+      if (edgec::npyCarrier(want) == tensors[k].dtype && want != tensors[k].dtype) {
+        std::optional<edgec::Tensor> t = edgec::fromCarrier(tensors[k], want, why);
+        if (!t) {
+          userError(fmt::format("--input {}: {}", inputs[k], why));
+          return kUserError;
+        }
+        tensors[k] = *t;
+      }
       tensors[k] = edgec::quant::quantizeTensor(tensors[k], func.getArgumentTypes()[k]);
+    }
     edgec::ModelState state;
     for (int r = 1; r < runRepeat; ++r)
       if (failed(edgec::evaluateFunction(func, tensors, {}, &state)))

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "edgec/narrow_types.h"
+
 #if defined(__GNUC__) || defined(__clang__)
 #define EDGEC_RESTRICT __restrict__
 #define EDGEC_ALWAYS_INLINE inline __attribute__((always_inline))

@@ -51,10 +51,13 @@ def Edge_Quantized : Type<CPred<"::llvm::isa<::mlir::quant::QuantizedType>($_sel
 // type", with the integer arithmetic fixed in docs/numerics.md.
 def Edge_RealTensor : RankedTensorOf<[F32, Edge_Quantized]>;
 def Edge_IndexTensor : RankedTensorOf<[I32, I64]>;
-// f16 is a storage type: Cast converts to and from it, data movement copies
-// it; the importer computes everything else on f16 inputs in f32.
-def Edge_AnyTensor : RankedTensorOf<[F32, F16, I1, I8, UI8, I16, UI16, I32, UI32, I64, UI64,
-                                      Edge_Quantized]>;
+// f16, bf16, the float8 types and the 4- and 2-bit integers are storage
+// types (runtime-stub/edgec/narrow_types.h): Cast converts to and from them,
+// data movement copies them; the importer computes everything else on such
+// inputs in f32 (or 8-bit integers).
+def Edge_AnyTensor : RankedTensorOf<[F32, F16, BF16, F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ,
+                                      I1, I<2>, UI<2>, I<4>, UI<4>, I8, UI8, I16, UI16, I32,
+                                      UI32, I64, UI64, Edge_Quantized]>;
 
 // Float and quantized tensors are not mixed: among the operands and results
 // of an op, real tensors are either all f32 or all quantized.

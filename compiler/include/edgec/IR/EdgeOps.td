@@ -645,7 +645,12 @@ def Edge_GatherOp : Edge_Op<"gather", [Pure, Edge_MovesStorage]> {
 
 def Edge_CastOp : Edge_ConversionOp<"cast", [Pure]> {
   let summary = "Convert the element type; the shape is unchanged";
-  let arguments = (ins Edge_AnyTensor:$input);
+  let description = [{
+    ONNX Cast. To a float8 type, a value beyond its range (or infinite) gives
+    the largest finite value of its sign when `saturate` is set (ONNX's
+    default), else NaN (or infinity for f8E5M2); other targets ignore it.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, DefaultValuedAttr<BoolAttr, "true">:$saturate);
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -2,12 +2,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace edgec {
 
-enum class DType { F32, F16, I64, I32, I16, I8, U8, U16, U32, U64, Bool };
+/// BF16 and the F8* are storage floats (values in Tensor::f, exactly
+/// representable in their type); I4/U4/I2/U2 are 4- and 2-bit integers held
+/// one per byte (runtime-stub/edgec/narrow_types.h has their layouts).
+enum class DType {
+  F32, F16, I64, I32, I16, I8, U8, U16, U32, U64, Bool,
+  BF16, F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, I4, U4, I2, U2
+};
 
 const char *dtypeName(DType t);
 size_t dtypeSize(DType t);
@@ -18,6 +25,16 @@ bool isUnsigned(DType t);
 float halfToFloat(uint16_t h);
 uint16_t floatToHalf(float f);
 inline float roundToHalf(float f) { return halfToFloat(floatToHalf(f)); }
+/// F16, BF16 or one of the float8 types.
+bool isNarrowFloat(DType t);
+/// A float's bits in narrow float type `t`, rounded to nearest even as ONNX
+/// Cast does (`saturate` applies to the float8 types), and back (exact).
+uint32_t narrowFloatBits(DType t, float f, bool saturate = true);
+float narrowFloatValue(DType t, uint32_t bits);
+/// `f` converted to narrow float type `t` and back.
+inline float roundToNarrow(DType t, float f, bool saturate = true) {
+  return narrowFloatValue(t, narrowFloatBits(t, f, saturate));
+}
 /// `v` wrapped to `t`'s width and signedness, as C's conversion to that type
 /// does (Bool: v != 0). uint64 values keep their bits (see Tensor::i).
 int64_t wrapInteger(DType t, int64_t v);
@@ -34,14 +51,24 @@ struct Tensor {
 
   static Tensor zeros(DType t, std::vector<int64_t> shape);
   int64_t numElements() const;
-  /// f32 or f16 (whose values, exactly representable in half precision,
-  /// live in `f` too).
-  bool isFloat() const { return dtype == DType::F32 || dtype == DType::F16; }
+  /// f32 or a narrow float (whose values, exactly representable in their
+  /// type, live in `f` too).
+  bool isFloat() const { return dtype == DType::F32 || isNarrowFloat(dtype); }
   double at(int64_t k) const { return isFloat() ? (double)f[k] : (double)i[k]; }
   /// Row-major bytes in the tensor's own element type.
   std::vector<char> bytes() const;
   static Tensor fromBytes(DType t, std::vector<int64_t> shape, const char *data);
 };
+
+/// .npy has no bfloat16, float8 or 4- / 2-bit integer dtype: such tensors
+/// travel as float32 (the exact values) and int8 / uint8 (one element each).
+/// `npyCarrier(t)` is the dtype a tensor of type `t` is read from and written
+/// as; `fromCarrier` converts a carrier tensor to `t` (float values rounded
+/// as Cast with saturation; integers must be in range, else `why` says which
+/// is not and nullopt is returned), `toCarrier` the other way (exact).
+DType npyCarrier(DType t);
+std::optional<Tensor> fromCarrier(const Tensor &carrier, DType t, std::string &why);
+Tensor toCarrier(const Tensor &t);
 
 std::string shapeToString(const std::vector<int64_t> &shape);
 int64_t product(const std::vector<int64_t> &shape);

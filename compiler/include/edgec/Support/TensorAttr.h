@@ -12,6 +12,10 @@ namespace edgec {
 /// storage type), and back.
 DType dtypeOf(mlir::Type elementType);
 mlir::Type mlirTypeOf(mlir::MLIRContext *ctx, DType t);
+/// f16, bf16 or a float8 type: storage floats, computed in f32.
+bool isNarrowFloatType(mlir::Type t);
+/// A 4- or 2-bit integer: stored one per byte, computed in 8 bits.
+bool isSubByteIntegerType(mlir::Type t);
 
 /// Tensor holding the value of a constant attribute (dense or dense_resource).
 Tensor tensorFromAttr(mlir::ElementsAttr attr);

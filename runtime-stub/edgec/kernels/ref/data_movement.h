@@ -78,11 +78,23 @@ template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value_numeric(
   }
 }
 
-template <typename To, typename From> EDGEC_ALWAYS_INLINE To cast_value(From v) {
+/// The narrow storage types (edgec/narrow_types.h) convert through float
+/// (floats) or int64 (4- and 2-bit integers); `Saturate` is ONNX Cast's
+/// attribute, read by the float8 targets only.
+template <typename To, bool Saturate = true, typename From>
+EDGEC_ALWAYS_INLINE To cast_value(From v) {
   if constexpr (__is_same(From, f16)) {
-    return cast_value<To>(f16_to_float(v)); // halves convert through float
+    return cast_value<To, Saturate>(f16_to_float(v)); // halves convert through float
+  } else if constexpr (is_narrow_float<From>) {
+    return cast_value<To, Saturate>(narrow_float_value(v));
+  } else if constexpr (is_sub_byte<From>) {
+    return cast_value<To, Saturate>(v.value);
   } else if constexpr (__is_same(To, f16)) {
     return float_to_f16(static_cast<float>(v));
+  } else if constexpr (is_narrow_float<To>) {
+    return to_narrow_float<To>(static_cast<float>(v), Saturate);
+  } else if constexpr (is_sub_byte<To>) {
+    return wrap_sub_byte<To>(cast_value_numeric<int64_t>(v));
   } else {
     return cast_value_numeric<To>(v);
   }
@@ -155,11 +167,12 @@ inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
              sizeof(T) * P.inner);
 }
 
-/// Element type conversion with C++ semantics (float -> int truncates).
-template <int32_t N, typename From, typename To>
+/// Element type conversion with C++ semantics (float -> int truncates);
+/// `Saturate`: ONNX Cast's attribute for float8 targets.
+template <int32_t N, typename From, typename To, bool Saturate = true>
 inline void cast(const From *EDGEC_RESTRICT x, To *EDGEC_RESTRICT y) {
   for (ptrdiff_t i = 0; i < N; ++i)
-    y[i] = detail::cast_value<To>(x[i]);
+    y[i] = detail::cast_value<To, Saturate>(x[i]);
 }
 
 } // namespace edgec
