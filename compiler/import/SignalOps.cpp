@@ -69,8 +69,10 @@ FailureOr<int64_t> scalarInput(NodeContext &c, size_t k, const char *what) {
   return t->i[0];
 }
 
-/// DFT-17: along `axis` of [..., C] (C = 1 real, 2 complex) to [..., K, ..., 2].
-LogicalResult dft(NodeContext &c) {
+/// DFT-17 (`axis` an attribute, default 1) and DFT-20 (`axis` input 2, a
+/// compile-time integer scalar, default -2): along `axis` of [..., C] (C = 1
+/// real, 2 complex) to [..., K, ..., 2].
+LogicalResult dftImpl(NodeContext &c, bool axisInput) {
   auto x = c.required(0, "input");
   if (failed(x) || failed(requireFloatTensor(c, *x, "input")))
     return failure();
@@ -79,7 +81,14 @@ LogicalResult dft(NodeContext &c) {
   if (rank < 2 || (s.back() != 1 && s.back() != 2))
     return c.fail("input of shape " + shapeToString(s) +
                   " must end in a dimension of 1 (real) or 2 (complex)");
-  auto axis = c.axis(c.attrInt("axis", 1), rank, "axis");
+  int64_t axisValue = axisInput ? -2 : c.attrInt("axis", 1);
+  if (axisInput && c.in(2)) {
+    auto a = scalarInput(c, 2, "axis");
+    if (failed(a))
+      return failure();
+    axisValue = *a;
+  }
+  auto axis = c.axis(axisValue, rank, "axis");
   if (failed(axis))
     return failure();
   if (*axis == rank - 1)
@@ -125,6 +134,9 @@ LogicalResult dft(NodeContext &c) {
   c.setOutput(buildTranspose(c, y, inv));
   return success();
 }
+
+LogicalResult dft(NodeContext &c) { return dftImpl(c, false); }
+LogicalResult dft20(NodeContext &c) { return dftImpl(c, true); }
 
 /// STFT-17: signal [B, L, C] to [B, frames, K, 2].
 LogicalResult stft(NodeContext &c) {
@@ -242,6 +254,7 @@ LogicalResult melWeightMatrix(NodeContext &c) {
 void registerSignalOps(std::vector<OpEntry> &t) {
   t.insert(t.end(), {
                         {"", "DFT", 17, dft},
+                        {"", "DFT", 20, dft20},
                         {"", "STFT", 17, stft},
                         {"", "MelWeightMatrix", 17, melWeightMatrix},
                     });

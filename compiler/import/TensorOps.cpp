@@ -23,9 +23,18 @@ LogicalResult dropout(NodeContext &c) {
   auto x = c.required(0, "data");
   if (failed(x))
     return failure();
-  if (auto training = c.constantInput(2); training && training->numElements() == 1 &&
-                                          training->at(0) != 0)
-    return c.fail("training_mode = true is not supported (edgec compiles inference graphs)");
+  if (Value t = c.in(2)) {
+    std::optional<Tensor> training = c.constantInput(2);
+    if (!training || training->numElements() != 1)
+      return c.fail("training_mode is a run-time input: edgec compiles inference graphs, where "
+                    "Dropout passes its input through (bind it to false with --bind)");
+    // Training with ratio 0 drops nothing: the same as inference.
+    std::optional<Tensor> ratio = c.in(1) ? c.constantInput(1) : std::nullopt;
+    bool dropsNothing = ratio && ratio->numElements() == 1 && ratio->at(0) == 0;
+    if (training->at(0) != 0 && !dropsNothing)
+      return c.fail("training_mode = true is not supported (a random mask; edgec compiles "
+                    "inference graphs)");
+  }
   c.outputs = {*x};
   if (c.node.output_size() > 1 && !c.node.output(1).empty()) {
     if (failed(c.checkConstantShape(NodeContext::shape(*x), "the mask")))
