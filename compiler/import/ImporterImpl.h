@@ -106,6 +106,7 @@ void registerQuantOps(std::vector<OpEntry> &table);
 void registerCompositeOps(std::vector<OpEntry> &table);
 void registerRecurrentOps(std::vector<OpEntry> &table);
 void registerSignalOps(std::vector<OpEntry> &table);
+void registerTransformerOps(std::vector<OpEntry> &table);
 
 /// The default-domain handler of `op` at `opset`, or null.
 Handler findHandler(const std::string &op, int opset);

@@ -644,6 +644,63 @@ LogicalResult layerNorm(NodeContext &c) {
   return success();
 }
 
+/// RMSNormalization (opset 23) as ONNX defines it, in edge ops:
+/// X / sqrt(mean(X^2 over the axes from `axis` on) + epsilon) * Scale.
+LogicalResult rmsNorm(NodeContext &c) {
+  auto x = c.required(0, "X"), w = c.required(1, "scale");
+  if (failed(x) || failed(w))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  Shape s = NodeContext::shape(*x);
+  auto axis = c.axis(c.attrInt("axis", -1), s.size(), "axis");
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> axes;
+  Shape kept = s;
+  for (int64_t d = *axis; d < (int64_t)s.size(); ++d) {
+    axes.push_back(d);
+    kept[d] = 1;
+  }
+  if (failed(broadcastShapes(s, NodeContext::shape(*w))))
+    return c.fail("scale of shape " + shapeToString(NodeContext::shape(*w)) +
+                  " does not broadcast to X " + shapeToString(s));
+  Type f32 = c.b.getF32Type();
+  auto full = c.tensorType(s, f32), reduced = c.tensorType(kept, f32);
+  auto bin = [&](auto tag, Type t, Value a, Value b) -> Value {
+    using OpT = decltype(tag);
+    return c.b.create<OpT>(c.loc, t, a, b, FloatAttr(), FloatAttr());
+  };
+  Value ms = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, bin(edge::MulOp(), full, *x, *x),
+                                            axes, true);
+  Tensor eps = Tensor::zeros(DType::F32, {});
+  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
+  Value rms = c.b.create<edge::SqrtOp>(c.loc, reduced, bin(edge::AddOp(), reduced, ms,
+                                                           c.constant(eps)));
+  Value inv = c.b.create<edge::ReciprocalOp>(c.loc, reduced, rms);
+  c.setOutput(bin(edge::MulOp(), full, bin(edge::MulOp(), full, *x, inv), *w));
+  return success();
+}
+
+/// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult swish(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  Type t = x->getType();
+  Value ax = *x;
+  if (float alpha = c.attrFloat("alpha", 1.0f); alpha != 1.0f) {
+    Tensor a = Tensor::zeros(DType::F32, {});
+    a.f[0] = alpha;
+    ax = c.b.create<edge::MulOp>(c.loc, t, *x, c.constant(a), FloatAttr(), FloatAttr());
+  }
+  Value sig = c.b.create<edge::SigmoidOp>(c.loc, t, ax);
+  c.setOutput(c.b.create<edge::MulOp>(c.loc, t, *x, sig, FloatAttr(), FloatAttr()));
+  return success();
+}
+
 } // namespace
 
 void registerNNOps(std::vector<OpEntry> &t) {
@@ -655,6 +712,8 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "GlobalMaxPool", 1, globalMaxPool},
       {"", "BatchNormalization", 7, batchNorm},
       {"", "LayerNormalization", 17, layerNorm},
+      {"", "RMSNormalization", 23, rmsNorm},
+      {"", "Swish", 24, swish},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
       {"", "ConvTranspose", 1, convTranspose},

@@ -392,6 +392,7 @@ const std::vector<OpEntry> &opTable() {
     registerCompositeOps(t);
     registerRecurrentOps(t);
     registerSignalOps(t);
+    registerTransformerOps(t);
     return t;
   }();
   return table;

@@ -1,0 +1,233 @@
+//===- TransformerOps.cpp - ONNX Attention (opsets 23, 24) -------------------===//
+//
+// Attention as the function body ONNX 1.23 gives it, in edge ops, so that a
+// model exported with the fused op computes what its `_expanded` form does:
+//
+//   Q, K, V   3-D [B, S, H*D] are split into heads ([B, H, S, D]); 4-D as is
+//   K, V      past_key / past_value prepended along the sequence
+//             (present_key / present_value), then each of the kv_num_heads
+//             heads repeated q_num_heads / kv_num_heads times (GQA, MQA)
+//   QK        (Q * sqrt(scale)) x (K^T * sqrt(scale)), scale = 1/sqrt(D) unless
+//             given                                      -> qk mode 0
+//             softcap * tanh(QK / softcap) when softcap > 0  -> mode 1
+//             + bias: attn_mask (bool: 0 / -inf; float: added; shorter than
+//             the keys: padded with -inf), the causal mask (key j after query
+//             i + offset: -inf; offset = the past length, or with
+//             nonpad_kv_seqlen its value minus the query length), the padding
+//             mask of nonpad_kv_seqlen (opset 24)             -> mode 2
+//   P         softmax over the keys, 0 in rows the bias masks entirely
+//                                                             -> mode 3
+//   Y         P x V, heads merged back for 3-D inputs
+//
+// It is computed in float (softmax_precision is float or wider in every
+// exported model; float is what edgec computes in).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace edgec::onnx_import {
+namespace {
+
+Value mul(NodeContext &c, Value a, Value b) { return buildBinary<edge::MulOp>(c, a, b); }
+Value add(NodeContext &c, Value a, Value b) { return buildBinary<edge::AddOp>(c, a, b); }
+
+Value floatScalar(NodeContext &c, float v) {
+  Tensor t = Tensor::zeros(DType::F32, {});
+  t.f[0] = v;
+  return c.constant(t);
+}
+
+LogicalResult attention(NodeContext &c) {
+  auto q = c.required(0, "Q"), k = c.required(1, "K"), v = c.required(2, "V");
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  for (Value x : {*q, *k, *v})
+    if (!NodeContext::elementType(x).isF32())
+      return c.fail("Q, K and V must be float tensors");
+  const int64_t rank = NodeContext::shape(*q).size();
+  if ((rank != 3 && rank != 4) || NodeContext::shape(*k).size() != (size_t)rank ||
+      NodeContext::shape(*v).size() != (size_t)rank)
+    return c.fail("Q, K and V must all be 3-D or all 4-D, got " +
+                  shapeToString(NodeContext::shape(*q)) + ", " +
+                  shapeToString(NodeContext::shape(*k)) + ", " +
+                  shapeToString(NodeContext::shape(*v)));
+  // 3-D: [B, S, H*D] to [B, H, S, D].
+  Value Q = *q, K = *k, V = *v;
+  if (rank == 3) {
+    int64_t qh = c.attrInt("q_num_heads", 0), kvh = c.attrInt("kv_num_heads", 0);
+    if (qh <= 0 || kvh <= 0)
+      return c.fail("3-D inputs need q_num_heads and kv_num_heads (positive), got " +
+                    std::to_string(qh) + " and " + std::to_string(kvh));
+    auto split = [&](Value x, int64_t heads, const char *what) -> Value {
+      Shape s = NodeContext::shape(x);
+      if (s[2] % heads != 0) {
+        c.fail(std::string(what) + " of shape " + shapeToString(s) + " does not split into " +
+               std::to_string(heads) + " heads");
+        return {};
+      }
+      return buildTranspose(c, c.reshape(x, {s[0], s[1], heads, s[2] / heads}), {0, 2, 1, 3});
+    };
+    Q = split(Q, qh, "Q");
+    K = split(K, kvh, "K");
+    V = split(V, kvh, "V");
+    if (!Q || !K || !V)
+      return failure();
+  }
+  // Past keys and values first along the sequence.
+  int64_t past = 0;
+  Value pk = c.in(4), pv = c.in(5);
+  if ((pk != nullptr) != (pv != nullptr))
+    return c.fail("past_key and past_value must be given together");
+  if (pk) {
+    Shape ps = NodeContext::shape(pk), ks = NodeContext::shape(K);
+    if (ps.size() != 4 || ps[0] != ks[0] || ps[1] != ks[1] || ps[3] != ks[3])
+      return c.fail("past_key of shape " + shapeToString(ps) + " does not match K's heads " +
+                    shapeToString(ks));
+    past = ps[2];
+    K = buildConcat(c, {pk, K}, 2);
+    V = buildConcat(c, {pv, V}, 2);
+  }
+  Shape qs = NodeContext::shape(Q), ks = NodeContext::shape(K), vs = NodeContext::shape(V);
+  const int64_t B = qs[0], Hq = qs[1], Sq = qs[2], D = qs[3], Hkv = ks[1], T = ks[2];
+  if (ks[0] != B || vs[0] != B || vs[1] != Hkv || vs[2] != T || ks[3] != D)
+    return c.fail("Q " + shapeToString(qs) + ", K " + shapeToString(ks) + " and V " +
+                  shapeToString(vs) + " do not agree on batch, heads, key length or head size");
+  if (Hq % Hkv != 0)
+    return c.fail("q_num_heads " + std::to_string(Hq) + " is not a multiple of kv_num_heads " +
+                  std::to_string(Hkv));
+  Value presentK = K, presentV = V;
+  // GQA / MQA: each kv head serves Hq / Hkv query heads, in order.
+  if (int64_t r = Hq / Hkv; r > 1) {
+    auto repeat = [&](Value x) {
+      Shape s = NodeContext::shape(x);
+      Value e = buildExpand(c, c.reshape(x, {s[0], s[1], 1, s[2], s[3]}),
+                            {s[0], s[1], r, s[2], s[3]});
+      return e ? c.reshape(e, {s[0], s[1] * r, s[2], s[3]}) : Value();
+    };
+    K = repeat(K);
+    V = repeat(V);
+    if (!K || !V)
+      return failure();
+  }
+  // The scale, as the function body computes it in float: sqrt(1/sqrt(D)).
+  float scale = c.attr("scale") ? c.attrFloat("scale", 0.f) : 1.0f / std::sqrt((float)D);
+  Value root = floatScalar(c, std::sqrt(scale));
+  Value qk = c.b.create<edge::MatMulOp>(
+      c.loc, c.tensorType({B, Hq, Sq, T}, c.b.getF32Type()), mul(c, Q, root),
+      mul(c, buildTranspose(c, K, {0, 1, 3, 2}), root), FloatAttr(), FloatAttr());
+  Value qkOut[4] = {qk, {}, {}, {}};
+  if (float cap = c.attrFloat("softcap", 0.f); cap > 0.f) {
+    Value capV = floatScalar(c, cap);
+    Value t = c.b.create<edge::TanhOp>(c.loc, qk.getType(),
+                                       buildBinary<edge::DivOp>(c, qk, capV));
+    qk = mul(c, t, capV);
+  }
+  qkOut[1] = qk;
+
+  // The additive bias.
+  Value bias;
+  Value negInf = floatScalar(c, -INFINITY), zero = floatScalar(c, 0.f);
+  if (Value m = c.in(3)) {
+    Shape ms = NodeContext::shape(m);
+    if (ms.empty() || ms.back() > T)
+      return c.fail("attn_mask of shape " + shapeToString(ms) + " is longer than the " +
+                    std::to_string(T) + " keys");
+    if (NodeContext::elementType(m).isInteger(1))
+      m = buildWhere(c, m, zero, negInf);
+    else if (!NodeContext::elementType(m).isF32())
+      return c.fail("attn_mask must be bool or float");
+    if (!m)
+      return failure();
+    if (ms.back() < T) { // the keys past the mask are masked
+      Shape padShape = ms;
+      padShape.back() = T - ms.back();
+      Tensor pad = Tensor::zeros(DType::F32, padShape);
+      std::fill(pad.f.begin(), pad.f.end(), -INFINITY);
+      m = buildConcat(c, {m, c.constant(pad)}, ms.size() - 1);
+    }
+    bias = m;
+  }
+  Value nonpad = c.in(6);
+  if (nonpad) {
+    Shape ns = NodeContext::shape(nonpad);
+    if (ns != Shape{B} || !NodeContext::elementType(nonpad).isInteger(64))
+      return c.fail("nonpad_kv_seqlen must be an int64 tensor of shape [" + std::to_string(B) +
+                    "]");
+  }
+  auto rangeConst = [&](int64_t n, const Shape &shape) {
+    Tensor t = Tensor::zeros(DType::I64, shape);
+    for (int64_t k = 0; k < n; ++k)
+      t.i[k] = k;
+    return c.constant(t);
+  };
+  if (c.attrInt("is_causal", 0)) {
+    Value tri;
+    if (nonpad) { // per batch: query i sees keys up to i + nonpad[b] - Sq
+      Tensor sq = Tensor::zeros(DType::I64, {});
+      sq.i[0] = Sq;
+      Value off = buildBinary<edge::SubOp>(c, c.reshape(nonpad, {B, 1, 1, 1}), c.constant(sq));
+      Value rows = add(c, rangeConst(Sq, {1, 1, Sq, 1}), off);
+      Value after = buildPredicate<edge::LessOp>(c, rows, rangeConst(T, {1, 1, 1, T}));
+      tri = after ? buildWhere(c, after, negInf, zero) : Value();
+    } else {
+      Tensor t = Tensor::zeros(DType::F32, {Sq, T});
+      for (int64_t i = 0; i < Sq; ++i)
+        for (int64_t j = 0; j < T; ++j)
+          t.f[i * T + j] = i + past < j ? -INFINITY : 0.f;
+      tri = c.constant(t);
+    }
+    if (!tri)
+      return failure();
+    bias = bias ? add(c, bias, tri) : tri;
+  }
+  if (nonpad) { // keys at or past nonpad[b] are padding
+    Value valid = buildPredicate<edge::LessOp>(c, rangeConst(T, {1, T}),
+                                               c.reshape(nonpad, {B, 1}));
+    Value pm = valid ? buildWhere(c, valid, zero, negInf) : Value();
+    if (!pm)
+      return failure();
+    pm = c.reshape(pm, {B, 1, 1, T});
+    bias = bias ? add(c, bias, pm) : pm;
+  }
+  if (bias) {
+    qk = add(c, qk, bias);
+    if (!qk)
+      return failure();
+  }
+  qkOut[2] = qk;
+  Value p = c.b.create<edge::SoftmaxOp>(c.loc, qk.getType(), qk, (int64_t)3);
+  if (bias) { // a row the bias masks entirely gives zeros, not NaN
+    Shape bs = NodeContext::shape(bias);
+    Value rowMax = buildReduce<edge::ReduceMaxOp>(c, bias, {(int64_t)bs.size() - 1}, true);
+    Value all = buildPredicate<edge::EqualOp>(c, rowMax, negInf);
+    p = all ? buildWhere(c, all, zero, p) : Value();
+    if (!p)
+      return failure();
+  }
+  qkOut[3] = p;
+  int64_t Dv = vs[3];
+  Value y = c.b.create<edge::MatMulOp>(c.loc, c.tensorType({B, Hq, Sq, Dv}, c.b.getF32Type()),
+                                       p, V, FloatAttr(), FloatAttr());
+  if (rank == 3)
+    y = c.reshape(buildTranspose(c, y, {0, 2, 1, 3}), {B, Sq, Hq * Dv});
+  int64_t mode = c.attrInt("qk_matmul_output_mode", 0);
+  if (mode < 0 || mode > 3)
+    return c.fail("qk_matmul_output_mode " + std::to_string(mode) + " is not 0, 1, 2 or 3");
+  c.outputs = {y, presentK, presentV, qkOut[mode]};
+  return success();
+}
+
+} // namespace
+
+void registerTransformerOps(std::vector<OpEntry> &t) {
+  t.insert(t.end(), {
+                        {"", "Attention", 23, attention},
+                    });
+}
+
+} // namespace edgec::onnx_import
