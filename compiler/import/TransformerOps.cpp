@@ -1,4 +1,4 @@
-//===- TransformerOps.cpp - ONNX Attention (opsets 23, 24) -------------------===//
+//===- TransformerOps.cpp - ONNX Attention, RotaryEmbedding -------------------===//
 //
 // Attention as the function body ONNX 1.23 gives it, in edge ops, so that a
 // model exported with the fused op computes what its `_expanded` form does:
@@ -222,11 +222,99 @@ LogicalResult attention(NodeContext &c) {
   return success();
 }
 
+/// RotaryEmbedding (opset 23), as ONNX's function body: input [B, H, S, D]
+/// (or [B, S, H*D] with num_heads), the first rotary_embedding_dim (default
+/// D) of each head rotated pairwise by the cached cos / sin of its position
+/// (cos_cache / sin_cache [max_position, dim/2] gathered by position_ids
+/// [B, S], or already [B, S, dim/2] without them). The pairs are (x[2i],
+/// x[2i+1]) when interleaved, else (x[i], x[i + dim/2]).
+LogicalResult rotaryEmbedding(NodeContext &c) {
+  auto x = c.required(0, "input"), cosC = c.required(1, "cos_cache"),
+       sinC = c.required(2, "sin_cache");
+  if (failed(x) || failed(cosC) || failed(sinC))
+    return failure();
+  for (Value v : {*x, *cosC, *sinC})
+    if (!NodeContext::elementType(v).isF32())
+      return c.fail("input, cos_cache and sin_cache must be float tensors");
+  Shape xs = NodeContext::shape(*x);
+  Value X; // [B, S, H, D]
+  if (xs.size() == 4) {
+    X = buildTranspose(c, *x, {0, 2, 1, 3});
+  } else if (xs.size() == 3) {
+    int64_t heads = c.attrInt("num_heads", 0);
+    if (heads <= 0 || xs[2] % heads != 0)
+      return c.fail("a 3-D input of shape " + shapeToString(xs) +
+                    " needs num_heads dividing its last dimension, got " + std::to_string(heads));
+    X = c.reshape(*x, {xs[0], xs[1], heads, xs[2] / heads});
+  } else {
+    return c.fail("input of shape " + shapeToString(xs) + " must be 3-D or 4-D");
+  }
+  Shape s = NodeContext::shape(X);
+  const int64_t B = s[0], S = s[1], D = s[3];
+  int64_t dim = c.attrInt("rotary_embedding_dim", 0);
+  if (dim == 0)
+    dim = D;
+  if (dim < 2 || dim > D || dim % 2 != 0)
+    return c.fail("rotary_embedding_dim " + std::to_string(dim) + " must be even and within the " +
+                  "head size " + std::to_string(D));
+  const int64_t half = dim / 2;
+  // cos / sin as [B, S, 1, half].
+  auto cache = [&](Value cc, const char *what) -> Value {
+    Shape cs = NodeContext::shape(cc);
+    Value g = cc;
+    if (Value pos = c.in(3)) {
+      Shape ps = NodeContext::shape(pos);
+      if (cs.size() != 2 || ps != Shape{B, S} || !isa<IntegerType>(NodeContext::elementType(pos))) {
+        c.fail(std::string(what) + " of shape " + shapeToString(cs) + " and position_ids of shape " +
+               shapeToString(ps) + " do not fit an input of " + std::to_string(B) + " x " +
+               std::to_string(S) + " positions");
+        return {};
+      }
+      g = c.b.create<edge::GatherOp>(c.loc, c.tensorType({B, S, cs[1]}, c.b.getF32Type()), cc, pos,
+                                     (int64_t)0);
+    } else if (cs != Shape{B, S, cs.size() == 3 ? cs[2] : -1}) {
+      c.fail(std::string(what) + " of shape " + shapeToString(cs) + " must be [" +
+             std::to_string(B) + ", " + std::to_string(S) + ", dim/2] without position_ids");
+      return {};
+    }
+    Shape gs = NodeContext::shape(g);
+    if (gs[2] < half) {
+      c.fail(std::string(what) + " holds " + std::to_string(gs[2]) + " values per position, " +
+             std::to_string(half) + " needed");
+      return {};
+    }
+    return c.reshape(buildSlice(c, g, 2, 0, half), {B, S, 1, half});
+  };
+  Value cosV = cache(*cosC, "cos_cache"), sinV = cache(*sinC, "sin_cache");
+  if (!cosV || !sinV)
+    return failure();
+  bool interleaved = c.attrInt("interleaved", 0) != 0;
+  Value x1 = interleaved ? buildSlice(c, X, 3, 0, half, 2) : buildSlice(c, X, 3, 0, half);
+  Value x2 = interleaved ? buildSlice(c, X, 3, 1, half, 2) : buildSlice(c, X, 3, half, half);
+  Value re = buildBinary<edge::SubOp>(c, mul(c, cosV, x1), mul(c, sinV, x2));
+  Value im = add(c, mul(c, sinV, x1), mul(c, cosV, x2));
+  if (!re || !im)
+    return failure();
+  Value rotated;
+  if (interleaved) {
+    Shape r5 = {B, S, s[2], half, 1};
+    rotated = c.reshape(buildConcat(c, {c.reshape(re, r5), c.reshape(im, r5)}, 4),
+                        {B, S, s[2], dim});
+  } else {
+    rotated = buildConcat(c, {re, im}, 3);
+  }
+  if (dim < D)
+    rotated = buildConcat(c, {rotated, buildSlice(c, X, 3, dim, D - dim)}, 3);
+  c.setOutput(xs.size() == 4 ? buildTranspose(c, rotated, {0, 2, 1, 3}) : c.reshape(rotated, xs));
+  return success();
+}
+
 } // namespace
 
 void registerTransformerOps(std::vector<OpEntry> &t) {
   t.insert(t.end(), {
                         {"", "Attention", 23, attention},
+                        {"", "RotaryEmbedding", 23, rotaryEmbedding},
                     });
 }
 
