@@ -682,6 +682,72 @@ LogicalResult rmsNorm(NodeContext &c) {
   return success();
 }
 
+/// LpNormalization (opset 1): x / ||x||_p along `axis`, p = 1 or 2; 0 where
+/// the norm is 0.
+LogicalResult lpNorm(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  Shape s = NodeContext::shape(*x);
+  auto axis = c.axis(c.attrInt("axis", -1), s.size(), "axis");
+  if (failed(axis))
+    return failure();
+  int64_t p = c.attrInt("p", 2);
+  if (p != 1 && p != 2)
+    return c.fail("p = " + std::to_string(p) + " is not 1 or 2");
+  Type t = x->getType();
+  Value m = p == 1 ? Value(c.b.create<edge::AbsOp>(c.loc, t, *x))
+                   : Value(c.b.create<edge::MulOp>(c.loc, t, *x, *x, FloatAttr(), FloatAttr()));
+  Value norm = buildReduce<edge::ReduceSumOp>(c, m, {*axis}, true);
+  if (p == 2)
+    norm = c.b.create<edge::SqrtOp>(c.loc, norm.getType(), norm);
+  // A zero norm gives zeros (as ONNX's reference), not 0 / 0.
+  Value zero = scalarLike(c, *x, 0.0);
+  Value isZero = buildPredicate<edge::EqualOp>(c, norm, zero);
+  Value y = buildBinary<edge::DivOp>(c, *x, norm);
+  if (!isZero || !y)
+    return failure();
+  c.setOutput(buildWhere(c, isZero, zero, y));
+  return success();
+}
+
+/// GroupNormalization (opset 21): x [N, C, ...] normalized over each group
+/// of C / num_groups channels (and every spatial position), then scaled and
+/// shifted per channel.
+LogicalResult groupNorm(NodeContext &c) {
+  auto x = c.required(0, "X"), w = c.required(1, "scale"), bias = c.required(2, "bias");
+  if (failed(x) || failed(w) || failed(bias))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  Shape s = NodeContext::shape(*x);
+  int64_t groups = c.attrInt("num_groups", 0);
+  if (s.size() < 2 || groups <= 0 || s[1] % groups != 0)
+    return c.fail("num_groups " + std::to_string(groups) + " does not divide the channels of " +
+                  shapeToString(s));
+  for (Value p : {*w, *bias})
+    if (NodeContext::shape(p) != Shape{s[1]})
+      return c.fail("scale and bias must have one value per channel (" + std::to_string(s[1]) +
+                    "), got " + shapeToString(NodeContext::shape(p)));
+  int64_t rest = product(s) / s[0] / groups;
+  Value g = c.reshape(*x, {s[0], groups, rest});
+  Value mean = buildReduce<edge::ReduceMeanOp>(c, g, {2}, true);
+  Value d = buildBinary<edge::SubOp>(c, g, mean);
+  Value var = buildReduce<edge::ReduceMeanOp>(c, buildBinary<edge::MulOp>(c, d, d), {2}, true);
+  Tensor eps = Tensor::zeros(DType::F32, {});
+  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
+  Value sd = buildBinary<edge::AddOp>(c, var, c.constant(eps));
+  sd = c.b.create<edge::SqrtOp>(c.loc, sd.getType(), sd);
+  Value y = c.reshape(buildBinary<edge::DivOp>(c, d, sd), s);
+  Shape ps(s.size(), 1);
+  ps[1] = s[1];
+  y = buildBinary<edge::MulOp>(c, y, c.reshape(*w, ps));
+  c.setOutput(buildBinary<edge::AddOp>(c, y, c.reshape(*bias, ps)));
+  return success();
+}
+
 /// Swish (opset 24): x * sigmoid(alpha * x).
 LogicalResult swish(NodeContext &c) {
   auto x = c.required(0, "X");
@@ -714,6 +780,8 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "LayerNormalization", 17, layerNorm},
       {"", "RMSNormalization", 23, rmsNorm},
       {"", "Swish", 24, swish},
+      {"", "LpNormalization", 1, lpNorm},
+      {"", "GroupNormalization", 21, groupNorm},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
       {"", "ConvTranspose", 1, convTranspose},
