@@ -26,7 +26,8 @@ inputs and outputs carry them.
 
 Prints `N passed, M failed` for each mode, with and without binding, a
 per-op table, and fails (exit 1) when a test listed in --expected no longer
-passes at its listed level. --update-expected rewrites the list from this run
+passes at its listed level, or when edgec crashes, hangs or fails internally
+(exit 2) on any test. --update-expected rewrites the list from this run
 (only for a full, unsharded, unfiltered run).
 """
 import argparse
@@ -202,9 +203,20 @@ def run(cmd, timeout=120):
         return -1, "timeout"
 
 
+def crashed(rc):
+    """edgec exits 0 (done) or 1 (a diagnostic); 2 is an internal error, a
+    negative code a signal (-1: the runner's timeout, a hang)."""
+    return rc not in (0, 1)
+
+
+def crash_text(rc):
+    return "timed out" if rc == -1 else f"died of signal {-rc}" if rc < 0 else f"exited {rc}"
+
+
 class Runner:
     def __init__(self, args):
         self.edgec, self.work = args.edgec, args.work
+        self.crashes = []
         cxx = os.environ.get("CXX", "g++")
         self.cxx = ([shutil.which("ccache")] if shutil.which("ccache") else []) + [cxx]
 
@@ -261,6 +273,8 @@ class Runner:
                 exe = os.path.join(d, f"main{s}")
                 rc, log = run([self.edgec, "compile", model, "-t", "generic", "--harness", "-o", gen,
                                "--name", "m", *bind])
+                if crashed(rc):
+                    self.crashes.append(f"{test}: edgec compile {crash_text(rc)}: {log[-200:]}")
                 if rc != 0:
                     first = [l for l in log.splitlines() if "error:" in l] or [""]
                     gen_status = ("compile", first[0].replace(folder + "/", ""))
@@ -284,6 +298,8 @@ class Runner:
                 for p in run_inputs:
                     cmd += ["--input", p]
                 rc, log = run(cmd)
+                if crashed(rc):
+                    self.crashes.append(f"{test}: edgec run {crash_text(rc)}: {log[-200:]}")
                 why = f"run: {log.splitlines()[-1] if log else ''}" if rc != 0 else self.compare(out, outs)
                 eval_status = ("mismatch", why) if why else ("ok", "")
         return gen_status, eval_status
@@ -379,6 +395,11 @@ def main():
                         f"{clean(r['why'])}\t{clean(r['eval_why'])}\n")
 
     status = 0
+    if runner.crashes:  # a crash is never an acceptable outcome, listed or not
+        print(f"\n{len(runner.crashes)} time(s) edgec crashed, hung or failed internally:")
+        for line in sorted(runner.crashes):
+            print("  " + line)
+        status = 1
     if args.expected and os.path.exists(args.expected) and not args.update_expected:
         expected = {}
         for line in open(args.expected):
