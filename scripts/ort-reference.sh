@@ -4,10 +4,11 @@
 #   scripts/ort-reference.sh [MODEL...]   already-quantized models in models/:
 #       ONNX Runtime's output on the whole held-out digits split, written to
 #       models/<model>.ort_output.npy (default: every QDQ model)
-#   scripts/ort-reference.sh --cases DIR  the op-variant cases of a folder
-#       such as test/e2e/recurrent or test/e2e/roialign: every output k of
-#       <case>.onnx on <case>.input.npy, written to <case>.ort_output_<k>.npy
-#       (--recurrent is --cases test/e2e/recurrent)
+#   scripts/ort-reference.sh --cases DIR [CASE...]  the op-variant cases of a
+#       folder such as test/e2e/recurrent or test/e2e/roialign (every one, or
+#       those named: `--cases models wakeword_two_stage audio_topdb`): every
+#       output k of <case>.onnx on <case>.input.npy, written to
+#       <case>.ort_output_<k>.npy (--recurrent is --cases test/e2e/recurrent)
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/ort-env.sh"
 if [[ ${1:-} == --recurrent ]]; then
@@ -15,8 +16,13 @@ if [[ ${1:-} == --recurrent ]]; then
 fi
 if [[ ${1:-} == --cases ]]; then
   dir=$(cd "$2" && pwd)
-  for model in "$dir"/*.onnx; do
-    c=$(basename "$model" .onnx)
+  shift 2
+  cases=("$@")
+  if ((${#cases[@]} == 0)); then
+    for model in "$dir"/*.onnx; do cases+=("$(basename "$model" .onnx)"); done
+  fi
+  for c in "${cases[@]}"; do
+    model=$dir/$c.onnx
     twin=$root/test/e2e/recurrent/seq_major_twin.py
     if /usr/bin/python3 "$twin" is-batch-major "$model"; then
       # ONNX Runtime has no layout = 1: run the sequence-major twin.

@@ -976,10 +976,50 @@ GraphImporter::importControlFlow(const onnx::NodeProto &node, const std::string 
   };
 
   if (node.op_type() == "If") {
-    std::optional<Tensor> cond = inputs.empty() ? std::nullopt : constant(inputs[0]);
-    if (!cond || cond->numElements() != 1)
-      return fail("the condition must be a compile-time constant (bind it with --bind): edgec "
-                  "compiles no data-dependent control flow");
+    Value condValue = inputs.empty() ? Value() : inputs[0];
+    if (!condValue || product(onnx_import::NodeContext::shape(condValue)) != 1)
+      return fail("the condition must be a single boolean, got shape " +
+                  shapeToString(condValue ? onnx_import::NodeContext::shape(condValue) : Shape{}));
+    std::optional<Tensor> cond = constant(condValue);
+    if (!cond) {
+      // A condition computed at run time: both branches are computed and
+      // each output selected by the condition (a Where). Exact, since a
+      // branch has no side effect; both always run.
+      std::vector<Value> thenOuts, elseOuts;
+      const onnx::GraphProto *thenG = graphAttr("then_branch"), *elseG = graphAttr("else_branch");
+      if (!thenG || !elseG)
+        return fail("a branch is missing");
+      NodeStatus st = importSubgraph(*thenG, name + "/then", scope, {}, block, thenOuts, reason,
+                                     depth);
+      if (st != NodeStatus::Ok)
+        return st;
+      st = importSubgraph(*elseG, name + "/else", scope, {}, block, elseOuts, reason, depth);
+      if (st != NodeStatus::Ok)
+        return st;
+      if (thenOuts.size() != elseOuts.size())
+        return fail("then_branch gives " + std::to_string(thenOuts.size()) +
+                    " outputs, else_branch " + std::to_string(elseOuts.size()));
+      if (!getElementTypeOrSelf(condValue.getType()).isInteger(1))
+        return fail("the condition must be a bool tensor");
+      Value c0 = b.create<edge::ReshapeOp>(
+          loc, RankedTensorType::get({}, getElementTypeOrSelf(condValue.getType())), condValue);
+      std::vector<Value> selected;
+      for (size_t k = 0; k < thenOuts.size(); ++k) {
+        Type tt = thenOuts[k].getType(), et = elseOuts[k].getType();
+        if (tt != et)
+          return fail("with a condition computed at run time both branches must give the same "
+                      "types and shapes; output " + std::to_string(k) + " is " +
+                      shapeToString(onnx_import::NodeContext::shape(thenOuts[k])) +
+                      " in then_branch and " +
+                      shapeToString(onnx_import::NodeContext::shape(elseOuts[k])) +
+                      " in else_branch");
+        selected.push_back(b.create<edge::WhereOp>(loc, tt, c0, thenOuts[k], elseOuts[k]));
+      }
+      emitWarning(loc) << "node '" << name << "' (If): the condition is computed at run time; "
+                       << "both branches are computed on every run and each output is selected "
+                          "by the condition";
+      return bindOutputs(selected);
+    }
     bool taken = cond->at(0) != 0;
     const onnx::GraphProto *branch = graphAttr(taken ? "then_branch" : "else_branch");
     if (!branch)

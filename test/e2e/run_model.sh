@@ -4,7 +4,8 @@
 # CMakeLists.txt (the target's flags: -O3 -march=native, -Wall -Wextra -Werror),
 # run, compare.
 # evaluator: run the reference evaluator, compare.
-# Both against the exporter's reference output (rtol 1e-4, atol 1e-5).
+# Both against the exporter's reference output (rtol 1e-4, atol 1e-5), every
+# output k > 0 against MODEL.output_<k>.npy where the exporter wrote one.
 # int8 / int16x8: compile with --quantize int8 or int16x8 (calibrated as
 # scripts/lib/calibration.sh says), build, run;
 # the generated integers must equal the evaluator's integer mode exactly, and
@@ -30,10 +31,13 @@ import sys, numpy as np
 import os
 work, ref = sys.argv[1], np.load(sys.argv[2])
 if os.path.exists(work + "/gen_out/out_0.q.npy"):
-    g, e = np.load(work + "/gen_out/out_0.q.npy"), np.load(work + "/eval_out/out_0.q.npy")
-    if g.shape != e.shape or not (g == e).all():
-        sys.exit(f"generated integer output differs from the evaluator in {(g != e).sum()} of {g.size} elements")
-    how = f"bit-exact with the evaluator ({g.size} elements)"
+    k = 0
+    while os.path.exists(work + f"/gen_out/out_{k}.q.npy"):  # every quantized output
+        g, e = np.load(work + f"/gen_out/out_{k}.q.npy"), np.load(work + f"/eval_out/out_{k}.q.npy")
+        if g.shape != e.shape or not (g == e).all():
+            sys.exit(f"generated integer output {k} differs from the evaluator in {(g != e).sum()} of {g.size} elements")
+        k += 1
+    how = f"bit-exact with the evaluator ({g.size} elements of output 0, {k} output(s))"
 else:
     # The last layer stayed float (int16x8 has no softmax kernel): a one-unit
     # difference in the integers before it would show far above this tolerance.
@@ -55,3 +59,9 @@ else
   "$edgec" run "$models/$model.onnx" --input "$models/$model.input.npy" --output-dir "$work"
 fi
 /usr/bin/python3 "$here/compare_npy.py" "$work/out_0.npy" "$models/$model.output.npy" --rtol 1e-4 --atol 1e-5
+# Models with several outputs keep the others' references as MODEL.output_<k>.npy.
+for ref in "$models/$model".output_*.npy; do
+  [[ -e $ref ]] || continue
+  k=${ref##*.output_}
+  /usr/bin/python3 "$here/compare_npy.py" "$work/out_${k%.npy}.npy" "$ref" --rtol 1e-4 --atol 1e-5
+done
