@@ -513,6 +513,10 @@ private:
   OpBuilder b;
   std::map<std::string, int> opsets;
   llvm::StringMap<Value> values;
+  /// Graph inputs with symbolic dimensions compiled as 1, each as
+  /// "'x' (1x3x1x1; --input-shape x=...)": a node that fails on run-time
+  /// data names them, since its error may follow from such a 1.
+  std::vector<std::string> symbolicOnes;
 };
 
 LogicalResult GraphImporter::readOpsets() {
@@ -781,9 +785,12 @@ FailureOr<RankedTensorType> GraphImporter::inputType(const onnx::ValueInfoProto 
                   (d.has_dim_param() && !d.dim_param().empty() ? " ('" + d.dim_param() + "')"
                                                                : std::string());
     }
+  bool anySymbolic = llvm::any_of(shape, [](int64_t d) { return d < 0; });
   for (int64_t &d : shape)
     if (d < 0)
       d = 1;
+  if (anySymbolic)
+    symbolicOnes.push_back("'" + vi.name() + "' as " + shapeToString(shape));
   if (!symbolic.empty())
     emitWarning(loc) << "graph input '" << vi.name() << "' has symbolic dimension(s) " << symbolic
                      << ", each compiled as 1 (shape " << shapeToString(shape)
@@ -1597,8 +1604,24 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
     std::string reason;
     NodeStatus st = importNode(node, name, opset, nodeInputs, values, *block, reason);
-    if (st == NodeStatus::Error)
+    if (st == NodeStatus::Error) {
+      // A failure on run-time data in a graph whose symbolic dimensions were
+      // compiled as 1 may well follow from such a 1: say which, and how to
+      // give the real sizes.
+      bool runtime = llvm::any_of(nodeInputs, [](Value v) {
+        return v && !v.getDefiningOp<edge::ConstantOp>();
+      });
+      if (runtime && !symbolicOnes.empty()) {
+        std::string list;
+        for (const std::string &s : symbolicOnes)
+          list += (list.empty() ? "" : ", ") + s;
+        emitRemark(NameLoc::get(StringAttr::get(&ctx, name)))
+            << "node '" << name << "' computes on graph inputs whose symbolic dimensions were "
+            << "compiled as 1 (" << list << "): if the error above comes from such a 1, give "
+            << "the real sizes with --input-shape NAME=DxDx...";
+      }
       return nullptr;
+    }
     if (st == NodeStatus::Unsupported) {
       unsupported.emplace_back(name, reason);
       for (const auto &o : node.output())
