@@ -121,6 +121,9 @@ EDGEC_UNARY_KERNELS(EDGEC_UNARY_EMIT)
   X(ModOp, OpMod)                                                                                 \
   X(ShiftLeftOp, OpShiftLeft)                                                                     \
   X(ShiftRightOp, OpShiftRight)                                                                   \
+  X(BitwiseAndOp, OpBitwiseAnd)                                                                   \
+  X(BitwiseOrOp, OpBitwiseOr)                                                                     \
+  X(BitwiseXorOp, OpBitwiseXor)                                                                   \
   X(FmodOp, OpFmod)                                                                               \
   X(EqualOp, OpEqual)                                                                             \
   X(LessOp, OpLess)                                                                               \

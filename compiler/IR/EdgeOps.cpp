@@ -294,6 +294,18 @@ static LogicalResult verifyShift(Operation *op) {
 LogicalResult ShiftLeftOp::verify() { return verifyShift(*this); }
 LogicalResult ShiftRightOp::verify() { return verifyShift(*this); }
 
+static LogicalResult verifyBitwise(Operation *op) {
+  if (failed(verifyBinary(op)))
+    return failure();
+  Type t = getElementTypeOrSelf(op->getResult(0));
+  if (!isa<IntegerType>(t) || t.isInteger(1))
+    return op->emitOpError("takes integer tensors, got ") << t;
+  return success();
+}
+LogicalResult BitwiseAndOp::verify() { return verifyBitwise(*this); }
+LogicalResult BitwiseOrOp::verify() { return verifyBitwise(*this); }
+LogicalResult BitwiseXorOp::verify() { return verifyBitwise(*this); }
+
 LogicalResult ClipOp::verify() {
   if (getMin().convertToFloat() > getMax().convertToFloat())
     return emitOpError("min ") << getMin().convertToFloat() << " is greater than max "

@@ -667,6 +667,22 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           }
         });
       })
+      .Case<edge::BitwiseAndOp, edge::BitwiseOrOp, edge::BitwiseXorOp>(
+          [&](auto o) -> FailureOr<Tensor> {
+            // Integers (the verifier's): on the int64 values, then wrapped to
+            // the element's width, which the bits of every width survive.
+            using OpT = decltype(o);
+            return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
+              if constexpr (std::is_floating_point_v<decltype(a)>)
+                return 0;
+              else if constexpr (std::is_same_v<OpT, edge::BitwiseAndOp>)
+                return a & b;
+              else if constexpr (std::is_same_v<OpT, edge::BitwiseOrOp>)
+                return a | b;
+              else
+                return a ^ b;
+            });
+          })
       .Case([&](edge::FmodOp) -> FailureOr<Tensor> {
         return binary(*in[0], *in[1], outShape, [](auto a, auto b) -> decltype(a) {
           if constexpr (std::is_integral_v<decltype(a)>)

@@ -116,6 +116,33 @@ LogicalResult bitShift(NodeContext &c) {
   return dir == "LEFT" ? binary<edge::ShiftLeftOp>(c) : binary<edge::ShiftRightOp>(c);
 }
 
+/// BitwiseAnd / Or / Xor (opset 18) on integer tensors.
+template <typename OpT> LogicalResult bitwise(NodeContext &c) {
+  auto x = c.required(0, "A");
+  if (failed(x))
+    return failure();
+  Type t = NodeContext::elementType(*x);
+  if (!isa<IntegerType>(t) || t.isInteger(1))
+    return c.fail(c.node.op_type() + " is defined on integers, got a tensor of " +
+                  std::string(dtypeName(dtypeOf(t))));
+  return binary<OpT>(c);
+}
+
+/// BitwiseNot (opset 18): x ^ all ones.
+LogicalResult bitwiseNot(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  Type t = NodeContext::elementType(*x);
+  if (!isa<IntegerType>(t) || t.isInteger(1))
+    return c.fail("BitwiseNot is defined on integers, got a tensor of " +
+                  std::string(dtypeName(dtypeOf(t))));
+  Tensor ones = Tensor::zeros(dtypeOf(t), {});
+  ones.i[0] = wrapInteger(ones.dtype, -1); // every bit set, in the type's own width
+  c.setOutput(buildBinary<edge::BitwiseXorOp>(c, *x, c.constant(ones)));
+  return success();
+}
+
 LogicalResult logicalNot(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -303,6 +330,10 @@ void registerElementwiseOps(std::vector<OpEntry> &t) {
       {"", "Not", 1, logicalNot},
       {"", "Mod", 10, mod},
       {"", "BitShift", 11, bitShift},
+      {"", "BitwiseAnd", 18, bitwise<edge::BitwiseAndOp>},
+      {"", "BitwiseOr", 18, bitwise<edge::BitwiseOrOp>},
+      {"", "BitwiseXor", 18, bitwise<edge::BitwiseXorOp>},
+      {"", "BitwiseNot", 18, bitwiseNot},
       {"", "Where", 9, where},
       {"", "Abs", 6, unary<edge::AbsOp>},
       {"", "Neg", 6, unary<edge::NegOp>},

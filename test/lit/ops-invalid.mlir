@@ -194,6 +194,22 @@ func.func @shift_signed(%a: tensor<4xi32>) -> tensor<4xi32> {
 
 // -----
 
+func.func @bitwise_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'edge.bitwise_and' op takes integer tensors, got 'f32'}}
+  %0 = edge.bitwise_and %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @bitwise_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error@+1 {{'edge.bitwise_xor' op takes integer tensors, got 'i1'}}
+  %0 = edge.bitwise_xor %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
 func.func @grid_sample_shape(%x: tensor<1x3x8x8xf32>, %g: tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32> {
   // expected-error@+1 {{'edge.grid_sample' op expected result shape [1, 3, 4, 5], got [1, 3, 5, 4]}}
   %0 = edge.grid_sample %x, %g {align_corners = false, mode = #edge.sample_mode<bilinear>, padding_mode = #edge.sample_padding<zeros>} : (tensor<1x3x8x8xf32>, tensor<1x4x5x2xf32>) -> tensor<1x3x5x4xf32>

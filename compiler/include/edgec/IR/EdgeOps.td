@@ -101,6 +101,11 @@ def Edge_FmodOp : Edge_BinaryOp<"fmod", "Remainder with the dividend's sign (C's
 // ONNX BitShift, on unsigned integers; a shift by the width or more gives 0.
 def Edge_ShiftLeftOp : Edge_BinaryOp<"shift_left", "Unsigned left shift">;
 def Edge_ShiftRightOp : Edge_BinaryOp<"shift_right", "Unsigned (logical) right shift">;
+// ONNX BitwiseAnd / Or / Xor (opset 18) on integers (BitwiseNot is Xor with
+// all ones).
+def Edge_BitwiseAndOp : Edge_BinaryOp<"bitwise_and", "Bitwise and of integers">;
+def Edge_BitwiseOrOp : Edge_BinaryOp<"bitwise_or", "Bitwise or of integers">;
+def Edge_BitwiseXorOp : Edge_BinaryOp<"bitwise_xor", "Bitwise exclusive or of integers">;
 
 // Comparisons and logic: numpy broadcasting, boolean (i1) result. The result
 // type follows from the operands (InferTypeOpInterface): builders and the

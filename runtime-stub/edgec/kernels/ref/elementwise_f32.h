@@ -73,6 +73,16 @@ struct OpShiftRight {
     return b >= sizeof(T) * 8 ? T(0) : static_cast<T>(a >> b);
   }
 };
+/// ONNX BitwiseAnd / Or / Xor on integers.
+struct OpBitwiseAnd {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return static_cast<T>(a & b); }
+};
+struct OpBitwiseOr {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return static_cast<T>(a | b); }
+};
+struct OpBitwiseXor {
+  template <typename T> static EDGEC_ALWAYS_INLINE T apply(T a, T b) { return static_cast<T>(a ^ b); }
+};
 /// Remainder with the dividend's sign (ONNX Mod, fmod = 1); x % 0 is 0.
 struct OpFmod {
   static EDGEC_ALWAYS_INLINE float apply(float a, float b) { return fmodf(a, b); }
