@@ -224,6 +224,12 @@ LogicalResult emitCast(edge::CastOp o, KernelWriter &w) {
   return success();
 }
 
+LogicalResult emitBitcast(edge::BitcastOp o, KernelWriter &w) {
+  w.call().tmpl(numElements(o.getOutput())).tmpl(ctypeOf(o.getInput()))
+      .tmpl(ctypeOf(o.getOutput())).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
 } // namespace
 
 void attachElementwiseKernels(MLIRContext &ctx) {
@@ -234,6 +240,7 @@ void attachElementwiseKernels(MLIRContext &ctx) {
   attachFloat<edge::NotOp, emitNot>(ctx);
   attachFloat<edge::WhereOp, emitWhere>(ctx);
   attachFloat<edge::CastOp, emitCast>(ctx);
+  attachFloat<edge::BitcastOp, emitBitcast>(ctx);
 }
 
 } // namespace edgec::codegen

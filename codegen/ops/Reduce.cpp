@@ -66,7 +66,7 @@ template <typename ArgOp> LogicalResult emitArgExtreme(ArgOp o, KernelWriter &w)
   return success();
 }
 
-LogicalResult emitCumSum(edge::CumSumOp o, KernelWriter &w) {
+template <typename OpT> LogicalResult emitCumulative(OpT o, KernelWriter &w) {
   std::string id = w.declare(axisFields(shapeOf(o.getInput()), o.getAxis(), "AxisParams"));
   w.call().tmpl(id).flag(o.getExclusive()).flag(o.getReverse()).in(o.getInput())
       .in(o.getOutput()).emit();
@@ -95,7 +95,8 @@ void attachReduceKernels(MLIRContext &ctx) {
   attachFloat<edge::ReduceLogSumExpOp, emitReduce<edge::ReduceLogSumExpOp>>(ctx);
   attachFloat<edge::ArgMaxOp, emitArgExtreme<edge::ArgMaxOp>>(ctx);
   attachFloat<edge::ArgMinOp, emitArgExtreme<edge::ArgMinOp>>(ctx);
-  attachFloat<edge::CumSumOp, emitCumSum>(ctx);
+  attachFloat<edge::CumSumOp, emitCumulative<edge::CumSumOp>>(ctx);
+  attachFloat<edge::CumProdOp, emitCumulative<edge::CumProdOp>>(ctx);
   attachFloat<edge::TopKIndicesOp, emitTopKIndices>(ctx);
 }
 

@@ -712,6 +712,20 @@ LogicalResult CastOp::verify() {
   return success();
 }
 
+LogicalResult BitcastOp::verify() {
+  if (shapeOf(getInput()) != shapeOf(getOutput()))
+    return emitOpError("shape changes from ") << shapeStr(shapeOf(getInput())) << " to "
+                                              << shapeStr(shapeOf(getOutput()));
+  Type from = getElementTypeOrSelf(getInput()), to = getElementTypeOrSelf(getOutput());
+  if (isa<mlir::quant::QuantizedType>(from) || isa<mlir::quant::QuantizedType>(to))
+    return emitOpError("does not bitcast quantized tensors");
+  // A bool is stored as a byte (ONNX BitCast takes bool to uint8).
+  auto bits = [](Type t) { return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth(); };
+  if (bits(from) != bits(to))
+    return emitOpError("element types ") << from << " and " << to << " differ in width";
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//

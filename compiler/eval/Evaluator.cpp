@@ -1021,7 +1021,8 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           }
         return r;
       })
-      .Case([&](edge::CumSumOp o) -> FailureOr<Tensor> {
+      .Case<edge::CumSumOp, edge::CumProdOp>([&](auto o) -> FailureOr<Tensor> {
+        constexpr bool prod = std::is_same_v<decltype(o), edge::CumProdOp>;
         const Tensor &x = *in[0];
         Tensor r = x;
         int64_t axis = o.getAxis();
@@ -1030,19 +1031,22 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
         int64_t inner = product(std::vector<int64_t>(x.shape.begin() + axis + 1, x.shape.end()));
         for (int64_t a = 0; a < outer; ++a)
           for (int64_t c = 0; c < inner; ++c) {
-            double fs = 0;
-            int64_t is = 0;
+            // As the kernel: the running value in the element type, float
+            // rounded at every step, integers wrapped to the width.
+            float fs = prod ? 1.f : 0.f;
+            int64_t is = prod ? 1 : 0;
             for (int64_t j = 0; j < len; ++j) {
               int64_t jj = o.getReverse() ? len - 1 - j : j;
               int64_t k = (a * len + jj) * inner + c;
               if (x.isFloat()) {
-                double v = x.f[k];
-                r.f[k] = (float)(o.getExclusive() ? fs : fs + v);
-                fs += v;
+                float next = prod ? fs * x.f[k] : fs + x.f[k];
+                r.f[k] = o.getExclusive() ? fs : next;
+                fs = next;
               } else {
-                int64_t v = x.i[k];
-                r.i[k] = o.getExclusive() ? is : is + v;
-                is += v;
+                int64_t next = wrapInteger(x.dtype, prod ? (int64_t)((uint64_t)is * (uint64_t)x.i[k])
+                                                         : (int64_t)((uint64_t)is + (uint64_t)x.i[k]));
+                r.i[k] = o.getExclusive() ? is : next;
+                is = next;
               }
             }
           }
@@ -1196,6 +1200,13 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
       })
       .Case([&](edge::GridSampleOp o) -> FailureOr<Tensor> {
         return evaluateGridSample(o, *in[0], *in[1]);
+      })
+      .Case([&](edge::BitcastOp o) -> FailureOr<Tensor> {
+        // The bytes as stored, read as the result's type (the kernel's memcpy).
+        const Tensor &x = *in[0];
+        std::vector<char> bytes = x.bytes();
+        return Tensor::fromBytes(dtypeOf(getElementTypeOrSelf(o.getOutput())), x.shape,
+                                 bytes.data());
       })
       .Case([&](edge::CastOp o) -> FailureOr<Tensor> {
         const Tensor &x = *in[0];

@@ -246,7 +246,7 @@ LogicalResult scatterND(NodeContext &c) {
   return success();
 }
 
-LogicalResult cumSum(NodeContext &c) {
+template <typename OpT> LogicalResult cumulative(NodeContext &c) {
   auto x = c.required(0, "x");
   if (failed(x))
     return failure();
@@ -260,7 +260,7 @@ LogicalResult cumSum(NodeContext &c) {
     return failure();
   if (quantizedElement(x->getType()) || NodeContext::elementType(*x).isInteger(1))
     return c.fail("expects a float or integer input");
-  c.setOutput(c.b.create<edge::CumSumOp>(c.loc, x->getType(), *x, *axis,
+  c.setOutput(c.b.create<OpT>(c.loc, x->getType(), *x, *axis,
                                          c.attrInt("exclusive", 0) != 0,
                                          c.attrInt("reverse", 0) != 0));
   return success();
@@ -1545,7 +1545,8 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "ReverseSequence", 10, reverseSequence},
       {"", "NonZero", 9, nonZero},
       {"", "Unique", 11, unique},
-      {"", "CumSum", 11, cumSum},
+      {"", "CumSum", 11, cumulative<edge::CumSumOp>},
+      {"", "CumProd", 26, cumulative<edge::CumProdOp>},
       {"", "TopK", 1, topK},
       {"", "Range", 11, range},
       {"", "EyeLike", 9, eyeLike},

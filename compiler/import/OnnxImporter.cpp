@@ -1262,7 +1262,7 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
   // single arithmetic op: f32 carries more than twice f16's precision).
   std::vector<Value> operands = inputs;
   Type storage;
-  static const std::set<std::string> kTakesNarrow = {"Cast", "CastLike", "Identity",
+  static const std::set<std::string> kTakesNarrow = {"Cast", "CastLike", "Identity", "BitCast",
                                                      "QuantizeLinear", "DequantizeLinear"};
   if (!kTakesNarrow.count(node.op_type()))
     for (Value &v : operands) {

@@ -590,6 +590,36 @@ LogicalResult cast(NodeContext &c) {
   return castTo(c, *x, dtypeFromOnnx((int32_t)to), to);
 }
 
+/// BitCast (opset 26): each element's bits read as type `to`, as wide.
+LogicalResult bitCast(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  int64_t to = c.attrInt("to", 0);
+  std::optional<DType> dt = dtypeFromOnnx((int32_t)to);
+  if (!dt || to == onnx::TensorProto::DOUBLE)
+    return c.fail(std::string("bitcast to ") + onnxTypeDescription((int32_t)to) +
+                  " is not supported" +
+                  (to == onnx::TensorProto::DOUBLE ? " (edgec computes doubles as float)" : ""));
+  Type from = NodeContext::elementType(*x), elt = mlirTypeOf(c.b.getContext(), *dt);
+  if (quantizedElement(x->getType()))
+    return c.fail("a quantized tensor is not bitcast");
+  auto bits = [](Type t) { return t.isInteger(1) ? 8u : t.getIntOrFloatBitWidth(); };
+  if (bits(from) != bits(elt))
+    return c.fail("bitcast of " + std::string(dtypeName(dtypeOf(from))) + " (" +
+                  std::to_string(bits(from)) + " bits) to " + dtypeName(*dt) + " (" +
+                  std::to_string(bits(elt)) + " bits): the widths differ" +
+                  (from.isF32() ? " (a double input is computed as float by edgec)" : ""));
+  if (elt.isInteger(1) && !from.isInteger(1))
+    return c.fail("bitcast to bool is not supported: a byte other than 0 or 1 is no bool");
+  if (elt == from) {
+    c.outputs = {*x};
+    return success();
+  }
+  c.setOutput(c.b.create<edge::BitcastOp>(c.loc, c.tensorType(NodeContext::shape(*x), elt), *x));
+  return success();
+}
+
 /// CastLike (opset 15): Cast to the element type of input 1.
 LogicalResult castLike(NodeContext &c) {
   auto x = c.required(0, "input");
@@ -692,6 +722,7 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "Gather", 1, gather},
       {"", "Cast", 6, cast},
       {"", "CastLike", 15, castLike},
+      {"", "BitCast", 26, bitCast},
       {"", "ReduceMean", 1, reduce1<edge::ReduceMeanOp>},
       {"", "ReduceMean", 18, reduce18<edge::ReduceMeanOp>},
       {"", "ReduceMax", 1, reduce1<edge::ReduceMaxOp>},

@@ -369,3 +369,11 @@ func.func @lstm_cell_scale(%x: tensor<1x2x4x!qx>, %w: tensor<3x4x!qw>, %r: tenso
   %0 = edge.sequence_lstm %x, [%w, %w, %w, %w], [%r, %r, %r, %r], [%b, %b, %b, %b] {cell_clip = 0.0 : f32, time_major = false, hidden_state_type = tensor<1x3x!qh>, cell_state_type = tensor<1x3x!quant.uniform<i16:f32, 16.0>>} : (tensor<1x2x4x!qx>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x4x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x3x!qw>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>, tensor<3x!qb>) -> tensor<1x2x3x!qh>
   return %0 : tensor<1x2x3x!qh>
 }
+
+// -----
+
+func.func @bitcast_width(%a: tensor<4xf32>) -> tensor<4xi16> {
+  // expected-error@+1 {{'edge.bitcast' op element types 'f32' and 'i16' differ in width}}
+  %0 = edge.bitcast %a : (tensor<4xf32>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
+}

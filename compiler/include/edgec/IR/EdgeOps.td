@@ -661,6 +661,19 @@ def Edge_CastOp : Edge_ConversionOp<"cast", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_BitcastOp : Edge_ConversionOp<"bitcast", [Pure]> {
+  let summary = "Reinterpret each element's bits as another type of the same size";
+  let description = [{
+    ONNX BitCast (opset 26): the shape is unchanged, every element's bytes
+    are kept and read as the result's element type, which must be exactly
+    as wide. Quantized tensors are not bitcast.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Indexing with run-time indices, scans, resampling
 //===----------------------------------------------------------------------===//
@@ -725,6 +738,18 @@ def Edge_CumSumOp : Edge_Op<"cumsum", [Pure, AllTypesMatch<["input", "output"]>]
   let description = [{
     output[.., j, ..] = sum of input[.., i, ..] for i <= j (i < j when
     `exclusive`); with `reverse` the sum runs from the end of the axis.
+  }];
+  let arguments = (ins Edge_AnyTensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
+  let results = (outs Edge_AnyTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_CumProdOp : Edge_Op<"cumprod", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Running product along an axis";
+  let description = [{
+    output[.., j, ..] = product of input[.., i, ..] for i <= j (i < j when
+    `exclusive`: 1 first); with `reverse` it runs from the end of the axis.
   }];
   let arguments = (ins Edge_AnyTensor:$input, I64Attr:$axis, BoolAttr:$exclusive,
                        BoolAttr:$reverse);

@@ -167,6 +167,13 @@ inline void gather(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
              sizeof(T) * P.inner);
 }
 
+/// ONNX BitCast: each element's bytes read as To (of From's size).
+template <int32_t N, typename From, typename To>
+inline void bitcast(const From *EDGEC_RESTRICT x, To *EDGEC_RESTRICT y) {
+  static_assert(sizeof(From) == sizeof(To), "bitcast keeps the element size");
+  memcpy(y, x, sizeof(To) * N);
+}
+
 /// Element type conversion with C++ semantics (float -> int truncates);
 /// `Saturate`: ONNX Cast's attribute for float8 targets.
 template <int32_t N, typename From, typename To, bool Saturate = true>

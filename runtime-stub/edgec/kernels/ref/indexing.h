@@ -161,6 +161,23 @@ struct AxisParams {
   int32_t outer, len, inner;
 };
 
+namespace detail {
+/// a + b and a * b wrapping around the width for integers (computed in
+/// uint64_t: signed overflow would be undefined), plain for floats.
+template <typename T> EDGEC_ALWAYS_INLINE T wrapping_add(T a, T b) {
+  if constexpr (static_cast<T>(0.5) == static_cast<T>(0))
+    return static_cast<T>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  else
+    return static_cast<T>(a + b);
+}
+template <typename T> EDGEC_ALWAYS_INLINE T wrapping_mul(T a, T b) {
+  if constexpr (static_cast<T>(0.5) == static_cast<T>(0))
+    return static_cast<T>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+  else
+    return static_cast<T>(a * b);
+}
+} // namespace detail
+
 /// Running sum along the axis (exclusive: without the element itself;
 /// reverse: from the end).
 template <const AxisParams &P, bool Exclusive, bool Reverse, typename T>
@@ -174,9 +191,30 @@ inline void cumsum(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
         const T v = x[k];
         if (Exclusive) {
           y[k] = s;
-          s = static_cast<T>(s + v);
+          s = detail::wrapping_add(s, v);
         } else {
-          s = static_cast<T>(s + v);
+          s = detail::wrapping_add(s, v);
+          y[k] = s;
+        }
+      }
+    }
+}
+
+/// The running product along the axis (1 before the first element).
+template <const AxisParams &P, bool Exclusive, bool Reverse, typename T>
+inline void cumprod(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  for (ptrdiff_t o = 0; o < P.outer; ++o)
+    for (ptrdiff_t c = 0; c < P.inner; ++c) {
+      T s = 1;
+      for (ptrdiff_t j = 0; j < P.len; ++j) {
+        const ptrdiff_t jj = Reverse ? P.len - 1 - j : j;
+        const ptrdiff_t k = (o * P.len + jj) * P.inner + c;
+        const T v = x[k];
+        if (Exclusive) {
+          y[k] = s;
+          s = detail::wrapping_mul(s, v);
+        } else {
+          s = detail::wrapping_mul(s, v);
           y[k] = s;
         }
       }
