@@ -456,6 +456,43 @@ template <typename PoolOp> LogicalResult pool(NodeContext &c) {
   return success();
 }
 
+/// LpPool (opset 18): (sum over the window of |x|^p)^(1/p), as the average
+/// pool of |x|^p counting the padding (zeros), times the window size.
+LogicalResult lpPool(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  int64_t p = c.attrInt("p", 2);
+  if (p < 1)
+    return c.fail("p = " + std::to_string(p) + " must be positive");
+  std::optional<Shape> kernel = c.attrInts("kernel_shape");
+  if (!kernel || kernel->empty())
+    return c.fail("kernel_shape is required");
+  Type t = x->getType();
+  Value a = c.b.create<edge::AbsOp>(c.loc, t, *x);
+  Value pw = p == 1   ? a
+             : p == 2 ? buildBinary<edge::MulOp>(c, a, a)
+                      : buildBinary<edge::PowOp>(c, a, scalarLike(c, *x, (double)p));
+  onnx::NodeProto avg = c.node;
+  auto *cip = avg.add_attribute();
+  cip->set_name("count_include_pad");
+  cip->set_type(onnx::AttributeProto::INT);
+  cip->set_i(1);
+  NodeContext inner(avg, c.name, c.opset, c.b, c.loc, {pw});
+  inner.onnxOpset = c.onnxOpset;
+  if (failed(pool<edge::AvgPool2DOp>(inner)))
+    return failure();
+  Value sum = buildBinary<edge::MulOp>(c, inner.outputs[0],
+                                       scalarLike(c, *x, (double)product(*kernel)));
+  Value y = p == 1   ? sum
+            : p == 2 ? Value(c.b.create<edge::SqrtOp>(c.loc, sum.getType(), sum))
+                     : buildBinary<edge::PowOp>(c, sum, scalarLike(c, *x, 1.0 / (double)p));
+  c.setOutput(y);
+  return success();
+}
+
 LogicalResult globalAvgPool(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
@@ -781,6 +818,7 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "RMSNormalization", 23, rmsNorm},
       {"", "Swish", 24, swish},
       {"", "LpNormalization", 1, lpNorm},
+      {"", "LpPool", 2, lpPool}, // 11 and 18 add attributes (dilations, ceil_mode) read the same way
       {"", "GroupNormalization", 21, groupNorm},
       {"", "Gemm", 7, gemm},
       {"", "MatMul", 1, matmul},
