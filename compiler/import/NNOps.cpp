@@ -635,6 +635,35 @@ template <typename OpT> LogicalResult softmax13(NodeContext &c) {
   return success();
 }
 
+/// The axes a LayerNormalization / RMSNormalization reduces: `axis` (default
+/// -1) to the last, and X's shape with those dimensions kept as 1.
+struct TrailingAxes {
+  Shape full, kept;
+  SmallVector<int64_t> axes;
+};
+FailureOr<TrailingAxes> trailingAxes(NodeContext &c, Value x) {
+  TrailingAxes t;
+  t.full = t.kept = NodeContext::shape(x);
+  auto axis = c.axis(c.attrInt("axis", -1), t.full.size(), "axis");
+  if (failed(axis))
+    return failure();
+  for (int64_t d = *axis; d < (int64_t)t.full.size(); ++d) {
+    t.axes.push_back(d);
+    t.kept[d] = 1;
+  }
+  return t;
+}
+
+/// 1 / sqrt(v + epsilon), epsilon the node's attribute (default 1e-5).
+Value inverseRoot(NodeContext &c, Value v) {
+  Tensor eps = Tensor::zeros(DType::F32, {});
+  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
+  Type t = v.getType();
+  Value sd = c.b.create<edge::SqrtOp>(
+      c.loc, t, c.b.create<edge::AddOp>(c.loc, t, v, c.constant(eps), FloatAttr(), FloatAttr()));
+  return c.b.create<edge::ReciprocalOp>(c.loc, t, sd);
+}
+
 /// LayerNormalization (opset 17) as the function ONNX defines it, in edge
 /// ops: mean and variance over axes [axis, rank), y = (x - mean) / sqrt(var +
 /// epsilon) * scale + bias. The Mean and InvStdDev outputs are the
@@ -645,35 +674,25 @@ LogicalResult layerNorm(NodeContext &c) {
     return failure();
   if (!NodeContext::elementType(*x).isF32())
     return c.fail("only float inputs are supported");
-  Shape s = NodeContext::shape(*x);
-  auto axis = c.axis(c.attrInt("axis", -1), s.size(), "axis");
-  if (failed(axis))
+  auto ta = trailingAxes(c, *x);
+  if (failed(ta))
     return failure();
-  SmallVector<int64_t> axes;
-  Shape kept = s;
-  for (int64_t d = *axis; d < (int64_t)s.size(); ++d) {
-    axes.push_back(d);
-    kept[d] = 1;
-  }
+  const Shape &s = ta->full;
   for (Value p : {*w, c.in(2)})
     if (p && failed(broadcastShapes(s, NodeContext::shape(p))))
       return c.fail("Scale / B of shape " + shapeToString(NodeContext::shape(p)) +
                     " does not broadcast to X " + shapeToString(s));
   Type f32 = c.b.getF32Type();
-  auto full = c.tensorType(s, f32), reduced = c.tensorType(kept, f32);
+  auto full = c.tensorType(s, f32), reduced = c.tensorType(ta->kept, f32);
   auto bin = [&](auto tag, Type t, Value a, Value b) -> Value {
     using OpT = decltype(tag);
     return c.b.create<OpT>(c.loc, t, a, b, FloatAttr(), FloatAttr());
   };
-  Value mean = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, *x, axes, true);
+  Value mean = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, *x, ta->axes, true);
   Value d = bin(edge::SubOp(), full, *x, mean);
   Value var = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, bin(edge::MulOp(), full, d, d),
-                                             axes, true);
-  Tensor eps = Tensor::zeros(DType::F32, {});
-  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
-  Value sd = c.b.create<edge::SqrtOp>(c.loc, reduced, bin(edge::AddOp(), reduced, var,
-                                                          c.constant(eps)));
-  Value inv = c.b.create<edge::ReciprocalOp>(c.loc, reduced, sd);
+                                             ta->axes, true);
+  Value inv = inverseRoot(c, var);
   Value y = bin(edge::MulOp(), full, bin(edge::MulOp(), full, d, inv), *w);
   if (Value bias = c.in(2))
     y = bin(edge::AddOp(), full, y, bias);
@@ -689,33 +708,17 @@ LogicalResult rmsNorm(NodeContext &c) {
     return failure();
   if (!NodeContext::elementType(*x).isF32())
     return c.fail("only float inputs are supported");
-  Shape s = NodeContext::shape(*x);
-  auto axis = c.axis(c.attrInt("axis", -1), s.size(), "axis");
-  if (failed(axis))
+  auto ta = trailingAxes(c, *x);
+  if (failed(ta))
     return failure();
-  SmallVector<int64_t> axes;
-  Shape kept = s;
-  for (int64_t d = *axis; d < (int64_t)s.size(); ++d) {
-    axes.push_back(d);
-    kept[d] = 1;
-  }
-  if (failed(broadcastShapes(s, NodeContext::shape(*w))))
+  if (failed(broadcastShapes(ta->full, NodeContext::shape(*w))))
     return c.fail("scale of shape " + shapeToString(NodeContext::shape(*w)) +
-                  " does not broadcast to X " + shapeToString(s));
-  Type f32 = c.b.getF32Type();
-  auto full = c.tensorType(s, f32), reduced = c.tensorType(kept, f32);
-  auto bin = [&](auto tag, Type t, Value a, Value b) -> Value {
-    using OpT = decltype(tag);
-    return c.b.create<OpT>(c.loc, t, a, b, FloatAttr(), FloatAttr());
-  };
-  Value ms = c.b.create<edge::ReduceMeanOp>(c.loc, reduced, bin(edge::MulOp(), full, *x, *x),
-                                            axes, true);
-  Tensor eps = Tensor::zeros(DType::F32, {});
-  eps.f[0] = c.attrFloat("epsilon", 1e-5f);
-  Value rms = c.b.create<edge::SqrtOp>(c.loc, reduced, bin(edge::AddOp(), reduced, ms,
-                                                           c.constant(eps)));
-  Value inv = c.b.create<edge::ReciprocalOp>(c.loc, reduced, rms);
-  c.setOutput(bin(edge::MulOp(), full, bin(edge::MulOp(), full, *x, inv), *w));
+                  " does not broadcast to X " + shapeToString(ta->full));
+  Value sq = buildBinary<edge::MulOp>(c, *x, *x);
+  Value ms = c.b.create<edge::ReduceMeanOp>(c.loc, c.tensorType(ta->kept, c.b.getF32Type()), sq,
+                                            ta->axes, true);
+  Value y = buildBinary<edge::MulOp>(c, *x, inverseRoot(c, ms));
+  c.setOutput(buildBinary<edge::MulOp>(c, y, *w));
   return success();
 }
 
