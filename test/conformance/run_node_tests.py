@@ -151,6 +151,15 @@ def decode_narrow(t):
     return kind[codes].reshape(shape)
 
 
+def as_declared(a, elem_type):
+    """ONNX 1.12's bfloat16 tests store their tensors as uint16 bit patterns
+    (data_type UINT16) for inputs and outputs declared BFLOAT16: read them as
+    the bfloat16 values (float32) they are."""
+    if elem_type == 16 and a.dtype == np.uint16:
+        return (a.astype(np.uint32) << 16).view(np.float32)
+    return a
+
+
 def load_pb(path):
     t = onnx.TensorProto()
     with open(path, "rb") as f:
@@ -220,12 +229,12 @@ class Runner:
         cxx = os.environ.get("CXX", "g++")
         self.cxx = ([shutil.which("ccache")] if shutil.which("ccache") else []) + [cxx]
 
-    def compare(self, out_dir, outs):
+    def compare(self, out_dir, outs, types=()):
         for k, path in enumerate(outs):
             got_path = os.path.join(out_dir, f"out_{k}.npy")
             if not os.path.exists(got_path):
                 return f"output {k} missing"
-            want = load_pb(path)
+            want = as_declared(load_pb(path), types[k] if k < len(types) else 0)
             got = np.load(got_path)
             # A quantized output: the generated code's raw integers are in
             # out_k.q.npy (out_k.npy holds them dequantized). edgec keeps
@@ -241,10 +250,10 @@ class Runner:
                 return f"output {k}: {why}"
         return None
 
-    def inputs_as_npy(self, d, ins, set_index):
+    def inputs_as_npy(self, d, ins, set_index, types=()):
         paths = []
         for k, p in enumerate(ins):
-            a = load_pb(p)
+            a = as_declared(load_pb(p), types[k] if k < len(types) else 0)
             path = os.path.join(d, f"in_{set_index}_{k}.npy")
             np.save(path, a)
             paths.append(path)
@@ -253,12 +262,15 @@ class Runner:
     def attempt(self, test, folder, bound, sets, d, bind_first=False):
         """Compile (binding inputs 1.. when `bound`) and run every data set."""
         model = os.path.join(folder, "model.onnx")
-        names = [i.name for i in onnx.load(model).graph.input]
-        inits = {i.name for i in onnx.load(model).graph.initializer}
-        names = [n for n in names if n not in inits]
+        graph = onnx.load(model).graph
+        inits = {i.name for i in graph.initializer}
+        inputs = [i for i in graph.input if i.name not in inits]
+        names = [i.name for i in inputs]
+        in_types = [i.type.tensor_type.elem_type for i in inputs]
+        out_types = [o.type.tensor_type.elem_type for o in graph.output]
         gen_status = eval_status = None
         for s, (ins, outs) in enumerate(sets):
-            npys = self.inputs_as_npy(d, ins, s)
+            npys = self.inputs_as_npy(d, ins, s, in_types)
             bind, run_inputs = [], npys
             if bound:
                 # Every input after the first; the first too when it looks
@@ -288,7 +300,7 @@ class Runner:
                 out = os.path.join(d, f"out{s}")
                 os.makedirs(out, exist_ok=True)
                 rc, log = run([exe, *run_inputs, "-o", out])
-                why = f"run: {log[-200:]}" if rc != 0 else self.compare(out, outs)
+                why = f"run: {log[-200:]}" if rc != 0 else self.compare(out, outs, out_types)
                 gen_status = ("mismatch", why) if why else ("ok", "")
             # Evaluator.
             if eval_status is None or eval_status[0] == "ok":
@@ -300,7 +312,7 @@ class Runner:
                 rc, log = run(cmd)
                 if crashed(rc):
                     self.crashes.append(f"{test}: edgec run {crash_text(rc)}: {log[-200:]}")
-                why = f"run: {log.splitlines()[-1] if log else ''}" if rc != 0 else self.compare(out, outs)
+                why = f"run: {log.splitlines()[-1] if log else ''}" if rc != 0 else self.compare(out, outs, out_types)
                 eval_status = ("mismatch", why) if why else ("ok", "")
         return gen_status, eval_status
 
