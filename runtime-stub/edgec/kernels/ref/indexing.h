@@ -176,49 +176,36 @@ template <typename T> EDGEC_ALWAYS_INLINE T wrapping_mul(T a, T b) {
   else
     return static_cast<T>(a * b);
 }
-} // namespace detail
 
-/// Running sum along the axis (exclusive: without the element itself;
-/// reverse: from the end).
-template <const AxisParams &P, bool Exclusive, bool Reverse, typename T>
-inline void cumsum(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+/// The running sum (Product false, from 0) or product (from 1) along the
+/// axis: exclusive, without the element itself; reverse, from the end.
+template <const AxisParams &P, bool Exclusive, bool Reverse, bool Product, typename T>
+inline void running(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
   for (ptrdiff_t o = 0; o < P.outer; ++o)
     for (ptrdiff_t c = 0; c < P.inner; ++c) {
-      T s = 0;
+      T s = static_cast<T>(Product ? 1 : 0);
       for (ptrdiff_t j = 0; j < P.len; ++j) {
         const ptrdiff_t jj = Reverse ? P.len - 1 - j : j;
         const ptrdiff_t k = (o * P.len + jj) * P.inner + c;
         const T v = x[k];
-        if (Exclusive) {
-          y[k] = s;
-          s = detail::wrapping_add(s, v);
-        } else {
-          s = detail::wrapping_add(s, v);
-          y[k] = s;
-        }
+        const T next = Product ? wrapping_mul(s, v) : wrapping_add(s, v);
+        y[k] = Exclusive ? s : next;
+        s = next;
       }
     }
 }
+} // namespace detail
 
-/// The running product along the axis (1 before the first element).
+/// ONNX CumSum.
+template <const AxisParams &P, bool Exclusive, bool Reverse, typename T>
+inline void cumsum(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
+  detail::running<P, Exclusive, Reverse, false>(x, y);
+}
+
+/// ONNX CumProd.
 template <const AxisParams &P, bool Exclusive, bool Reverse, typename T>
 inline void cumprod(const T *EDGEC_RESTRICT x, T *EDGEC_RESTRICT y) {
-  for (ptrdiff_t o = 0; o < P.outer; ++o)
-    for (ptrdiff_t c = 0; c < P.inner; ++c) {
-      T s = 1;
-      for (ptrdiff_t j = 0; j < P.len; ++j) {
-        const ptrdiff_t jj = Reverse ? P.len - 1 - j : j;
-        const ptrdiff_t k = (o * P.len + jj) * P.inner + c;
-        const T v = x[k];
-        if (Exclusive) {
-          y[k] = s;
-          s = detail::wrapping_mul(s, v);
-        } else {
-          s = detail::wrapping_mul(s, v);
-          y[k] = s;
-        }
-      }
-    }
+  detail::running<P, Exclusive, Reverse, true>(x, y);
 }
 
 /// Indices of the K most extreme elements along the axis, most extreme
