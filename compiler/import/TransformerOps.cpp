@@ -66,7 +66,7 @@ LogicalResult attention(NodeContext &c) {
     auto split = [&](Value x, int64_t heads, const char *what) -> Value {
       Shape s = NodeContext::shape(x);
       if (s[2] % heads != 0) {
-        c.fail(std::string(what) + " of shape " + shapeToString(s) + " does not split into " +
+        (void)c.fail(std::string(what) + " of shape " + shapeToString(s) + " does not split into " +
                std::to_string(heads) + " heads");
         return {};
       }
@@ -265,7 +265,7 @@ LogicalResult rotaryEmbedding(NodeContext &c) {
     if (Value pos = c.in(3)) {
       Shape ps = NodeContext::shape(pos);
       if (cs.size() != 2 || ps != Shape{B, S} || !isa<IntegerType>(NodeContext::elementType(pos))) {
-        c.fail(std::string(what) + " of shape " + shapeToString(cs) + " and position_ids of shape " +
+        (void)c.fail(std::string(what) + " of shape " + shapeToString(cs) + " and position_ids of shape " +
                shapeToString(ps) + " do not fit an input of " + std::to_string(B) + " x " +
                std::to_string(S) + " positions");
         return {};
@@ -273,13 +273,13 @@ LogicalResult rotaryEmbedding(NodeContext &c) {
       g = c.b.create<edge::GatherOp>(c.loc, c.tensorType({B, S, cs[1]}, c.b.getF32Type()), cc, pos,
                                      (int64_t)0);
     } else if (cs != Shape{B, S, cs.size() == 3 ? cs[2] : -1}) {
-      c.fail(std::string(what) + " of shape " + shapeToString(cs) + " must be [" +
+      (void)c.fail(std::string(what) + " of shape " + shapeToString(cs) + " must be [" +
              std::to_string(B) + ", " + std::to_string(S) + ", dim/2] without position_ids");
       return {};
     }
     Shape gs = NodeContext::shape(g);
     if (gs[2] < half) {
-      c.fail(std::string(what) + " holds " + std::to_string(gs[2]) + " values per position, " +
+      (void)c.fail(std::string(what) + " holds " + std::to_string(gs[2]) + " values per position, " +
              std::to_string(half) + " needed");
       return {};
     }
