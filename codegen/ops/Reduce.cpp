@@ -15,11 +15,16 @@ using namespace mlir;
 namespace edgec::codegen {
 namespace {
 
-template <typename ReduceOp> LogicalResult emitReduce(ReduceOp o, KernelWriter &w) {
+/// The reduce kernels' functor (kernels/ref/pool_f32.h) for a ReduceKind.
+std::string reduceFunctor(edge::ReduceKind kind) {
   static const char *const kFunctor[] = {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin",
                                          "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
                                          "ReduceLogSum", "ReduceLogSumExp"};
-  const char *functor = kFunctor[static_cast<int>(o.getReduceKind())];
+  return fmt::format("edgec::{}", kFunctor[static_cast<int>(kind)]);
+}
+
+template <typename ReduceOp> LogicalResult emitReduce(ReduceOp o, KernelWriter &w) {
+  std::string functor = reduceFunctor(o.getReduceKind());
   if (!getElementTypeOrSelf(o.getInput().getType()).isF32())
     return w.unsupported() << "reductions are generated for float tensors only";
   std::optional<std::array<int64_t, 3>> view = o.getAdjacentView();
@@ -29,8 +34,23 @@ template <typename ReduceOp> LogicalResult emitReduce(ReduceOp o, KernelWriter &
                                  .set("outer", (*view)[0])
                                  .set("len", (*view)[1])
                                  .set("inner", (*view)[2]));
-  w.call().tmpl(fmt::format("edgec::{}", functor)).tmpl(id).in(o.getInput()).in(o.getOutput())
-      .emit();
+  w.call().tmpl(functor).tmpl(id).in(o.getInput()).in(o.getOutput()).emit();
+  return success();
+}
+
+/// Reduce* with run-time axes: the input's dimensions as they are (the axes
+/// index them), at most six.
+LogicalResult emitReduceRuntimeAxes(edge::ReduceRuntimeAxesOp o, KernelWriter &w) {
+  Shape in = shapeOf(o.getInput());
+  if (in.size() > 6)
+    return w.unsupported() << "a run-time-axes reduction of more than 6 dimensions";
+  std::string id = w.declare(Params("ReduceAxesParams")
+                                 .set("rank", (int64_t)in.size())
+                                 .set("naxes", shapeOf(o.getAxes())[0])
+                                 .set("out_size", prod(shapeOf(o.getOutput())))
+                                 .list("dims", in));
+  w.call().tmpl(reduceFunctor(o.getKind())).tmpl(id).in(o.getInput()).in(o.getAxes())
+      .in(o.getOutput()).emit();
   return success();
 }
 
@@ -93,6 +113,7 @@ void attachReduceKernels(MLIRContext &ctx) {
   attachFloat<edge::ReduceSumSquareOp, emitReduce<edge::ReduceSumSquareOp>>(ctx);
   attachFloat<edge::ReduceLogSumOp, emitReduce<edge::ReduceLogSumOp>>(ctx);
   attachFloat<edge::ReduceLogSumExpOp, emitReduce<edge::ReduceLogSumExpOp>>(ctx);
+  attachFloat<edge::ReduceRuntimeAxesOp, emitReduceRuntimeAxes>(ctx);
   attachFloat<edge::ArgMaxOp, emitArgExtreme<edge::ArgMaxOp>>(ctx);
   attachFloat<edge::ArgMinOp, emitArgExtreme<edge::ArgMinOp>>(ctx);
   attachFloat<edge::CumSumOp, emitCumulative<edge::CumSumOp>>(ctx);

@@ -507,13 +507,8 @@ template <typename ReduceOp> static LogicalResult verifyReduce(ReduceOp op) {
       return op.emitOpError("axis ") << a << " out of range for rank " << in.size();
   if (!llvm::is_sorted(axes) || std::adjacent_find(axes.begin(), axes.end()) != axes.end())
     return op.emitOpError("axes must be sorted and unique, got ") << shapeStr(axes);
-  for (auto [i, d] : llvm::enumerate(in)) {
-    bool reduced = llvm::is_contained(axes, (int64_t)i);
-    if (!reduced)
-      expected.push_back(d);
-    else if (op.getKeepdims())
-      expected.push_back(1);
-  }
+  expected = reducedShape(
+      in, [&](int64_t i) { return llvm::is_contained(axes, i); }, op.getKeepdims());
   if (ArrayRef<int64_t>(expected) != out)
     return op.emitOpError("expected result shape ") << shapeStr(expected) << ", got "
                                                     << shapeStr(out);
@@ -551,6 +546,51 @@ LogicalResult ReduceL2Op::verify() { return verifyReduce(*this); }
 LogicalResult ReduceSumSquareOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceLogSumOp::verify() { return verifyReduce(*this); }
 LogicalResult ReduceLogSumExpOp::verify() { return verifyReduce(*this); }
+
+SmallVector<int64_t> edgec::reducedShape(ArrayRef<int64_t> in,
+                                         function_ref<bool(int64_t)> reduced, bool keepdims) {
+  SmallVector<int64_t> out;
+  for (auto [i, d] : llvm::enumerate(in)) {
+    if (!reduced((int64_t)i))
+      out.push_back(d);
+    else if (keepdims)
+      out.push_back(1);
+  }
+  return out;
+}
+
+/// The declared result must be what some set of at most |axes| axes gives:
+/// with keepdims each dimension kept or 1, without it the input's dimensions
+/// with between 1 and |axes| of them removed.
+LogicalResult ReduceRuntimeAxesOp::verify() {
+  auto in = shapeOf(getInput()), out = shapeOf(getOutput()), axes = shapeOf(getAxes());
+  if (axes.size() != 1 || axes[0] < 1)
+    return emitOpError("axes must be a 1-D tensor of at least one element, got ")
+           << shapeStr(axes);
+  if (in.size() > 32)
+    return emitOpError("rank ") << in.size() << " is over 32";
+  auto bad = [&] {
+    return emitOpError("result shape ") << shapeStr(out) << " is no reduction of "
+                                        << shapeStr(in) << " over at most " << axes[0]
+                                        << " axes (keepdims = " << getKeepdims() << ")";
+  };
+  if (getKeepdims()) {
+    if (out.size() != in.size())
+      return bad();
+    for (auto [i, o] : llvm::zip(in, out))
+      if (o != i && o != 1)
+        return bad();
+    return success();
+  }
+  int64_t removed = (int64_t)in.size() - (int64_t)out.size();
+  if (removed < 1 || removed > axes[0])
+    return bad();
+  size_t k = 0;
+  for (int64_t d : in)
+    if (k < out.size() && out[k] == d)
+      ++k;
+  return k == out.size() ? success() : bad();
+}
 
 std::optional<ReduceKind> edgec::reduceKindOf(Operation *op) {
   if (auto r = dyn_cast<ReduceOpInterface>(op))

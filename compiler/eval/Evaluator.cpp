@@ -24,6 +24,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <set>
 
 using namespace mlir;
 
@@ -1020,6 +1021,31 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
             }
           }
         return r;
+      })
+      .Case<edge::ReduceRuntimeAxesOp>([&](edge::ReduceRuntimeAxesOp o) -> FailureOr<Tensor> {
+        // The run-time axes must give the declared shape: the oracle refuses
+        // what the kernel would only keep inside its buffers.
+        const Tensor &x = *in[0], &ax = *in[1];
+        int64_t rank = x.shape.size();
+        std::set<int64_t> axes;
+        for (int64_t a : ax.i) {
+          if (a < -rank || a >= rank) {
+            o.emitError("axis ") << a << " out of range for rank " << rank;
+            return failure();
+          }
+          axes.insert(a < 0 ? a + rank : a);
+        }
+        SmallVector<int64_t> got = reducedShape(
+            x.shape, [&](int64_t d) { return axes.count(d) != 0; }, o.getKeepdims());
+        auto declared = cast<ShapedType>(o.getType()).getShape();
+        if (ArrayRef<int64_t>(got) != declared) {
+          auto diag = o.emitError("axes [");
+          llvm::interleaveComma(ax.i, diag);
+          diag << "] give shape " << shapeToString(std::vector<int64_t>(got.begin(), got.end()))
+               << ", but the model declares " << shapeToString(std::vector<int64_t>(declared.begin(), declared.end()));
+          return failure();
+        }
+        return reduce(o, std::vector<int64_t>(axes.begin(), axes.end()), o.getKind(), x);
       })
       .Case<edge::CumSumOp, edge::CumProdOp>([&](auto o) -> FailureOr<Tensor> {
         constexpr bool prod = std::is_same_v<decltype(o), edge::CumProdOp>;

@@ -47,6 +47,8 @@ public:
   mlir::Location loc;
   std::vector<mlir::Value> inputs;
   std::vector<mlir::Value> outputs;
+  /// The static shape the model declares for each output, where it does.
+  std::vector<std::optional<Shape>> declaredOutputShapes;
 
   // Inputs ------------------------------------------------------------------
   size_t numInputs() const { return inputs.size(); }

@@ -477,6 +477,8 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &vi);
   LogicalResult checkBinding(const onnx::ValueInfoProto &vi, const Tensor &t);
   void foldNewOps(Block &block, Block::iterator from, llvm::DenseMap<Value, Value> &replaced);
+  /// Fills declaredShapes from the graph's outputs and value_info.
+  void collectDeclaredShapes(const onnx::GraphProto &graph);
 
   enum class NodeStatus { Ok, Unsupported, Error };
   /// Imports one node whose inputs are `inputs`, binding its outputs in
@@ -517,6 +519,11 @@ private:
   /// "'x' (1x3x1x1; --input-shape x=...)": a node that fails on run-time
   /// data names them, since its error may follow from such a 1.
   std::vector<std::string> symbolicOnes;
+  /// Static shapes the model declares for values of the main graph (outputs
+  /// and value_info, carried back through ops whose result has their first
+  /// input's shape): what a handler whose result shape depends on run-time
+  /// values (Reduce* with computed axes) compiles to.
+  llvm::StringMap<Shape> declaredShapes;
 };
 
 LogicalResult GraphImporter::readOpsets() {
@@ -1290,6 +1297,11 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
     }
   NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, operands);
   nc.onnxOpset = defaultOpset;
+  for (const std::string &out : node.output()) {
+    auto it = declaredShapes.find(out);
+    nc.declaredOutputShapes.push_back(it == declaredShapes.end() ? std::nullopt
+                                                                 : std::optional(it->second));
+  }
   if (failed(entry->handler(nc)))
     return NodeStatus::Error;
   if (storage)
@@ -1332,6 +1344,40 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
     scope[outName] = v;
   }
   return NodeStatus::Ok;
+}
+
+void GraphImporter::collectDeclaredShapes(const onnx::GraphProto &graph) {
+  auto add = [&](const onnx::ValueInfoProto &vi) {
+    if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape())
+      return;
+    Shape s;
+    for (const auto &d : vi.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() < 0)
+        return;
+      s.push_back(d.dim_value());
+    }
+    declaredShapes[vi.name()] = s;
+  };
+  for (const auto &vi : graph.output())
+    add(vi);
+  for (const auto &vi : graph.value_info())
+    add(vi);
+  // Element-wise unary ops and conversions: ONNX gives their output their
+  // first input's shape, so a shape declared after them holds before them.
+  static const std::set<std::string> kSameShape = {
+      "Identity", "Cast", "CastLike", "Abs", "Neg", "Exp", "Log", "Sqrt", "Reciprocal",
+      "Floor", "Ceil", "Round", "Sign", "Relu", "Sigmoid", "Tanh", "Softplus", "Erf", "Not"};
+  for (int k = graph.node_size() - 1; k >= 0; --k) {
+    const onnx::NodeProto &n = graph.node(k);
+    if (!n.domain().empty() || !kSameShape.count(n.op_type()) || n.input_size() < 1 ||
+        n.output_size() != 1)
+      continue;
+    auto it = declaredShapes.find(n.output(0));
+    if (it == declaredShapes.end() || declaredShapes.count(n.input(0)))
+      continue;
+    Shape s = it->second;
+    declaredShapes[n.input(0)] = std::move(s);
+  }
 }
 
 /// The ONNX TypeProto of an imported value, for context-dependent function
@@ -1475,6 +1521,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   if (failed(checkGraphNames(graph)))
     return nullptr;
+  collectDeclaredShapes(graph);
   std::set<std::string> initializerNames;
   for (const auto &init : graph.initializer())
     initializerNames.insert(init.name());

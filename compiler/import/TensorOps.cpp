@@ -632,15 +632,47 @@ LogicalResult castLike(NodeContext &c) {
   return castTo(c, *x, dt, onnxElementType(dt));
 }
 
+/// Reduce* whose axes are computed at run time: the result takes the shape
+/// the model declares for it (the kernel reads the axes; the evaluator checks
+/// they give that shape). Without a declared shape there is nothing static to
+/// compile to.
+LogicalResult reduceRuntimeAxes(NodeContext &c, Value x, Value axes, edge::ReduceKind kind,
+                                bool keep) {
+  std::optional<Shape> declared =
+      c.declaredOutputShapes.empty() ? std::nullopt : c.declaredOutputShapes[0];
+  auto refuse = [&](const std::string &why) {
+    return c.fail("input 1 (axes) is computed at run time and " + why +
+                  "; bind it with --bind to reduce over fixed axes");
+  };
+  if (!declared)
+    return refuse("the model declares no static shape for output '" + c.node.output(0) +
+                  "', which the axes would set");
+  if (!NodeContext::elementType(x).isF32())
+    return refuse("the data is " + std::string(dtypeName(dtypeOf(NodeContext::elementType(x)))) +
+                  " (run-time axes are reduced for float data)");
+  if (!NodeContext::elementType(axes).isInteger(64) || NodeContext::shape(axes).size() != 1)
+    return refuse("is not a 1-D int64 tensor");
+  if (NodeContext::shape(x).size() > 32)
+    return refuse("the data has more than 32 dimensions");
+  c.setOutput(c.b.create<edge::ReduceRuntimeAxesOp>(
+      c.loc, c.tensorType(*declared, NodeContext::elementType(x)), x, axes,
+      edge::ReduceKindAttr::get(c.b.getContext(), kind), c.b.getBoolAttr(keep)));
+  return success();
+}
+
 template <typename ReduceOp> LogicalResult reduceImpl(NodeContext &c, bool axesInput) {
   auto x = c.required(0, "data");
   if (failed(x))
     return failure();
   Shape s = NodeContext::shape(*x);
-  auto axes = axesFrom(c, axesInput, 1);
+  bool keep = c.attrInt("keepdims", 1) != 0;
+  Value runtimeAxes = axesInput && c.in(1) && !c.constantInput(1) ? c.in(1) : Value();
+  if (runtimeAxes && checkedElementCount(NodeContext::shape(runtimeAxes)) != 0)
+    return reduceRuntimeAxes(c, *x, runtimeAxes, ReduceOp::kReduceKind, keep);
+  // A run-time axes tensor of no elements is no axes, whatever its values.
+  auto axes = runtimeAxes ? FailureOr<Shape>(Shape{}) : axesFrom(c, axesInput, 1);
   if (failed(axes))
     return failure();
-  bool keep = c.attrInt("keepdims", 1) != 0;
   if (axes->empty()) {
     if (c.attrInt("noop_with_empty_axes", 0)) {
       c.outputs = {*x};

@@ -377,3 +377,35 @@ func.func @bitcast_width(%a: tensor<4xf32>) -> tensor<4xi16> {
   %0 = edge.bitcast %a : (tensor<4xf32>) -> tensor<4xi16>
   return %0 : tensor<4xi16>
 }
+
+// -----
+
+func.func @reduce_runtime_axes_keepdims(%x: tensor<2x3x4xf32>, %a: tensor<1xi64>) -> tensor<2x2x4xf32> {
+  // expected-error@+1 {{'edge.reduce_runtime_axes' op result shape [2, 2, 4] is no reduction of [2, 3, 4] over at most 1 axes (keepdims = 1)}}
+  %0 = edge.reduce_runtime_axes %x, %a {kind = #edge.reduce_kind<sum>, keepdims = true} : (tensor<2x3x4xf32>, tensor<1xi64>) -> tensor<2x2x4xf32>
+  return %0 : tensor<2x2x4xf32>
+}
+
+// -----
+
+func.func @reduce_runtime_axes_too_many(%x: tensor<2x3x4xf32>, %a: tensor<1xi64>) -> tensor<4xf32> {
+  // expected-error@+1 {{'edge.reduce_runtime_axes' op result shape [4] is no reduction of [2, 3, 4] over at most 1 axes (keepdims = 0)}}
+  %0 = edge.reduce_runtime_axes %x, %a {kind = #edge.reduce_kind<max>, keepdims = false} : (tensor<2x3x4xf32>, tensor<1xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @reduce_runtime_axes_order(%x: tensor<2x3x4xf32>, %a: tensor<1xi64>) -> tensor<4x2xf32> {
+  // expected-error@+1 {{'edge.reduce_runtime_axes' op result shape [4, 2] is no reduction of [2, 3, 4] over at most 1 axes (keepdims = 0)}}
+  %0 = edge.reduce_runtime_axes %x, %a {kind = #edge.reduce_kind<mean>, keepdims = false} : (tensor<2x3x4xf32>, tensor<1xi64>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @reduce_runtime_axes_empty(%x: tensor<2x3xf32>, %a: tensor<0xi64>) -> tensor<2x3xf32> {
+  // expected-error@+1 {{'edge.reduce_runtime_axes' op axes must be a 1-D tensor of at least one element, got [0]}}
+  %0 = edge.reduce_runtime_axes %x, %a {kind = #edge.reduce_kind<sum>, keepdims = true} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -82,6 +82,11 @@ class Edge_ModeAttr<Edge_ModeEnum e, string mnemonic>
   let assemblyFormat = "`<` $value `>`";
 }
 
+// edge.reduce_runtime_axes says which reduction it computes with this.
+def Edge_ReduceKindAttr : EnumAttr<Edge_Dialect, Edge_ReduceKind, "reduce_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def Edge_PadMode : Edge_ModeEnum<"PadMode", "pad mode", [
     I32EnumAttrCase<"Constant", 0, "constant">, I32EnumAttrCase<"Reflect", 1, "reflect">,
     I32EnumAttrCase<"Edge", 2, "edge">]>;

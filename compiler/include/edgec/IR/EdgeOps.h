@@ -107,6 +107,11 @@ double applyRecurrentActivation(llvm::StringRef name, double alpha, double beta,
 /// What an edge.reduce_* op computes over its axes (edge::ReduceOpInterface).
 using ReduceKind = edge::ReduceKind;
 std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);
+/// The shape a reduction of `in` over the axes in `reduced` gives: reduced
+/// axes become 1 (`keepdims`) or go.
+llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> in,
+                                        llvm::function_ref<bool(int64_t)> reduced,
+                                        bool keepdims);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 } // namespace edgec

@@ -515,10 +515,13 @@ class Edge_ReduceOp<string mnemonic, string desc, string kind, dag extra = (ins)
   let results = (outs Edge_AnyTensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// getReduceKind(), known without an op (the importer's tables).
+    static constexpr ::edgec::edge::ReduceKind kReduceKind =
+        ::edgec::edge::ReduceKind::}] # kind # [{;
+  }];
   let extraClassDefinition = [{
-    ::edgec::edge::ReduceKind $cppClass::getReduceKind() {
-      return ::edgec::edge::ReduceKind::}] # kind # [{;
-    }
+    ::edgec::edge::ReduceKind $cppClass::getReduceKind() { return kReduceKind; }
   }];
 }
 
@@ -571,6 +574,26 @@ def Edge_ReduceL2Op : Edge_ReduceOp<"reduce_l2", "Euclidean norm over axes", "L2
 def Edge_ReduceSumSquareOp : Edge_ReduceOp<"reduce_sum_square", "Sum of squares over axes", "SumSquare">;
 def Edge_ReduceLogSumOp : Edge_ReduceOp<"reduce_log_sum", "log(sum) over axes", "LogSum">;
 def Edge_ReduceLogSumExpOp : Edge_ReduceOp<"reduce_log_sum_exp", "log(sum(exp)) over axes", "LogSumExp">;
+
+def Edge_ReduceRuntimeAxesOp : Edge_Op<"reduce_runtime_axes", [Pure]> {
+  let summary = "A float reduction over axes read at run time";
+  let description = [{
+    ONNX Reduce* (opset 13 / 18) whose `axes` input is computed at run time
+    while the model declares the result's shape: the kernel reads `axes`
+    (1-D, negative counts from the end, repeats count once) and reduces over
+    them with the same functors as the edge.reduce_* ops. The result's
+    elements are those of the input's non-reduced axes in order, so `keepdims`
+    only sets the static result shape. Axes that do not give the declared
+    shape are rejected by the evaluator; the kernel never addresses memory
+    outside either tensor (an out-of-range axis is ignored, an output index
+    past the end is clamped).
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, RankedTensorOf<[I64]>:$axes,
+                       Edge_ReduceKindAttr:$kind, BoolAttr:$keepdims);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$input `,` $axes attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
 
 //===----------------------------------------------------------------------===//
 // Data movement

@@ -254,4 +254,53 @@ inline void reduce_f32(const float *EDGEC_RESTRICT x, float *EDGEC_RESTRICT y) {
   }
 }
 
+/// ONNX Reduce* whose `axes` is computed at run time, into the model's
+/// declared result shape: the result's elements are the input's non-reduced
+/// positions in order (keepdims only changes the shape). Negative axes count
+/// from the end and repeats count once, as ONNX says; an axis out of range is
+/// ignored and an output position past `out_size` clamped, so axes that do
+/// not give the declared shape never address memory outside either tensor
+/// (the evaluator refuses them).
+struct ReduceAxesParams {
+  int32_t rank, naxes, out_size;
+  int32_t dims[kMaxRank];
+};
+
+template <typename R, const ReduceAxesParams &P>
+inline void reduce_runtime_axes_f32(const float *EDGEC_RESTRICT x,
+                                    const int64_t *EDGEC_RESTRICT axes,
+                                    float *EDGEC_RESTRICT y) {
+  uint32_t mask = 0;
+  for (int32_t k = 0; k < P.naxes; ++k) {
+    int64_t a = axes[k] < 0 ? axes[k] + P.rank : axes[k];
+    if (a >= 0 && a < P.rank)
+      mask |= 1u << a;
+  }
+  int32_t n = 1;
+  ptrdiff_t total = 1;
+  for (int32_t d = 0; d < P.rank; ++d) {
+    total *= P.dims[d];
+    if ((mask >> d) & 1u)
+      n *= P.dims[d];
+  }
+  if (P.out_size == 0)
+    return;
+  for (ptrdiff_t o = 0; o < P.out_size; ++o)
+    y[o] = R::init;
+  ptrdiff_t c[kMaxRank] = {};
+  for (ptrdiff_t k = 0; k < total; ++k) {
+    ptrdiff_t o = 0;
+    for (int32_t d = 0; d < P.rank; ++d)
+      if (!((mask >> d) & 1u))
+        o = o * P.dims[d] + c[d];
+    if (o >= P.out_size)
+      o = P.out_size - 1;
+    y[o] = R::step(y[o], x[k]);
+    for (int32_t d = P.rank - 1; d >= 0 && ++c[d] == P.dims[d]; --d)
+      c[d] = 0;
+  }
+  for (ptrdiff_t o = 0; o < P.out_size; ++o)
+    y[o] = R::finish(y[o], n);
+}
+
 } // namespace edgec
