@@ -789,21 +789,98 @@ LogicalResult groupNorm(NodeContext &c) {
 }
 
 /// Swish (opset 24): x * sigmoid(alpha * x).
+/// x * sigmoid(alpha * x), float.
+Value buildSwish(NodeContext &c, Value x, float alpha) {
+  Type t = x.getType();
+  Value ax = x;
+  if (alpha != 1.0f) {
+    Tensor a = Tensor::zeros(DType::F32, {});
+    a.f[0] = alpha;
+    ax = c.b.create<edge::MulOp>(c.loc, t, x, c.constant(a), FloatAttr(), FloatAttr());
+  }
+  Value sig = c.b.create<edge::SigmoidOp>(c.loc, t, ax);
+  return c.b.create<edge::MulOp>(c.loc, t, x, sig, FloatAttr(), FloatAttr());
+}
+
 LogicalResult swish(NodeContext &c) {
   auto x = c.required(0, "X");
   if (failed(x))
     return failure();
   if (!NodeContext::elementType(*x).isF32())
     return c.fail("only float inputs are supported");
+  c.setOutput(buildSwish(c, *x, c.attrFloat("alpha", 1.0f)));
+  return success();
+}
+
+/// SwiGLU (opset 28): Swish(a; alpha) * b, b broadcast as Mul does.
+LogicalResult swiGLU(NodeContext &c) {
+  auto a = c.required(0, "A"), g = c.required(1, "B");
+  if (failed(a) || failed(g))
+    return failure();
+  if (!NodeContext::elementType(*a).isF32() || !NodeContext::elementType(*g).isF32())
+    return c.fail("only float inputs are supported");
+  Value y = buildBinary<edge::MulOp>(c, buildSwish(c, *a, c.attrFloat("alpha", 1.0f)), *g);
+  if (!y)
+    return failure();
+  c.setOutput(y);
+  return success();
+}
+
+/// Mish (opset 18): x * tanh(softplus(x)).
+LogicalResult mish(NodeContext &c) {
+  auto x = c.required(0, "X");
+  if (failed(x))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
   Type t = x->getType();
-  Value ax = *x;
-  if (float alpha = c.attrFloat("alpha", 1.0f); alpha != 1.0f) {
-    Tensor a = Tensor::zeros(DType::F32, {});
-    a.f[0] = alpha;
-    ax = c.b.create<edge::MulOp>(c.loc, t, *x, c.constant(a), FloatAttr(), FloatAttr());
+  Value sp = c.b.create<edge::SoftplusOp>(c.loc, t, *x);
+  Value th = c.b.create<edge::TanhOp>(c.loc, t, sp);
+  c.setOutput(c.b.create<edge::MulOp>(c.loc, t, *x, th, FloatAttr(), FloatAttr()));
+  return success();
+}
+
+/// CausalConvWithState (opset 27): per channel, the sequence past_state (or
+/// k - 1 zeros) followed by the input, convolved depthwise without padding
+/// (one output per input position), plus the bias, then SiLU when asked;
+/// present_state is that sequence's last k - 1 positions. Built as the
+/// Concat + depthwise Conv + Slice it fuses; the convolution is edgec's.
+LogicalResult causalConvWithState(NodeContext &c) {
+  auto x = c.required(0, "input"), w = c.required(1, "weight");
+  if (failed(x) || failed(w))
+    return failure();
+  Shape xs = NodeContext::shape(*x), ws = NodeContext::shape(*w);
+  if (!NodeContext::elementType(*x).isF32() || !NodeContext::elementType(*w).isF32())
+    return c.fail("only float inputs are supported");
+  if (xs.size() != 3 || ws.size() != 3 || ws[0] != xs[1] || ws[1] != 1 || ws[2] < 1)
+    return c.fail("input of shape " + shapeToString(xs) + " and weight of shape " +
+                  shapeToString(ws) + " are not (batch, channels, length) and (channels, 1, k)");
+  int64_t B = xs[0], C = xs[1], L = xs[2], K = ws[2];
+  std::string act = c.attrString("activation", "none");
+  if (act != "none" && act != "silu" && act != "swish")
+    return c.fail("activation '" + act + "' is not one of none, silu, swish");
+  Value bias = c.in(2), past = c.in(3);
+  if (bias && NodeContext::shape(bias) != Shape{C})
+    return c.fail("bias of shape " + shapeToString(NodeContext::shape(bias)) + " must be [" +
+                  std::to_string(C) + "]");
+  if (past && NodeContext::shape(past) != Shape{B, C, K - 1})
+    return c.fail("past_state of shape " + shapeToString(NodeContext::shape(past)) +
+                  " must be " + shapeToString({B, C, K - 1}));
+  Value seq = *x;
+  if (K > 1) {
+    if (!past)
+      past = c.constant(Tensor::zeros(DType::F32, {B, C, K - 1}));
+    seq = buildConcat(c, {past, *x}, 2);
   }
-  Value sig = c.b.create<edge::SigmoidOp>(c.loc, t, ax);
-  c.setOutput(c.b.create<edge::MulOp>(c.loc, t, *x, sig, FloatAttr(), FloatAttr()));
+  Value x4 = c.reshape(seq, {B, C, 1, L + K - 1}), w4 = c.reshape(*w, {C, 1, 1, K});
+  SmallVector<int64_t> ones{1, 1}, noPads{0, 0, 0, 0};
+  Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType({B, C, 1, L}, c.b.getF32Type()), x4,
+                                       w4, bias, ones, noPads, ones, C, FloatAttr(), FloatAttr(),
+                                       DenseI64ArrayAttr(), edge::NumericsAttr());
+  y = c.reshape(y, {B, C, L});
+  if (act != "none")
+    y = buildSwish(c, y, 1.0f);
+  c.outputs = {y, buildSlice(c, seq, 2, L, K - 1)};
   return success();
 }
 
@@ -820,6 +897,9 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "LayerNormalization", 17, layerNorm},
       {"", "RMSNormalization", 23, rmsNorm},
       {"", "Swish", 24, swish},
+      {"", "SwiGLU", 28, swiGLU},
+      {"", "Mish", 18, mish},
+      {"", "CausalConvWithState", 27, causalConvWithState},
       {"", "LpNormalization", 1, lpNorm},
       {"", "LpPool", 2, lpPool}, // 11 and 18 add attributes (dilations, ceil_mode) read the same way
       {"", "GroupNormalization", 21, groupNorm},
