@@ -156,6 +156,34 @@ FailureOr<Value> quantizedInput(NodeContext &c, size_t xi, size_t si, size_t zi,
     return tagged(materializeConstant(c.b, c.loc, q, c.name, spec->element), ot, c.b);
   }
   Type have = getElementTypeOrSelf(x->getType());
+  if (have.isInteger(8) && c.constantInput(si) && (!c.in(zi) || c.constantInput(zi))) {
+    // A run-time int8 / uint8 tensor no QuantizeLinear produced (a quantized
+    // graph input) with compile-time parameters: its real value
+    // (x - zero) * scale in float, quantized again with the same parameters,
+    // which gives x back exactly (the float error is far below half a step).
+    int32_t ot = have.isUnsignedInteger() ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+    auto spec = readSpec(c, si, zi, shape, ot, what);
+    if (failed(spec))
+      return failure();
+    if (spec->axis >= 0)
+      return c.error() << what << " is a run-time tensor with per-axis parameters; edgec "
+                              "quantizes run-time tensors per tensor", failure();
+    Type f32 = c.b.getF32Type();
+    auto asFloat = [&](Value v) {
+      return c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(v), f32), v);
+    };
+    Value real = asFloat(*x);
+    if (c.in(zi))
+      real = buildBinary<edge::SubOp>(c, real, asFloat(c.in(zi)));
+    if (real)
+      real = buildBinary<edge::MulOp>(c, real, NodeContext::elementType(c.in(si)).isF32()
+                                                   ? c.in(si)
+                                                   : Value(asFloat(c.in(si))));
+    if (!real)
+      return failure();
+    Value q = c.b.create<edge::QuantizeOp>(c.loc, c.tensorType(shape, spec->element), real);
+    return tagged(q, spec->onnxType, c.b);
+  }
   if (!isa<mlir::quant::QuantizedType>(have))
     return c.error() << what << " is a run-time " << have
                      << " tensor that no QuantizeLinear produced (a quantized graph input?); "
