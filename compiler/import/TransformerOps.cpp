@@ -311,10 +311,89 @@ LogicalResult rotaryEmbedding(NodeContext &c) {
 
 } // namespace
 
+/// TensorScatter (opset 24), the KV-cache update: past_cache with update
+/// written along `axis` from write_indices[b] on (0 when absent), modulo the
+/// cache length in circular mode. A ScatterElements whose indices are
+/// write_indices[b] + s: constants when the write indices are, else computed
+/// in the graph (the scatter kernel clamps, the evaluator refuses, an index
+/// past the cache in linear mode).
+LogicalResult tensorScatter(NodeContext &c) {
+  auto past = c.required(0, "past_cache"), upd = c.required(1, "update");
+  if (failed(past) || failed(upd))
+    return failure();
+  Shape ps = NodeContext::shape(*past), us = NodeContext::shape(*upd);
+  int64_t rank = ps.size();
+  if (rank < 2)
+    return c.fail("past_cache of shape " + shapeToString(ps) + " has no batch and sequence axes");
+  auto axis = c.axis(c.attrInt("axis", -2), rank, "axis");
+  if (failed(axis))
+    return failure();
+  if (*axis == 0)
+    return c.fail("axis 0 is the batch axis, not a sequence axis");
+  bool ok = us.size() == ps.size() && us[*axis] <= ps[*axis];
+  for (int64_t d = 0; ok && d < rank; ++d)
+    ok = d == *axis || us[d] == ps[d];
+  if (!ok)
+    return c.fail("update of shape " + shapeToString(us) + " does not fit past_cache of shape " +
+                  shapeToString(ps) + " along axis " + std::to_string(*axis));
+  if (NodeContext::elementType(*past) != NodeContext::elementType(*upd))
+    return c.fail("past_cache and update element types differ");
+  std::string mode = c.attrString("mode", "linear");
+  if (mode != "linear" && mode != "circular")
+    return c.fail("mode '" + mode + "' is not linear or circular");
+  bool circular = mode == "circular";
+  int64_t B = ps[0], S = us[*axis], maxS = ps[*axis];
+  Value w = c.in(2);
+  if (w && NodeContext::shape(w) != Shape{B})
+    return c.fail("write_indices of shape " + shapeToString(NodeContext::shape(w)) + " must be [" +
+                  std::to_string(B) + "]");
+  Type i64 = c.b.getIntegerType(64);
+  Value idx;
+  std::optional<Tensor> wc = w ? c.constantInput(2) : std::optional(Tensor::zeros(DType::I64, {B}));
+  if (wc) {
+    Tensor t = Tensor::zeros(DType::I64, us);
+    std::vector<int64_t> st(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      st[d] = st[d + 1] * us[d + 1];
+    for (int64_t k = 0; k < t.numElements(); ++k) {
+      int64_t b = k / st[0], sIdx = (k / st[*axis]) % S, v = wc->i[b] + sIdx;
+      t.i[k] = circular ? ((v % maxS) + maxS) % maxS : v;
+    }
+    idx = c.constant(t);
+  } else {
+    if (!isa<IntegerType>(NodeContext::elementType(w)))
+      return c.fail("write_indices must be an integer tensor");
+    Shape bs(rank, 1), ss(rank, 1);
+    bs[0] = B;
+    ss[*axis] = S;
+    Value wb = c.reshape(NodeContext::elementType(w) == i64
+                             ? w
+                             : Value(c.b.create<edge::CastOp>(c.loc, c.tensorType({B}, i64), w)),
+                         bs);
+    Tensor iota = Tensor::zeros(DType::I64, ss);
+    for (int64_t k = 0; k < S; ++k)
+      iota.i[k] = k;
+    idx = buildBinary<edge::AddOp>(c, wb, c.constant(iota));
+    if (idx && circular) {
+      Tensor m = Tensor::zeros(DType::I64, {});
+      m.i[0] = maxS;
+      idx = buildBinary<edge::ModOp>(c, idx, c.constant(m));
+    }
+    if (!idx)
+      return failure();
+    idx = buildExpand(c, idx, us);
+  }
+  c.setOutput(c.b.create<edge::ScatterElementsOp>(
+      c.loc, past->getType(), *past, idx, *upd, c.b.getI64IntegerAttr(*axis),
+      edge::ScatterReductionAttr::get(c.b.getContext(), edge::ScatterReduction::None)));
+  return success();
+}
+
 void registerTransformerOps(std::vector<OpEntry> &t) {
   t.insert(t.end(), {
                         {"", "Attention", 23, attention},
                         {"", "RotaryEmbedding", 23, rotaryEmbedding},
+                        {"", "TensorScatter", 24, tensorScatter},
                     });
 }
 
