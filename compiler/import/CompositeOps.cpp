@@ -395,6 +395,68 @@ LogicalResult det(NodeContext &c) {
 }
 
 /// GridSample-16: 4-D input and grid, PyTorch's grid_sample semantics.
+/// AffineGrid (opset 20): grid[n, (d,) h, w] = theta[n] @ (x_w, y_h, (z_d,) 1),
+/// the normalized coordinates start + i * step per axis as ONNX's function
+/// body computes them in float (align_corners: -1 and 2 / (n - 1); else
+/// -1 + 1 / n and 2 / n), so one MatMul of theta by the constant base grid.
+/// `size` must be a compile-time constant: it sets the output shape.
+LogicalResult affineGrid(NodeContext &c) {
+  auto theta = c.required(0, "theta");
+  if (failed(theta))
+    return failure();
+  auto size = c.constantInts(1, "size");
+  if (failed(size))
+    return failure();
+  if (!NodeContext::elementType(*theta).isF32())
+    return c.fail("theta must be a float tensor");
+  Shape ts = NodeContext::shape(*theta), sz = *size;
+  if (sz.size() != 4 && sz.size() != 5)
+    return c.fail("size " + shapeToString(sz) + " must be (N, C, H, W) or (N, C, D, H, W)");
+  int64_t spatial = sz.size() - 2, N = sz[0];
+  if (ts != Shape{N, spatial, spatial + 1})
+    return c.fail("theta of shape " + shapeToString(ts) + " must be " +
+                  shapeToString({N, spatial, spatial + 1}) + " for size " + shapeToString(sz));
+  Shape dims(sz.begin() + 2, sz.end()); // (D,) H, W
+  for (int64_t d : dims)
+    if (d < 1)
+      return c.fail("size " + shapeToString(sz) + " has an empty spatial dimension");
+  int64_t points = 1;
+  for (int64_t d : dims)
+    points *= d;
+  if (failed(c.checkConstantShape({spatial + 1, points}, "the base grid")))
+    return failure();
+  bool align = c.attrInt("align_corners", 0) != 0;
+  // Coordinates per spatial axis, innermost (x, along W) first in the grid.
+  std::vector<std::vector<float>> axisCoords;
+  for (int64_t n : dims) {
+    float nf = (float)n, step = align ? (n > 1 ? 2.f / (nf - 1.f) : 0.f) : 2.f / nf;
+    float start = align ? -1.f : -1.f + step / 2.f;
+    std::vector<float> v(n);
+    for (int64_t i = 0; i < n; ++i)
+      v[i] = start + (float)i * step;
+    axisCoords.push_back(v);
+  }
+  // base[k, p]: row k the coordinate of axis (x, y, z) k (1 for the last
+  // row) at point p, points in row-major (D,) H, W order.
+  Tensor base = Tensor::zeros(DType::F32, {spatial + 1, points});
+  for (int64_t p = 0; p < points; ++p) {
+    int64_t rest = p;
+    for (int64_t a = spatial - 1; a >= 0; --a) { // a over dims from W back
+      int64_t i = rest % dims[a];
+      rest /= dims[a];
+      base.f[(spatial - 1 - a) * points + p] = axisCoords[a][i];
+    }
+    base.f[spatial * points + p] = 1.f;
+  }
+  Value g = c.b.create<edge::MatMulOp>(c.loc, c.tensorType({N, spatial, points}, c.b.getF32Type()),
+                                       *theta, c.constant(base), FloatAttr(), FloatAttr());
+  Shape out{N};
+  out.insert(out.end(), dims.begin(), dims.end());
+  out.push_back(spatial);
+  c.setOutput(c.reshape(buildTranspose(c, g, {0, 2, 1}), out));
+  return success();
+}
+
 LogicalResult gridSample(NodeContext &c) {
   auto x = c.required(0, "X"), g = c.required(1, "grid");
   if (failed(x) || failed(g))
@@ -1540,6 +1602,7 @@ void registerCompositeOps(std::vector<OpEntry> &t) {
       {"", "Compress", 9, compress},
       {"", "MaxUnpool", 9, maxUnpool},
       {"", "GridSample", 16, gridSample},
+      {"", "AffineGrid", 20, affineGrid},
       {"", "Det", 11, det},
       {"", "RoiAlign", 10, roiAlign},
       {"", "ReverseSequence", 10, reverseSequence},
