@@ -501,6 +501,53 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
   return success();
 }
 
+/// CenterCropPad (opset 18): each listed axis cropped or zero-padded to its
+/// target length around the centre (the first (in - out) / 2 elements go, or
+/// (out - in) / 2 zeros come first), as one Pad whose negative pads crop.
+LogicalResult centerCropPad(NodeContext &c) {
+  auto x = c.required(0, "input_data");
+  if (failed(x))
+    return failure();
+  auto target = c.constantInts(1, "shape");
+  if (failed(target))
+    return failure();
+  Shape s = NodeContext::shape(*x);
+  int64_t rank = s.size();
+  Shape axes;
+  if (std::optional<Shape> a = c.attrInts("axes")) {
+    for (int64_t v : *a) {
+      auto n = c.axis(v, rank, "axis");
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
+    }
+  } else {
+    for (int64_t k = 0; k < rank; ++k)
+      axes.push_back(k);
+  }
+  if (target->size() != axes.size())
+    return c.fail("shape " + shapeToString(*target) + " has " + std::to_string(target->size()) +
+                  " values for " + std::to_string(axes.size()) + " axes");
+  Shape pads(2 * rank, 0), out = s;
+  for (size_t k = 0; k < axes.size(); ++k) {
+    int64_t a = axes[k], want = (*target)[k];
+    if (want < 0)
+      return c.fail("shape " + shapeToString(*target) + " has a negative length");
+    int64_t before = want < s[a] ? -((s[a] - want) / 2) : (want - s[a]) / 2;
+    pads[a] = before;
+    pads[a + rank] = want - s[a] - before;
+    out[a] = want;
+  }
+  if (out == s) {
+    c.outputs = {*x};
+    return success();
+  }
+  c.setOutput(c.b.create<edge::PadOp>(
+      c.loc, c.tensorType(out, NodeContext::elementType(*x)), *x, c.b.getDenseI64ArrayAttr(pads),
+      edge::PadModeAttr::get(c.b.getContext(), edge::PadMode::Constant), c.b.getF32FloatAttr(0)));
+  return success();
+}
+
 LogicalResult pad2(NodeContext &c) {
   auto x = c.required(0, "data");
   if (failed(x))
@@ -751,6 +798,7 @@ void registerTensorOps(std::vector<OpEntry> &t) {
       {"", "Slice", 10, slice10},
       {"", "Pad", 2, pad2},
       {"", "Pad", 11, pad11},
+      {"", "CenterCropPad", 18, centerCropPad},
       {"", "Gather", 1, gather},
       {"", "Cast", 6, cast},
       {"", "CastLike", 15, castLike},
