@@ -313,6 +313,88 @@ LogicalResult convTranspose(NodeContext &c) {
   return success();
 }
 
+/// Col2Im (opset 18), 2-D images: the columns [N, C * kh * kw, L] summed back
+/// into [N, C, H, W], each block at its place. That is the transposed
+/// convolution of the columns (as [N, C * K, oh, ow]) with one-hot kernels,
+/// group C: here directly the convolution over the columns spread by the
+/// strides with those kernels flipped, as ConvTranspose imports, then the
+/// padding cropped away. image_shape and block_shape must be constants.
+LogicalResult col2Im(NodeContext &c) {
+  auto x = c.required(0, "input");
+  if (failed(x))
+    return failure();
+  auto image = c.constantInts(1, "image_shape");
+  auto block = c.constantInts(2, "block_shape");
+  if (failed(image) || failed(block))
+    return failure();
+  if (!NodeContext::elementType(*x).isF32())
+    return c.fail("only float inputs are supported");
+  if (image->size() != 2 || block->size() != 2)
+    return c.fail("image_shape " + shapeToString(*image) + " and block_shape " +
+                  shapeToString(*block) + ": edgec handles 2-D images");
+  Shape xs = NodeContext::shape(*x);
+  int64_t K = (*block)[0] * (*block)[1];
+  if (xs.size() != 3 || K < 1 || xs[1] % K)
+    return c.fail("input of shape " + shapeToString(xs) + " is not [N, C * " +
+                  std::to_string(K) + ", L] for block_shape " + shapeToString(*block));
+  auto get = [&](const char *name, size_t n, int64_t dflt) -> FailureOr<Shape> {
+    std::optional<Shape> v = c.attrInts(name);
+    if (!v)
+      return Shape(n, dflt);
+    if (v->size() != n)
+      return FailureOr<Shape>(c.fail(std::string(name) + " " + shapeToString(*v) + " needs " +
+                                     std::to_string(n) + " entries"));
+    return *v;
+  };
+  auto dil = get("dilations", 2, 1), str = get("strides", 2, 1), pads = get("pads", 4, 0);
+  if (failed(dil) || failed(str) || failed(pads))
+    return failure();
+  int64_t N = xs[0], C = xs[1] / K;
+  Shape blocks(2), full(2);
+  for (int i = 0; i < 2; ++i) {
+    if ((*dil)[i] < 1 || (*str)[i] < 1 || (*pads)[i] < 0 || (*pads)[i + 2] < 0 ||
+        (*image)[i] < 1 || (*block)[i] < 1)
+      return c.fail("image_shape and block_shape must be positive, dilations and strides "
+                    "positive and pads non-negative");
+    full[i] = (*dil)[i] * ((*block)[i] - 1);
+    int64_t span = (*image)[i] + (*pads)[i] + (*pads)[i + 2] - full[i] - 1;
+    if (span < 0)
+      return c.fail("block_shape " + shapeToString(*block) + " (with dilations) is larger than "
+                    "the padded image " + shapeToString(*image));
+    blocks[i] = span / (*str)[i] + 1;
+  }
+  if (blocks[0] * blocks[1] != xs[2])
+    return c.fail("input holds " + std::to_string(xs[2]) + " blocks, the image " +
+                  std::to_string(blocks[0]) + " x " + std::to_string(blocks[1]));
+  Value cols = c.reshape(*x, {N, C * K, blocks[0], blocks[1]});
+  // Flipped one-hot kernels: column k of a block lands at (k / kw, k % kw).
+  int64_t kh = (*block)[0], kw = (*block)[1];
+  Tensor w = Tensor::zeros(DType::F32, {C, K, kh, kw});
+  for (int64_t ch = 0; ch < C; ++ch)
+    for (int64_t k = 0; k < K; ++k)
+      w.f[((ch * K + k) * kh + (kh - 1 - k / kw)) * kw + (kw - 1 - k % kw)] = 1.f;
+  // Padding of the spread columns so that the result covers the padded
+  // image; the image's own pads are cropped after.
+  Shape cpads(4, 0), out{N, C, 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    int64_t spread = (blocks[i] - 1) * (*str)[i] + 1;
+    int64_t paddedImage = (*image)[i] + (*pads)[i] + (*pads)[i + 2];
+    cpads[i] = full[i];
+    cpads[i + 2] = paddedImage - spread; // >= full: the rows no block reaches stay zero
+    out[2 + i] = paddedImage;
+  }
+  DenseI64ArrayAttr spreadAttr;
+  if ((*str)[0] != 1 || (*str)[1] != 1)
+    spreadAttr = c.b.getDenseI64ArrayAttr(*str);
+  Value y = c.b.create<edge::Conv2DOp>(c.loc, c.tensorType(out, c.b.getF32Type()), cols,
+                                       c.constant(w), Value(), Shape{1, 1}, cpads, *dil, C,
+                                       FloatAttr(), FloatAttr(), spreadAttr, edge::NumericsAttr());
+  y = buildSlice(c, y, 2, (*pads)[0], (*image)[0]);
+  y = buildSlice(c, y, 3, (*pads)[1], (*image)[1]);
+  c.setOutput(y);
+  return success();
+}
+
 /// A 3-D pooling window (N, C, D, H, W) as two 2-D ones: (H, W) over
 /// [N, C*D, H, W], then D over [N, C, D, H'*W']. Max pooling is separable, and
 /// so is average pooling: its divisor (padding counted or not) is the product
@@ -900,6 +982,7 @@ void registerNNOps(std::vector<OpEntry> &t) {
       {"", "SwiGLU", 28, swiGLU},
       {"", "Mish", 18, mish},
       {"", "CausalConvWithState", 27, causalConvWithState},
+      {"", "Col2Im", 18, col2Im},
       {"", "LpNormalization", 1, lpNorm},
       {"", "LpPool", 2, lpPool}, // 11 and 18 add attributes (dilations, ceil_mode) read the same way
       {"", "GroupNormalization", 21, groupNorm},
