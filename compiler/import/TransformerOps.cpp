@@ -311,6 +311,109 @@ LogicalResult rotaryEmbedding(NodeContext &c) {
 
 } // namespace
 
+/// LinearAttention (opset 27): per batch and KV head a d_k x d_v state S,
+/// for each step t (ONNX's function body, unrolled over the sequence):
+///   linear       S = S + k v^T
+///   gated        S = exp(g) S + k v^T
+///   delta        S = S + k (beta (v - S^T k))^T
+///   gated_delta  S' = exp(g) S, S = S' + k (beta (v - S'^T k))^T
+/// and o_t = scale q^T S, query head h reading KV head h / (Hq / Hkv). The
+/// decay g is per key dimension [B, T, Hkv*dk] or per head [B, T, Hkv];
+/// beta per head [B, T, Hkv] or shared [B, T, 1]; scale defaults to
+/// 1 / sqrt(dk); past_state (zeros when absent) and present_state are
+/// [B, Hkv, dk, dv]. Every step is batched matmuls over [B, Hkv].
+LogicalResult linearAttention(NodeContext &c) {
+  auto q = c.required(0, "query"), k = c.required(1, "key"), v = c.required(2, "value");
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  for (Value x : {*q, *k, *v})
+    if (!NodeContext::elementType(x).isF32())
+      return c.fail("query, key and value must be float tensors");
+  int64_t hq = c.attrInt("q_num_heads", 0), hkv = c.attrInt("kv_num_heads", 0);
+  if (hq < 1 || hkv < 1 || hq % hkv)
+    return c.fail("q_num_heads " + std::to_string(hq) + " must be a positive multiple of "
+                  "kv_num_heads " + std::to_string(hkv));
+  std::string rule = c.attrString("update_rule", "gated_delta");
+  bool gated = rule == "gated" || rule == "gated_delta";
+  bool delta = rule == "delta" || rule == "gated_delta";
+  if (!gated && !delta && rule != "linear")
+    return c.fail("update_rule '" + rule + "' is not linear, gated, delta or gated_delta");
+  Shape qs = NodeContext::shape(*q), ks = NodeContext::shape(*k), vs = NodeContext::shape(*v);
+  if (qs.size() != 3 || ks.size() != 3 || vs.size() != 3 || qs[2] % hq || vs[2] % hkv ||
+      ks[0] != qs[0] || vs[0] != qs[0] || ks[1] != qs[1] || vs[1] != qs[1] ||
+      ks[2] != qs[2] / hq * hkv)
+    return c.fail("query " + shapeToString(qs) + ", key " + shapeToString(ks) + " and value " +
+                  shapeToString(vs) + " are not [B, T, Hq*dk], [B, T, Hkv*dk] and "
+                  "[B, T, Hkv*dv] for " + std::to_string(hq) + " and " + std::to_string(hkv) +
+                  " heads");
+  int64_t B = qs[0], T = qs[1], dk = qs[2] / hq, dv = vs[2] / hkv, G = hq / hkv;
+  Value past = c.in(3), decay = c.in(4), beta = c.in(5);
+  if (gated && !decay)
+    return c.fail("update_rule '" + rule + "' needs decay (input 4)");
+  if (delta && !beta)
+    return c.fail("update_rule '" + rule + "' needs beta (input 5)");
+  if (past && NodeContext::shape(past) != Shape{B, hkv, dk, dv})
+    return c.fail("past_state of shape " + shapeToString(NodeContext::shape(past)) +
+                  " must be " + shapeToString({B, hkv, dk, dv}));
+  int64_t gk = 0, bh = 0; // per-step widths of decay and beta
+  if (gated) {
+    Shape ds = NodeContext::shape(decay);
+    gk = ds.size() == 3 && ds[0] == B && ds[1] == T ? (ds[2] == hkv * dk ? dk : ds[2] == hkv ? 1 : 0) : 0;
+    if (!gk)
+      return c.fail("decay of shape " + shapeToString(ds) + " must be " +
+                    shapeToString({B, T, hkv * dk}) + " or " + shapeToString({B, T, hkv}));
+  }
+  if (delta) {
+    Shape bs = NodeContext::shape(beta);
+    bh = bs.size() == 3 && bs[0] == B && bs[1] == T && (bs[2] == hkv || bs[2] == 1) ? bs[2] : 0;
+    if (!bh)
+      return c.fail("beta of shape " + shapeToString(bs) + " must be " +
+                    shapeToString({B, T, hkv}) + " or " + shapeToString({B, T, 1}));
+  }
+  for (Value x : {past, decay, beta})
+    if (x && !NodeContext::elementType(x).isF32())
+      return c.fail("past_state, decay and beta must be float tensors");
+  float scale = c.attr("scale") ? c.attrFloat("scale", 0.f) : 1.0f / std::sqrt((float)dk);
+  // [B, T, H*d] -> [B, H, T, d]: step t is the slice [B, H, 1, d], a row.
+  auto heads = [&](Value x, int64_t h) {
+    int64_t d = NodeContext::shape(x)[2] / h;
+    return buildTranspose(c, c.reshape(x, {B, T, h, d}), {0, 2, 1, 3});
+  };
+  Value Q = heads(*q, hq), K = heads(*k, hkv), V = heads(*v, hkv);
+  Value D = gated ? heads(decay, hkv) : Value(), Bt = delta ? heads(beta, bh) : Value();
+  Value S = past ? past : c.constant(Tensor::zeros(DType::F32, {B, hkv, dk, dv}));
+  Type f32 = c.b.getF32Type();
+  auto matmul = [&](Value a, Value b, Shape out) -> Value {
+    return c.b.create<edge::MatMulOp>(c.loc, c.tensorType(out, f32), a, b, FloatAttr(),
+                                      FloatAttr());
+  };
+  Value scaleV = floatScalar(c, scale);
+  std::vector<Value> outs;
+  for (int64_t t = 0; t < T; ++t) {
+    Value kRow = buildSlice(c, K, 2, t, 1), vRow = buildSlice(c, V, 2, t, 1);
+    Value kCol = c.reshape(kRow, {B, hkv, dk, 1});
+    if (gated) {
+      Value g = buildSlice(c, D, 2, t, 1);
+      g = c.b.create<edge::ExpOp>(c.loc, g.getType(), g);
+      S = mul(c, S, c.reshape(g, {B, hkv, gk, 1}));
+    }
+    Value write = vRow;
+    if (delta) {
+      Value retrieved = matmul(kRow, S, {B, hkv, 1, dv}); // (S^T k)^T
+      Value diff = buildBinary<edge::SubOp>(c, vRow, retrieved);
+      write = mul(c, buildSlice(c, Bt, 2, t, 1), diff);
+    }
+    S = add(c, S, matmul(kCol, write, {B, hkv, dk, dv}));
+    Value read = S;
+    if (G > 1)
+      read = c.reshape(buildRepeat(c, c.reshape(S, {B, hkv, 1, dk, dv}), 2, G), {B, hq, dk, dv});
+    outs.push_back(mul(c, scaleV, matmul(buildSlice(c, Q, 2, t, 1), read, {B, hq, 1, dv})));
+  }
+  Value o = buildTranspose(c, buildConcat(c, outs, 2), {0, 2, 1, 3});
+  c.outputs = {c.reshape(o, {B, T, hq * dv}), S};
+  return success();
+}
+
 /// TensorScatter (opset 24), the KV-cache update: past_cache with update
 /// written along `axis` from write_indices[b] on (0 when absent), modulo the
 /// cache length in circular mode. A ScatterElements whose indices are
@@ -394,6 +497,7 @@ void registerTransformerOps(std::vector<OpEntry> &t) {
                         {"", "Attention", 23, attention},
                         {"", "RotaryEmbedding", 23, rotaryEmbedding},
                         {"", "TensorScatter", 24, tensorScatter},
+                        {"", "LinearAttention", 27, linearAttention},
                     });
 }
 
