@@ -1048,24 +1048,74 @@ GraphImporter::importControlFlow(const onnx::NodeProto &node, const std::string 
     const onnx::GraphProto *body = graphAttr("body");
     if (!body)
       return fail("the body is missing");
-    std::optional<Tensor> m = inputs.size() > 0 && inputs[0] ? constant(inputs[0]) : std::nullopt;
-    std::optional<Tensor> c0 = inputs.size() > 1 && inputs[1] ? constant(inputs[1]) : std::nullopt;
-    if ((inputs.size() > 0 && inputs[0] && !m) || (inputs.size() > 1 && inputs[1] && !c0))
-      return fail("the trip count and condition must be compile-time constants (bind them with "
-                  "--bind): edgec unrolls loops");
-    if (!m)
-      return fail("a loop without a trip count cannot be unrolled");
-    int64_t trips = m->isFloat() ? (int64_t)m->f[0] : m->i[0];
-    if (trips > kMaxUnroll)
-      return fail("trip count " + std::to_string(trips) + " is more than edgec unrolls (" +
+    Value mIn = inputs.size() > 0 ? inputs[0] : Value();
+    Value cIn = inputs.size() > 1 ? inputs[1] : Value();
+    std::optional<Tensor> m = mIn ? constant(mIn) : std::nullopt;
+    std::optional<Tensor> c0 = cIn ? constant(cIn) : std::nullopt;
+    for (Value v : {mIn, cIn})
+      if (v && product(onnx_import::NodeContext::shape(v)) != 1)
+        return fail("the trip count and condition must be single values, got shape " +
+                    shapeToString(onnx_import::NodeContext::shape(v)));
+    // The unrolled length: the trip count when known, else --max-trip-count
+    // (the user's bound on a trip count or condition computed at run time).
+    int64_t limit = options.maxTripCount;
+    if (m) {
+      int64_t trips = m->isFloat() ? (int64_t)m->f[0] : m->i[0];
+      limit = limit > 0 ? std::min(limit, trips) : trips;
+    } else if (limit <= 0) {
+      return fail(std::string(mIn ? "the trip count is computed at run time"
+                                  : "the loop has no trip count") +
+                  ": give its largest value with --max-trip-count N (iterations past N are not "
+                  "run), or bind it with --bind");
+    }
+    if (limit > kMaxUnroll)
+      return fail("trip count " + std::to_string(limit) + " is more than edgec unrolls (" +
                   std::to_string(kMaxUnroll) + ")");
-    bool cond = !c0 || c0->at(0) != 0;
     std::vector<Value> carried(inputs.begin() + std::min<size_t>(2, inputs.size()), inputs.end());
     size_t nCarried = carried.size();
     if (body->input_size() != (int)nCarried + 2 || body->output_size() < (int)nCarried + 1)
       return fail("the body's inputs and outputs do not match the loop's");
+    // Whether the loop still runs: a compile-time bool, or a run-time i1
+    // scalar that predicates each unrolled iteration's carried values.
+    RankedTensorType boolScalar = RankedTensorType::get({}, b.getI1Type());
+    auto scalarOf = [&](Value v) {
+      return b.create<edge::ReshapeOp>(
+          loc, RankedTensorType::get({}, getElementTypeOrSelf(v.getType())), v);
+    };
+    std::optional<bool> activeK = true;
+    Value activeV;
+    auto andActive = [&](std::optional<bool> k, Value v) {
+      if (k) {
+        if (!*k)
+          activeK = false, activeV = Value();
+        return;
+      }
+      if (activeK && !*activeK)
+        return;
+      activeV = activeK ? v : Value(b.create<edge::AndOp>(loc, boolScalar, activeV, v));
+      activeK = std::nullopt;
+    };
+    auto tripsLeft = [&](int64_t i) { // i < M, M at run time
+      Value mi = scalarOf(mIn);
+      Type mt = getElementTypeOrSelf(mi.getType());
+      if (!mt.isInteger(64))
+        mi = b.create<edge::CastOp>(loc, RankedTensorType::get({}, b.getI64Type()), mi);
+      return b.create<edge::LessOp>(loc, boolScalar, scalarConst(i, DType::I64), mi);
+    };
+    if (cIn) {
+      if (c0) {
+        andActive(c0->at(0) != 0, Value());
+      } else {
+        if (!getElementTypeOrSelf(cIn.getType()).isInteger(1))
+          return fail("the condition must be a bool tensor");
+        andActive(std::nullopt, scalarOf(cIn));
+      }
+    }
+    if (mIn && !m)
+      andActive(std::nullopt, tripsLeft(0));
+    bool predicated = false;
     std::vector<std::vector<Value>> scans(body->output_size() - 1 - nCarried);
-    for (int64_t i = 0; i < trips && cond; ++i) {
+    for (int64_t i = 0; i < limit && activeK.value_or(true); ++i) {
       std::vector<std::pair<std::string, Value>> bound{
           {body->input(0).name(), scalarConst(i, DType::I64)},
           {body->input(1).name(), scalarConst(1, DType::Bool)}};
@@ -1076,16 +1126,46 @@ GraphImporter::importControlFlow(const onnx::NodeProto &node, const std::string 
                                      outs, reason, depth);
       if (st != NodeStatus::Ok)
         return st;
-      std::optional<Tensor> next = constant(outs[0]);
-      if (!next)
-        return fail("the body's condition is computed at run time: edgec unrolls loops whose "
-                    "condition is known at compile time");
-      cond = next->at(0) != 0;
-      for (size_t k = 0; k < nCarried; ++k)
-        carried[k] = outs[1 + k];
-      for (size_t k = 0; k < scans.size(); ++k)
-        scans[k].push_back(outs[1 + nCarried + k]);
+      if (activeV) {
+        // This iteration runs only while the loop does: each carried value
+        // keeps its previous one otherwise (both computed; a Where picks).
+        predicated = true;
+        if (!scans.empty())
+          return fail("a loop whose trip count or condition is computed at run time has scan "
+                      "outputs of run-time length; edgec needs their shapes at compile time");
+        for (size_t k = 0; k < nCarried; ++k) {
+          if (outs[1 + k].getType() != carried[k].getType())
+            return fail("carried value " + std::to_string(k) + " changes from " +
+                        shapeToString(onnx_import::NodeContext::shape(carried[k])) + " to " +
+                        shapeToString(onnx_import::NodeContext::shape(outs[1 + k])) +
+                        "; with a run-time trip count or condition its shape must stay the same");
+          carried[k] = b.create<edge::WhereOp>(loc, carried[k].getType(), activeV, outs[1 + k],
+                                               carried[k]);
+        }
+      } else {
+        for (size_t k = 0; k < nCarried; ++k)
+          carried[k] = outs[1 + k];
+        for (size_t k = 0; k < scans.size(); ++k)
+          scans[k].push_back(outs[1 + nCarried + k]);
+      }
+      if (std::optional<Tensor> next = constant(outs[0])) {
+        andActive(next->at(0) != 0, Value());
+      } else {
+        if (!getElementTypeOrSelf(outs[0].getType()).isInteger(1))
+          return fail("the body's condition must be a bool tensor");
+        if (!m && options.maxTripCount <= 0)
+          return fail("the body's condition is computed at run time and the loop has no "
+                      "compile-time trip count: give its largest value with --max-trip-count N");
+        andActive(std::nullopt, scalarOf(outs[0]));
+      }
+      if (mIn && !m && i + 1 < limit)
+        andActive(std::nullopt, tripsLeft(i + 1));
     }
+    if (predicated || (activeV && !m))
+      emitWarning(loc) << "node '" << name << "' (Loop): the trip count or condition is "
+                       << "computed at run time; " << limit << " iterations are unrolled and "
+                       << "each runs on every inference, its results kept while the loop runs"
+                       << (m ? "" : "; iterations past --max-trip-count are not run");
     std::vector<Value> results = carried;
     for (auto &parts : scans) {
       if (parts.empty())

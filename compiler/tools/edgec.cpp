@@ -146,6 +146,7 @@ struct ModelArgs {
   std::string model;
   std::vector<std::string> inputShapes;
   std::vector<std::string> bindings;
+  int64_t maxTripCount = 0;
   /// Filled by importModel: the external-data files the model was read from.
   std::vector<std::string> externalFiles;
 
@@ -166,12 +167,18 @@ void addModelArgs(CLI::App *cmd, ModelArgs &args) {
   cmd->add_option("--bind", args.bindings,
                   "Bind a graph input to a constant, NAME=value.npy|value.pb: for inputs that "
                   "determine shapes (a Reshape's shape, Slice's starts, ...)");
+  cmd->add_option("--max-trip-count", args.maxTripCount,
+                  "Largest trip count of a Loop whose trip count or condition is computed at "
+                  "run time: unrolled this many times, each iteration kept only while the loop "
+                  "runs (iterations past it are not run)")
+      ->check(CLI::Range(int64_t(1), int64_t(1024)));
 }
 
 OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, ModelArgs &args) {
   edgec::ImportOptions options;
   args.externalFiles.clear();
   options.externalFiles = &args.externalFiles;
+  options.maxTripCount = args.maxTripCount;
   if (!parseInputShapes(args.inputShapes, options))
     return nullptr;
   for (const std::string &spec : args.bindings) {
@@ -991,6 +998,8 @@ int runCompile(MLIRContext &ctx, DiagnosticPrinter &diags, CompileJob &job,
                      job.flags.describe();
   for (const auto &s : job.model.inputShapes)
     emit.commandLine += " --input-shape " + s;
+  if (job.model.maxTripCount > 0)
+    emit.commandLine += " --max-trip-count " + std::to_string(job.model.maxTripCount);
   for (const auto &s : job.model.bindings)
     emit.commandLine += " --bind " + s.substr(0, s.find('=')) + "=" +
                         llvm::sys::path::filename(s.substr(s.find('=') + 1)).str();

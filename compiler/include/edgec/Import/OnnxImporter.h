@@ -24,6 +24,10 @@ struct ImportOptions {
   /// When set, receives the path of every external-data file the model's
   /// tensors were read from (for `--depfile` and the output-folder checks).
   std::vector<std::string> *externalFiles = nullptr;
+  /// `--max-trip-count N`: a Loop whose trip count (or condition, without a
+  /// trip count) is computed at run time is unrolled N times, each iteration
+  /// predicated on the loop still running. 0: such loops are refused.
+  int64_t maxTripCount = 0;
 };
 
 /// Reads a serialized ONNX TensorProto file (the backend tests' .pb files).
