@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace edgec::onnx_import {
@@ -62,7 +63,12 @@ public:
   mlir::FailureOr<Shape> constantInts(size_t i, const char *what);
 
   // Attributes --------------------------------------------------------------
+  /// The attribute named `n`, or null; either way `n` counts as read.
   const onnx::AttributeProto *attr(const char *n) const;
+  /// Every attribute name a handler asked for: after it, an attribute the
+  /// model sets that nobody read is refused unless it holds its default
+  /// (unreadAttributeProblem), so no attribute is silently ignored.
+  mutable std::set<std::string> readAttributes;
   int64_t attrInt(const char *n, int64_t dflt) const;
   float attrFloat(const char *n, float dflt) const;
   std::string attrString(const char *n, const std::string &dflt) const;

@@ -485,6 +485,7 @@ template <typename PoolOp> LogicalResult pool(NodeContext &c) {
     inner.onnxOpset = c.onnxOpset;
     if (failed(pool<PoolOp>(inner)))
       return failure();
+    c.readAttributes.insert(inner.readAttributes.begin(), inner.readAttributes.end());
     c.outputs = inner.outputs;
     c.outputs[0] = c.b.create<edge::CastOp>(
         c.loc, c.tensorType(NodeContext::shape(c.outputs[0]), intType), c.outputs[0]);
@@ -566,6 +567,7 @@ LogicalResult lpPool(NodeContext &c) {
   inner.onnxOpset = c.onnxOpset;
   if (failed(pool<edge::AvgPool2DOp>(inner)))
     return failure();
+  c.readAttributes.insert(inner.readAttributes.begin(), inner.readAttributes.end());
   Value sum = buildBinary<edge::MulOp>(c, inner.outputs[0],
                                        scalarLike(c, *x, (double)product(*kernel)));
   Value y = p == 1   ? sum

@@ -93,6 +93,7 @@ FailureOr<Shape> NodeContext::constantInts(size_t i, const char *what) {
 }
 
 const onnx::AttributeProto *NodeContext::attr(const char *n) const {
+  readAttributes.insert(n);
   for (const auto &a : node.attribute())
     if (a.name() == n)
       return &a;
@@ -447,6 +448,74 @@ std::string attributeTypeProblem(const onnx::NodeProto &node, int opset) {
       return "attribute '" + a.name() + "' is " +
              onnx::AttributeProto_AttributeType_Name(a.type()) + ", but ONNX defines it as " +
              onnx::AttributeProto_AttributeType_Name(it->second.type);
+  }
+  return "";
+}
+
+/// Whether attribute `a` holds the default the schema gives it.
+bool holdsDefault(const onnx::AttributeProto &a, const onnx::OpSchema::Attribute &def) {
+  if (!def.default_value.has_name() || def.default_value.type() != a.type())
+    return false;
+  const onnx::AttributeProto &d = def.default_value;
+  switch (a.type()) {
+  case onnx::AttributeProto::INT: return a.i() == d.i();
+  case onnx::AttributeProto::FLOAT: return a.f() == d.f();
+  case onnx::AttributeProto::STRING: return a.s() == d.s();
+  case onnx::AttributeProto::INTS:
+    return std::equal(a.ints().begin(), a.ints().end(), d.ints().begin(), d.ints().end());
+  case onnx::AttributeProto::FLOATS:
+    return std::equal(a.floats().begin(), a.floats().end(), d.floats().begin(), d.floats().end());
+  default: return false;
+  }
+}
+
+/// An attribute the node sets that its handler never read would be ignored:
+/// a newer opset's attribute (QuantizeLinear-23's `precision`) or a mode
+/// edgec does not implement. Such an attribute is refused, by name and
+/// value, unless it holds the default ONNX gives it at that opset, or has no
+/// effect on inference (the short list below, each with its reason).
+std::string unreadAttributeProblem(const onnx::NodeProto &node, int opset,
+                                   const std::set<std::string> &read) {
+  // op -> attributes with no effect on an inference's result.
+  static const std::map<std::string, std::set<std::string>> kNoEffect = {
+      {"", {"consumed_inputs"}},       // opset 1-5 memory hint
+      {"Dropout", {"seed", "ratio"}},  // inference: the identity (training_mode is read)
+      {"BatchNormalization", {"momentum"}}, // running-statistics update, training only
+      {"Constant", {"value", "value_float", "value_floats", "value_int", "value_ints",
+                    "value_string", "value_strings", "sparse_value"}}, // read as a whole
+  };
+  const onnx::OpSchema *schema =
+      node.domain().empty() || node.domain() == "ai.onnx"
+          ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "")
+          : nullptr;
+  for (const auto &a : node.attribute()) {
+    if (read.count(a.name()) || !a.ref_attr_name().empty())
+      continue;
+    bool noEffect = false;
+    for (const char *op : {"", node.op_type().c_str()})
+      if (auto it = kNoEffect.find(op); it != kNoEffect.end() && it->second.count(a.name()))
+        noEffect = true;
+    if (noEffect)
+      continue;
+    if (schema) {
+      auto it = schema->attributes().find(a.name());
+      if (it != schema->attributes().end() && holdsDefault(a, it->second))
+        continue;
+    }
+    std::string value;
+    switch (a.type()) {
+    case onnx::AttributeProto::INT: value = " = " + std::to_string(a.i()); break;
+    case onnx::AttributeProto::FLOAT: value = " = " + std::to_string(a.f()); break;
+    case onnx::AttributeProto::STRING: value = " = '" + a.s() + "'"; break;
+    default: break;
+    }
+    return "attribute '" + a.name() + "'" + value + " is not supported: edgec does not " +
+           "implement it" +
+           (schema && !schema->attributes().count(a.name())
+                ? " (it is newer than " + node.op_type() + "-" +
+                      std::to_string(schema->SinceVersion()) + ")"
+                : "") +
+           ", and ignoring it could change the result";
   }
   return "";
 }
@@ -1384,6 +1453,11 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
   }
   if (failed(entry->handler(nc)))
     return NodeStatus::Error;
+  if (std::string problem = unreadAttributeProblem(node, nc.opset, nc.readAttributes);
+      !problem.empty()) {
+    emitError(loc) << "node '" << name << "' (" << node.op_type() << "): " << problem;
+    return NodeStatus::Error;
+  }
   if (storage)
     for (Value &v : nc.outputs) {
       Type et = v ? NodeContext::elementType(v) : Type();

@@ -502,6 +502,7 @@ LogicalResult qlinear(NodeContext &c, const char *floatOp, const std::vector<QIn
   inner.onnxOpset = c.onnxOpset;
   if (failed(h(inner)))
     return failure();
+  c.readAttributes.insert(inner.readAttributes.begin(), inner.readAttributes.end());
   auto q = quantizeTo(c, inner.outputs.at(0), yScale, yZp, y);
   if (failed(q))
     return failure();
