@@ -196,6 +196,10 @@ LogicalResult convTranspose(NodeContext &c) {
                   std::to_string(spatialRank + 2));
   Value w4 = spatialRank == 1 ? c.reshape(*w, {ws[0], ws[1], 1, ws[2]}) : *w;
   Shape w4s = NodeContext::shape(w4);
+  if (std::optional<Shape> kernel = c.attrInts("kernel_shape");
+      kernel && *kernel != Shape(ws.begin() + 2, ws.end()))
+    return c.fail("kernel_shape " + shapeToString(*kernel) + " differs from the weight's " +
+                  shapeToString(Shape(ws.begin() + 2, ws.end())));
   int64_t group = c.attrInt("group", 1);
   if (group < 1 || xs[1] != w4s[0] || xs[1] % group)
     return c.fail("group " + std::to_string(group) + " does not fit input channels " +
