@@ -395,6 +395,7 @@ LogicalResult quantizeLinear(NodeContext &c) {
   auto x = c.required(0, "x");
   if (failed(x))
     return failure();
+  (void)c.attr("axis"); // per-tensor parameters ignore it; per-axis ones read it below
   if (!NodeContext::elementType(*x).isF32())
     return c.error() << "input x must be float, got " << NodeContext::elementType(*x),
            failure();
@@ -457,6 +458,7 @@ LogicalResult dequantizeLinear(NodeContext &c) {
   auto x = c.required(0, "x");
   if (failed(x) || failed(c.required(1, "x_scale")))
     return failure();
+  (void)c.attr("axis"); // per-tensor parameters ignore it; per-axis ones read it below
   // A run-time integer tensor that no QuantizeLinear produced (a quantized
   // graph input, a dynamically quantized value) dequantizes in float; so does
   // one whose parameters are computed at run time.

@@ -607,6 +607,8 @@ LogicalResult gather(NodeContext &c) {
 
 /// Cast input 0 to element type `elt` (ONNX type number `to`, for messages).
 LogicalResult castTo(NodeContext &c, Value x, std::optional<DType> dt, int64_t to) {
+  // saturate (opset 19): only the float8 targets read it.
+  bool saturate = c.attrInt("saturate", 1) != 0;
   if (quantizedElement(x.getType())) {
     if (!castIsQuantizedNoOp(x, to))
       return c.fail("cast of a quantized tensor to ONNX type " + std::to_string(to) +
@@ -622,8 +624,6 @@ LogicalResult castTo(NodeContext &c, Value x, std::optional<DType> dt, int64_t t
     c.outputs = {x};
     return success();
   }
-  // saturate (opset 19): only the float8 targets read it.
-  bool saturate = c.attrInt("saturate", 1) != 0;
   c.setOutput(c.b.create<edge::CastOp>(c.loc, c.tensorType(NodeContext::shape(x), elt), x,
                                        saturate));
   return success();

@@ -215,6 +215,11 @@ LogicalResult attention(NodeContext &c) {
                                        p, V, FloatAttr(), FloatAttr());
   if (rank == 3)
     y = c.reshape(buildTranspose(c, y, {0, 2, 1, 3}), {B, Sq, Hq * Dv});
+  // float (1), or double (11), which edgec computes as float everywhere;
+  // float16 / bfloat16 would round the softmax more than edgec does.
+  if (int64_t sp = c.attrInt("softmax_precision", 1); sp != 1 && sp != 11)
+    return c.fail("softmax_precision " + std::string(onnxTypeDescription((int32_t)sp)) +
+                  " is not supported: edgec computes the softmax in float");
   int64_t mode = c.attrInt("qk_matmul_output_mode", 0);
   if (mode < 0 || mode > 3)
     return c.fail("qk_matmul_output_mode " + std::to_string(mode) + " is not 0, 1, 2 or 3");
