@@ -627,8 +627,10 @@ LogicalResult GraphImporter::readOpsets() {
   }
   if (v > 21)
     emitWarning(fileLoc()) << "the model uses opset " << v
-                           << ", newer than 21, the last one edgec was checked against; ops are "
-                              "imported with their opset-21 semantics";
+                           << ", newer than 21, the last opset whose every op edgec was checked "
+                              "against: ops newer than it are imported by their own definitions, "
+                              "older ops with their opset-21 semantics, and an attribute edgec "
+                              "does not implement is refused";
   return success();
 }
 
