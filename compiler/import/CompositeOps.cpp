@@ -1492,8 +1492,10 @@ LogicalResult resize(NodeContext &c) {
   }
   if (c.attrInt("antialias", 0))
     return c.fail("antialias = 1 is not supported");
-  if (c.attrString("keep_aspect_ratio_policy", "stretch") != "stretch")
-    return c.fail("keep_aspect_ratio_policy other than 'stretch' is not supported");
+  std::string policy = c.attrString("keep_aspect_ratio_policy", "stretch");
+  if (policy != "stretch" && policy != "not_larger" && policy != "not_smaller")
+    return c.fail("keep_aspect_ratio_policy '" + policy +
+                  "' is not stretch, not_larger or not_smaller");
   Shape axes;
   if (auto a = c.attrInts("axes")) {
     for (int64_t v : *a) {
@@ -1540,6 +1542,18 @@ LogicalResult resize(NodeContext &c) {
         return c.fail("size " + std::to_string(t->i[k]) + " must be positive");
       out[axes[k]] = t->i[k];
       scales[axes[k]] = (double)t->i[k] / s[axes[k]];
+    }
+    if (policy != "stretch") {
+      // Opset 18: one scale for every listed axis, the smallest (not_larger)
+      // or largest (not_smaller) of sizes / input, and each size that scale
+      // times the input, rounded half up.
+      double one = scales[axes[0]];
+      for (int64_t a : axes)
+        one = policy == "not_larger" ? std::min(one, scales[a]) : std::max(one, scales[a]);
+      for (int64_t a : axes) {
+        scales[a] = one;
+        out[a] = (int64_t)std::floor(one * s[a] + 0.5);
+      }
     }
   }
   if (m.coord == "tf_crop_and_resize") {
