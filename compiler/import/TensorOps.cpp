@@ -457,9 +457,11 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
   Shape s = NodeContext::shape(x);
   int64_t rank = s.size();
   std::string modeName = c.attrString("mode", "constant");
-  std::optional<edge::PadMode> mode = edge::symbolizePadMode(modeName);
+  bool wrap = modeName == "wrap"; // opset 19
+  std::optional<edge::PadMode> mode =
+      wrap ? std::optional(edge::PadMode::Constant) : edge::symbolizePadMode(modeName);
   if (!mode)
-    return c.fail("mode '" + modeName + "' is not supported (constant, reflect, edge are)");
+    return c.fail("mode '" + modeName + "' is not supported (constant, reflect, edge, wrap are)");
   Type elt = NodeContext::elementType(x);
   if (!elt.isF32() && !isa<IntegerType>(elt) && !quantizedElement(elt))
     return c.fail("only float, integer and quantized inputs are supported");
@@ -482,6 +484,28 @@ LogicalResult buildPad(NodeContext &c, Value x, Shape pads, float value,
   if ((int64_t)pads.size() != 2 * rank)
     return c.fail("pads " + shapeToString(pads) + " must have " + std::to_string(2 * rank) +
                   " entries for an input of rank " + std::to_string(rank));
+  if (wrap) {
+    // Wrap: output position j of an axis reads input (j - begin) mod n,
+    // which also crops for negative pads and wraps more than once for pads
+    // past n: one constant-index Gather per padded axis.
+    Value v = x;
+    for (int64_t k = 0; k < rank; ++k) {
+      int64_t d = s[k] + pads[k] + pads[k + rank];
+      if (pads[k] == 0 && pads[k + rank] == 0)
+        continue;
+      if (d < 0 || (s[k] == 0 && d > 0))
+        return c.fail("pads " + shapeToString(pads) + " do not fit dimension " +
+                      std::to_string(k) + " (" + std::to_string(s[k]) + ") in wrap mode");
+      Tensor idx = Tensor::zeros(DType::I64, {d});
+      for (int64_t j = 0; j < d; ++j)
+        idx.i[j] = ((j - pads[k]) % s[k] + s[k]) % s[k];
+      Shape os = NodeContext::shape(v);
+      os[k] = d;
+      v = c.b.create<edge::GatherOp>(c.loc, c.tensorType(os, elt), v, c.constant(idx), k);
+    }
+    c.setOutput(v);
+    return success();
+  }
   Shape out;
   for (int64_t k = 0; k < rank; ++k) {
     int64_t d = s[k] + pads[k] + pads[k + rank];
