@@ -463,9 +463,33 @@ LogicalResult dequantizeLinear(NodeContext &c) {
   // graph input, a dynamically quantized value) dequantizes in float; so does
   // one whose parameters are computed at run time.
   Type xt = NodeContext::elementType(*x);
-  // int4 / float8 values and blocked parameters: float arithmetic (folded
-  // for constants: such weights become float weights).
-  if (isNarrowQuantType(dtypeOf(xt)) || c.attrInt("block_size", 0) > 0)
+  // Weight-only int4 / int2 (per tensor or per axis, compile-time values and
+  // parameters): the 4- and 2-bit integers are int8 / uint8 integers, so the
+  // weight becomes an int8 quantized constant with the model's own scales,
+  // exactly as a QDQ int8 weight is, and int8 kernels use its values as they
+  // are (not requantized from floats).
+  DType xd = dtypeOf(xt);
+  bool subByte = xd == DType::I4 || xd == DType::U4 || xd == DType::I2 || xd == DType::U2;
+  if (subByte && c.attrInt("block_size", 0) == 0 && c.constantInput(0) && c.constantInput(1) &&
+      (!c.in(2) || c.constantInput(2))) {
+    bool isUnsigned = xd == DType::U4 || xd == DType::U2;
+    auto widen = [&](size_t k) {
+      Tensor t = *c.constantInput(k), w = Tensor::zeros(isUnsigned ? DType::U8 : DType::I8, t.shape);
+      w.i = t.i;
+      c.inputs[k] = materializeConstant(c.b, c.loc, w, c.name);
+    };
+    widen(0);
+    if (c.in(2))
+      widen(2);
+    auto d = dequantized(c, 0, 1, 2, "x");
+    if (failed(d))
+      return failure();
+    c.setOutput(*d);
+    return success();
+  }
+  // float8 values and blocked parameters: float arithmetic (folded for
+  // constants: such weights become float weights).
+  if (isNarrowQuantType(xd) || c.attrInt("block_size", 0) > 0)
     return dequantizeInFloat(c, *x);
   bool plainInteger = isa<IntegerType>(xt) && !c.constantInput(0);
   bool runtimeParams = !c.constantInput(1) || (c.in(2) && !c.constantInput(2));
