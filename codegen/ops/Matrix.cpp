@@ -42,6 +42,18 @@ std::string pairedFcWeights(KernelWriter &w, Value weight) {
   return w.ints(out, "int8_t", w.node() + "_paired");
 }
 
+/// fc_s8_w4's B: rows of N x K int4 values, two to a byte (the first in the
+/// low bits), each row starting on a byte.
+std::string packedInt4Weights(KernelWriter &w, Value weight) {
+  Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
+  const int64_t n = wt.shape[0], k = wt.shape[1], rowBytes = (k + 1) / 2;
+  std::vector<int64_t> out(n * rowBytes, 0);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t q = 0; q < k; ++q)
+      out[r * rowBytes + q / 2] |= (wt.i[r * k + q] & 0xF) << (4 * (q & 1));
+  return w.ints(out, "uint8_t", w.node() + "_int4");
+}
+
 LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   Value result = o.getOutput();
   Shape a = shapeOf(o.getA()), out = shapeOf(result);
@@ -72,6 +84,13 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   if (row == "fc_s8_dsp_paired") {
     std::string bias = foldedBias(w, o.getB(), o.getC(), pa.zeroPoint);
     std::string weights = pairedFcWeights(w, o.getB());
+    w.call().tmpl(id).in(o.getA()).arg(weights).arg(bias).arg(rq.mult).arg(rq.shift).in(result)
+        .emit();
+    return success();
+  }
+  if (row == "fc_s8_w4") {
+    std::string bias = o.getC() ? w.in(o.getC()) : std::string("nullptr");
+    std::string weights = packedInt4Weights(w, o.getB());
     w.call().tmpl(id).in(o.getA()).arg(weights).arg(bias).arg(rq.mult).arg(rq.shift).in(result)
         .emit();
     return success();

@@ -102,6 +102,7 @@ constexpr Discardable kDiscardable[] = {
     {"edge.family", Kind::Family, OnModule},
     {"edge.name", Kind::String, OnArg | OnResult},
     {"edge.onnx_type", Kind::Integer, OnOp},
+    {"edge.weight_bits", Kind::NonNegative, OnOp},
     {"edge.fused", Kind::StringArray, OnOp},
     {"edge.range", Kind::F32Pair, OnOp | OnArg},
     {"edge.sparsity", Kind::Dictionary, OnOp},

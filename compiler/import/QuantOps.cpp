@@ -484,6 +484,10 @@ LogicalResult dequantizeLinear(NodeContext &c) {
     auto d = dequantized(c, 0, 1, 2, "x");
     if (failed(d))
       return failure();
+    if (xd == DType::I4)
+      if (auto deq = d->getDefiningOp<edge::DequantizeOp>())
+        if (Operation *k = deq.getInput().getDefiningOp())
+          k->setAttr(kWeightBitsAttr, c.b.getI64IntegerAttr(4));
     c.setOutput(*d);
     return success();
   }

@@ -11,6 +11,7 @@
 #include "passes/Kernels/KernelTable.h"
 
 #include "edgec/Quant/QuantUtils.h"
+#include "edgec/Support/TensorAttr.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -190,6 +191,18 @@ bool blockedFcApplies(Operation *op, KernelFamily f) {
   auto gemm = cast<edge::GemmOp>(op);
   return dspFcApplies(op, f) && gemm.getB().getDefiningOp<edge::ConstantOp>() &&
          constantOrNone(gemm.getC());
+}
+
+/// fc_s8_w4: B (N x K) is a weight-only int4 model's own integers (zero
+/// points 0), kept two to a byte in flash.
+bool int4FcApplies(Operation *op, KernelFamily f) {
+  auto gemm = cast<edge::GemmOp>(op);
+  auto k = gemm.getB().getDefiningOp<edge::ConstantOp>();
+  auto bits = k ? k->getAttrOfType<IntegerAttr>(kWeightBitsAttr) : IntegerAttr();
+  if (!bits || bits.getInt() != 4 || !dspFcApplies(op, f))
+    return false;
+  edgec::Tensor t = edgec::tensorFromAttr(k.getValue());
+  return llvm::all_of(t.i, [](int64_t v) { return v >= -8 && v <= 7; });
 }
 
 /// fc_s8_dsp_paired reads B four k at a time from an interleaved copy.

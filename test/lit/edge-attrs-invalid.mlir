@@ -52,3 +52,11 @@ func.func @family_on_op(%a: tensor<4xf32>) -> tensor<4xf32> {
 func.func @arg_name(%a: tensor<4xf32> {edge.name = 3 : i64}) -> tensor<4xf32> {
   return %a : tensor<4xf32>
 }
+
+// -----
+
+func.func @weight_bits(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'edge.weight_bits' must be a non-negative integer, not -4 : i64}}
+  %0 = edge.relu %a {edge.weight_bits = -4 : i64} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

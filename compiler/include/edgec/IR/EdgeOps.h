@@ -104,6 +104,10 @@ constexpr int kRecurrentPreFraction = 12;
 /// f(x) for the activation named `name`, in double (the evaluator's).
 double applyRecurrentActivation(llvm::StringRef name, double alpha, double beta, double x);
 
+/// On a quantized weight constant: the width its integers came in (4: a
+/// weight-only int4 model's), so a kernel may store them that narrow.
+inline constexpr const char *kWeightBitsAttr = "edge.weight_bits";
+
 /// What an edge.reduce_* op computes over its axes (edge::ReduceOpInterface).
 using ReduceKind = edge::ReduceKind;
 std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);

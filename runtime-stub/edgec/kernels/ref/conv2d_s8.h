@@ -216,4 +216,31 @@ inline void fc_s8(const T *EDGEC_RESTRICT a, const int8_t *EDGEC_RESTRICT b,
   }
 }
 
+/// fc_s8 with B (N x K, trans_b) a weight-only int4 model's own integers,
+/// two to a byte (the first in the low bits, as ONNX packs int4), each row
+/// starting on a byte: half the flash of int8 weights, for a nibble unpack
+/// per multiply. The arithmetic is fc_s8's, so results are the same.
+template <const FcS8Params &P, typename T, typename U>
+inline void fc_s8_w4(const T *EDGEC_RESTRICT a, const uint8_t *EDGEC_RESTRICT b,
+                     const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
+                     const int32_t *EDGEC_RESTRICT shift, U *EDGEC_RESTRICT y) {
+  static_assert(P.trans_b, "int4 weights are stored N x K");
+  using Acc = typename AccOf<T, U>::type;
+  constexpr ptrdiff_t kRowBytes = (P.k + 1) / 2;
+  for (ptrdiff_t i = 0; i < P.m; ++i) {
+    const T *ai = a + i * P.k;
+    for (ptrdiff_t j = 0; j < P.n; ++j) {
+      const uint8_t *bj = b + j * kRowBytes;
+      Acc acc = bias ? bias[j] : 0;
+      for (ptrdiff_t q = 0; q < P.k; ++q) {
+        const int32_t nibble = (q & 1) ? (bj[q >> 1] >> 4) : (bj[q >> 1] & 0xF);
+        const int32_t w = (nibble ^ 8) - 8; // sign-extend 4 bits
+        acc += static_cast<Acc>(static_cast<int32_t>(ai[q]) - P.input_zero) * w;
+      }
+      const int32_t v = requantize_acc(acc, mult[j], shift[j]) + P.output_zero;
+      y[i * P.n + j] = static_cast<U>(clamp_i32(v, P.act_min, P.act_max));
+    }
+  }
+}
+
 } // namespace edgec
