@@ -859,7 +859,9 @@ LogicalResult groupNorm(NodeContext &c) {
     if (NodeContext::shape(p) != Shape{s[1]})
       return c.fail("scale and bias must have one value per channel (" + std::to_string(s[1]) +
                     "), got " + shapeToString(NodeContext::shape(p)));
-  int64_t rest = product(s) / s[0] / groups;
+  // Per group: C / num_groups channels times every spatial position (a
+  // product, not a quotient of the whole: a batch of 0 must not divide).
+  int64_t rest = s[1] / groups * product(Shape(s.begin() + 2, s.end()));
   Value g = c.reshape(*x, {s[0], groups, rest});
   Value mean = buildReduce<edge::ReduceMeanOp>(c, g, {2}, true);
   Value d = buildBinary<edge::SubOp>(c, g, mean);
