@@ -1,4 +1,4 @@
-//===- Normalize.cpp - softmax, log-softmax, hardmax, batch normalization --===//
+//===- Normalize.cpp - softmax, hardmax, batch and layer normalization ----===//
 //
 // Softmax-like ops run over one axis viewed as [outer, len, inner]; int8
 // softmax takes a table of exp over the input's 256 steps. Batch
@@ -88,6 +88,26 @@ LogicalResult emitBatchNorm(edge::BatchNormOp o, KernelWriter &w) {
   return success();
 }
 
+LogicalResult emitLayerNorm(edge::LayerNormOp o, KernelWriter &w) {
+  Shape in = shapeOf(o.getInput());
+  int64_t inner = prod(in, o.getAxis());
+  std::string id = w.declare(Params("LayerNormParams")
+                                 .set("rows", inner ? prod(in, 0) / inner : 0)
+                                 .set("inner", inner)
+                                 .real("epsilon", o.getEpsilon().convertToDouble())
+                                 .flag("rms", o.getRms())
+                                 .flag("has_scale", (bool)o.getScale())
+                                 .flag("has_bias", (bool)o.getBias()));
+  w.call()
+      .tmpl(id)
+      .in(o.getInput())
+      .optional(o.getScale())
+      .optional(o.getBias())
+      .in(o.getOutput())
+      .emit();
+  return success();
+}
+
 } // namespace
 
 void attachNormalizeKernels(MLIRContext &ctx) {
@@ -95,6 +115,7 @@ void attachNormalizeKernels(MLIRContext &ctx) {
   attachFloat<edge::LogSoftmaxOp, emitLogSoftmax>(ctx);
   attachFloat<edge::HardmaxOp, emitHardmax>(ctx);
   attachFloat<edge::BatchNormOp, emitBatchNorm>(ctx);
+  attachFloat<edge::LayerNormOp, emitLayerNorm>(ctx);
 }
 
 } // namespace edgec::codegen

@@ -494,6 +494,33 @@ LogicalResult BatchNormOp::verify() {
   return success();
 }
 
+bool edgec::isRowParameterShape(ArrayRef<int64_t> input, int64_t axis, ArrayRef<int64_t> param) {
+  int64_t rank = input.size(), lead = rank - (int64_t)param.size();
+  if (lead < 0 || lead > axis)
+    return false;
+  for (int64_t d = lead; d < rank; ++d)
+    if (param[d - lead] != (d < axis ? 1 : input[d]))
+      return false;
+  return true;
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto in = shapeOf(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)in.size())
+    return emitOpError("axis ") << axis << " out of range for rank " << in.size();
+  if (getType() != getInput().getType())
+    return emitOpError("result type must equal input type");
+  if (!(getEpsilon().convertToDouble() >= 0.0))
+    return emitOpError("epsilon must be non-negative, got ") << getEpsilon().convertToDouble();
+  for (Value v : {getScale(), getBias()})
+    if (v && !isRowParameterShape(in, axis, shapeOf(v)))
+      return emitOpError("scale / bias of shape ")
+             << shapeStr(shapeOf(v)) << " must hold one value per element of a row of "
+             << shapeStr(in) << " from axis " << axis;
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//

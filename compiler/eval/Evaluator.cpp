@@ -831,6 +831,35 @@ FailureOr<Tensor> evaluateCore(Operation *op, ArrayRef<const Tensor *> in) {
           }
         return r;
       })
+      .Case([&](edge::LayerNormOp o) -> FailureOr<Tensor> {
+        // Each row on its own, in double: mean, then the mean square of
+        // (x - mean) (or of x for RMS), then the scaled, shifted values.
+        const Tensor &x = *in[0];
+        const Tensor *scale = o.getScale() ? in[1] : nullptr;
+        const Tensor *bias = o.getBias() ? in[o.getScale() ? 2 : 1] : nullptr;
+        int64_t inner = 1;
+        for (size_t d = o.getAxis(); d < x.shape.size(); ++d) inner *= x.shape[d];
+        int64_t rows = inner ? x.numElements() / inner : 0;
+        double eps = o.getEpsilon().convertToDouble();
+        Tensor r = x;
+        for (int64_t row = 0; row < rows; ++row) {
+          const float *xr = x.f.data() + row * inner;
+          double mean = 0, sq = 0;
+          if (!o.getRms()) {
+            for (int64_t j = 0; j < inner; ++j) mean += xr[j];
+            mean /= inner;
+          }
+          for (int64_t j = 0; j < inner; ++j) sq += (xr[j] - mean) * (xr[j] - mean);
+          double inv = 1.0 / std::sqrt(sq / inner + eps);
+          for (int64_t j = 0; j < inner; ++j) {
+            double y = (xr[j] - mean) * inv;
+            if (scale) y *= scale->f[j];
+            if (bias) y += bias->f[j];
+            r.f[row * inner + j] = (float)y;
+          }
+        }
+        return r;
+      })
       .Case([&](edge::ReshapeOp) -> FailureOr<Tensor> {
         Tensor r = *in[0];
         r.shape = outShape;

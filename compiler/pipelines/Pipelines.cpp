@@ -76,6 +76,10 @@ void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions
 }
 
 void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
+  // Layer / RMS normalization left in float becomes one kernel; after
+  // quantization, so that int8 layers keep their integer ops.
+  if (o.fuse)
+    pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseLayerNormPass());
   // Kernels are chosen on the final types (scratch depends on them); the
   // sparse cost model may then replace a dense kernel by a sparse one.
   kernels::SelectKernelsPassOptions k;

@@ -9,13 +9,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "edgec/IR/EdgeOps.h"
-#include "edgec/Support/TensorAttr.h"
 #include "passes/Fusion/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <cmath>
-#include <optional>
 
 using namespace mlir;
 
@@ -24,25 +21,6 @@ namespace edgec::fusion {
 #include "passes/Fusion/Passes.h.inc"
 
 namespace {
-
-/// The one value a float constant holds (a scalar, or every element alike).
-std::optional<double> splat(Value v) {
-  auto c = v.getDefiningOp<edge::ConstantOp>();
-  if (!c || !getElementTypeOrSelf(v.getType()).isF32())
-    return std::nullopt;
-  Tensor t = tensorFromAttr(c.getValue());
-  if (t.f.empty())
-    return std::nullopt;
-  for (float x : t.f)
-    if (x != t.f.front())
-      return std::nullopt;
-  return t.f.front();
-}
-
-bool isSplat(Value v, double value) {
-  std::optional<double> s = splat(v);
-  return s && std::fabs(*s - value) <= 1e-6 * std::fabs(value);
-}
 
 /// `v` scaled by 1/6: Div(v, 6) or Mul by 1/6 (either side); the scaled value.
 Value sixth(Operation *op) {

@@ -81,4 +81,21 @@ def FuseHardSwishPass : Pass<"edge-fuse-hard-swish", "::mlir::func::FuncOp"> {
   }];
 }
 
+def FuseLayerNormPass : Pass<"edge-fuse-layer-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fuse layer and RMS normalization arithmetic into edge.layer_norm";
+  let description = [{
+    Finds `d / sqrt(mean(d * d) + eps)` over trailing axes, d = x - mean(x)
+    (layer norm) or d = x (RMS norm), with the square as Mul or `Pow(., 2)`
+    and the division as Div or a Mul by `Reciprocal` / `Div(1, .)`, then an
+    optional Mul by a scale and Add of a bias holding one value per element
+    of a row (either side). It is the form the importer gives
+    LayerNormalization and RMSNormalization and the form exporters write for
+    them. When every intermediate is read only inside the chain and nothing
+    in it carries a fused clamp, the chain becomes one float
+    `edge.layer_norm` at the last op's location, the other nodes in its
+    `edge.fused` list. Float ops only: it runs after edge-quantize, so int8
+    layers keep their integer ops.
+  }];
+}
+
 #endif // EDGEC_PASSES_FUSION_PASSES_TD

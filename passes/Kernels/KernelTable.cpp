@@ -236,6 +236,10 @@ unsigned elementwiseInPlace(Operation *op) {
   return mask;
 }
 
+/// A kernel that reads a whole row of its input (operand 0) before it writes
+/// that row of the result may write over the input (layer_norm_f32).
+unsigned rowInPlace(Operation *) { return 1u; }
+
 /// A depthwise kernel that copies plane m (into its scratch) before it writes
 /// output plane m may write over its input when an output plane is no larger
 /// than an input plane: output plane m then lies over input planes m and

@@ -304,3 +304,15 @@ func.func @sparse_declined(%x: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -
   %y = edge.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64, edge.sparse = #edge.sparse<kind = pointwise, choice = dense, dense = 10, sparse = 100, dense_bytes = 32, sparse_bytes = 8>} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<8x4x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
   return %y : tensor<1x8x8x8x!quant.uniform<i8:f32, 0.2:1>>
 }
+
+// -----
+
+// Layer / RMS norm: one portable float kernel for every family.
+// PORTABLE-LABEL: func.func @layer_norm
+// PORTABLE: edge.kernel = #edge.kernel<"layer_norm_f32", "edgec::layer_norm_f32", "edgec/kernels/ref/norm_f32.h", scratch = 0>
+// DSP-LABEL: func.func @layer_norm
+// DSP: edge.kernel = #edge.kernel<"layer_norm_f32", "edgec::layer_norm_f32", "edgec/kernels/ref/norm_f32.h", scratch = 0>
+func.func @layer_norm(%x: tensor<2x8xf32>, %s: tensor<8xf32>) -> tensor<2x8xf32> {
+  %0 = edge.layer_norm %x scale %s {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = false} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

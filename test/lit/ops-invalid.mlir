@@ -409,3 +409,36 @@ func.func @reduce_runtime_axes_empty(%x: tensor<2x3xf32>, %a: tensor<0xi64>) -> 
   %0 = edge.reduce_runtime_axes %x, %a {kind = #edge.reduce_kind<sum>, keepdims = true} : (tensor<2x3xf32>, tensor<0xi64>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{'edge.layer_norm' op axis 2 out of range for rank 2}}
+  %0 = edge.layer_norm %x {axis = 2 : i64, epsilon = 1.0e-5 : f32, rms = false} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// The scale is per row ([2, 1]), not per element of a row.
+func.func @layer_norm_scale_shape(%x: tensor<2x4xf32>, %s: tensor<2x1xf32>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{'edge.layer_norm' op scale / bias of shape [2, 1] must hold one value per element of a row of [2, 4] from axis 1}}
+  %0 = edge.layer_norm %x scale %s {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = false} : (tensor<2x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error@+1 {{'edge.layer_norm' op epsilon must be non-negative, got -1}}
+  %0 = edge.layer_norm %x {axis = 1 : i64, epsilon = -1.0 : f32, rms = true} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @layer_norm_result(%x: tensor<2x4xf32>) -> tensor<8xf32> {
+  // expected-error@+1 {{'edge.layer_norm' op result type must equal input type}}
+  %0 = edge.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = true} : (tensor<2x4xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

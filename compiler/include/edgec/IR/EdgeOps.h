@@ -116,6 +116,12 @@ std::optional<ReduceKind> reduceKindOf(mlir::Operation *op);
 llvm::SmallVector<int64_t> reducedShape(llvm::ArrayRef<int64_t> in,
                                         llvm::function_ref<bool(int64_t)> reduced,
                                         bool keepdims);
+/// Whether `param` holds one value per element of a row of `input` viewed
+/// as [outer, inner] from `axis` on (edge.layer_norm's scale and bias): its
+/// shape, aligned to the input's last dimensions, is 1 before `axis` and the
+/// input's from it on.
+bool isRowParameterShape(llvm::ArrayRef<int64_t> input, int64_t axis,
+                         llvm::ArrayRef<int64_t> param);
 /// Number of elements a normalized slice (start, end, step) selects.
 int64_t sliceLength(int64_t start, int64_t end, int64_t step);
 } // namespace edgec

@@ -498,6 +498,30 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Edge_LayerNormOp : Edge_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Layer or RMS normalization over the trailing axes, in one pass per row";
+  let description = [{
+    Each row of the input viewed as [outer, inner], inner the product of the
+    dimensions from `axis` on, is normalized on its own:
+      layer: y = (x - mean) / sqrt(mean((x - mean)^2) + epsilon)
+      rms:   y = x / sqrt(mean(x^2) + epsilon)
+    then multiplied by `scale` and added `bias` when present (ONNX
+    LayerNormalization-17 and RMSNormalization-23, whose other outputs are
+    not kept). `scale` and `bias` hold one value per element of a row: their
+    shape, aligned to the input's last dimensions, is 1 before `axis` and the
+    input's from it on. edge-fuse-layer-norm forms it from the importer's
+    function bodies and from exporters' expanded graphs.
+  }];
+  let arguments = (ins F32Tensor:$input, Optional<F32Tensor>:$scale,
+                       Optional<F32Tensor>:$bias, I64Attr:$axis, F32Attr:$epsilon,
+                       BoolAttr:$rms);
+  let results = (outs F32Tensor:$output);
+  let assemblyFormat = [{
+    $input (`scale` $scale^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
