@@ -46,6 +46,10 @@ Params &Params::setInt(llvm::StringRef field, int64_t value) {
   return add(field, std::to_string(value));
 }
 
+Params &Params::setWide(llvm::StringRef field, int64_t value) {
+  return add(field, "INT64_C(" + std::to_string(value) + ")");
+}
+
 Params &Params::flag(llvm::StringRef field, bool value) {
   return add(field, value ? "true" : "false");
 }
@@ -199,8 +203,9 @@ std::string KernelWriter::ints(const std::vector<int64_t> &values, const std::st
                                const std::string &name) {
   // A value outside the array's type would be a narrowing error in the
   // generated code (or, where it builds, a silent wrap): a diagnostic here.
-  int64_t lo = ctype == "int8_t" ? INT8_MIN : ctype == "uint8_t" ? 0 : INT32_MIN;
-  int64_t hi = ctype == "int8_t" ? INT8_MAX : ctype == "uint8_t" ? UINT8_MAX : INT32_MAX;
+  bool wide = ctype == "int64_t";
+  int64_t lo = ctype == "int8_t" ? INT8_MIN : ctype == "uint8_t" ? 0 : wide ? INT64_MIN : INT32_MIN;
+  int64_t hi = ctype == "int8_t" ? INT8_MAX : ctype == "uint8_t" ? UINT8_MAX : wide ? INT64_MAX : INT32_MAX;
   for (size_t k = 0; k < values.size(); ++k)
     if (values[k] < lo || values[k] > hi) {
       op_->emitError() << "(" << op_->getName().getStringRef() << ") " << ctype << " constant '"
@@ -211,6 +216,7 @@ std::string KernelWriter::ints(const std::vector<int64_t> &values, const std::st
     }
   Tensor t = Tensor::zeros(ctype == "int8_t"    ? DType::I8
                            : ctype == "uint8_t" ? DType::U8
+                           : wide               ? DType::I64
                                                 : DType::I32,
                            {(int64_t)values.size()});
   t.i = values;

@@ -50,6 +50,8 @@ public:
     static_assert(!std::is_same_v<Int, bool>, "use flag() for bool fields");
     return setInt(field, static_cast<int64_t>(value));
   }
+  /// An int64_t field (not range-checked against int32_t).
+  Params &setWide(llvm::StringRef field, int64_t value);
   Params &flag(llvm::StringRef field, bool value);
   Params &real(llvm::StringRef field, float value);
   Params &list(llvm::StringRef field, llvm::ArrayRef<int64_t> values);
@@ -158,7 +160,7 @@ public:
   void assertScratch(const std::string &templateArgs);
   /// A weight array in flash holding `t` as `ctype`, named after `name`.
   std::string weights(const Tensor &t, const std::string &ctype, const std::string &name);
-  /// An integer array in flash (`ctype` int8_t, uint8_t or int32_t), named
+  /// An integer array in flash (`ctype` int8_t, uint8_t, int32_t or int64_t), named
   /// after `name`.
   std::string ints(const std::vector<int64_t> &values, const std::string &ctype,
                    const std::string &name);

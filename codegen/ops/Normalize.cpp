@@ -91,6 +91,40 @@ LogicalResult emitBatchNorm(edge::BatchNormOp o, KernelWriter &w) {
 LogicalResult emitLayerNorm(edge::LayerNormOp o, KernelWriter &w) {
   Shape in = shapeOf(o.getInput());
   int64_t inner = prod(in, o.getAxis());
+  if (w.integer()) {
+    auto values = [&](Value v) {
+      return v ? tensorFromAttr(v.getDefiningOp<edge::ConstantOp>().getValue()).f
+               : std::vector<float>();
+    };
+    if ((o.getScale() && !o.getScale().getDefiningOp<edge::ConstantOp>()) ||
+        (o.getBias() && !o.getBias().getDefiningOp<edge::ConstantOp>()))
+      return w.unsupported() << "an integer layer norm needs constant scale and bias";
+    quant::LayerNormConstants k =
+        quant::layerNormConstants(o, values(o.getScale()), values(o.getBias()));
+    std::string a = w.ints(k.a, "int32_t", w.node() + "_ln_a");
+    std::string b = w.ints(k.b, "int64_t", w.node() + "_ln_b");
+    std::string id = w.declare(Params("LayerNormS8Params")
+                                   .set("rows", inner ? prod(in, 0) / inner : 0)
+                                   .set("inner", inner)
+                                   .set("input_zero", k.inputZero)
+                                   .set("output_zero", k.outputZero)
+                                   .set("qmin", k.qmin)
+                                   .set("qmax", k.qmax)
+                                   .set("root_shift", k.rootShift)
+                                   .setWide("epsilon", k.epsilon)
+                                   .set("shift", k.shift)
+                                   .flag("rms", o.getRms()));
+    w.call()
+        .tmpl(id)
+        .tmpl(ctypeOf(o.getInput()))
+        .tmpl(ctypeOf(o.getOutput()))
+        .in(o.getInput())
+        .arg(a)
+        .arg(b)
+        .in(o.getOutput())
+        .emit();
+    return success();
+  }
   std::string id = w.declare(Params("LayerNormParams")
                                  .set("rows", inner ? prod(in, 0) / inner : 0)
                                  .set("inner", inner)
@@ -115,7 +149,7 @@ void attachNormalizeKernels(MLIRContext &ctx) {
   attachFloat<edge::LogSoftmaxOp, emitLogSoftmax>(ctx);
   attachFloat<edge::HardmaxOp, emitHardmax>(ctx);
   attachFloat<edge::BatchNormOp, emitBatchNorm>(ctx);
-  attachFloat<edge::LayerNormOp, emitLayerNorm>(ctx);
+  attach<edge::LayerNormOp, emitLayerNorm>(ctx);
 }
 
 } // namespace edgec::codegen

@@ -509,8 +509,10 @@ LogicalResult LayerNormOp::verify() {
   int64_t axis = getAxis();
   if (axis < 0 || axis >= (int64_t)in.size())
     return emitOpError("axis ") << axis << " out of range for rank " << in.size();
-  if (getType() != getInput().getType())
-    return emitOpError("result type must equal input type");
+  auto inType = cast<ShapedType>(getInput().getType()), outType = cast<ShapedType>(getType());
+  if (inType.getShape() != outType.getShape() ||
+      inType.getElementType().isF32() != outType.getElementType().isF32())
+    return emitOpError("result must have the input's shape and be float when it is");
   if (!(getEpsilon().convertToDouble() >= 0.0))
     return emitOpError("epsilon must be non-negative, got ") << getEpsilon().convertToDouble();
   for (Value v : {getScale(), getBias()})

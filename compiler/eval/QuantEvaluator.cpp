@@ -227,6 +227,59 @@ Tensor reduceMean(edge::ReduceMeanOp op, const Tensor &x) {
   return y;
 }
 
+/// floor(v / 2^s), s >= 0, written without a shift of a negative number.
+__int128 floorDivPow2(__int128 v, int s) {
+  __int128 d = (__int128)1 << s;
+  return v >= 0 ? v / d : -((-v + d - 1) / d);
+}
+
+/// Integer layer / RMS norm as docs/numerics.md defines it ("Layer
+/// normalization"), in 128-bit arithmetic: the root from the long double one
+/// corrected to the exact floor, the divisions as floors.
+Tensor layerNorm(edge::LayerNormOp op, ArrayRef<const Tensor *> in) {
+  std::vector<float> w, c;
+  size_t next = 1;
+  if (op.getScale())
+    w = in[next++]->f;
+  if (op.getBias())
+    c = in[next++]->f;
+  LayerNormConstants k = layerNormConstants(op, w, c);
+  const Tensor &x = *in[0];
+  Tensor y = zerosLike(op.getOutput());
+  int64_t n = k.inner, rows = n ? x.numElements() / n : 0;
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t *xr = x.i.data() + row * n;
+    __int128 s1 = 0, s2 = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      s1 += xr[j] - k.inputZero;
+      s2 += (__int128)(xr[j] - k.inputZero) * (xr[j] - k.inputZero);
+    }
+    if (op.getRms())
+      s1 = 0;
+    unsigned __int128 t =
+        (unsigned __int128)(n * s2 - s1 * s1) * ((unsigned __int128)1 << (2 * k.rootShift)) +
+        (unsigned __int128)k.epsilon;
+    uint64_t r = (uint64_t)std::sqrt((long double)t);
+    while ((unsigned __int128)r * r > t)
+      --r;
+    while ((unsigned __int128)(r + 1) * (r + 1) <= t)
+      ++r;
+    int bits = 0;
+    for (uint64_t v = r; v; v >>= 1)
+      ++bits;
+    __int128 inv = r ? (((__int128)1 << (29 + bits)) + r / 2) / r : 0;
+    int s = 13 + bits - k.rootShift;
+    for (int64_t j = 0; j < n; ++j) {
+      __int128 p = ((__int128)n * (xr[j] - k.inputZero) - s1) * inv;
+      __int128 q = s > 0 ? floorDivPow2(p + ((__int128)1 << (s - 1)), s) : p;
+      __int128 acc = q * k.a[j] + k.b[j];
+      __int128 o = floorDivPow2(acc + ((__int128)1 << (k.shift - 1)), k.shift) + k.outputZero;
+      y.i[row * n + j] = (int64_t)std::clamp<__int128>(o, k.qmin, k.qmax);
+    }
+  }
+  return y;
+}
+
 /// Calls `row(at, len, max)` for every row of `x` along `axis` (the shape
 /// viewed as [outer, len, inner]): `at(j)` is the flat index of the row's
 /// element j and `max` its largest value.
@@ -510,6 +563,7 @@ FailureOr<Tensor> evaluateQuantizedOp(Operation *op, ArrayRef<const Tensor *> in
           return o.emitError("no integer mean: TFLite's int16 MEAN is not implemented"), failure();
         return reduceMean(o, *in[0]);
       })
+      .Case([&](edge::LayerNormOp o) -> FailureOr<Tensor> { return layerNorm(o, in); })
       .Case([&](edge::SoftmaxOp o) -> FailureOr<Tensor> {
         if (tfliteNumerics(o))
           return softmaxTflite(o, *in[0]);

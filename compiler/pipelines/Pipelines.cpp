@@ -25,6 +25,7 @@ void buildFusionPipeline(mlir::OpPassManager &pm) {
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldPadPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFoldBatchNormPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseHardSwishPass());
+  pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseLayerNormPass());
   pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseActivationPass());
 }
 
@@ -76,10 +77,6 @@ void buildQuantizePipeline(mlir::OpPassManager &pm, const CompilePipelineOptions
 }
 
 void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o) {
-  // Layer / RMS normalization left in float becomes one kernel; after
-  // quantization, so that int8 layers keep their integer ops.
-  if (o.fuse)
-    pm.addNestedPass<mlir::func::FuncOp>(fusion::createFuseLayerNormPass());
   // Kernels are chosen on the final types (scratch depends on them); the
   // sparse cost model may then replace a dense kernel by a sparse one.
   kernels::SelectKernelsPassOptions k;
@@ -119,7 +116,7 @@ void registerEdgePassesAndPipelines() {
   quant::registerEdgeQuantizePasses();
   sparsity::registerEdgeSparsityPasses();
   mlir::PassPipelineRegistration<>(
-      "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm and activation fusion",
+      "edge-fusion-pipeline", "Reshape collapsing, Pad, BatchNorm, hard-swish, layer norm and activation fusion",
       [](mlir::OpPassManager &pm) { buildFusionPipeline(pm); });
   mlir::PassPipelineRegistration<CompilePipelineOptions>(
       "edge-compile-pipeline",

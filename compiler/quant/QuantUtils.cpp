@@ -288,6 +288,40 @@ RecurrentConstants recurrentConstants(Operation *o) {
   return k;
 }
 
+LayerNormConstants layerNormConstants(Operation *op, ArrayRef<float> scale, ArrayRef<float> bias) {
+  auto ln = cast<edge::LayerNormOp>(op);
+  QParams px = paramsOf(ln.getInput().getType()), py = paramsOf(ln.getOutput().getType());
+  auto shape = cast<ShapedType>(ln.getInput().getType()).getShape();
+  LayerNormConstants k;
+  k.inner = 1;
+  for (size_t d = ln.getAxis(); d < shape.size(); ++d)
+    k.inner *= shape[d];
+  k.inputZero = px.zeroPoint;
+  k.outputZero = py.zeroPoint;
+  k.qmin = py.qmin;
+  k.qmax = py.qmax;
+  // V <= n^2 (qmax - qmin)^2; the root's argument V 4^k + epsilon stays
+  // below 2^61 with k as large as that allows (r then has ~30 bits).
+  double n = (double)k.inner, range = (double)px.qmax - px.qmin;
+  double eps = (double)ln.getEpsilon().convertToDouble() * n * n / (px.scale * px.scale);
+  double bound = n * n * range * range + eps + 1.0;
+  k.rootShift = std::max(0, (int)std::floor((61.0 - std::log2(bound)) / 2.0));
+  k.epsilon = (int64_t)std::llround(std::min(eps * std::ldexp(1.0, 2 * k.rootShift), 0x1p61));
+  // The output step: the largest |w_j / s_y| takes 30 bits of a_j.
+  double wmax = 0;
+  for (int64_t j = 0; j < k.inner; ++j)
+    wmax = std::max(wmax, std::fabs(scale.empty() ? 1.0 : (double)scale[j]) / py.scale);
+  int e = wmax > 0 ? (int)std::ceil(std::log2(wmax)) : 0;
+  k.shift = std::clamp(kLayerNormFraction + 30 - e, kLayerNormFraction + 1, 48);
+  for (int64_t j = 0; j < k.inner; ++j) {
+    double w = scale.empty() ? 1.0 : (double)scale[j], c = bias.empty() ? 0.0 : (double)bias[j];
+    k.a.push_back(std::llround(w / py.scale * std::ldexp(1.0, k.shift - kLayerNormFraction)));
+    k.b.push_back(std::llround(
+        std::clamp(c / py.scale * std::ldexp(1.0, k.shift), -0x1p60, 0x1p60)));
+  }
+  return k;
+}
+
 std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights) {
   std::vector<int64_t> q;
   for (float w : weights)

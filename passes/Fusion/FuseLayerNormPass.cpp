@@ -228,9 +228,9 @@ struct FuseLayerNorm : RewritePattern {
   }
 };
 
-/// Runs on the float Div and Mul ops only, so that nothing else in a module
-/// that is already quantized is touched: a greedy run over the whole body
-/// would also fold, hoist and merge its constants.
+/// Runs on the float Div and Mul ops only, so that nothing else is touched:
+/// a greedy run over the whole body would also fold, hoist and merge
+/// constants, which is the other fusion passes' business.
 struct FuseLayerNormPass : impl::FuseLayerNormPassBase<FuseLayerNormPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());

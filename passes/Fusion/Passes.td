@@ -93,8 +93,9 @@ def FuseLayerNormPass : Pass<"edge-fuse-layer-norm", "::mlir::func::FuncOp"> {
     them. When every intermediate is read only inside the chain and nothing
     in it carries a fused clamp, the chain becomes one float
     `edge.layer_norm` at the last op's location, the other nodes in its
-    `edge.fused` list. Float ops only: it runs after edge-quantize, so int8
-    layers keep their integer ops.
+    `edge.fused` list. Runs before edge-fuse-activation, which would
+    otherwise fold a Relu into the bias Add, and before quantization:
+    edge-quantize makes it the integer layer_norm_q.
   }];
 }
 

@@ -699,6 +699,35 @@ Operation *Quantizer::rewrite(Operation *op) {
                                           mean.getKeepdimsAttr(), mean.getNumericsAttr());
     return copyAttrs(op, q);
   }
+  // Layer / RMS norm on integers (layer_norm_q): int8 or int16 read as
+  // made, its own output parameters, scale and bias kept float constants
+  // whose integer steps layerNormConstants derives.
+  if (auto ln = dyn_cast<edge::LayerNormOp>(op)) {
+    std::optional<Tensor> w, c;
+    if ((ln.getScale() && !(w = floatValues(ln.getScale()))) ||
+        (ln.getBias() && !(c = floatValues(ln.getBias()))))
+      return nullptr;
+    Type out = ownType();
+    Value x = layerInput(ln.getInput());
+    if (!out || !x)
+      return nullptr;
+    auto shape = cast<ShapedType>(x.getType()).getShape();
+    int64_t inner = 1;
+    for (size_t d = ln.getAxis(); d < shape.size(); ++d)
+      inner *= shape[d];
+    if (inner > (paramsOf(x.getType()).qmax > 127 ? kLayerNormMaxInner16 : kLayerNormMaxInner8))
+      return nullptr;
+    auto q = b.create<edge::LayerNormOp>(loc, out, x, ln.getScale(), ln.getBias(),
+                                         ln.getAxisAttr(), ln.getEpsilonAttr(), ln.getRmsAttr());
+    LayerNormConstants k = layerNormConstants(q, w ? ArrayRef<float>(w->f) : ArrayRef<float>(),
+                                              c ? ArrayRef<float>(c->f) : ArrayRef<float>());
+    // |Y| < 2^25 and |a_j| < 2^31 keep Y a_j + b_j in int64.
+    if (llvm::any_of(k.a, [](int64_t v) { return v <= -(int64_t{1} << 31) || v >= (int64_t{1} << 31); })) {
+      q->erase();
+      return nullptr;
+    }
+    return copyAttrs(op, q);
+  }
   if (auto sm = dyn_cast<edge::SoftmaxOp>(op)) {
     auto shape = cast<ShapedType>(sm.getType()).getShape();
     Value x = quantized(sm.getInput());

@@ -124,3 +124,24 @@ func.func @recurrent_stays_float(%x: tensor<2x1x2xf32> {edge.range = array<f32: 
   %z = edge.recurrent %x, %w4, %r4 peepholes %p {activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, activations = ["Sigmoid", "Tanh", "Tanh"], cell = #edge.cell<lstm>, clip = 0.0 : f32, direction = #edge.direction<forward>, hidden_size = 1 : i64, input_forget = false, linear_before_reset = false, edge.range = array<f32: -1.0, 1.0>} : (tensor<2x1x2xf32>, tensor<1x4x2xf32>, tensor<1x4x1xf32>, tensor<1x3xf32>) -> tensor<4x1x1x1xf32>
   return %y, %z : tensor<3x1x1x1xf32>, tensor<4x1x1x1xf32>
 }
+
+// -----
+
+// A layer norm runs on integers (layer_norm_q): int8 (int16 in 16x8) in and
+// out at its own calibrated parameters, scale and bias kept float constants
+// (the kernel's integer steps are derived from them). A scale computed at run
+// time keeps the layer float.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: %[[Q:.*]] = edge.quantize %arg0
+// CHECK: %[[N:.*]] = edge.layer_norm %[[Q]] scale %{{.*}} bias %{{.*}} {axis = 1 : i64, {{.*}}rms = false} : (tensor<2x8x!quant.uniform<i8:f32, {{.*}}>>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8x!quant.uniform<i8:f32, {{.*}}>>
+// CHECK: edge.layer_norm %arg0 scale %arg1 {axis = 1 : i64, {{.*}}rms = true} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+// CHECK: return %[[N]]
+// I16-LABEL: func.func @layer_norm
+// I16: edge.layer_norm {{.*}} -> tensor<2x8x!quant.uniform<i16:f32, {{.*}}>>
+func.func @layer_norm(%x: tensor<2x8xf32> {edge.range = array<f32: -4.0, 4.0>}, %s: tensor<8xf32> {edge.range = array<f32: 0.0, 1.0>}) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  %w = edge.constant dense<[0.5, 1.0, 1.5, 2.0, 0.5, 1.0, 1.5, 2.0]> : tensor<8xf32>
+  %b = edge.constant dense<0.25> : tensor<8xf32>
+  %0 = edge.layer_norm %x scale %w bias %b {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = false, edge.range = array<f32: -3.0, 3.0>} : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %1 = edge.layer_norm %x scale %s {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = true, edge.range = array<f32: -3.0, 3.0>} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0, %1 : tensor<2x8xf32>, tensor<2x8xf32>
+}

@@ -438,7 +438,7 @@ func.func @layer_norm_epsilon(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // -----
 
 func.func @layer_norm_result(%x: tensor<2x4xf32>) -> tensor<8xf32> {
-  // expected-error@+1 {{'edge.layer_norm' op result type must equal input type}}
+  // expected-error@+1 {{'edge.layer_norm' op result must have the input's shape and be float when it is}}
   %0 = edge.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-5 : f32, rms = true} : (tensor<2x4xf32>) -> tensor<8xf32>
   return %0 : tensor<8xf32>
 }

@@ -5,7 +5,8 @@
     ReduceMean, Add eps, Sqrt, Div, Mul by the scale on the left, Add bias),
   an RMSNorm module as exporters write it (Pow, ReduceMean, Add, Sqrt,
     Reciprocal, Mul, Mul by the weight)
--- with x.npy, cal.npy and ref.npy (numpy, in float64) beside it."""
+-- with x.npy, cal.npy, ref.npy (numpy, in float64) and x_edge.npy (rows
+that stress an integer layer norm) beside it."""
 import sys
 
 import numpy as np
@@ -55,6 +56,14 @@ onnx.save(model, f"{out}/layer-norms.onnx")
 x = f32(r.normal(1.0, 2.0, (1, 10, D)))
 np.save(f"{out}/x.npy", x)
 np.save(f"{out}/cal.npy", f32(r.normal(1.0, 2.0, (8, 1, 10, D))))
+# Rows that stress an integer layer norm: constant, zero, saturating both
+# ends of the range, a spread of one step on a large offset.
+edge = f32(r.normal(1.0, 2.0, (1, 10, D)))
+edge[0, 0] = 5.0
+edge[0, 1] = 0.0
+edge[0, 2] = np.where(np.arange(D) % 2, 30.0, -30.0)
+edge[0, 3] = np.where(np.arange(D) % 3, 6.0, 6.05)
+np.save(f"{out}/x_edge.npy", edge)
 g = {k: v.astype(np.float64) for k, v in w.items()}
 
 

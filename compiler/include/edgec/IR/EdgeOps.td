@@ -498,7 +498,9 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Edge_LayerNormOp : Edge_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+// Not Edge_SameRealKind: quantized, its scale and bias stay float constants
+// (the verifier keeps input and output of one kind).
+def Edge_LayerNormOp : Op<Edge_Dialect, "layer_norm", [Pure, AttrSizedOperandSegments]> {
   let summary = "Layer or RMS normalization over the trailing axes, in one pass per row";
   let description = [{
     Each row of the input viewed as [outer, inner], inner the product of the
@@ -510,12 +512,14 @@ def Edge_LayerNormOp : Edge_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
     not kept). `scale` and `bias` hold one value per element of a row: their
     shape, aligned to the input's last dimensions, is 1 before `axis` and the
     input's from it on. edge-fuse-layer-norm forms it from the importer's
-    function bodies and from exporters' expanded graphs.
+    function bodies and from exporters' expanded graphs. Quantized, the
+    input and output are integers and scale and bias stay float constants:
+    the kernel's integer constants come from them (layerNormConstants).
   }];
-  let arguments = (ins F32Tensor:$input, Optional<F32Tensor>:$scale,
+  let arguments = (ins Edge_RealTensor:$input, Optional<F32Tensor>:$scale,
                        Optional<F32Tensor>:$bias, I64Attr:$axis, F32Attr:$epsilon,
                        BoolAttr:$rms);
-  let results = (outs F32Tensor:$output);
+  let results = (outs Edge_RealTensor:$output);
   let assemblyFormat = [{
     $input (`scale` $scale^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
   }];

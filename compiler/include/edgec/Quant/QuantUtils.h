@@ -167,6 +167,31 @@ std::vector<int32_t> functionKnots16(const std::function<double(double)> &f, con
 std::vector<int64_t> resampleWeightsQ14(llvm::ArrayRef<float> weights);
 constexpr int kResampleShift = 14;
 
+/// Integer layer / RMS normalization (a quantized edge.layer_norm;
+/// docs/numerics.md, "Layer normalization"). Per row of n elements, with
+/// v = x - z_x, S1 = sum v (0 for RMS), S2 = sum v^2:
+///   V = n S2 - S1^2;  r = isqrt(V 4^k + epsilon);  L = bits of r;
+///   inv = (2^(29+L) + r / 2) / r;  Y_j = round((n v_j - S1) inv / 2^(13+L-k))
+/// Y_j is the normalized value in Q16 (independent of s_x: only epsilon
+/// sees it), and the output z_y + ((Y_j a_j + b_j + 2^(shift-1)) >> shift),
+/// clamped.
+struct LayerNormConstants {
+  int64_t inner = 0;           ///< n
+  int32_t inputZero = 0, outputZero = 0, qmin = -128, qmax = 127;
+  int32_t rootShift = 0;       ///< k: V scaled by 4^k before its root
+  int64_t epsilon = 0;         ///< round(n^2 eps / s_x^2 4^k)
+  int32_t shift = 0;           ///< of the output step
+  std::vector<int64_t> a, b;   ///< per element: w_j / s_y 2^(shift-16), b_j / s_y 2^shift
+};
+constexpr int kLayerNormFraction = 16; ///< Y_j = y_j 2^16
+/// Largest row of an integer layer norm: int8 input (V < 2^48), int16 input (V < 2^58);
+/// n v - S1 stays in int32 (int8: 2^25, int16: 2^30).
+constexpr int64_t kLayerNormMaxInner8 = 65536, kLayerNormMaxInner16 = 8192;
+/// The constants of a quantized edge.layer_norm whose scale and bias (empty
+/// when absent) hold `scale` and `bias`.
+LayerNormConstants layerNormConstants(mlir::Operation *op, llvm::ArrayRef<float> scale,
+                                      llvm::ArrayRef<float> bias);
+
 /// Layers that read and write int8 whatever width is asked of them (the
 /// recurrent layers, whose state inside is int16 anyway): never a 16x8
 /// candidate of --quantize auto, and int8 between int16 neighbours in 16x8.
