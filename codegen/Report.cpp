@@ -38,11 +38,14 @@ static int64_t storedBytes(Operation *user, Value v) {
   auto d = edge::sparseOf(user);
   if (d && d.isSparse() && user->getNumOperands() > 1 && user->getOperand(1) == v)
     return d.getSparseBytes();
-  // fc_s8_w4 keeps its N x K int4 weights two to a byte, rows byte-aligned.
+  // fc_s8_w4 keeps its int4 weights as N x K rows (a K x N B transposed),
+  // two to a byte, rows byte-aligned.
   if (auto k = edge::kernelOf(user); k && k.getName() == "fc_s8_w4" &&
                                      user->getNumOperands() > 1 && user->getOperand(1) == v) {
     auto s = cast<ShapedType>(v.getType()).getShape();
-    return s[0] * ((s[1] + 1) / 2);
+    bool transB = cast<edge::GemmOp>(user).getTransB();
+    int64_t n = transB ? s[0] : s[1], kk = transB ? s[1] : s[0];
+    return n * ((kk + 1) / 2);
   }
   return bytesOf(v);
 }

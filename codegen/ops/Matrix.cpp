@@ -43,14 +43,16 @@ std::string pairedFcWeights(KernelWriter &w, Value weight) {
 }
 
 /// fc_s8_w4's B: rows of N x K int4 values, two to a byte (the first in the
-/// low bits), each row starting on a byte.
-std::string packedInt4Weights(KernelWriter &w, Value weight) {
+/// low bits), each row starting on a byte; a K x N B (`transB` false, a
+/// MatMul's) is transposed on the way.
+std::string packedInt4Weights(KernelWriter &w, Value weight, bool transB) {
   Tensor wt = tensorFromAttr(weight.getDefiningOp<edge::ConstantOp>().getValue());
-  const int64_t n = wt.shape[0], k = wt.shape[1], rowBytes = (k + 1) / 2;
+  const int64_t n = transB ? wt.shape[0] : wt.shape[1], k = transB ? wt.shape[1] : wt.shape[0];
+  const int64_t rowBytes = (k + 1) / 2;
   std::vector<int64_t> out(n * rowBytes, 0);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t q = 0; q < k; ++q)
-      out[r * rowBytes + q / 2] |= (wt.i[r * k + q] & 0xF) << (4 * (q & 1));
+      out[r * rowBytes + q / 2] |= (wt.i[transB ? r * k + q : q * n + r] & 0xF) << (4 * (q & 1));
   return w.ints(out, "uint8_t", w.node() + "_int4");
 }
 
@@ -63,8 +65,11 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   quant::QParams py = quant::paramsOf(result.getType());
   auto [lo, hi] = quant::outputClamp(o);
   RequantArrays rq = requantArrays(w);
+  llvm::StringRef row = w.kernelName();
+  // fc_s8_w4 always reads its packed B as N x K rows.
   Params p("FcS8Params");
-  p.set("m", out[0]).set("n", out[1]).set("k", a[1]).flag("trans_b", o.getTransB())
+  p.set("m", out[0]).set("n", out[1]).set("k", a[1])
+      .flag("trans_b", o.getTransB() || row == "fc_s8_w4")
       .set("input_zero", pa.zeroPoint).set("output_zero", py.zeroPoint).set("act_min", lo)
       .set("act_max", hi);
   if (rq.right)
@@ -72,7 +77,6 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   if (rq.shiftOne)
     p.flag("shift_one", true);
   std::string id = w.declare(p);
-  llvm::StringRef row = w.kernelName();
   w.assertScratch(id);
   // Weight arrays are named in the order they are first used.
   if (row == "fc_s8_sparse") {
@@ -90,7 +94,7 @@ LogicalResult emitGemmS8(edge::GemmOp o, KernelWriter &w) {
   }
   if (row == "fc_s8_w4") {
     std::string bias = o.getC() ? w.in(o.getC()) : std::string("nullptr");
-    std::string weights = packedInt4Weights(w, o.getB());
+    std::string weights = packedInt4Weights(w, o.getB(), o.getTransB());
     w.call().tmpl(id).in(o.getA()).arg(weights).arg(bias).arg(rq.mult).arg(rq.shift).in(result)
         .emit();
     return success();

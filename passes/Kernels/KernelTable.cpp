@@ -193,13 +193,14 @@ bool blockedFcApplies(Operation *op, KernelFamily f) {
          constantOrNone(gemm.getC());
 }
 
-/// fc_s8_w4: B (N x K) is a weight-only int4 model's own integers (zero
-/// points 0), kept two to a byte in flash.
+/// fc_s8_w4: B is a weight-only int4 model's own integers (zero points 0),
+/// kept two to a byte in flash as N x K rows (codegen transposes a MatMul's
+/// K x N B at compile time).
 bool int4FcApplies(Operation *op, KernelFamily f) {
   auto gemm = cast<edge::GemmOp>(op);
   auto k = gemm.getB().getDefiningOp<edge::ConstantOp>();
   auto bits = k ? k->getAttrOfType<IntegerAttr>(kWeightBitsAttr) : IntegerAttr();
-  if (!bits || bits.getInt() != 4 || !dspFcApplies(op, f))
+  if (!bits || bits.getInt() != 4 || gemm.getTransA() || !int8Activations(op, f))
     return false;
   edgec::Tensor t = edgec::tensorFromAttr(k.getValue());
   return llvm::all_of(t.i, [](int64_t v) { return v >= -8 && v <= 7; });

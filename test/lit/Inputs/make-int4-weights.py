@@ -48,3 +48,19 @@ np.save(out + "/cal.npy", r.standard_normal((32, 1, 8)).astype(np.float32))
 np.save(out + "/w4.npy", w4)
 np.save(out + "/u4.npy", u4)
 np.save(out + "/s4.npy", s4)
+
+# int4-matmul.onnx: a signed int4 MatMul weight [K, N] = [8, 6], one scale
+# per output column (DequantizeLinear axis 1), as weight-only int4
+# transformer layers arrive; m4.npy holds its integers.
+m4 = r.integers(-8, 8, size=(8, 6)).astype(np.int8)
+sm = r.uniform(0.02, 0.05, size=(6,)).astype(np.float32)
+g = helper.make_graph(
+    [helper.make_node("DequantizeLinear", ["m4", "sm"], ["wm"], axis=1),
+     helper.make_node("MatMul", ["x", "wm"], ["y"])],
+    "int4_matmul", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 6])],
+    [packed("m4", 22, m4), numpy_helper.from_array(sm, "sm")])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 21)])
+m.ir_version = 8
+onnx.save(m, out + "/int4-matmul.onnx")
+np.save(out + "/m4.npy", m4)
