@@ -238,8 +238,14 @@ unsigned elementwiseInPlace(Operation *op) {
 }
 
 /// A kernel that reads a whole row of its input (operand 0) before it writes
-/// that row of the result may write over the input (layer_norm_f32).
-unsigned rowInPlace(Operation *) { return 1u; }
+/// that row of the result may write over the input when the two have one
+/// element size (layer_norm_f32, layer_norm_q): a wider result's row would
+/// reach into input rows not yet read.
+unsigned rowInPlace(Operation *op) {
+  auto in = cast<ShapedType>(op->getOperand(0).getType());
+  auto out = cast<ShapedType>(op->getResult(0).getType());
+  return elementBytes(in.getElementType()) == elementBytes(out.getElementType()) ? 1u : 0u;
+}
 
 /// A depthwise kernel that copies plane m (into its scratch) before it writes
 /// output plane m may write over its input when an output plane is no larger
