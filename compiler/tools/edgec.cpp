@@ -283,7 +283,7 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
                     "chosen by instructions measured under QEMU for this model and target");
   }
   cmd->add_flag("--no-fuse", f.noFuse,
-                "Keep BatchNorm, Pad, Relu/Clip and reshape chains as separate layers");
+                "Keep BatchNorm, Pad, Relu/Clip, reshape chains and the arithmetic of hard-swish and layer / RMS norms as separate layers");
   cmd->add_flag("--keep-channels", f.keepChannels,
                 "Keep the output channels that are constant zero or that no reader uses "
                 "(removed by default: exact, and smaller in MACs, weights and arena)");
