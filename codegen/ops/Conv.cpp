@@ -126,14 +126,17 @@ std::string hwcConvWeights(KernelWriter &w, edge::Conv2DOp conv) {
 
 void emitDenseS8(KernelWriter &w, const std::string &id, Value input, Value weight, Value bias,
                  int64_t inputZero, const RequantArrays &rq, Value output,
-                 const std::string &weightArray) {
+                 const std::string &weightArray, bool inPlace) {
   // Weight arrays are named in the order they are first used: bias, weight.
   std::string b = w.kernelName().ends_with("_blocked") ? foldedBias(w, weight, bias, inputZero)
                    : bias                              ? w.in(bias)
                                                        : std::string("nullptr");
   std::string wt = weightArray.empty() ? w.in(weight) : weightArray;
   KernelCall call = w.call();
-  call.tmpl(id).in(input).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(output);
+  call.tmpl(id);
+  if (inPlace)
+    call.flag(true);
+  call.in(input).arg(wt).arg(b).arg(rq.mult).arg(rq.shift).in(output);
   if (w.kernelTakesScratch())
     call.scratch();
   call.emit();
@@ -232,15 +235,18 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
   // conv2d_s8_dsp reads the filters (but a depthwise layer's) in pairs,
   // padded to a multiple of four taps; the bias array comes first.
   std::string weights;
+  bool ring = false;
   if (row == "conv2d_s8_dsp" && !kernels::isDepthwiseConv(o)) {
     if (o.getBias())
       w.in(o.getBias());
     weights = pairedConvWeights(w, o, kernels::dspConvRow(o));
+    // A layer the plan runs over its input that needs the ring to do so.
+    ring = kernels::dspConvRingInPlace(o) && sameArenaBytes(o.getInput(), result);
   }
   if (row == "conv2d_s8_hwc_blocked")
     weights = hwcConvWeights(w, o);
   emitDenseS8(w, id, o.getInput(), o.getWeight(), o.getBias(), px.zeroPoint, rq, result,
-              weights);
+              weights, ring);
   return success();
 }
 

@@ -57,10 +57,13 @@ std::string foldedBias(KernelWriter &w, mlir::Value weight, mlir::Value bias, in
 /// The call of a dense int8 conv / fc kernel: (input, weight, bias, mult,
 /// shift, output[, scratch]); the blocked kernels take the bias with the
 /// input zero point folded in. `weightArray`, when given, replaces the
-/// weights as stored (a layout of the kernel's own).
+/// weights as stored (a layout of the kernel's own); `inPlace` adds the
+/// kernel's InPlace template flag (a layer the plan runs over its input that
+/// needs the kernel to know it).
 void emitDenseS8(KernelWriter &w, const std::string &id, mlir::Value input, mlir::Value weight,
                  mlir::Value bias, int64_t inputZero, const RequantArrays &rq,
-                 mlir::Value output, const std::string &weightArray = "");
+                 mlir::Value output, const std::string &weightArray = "",
+                 bool inPlace = false);
 /// Two rows a (even) and b (odd) of int8 weights as the paired DSP kernels
 /// read them (kernels/arm/conv2d_s8_dsp.h), for the four k from q: the words
 /// E = b[q]+128, a[q], b[q+2]+128, a[q+2] and O = the same at q+1, q+3

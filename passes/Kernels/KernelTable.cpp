@@ -276,9 +276,13 @@ unsigned pointwiseInPlace(Operation *op) {
 ///   input plane) lies over input planes m and below only;
 /// - pointwise, two pixels at a time: both columns are gathered before any
 ///   output of those pixels is written, and output (m, p) lies over input
-///   (m, p) (one image, one group: the planes are equally long).
+///   (m, p) (one image, one group: the planes are equally long);
+/// - a convolution dspConvRingInPlace admits, through the ring in its
+///   scratch (codegen passes InPlace where the plan puts the result there).
 unsigned dspConvInPlace(Operation *op) {
-  return isDepthwise(cast<edge::Conv2DOp>(op)) ? depthwiseInPlace(op) : pointwiseInPlace(op);
+  if (isDepthwise(cast<edge::Conv2DOp>(op)))
+    return depthwiseInPlace(op);
+  return pointwiseInPlace(op) || dspConvRingInPlace(op) ? 1u : 0u;
 }
 
 /// conv2d_s8_sparse (kernels/sparse/conv2d_s8_sparse.h) runs in place as a
@@ -323,8 +327,12 @@ int64_t dspConvScratch(Operation *op, KernelFamily) {
   auto conv = cast<edge::Conv2DOp>(op);
   if (isDepthwise(conv)) // one padded int16 plane
     return 2 * depthwisePlaneElements(conv);
-  // Two int16 columns of a padded filter row each.
-  return 2 * 2 * dspConvRow(conv);
+  // Two int16 columns of a padded filter row each, and the ring of a layer
+  // that can run in place through one.
+  int64_t ring = dspConvRingInPlace(conv)
+                     ? conv.getOutput().getType().getShape()[1] * dspConvRingPixels(conv)
+                     : 0;
+  return 2 * 2 * dspConvRow(conv) + ring;
 }
 
 int64_t dspFcScratch(Operation *op, KernelFamily) {
@@ -507,6 +515,24 @@ int64_t dspConvRow(Operation *op) {
   auto w = conv.getWeight().getType().getShape();
   int64_t k = w[1] * w[2] * w[3];
   return isDepthwise(conv) ? k : static_cast<int64_t>(llvm::alignTo(k, 4));
+}
+
+// Mirrors conv2d_s8_dsp_ring_in_place in runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
+bool dspConvRingInPlace(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto in = conv.getInput().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides();
+  return !isDepthwise(conv) && !isPointwise(conv) && in[0] == 1 && conv.getGroup() == 1 &&
+         s[0] == 1 && s[1] == 1 && !conv.hasInputDilation() && out[2] == in[2] &&
+         out[3] == in[3] && out[1] <= in[1];
+}
+
+int64_t dspConvRingPixels(Operation *op) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  auto p = conv.getPads();
+  int64_t w = conv.getOutput().getType().getShape()[3];
+  return llvm::alignTo(p[0] * w + p[1] + 5, 4);
 }
 
 int64_t convTile(Operation *op) {

@@ -90,6 +90,17 @@ bool isDepthwiseConv(mlir::Operation *conv);
 /// K itself for a depthwise layer (its own kernel, unpadded).
 int64_t dspConvRow(mlir::Operation *conv);
 
+/// Whether conv2d_s8_dsp runs a (not depthwise, not pointwise) convolution
+/// over its own input through a ring of delayed outputs, when the plan puts
+/// the result there (conv2d_s8_dsp_ring_in_place in conv2d_s8_dsp.h): one
+/// image, one group, unit strides, output planes as large as input planes, no
+/// more output than input channels. Its scratch then holds the ring.
+bool dspConvRingInPlace(mlir::Operation *conv);
+
+/// Pixels of that ring: pad_top * W + pad_left + 5, rounded up to a multiple
+/// of four (conv2d_s8_dsp_ring_pixels).
+int64_t dspConvRingPixels(mlir::Operation *conv);
+
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);
 

@@ -109,6 +109,38 @@ func.func @convs(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tenso
 
 // -----
 
+// A 3x3 convolution of one image and group, unit strides, output planes as
+// large as input planes and no more output than input channels runs over its
+// input with the SMLAD kernel through a ring of delayed outputs (output q
+// goes to its place once pixel q + pad_top * W + pad_left is gathered). Its
+// scratch holds the ring too: 4 (then 2) channels x 16 pixels (1 * 8 + 1 + 5
+// rounded up to a multiple of four) beside the two 36-tap columns (144 B).
+// The portable kernel never runs in place.
+// DSP-LABEL: func.func @ring
+// DSP-SAME: edge.arena_lower_bound = 464 : i64, edge.arena_size = 464 : i64
+// DSP: %[[P:.*]] = edge.conv2d %arg0, {{.*}}"conv2d_s8_dsp", {{.*}}scratch = 16>, edge.offset = 0 : i64
+// DSP: %[[Q:.*]] = edge.conv2d %[[P]], {{.*}}"conv2d_s8_dsp", {{.*}}scratch = 208>, edge.offset = 0 : i64, edge.scratch_offset = 256 : i64
+// DSP: %[[R:.*]] = edge.conv2d %[[Q]], {{.*}}"conv2d_s8_dsp", {{.*}}scratch = 176>, edge.offset = 0 : i64, edge.scratch_offset = 256 : i64
+// DSP: %[[S:.*]] = edge.conv2d %[[R]], {{.*}}"conv2d_s8_dsp", {{.*}}scratch = 16>, edge.offset = 0 : i64
+// CHECK-LABEL: func.func @ring
+// CHECK: %[[P:.*]] = edge.conv2d %arg0, {{.*}}"conv2d_s8"{{.*}}edge.offset = 0 : i64
+// CHECK: %[[Q:.*]] = edge.conv2d %[[P]], {{.*}}edge.offset = 256 : i64
+// CHECK: %[[R:.*]] = edge.conv2d %[[Q]], {{.*}}edge.offset = 512 : i64
+func.func @ring(%arg0: tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>> {
+  %wp = edge.constant dense<1> : tensor<4x4x1x1xi8> as tensor<4x4x1x1x!quant.uniform<i8:f32, 0.01>>
+  %wc = edge.constant dense<1> : tensor<4x4x3x3xi8> as tensor<4x4x3x3x!quant.uniform<i8:f32, 0.01>>
+  %wn = edge.constant dense<1> : tensor<2x4x3x3xi8> as tensor<2x4x3x3x!quant.uniform<i8:f32, 0.01>>
+  %wo = edge.constant dense<1> : tensor<4x2x1x1xi8> as tensor<4x2x1x1x!quant.uniform<i8:f32, 0.01>>
+  %0 = edge.conv2d %arg0, %wp {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x4x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %1 = edge.conv2d %0, %wc {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x4x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %2 = edge.conv2d %1, %wn {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x4x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<2x4x3x3x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x2x8x8x!quant.uniform<i8:f32, 0.1:-3>>
+  %3 = edge.conv2d %2, %wo {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x2x8x8x!quant.uniform<i8:f32, 0.1:-3>>, tensor<4x2x1x1x!quant.uniform<i8:f32, 0.01>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  %4 = edge.relu %3 : tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>>
+  return %4 : tensor<1x4x8x8x!quant.uniform<i8:f32, 0.2:1>>
+}
+
+// -----
+
 // Sparse kernels: the depthwise one copies a plane before writing its output
 // plane, as the SMLAD one does, and runs in place. The sparse pointwise one
 // runs in place too on cores without DSP (its in-place variant gathers a

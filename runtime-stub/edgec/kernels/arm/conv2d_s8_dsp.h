@@ -60,19 +60,47 @@ template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_is_depthwise() {
 /// with zeros by the compiler).
 template <ptrdiff_t K> constexpr ptrdiff_t im2col_column_stride() { return (K + 3) & ~ptrdiff_t{3}; }
 
+/// Whether conv2d_s8_dsp can run a layer over its own input through a ring of
+/// delayed outputs (InPlace): one image, one group, unit strides, the input
+/// not spread, output planes as large as input planes and no more output than
+/// input channels, and not pointwise (which runs in place without a ring).
+/// Output (m, q) lies over input (m, q); input pixel q (every channel) is last
+/// read by output pixel q + D, D = pad_top * W + pad_left, so an output goes
+/// to its place once the pixel D after it is gathered, and waits in the ring
+/// until then. KernelTable.cpp's ringInPlace states the same.
+template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_ring_in_place() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return !conv2d_s8_dsp_is_depthwise<Q>() && P.batch == 1 && P.groups == 1 &&
+         P.stride_h == 1 && P.stride_w == 1 && !conv2d_is_spread<P>() && P.in_h == P.out_h &&
+         P.in_w == P.out_w && P.out_c <= P.in_c &&
+         !(P.kernel_h == 1 && P.kernel_w == 1 && P.pad_top == 0 && P.pad_left == 0);
+}
+
+/// Pixels of the ring of a layer run in place: outputs go to their place
+/// four at a time, so up to D + 3 wait when a pixel pair is written, D + 5
+/// with it; rounded up to a multiple of four (so that a pair, which starts at
+/// an even pixel, and a group of four never wrap).
+template <const Conv2DS8Params &Q> constexpr ptrdiff_t conv2d_s8_dsp_ring_pixels() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return (static_cast<ptrdiff_t>(P.pad_top) * P.out_w + P.pad_left + 5 + 3) & ~ptrdiff_t{3};
+}
+
 /// Scratch bytes of conv2d_s8_dsp: two int16 columns of the receptive field
-/// (each K rounded up to a multiple of four, im2col_column_stride), or for a
-/// depthwise layer one padded int16 input plane. KernelTable.cpp's
-/// dspConvScratch states the same.
+/// (each K rounded up to a multiple of four, im2col_column_stride), and for a
+/// layer that can run in place through a ring (conv2d_s8_dsp_ring_in_place)
+/// the ring, out_c bytes per pixel; or for a depthwise layer one padded int16
+/// input plane. KernelTable.cpp's dspConvScratch states the same.
 template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_scratch_size() {
   constexpr const Conv2DParams &P = Q.conv;
   if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
     return 2 * static_cast<int64_t>(depthwise_plane_h<Q>()) * depthwise_plane_w<Q>();
   else
     return 2 * 2 * static_cast<int64_t>(im2col_column_stride<(P.in_c / P.groups) * P.kernel_h *
-                                                          P.kernel_w>());
+                                                          P.kernel_w>()) +
+           (conv2d_s8_dsp_ring_in_place<Q>()
+                ? static_cast<int64_t>(P.out_c) * conv2d_s8_dsp_ring_pixels<Q>()
+                : 0);
 }
-
 
 /// Where tap k of a column is stored: k with the middle two of its group of
 /// four swapped (x0 x2 x1 x3), the last, incomplete group's too.
@@ -478,12 +506,17 @@ EDGEC_ALWAYS_INLINE int32_t dot_1x1(const int8_t *EDGEC_RESTRICT w0,
 /// which lies over input planes m and below only; pointwise gathers the
 /// columns of two pixels before it writes any output of those pixels, and
 /// output (m, p) lies over input (m, p). Hence no restrict on `in` and `out`.
-/// The compiler's side of this contract: dspConvInPlace in KernelTable.cpp.
-template <const Conv2DS8Params &Q>
+/// With InPlace, a layer conv2d_s8_dsp_ring_in_place admits runs over its
+/// input too: its outputs wait in the ring until the input they lie over is
+/// read for the last time. The compiler's side of this contract:
+/// dspConvInPlace in KernelTable.cpp.
+template <const Conv2DS8Params &Q, bool InPlace = false>
 inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                           const int32_t *EDGEC_RESTRICT bias, const int32_t *EDGEC_RESTRICT mult,
                           const int32_t *EDGEC_RESTRICT shift, int8_t *out,
                           void *EDGEC_RESTRICT scratch) {
+  static_assert(!InPlace || conv2d_s8_dsp_ring_in_place<Q>(),
+                "InPlace is for a layer that runs over its input through the ring");
   if constexpr (conv2d_s8_dsp_is_depthwise<Q>()) {
     depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out, static_cast<int16_t *>(scratch));
   } else {
@@ -501,39 +534,62 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
         const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
         int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
         const int8_t *wg = w + g * Mg * KS;
-        ptrdiff_t p = 0;
-        // The odd output channel of a group, its filter as it is after the
-        // pairs.
-        auto last_channel = [&](const int16_t *col, ptrdiff_t q) EDGEC_LAMBDA_INLINE {
-          const ptrdiff_t mo = g * Mg + Mg - 1;
-          yg[(Mg - 1) * OHW + q] = ConvOutputS8<Q>(mult[mo], shift[mo])(
-              dot_1x1<KS>(wg + (Mg - 1) * KS, col, bias ? bias[mo] : 0));
-        };
-        for (; p + 1 < OHW; p += 2) {
+        // Output pixel p, and p + 1 when Two, of every channel of the group:
+        // written at y (channel 0 of pixel p), YS bytes from one channel to
+        // the next.
+        auto pixels = [&]<ptrdiff_t YS, bool Two>(ptrdiff_t p, int8_t *y) EDGEC_LAMBDA_INLINE {
           im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
-          im2col_s16_reordered<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
+          if constexpr (Two)
+            im2col_s16_reordered<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
           const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
-          const uint32_t sx1 = static_cast<uint32_t>(sum_s16<KS>(col1)) << 7;
+          uint32_t sx1 = 0;
+          if constexpr (Two)
+            sx1 = static_cast<uint32_t>(sum_s16<KS>(col1)) << 7;
           for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
             const ptrdiff_t mo = g * Mg + m;
-            conv_2x2_block<Q, K, OHW>(wg + m * KS, col0, bias ? bias + mo : nullptr, mult + mo,
-                                      shift + mo, yg + m * OHW + p, sx0, sx1);
+            conv_2x2_block<Q, K, YS, Two>(wg + m * KS, col0, bias ? bias + mo : nullptr,
+                                          mult + mo, shift + mo, y + m * YS, sx0, sx1);
           }
           if constexpr (Mg % 2 != 0) {
-            last_channel(col0, p);
-            last_channel(col1, p + 1);
+            // The odd output channel of a group, its filter as it is after
+            // the pairs.
+            const ptrdiff_t mo = g * Mg + Mg - 1;
+            const ConvOutputS8<Q> s(mult[mo], shift[mo]);
+            const int8_t *wm = wg + (Mg - 1) * KS;
+            y[(Mg - 1) * YS] = s(dot_1x1<KS>(wm, col0, bias ? bias[mo] : 0));
+            if constexpr (Two)
+              y[(Mg - 1) * YS + 1] = s(dot_1x1<KS>(wm, col1, bias ? bias[mo] : 0));
           }
-        }
-        if (p < OHW) { // odd pixel count: the last one alone
-          im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
-          const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
-          for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
-            const ptrdiff_t mo = g * Mg + m;
-            conv_2x2_block<Q, K, OHW, false>(wg + m * KS, col0, bias ? bias + mo : nullptr,
-                                             mult + mo, shift + mo, yg + m * OHW + p, sx0, 0);
+        };
+        ptrdiff_t p = 0;
+        if constexpr (InPlace) {
+          // Outputs go to the ring first; output q to its place once pixel
+          // q + D has been gathered (input q is then read no more).
+          constexpr ptrdiff_t D = static_cast<ptrdiff_t>(P.pad_top) * P.out_w + P.pad_left;
+          constexpr ptrdiff_t L = conv2d_s8_dsp_ring_pixels<Q>();
+          int8_t *ring = reinterpret_cast<int8_t *>(col0 + 2 * KS);
+          ptrdiff_t f = 0, slot = 0; // the first output not in place, its slot
+          // Four outputs of a channel at a time (one word), those before end.
+          auto flush = [&](ptrdiff_t end) EDGEC_LAMBDA_INLINE {
+            for (; f + 4 <= end; f += 4, slot = slot + 4 == L ? 0 : slot + 4)
+              for (ptrdiff_t m = 0; m < Mg; ++m)
+                memcpy(yg + m * OHW + f, ring + m * L + slot, 4);
+          };
+          for (; p + 1 < OHW; p += 2) {
+            pixels.template operator()<L, true>(p, ring + p % L);
+            flush(p + 2 - D);
           }
-          if constexpr (Mg % 2 != 0)
-            last_channel(col0, p);
+          if (p < OHW)
+            pixels.template operator()<L, false>(p, ring + p % L);
+          flush(OHW);
+          for (; f < OHW; ++f, ++slot) // the last OHW % 4 (slot < L: L is a multiple of 4)
+            for (ptrdiff_t m = 0; m < Mg; ++m)
+              yg[m * OHW + f] = ring[m * L + slot];
+        } else {
+          for (; p + 1 < OHW; p += 2)
+            pixels.template operator()<OHW, true>(p, yg + p);
+          if (p < OHW) // odd pixel count: the last one alone
+            pixels.template operator()<OHW, false>(p, yg + p);
         }
       }
   }
