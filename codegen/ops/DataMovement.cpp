@@ -8,6 +8,8 @@
 
 #include "Models.h"
 
+#include "passes/Memory/BufferAnalysis.h"
+
 #include "edgec/Quant/QuantUtils.h"
 #include "edgec/Support/TensorAttr.h"
 #include "edgec/quant.h"
@@ -48,8 +50,13 @@ LogicalResult emitSlice(edge::SliceOp o, KernelWriter &w) {
   return emitStridedCopy(w, shapeOf(o.getOutput()), st, offset);
 }
 
-/// One copy per input into its place along the axis.
+/// One copy per input into its place along the axis; none where the inputs'
+/// producers wrote them there (memory::concatInSlices).
 LogicalResult emitConcat(edge::ConcatOp o, KernelWriter &w) {
+  if (memory::concatInSlices(o, memory::arenaAlignmentOf(o->getParentOfType<func::FuncOp>()))) {
+    w.emitNote("no copy: the producers of its inputs wrote them into their slices");
+    return success();
+  }
   Shape out = shapeOf(o.getOutput());
   int64_t axis = o.getAxis(), outer = prod(out, 0, axis), inner = prod(out, axis + 1);
   int64_t offset = 0;

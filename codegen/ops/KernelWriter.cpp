@@ -256,6 +256,11 @@ void KernelWriter::emitPart(const std::string &note, const std::string &code) {
                          op_->getName().getStringRef().str(), note, code);
 }
 
+void KernelWriter::emitNote(const std::string &note) {
+  e_.body += fmt::format("  // node '{}' ({}): {}\n", sanitizeIdentifier(node(), "layer"),
+                         op_->getName().getStringRef().str(), note);
+}
+
 std::string KernelWriter::scratch() const {
   auto off = op_->getAttrOfType<IntegerAttr>(memory::kScratchOffsetAttr);
   return off ? fmt::format("static_cast<void *>(arena + {})", off.getInt()) : "nullptr";

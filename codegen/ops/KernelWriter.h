@@ -174,6 +174,8 @@ public:
   void emit(const std::string &code, const std::string &prefix = "");
   /// A statement of a layer written in parts (concat), noted as `note`.
   void emitPart(const std::string &note, const std::string &code);
+  /// The layer's comment alone, with `note`: a layer that runs no code.
+  void emitNote(const std::string &note);
   /// Expressions of the arena scratch: void * and float *, or nullptr.
   std::string scratch() const;
   std::string floatScratch() const;

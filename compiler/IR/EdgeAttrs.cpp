@@ -72,6 +72,7 @@ enum class Kind {
   Family,        // #edge.family
   Kernel,        // #edge.kernel
   Sparse,        // #edge.sparse
+  Unit,          // unit (a flag)
   NonNegative,   // integer >= 0
   Integer,       // any integer
   Float,         // float
@@ -113,6 +114,7 @@ constexpr Discardable kDiscardable[] = {
     {"edge.offset", Kind::NonNegative, OnOp},
     {"edge.scratch_offset", Kind::NonNegative, OnOp},
     {"edge.state_offset", Kind::NonNegative, OnOp},
+    {"edge.concat_copies", Kind::Unit, OnOp},
     {"edge.arena_size", Kind::NonNegative, OnFunc},
     {"edge.arena_lower_bound", Kind::NonNegative, OnFunc},
     {"edge.planner", Kind::String, OnFunc},
@@ -144,6 +146,7 @@ const char *kindName(Kind k) {
   case Kind::Family: return "a #edge.family";
   case Kind::Kernel: return "a #edge.kernel";
   case Kind::Sparse: return "a #edge.sparse";
+  case Kind::Unit: return "a unit attribute";
   case Kind::NonNegative: return "a non-negative integer";
   case Kind::Integer: return "an integer";
   case Kind::Float: return "a float";
@@ -162,6 +165,7 @@ bool holds(Kind k, Attribute a) {
   case Kind::Family: return isa<KernelFamilyAttr>(a);
   case Kind::Kernel: return isa<KernelAttr>(a);
   case Kind::Sparse: return isa<SparseAttr>(a);
+  case Kind::Unit: return isa<UnitAttr>(a);
   case Kind::NonNegative: {
     auto i = dyn_cast<IntegerAttr>(a);
     return i && !i.getValue().isNegative();

@@ -51,7 +51,43 @@ static int64_t bytesOf(Value v) {
   return t.getNumElements() * elementBytes(t.getElementType());
 }
 
-ScheduleGraph scheduleGraphOf(func::FuncOp func) {
+int64_t arenaAlignmentOf(func::FuncOp func) {
+  if (auto a = func->getAttrOfType<IntegerAttr>(kArenaAlignmentAttr))
+    return a.getInt();
+  return kDefaultArenaAlignment;
+}
+
+bool concatInSlices(Operation *op, int64_t alignment) {
+  auto concat = dyn_cast<edge::ConcatOp>(op);
+  if (!concat || concat->hasAttr(kConcatCopiesAttr) ||
+      storageOf(concat.getOutput()) != Storage::Arena)
+    return false;
+  auto out = cast<ShapedType>(concat.getOutput().getType());
+  int64_t axis = concat.getAxis();
+  if (axis < 0)
+    axis += out.getRank();
+  for (int64_t d = 0; d < axis; ++d)
+    if (out.getDimSize(d) != 1)
+      return false;
+  auto inputs = concat.getInputs();
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    Operation *def = v.getDefiningOp();
+    if (!def || def->getNumResults() != 1 || kernels::isView(def) ||
+        isa<edge::ConstantOp, edge::ConcatOp>(def) || storageOf(v) != Storage::Arena ||
+        getElementTypeOrSelf(v.getType()) != out.getElementType())
+      return false;
+    if (llvm::count(inputs, v) != 1)
+      return false;
+    for (Operation *user : v.getUsers())
+      if (user != op && isa<edge::ConcatOp>(user))
+        return false;
+    if (i + 1 < inputs.size() && bytesOf(v) % alignment != 0)
+      return false;
+  }
+  return !inputs.empty();
+}
+
+ScheduleGraph scheduleGraphOf(func::FuncOp func, int64_t alignment) {
   ScheduleGraph g;
   Block &body = func.getBody().front();
   llvm::DenseMap<Operation *, int64_t> index;
@@ -61,39 +97,63 @@ ScheduleGraph scheduleGraphOf(func::FuncOp func) {
       g.ops.push_back(&op);
     }
   g.nodes.resize(g.ops.size());
-  // The node whose arena buffer `v` reads, or -1.
-  auto bufferNode = [&](Value v) -> int64_t {
+  // Concatenations in slices: per one, the nodes of its inputs in order.
+  llvm::DenseMap<Operation *, std::vector<int64_t>> slices;
+  for (Operation *op : g.ops)
+    if (concatInSlices(op, alignment))
+      for (Value v : op->getOperands())
+        slices[op].push_back(index[v.getDefiningOp()]);
+  // The nodes whose arena buffers `v` reads (a concatenation in slices: its
+  // slices), none when it is not in the arena.
+  auto bufferNodes = [&](Value v) -> std::vector<int64_t> {
     Value root = viewRoot(v);
     Operation *def = root.getDefiningOp();
     if (!def || storageOf(root) != Storage::Arena)
-      return -1;
+      return {};
+    if (auto it = slices.find(def); it != slices.end())
+      return it->second;
     auto it = index.find(def);
-    return it == index.end() ? -1 : it->second;
+    return it == index.end() ? std::vector<int64_t>{} : std::vector<int64_t>{it->second};
   };
   for (auto [i, op] : llvm::enumerate(g.ops)) {
     ScheduleNode &node = g.nodes[i];
-    for (Value v : op->getOperands()) {
+    node.inPlace = kernels::inPlaceOperands(op);
+    // The first slice of a concatenation an operand reads stands at the
+    // operand's place; the others follow the operands.
+    std::vector<int64_t> more;
+    for (auto [k, v] : llvm::enumerate(op->getOperands())) {
       if (Operation *def = v.getDefiningOp(); def && index.count(def) &&
                                               !llvm::is_contained(node.deps, index[def]))
         node.deps.push_back(index[def]);
-      node.operands.push_back(bufferNode(v));
+      std::vector<int64_t> b = bufferNodes(v);
+      node.operands.push_back(b.empty() ? -1 : b[0]);
+      if (b.size() > 1) {
+        more.insert(more.end(), b.begin() + 1, b.end());
+        if (k < 32)
+          node.inPlace &= ~(1u << k); // never over a whole concatenation
+      }
     }
-    node.inPlace = kernels::inPlaceOperands(op);
+    node.operands.insert(node.operands.end(), more.begin(), more.end());
     node.arena = op->getNumResults() == 1 && storageOf(op->getResult(0)) == Storage::Arena &&
-                 !kernels::isView(op);
+                 !kernels::isView(op) && !slices.count(op);
     if (node.arena)
       node.size = bytesOf(op->getResult(0));
     if (auto kernel = edge::kernelOf(op); kernel && kernel.getScratch() > 0)
       node.scratch = kernel.getScratch();
   }
+  for (auto &[concat, parts] : slices)
+    for (auto [k, p] : llvm::enumerate(parts)) {
+      g.nodes[p].slice = true;
+      g.nodes[p].follows = k ? parts[k - 1] : -1;
+    }
   for (Value v : body.getTerminator()->getOperands())
-    if (int64_t b = bufferNode(v); b >= 0)
+    for (int64_t b : bufferNodes(v))
       g.nodes[b].liveToEnd = true;
   return g;
 }
 
-std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func) {
-  ScheduleGraph g = scheduleGraphOf(func);
+std::vector<ArenaBuffer> collectArenaBuffers(func::FuncOp func, int64_t alignment) {
+  ScheduleGraph g = scheduleGraphOf(func, alignment > 0 ? alignment : arenaAlignmentOf(func));
   std::vector<int64_t> order(g.ops.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = static_cast<int64_t>(i);

@@ -73,20 +73,44 @@ Storage storageOf(mlir::Value v);
 /// returned as is (not through a view) and this is its first occurrence.
 int directOutputIndex(mlir::Operation *op);
 
+/// The arena alignment of `func`'s plan (edge.arena_alignment), or the
+/// default before one.
+int64_t arenaAlignmentOf(mlir::func::FuncOp func);
+
+/// A concatenation edge-plan-memory copies although concatInSlices' terms
+/// hold (the slices, live and adjacent from their producers on, made the
+/// arena larger than the copy does).
+inline constexpr const char *kConcatCopiesAttr = "edge.concat_copies";
+
+/// Whether the producers of `concat`'s inputs write straight into their
+/// slices of its result, so that it takes no buffer and copies nothing: the
+/// result is an arena buffer and every input a slice of it (the axes before
+/// `axis` all 1) that the concatenation keeps as it is (the same element
+/// type); each input is an arena buffer of its own (not a view, a weight, a
+/// graph input, a returned result or another concatenation) that no other
+/// concatenation reads and that this one reads once; and every input but the
+/// last is a whole multiple of `alignment` bytes, so that every slice starts
+/// aligned; and the plan did not choose to copy it (kConcatCopiesAttr).
+bool concatInSlices(mlir::Operation *concat, int64_t alignment);
+
 /// The body of `func` as a graph for scheduling: one node per op but the
 /// terminator, in body order (`ops`). A value returned through a view stays
-/// live to the end, where it is copied out.
+/// live to the end, where it is copied out. A concatenation in slices
+/// (concatInSlices) has no buffer: its inputs' buffers are its slices, and
+/// whatever reads it reads them all.
 struct ScheduleGraph {
   std::vector<mlir::Operation *> ops;
   std::vector<ScheduleNode> nodes;
 };
-ScheduleGraph scheduleGraphOf(mlir::func::FuncOp func);
+ScheduleGraph scheduleGraphOf(mlir::func::FuncOp func, int64_t alignment);
 
 /// The buffers of `func` in schedule order (the op order of the body), with
 /// lifetimes over op indices (requestsFor the body order), then the state of
 /// each layer that keeps one, live from the first step to the return: no
 /// other buffer ever shares its bytes, so they hold from one run to the next.
-std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func);
+/// `alignment`: the plan's (concatInSlices); arenaAlignmentOf(func) when
+/// absent.
+std::vector<ArenaBuffer> collectArenaBuffers(mlir::func::FuncOp func, int64_t alignment = 0);
 
 /// Where a planned function's arena reaches its size: a step at which the
 /// buffers live there, aligned as planned, end highest, and of those the one

@@ -24,16 +24,47 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
     }
     if (!kernelsChosen(func, "planning memory") || !alignmentValid(func, alignment, getArgument()))
       return signalPassFailure();
-    std::vector<ArenaBuffer> buffers = collectArenaBuffers(func);
-    std::vector<BufferRequest> requests;
-    for (const ArenaBuffer &b : buffers)
-      requests.push_back(b.request);
-    MemoryPlan plan = planner->plan(requests, alignment);
-
     mlir::Builder builder(func.getContext());
+    auto planned = [&](std::vector<ArenaBuffer> &buffers, std::vector<BufferRequest> &requests) {
+      buffers = collectArenaBuffers(func, alignment);
+      requests.clear();
+      for (const ArenaBuffer &b : buffers)
+        requests.push_back(b.request);
+      return planner->plan(requests, alignment);
+    };
+    std::vector<ArenaBuffer> buffers;
+    std::vector<BufferRequest> requests;
+    MemoryPlan plan = planned(buffers, requests);
+    // A concatenation in slices keeps its slices' bytes from their producers
+    // on, side by side; where copying it instead gives a smaller arena, it is
+    // copied (one at a time, in body order).
+    std::vector<mlir::Operation *> sliced;
+    func.walk([&](mlir::Operation *op) {
+      if (concatInSlices(op, alignment))
+        sliced.push_back(op);
+    });
+    for (mlir::Operation *op : sliced) {
+      op->setAttr(kConcatCopiesAttr, builder.getUnitAttr());
+      std::vector<ArenaBuffer> b;
+      std::vector<BufferRequest> r;
+      MemoryPlan copied = planned(b, r);
+      if (copied.arenaSize < plan.arenaSize) {
+        plan = std::move(copied);
+        buffers = std::move(b);
+        requests = std::move(r);
+      } else {
+        op->removeAttr(kConcatCopiesAttr);
+      }
+    }
+
     for (auto [buf, offset] : llvm::zip(buffers, plan.offsets))
       buf.op->setAttr(offsetAttrOf(buf.kind),
                       builder.getI64IntegerAttr(offset));
+    // A concatenation in slices starts where its first slice does.
+    func.walk([&](mlir::Operation *op) {
+      if (concatInSlices(op, alignment))
+        op->setAttr(kOffsetAttr, op->getOperand(0).getDefiningOp()->getAttr(kOffsetAttr));
+    });
     func->setAttr(kArenaSizeAttr, builder.getI64IntegerAttr(plan.arenaSize));
     func->setAttr(kLowerBoundAttr,
                   builder.getI64IntegerAttr(arenaLowerBound(requests, alignment)));

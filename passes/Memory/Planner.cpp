@@ -3,6 +3,8 @@
 #include "passes/Memory/Planner.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <numeric>
 #include <tuple>
 
@@ -26,34 +28,122 @@ InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers) {
   return g;
 }
 
+namespace {
+
+/// Plans `buffers` with `core`, each chain of slices (BufferRequest::follows)
+/// as one request: from the first slice's first step to the last step of any,
+/// the slices' aligned sizes summed; then each slice at the chain's offset
+/// plus the aligned sizes of the slices before it.
+template <typename Core>
+MemoryPlan planSlices(const std::vector<BufferRequest> &buffers, int64_t alignment, Core core) {
+  const size_t n = buffers.size();
+  // The head of each chain, and the chain's members in order.
+  std::vector<int64_t> next(n, -1);
+  for (size_t i = 0; i < n; ++i)
+    if (buffers[i].follows >= 0 && static_cast<size_t>(buffers[i].follows) < n)
+      next[buffers[i].follows] = static_cast<int64_t>(i);
+  std::vector<int64_t> compactOf(n, -1);
+  std::vector<std::vector<size_t>> chains; // per compact request: its members
+  std::vector<BufferRequest> compact;
+  for (size_t i = 0; i < n; ++i) {
+    if (buffers[i].follows >= 0)
+      continue; // placed with its chain's head
+    BufferRequest r = buffers[i];
+    std::vector<size_t> members = {i};
+    for (int64_t j = next[i]; j >= 0; j = next[j]) {
+      const BufferRequest &b = buffers[j];
+      r.size = alignTo(r.size, alignment) + b.size;
+      r.first = std::min(r.first, b.first);
+      r.last = std::max(r.last, b.last);
+      members.push_back(static_cast<size_t>(j));
+    }
+    for (size_t m : members)
+      compactOf[m] = static_cast<int64_t>(compact.size());
+    compact.push_back(r);
+    chains.push_back(std::move(members));
+  }
+  if (compact.size() == n)
+    return core(buffers);
+  for (BufferRequest &r : compact)
+    if (r.reuses >= 0)
+      r.reuses = compactOf[r.reuses];
+  MemoryPlan inner = core(compact);
+  MemoryPlan result;
+  result.offsets.assign(n, -1);
+  result.arenaSize = inner.arenaSize;
+  for (size_t c = 0; c < chains.size(); ++c) {
+    int64_t offset = inner.offsets[c];
+    for (size_t m : chains[c]) {
+      result.offsets[m] = offset;
+      offset += alignTo(buffers[m].size, alignment);
+    }
+  }
+  return result;
+}
+
+} // namespace
+
 MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
                                      int64_t alignment) const {
-  InPlaceGroups groups = groupInPlace(buffers);
-  std::vector<std::vector<size_t>> members(groups.merged.size());
-  for (size_t i = 0; i < buffers.size(); ++i)
-    members[groups.groupOf[i]].push_back(i);
-  const std::vector<BufferRequest> &merged = groups.merged;
-  std::vector<size_t> order(merged.size());
-  std::iota(order.begin(), order.end(), 0);
-  // Largest first; ties by earlier first use, then index, for determinism.
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (merged[a].size != merged[b].size)
-      return merged[a].size > merged[b].size;
-    return merged[a].first < merged[b].first;
+  // Groups placed as one: an in-place chain (groupInPlace) at one offset, and
+  // a chain of slices one after another; `rel` is a member's offset from its
+  // group's.
+  InPlaceGroups chains = groupInPlace(buffers);
+  const size_t n = buffers.size();
+  std::vector<int64_t> group(n, -1), rel(n, 0);
+  std::vector<bool> resolving(n, false);
+  // A slice joins the group of the buffer it follows, right after it.
+  std::function<void(size_t)> resolve = [&](size_t i) {
+    if (group[i] >= 0)
+      return;
+    const int64_t f = buffers[i].follows;
+    if (f >= 0 && static_cast<size_t>(f) < n && !resolving[i]) {
+      resolving[i] = true;
+      resolve(static_cast<size_t>(f));
+      group[i] = group[f];
+      rel[i] = rel[f] + alignTo(buffers[f].size, alignment);
+      return;
+    }
+    group[i] = static_cast<int64_t>(n + chains.groupOf[i]); // an in-place chain's
+  };
+  for (size_t i = 0; i < n; ++i)
+    resolve(i);
+  std::map<int64_t, std::vector<size_t>> byGroup;
+  for (size_t i = 0; i < n; ++i)
+    byGroup[group[i]].push_back(i);
+  struct Group {
+    std::vector<size_t> members;
+    int64_t extent = 0, first = 0;
+  };
+  std::vector<Group> groups;
+  for (auto &[id, members] : byGroup) {
+    Group g{members, 0, INT64_MAX};
+    for (size_t m : members) {
+      g.extent = std::max(g.extent, rel[m] + buffers[m].size);
+      g.first = std::min(g.first, buffers[m].first);
+    }
+    groups.push_back(std::move(g));
+  }
+  // Largest first; ties by earlier first use, then the order of the groups'
+  // first members, for determinism.
+  std::stable_sort(groups.begin(), groups.end(), [](const Group &a, const Group &b) {
+    if (a.extent != b.extent)
+      return a.extent > b.extent;
+    return a.first < b.first;
   });
   MemoryPlan result;
-  result.offsets.assign(buffers.size(), -1);
+  result.offsets.assign(n, -1);
   std::vector<size_t> placed;
   auto extent = [&](size_t p) {
     return std::make_pair(result.offsets[p],
                           result.offsets[p] + alignTo(buffers[p].size, alignment));
   };
-  for (size_t g : order) {
+  for (const Group &g : groups) {
     int64_t chosen = -1;
-    if (members[g].size() == 1) {
+    if (g.members.size() == 1) {
       // One buffer: the smallest gap between the buffers live with it that
       // fits it (best fit), or on top.
-      const BufferRequest &buf = buffers[members[g][0]];
+      const BufferRequest &buf = buffers[g.members[0]];
       int64_t size = alignTo(buf.size, alignment);
       std::vector<std::pair<int64_t, int64_t>> busy;
       for (size_t p : placed)
@@ -71,32 +161,34 @@ MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
       if (chosen < 0)
         chosen = cursor; // on top of everything live
     } else {
-      // An in-place chain shares one offset; each member needs its own size
-      // only while it is live: the lowest offset where no member meets a
-      // placed buffer live at the same time (first fit).
-      std::vector<std::tuple<int64_t, int64_t, int64_t>> busy; // lo, hi, member size
+      // A chain: each member needs its own bytes only while it is live; the
+      // lowest group offset where no member meets a placed buffer live at the
+      // same time (first fit).
+      std::vector<std::tuple<int64_t, int64_t, int64_t, int64_t>> busy; // lo, hi, rel, size
       std::vector<int64_t> candidates = {0};
-      for (size_t m : members[g])
+      for (size_t m : g.members)
         for (size_t p : placed)
           if (lifetimesOverlap(buffers[p], buffers[m])) {
             auto [lo, hi] = extent(p);
-            busy.emplace_back(lo, hi, alignTo(buffers[m].size, alignment));
-            candidates.push_back(hi);
+            busy.emplace_back(lo, hi, rel[m], alignTo(buffers[m].size, alignment));
+            if (hi >= rel[m])
+              candidates.push_back(hi - rel[m]);
           }
       std::sort(candidates.begin(), candidates.end());
       for (int64_t o : candidates) {
         bool fits = true;
-        for (const auto &[lo, hi, size] : busy)
-          fits = fits && !(o < hi && lo < o + size);
+        for (const auto &[lo, hi, r, size] : busy)
+          fits = fits && !(o + r < hi && lo < o + r + size);
         if (fits) {
           chosen = o;
           break;
         }
       }
     }
-    for (size_t m : members[g]) {
-      result.offsets[m] = chosen;
-      result.arenaSize = std::max(result.arenaSize, chosen + alignTo(buffers[m].size, alignment));
+    for (size_t m : g.members) {
+      result.offsets[m] = chosen + rel[m];
+      result.arenaSize =
+          std::max(result.arenaSize, result.offsets[m] + alignTo(buffers[m].size, alignment));
       placed.push_back(m);
     }
   }
@@ -104,12 +196,14 @@ MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
 }
 
 MemoryPlan LinearPlanner::plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const {
-  MemoryPlan result;
-  for (const BufferRequest &b : buffers) {
-    result.offsets.push_back(result.arenaSize);
-    result.arenaSize += alignTo(b.size, alignment);
-  }
-  return result;
+  return planSlices(buffers, alignment, [&](const std::vector<BufferRequest> &requests) {
+    MemoryPlan result;
+    for (const BufferRequest &b : requests) {
+      result.offsets.push_back(result.arenaSize);
+      result.arenaSize += alignTo(b.size, alignment);
+    }
+    return result;
+  });
 }
 
 std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name) {
@@ -154,6 +248,24 @@ std::optional<PlanViolation> checkPlan(const std::vector<BufferRequest> &buffers
       return PlanViolation{i, i, "buffer [" + std::to_string(off) + ", " +
                                      std::to_string(off + buffers[i].size) +
                                      ") ends past the arena size " + std::to_string(plan.arenaSize)};
+  }
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    int64_t f = buffers[i].follows;
+    if (f < 0)
+      continue;
+    if (static_cast<size_t>(f) >= buffers.size() || static_cast<size_t>(f) == i)
+      return PlanViolation{i, i, "slice " + std::to_string(i) + " follows buffer " +
+                                     std::to_string(f) + ", which does not exist"};
+    if (buffers[i].reuses >= 0 || buffers[f].reuses >= 0 || buffers[f].size % alignment)
+      return PlanViolation{i, i, "slice " + std::to_string(i) + " follows buffer " +
+                                     std::to_string(f) +
+                                     ", but a slice neither works in place nor follows a "
+                                     "buffer that is not a whole multiple of the alignment"};
+    if (plan.offsets[i] != plan.offsets[f] + buffers[f].size)
+      return PlanViolation{f, i, "slice " + std::to_string(i) + " is at offset " +
+                                     std::to_string(plan.offsets[i]) + ", not right after buffer " +
+                                     std::to_string(f) + " (" +
+                                     std::to_string(plan.offsets[f] + buffers[f].size) + ")"};
   }
   for (size_t i = 0; i < buffers.size(); ++i) {
     int64_t r = buffers[i].reuses;

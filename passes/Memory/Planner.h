@@ -25,6 +25,13 @@ struct BufferRequest {
   /// reads what it needs of it before writing over it. A planner may then
   /// give both the same offset; it never has to.
   int64_t reuses = -1;
+  /// A slice: the index of the request this one is placed right after (its
+  /// offset plus its size), or -1. A concatenation whose inputs its producers
+  /// write straight into their slices of the result (no copy) is such a
+  /// chain, first slice first; every slice but the last is a whole multiple
+  /// of the alignment. A slice never reuses another buffer and is never
+  /// reused.
+  int64_t follows = -1;
 };
 
 struct MemoryPlan {
@@ -51,9 +58,11 @@ public:
 
 /// Places buffers largest first, each into the smallest gap between already
 /// placed, simultaneously live buffers that fits it (best fit), or on top.
-/// A chain of in-place buffers (groupInPlace) shares one offset, each member
-/// taking its own size only while it is live: the lowest offset where that
-/// holds (first fit), the chains ordered with the buffers by their largest.
+/// A chain of in-place buffers (groupInPlace) shares one offset, and a chain
+/// of slices (BufferRequest::follows) lies one after another; each member
+/// takes its own bytes only while it is live: the lowest chain offset where
+/// that holds (first fit), the chains ordered with the buffers by their
+/// extent.
 class GreedyBySizePlanner : public MemoryPlanner {
 public:
   const char *name() const override { return "greedy-by-size"; }
@@ -84,10 +93,11 @@ InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers);
 /// use a smaller arena.
 int64_t arenaLowerBound(const std::vector<BufferRequest> &buffers, int64_t alignment);
 
-/// Checks a plan: alignment, bounds, and no overlap between buffers whose
-/// lifetimes overlap, except a buffer and the one it `reuses` at the same
-/// offset (and only where that request is well formed). Returns a
-/// description of the first violation, if any.
+/// Checks a plan: alignment, bounds, every slice right after the one it
+/// `follows`, and no overlap between buffers whose lifetimes overlap, except
+/// a buffer and the one it `reuses` at the same offset (and only where that
+/// request is well formed). Returns a description of the first violation,
+/// if any.
 struct PlanViolation {
   size_t a, b; ///< indices of the offending buffers (b == a for a single-buffer fault)
   std::string message;

@@ -23,7 +23,7 @@ struct ScheduleMemoryPass : impl::ScheduleMemoryPassBase<ScheduleMemoryPass> {
                        << stateLimit.getValue();
       return signalPassFailure();
     }
-    ScheduleGraph graph = scheduleGraphOf(func);
+    ScheduleGraph graph = scheduleGraphOf(func, alignment);
     MemorySchedule s = scheduleForMemory(graph.nodes, alignment, stateLimit);
     bool moved = false;
     for (size_t i = 0; i < s.order.size(); ++i)

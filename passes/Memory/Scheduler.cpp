@@ -34,7 +34,8 @@ std::vector<ScheduledBuffer> requestsFor(const std::vector<ScheduleNode> &nodes,
       // that no other operand reads.
       for (size_t k = 0; k < node.operands.size() && k < 32; ++k) {
         const int64_t b = node.operands[k];
-        if (!(node.inPlace & (1u << k)) || b < 0 || bufferOf[b] < 0 || lastUse[b] != s)
+        if (!(node.inPlace & (1u << k)) || node.slice || b < 0 || bufferOf[b] < 0 ||
+            lastUse[b] != s || nodes[b].slice)
           continue;
         bool readTwice = false;
         for (size_t j = 0; j < node.operands.size(); ++j)
@@ -50,6 +51,9 @@ std::vector<ScheduledBuffer> requestsFor(const std::vector<ScheduleNode> &nodes,
     if (node.scratch > 0)
       out.push_back({v, true, {node.scratch, s, s}});
   }
+  for (ScheduledBuffer &b : out)
+    if (!b.scratch && nodes[b.node].follows >= 0)
+      b.request.follows = bufferOf[nodes[b.node].follows];
   return out;
 }
 

@@ -36,6 +36,12 @@ struct ScheduleNode {
   int64_t scratch = 0;
   /// The buffer is returned through a view: live to the end of the run.
   bool liveToEnd = false;
+  /// Its result is a slice of a concatenation that takes no buffer of its
+  /// own (its producers write into it): placed right after node `follows`'
+  /// buffer (-1: the first slice, or not a slice). A slice never works in
+  /// place and is never written over in place.
+  bool slice = false;
+  int64_t follows = -1;
 };
 
 /// An arena buffer of an order: node `node`'s result, or with `scratch` its
@@ -51,7 +57,8 @@ struct ScheduledBuffer {
 /// scratch. Steps are positions in `order`. A result lives from its node to
 /// its last reader (or the end, with liveToEnd); it takes over the buffer of
 /// the first operand its node may run in place on whose buffer dies there and
-/// that no other operand of the node reads.
+/// that no other operand of the node reads, but never a slice's; a slice's
+/// request follows the one before it (BufferRequest::follows).
 std::vector<ScheduledBuffer> requestsFor(const std::vector<ScheduleNode> &nodes,
                                          const std::vector<int64_t> &order);
 

@@ -44,6 +44,18 @@ struct VerifyMemoryPlanPass : impl::VerifyMemoryPlanPassBase<VerifyMemoryPlanPas
     int64_t alignment = kDefaultArenaAlignment;
     if (auto a = func->getAttrOfType<mlir::IntegerAttr>(kArenaAlignmentAttr))
       alignment = a.getInt();
+    // A concatenation in slices is read at its first slice's offset.
+    mlir::Operation *misplaced = nullptr;
+    func.walk([&](mlir::Operation *op) {
+      if (!misplaced && concatInSlices(op, alignment) &&
+          op->getAttr(kOffsetAttr) != op->getOperand(0).getDefiningOp()->getAttr(kOffsetAttr))
+        misplaced = op;
+    });
+    if (misplaced) {
+      misplaced->emitError("memory plan: the concatenation in slices is not at the offset of "
+                           "its first slice");
+      return signalPassFailure();
+    }
     if (auto v = checkPlan(requests, plan, alignment)) {
       auto diag = buffers[v->a].op->emitError("memory plan: ")
                   << describe(buffers[v->a]);

@@ -140,6 +140,14 @@ std::optional<Tensor> floatValues(Value v) {
 Type Quantizer::resultType(Value result) {
   if (Type e = quantizeUsersType(result))
     return withElement(result.getType(), e);
+  // A result only a concatenation reads takes the concatenation's parameters
+  // (its calibrated range holds the result's): the concatenation then copies
+  // nothing, and the producer writes straight into its slice
+  // (memory::concatInSlices) with one rounding instead of two.
+  if (result.hasOneUse())
+    if (auto concat = dyn_cast<edge::ConcatOp>(*result.getUsers().begin()))
+      if (std::optional<QParams> p = rangeParams(concat.getOutput()))
+        return withElement(result.getType(), makeQuantType(b.getContext(), *p));
   if (std::optional<QParams> p = rangeParams(result))
     return withElement(result.getType(), makeQuantType(b.getContext(), *p));
   return nullptr;

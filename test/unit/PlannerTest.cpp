@@ -43,6 +43,41 @@ std::vector<BufferRequest> randomInPlaceBuffers(std::mt19937 &rng, int n) {
   return out;
 }
 
+/// Random buffers, some of them in chains of slices (a concatenation whose
+/// producers write into it): a chain's members follow one another, every
+/// member but the last a whole multiple of the alignment, each live from its
+/// own first step to the chain's last; and in-place links elsewhere.
+std::vector<BufferRequest> randomSliceBuffers(std::mt19937 &rng, int n) {
+  std::vector<BufferRequest> out = randomInPlaceBuffers(rng, n);
+  std::vector<bool> linked(out.size(), false);
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i].reuses >= 0)
+      linked[i] = linked[out[i].reuses] = true;
+  std::uniform_int_distribution<int> chainLength(2, 4);
+  std::uniform_int_distribution<int64_t> blocks(1, 200);
+  std::vector<size_t> free;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!linked[i])
+      free.push_back(i);
+  std::shuffle(free.begin(), free.end(), rng);
+  for (size_t k = 0; k + 1 < free.size();) {
+    size_t len = std::min<size_t>(chainLength(rng), free.size() - k);
+    int64_t last = 0;
+    for (size_t j = 0; j < len; ++j)
+      last = std::max(last, out[free[k + j]].last);
+    for (size_t j = 0; j < len; ++j) {
+      BufferRequest &b = out[free[k + j]];
+      if (j + 1 < len)
+        b.size = blocks(rng) * kDefaultArenaAlignment;
+      b.last = last;
+      if (j > 0)
+        b.follows = static_cast<int64_t>(free[k + j - 1]);
+    }
+    k += len;
+  }
+  return out;
+}
+
 class PlannerProperty : public ::testing::TestWithParam<std::string> {};
 
 /// 300 random trials of `generate`: every plan passes the checker and is at
@@ -79,6 +114,36 @@ TEST_P(PlannerProperty, RandomizedInPlacePlansNeverOverlap) {
   if (GetParam() == "greedy-by-size") {
     EXPECT_EQ(shared, links); // and greedy-by-size honours every link
   }
+}
+
+TEST_P(PlannerProperty, RandomizedSlicePlansNeverOverlap) {
+  // checkPlan fails a plan that puts a slice anywhere but right after the
+  // one it follows.
+  auto [shared, links] = checkRandomPlans(GetParam(), 5678, 3, randomSliceBuffers);
+  EXPECT_GT(links, 300); // in-place links beside the slices
+  if (GetParam() == "greedy-by-size") {
+    EXPECT_EQ(shared, links);
+  }
+}
+
+TEST(PlanChecker, SliceOnlyRightAfterTheOneItFollows) {
+  std::vector<BufferRequest> bufs = {{32, 0, 3}, {20, 1, 3}};
+  bufs[1].follows = 0;
+  EXPECT_FALSE(checkPlan(bufs, {{0, 32}, 64}, 16));
+  EXPECT_TRUE(checkPlan(bufs, {{0, 48}, 80}, 16)); // a gap
+  EXPECT_TRUE(checkPlan(bufs, {{32, 0}, 64}, 16)); // before it
+  bufs[0].size = 24; // the first slice not a multiple of the alignment
+  EXPECT_TRUE(checkPlan(bufs, {{0, 24}, 48}, 16));
+}
+
+TEST(Planner, SlicesTakeTheirBytesOnlyWhileLive) {
+  // Two slices of 64 bytes, the second made at step 2; a 64-byte buffer live
+  // at steps 0-1 fits in the second slice's place before it is made.
+  std::vector<BufferRequest> bufs = {{64, 0, 4}, {64, 2, 4}, {64, 0, 1}};
+  bufs[1].follows = 0;
+  MemoryPlan plan = GreedyBySizePlanner().plan(bufs, 16);
+  EXPECT_FALSE(checkPlan(bufs, plan, 16));
+  EXPECT_EQ(plan.arenaSize, 128);
 }
 
 INSTANTIATE_TEST_SUITE_P(Strategies, PlannerProperty,
