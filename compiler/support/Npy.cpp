@@ -40,6 +40,16 @@ const char *descrOf(DType t) {
   case DType::U32: return "<u4";
   case DType::U64: return "<u8";
   case DType::Bool: return "|b1";
+  // No NumPy dtype of their own.
+  case DType::BF16:
+  case DType::F8E4M3FN:
+  case DType::F8E4M3FNUZ:
+  case DType::F8E5M2:
+  case DType::F8E5M2FNUZ:
+  case DType::I4:
+  case DType::U4:
+  case DType::I2:
+  case DType::U2: return "";
   }
   return "";
 }

@@ -262,10 +262,11 @@ std::optional<PlanViolation> checkPlan(const std::vector<BufferRequest> &buffers
                                      ", but a slice neither works in place nor follows a "
                                      "buffer that is not a whole multiple of the alignment"};
     if (plan.offsets[i] != plan.offsets[f] + buffers[f].size)
-      return PlanViolation{f, i, "slice " + std::to_string(i) + " is at offset " +
-                                     std::to_string(plan.offsets[i]) + ", not right after buffer " +
-                                     std::to_string(f) + " (" +
-                                     std::to_string(plan.offsets[f] + buffers[f].size) + ")"};
+      return PlanViolation{static_cast<size_t>(f), i,
+                           "slice " + std::to_string(i) + " is at offset " +
+                               std::to_string(plan.offsets[i]) + ", not right after buffer " +
+                               std::to_string(f) + " (" +
+                               std::to_string(plan.offsets[f] + buffers[f].size) + ")"};
   }
   for (size_t i = 0; i < buffers.size(); ++i) {
     int64_t r = buffers[i].reuses;

@@ -92,10 +92,11 @@ template <typename F> void checkAgainstScan(const char *name) {
   // Every code converts back to itself (NaN to a NaN).
   for (uint32_t code = 0; code < (F::kSign << 1); ++code) {
     float v = narrow_to_float<F>(code);
-    if (std::isnan(v))
+    if (std::isnan(v)) {
       EXPECT_TRUE(std::isnan(narrow_to_float<F>(float_to_narrow<F>(v, true)))) << name << code;
-    else if (!(F::kKind == FloatKind::ieee && std::isinf(v)))
+    } else if (!(F::kKind == FloatKind::ieee && std::isinf(v))) {
       EXPECT_EQ(float_to_narrow<F>(v, true), code) << name << " code " << code;
+    }
   }
 }
 
@@ -142,8 +143,9 @@ TEST(NarrowTypes, Bfloat16IsRoundedTopHalfOfFloat) {
   }
   for (uint32_t b = 0; b < 0x10000; ++b) { // exact widening
     float v = narrow_to_float<Bf16Format>(b);
-    if (!std::isnan(v))
+    if (!std::isnan(v)) {
       EXPECT_EQ(bitsOf(v), b << 16) << b;
+    }
   }
 }
 

@@ -124,8 +124,9 @@ TEST(QuantArithmetic, RequantizeRightEqualsRequantizeForRightShifts) {
     const int64_t round = requantize_right_round(shift);
     ASSERT_EQ(round, (int64_t{1} << 30) + (int64_t{1} << (30 - shift))) << shift;
     // The form for layers without a shift by one: the same term.
-    if (shift <= -2)
+    if (shift <= -2) {
       ASSERT_EQ(requantize_right_round_from2(shift), round) << shift;
+    }
     for (int32_t m : {0, 1, 1 << 30, (1 << 30) + 1, kMax, mult(rng), mult(rng), small(rng)})
       for (int32_t x : xs)
         ASSERT_EQ(requantize_right(x, m, round, -shift - 1), requantize(x, m, shift))
@@ -374,15 +375,19 @@ TEST(QuantArithmetic, TfliteLogisticTableIsTheFixedPointSigmoid) {
       double real = (x - zp) * (double)(float)scale;
       double exact = std::min(127.0, std::round(256.0 / (1.0 + std::exp(-real))) - 128);
       EXPECT_LE(std::abs(t[x + 128] - exact), 1) << scale << " " << x;
-      if (x > -128)
+      if (x > -128) {
         EXPECT_GE(t[x + 128], t[x + 127]) << scale << " " << x;
-      if (real >= 16.0)
+      }
+      if (real >= 16.0) {
         EXPECT_EQ(t[x + 128], 127) << scale << " " << x;
-      if (real <= -16.0)
+      }
+      if (real <= -16.0) {
         EXPECT_EQ(t[x + 128], -128) << scale << " " << x;
+      }
     }
-    if (zp >= -128 && zp < 128)
+    if (zp >= -128 && zp < 128) {
       EXPECT_EQ(t[zp + 128], 0) << scale;
+    }
   }
   std::string why;
   EXPECT_TRUE(quant::tfliteLogisticTable(20.0, 0, &why).empty());
