@@ -1446,6 +1446,12 @@ GraphImporter::NodeStatus GraphImporter::importNode(const onnx::NodeProto &node,
       if (!storage)
         storage = et;
     }
+  // Every ONNX op has at least one output; the handlers name output 0.
+  if (node.output_size() == 0) {
+    emitError(loc) << "node '" << name << "' (" << node.op_type()
+                   << "): the node names no output (every ONNX op has at least one)";
+    return NodeStatus::Error;
+  }
   NodeContext nc(node, name, opset < 0 ? defaultOpset : opset, b, loc, operands);
   nc.onnxOpset = defaultOpset;
   for (const std::string &out : node.output()) {
