@@ -30,55 +30,34 @@ InPlaceGroups groupInPlace(const std::vector<BufferRequest> &buffers) {
 
 namespace {
 
-/// Plans `buffers` with `core`, each chain of slices (BufferRequest::follows)
-/// as one request: from the first slice's first step to the last step of any,
-/// the slices' aligned sizes summed; then each slice at the chain's offset
-/// plus the aligned sizes of the slices before it.
-template <typename Core>
-MemoryPlan planSlices(const std::vector<BufferRequest> &buffers, int64_t alignment, Core core) {
+/// Where each request lies in its chain of slices (BufferRequest::follows):
+/// the chain's first slice (the request itself when it follows none) and its
+/// offset from it, the aligned sizes of the slices before it.
+struct SliceLayout {
+  std::vector<size_t> head;
+  std::vector<int64_t> rel;
+};
+
+SliceLayout sliceLayout(const std::vector<BufferRequest> &buffers, int64_t alignment) {
   const size_t n = buffers.size();
-  // The head of each chain, and the chain's members in order.
-  std::vector<int64_t> next(n, -1);
+  SliceLayout l{std::vector<size_t>(n), std::vector<int64_t>(n, 0)};
+  std::vector<int> state(n, 0); // 0 not laid out, 1 in progress (a cycle stops here), 2 done
+  std::function<void(size_t)> layOut = [&](size_t i) {
+    if (state[i])
+      return;
+    state[i] = 1;
+    l.head[i] = i;
+    const int64_t f = buffers[i].follows;
+    if (f >= 0 && static_cast<size_t>(f) < n && state[f] != 1) {
+      layOut(static_cast<size_t>(f));
+      l.head[i] = l.head[f];
+      l.rel[i] = l.rel[f] + alignTo(buffers[f].size, alignment);
+    }
+    state[i] = 2;
+  };
   for (size_t i = 0; i < n; ++i)
-    if (buffers[i].follows >= 0 && static_cast<size_t>(buffers[i].follows) < n)
-      next[buffers[i].follows] = static_cast<int64_t>(i);
-  std::vector<int64_t> compactOf(n, -1);
-  std::vector<std::vector<size_t>> chains; // per compact request: its members
-  std::vector<BufferRequest> compact;
-  for (size_t i = 0; i < n; ++i) {
-    if (buffers[i].follows >= 0)
-      continue; // placed with its chain's head
-    BufferRequest r = buffers[i];
-    std::vector<size_t> members = {i};
-    for (int64_t j = next[i]; j >= 0; j = next[j]) {
-      const BufferRequest &b = buffers[j];
-      r.size = alignTo(r.size, alignment) + b.size;
-      r.first = std::min(r.first, b.first);
-      r.last = std::max(r.last, b.last);
-      members.push_back(static_cast<size_t>(j));
-    }
-    for (size_t m : members)
-      compactOf[m] = static_cast<int64_t>(compact.size());
-    compact.push_back(r);
-    chains.push_back(std::move(members));
-  }
-  if (compact.size() == n)
-    return core(buffers);
-  for (BufferRequest &r : compact)
-    if (r.reuses >= 0)
-      r.reuses = compactOf[r.reuses];
-  MemoryPlan inner = core(compact);
-  MemoryPlan result;
-  result.offsets.assign(n, -1);
-  result.arenaSize = inner.arenaSize;
-  for (size_t c = 0; c < chains.size(); ++c) {
-    int64_t offset = inner.offsets[c];
-    for (size_t m : chains[c]) {
-      result.offsets[m] = offset;
-      offset += alignTo(buffers[m].size, alignment);
-    }
-  }
-  return result;
+    layOut(i);
+  return l;
 }
 
 } // namespace
@@ -89,28 +68,12 @@ MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
   // a chain of slices one after another; `rel` is a member's offset from its
   // group's.
   InPlaceGroups chains = groupInPlace(buffers);
+  SliceLayout slices = sliceLayout(buffers, alignment);
+  const std::vector<int64_t> &rel = slices.rel;
   const size_t n = buffers.size();
-  std::vector<int64_t> group(n, -1), rel(n, 0);
-  std::vector<bool> resolving(n, false);
-  // A slice joins the group of the buffer it follows, right after it.
-  std::function<void(size_t)> resolve = [&](size_t i) {
-    if (group[i] >= 0)
-      return;
-    const int64_t f = buffers[i].follows;
-    if (f >= 0 && static_cast<size_t>(f) < n && !resolving[i]) {
-      resolving[i] = true;
-      resolve(static_cast<size_t>(f));
-      group[i] = group[f];
-      rel[i] = rel[f] + alignTo(buffers[f].size, alignment);
-      return;
-    }
-    group[i] = static_cast<int64_t>(n + chains.groupOf[i]); // an in-place chain's
-  };
+  std::map<size_t, std::vector<size_t>> byGroup; // a slice joins its chain's first slice
   for (size_t i = 0; i < n; ++i)
-    resolve(i);
-  std::map<int64_t, std::vector<size_t>> byGroup;
-  for (size_t i = 0; i < n; ++i)
-    byGroup[group[i]].push_back(i);
+    byGroup[chains.groupOf[slices.head[i]]].push_back(i);
   struct Group {
     std::vector<size_t> members;
     int64_t extent = 0, first = 0;
@@ -196,14 +159,23 @@ MemoryPlan GreedyBySizePlanner::plan(const std::vector<BufferRequest> &buffers,
 }
 
 MemoryPlan LinearPlanner::plan(const std::vector<BufferRequest> &buffers, int64_t alignment) const {
-  return planSlices(buffers, alignment, [&](const std::vector<BufferRequest> &requests) {
-    MemoryPlan result;
-    for (const BufferRequest &b : requests) {
-      result.offsets.push_back(result.arenaSize);
-      result.arenaSize += alignTo(b.size, alignment);
+  // One after another; a chain of slices at its first slice's place.
+  SliceLayout slices = sliceLayout(buffers, alignment);
+  const size_t n = buffers.size();
+  std::vector<int64_t> extent(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    extent[slices.head[i]] =
+        std::max(extent[slices.head[i]], slices.rel[i] + buffers[i].size);
+  MemoryPlan result;
+  result.offsets.assign(n, -1);
+  for (size_t i = 0; i < n; ++i)
+    if (slices.head[i] == i) {
+      result.offsets[i] = result.arenaSize;
+      result.arenaSize += alignTo(extent[i], alignment);
     }
-    return result;
-  });
+  for (size_t i = 0; i < n; ++i)
+    result.offsets[i] = result.offsets[slices.head[i]] + slices.rel[i];
+  return result;
 }
 
 std::unique_ptr<MemoryPlanner> createPlanner(const std::string &name) {
