@@ -535,6 +535,18 @@ int64_t dspConvRingPixels(Operation *op) {
   return llvm::alignTo(p[0] * w + p[1] + 5, 4);
 }
 
+// Mirrors conv2d_s8_dsp_rows_ok in runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
+bool dspConvRows(Operation *op) {
+  auto conv = dyn_cast<edge::Conv2DOp>(op);
+  edge::KernelAttr kernel = conv ? edge::kernelOf(conv) : edge::KernelAttr();
+  return kernel && kernel.getName() == "conv2d_s8_dsp" && !isDepthwise(conv) &&
+         conv.getInput().getType().getShape()[0] == 1 && conv.getGroup() == 1 &&
+         !conv.hasInputDilation();
+}
+
+// Mirrors conv2d_s8_dsp_rows_scratch_size in runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
+int64_t dspConvRowsScratch(Operation *op) { return 2 * 2 * dspConvRow(op); }
+
 int64_t convTile(Operation *op) {
   auto out = cast<edge::Conv2DOp>(op).getOutput().getType().getShape();
   return std::min<int64_t>(kConvTile, out[2] * out[3]);

@@ -101,6 +101,16 @@ bool dspConvRingInPlace(mlir::Operation *conv);
 /// of four (conv2d_s8_dsp_ring_pixels).
 int64_t dspConvRingPixels(mlir::Operation *conv);
 
+/// Whether `op` is a convolution whose chosen kernel is conv2d_s8_dsp and
+/// that kernel computes it a band of rows at a time (conv2d_s8_dsp_rows_ok
+/// in conv2d_s8_dsp.h): one image, one group, not depthwise, the input not
+/// spread.
+bool dspConvRows(mlir::Operation *op);
+
+/// Scratch bytes of conv2d_s8_dsp_rows: the two int16 columns, without a
+/// ring (conv2d_s8_dsp_rows_scratch_size).
+int64_t dspConvRowsScratch(mlir::Operation *conv);
+
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);
 

@@ -125,18 +125,18 @@ template <const Conv2DParams &P> constexpr ptrdiff_t im2col_channel_block() {
 
 /// Taps of N channels of an interior pixel (every tap inside the image) from
 /// xp, the window's top-left element in the first channel, into col: int16
-/// x - zx, groups of four reordered x0 x2 x1 x3. The loop is unrolled
-/// completely, so every load offset and store place is a constant.
-template <const Conv2DS8Params &Q, ptrdiff_t N>
+/// x - zx, groups of four reordered x0 x2 x1 x3; CS elements from one input
+/// channel to the next. The loop is unrolled completely, so every load offset
+/// and store place is a constant.
+template <const Conv2DS8Params &Q, ptrdiff_t N, ptrdiff_t CS>
 EDGEC_ALWAYS_INLINE void im2col_block(const int8_t *EDGEC_RESTRICT xp,
                                       int16_t *EDGEC_RESTRICT col) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
-  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   EDGEC_UNROLL_ALL for (ptrdiff_t j = 0; j < N * KK; ++j) {
     const ptrdiff_t c = j / KK, kh = j % KK / KW, kw = j % KW;
     col[reordered_tap(j)] = static_cast<int16_t>(
-        xp[c * HW + kh * P.dilation_h * P.in_w + kw * P.dilation_w] - Q.input_zero);
+        xp[c * CS + kh * P.dilation_h * P.in_w + kw * P.dilation_w] - Q.input_zero);
   }
 }
 
@@ -145,47 +145,70 @@ EDGEC_ALWAYS_INLINE void im2col_block(const int8_t *EDGEC_RESTRICT xp,
 /// per layer: an interior pixel runs unrolled blocks of G channels (G * KK
 /// taps a multiple of four, so the reordered places repeat from block to block
 /// and are constants); a pixel whose window crosses the border, a few per
-/// row, zeroes the column and copies the taps inside the image.
-template <const Conv2DS8Params &Q>
-EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, ptrdiff_t ow,
-                                  int16_t *EDGEC_RESTRICT col) {
+/// row, zeroes the column and copies the taps inside the image. x holds the
+/// input from row row0 on (Banded; the whole image otherwise, row0 unread),
+/// CS elements from one channel to the next. im2col_window (the whole image)
+/// and im2col_window_band run it out of line.
+template <const Conv2DS8Params &Q, ptrdiff_t CS, bool Banded>
+EDGEC_ALWAYS_INLINE void im2col_window_at(const int8_t *EDGEC_RESTRICT x, ptrdiff_t band_row0,
+                                          ptrdiff_t oh, ptrdiff_t ow,
+                                          int16_t *EDGEC_RESTRICT col) {
+  const ptrdiff_t row0 = Banded ? band_row0 : 0;
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t Cg = P.in_c / P.groups, KH = P.kernel_h, KW = P.kernel_w, KK = KH * KW;
   constexpr ptrdiff_t KS = im2col_column_stride<Cg * KK>();
-  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   constexpr ptrdiff_t G = im2col_channel_block<P>();
-  im2col_gather<Q.conv, G>(
+  im2col_gather<Q.conv, G, Banded>(
       x, oh, ow,
       [&]<ptrdiff_t N>(const int8_t *xp, ptrdiff_t c) EDGEC_LAMBDA_INLINE {
-        im2col_block<Q, N>(xp + c * HW, col + c * KK);
+        im2col_block<Q, N, CS>(xp + c * CS, col + c * KK);
       },
       [&](const ConvWindow<Q.conv> &win) EDGEC_LAMBDA_INLINE {
         const ptrdiff_t kh0 = win.kh0(), kh1 = win.kh1(), kw0 = win.kw0(), kw1 = win.kw1();
         fill_n<KS>(col, int16_t{0});
         for (ptrdiff_t c = 0; c < Cg; ++c)
           for (ptrdiff_t kh = kh0; kh < kh1; ++kh) {
-            const int8_t *xr = x + c * HW + (win.ih0 + kh * P.dilation_h) * P.in_w + win.iw0;
+            const int8_t *xr =
+                x + c * CS + (win.ih0 + kh * P.dilation_h - row0) * P.in_w + win.iw0;
             for (ptrdiff_t kw = kw0; kw < kw1; ++kw)
               col[reordered_tap(c * KK + kh * KW + kw)] =
                   static_cast<int16_t>(xr[kw * P.dilation_w] - Q.input_zero);
           }
-      });
+      },
+      row0);
+}
+
+/// im2col_window_at on the whole image: four arguments, all in registers.
+template <const Conv2DS8Params &Q, ptrdiff_t CS>
+EDGEC_NOINLINE void im2col_window(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh, ptrdiff_t ow,
+                                  int16_t *EDGEC_RESTRICT col) {
+  im2col_window_at<Q, CS, false>(x, 0, oh, ow, col);
+}
+
+/// im2col_window_at on a band of rows from row0 on.
+template <const Conv2DS8Params &Q, ptrdiff_t CS>
+EDGEC_NOINLINE void im2col_window_band(const int8_t *EDGEC_RESTRICT x, ptrdiff_t row0,
+                                       ptrdiff_t oh, ptrdiff_t ow, int16_t *EDGEC_RESTRICT col) {
+  im2col_window_at<Q, CS, true>(x, row0, oh, ow, col);
 }
 
 /// The receptive field of output pixel (oh, ow) of one group, as int16
 /// x - zx (0 outside the image), taps reordered x0 x2 x1 x3 within each
-/// group of four.
-template <const Conv2DS8Params &Q>
-EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, ptrdiff_t oh,
-                                              ptrdiff_t ow, int16_t *EDGEC_RESTRICT col) {
+/// group of four. x holds the input from row row0 on (Banded: a band of
+/// rows; the whole image otherwise, row0 unread), HW elements from one
+/// channel to the next.
+template <const Conv2DS8Params &Q, ptrdiff_t HW, bool Banded>
+EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x,
+                                              ptrdiff_t band_row0, ptrdiff_t oh, ptrdiff_t ow,
+                                              int16_t *EDGEC_RESTRICT col) {
+  const ptrdiff_t row0 = Banded ? band_row0 : 0;
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t Cg = P.in_c / P.groups, KK = P.kernel_h * P.kernel_w;
   constexpr ptrdiff_t K = Cg * KK, K4 = K & ~ptrdiff_t{3};
-  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
   if constexpr (!conv2d_is_spread<P>() && P.kernel_h == 1 && P.kernel_w == 1 &&
                 P.pad_top == 0 && P.pad_left == 0 && P.out_h <= P.in_h && P.out_w <= P.in_w) {
     // Pointwise: one tap per channel, always inside the image.
-    const int8_t *xp = x + oh * P.stride_h * P.in_w + ow * P.stride_w;
+    const int8_t *xp = x + (oh * P.stride_h - row0) * P.in_w + ow * P.stride_w;
     ptrdiff_t c = 0;
     for (; c < K4; c += 4) {
       col[c] = static_cast<int16_t>(xp[c * HW] - Q.input_zero);
@@ -213,7 +236,7 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
     ptrdiff_t k = 0;
     for (ptrdiff_t c = 0; c < Cg; ++c)
       for (ptrdiff_t kh = 0; kh < P.kernel_h; ++kh) {
-        const int8_t *xr = x + c * HW + ihs[kh] * P.in_w;
+        const int8_t *xr = x + c * HW + (ihs[kh] - row0) * P.in_w;
         for (ptrdiff_t kw = 0; kw < P.kernel_w; ++kw, ++k) {
           const int16_t v = ihs[kh] >= 0 && iws[kw] >= 0
                                 ? static_cast<int16_t>(xr[iws[kw]] - Q.input_zero)
@@ -223,7 +246,10 @@ EDGEC_ALWAYS_INLINE void im2col_s16_reordered(const int8_t *EDGEC_RESTRICT x, pt
       }
     return;
   }
-  im2col_window<Q>(x, oh, ow, col);
+  if constexpr (Banded)
+    im2col_window_band<Q, HW>(x, row0, oh, ow, col);
+  else
+    im2col_window<Q, HW>(x, oh, ow, col);
 }
 
 
@@ -496,6 +522,99 @@ EDGEC_ALWAYS_INLINE int32_t dot_1x1(const int8_t *EDGEC_RESTRICT w0,
   return a;
 }
 
+/// The dense layers (not depthwise) of conv2d_s8_dsp and conv2d_s8_dsp_rows:
+/// output rows [oh0, oh1) of every image. The input holds rows from in_row0
+/// on, CS elements from one channel to the next; the output rows from
+/// out_row0 on, OS elements from one channel to the next (the whole tensor:
+/// 0, 0 and the planes' sizes, and not Banded, so that the row offsets are
+/// constants in the out-of-line gather too).
+template <const Conv2DS8Params &Q, bool InPlace, ptrdiff_t CS, ptrdiff_t OS, bool Banded>
+EDGEC_ALWAYS_INLINE void conv2d_s8_dsp_dense(const int8_t *in, ptrdiff_t in_row0,
+                                             const int8_t *EDGEC_RESTRICT w,
+                                             const int32_t *EDGEC_RESTRICT bias,
+                                             const int32_t *EDGEC_RESTRICT mult,
+                                             const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                             ptrdiff_t out_row0, ptrdiff_t oh0, ptrdiff_t oh1,
+                                             void *EDGEC_RESTRICT scratch) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
+  constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w, KS = im2col_column_stride<K>();
+  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
+  int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + KS;
+  // The places of the last group that no tap takes, zero once.
+  if constexpr (K != KS)
+    fill_n<2 * KS>(col0, int16_t{0});
+  // The whole tensor's bounds as constants where it is not banded.
+  const ptrdiff_t p0 = Banded ? oh0 * P.out_w : 0, p1 = Banded ? oh1 * P.out_w : OHW;
+  const ptrdiff_t y0 = Banded ? out_row0 * P.out_w : 0;
+  for (ptrdiff_t n = 0; n < P.batch; ++n)
+    for (ptrdiff_t g = 0; g < P.groups; ++g) {
+      const int8_t *x = in + (n * P.in_c + g * Cg) * CS;
+      int8_t *yg = out + (n * P.out_c + g * Mg) * OS;
+      const int8_t *wg = w + g * Mg * KS;
+      // Output pixel p, and p + 1 when Two, of every channel of the group:
+      // written at y (channel 0 of pixel p), YS bytes from one channel to
+      // the next.
+      auto pixels = [&]<ptrdiff_t YS, bool Two>(ptrdiff_t p, int8_t *y) EDGEC_LAMBDA_INLINE {
+        im2col_s16_reordered<Q, CS, Banded>(x, in_row0, p / P.out_w, p % P.out_w, col0);
+        if constexpr (Two)
+          im2col_s16_reordered<Q, CS, Banded>(x, in_row0, (p + 1) / P.out_w, (p + 1) % P.out_w,
+                                              col1);
+        const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
+        uint32_t sx1 = 0;
+        if constexpr (Two)
+          sx1 = static_cast<uint32_t>(sum_s16<KS>(col1)) << 7;
+        for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
+          const ptrdiff_t mo = g * Mg + m;
+          conv_2x2_block<Q, K, YS, Two>(wg + m * KS, col0, bias ? bias + mo : nullptr,
+                                        mult + mo, shift + mo, y + m * YS, sx0, sx1);
+        }
+        if constexpr (Mg % 2 != 0) {
+          // The odd output channel of a group, its filter as it is after
+          // the pairs.
+          const ptrdiff_t mo = g * Mg + Mg - 1;
+          const ConvOutputS8<Q> s(mult[mo], shift[mo]);
+          const int8_t *wm = wg + (Mg - 1) * KS;
+          y[(Mg - 1) * YS] = s(dot_1x1<KS>(wm, col0, bias ? bias[mo] : 0));
+          if constexpr (Two)
+            y[(Mg - 1) * YS + 1] = s(dot_1x1<KS>(wm, col1, bias ? bias[mo] : 0));
+        }
+      };
+      ptrdiff_t p = p0;
+      if constexpr (InPlace) {
+        // Outputs go to the ring first; output q to its place once pixel
+        // q + D has been gathered (input q is then read no more).
+        static_assert(CS == static_cast<ptrdiff_t>(P.in_h) * P.in_w && OS == OHW,
+                      "a layer runs in place on whole planes");
+        constexpr ptrdiff_t D = static_cast<ptrdiff_t>(P.pad_top) * P.out_w + P.pad_left;
+        constexpr ptrdiff_t L = conv2d_s8_dsp_ring_pixels<Q>();
+        int8_t *ring = reinterpret_cast<int8_t *>(col0 + 2 * KS);
+        ptrdiff_t f = 0, slot = 0; // the first output not in place, its slot
+        // Four outputs of a channel at a time (one word), those before end.
+        auto flush = [&](ptrdiff_t end) EDGEC_LAMBDA_INLINE {
+          for (; f + 4 <= end; f += 4, slot = slot + 4 == L ? 0 : slot + 4)
+            for (ptrdiff_t m = 0; m < Mg; ++m)
+              memcpy(yg + m * OHW + f, ring + m * L + slot, 4);
+        };
+        for (; p + 1 < OHW; p += 2) {
+          pixels.template operator()<L, true>(p, ring + p % L);
+          flush(p + 2 - D);
+        }
+        if (p < OHW)
+          pixels.template operator()<L, false>(p, ring + p % L);
+        flush(OHW);
+        for (; f < OHW; ++f, ++slot) // the last OHW % 4 (slot < L: L is a multiple of 4)
+          for (ptrdiff_t m = 0; m < Mg; ++m)
+            yg[m * OHW + f] = ring[m * L + slot];
+      } else {
+        for (; p + 1 < p1; p += 2)
+          pixels.template operator()<OS, true>(p, yg + (p - y0));
+        if (p < p1) // odd pixel count: the last one alone
+          pixels.template operator()<OS, false>(p, yg + (p - y0));
+      }
+    }
+}
+
 /// Drop-in for edgec::conv2d_s8 (int8 activations) with scratch of
 /// conv2d_s8_dsp_scratch_size<Q>() bytes.
 ///
@@ -517,82 +636,55 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
                           void *EDGEC_RESTRICT scratch) {
   static_assert(!InPlace || conv2d_s8_dsp_ring_in_place<Q>(),
                 "InPlace is for a layer that runs over its input through the ring");
-  if constexpr (conv2d_s8_dsp_is_depthwise<Q>()) {
+  constexpr const Conv2DParams &P = Q.conv;
+  if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
     depthwise_s8_dsp<Q>(in, w, bias, mult, shift, out, static_cast<int16_t *>(scratch));
-  } else {
-    constexpr const Conv2DParams &P = Q.conv;
-    constexpr ptrdiff_t Cg = P.in_c / P.groups, Mg = P.out_c / P.groups;
-    constexpr ptrdiff_t K = Cg * P.kernel_h * P.kernel_w, KS = im2col_column_stride<K>();
-    constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
-    constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
-    int16_t *col0 = static_cast<int16_t *>(scratch), *col1 = col0 + KS;
-    // The places of the last group that no tap takes, zero once.
-    if constexpr (K != KS)
-      fill_n<2 * KS>(col0, int16_t{0});
-    for (ptrdiff_t n = 0; n < P.batch; ++n)
-      for (ptrdiff_t g = 0; g < P.groups; ++g) {
-        const int8_t *x = in + (n * P.in_c + g * Cg) * HW;
-        int8_t *yg = out + (n * P.out_c + g * Mg) * OHW;
-        const int8_t *wg = w + g * Mg * KS;
-        // Output pixel p, and p + 1 when Two, of every channel of the group:
-        // written at y (channel 0 of pixel p), YS bytes from one channel to
-        // the next.
-        auto pixels = [&]<ptrdiff_t YS, bool Two>(ptrdiff_t p, int8_t *y) EDGEC_LAMBDA_INLINE {
-          im2col_s16_reordered<Q>(x, p / P.out_w, p % P.out_w, col0);
-          if constexpr (Two)
-            im2col_s16_reordered<Q>(x, (p + 1) / P.out_w, (p + 1) % P.out_w, col1);
-          const uint32_t sx0 = static_cast<uint32_t>(sum_s16<KS>(col0)) << 7;
-          uint32_t sx1 = 0;
-          if constexpr (Two)
-            sx1 = static_cast<uint32_t>(sum_s16<KS>(col1)) << 7;
-          for (ptrdiff_t m = 0; m + 1 < Mg; m += 2) {
-            const ptrdiff_t mo = g * Mg + m;
-            conv_2x2_block<Q, K, YS, Two>(wg + m * KS, col0, bias ? bias + mo : nullptr,
-                                          mult + mo, shift + mo, y + m * YS, sx0, sx1);
-          }
-          if constexpr (Mg % 2 != 0) {
-            // The odd output channel of a group, its filter as it is after
-            // the pairs.
-            const ptrdiff_t mo = g * Mg + Mg - 1;
-            const ConvOutputS8<Q> s(mult[mo], shift[mo]);
-            const int8_t *wm = wg + (Mg - 1) * KS;
-            y[(Mg - 1) * YS] = s(dot_1x1<KS>(wm, col0, bias ? bias[mo] : 0));
-            if constexpr (Two)
-              y[(Mg - 1) * YS + 1] = s(dot_1x1<KS>(wm, col1, bias ? bias[mo] : 0));
-          }
-        };
-        ptrdiff_t p = 0;
-        if constexpr (InPlace) {
-          // Outputs go to the ring first; output q to its place once pixel
-          // q + D has been gathered (input q is then read no more).
-          constexpr ptrdiff_t D = static_cast<ptrdiff_t>(P.pad_top) * P.out_w + P.pad_left;
-          constexpr ptrdiff_t L = conv2d_s8_dsp_ring_pixels<Q>();
-          int8_t *ring = reinterpret_cast<int8_t *>(col0 + 2 * KS);
-          ptrdiff_t f = 0, slot = 0; // the first output not in place, its slot
-          // Four outputs of a channel at a time (one word), those before end.
-          auto flush = [&](ptrdiff_t end) EDGEC_LAMBDA_INLINE {
-            for (; f + 4 <= end; f += 4, slot = slot + 4 == L ? 0 : slot + 4)
-              for (ptrdiff_t m = 0; m < Mg; ++m)
-                memcpy(yg + m * OHW + f, ring + m * L + slot, 4);
-          };
-          for (; p + 1 < OHW; p += 2) {
-            pixels.template operator()<L, true>(p, ring + p % L);
-            flush(p + 2 - D);
-          }
-          if (p < OHW)
-            pixels.template operator()<L, false>(p, ring + p % L);
-          flush(OHW);
-          for (; f < OHW; ++f, ++slot) // the last OHW % 4 (slot < L: L is a multiple of 4)
-            for (ptrdiff_t m = 0; m < Mg; ++m)
-              yg[m * OHW + f] = ring[m * L + slot];
-        } else {
-          for (; p + 1 < OHW; p += 2)
-            pixels.template operator()<OHW, true>(p, yg + p);
-          if (p < OHW) // odd pixel count: the last one alone
-            pixels.template operator()<OHW, false>(p, yg + p);
-        }
-      }
-  }
+  else
+    conv2d_s8_dsp_dense<Q, InPlace, static_cast<ptrdiff_t>(P.in_h) * P.in_w,
+                        static_cast<ptrdiff_t>(P.out_h) * P.out_w, false>(
+        in, 0, w, bias, mult, shift, out, 0, 0, P.out_h, scratch);
+}
+
+/// The rows of the input and of the output a band holds (conv2d_s8_dsp_rows).
+struct ConvBand {
+  int32_t in_rows, out_rows;
+};
+
+/// Whether conv2d_s8_dsp_rows computes a layer a band of rows at a time: one
+/// image, one group, not depthwise, the input not spread. KernelTable.cpp's
+/// dspConvRows states the same.
+template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_rows_ok() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return !conv2d_s8_dsp_is_depthwise<Q>() && P.batch == 1 && P.groups == 1 &&
+         !conv2d_is_spread<P>();
+}
+
+/// Scratch bytes of conv2d_s8_dsp_rows: the two int16 columns.
+/// KernelTable.cpp's dspConvRowsScratch states the same.
+template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_rows_scratch_size() {
+  constexpr const Conv2DParams &P = Q.conv;
+  return 2 * 2 * static_cast<int64_t>(im2col_column_stride<P.in_c * P.kernel_h * P.kernel_w>());
+}
+
+/// Output rows [oh0, oh1) of a layer conv2d_s8_dsp_rows_ok admits, the same
+/// values conv2d_s8_dsp gives them, for a layer run a band of rows at a time
+/// (edgec streams a chain of layers so): `in` holds input rows from in_row0
+/// on, B.in_rows of them per channel (every row the outputs read); `out`
+/// takes output rows from out_row0 on, B.out_rows per channel. `in` and `out`
+/// do not overlap.
+template <const Conv2DS8Params &Q, const ConvBand &B>
+inline void conv2d_s8_dsp_rows(const int8_t *EDGEC_RESTRICT in, ptrdiff_t in_row0,
+                               const int8_t *EDGEC_RESTRICT w,
+                               const int32_t *EDGEC_RESTRICT bias,
+                               const int32_t *EDGEC_RESTRICT mult,
+                               const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
+                               ptrdiff_t out_row0, ptrdiff_t oh0, ptrdiff_t oh1,
+                               void *EDGEC_RESTRICT scratch) {
+  static_assert(conv2d_s8_dsp_rows_ok<Q>(), "a band at a time: one image, one group, dense");
+  constexpr const Conv2DParams &P = Q.conv;
+  conv2d_s8_dsp_dense<Q, false, static_cast<ptrdiff_t>(B.in_rows) * P.in_w,
+                      static_cast<ptrdiff_t>(B.out_rows) * P.out_w, true>(
+      in, in_row0, w, bias, mult, shift, out, out_row0, oh0, oh1, scratch);
 }
 
 /// Scratch bytes of fc_s8_dsp: one int16 row of A.

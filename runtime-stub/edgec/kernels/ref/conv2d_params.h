@@ -96,15 +96,18 @@ template <const Conv2DParams &P> struct ConvWindow {
 /// window inside the image, block.template operator()<N>(xp, c) for channel
 /// blocks of G channels (c = 0, G, 2G...; then the last Cg % G), xp the
 /// window's top-left element in channel 0; otherwise, or with G = 0 (no
-/// unrolled blocks), border(win) to copy by the window's ranges.
-template <const Conv2DParams &P, ptrdiff_t G, typename Block, typename Border>
+/// unrolled blocks), border(win) to copy by the window's ranges. With Banded,
+/// x holds the input from row band_row0 on (a band of rows); otherwise the
+/// whole image.
+template <const Conv2DParams &P, ptrdiff_t G, bool Banded = false, typename Block,
+          typename Border>
 EDGEC_ALWAYS_INLINE void im2col_gather(const int8_t *x, ptrdiff_t oh, ptrdiff_t ow, Block &&block,
-                                       Border &&border) {
+                                       Border &&border, ptrdiff_t band_row0 = 0) {
   constexpr ptrdiff_t Cg = P.in_c / P.groups;
   const ConvWindow<P> win(oh, ow);
   if constexpr (G > 0) {
     if (win.interior()) {
-      const int8_t *xp = x + win.ih0 * P.in_w + win.iw0;
+      const int8_t *xp = x + (win.ih0 - (Banded ? band_row0 : 0)) * P.in_w + win.iw0;
       ptrdiff_t c = 0;
       for (; c + G <= Cg; c += G)
         block.template operator()<G>(xp, c);
