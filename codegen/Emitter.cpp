@@ -19,6 +19,7 @@
 #include "edgec/Support/Names.h"
 #include "edgec/Support/Version.h"
 #include "passes/Memory/BufferAnalysis.h"
+#include "passes/Memory/Stream.h"
 #include "edgec/Quant/QuantUtils.h"
 #include "passes/Kernels/KernelTable.h"
 
@@ -215,6 +216,13 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
     if (ctypeOf(v).empty())
       return unsupported(op) << "element type " << getElementTypeOrSelf(v.getType())
                              << " is not supported";
+  // A stream's layers run inside its last layer's steps.
+  if (Operation *last = memory::streamOf(op); last && last != op) {
+    KernelWriter(*this, op).emitNote(
+        fmt::format("runs a band of rows at a time in the stream of '{}'",
+                    sanitizeIdentifier(nodeOf(last), "layer")));
+    return success();
+  }
   // Name the result: an arena pointer, or the caller's output buffer.
   Value result = op->getResult(0);
   std::string ty = ctypeOf(result);
@@ -238,6 +246,8 @@ LogicalResult CppEmitter::emitOp(Operation *op) {
   if (!model)
     return unsupported(op) << "no kernel for '" << op->getName() << "'";
   KernelWriter writer(*this, op);
+  if (memory::streamOf(op) == op)
+    return emitStream(writer);
   return model.emitKernel(writer);
 }
 

@@ -5,6 +5,7 @@
 #include "edgec/Quant/QuantUtils.h"
 #include "passes/Kernels/KernelTable.h"
 #include "passes/Memory/BufferAnalysis.h"
+#include "passes/Memory/Stream.h"
 #include "passes/Quantize/QuantReport.h"
 #include "passes/Sparsity/Sparsity.h"
 
@@ -166,8 +167,15 @@ std::vector<LayerInfo> analyzeLayers(ModuleOp module) {
     l.sqnrPlain = doubleAttr(op, quant::kSqnrPlainAttr);
     if (auto r = op->getAttrOfType<StringAttr>(quant::kFloatReasonAttr))
       l.floatReason = r.str();
+    Operation *streamLast = memory::streamOf(op);
+    if (streamLast == op)
+      l.streamRows = op->getAttrOfType<IntegerAttr>(memory::kStreamRowsAttr).getInt();
     if (op->hasTrait<OpTrait::EdgeView>())
       l.storage = "view";
+    else if (streamLast && streamLast != op) {
+      l.storage = "stream";
+      l.streamedInto = nodeName(streamLast);
+    }
     else if (memory::directOutputIndex(op) >= 0)
       l.storage = "output";
     else
@@ -366,6 +374,10 @@ std::string reportJson(ModuleOp module, const std::string &target, const std::st
                                         {"precision", l.precision}});
     if (!l.kernel.empty())
       layers.back().getAsObject()->insert({"kernel", l.kernel});
+    if (!l.streamedInto.empty())
+      layers.back().getAsObject()->insert({"streamed_into", l.streamedInto});
+    if (l.streamRows > 0)
+      layers.back().getAsObject()->insert({"stream_rows", l.streamRows});
     if (l.stateBytes > 0) { // kept in the arena between runs
       stateBytes += l.stateBytes;
       layers.back().getAsObject()->insert(

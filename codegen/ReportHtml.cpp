@@ -228,7 +228,8 @@ tr.peak td { background: #fee; } tr:hover td { background: #eef; }
         i, at.op && i == peak ? " class=\"peak\"" : "", i, esc(l.node), esc(l.op),
         esc(llvm::join(ins, ", ")), shapeToString(l.outputShape), l.macs ? grouped(l.macs) : "",
         l.weightBytes ? grouped(l.weightBytes) : "", grouped(l.activationBytes),
-        esc(l.precision), esc(l.kernel), esc(l.storage),
+        esc(l.precision), esc(l.kernel),
+        esc(l.streamedInto.empty() ? l.storage : "stream into " + l.streamedInto),
         l.arenaOffset >= 0 ? grouped(l.arenaOffset) : "", predicted ? grouped(predicted) : "",
         l.measured ? grouped(*l.measured) : "");
   }

@@ -81,6 +81,8 @@ void appendPairedWords(std::vector<int64_t> &out, llvm::ArrayRef<int64_t> a,
 
 namespace {
 
+} // namespace
+
 /// The filters as conv2d_s8_dsp reads them (kernels/arm/conv2d_s8_dsp.h):
 /// per group, output channels in pairs, each pair's rows interleaved four
 /// taps at a time (appendPairedWords) over `stride` taps (K rounded up to a
@@ -106,6 +108,8 @@ std::string pairedConvWeights(KernelWriter &w, edge::Conv2DOp conv, int64_t stri
   }
   return w.ints(out, "int8_t", w.node() + "_paired");
 }
+
+namespace {
 
 /// The filters as blocked::conv2d_s8_hwc reads them: channels last,
 /// w[m][kh][kw][c] (one group).
@@ -192,12 +196,12 @@ Params convGeometry(edge::Conv2DOp op) {
   return g;
 }
 
-LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
-  Value result = o.getOutput();
+} // namespace
+
+std::string declareConvS8(KernelWriter &w, edge::Conv2DOp o, const RequantArrays &rq) {
   quant::QParams px = quant::paramsOf(o.getInput().getType());
-  quant::QParams py = quant::paramsOf(result.getType());
+  quant::QParams py = quant::paramsOf(o.getOutput().getType());
   auto [lo, hi] = quant::outputClamp(o);
-  RequantArrays rq = requantArrays(w);
   Params p("Conv2DS8Params");
   p.wrap(2).nest("conv", convGeometry(o));
   p.wrap(2).set("input_zero", px.zeroPoint).set("output_zero", py.zeroPoint).set("act_min", lo)
@@ -206,7 +210,16 @@ LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
     p.flag("right_shift", true);
   if (rq.shiftOne)
     p.flag("shift_one", true);
-  std::string id = w.declare(p);
+  return w.declare(p);
+}
+
+namespace {
+
+LogicalResult emitConvS8(edge::Conv2DOp o, KernelWriter &w) {
+  Value result = o.getOutput();
+  quant::QParams px = quant::paramsOf(o.getInput().getType());
+  RequantArrays rq = requantArrays(w);
+  std::string id = declareConvS8(w, o, rq);
   llvm::StringRef row = w.kernelName();
   // Weight arrays are named in the order they are first used.
   if (row == "conv2d_s8_sparse") {

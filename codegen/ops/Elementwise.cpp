@@ -134,15 +134,10 @@ EDGEC_UNARY_KERNELS(EDGEC_UNARY_EMIT)
   X(OrOp, OpOr)                                                                                   \
   X(XorOp, OpXor)
 
-/// int8 add / sub / mul / max / min: the binary kernel with a fixed-point
-/// functor.
-LogicalResult emitBinaryS8(KernelWriter &w) {
+} // namespace
+
+std::string declareBinaryS8(KernelWriter &w) {
   Operation *op = w.op();
-  if (!isa<edge::AddOp, edge::SubOp, edge::MulOp, edge::MaxOp, edge::MinOp>(op))
-    return w.noIntegerKernel();
-  std::string bp = binaryParams(w);
-  if (bp.empty())
-    return failure();
   Value result = op->getResult(0);
   auto [lo, hi] = quant::outputClamp(op);
   Params q("AddS8Params");
@@ -168,9 +163,22 @@ LogicalResult emitBinaryS8(KernelWriter &w) {
                                      : "OpMinS8";
   }
   q.set("act_min", lo).set("act_max", hi);
-  std::string qid = w.declare(q);
-  w.call().tmpl(fmt::format("edgec::{}<{}>", functor, qid)).tmpl(bp).in(op->getOperand(0))
-      .in(op->getOperand(1)).in(result).emit();
+  return fmt::format("edgec::{}<{}>", functor, w.declare(q));
+}
+
+namespace {
+
+/// int8 add / sub / mul / max / min: the binary kernel with a fixed-point
+/// functor.
+LogicalResult emitBinaryS8(KernelWriter &w) {
+  Operation *op = w.op();
+  if (!isa<edge::AddOp, edge::SubOp, edge::MulOp, edge::MaxOp, edge::MinOp>(op))
+    return w.noIntegerKernel();
+  std::string bp = binaryParams(w);
+  if (bp.empty())
+    return failure();
+  w.call().tmpl(declareBinaryS8(w)).tmpl(bp).in(op->getOperand(0)).in(op->getOperand(1))
+      .in(op->getResult(0)).emit();
   return success();
 }
 

@@ -194,6 +194,10 @@ void KernelWriter::assertScratch(const std::string &templateArgs) {
                            row->scratchFunction, templateArgs, k.getScratch());
 }
 
+void KernelWriter::staticAssert(const std::string &condition, const std::string &message) {
+  e_.params += fmt::format("static_assert({},\n              \"{}\");\n\n", condition, message);
+}
+
 std::string KernelWriter::weights(const Tensor &t, const std::string &ctype,
                                   const std::string &name) {
   return e_.weightArray(t, ctype, name);

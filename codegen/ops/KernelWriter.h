@@ -134,6 +134,8 @@ public:
   KernelWriter(detail::CppEmitter &emitter, mlir::Operation *op) : e_(emitter), op_(op) {}
 
   mlir::Operation *op() const { return op_; }
+  /// A writer for another op of the same function (a stream's layers).
+  KernelWriter forOp(mlir::Operation *other) const { return KernelWriter(e_, other); }
   /// The op computes on integers (int8 / int16x8): its int8 kernel is due.
   bool integer() const;
   /// The kernel edge-select-kernels chose.
@@ -158,6 +160,8 @@ public:
   /// with `templateArgs`, fits the scratch planned for the layer (the kernel
   /// table's; no-op for kernels without one).
   void assertScratch(const std::string &templateArgs);
+  /// `static_assert(condition, "message");` beside the parameters.
+  void staticAssert(const std::string &condition, const std::string &message);
   /// A weight array in flash holding `t` as `ctype`, named after `name`.
   std::string weights(const Tensor &t, const std::string &ctype, const std::string &name);
   /// An integer array in flash (`ctype` int8_t, uint8_t, int32_t or int64_t), named

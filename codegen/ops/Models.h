@@ -70,8 +70,18 @@ void emitDenseS8(KernelWriter &w, const std::string &id, mlir::Value input, mlir
 /// (bytes, low first); k past a row's end reads 0.
 void appendPairedWords(std::vector<int64_t> &out, llvm::ArrayRef<int64_t> a,
                        llvm::ArrayRef<int64_t> b, int64_t q);
+/// Declares an int8 convolution's Conv2DS8Params (its geometry, zero
+/// points, clamp and the shifts' kind); returns its name.
+std::string declareConvS8(KernelWriter &w, edge::Conv2DOp conv, const RequantArrays &rq);
+/// The filters as conv2d_s8_dsp reads a (not depthwise) layer's: output
+/// channels in pairs (appendPairedWords) over `stride` taps per row.
+std::string pairedConvWeights(KernelWriter &w, edge::Conv2DOp conv, int64_t stride);
 /// The bitmask and the non-zeros of a sparse layer's int8 weights.
 std::pair<std::string, std::string> sparseArrays(KernelWriter &w, mlir::Value weight);
+
+/// Declares the AddS8Params of an int8 add / sub / mul / max / min; returns
+/// its functor, e.g. `edgec::OpAddS8<layer_p>` (Elementwise.cpp).
+std::string declareBinaryS8(KernelWriter &w);
 
 // One per file in codegen/ops/.
 void attachConvKernels(mlir::MLIRContext &ctx);
@@ -85,5 +95,10 @@ void attachPoolKernels(mlir::MLIRContext &ctx);
 void attachQuantizeKernels(mlir::MLIRContext &ctx);
 void attachRecurrentKernels(mlir::MLIRContext &ctx);
 void attachReduceKernels(mlir::MLIRContext &ctx);
+
+/// A stream's layers, a band of rows at a time, in a loop over its steps
+/// (Stream.cpp): written for the stream's last layer (`w`'s op), after its
+/// result is named.
+mlir::LogicalResult emitStream(KernelWriter &w);
 
 } // namespace edgec::codegen

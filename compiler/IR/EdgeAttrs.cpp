@@ -115,6 +115,8 @@ constexpr Discardable kDiscardable[] = {
     {"edge.scratch_offset", Kind::NonNegative, OnOp},
     {"edge.state_offset", Kind::NonNegative, OnOp},
     {"edge.concat_copies", Kind::Unit, OnOp},
+    {"edge.streamed", Kind::Unit, OnOp},
+    {"edge.stream_rows", Kind::NonNegative, OnOp},
     {"edge.arena_size", Kind::NonNegative, OnFunc},
     {"edge.arena_lower_bound", Kind::NonNegative, OnFunc},
     {"edge.planner", Kind::String, OnFunc},

@@ -89,6 +89,11 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   s.alignment = o.alignment;
   s.ramBudget = o.ramBudget;
   pm.addPass(sparsity::createSelectSparseKernelsPass(s));
+  if (o.streamRows > 0) {
+    memory::StreamRowsPassOptions stream;
+    stream.rows = o.streamRows;
+    pm.addNestedPass<mlir::func::FuncOp>(memory::createStreamRowsPass(stream));
+  }
   if (o.schedule) {
     memory::ScheduleMemoryPassOptions order;
     order.alignment = o.alignment;

@@ -218,6 +218,7 @@ OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, ModelArgs &args) {
 struct CompileFlags {
   std::string planner = "greedy-by-size";
   std::string schedule = "memory";
+  int64_t streamRows = 1; ///< --stream-rows N (0: no streams)
   bool noFuse = false;
   bool keepChannels = false;
   std::string quantize = "none";
@@ -241,6 +242,7 @@ struct CompileFlags {
   /// The options as they appear in generated banners (deterministic order).
   std::string describe() const {
     std::string d = " --planner " + planner + (schedule != "memory" ? " --schedule " + schedule : "") +
+                    (streamRows != 1 ? " --stream-rows " + std::to_string(streamRows) : "") +
                     (noFuse ? " --no-fuse" : "") + (keepChannels ? " --keep-channels" : "");
     if (quantized()) {
       d += " --quantize " + quantize + " --calibration " +
@@ -277,6 +279,11 @@ void addCompileFlags(CLI::App *cmd, CompileFlags &f, bool planning) {
     cmd->add_option("--schedule", f.schedule,
                     "Layer order: memory (the order with the smallest arena lower bound, the "
                     "model's own where that is as small) or source (the model's own)")
+        ->capture_default_str();
+    cmd->add_option("--stream-rows", f.streamRows,
+                    "Rows per step of a chain of int8 convolutions run a band of rows at a "
+                    "time, where that makes the arena smaller (no row is computed twice); 0: "
+                    "never")
         ->capture_default_str();
     cmd->add_option("--tuning", f.tuning,
                     "Tuning file (scripts/tune-mcu.sh): the kernel each layer it names runs, "
@@ -354,6 +361,11 @@ bool checkCompileFlags(const CompileFlags &f) {
   }
   if (f.schedule != "memory" && f.schedule != "source") {
     userError("unknown --schedule '" + f.schedule + "' (expected memory or source)");
+    return false;
+  }
+  if (f.streamRows < 0) {
+    userError("--stream-rows must be 0 (no streams) or more, not " +
+              std::to_string(f.streamRows));
     return false;
   }
   if (f.quantize != "none" && f.quantize != "int8" && f.quantize != "int16x8" &&
@@ -517,6 +529,7 @@ void pipelineOptions(const CompileFlags &f, edgec::edge::KernelFamily family, in
   o.ramBudget = f.ramBudget;
   o.planner = f.planner;
   o.schedule = f.schedule == "memory";
+  o.streamRows = f.streamRows;
   o.tuning = f.tuning;
 }
 

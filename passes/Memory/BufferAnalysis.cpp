@@ -3,9 +3,11 @@
 #include "passes/Memory/BufferAnalysis.h"
 
 #include "edgec/IR/EdgeOps.h"
+#include "passes/Memory/Stream.h"
 #include "passes/Kernels/KernelTable.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <algorithm>
 
@@ -103,12 +105,23 @@ ScheduleGraph scheduleGraphOf(func::FuncOp func, int64_t alignment) {
     if (concatInSlices(op, alignment))
       for (Value v : op->getOperands())
         slices[op].push_back(index[v.getDefiningOp()]);
+  // Streams: every layer but the last takes no buffer and runs inside the
+  // last one's steps, which reads what they read and takes the scratch.
+  llvm::DenseMap<Operation *, StreamPlan> streams;
+  llvm::DenseSet<Operation *> streamed;
+  for (Operation *op : g.ops)
+    if (op->hasAttr(kStreamRowsAttr))
+      if (std::optional<StreamPlan> plan = streamPlanOf(op)) {
+        for (Operation *layer : llvm::ArrayRef(plan->layers).drop_back())
+          streamed.insert(layer);
+        streams[op] = std::move(*plan);
+      }
   // The nodes whose arena buffers `v` reads (a concatenation in slices: its
   // slices), none when it is not in the arena.
   auto bufferNodes = [&](Value v) -> std::vector<int64_t> {
     Value root = viewRoot(v);
     Operation *def = root.getDefiningOp();
-    if (!def || storageOf(root) != Storage::Arena)
+    if (!def || storageOf(root) != Storage::Arena || streamed.count(def))
       return {};
     if (auto it = slices.find(def); it != slices.end())
       return it->second;
@@ -135,11 +148,29 @@ ScheduleGraph scheduleGraphOf(func::FuncOp func, int64_t alignment) {
     }
     node.operands.insert(node.operands.end(), more.begin(), more.end());
     node.arena = op->getNumResults() == 1 && storageOf(op->getResult(0)) == Storage::Arena &&
-                 !kernels::isView(op) && !slices.count(op);
+                 !kernels::isView(op) && !slices.count(op) && !streamed.count(op);
     if (node.arena)
       node.size = bytesOf(op->getResult(0));
     if (auto kernel = edge::kernelOf(op); kernel && kernel.getScratch() > 0)
       node.scratch = kernel.getScratch();
+    if (streamed.count(op)) {
+      node.scratch = 0;
+      node.inPlace = 0;
+    }
+    if (auto it = streams.find(op); it != streams.end()) {
+      // The last layer of a stream reads the chain's input too (the first
+      // layer reads it at every step), and writes over its other operand
+      // only where the plan allows it.
+      const StreamPlan &plan = it->second;
+      Value input = plan.layers.front()->getOperand(0);
+      if (!llvm::is_contained(op->getOperands(), input))
+        for (int64_t b : bufferNodes(input))
+          node.operands.push_back(b);
+      node.scratch = plan.scratchBytes;
+      node.inPlace = plan.inPlaceSafe && plan.otherOperand >= 0
+                         ? node.inPlace & (1u << plan.otherOperand)
+                         : 0;
+    }
   }
   for (auto &[concat, parts] : slices)
     for (auto [k, p] : llvm::enumerate(parts)) {

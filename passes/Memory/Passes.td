@@ -41,6 +41,29 @@ def ScheduleMemoryPass : Pass<"edge-schedule-memory", "::mlir::func::FuncOp"> {
   ];
 }
 
+def StreamRowsPass : Pass<"edge-stream-rows", "::mlir::func::FuncOp"> {
+  let summary = "Mark chains of layers that can run a band of rows at a time";
+  let description = [{
+    A chain of layers each read only by the next (int8 convolutions that
+    conv2d_s8_dsp computes a band of rows at a time, then a last such
+    convolution or an int8 add of the chain's result and another tensor of
+    the same shape) can run `rows` output rows of its last layer at a time:
+    every layer but the last keeps only the band of its output rows the next
+    one still needs, in the last layer's scratch, so its whole output never
+    exists. No row is computed twice. Where the add's other tensor is the
+    chain's input (a residual block), the add may write over it when no
+    later step reads the rows it writes.
+    Marks `edge.streamed` on every layer of a chain but the last and
+    `edge.stream_rows` on the last; edge-plan-memory keeps a stream only
+    where it makes the arena smaller. Needs the chosen kernels; runs before
+    edge-schedule-memory.
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"1",
+           "Rows of a stream's last layer's output per step">,
+  ];
+}
+
 def PlanMemoryPass : Pass<"edge-plan-memory", "::mlir::func::FuncOp"> {
   let summary = "Assign every activation and scratch buffer an offset in one static arena";
   let description = [{

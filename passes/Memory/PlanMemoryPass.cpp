@@ -3,6 +3,7 @@
 #include "passes/Kernels/KernelTable.h"
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Passes.h"
+#include "passes/Memory/Stream.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -35,6 +36,22 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
     std::vector<ArenaBuffer> buffers;
     std::vector<BufferRequest> requests;
     MemoryPlan plan = planned(buffers, requests);
+    // Plans again after `change`; keeps that plan where its arena is smaller
+    // (or, with `ties`, as small), and otherwise calls `undo`.
+    auto attempt = [&](auto change, auto undo, bool ties) {
+      change();
+      std::vector<ArenaBuffer> b;
+      std::vector<BufferRequest> r;
+      MemoryPlan p = planned(b, r);
+      if (p.arenaSize < plan.arenaSize || (ties && p.arenaSize == plan.arenaSize)) {
+        plan = std::move(p);
+        buffers = std::move(b);
+        requests = std::move(r);
+        return true;
+      }
+      undo();
+      return false;
+    };
     // A concatenation in slices keeps its slices' bytes from their producers
     // on, side by side; where copying it instead gives a smaller arena, it is
     // copied (one at a time, in body order).
@@ -43,17 +60,55 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
       if (concatInSlices(op, alignment))
         sliced.push_back(op);
     });
-    for (mlir::Operation *op : sliced) {
-      op->setAttr(kConcatCopiesAttr, builder.getUnitAttr());
-      std::vector<ArenaBuffer> b;
-      std::vector<BufferRequest> r;
-      MemoryPlan copied = planned(b, r);
-      if (copied.arenaSize < plan.arenaSize) {
-        plan = std::move(copied);
-        buffers = std::move(b);
-        requests = std::move(r);
-      } else {
-        op->removeAttr(kConcatCopiesAttr);
+    for (mlir::Operation *op : sliced)
+      attempt([&] { op->setAttr(kConcatCopiesAttr, builder.getUnitAttr()); },
+              [&] { op->removeAttr(kConcatCopiesAttr); }, false);
+    // Streams, one at a time in body order, every other one as it stands:
+    // first, a stream that ends at an add may stream the add's other operand
+    // instead (a residual block: the shortcut rather than the body), kept
+    // where the arena is smaller.
+    std::vector<StreamPlan> streams;
+    func.walk([&](mlir::Operation *op) {
+      if (std::optional<StreamPlan> p = streamPlanOf(op))
+        streams.push_back(std::move(*p));
+    });
+    for (StreamPlan &stream : streams) {
+      std::vector<mlir::Operation *> other;
+      if (stream.otherOperand >= 0)
+        other = chainInto(stream.layers.back(), static_cast<unsigned>(stream.otherOperand));
+      if (other.size() >= 2 && streamPlan(other, stream.rows) &&
+          attempt(
+              [&] {
+                unmarkStream(stream.layers);
+                markStream(other, stream.rows);
+              },
+              [&] {
+                unmarkStream(other);
+                markStream(stream.layers, stream.rows);
+              },
+              false))
+        stream = *streamPlanOf(other.back());
+    }
+    // Then each is kept only where the arena is smaller than with its layers
+    // run whole: a stream costs a kernel call per layer and step.
+    for (StreamPlan &stream : streams) {
+      if (attempt([&] { unmarkStream(stream.layers); },
+                  [&] { markStream(stream.layers, stream.rows); }, true))
+        stream.layers.clear();
+    }
+    // Then, the streams settled, fewer and larger steps (fewer calls): each
+    // one's rows per step double while the arena stays as small.
+    for (StreamPlan &stream : streams) {
+      if (stream.layers.empty())
+        continue;
+      const int64_t height =
+          mlir::cast<mlir::ShapedType>(stream.layers.back()->getResult(0).getType()).getDimSize(2);
+      for (int64_t rows = stream.rows * 2; rows < height * 2; rows *= 2) {
+        const int64_t larger = std::min(rows, height);
+        if (!attempt([&] { markStream(stream.layers, larger); },
+                     [&] { markStream(stream.layers, stream.rows); }, true))
+          break;
+        stream.rows = larger;
       }
     }
 

@@ -2,6 +2,7 @@
 
 #include "passes/Memory/BufferAnalysis.h"
 #include "passes/Memory/Passes.h"
+#include "passes/Memory/Stream.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -54,6 +55,18 @@ struct VerifyMemoryPlanPass : impl::VerifyMemoryPlanPassBase<VerifyMemoryPlanPas
     if (misplaced) {
       misplaced->emitError("memory plan: the concatenation in slices is not at the offset of "
                            "its first slice");
+      return signalPassFailure();
+    }
+    // Every layer marked as streamed is in a stream that can run.
+    mlir::Operation *broken = nullptr;
+    func.walk([&](mlir::Operation *op) {
+      if (!broken && (op->hasAttr(kStreamedAttr) || op->hasAttr(kStreamRowsAttr)) &&
+          !streamOf(op))
+        broken = op;
+    });
+    if (broken) {
+      broken->emitError("memory plan: the layer is marked as streamed, but its chain cannot "
+                        "run a band of rows at a time");
       return signalPassFailure();
     }
     if (auto v = checkPlan(requests, plan, alignment)) {

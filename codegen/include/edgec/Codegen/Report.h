@@ -20,7 +20,12 @@ struct LayerInfo {
   int64_t arenaOffset = -1;    ///< -1 when not in the arena
   /// A layer with state (edge.svdf): its bytes and offset in the arena.
   int64_t stateBytes = 0, stateOffset = -1;
-  std::string storage;         ///< arena / output / view
+  std::string storage;         ///< arena / output / view / stream
+  /// A layer of a stream: the node of the stream's last layer (which runs
+  /// it a band of rows at a time; "" otherwise), and for that last layer
+  /// the rows of its output per step (0 otherwise).
+  std::string streamedInto;
+  int64_t streamRows = 0;
   std::string precision;       ///< float, int8, int16, ...
   std::string kernel;          ///< the kernel table row that runs it ("" for views)
   std::optional<double> sqnr;     ///< dB against the float model, when measured

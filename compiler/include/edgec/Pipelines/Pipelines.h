@@ -73,6 +73,11 @@ struct CompilePipelineOptions : public mlir::PassPipelineOptions<CompilePipeline
                         llvm::cl::desc("Order the layers for the smallest arena "
                                        "(edge-schedule-memory); false: the model's own order"),
                         llvm::cl::init(true)};
+  Option<int64_t> streamRows{
+      *this, "stream-rows",
+      llvm::cl::desc("Rows per step of a chain of layers run a band of rows at a time where "
+                     "that makes the arena smaller (edge-stream-rows); 0: never"),
+      llvm::cl::init(1)};
   Option<std::string> tuning{*this, "tuning",
                              llvm::cl::desc("Tuning file: the kernel of each layer it names "
                                             "(scripts/tune-mcu.sh writes it)"),
