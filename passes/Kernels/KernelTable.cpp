@@ -539,13 +539,25 @@ int64_t dspConvRingPixels(Operation *op) {
 bool dspConvRows(Operation *op) {
   auto conv = dyn_cast<edge::Conv2DOp>(op);
   edge::KernelAttr kernel = conv ? edge::kernelOf(conv) : edge::KernelAttr();
-  return kernel && kernel.getName() == "conv2d_s8_dsp" && !isDepthwise(conv) &&
-         conv.getInput().getType().getShape()[0] == 1 && conv.getGroup() == 1 &&
-         !conv.hasInputDilation();
+  return kernel && kernel.getName() == "conv2d_s8_dsp" &&
+         (isDepthwise(conv) || conv.getGroup() == 1) &&
+         conv.getInput().getType().getShape()[0] == 1 && !conv.hasInputDilation();
 }
 
 // Mirrors conv2d_s8_dsp_rows_scratch_size in runtime-stub/edgec/kernels/arm/conv2d_s8_dsp.h.
-int64_t dspConvRowsScratch(Operation *op) { return 2 * 2 * dspConvRow(op); }
+int64_t dspConvRowsScratch(Operation *op, int64_t stepRows) {
+  auto conv = cast<edge::Conv2DOp>(op);
+  if (!isDepthwise(conv))
+    return 2 * 2 * dspConvRow(op);
+  // The int16 plane rows one call reads (depthwise_band_rows).
+  auto w = conv.getWeight().getType().getShape();
+  auto out = conv.getOutput().getType().getShape();
+  auto s = conv.getStrides(), d = conv.getDilations();
+  const int64_t planeH = (out[2] - 1) * s[0] + (w[2] - 1) * d[0] + 1;
+  const int64_t planeW = (out[3] - 1) * s[1] + (w[3] - 1) * d[1] + 1;
+  const int64_t rows = std::min(planeH, (stepRows - 1) * s[0] + (w[2] - 1) * d[0] + 1);
+  return 2 * rows * planeW;
+}
 
 int64_t convTile(Operation *op) {
   auto out = cast<edge::Conv2DOp>(op).getOutput().getType().getShape();

@@ -103,13 +103,14 @@ int64_t dspConvRingPixels(mlir::Operation *conv);
 
 /// Whether `op` is a convolution whose chosen kernel is conv2d_s8_dsp and
 /// that kernel computes it a band of rows at a time (conv2d_s8_dsp_rows_ok
-/// in conv2d_s8_dsp.h): one image, one group, not depthwise, the input not
+/// in conv2d_s8_dsp.h): one image, one group or depthwise, the input not
 /// spread.
 bool dspConvRows(mlir::Operation *op);
 
-/// Scratch bytes of conv2d_s8_dsp_rows: the two int16 columns, without a
-/// ring (conv2d_s8_dsp_rows_scratch_size).
-int64_t dspConvRowsScratch(mlir::Operation *conv);
+/// Scratch bytes of conv2d_s8_dsp_rows for calls of at most `stepRows`
+/// output rows: the two int16 columns, without a ring, or for a depthwise
+/// layer the int16 plane rows a call reads (conv2d_s8_dsp_rows_scratch_size).
+int64_t dspConvRowsScratch(mlir::Operation *conv, int64_t stepRows);
 
 /// Output pixels per im2col tile of the general float convolution.
 int64_t convTile(mlir::Operation *conv);

@@ -296,27 +296,68 @@ EDGEC_ALWAYS_INLINE void copy_depthwise_plane(const int8_t *EDGEC_RESTRICT x,
   fill_n<(PH - Top - Rows) * PW, (Top + Rows) * PW>(plane, int16_t{0});
 }
 
+/// Rows [r0, r1) of the padded plane copy_depthwise_plane makes (its row r is
+/// input row r - pad_top), from one channel of a band of input rows that
+/// starts at row row0: plane row r0 at `plane`. Not for a spread input.
+template <const Conv2DS8Params &Q>
+EDGEC_ALWAYS_INLINE void copy_depthwise_rows(const int8_t *EDGEC_RESTRICT x, ptrdiff_t row0,
+                                             ptrdiff_t r0, ptrdiff_t r1,
+                                             int16_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
+  constexpr ptrdiff_t L = min_of<ptrdiff_t>(P.pad_left, PW);
+  constexpr ptrdiff_t N = min_of<ptrdiff_t>(P.in_w, PW - L);
+  for (ptrdiff_t r = r0; r < r1; ++r) {
+    int16_t *pr = plane + (r - r0) * PW;
+    const ptrdiff_t ih = r - P.pad_top;
+    if (ih < 0 || ih >= P.in_h) {
+      for (ptrdiff_t c = 0; c < PW; ++c)
+        pr[c] = 0;
+      continue;
+    }
+    const int8_t *xr = x + (ih - row0) * P.in_w;
+    for (ptrdiff_t c = 0; c < L; ++c)
+      pr[c] = 0;
+    for (ptrdiff_t i = 0; i < N; ++i)
+      pr[L + i] = static_cast<int16_t>(xr[i] - Q.input_zero);
+    for (ptrdiff_t c = L + N; c < PW; ++c)
+      pr[c] = 0;
+  }
+}
+
 /// One channel at a time: the input plane is copied once into `plane` as
 /// int16 x - zx with the padding as zeros, so every output pixel runs the
-/// same branch-free taps; along a row, two adjacent taps are one SMLAD. Out
-/// of line, one function per layer, so that its filter registers do not
-/// depend on what the caller keeps live.
-template <const Conv2DS8Params &Q>
-EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
-                             const int32_t *EDGEC_RESTRICT bias,
-                             const int32_t *EDGEC_RESTRICT mult,
-                             const int32_t *EDGEC_RESTRICT shift, int8_t *out,
-                             int16_t *EDGEC_RESTRICT plane) {
+/// same branch-free taps; along a row, two adjacent taps are one SMLAD.
+/// Output rows [oh0, oh1); with Banded, the input holds rows from in_row0
+/// on, CS elements per channel, the output rows from out_row0 on, OS per
+/// channel, and only the plane rows those outputs read are copied; otherwise
+/// the whole tensors (0, 0, 0, out_h and the planes' sizes).
+/// depthwise_s8_dsp and depthwise_s8_dsp_band run it out of line, one
+/// function per layer, so that its filter registers do not depend on what
+/// the caller keeps live.
+template <const Conv2DS8Params &Q, ptrdiff_t CS, ptrdiff_t OS, bool Banded>
+EDGEC_ALWAYS_INLINE void depthwise_s8_dsp_at(const int8_t *in, ptrdiff_t in_row0,
+                                             const int8_t *EDGEC_RESTRICT w,
+                                             const int32_t *EDGEC_RESTRICT bias,
+                                             const int32_t *EDGEC_RESTRICT mult,
+                                             const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                             ptrdiff_t out_row0, ptrdiff_t oh0, ptrdiff_t oh1,
+                                             int16_t *EDGEC_RESTRICT plane) {
   constexpr const Conv2DParams &P = Q.conv;
   constexpr ptrdiff_t KH = P.kernel_h, KW = P.kernel_w;
   constexpr ptrdiff_t PW = depthwise_plane_w<Q>();
-  constexpr ptrdiff_t HW = static_cast<ptrdiff_t>(P.in_h) * P.in_w;
-  constexpr ptrdiff_t OHW = static_cast<ptrdiff_t>(P.out_h) * P.out_w;
   // Taps per row taken in pairs (adjacent only without dilation).
   constexpr ptrdiff_t Pairs = P.dilation_w == 1 ? KW / 2 : 0;
+  // The plane rows the outputs read: from pr0 (0: the whole plane).
+  const ptrdiff_t pr0 = Banded ? oh0 * P.stride_h : 0;
+  const ptrdiff_t pr1 =
+      Banded ? (oh1 - 1) * P.stride_h + static_cast<ptrdiff_t>(KH - 1) * P.dilation_h + 1 : 0;
   for (ptrdiff_t n = 0; n < P.batch; ++n)
     for (ptrdiff_t m = 0; m < P.out_c; ++m) {
-      copy_depthwise_plane<Q>(in + (n * P.in_c + m) * HW, plane);
+      if constexpr (Banded)
+        copy_depthwise_rows<Q>(in + (n * P.in_c + m) * CS, in_row0, pr0, pr1, plane);
+      else
+        copy_depthwise_plane<Q>(in + (n * P.in_c + m) * CS, plane);
       const int8_t *wm = w + m * KH * KW;
       uint32_t wp[KH * (Pairs > 0 ? Pairs : 1)];
       int32_t wt[KH * KW];
@@ -331,7 +372,7 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
       }
       const int32_t b = bias ? bias[m] : 0;
       const ConvOutputS8<Q> stage(mult[m], shift[m]);
-      int8_t *y = out + (n * P.out_c + m) * OHW;
+      int8_t *y = out + (n * P.out_c + m) * OS;
       if constexpr (P.stride_w == 1 && P.dilation_w == 1 && KW >= 2) {
         // Two adjacent output pixels per step: along a row, pixel ow reads
         // the tap pairs at even offsets and pixel ow + 1 the same pairs one
@@ -341,9 +382,9 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
         uint32_t wl[KH];
         for (ptrdiff_t kh = 0; kh < KH; ++kh)
           wl[kh] = static_cast<uint16_t>(static_cast<int16_t>(wm[kh * KW + KW - 1]));
-        for (ptrdiff_t oh = 0; oh < P.out_h; ++oh) {
-          const int16_t *pr = plane + oh * P.stride_h * PW;
-          int8_t *yr = y + oh * P.out_w;
+        for (ptrdiff_t oh = Banded ? oh0 : 0; oh < (Banded ? oh1 : P.out_h); ++oh) {
+          const int16_t *pr = plane + (oh * P.stride_h - pr0) * PW;
+          int8_t *yr = y + (oh - (Banded ? out_row0 : 0)) * P.out_w;
           ptrdiff_t ow = 0;
           for (; ow + 1 < P.out_w; ow += 2) {
             int32_t a0 = b, a1 = b;
@@ -380,9 +421,9 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
         }
         continue;
       }
-      for (ptrdiff_t oh = 0; oh < P.out_h; ++oh)
+      for (ptrdiff_t oh = Banded ? oh0 : 0; oh < (Banded ? oh1 : P.out_h); ++oh)
         for (ptrdiff_t ow = 0; ow < P.out_w; ++ow) {
-          const int16_t *pp = plane + oh * P.stride_h * PW + ow * P.stride_w;
+          const int16_t *pp = plane + (oh * P.stride_h - pr0) * PW + ow * P.stride_w;
           int32_t acc = b;
           EDGEC_UNROLL
           for (ptrdiff_t kh = 0; kh < KH; ++kh) {
@@ -394,9 +435,33 @@ EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTR
             for (ptrdiff_t kw = 2 * Pairs; kw < KW; ++kw)
               acc += row[kw * P.dilation_w] * wt[kh * KW + kw];
           }
-          y[oh * P.out_w + ow] = stage(acc);
+          y[(oh - (Banded ? out_row0 : 0)) * P.out_w + ow] = stage(acc);
         }
     }
+}
+
+template <const Conv2DS8Params &Q>
+EDGEC_NOINLINE void depthwise_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
+                                     const int32_t *EDGEC_RESTRICT bias,
+                                     const int32_t *EDGEC_RESTRICT mult,
+                                     const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                     int16_t *EDGEC_RESTRICT plane) {
+  constexpr const Conv2DParams &P = Q.conv;
+  depthwise_s8_dsp_at<Q, static_cast<ptrdiff_t>(P.in_h) * P.in_w,
+                      static_cast<ptrdiff_t>(P.out_h) * P.out_w, false>(
+      in, 0, w, bias, mult, shift, out, 0, 0, P.out_h, plane);
+}
+
+template <const Conv2DS8Params &Q, ptrdiff_t CS, ptrdiff_t OS>
+EDGEC_NOINLINE void depthwise_s8_dsp_band(const int8_t *in, ptrdiff_t in_row0,
+                                          const int8_t *EDGEC_RESTRICT w,
+                                          const int32_t *EDGEC_RESTRICT bias,
+                                          const int32_t *EDGEC_RESTRICT mult,
+                                          const int32_t *EDGEC_RESTRICT shift, int8_t *out,
+                                          ptrdiff_t out_row0, ptrdiff_t oh0, ptrdiff_t oh1,
+                                          int16_t *EDGEC_RESTRICT plane) {
+  depthwise_s8_dsp_at<Q, CS, OS, true>(in, in_row0, w, bias, mult, shift, out, out_row0, oh0,
+                                       oh1, plane);
 }
 
 /// The sum of the N int16 values at c (N a multiple of four, c 4-byte
@@ -645,25 +710,40 @@ inline void conv2d_s8_dsp(const int8_t *in, const int8_t *EDGEC_RESTRICT w,
         in, 0, w, bias, mult, shift, out, 0, 0, P.out_h, scratch);
 }
 
-/// The rows of the input and of the output a band holds (conv2d_s8_dsp_rows).
+/// The rows of the input and of the output a band holds, and the most
+/// output rows one call computes (conv2d_s8_dsp_rows).
 struct ConvBand {
-  int32_t in_rows, out_rows;
+  int32_t in_rows, out_rows, step_rows;
 };
 
 /// Whether conv2d_s8_dsp_rows computes a layer a band of rows at a time: one
-/// image, one group, not depthwise, the input not spread. KernelTable.cpp's
+/// image, one group or depthwise, the input not spread. KernelTable.cpp's
 /// dspConvRows states the same.
 template <const Conv2DS8Params &Q> constexpr bool conv2d_s8_dsp_rows_ok() {
   constexpr const Conv2DParams &P = Q.conv;
-  return !conv2d_s8_dsp_is_depthwise<Q>() && P.batch == 1 && P.groups == 1 &&
+  return P.batch == 1 && (P.groups == 1 || conv2d_s8_dsp_is_depthwise<Q>()) &&
          !conv2d_is_spread<P>();
 }
 
-/// Scratch bytes of conv2d_s8_dsp_rows: the two int16 columns.
-/// KernelTable.cpp's dspConvRowsScratch states the same.
-template <const Conv2DS8Params &Q> constexpr int64_t conv2d_s8_dsp_rows_scratch_size() {
+/// Plane rows a depthwise layer's call of B.step_rows output rows reads.
+template <const Conv2DS8Params &Q, const ConvBand &B> constexpr ptrdiff_t depthwise_band_rows() {
   constexpr const Conv2DParams &P = Q.conv;
-  return 2 * 2 * static_cast<int64_t>(im2col_column_stride<P.in_c * P.kernel_h * P.kernel_w>());
+  return min_of<ptrdiff_t>(depthwise_plane_h<Q>(),
+                           static_cast<ptrdiff_t>(B.step_rows - 1) * P.stride_h +
+                               static_cast<ptrdiff_t>(P.kernel_h - 1) * P.dilation_h + 1);
+}
+
+/// Scratch bytes of conv2d_s8_dsp_rows: the two int16 columns, or for a
+/// depthwise layer the int16 plane rows one call reads.
+/// KernelTable.cpp's dspConvRowsScratch states the same.
+template <const Conv2DS8Params &Q, const ConvBand &B>
+constexpr int64_t conv2d_s8_dsp_rows_scratch_size() {
+  constexpr const Conv2DParams &P = Q.conv;
+  if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
+    return 2 * static_cast<int64_t>(depthwise_band_rows<Q, B>()) * depthwise_plane_w<Q>();
+  else
+    return 2 * 2 *
+           static_cast<int64_t>(im2col_column_stride<P.in_c * P.kernel_h * P.kernel_w>());
 }
 
 /// Output rows [oh0, oh1) of a layer conv2d_s8_dsp_rows_ok admits, the same
@@ -680,11 +760,16 @@ inline void conv2d_s8_dsp_rows(const int8_t *EDGEC_RESTRICT in, ptrdiff_t in_row
                                const int32_t *EDGEC_RESTRICT shift, int8_t *EDGEC_RESTRICT out,
                                ptrdiff_t out_row0, ptrdiff_t oh0, ptrdiff_t oh1,
                                void *EDGEC_RESTRICT scratch) {
-  static_assert(conv2d_s8_dsp_rows_ok<Q>(), "a band at a time: one image, one group, dense");
+  static_assert(conv2d_s8_dsp_rows_ok<Q>(), "a band at a time: one image, one group or depthwise");
   constexpr const Conv2DParams &P = Q.conv;
-  conv2d_s8_dsp_dense<Q, false, static_cast<ptrdiff_t>(B.in_rows) * P.in_w,
-                      static_cast<ptrdiff_t>(B.out_rows) * P.out_w, true>(
-      in, in_row0, w, bias, mult, shift, out, out_row0, oh0, oh1, scratch);
+  constexpr ptrdiff_t CS = static_cast<ptrdiff_t>(B.in_rows) * P.in_w;
+  constexpr ptrdiff_t OS = static_cast<ptrdiff_t>(B.out_rows) * P.out_w;
+  if constexpr (conv2d_s8_dsp_is_depthwise<Q>())
+    depthwise_s8_dsp_band<Q, CS, OS>(in, in_row0, w, bias, mult, shift, out, out_row0, oh0, oh1,
+                                     static_cast<int16_t *>(scratch));
+  else
+    conv2d_s8_dsp_dense<Q, false, CS, OS, true>(in, in_row0, w, bias, mult, shift, out, out_row0,
+                                                oh0, oh1, scratch);
 }
 
 /// Scratch bytes of fc_s8_dsp: one int16 row of A.
