@@ -53,8 +53,8 @@ LogicalResult emitStream(KernelWriter &w) {
   const size_t per = 3 * (n - 1);
 
   std::string code = fmt::format(
-      "{{ // a stream of {} layers, {} row{} of this one per step; its scratch: the columns, "
-      "then each band\n",
+      "{{ // a stream of {} layers, {} row{} of this one per step; its scratch: the layers' "
+      "work room, then each band\n",
       n, rows, rows == 1 ? "" : "s");
   for (size_t k = 0; k + 1 < n; ++k)
     code += fmt::format("    int8_t *const band{} = reinterpret_cast<int8_t *>(arena + {}); "
@@ -83,14 +83,19 @@ LogicalResult emitStream(KernelWriter &w) {
       RequantArrays rq = requantArrays(lw);
       std::string id = declareConvS8(lw, conv, rq);
       std::string bias = conv.getBias() ? lw.in(conv.getBias()) : std::string("nullptr");
-      std::string weights = pairedConvWeights(lw, conv, kernels::dspConvRow(conv));
+      // Weight arrays are named in the order they are first used: bias,
+      // weights (paired but for a depthwise layer), as conv2d_s8_dsp's.
+      std::string weights = kernels::isDepthwiseConv(conv)
+                                ? lw.in(conv.getWeight())
+                                : pairedConvWeights(lw, conv, kernels::dspConvRow(conv));
       std::string band = lw.declare(
           Params("arm::ConvBand")
               .set("in_rows", k == 0 ? in[2] : plan->bandRows[k - 1])
-              .set("out_rows", isLast ? out[2] : plan->bandRows[k]));
-      lw.staticAssert(fmt::format("edgec::arm::conv2d_s8_dsp_rows_scratch_size<{}>() <= {}", id,
-                                  plan->workBytes),
-                      "the stream's columns are too small for this layer");
+              .set("out_rows", isLast ? out[2] : plan->bandRows[k])
+              .set("step_rows", plan->stepRows[k]));
+      lw.staticAssert(fmt::format("edgec::arm::conv2d_s8_dsp_rows_scratch_size<{}, {}>() <= {}",
+                                  id, band, plan->workBytes),
+                      "the stream's work room is too small for this layer");
       w.include(edge::kernelOf(conv).getHeader().str());
       auto [x, row0] = input(k);
       std::string args = fmt::format("{}, {}, {}, {}, {}, {}", x, row0, weights, bias, rq.mult,

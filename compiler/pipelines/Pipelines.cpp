@@ -89,15 +89,17 @@ void buildLowerPipeline(mlir::OpPassManager &pm, const CompilePipelineOptions &o
   s.alignment = o.alignment;
   s.ramBudget = o.ramBudget;
   pm.addPass(sparsity::createSelectSparseKernelsPass(s));
-  if (o.streamRows > 0) {
-    memory::StreamRowsPassOptions stream;
-    stream.rows = o.streamRows;
-    pm.addNestedPass<mlir::func::FuncOp>(memory::createStreamRowsPass(stream));
-  }
+  // The order is chosen on the layers run whole (what the report's source
+  // order bound describes); the streams then take what they can on it.
   if (o.schedule) {
     memory::ScheduleMemoryPassOptions order;
     order.alignment = o.alignment;
     pm.addNestedPass<mlir::func::FuncOp>(memory::createScheduleMemoryPass(order));
+  }
+  if (o.streamRows > 0) {
+    memory::StreamRowsPassOptions stream;
+    stream.rows = o.streamRows;
+    pm.addNestedPass<mlir::func::FuncOp>(memory::createStreamRowsPass(stream));
   }
   memory::PlanMemoryPassOptions plan;
   plan.strategy = o.planner;

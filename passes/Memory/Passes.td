@@ -44,8 +44,8 @@ def ScheduleMemoryPass : Pass<"edge-schedule-memory", "::mlir::func::FuncOp"> {
 def StreamRowsPass : Pass<"edge-stream-rows", "::mlir::func::FuncOp"> {
   let summary = "Mark chains of layers that can run a band of rows at a time";
   let description = [{
-    A chain of layers each read only by the next (int8 convolutions that
-    conv2d_s8_dsp computes a band of rows at a time, then a last such
+    A chain of layers each read only by the next (int8 convolutions, dense
+    or depthwise, that conv2d_s8_dsp computes a band of rows at a time, then a last such
     convolution or an int8 add of the chain's result and another tensor of
     the same shape) can run `rows` output rows of its last layer at a time:
     every layer but the last keeps only the band of its output rows the next
@@ -54,9 +54,10 @@ def StreamRowsPass : Pass<"edge-stream-rows", "::mlir::func::FuncOp"> {
     chain's input (a residual block), the add may write over it when no
     later step reads the rows it writes.
     Marks `edge.streamed` on every layer of a chain but the last and
-    `edge.stream_rows` on the last; edge-plan-memory keeps a stream only
-    where it makes the arena smaller. Needs the chosen kernels; runs before
-    edge-schedule-memory.
+    `edge.stream_rows` on the last; edge-plan-memory cuts, swaps and keeps
+    streams where that makes the arena smaller. Needs the chosen kernels;
+    runs after edge-schedule-memory (the order of the layers run whole) and
+    before edge-plan-memory.
   }];
   let options = [
     Option<"rows", "rows", "int64_t", /*default=*/"1",

@@ -89,6 +89,49 @@ struct PlanMemoryPass : impl::PlanMemoryPassBase<PlanMemoryPass> {
               false))
         stream = *streamPlanOf(other.back());
     }
+    // A long chain's bands add up (each layer's band holds the rows the
+    // layers after it read ahead), so a stream cut in two can plan smaller:
+    // each part a stream of two layers or more, or run whole. The best cut
+    // of each chain is kept where the arena is smaller, and its parts are
+    // tried again.
+    std::vector<StreamPlan> parts;
+    while (!streams.empty()) {
+      StreamPlan stream = std::move(streams.back());
+      streams.pop_back();
+      const std::vector<mlir::Operation *> layers = stream.layers;
+      const size_t n = layers.size();
+      auto mark = [&](size_t cut) {
+        unmarkStream(layers);
+        for (auto part : {llvm::ArrayRef(layers).take_front(cut),
+                          llvm::ArrayRef(layers).drop_front(cut)})
+          if (part.size() >= 2 && streamPlan(part, stream.rows))
+            markStream(part, stream.rows);
+      };
+      auto restore = [&] {
+        unmarkStream(layers);
+        markStream(layers, stream.rows);
+      };
+      size_t best = 0;
+      int64_t bestArena = plan.arenaSize;
+      for (size_t cut = 1; cut < n && n > 2; ++cut) {
+        mark(cut);
+        std::vector<ArenaBuffer> b;
+        std::vector<BufferRequest> r;
+        if (int64_t a = planned(b, r).arenaSize; a < bestArena)
+          best = cut, bestArena = a;
+        restore();
+      }
+      if (best == 0 || !attempt([&] { mark(best); }, restore, false)) {
+        parts.push_back(std::move(stream));
+        continue;
+      }
+      for (auto part : {llvm::ArrayRef(layers).take_front(best),
+                        llvm::ArrayRef(layers).drop_front(best)})
+        if (part.size() >= 2)
+          if (std::optional<StreamPlan> p = streamPlanOf(part.back()))
+            streams.push_back(std::move(*p));
+    }
+    streams = std::move(parts);
     // Then each is kept only where the arena is smaller than with its layers
     // run whole: a stream costs a kernel call per layer and step.
     for (StreamPlan &stream : streams) {

@@ -135,10 +135,17 @@ std::optional<StreamPlan> streamPlan(llvm::ArrayRef<Operation *> layers, int64_t
     plan.bands.push_back(now);
     prev = now;
   }
-  // The scratch: the convolutions' columns, then each band.
-  for (Operation *op : layers)
-    if (isa<edge::Conv2DOp>(op))
-      plan.workBytes = std::max(plan.workBytes, kernels::dspConvRowsScratch(op));
+  // The scratch: what the convolutions' calls need (columns, depthwise
+  // plane rows), then each band.
+  plan.stepRows.assign(n, 0);
+  plan.stepRows[n - 1] = rows;
+  for (const std::vector<BandRows> &step : plan.bands)
+    for (size_t k = 0; k + 1 < n; ++k)
+      plan.stepRows[k] = std::max(plan.stepRows[k], step[k].to - step[k].from);
+  for (size_t k = 0; k < n; ++k)
+    if (isa<edge::Conv2DOp>(layers[k]))
+      plan.workBytes = std::max(plan.workBytes,
+                                kernels::dspConvRowsScratch(layers[k], plan.stepRows[k]));
   int64_t at = llvm::alignTo(plan.workBytes, 8);
   for (size_t k = 0; k + 1 < n; ++k) {
     llvm::ArrayRef<int64_t> shape = imageShape(layers[k]->getResult(0));

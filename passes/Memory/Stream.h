@@ -50,8 +50,11 @@ struct StreamPlan {
   /// Per layer but the last: the rows its band holds, and where the band
   /// starts in the stream's scratch.
   std::vector<int64_t> bandRows, bandOffset;
-  /// The convolutions' columns (at the scratch's start) and the whole
-  /// scratch: the columns, then every band, each 8-byte aligned.
+  /// Per layer: the most rows of its output one step computes.
+  std::vector<int64_t> stepRows;
+  /// The room the convolutions' calls work in (their int16 columns, or a
+  /// depthwise layer's plane rows; at the scratch's start) and the whole
+  /// scratch: that room, then every band, each 8-byte aligned.
   int64_t workBytes = 0, scratchBytes = 0;
   /// The last layer's operand that is not in the chain (an add's other
   /// input), or -1 (the last layer is a convolution).
@@ -63,7 +66,8 @@ struct StreamPlan {
 };
 
 /// Whether `op` can be a layer of a stream that the next layer reads
-/// (conv2d_s8_dsp a band of rows at a time: kernels::dspConvRows).
+/// (conv2d_s8_dsp a band of rows at a time, dense or depthwise:
+/// kernels::dspConvRows).
 bool streamableLayer(mlir::Operation *op);
 
 /// Whether `op` can end a stream whose layer before it is `prev`: a

@@ -10,7 +10,9 @@ it until the last step), windows of 3x3, 5x5 and dilated 3x3, a stride-2
 first layer whose rows advance two at a time, the shortcut of a downsampling
 block streamed into the add over the body's output, asymmetric padding (no
 row above, two below), odd widths and odd channel counts (the filter after
-the pairs), and a chain that ends in a convolution.
+the pairs), a chain that ends in a convolution, and depthwise layers (a
+MobileNetV1 front whose last layer writes the graph output, a MobileNetV2
+inverted residual block with a 5x5 depthwise window).
 
 Each model is compiled with --quantize int8 for TARGET (cortex-m4 by
 default), as it comes (one row per step, doubled while the arena stays as
@@ -40,14 +42,15 @@ class Builder:
         self.rng = np.random.default_rng(zlib.crc32(name.encode()))
         self.inits, self.nodes, self.name = [], [], name
 
-    def conv(self, node, x, y, cin, cout, k, relu=True, **attrs):
-        w = self.rng.normal(0, 1 / np.sqrt(cin * k[0] * k[1]), (cout, cin, k[0], k[1]))
+    def conv(self, node, x, y, cin, cout, k, relu=True, group=1, **attrs):
+        w = self.rng.normal(0, 1 / np.sqrt(cin // group * k[0] * k[1]),
+                            (cout, cin // group, k[0], k[1]))
         self.inits.append(numpy_helper.from_array(w.astype(np.float32), f"{node}_W"))
         self.inits.append(numpy_helper.from_array(
             self.rng.normal(0, 0.2, cout).astype(np.float32), f"{node}_B"))
         out = f"{y}_pre" if relu else y
         self.nodes.append(conv(f"{self.name}_{node}", x, out, f"{node}_W", f"{node}_B",
-                               kernel_shape=list(k), **attrs))
+                               kernel_shape=list(k), group=group, **attrs))
         if relu:
             self.nodes.append(helper.make_node("Relu", [out], [y], name=f"{self.name}_{node}_relu"))
 
@@ -106,6 +109,33 @@ def ends_in_conv(name, c, h, w):
 # name, model; every case also runs with --stream-rows 3 but the dilated one,
 # whose 9 rows in three steps of bands of 7 and 3 rows make no smaller arena
 # than running its layers whole (so the plan keeps them whole).
+def mobilenet(name, h, w):
+    """MobileNetV1's first layers: a stride-2 convolution, then depthwise and
+    pointwise layers (the second depthwise one with stride 2) to the graph
+    output, which the stream's last layer writes a band of rows at a time."""
+    g = Builder(name)
+    g.conv("in", "X", "A", 3, 8, (3, 3), pads=[1, 1, 1, 1], strides=[2, 2])
+    g.conv("dw1", "A", "B", 8, 8, (3, 3), group=8, pads=[1, 1, 1, 1])
+    g.conv("pw1", "B", "C", 8, 16, (1, 1))
+    g.conv("dw2", "C", "D", 16, 16, (3, 3), group=16, pads=[1, 1, 1, 1], strides=[2, 2])
+    g.conv("pw2", "D", "Y", 16, 6, (1, 1), relu=False)
+    oh, ow = (h + 1) // 2, (w + 1) // 2
+    oh, ow = (oh + 1) // 2, (ow + 1) // 2
+    return g.model((3, h, w), (6, oh, ow)), [f"{name}_{n}" for n in ("in", "dw1", "pw1", "dw2")]
+
+
+def inverted_residual(name, c, h, w):
+    """MobileNetV2's block: expand (pointwise), depthwise 5x5, project, add."""
+    g = Builder(name)
+    g.conv("in", "X", "A", 3, c, (1, 1))
+    g.conv("expand", "A", "B", c, 4 * c, (1, 1))
+    g.conv("dw", "B", "C", 4 * c, 4 * c, (5, 5), group=4 * c, pads=[2, 2, 2, 2])
+    g.conv("project", "C", "D", 4 * c, c, (1, 1), relu=False)
+    g.add("add", "D", "A", "S")
+    g.conv("out", "S", "Y", c, 3, (1, 1), relu=False)
+    return g.model((3, h, w), (3, h, w)), [f"{name}_{n}" for n in ("expand", "dw", "project")]
+
+
 CASES = [
     ("res_k3_odd_w", lambda n: residual(n, 8, 10, 9, 8, (3, 3), [1, 1, 1, 1], 1, (3, 3),
                                         [1, 1, 1, 1], 1)),
@@ -115,6 +145,8 @@ CASES = [
                                           [2, 1, 0, 1], 1)),
     ("downsample_odd", lambda n: downsample(n, 8, 23, 21)),
     ("ends_in_conv", lambda n: ends_in_conv(n, 8, 12, 10)),
+    ("mobilenet_odd", lambda n: mobilenet(n, 29, 27)),
+    ("inverted_residual", lambda n: inverted_residual(n, 6, 11, 13)),
 ]
 
 
