@@ -555,8 +555,11 @@ FailureOr<std::vector<GeneratedFile>> CppEmitter::run() {
   bool ok = true;
   for (Operation &op : llvm::make_early_inc_range(fb.without_terminator())) {
     ok &= succeeded(emitOp(&op));
+    // A stream's earlier layers never hold their whole output: only the
+    // stream's last layer is traced (and measured, the stream's steps in it).
     if (opts.traceLayers && ok && !isa<edge::ConstantOp>(op) && !kernels::isView(&op) &&
-        op.getNumResults() > 0 && bytesOf(op.getResult(0)) > 0) {
+        !memory::streamedInto(&op) && op.getNumResults() > 0 &&
+        bytesOf(op.getResult(0)) > 0) {
       size_t k = opts.tracedOps ? opts.tracedOps->size() : 0;
       body += fmt::format("  edgec_trace_layer({}, \"{}\", {}, {});\n", k,
                           sanitizeIdentifier(nodeOf(&op), "layer"), expr(op.getResult(0)),

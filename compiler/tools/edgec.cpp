@@ -1412,7 +1412,8 @@ int main(int argc, char **argv) {
   verify->add_flag("--json", verifyOpts.json, "Print the result as one JSON object");
   verify->add_flag("--per-layer", verifyOpts.perLayer,
                    "Also dump every layer's output on the target and compare it with the "
-                   "evaluator's; names the first layer that differs");
+                   "evaluator's; names the first layer that differs (a stream's earlier layers, "
+                   "whose whole output never exists, count in its last layer)");
   verify->add_option("--repeat", verifyOpts.repeat,
                      "Run a model with state (SVDF) this many times on the inputs, its state "
                      "carried from run to run, and compare the last run's outputs")
