@@ -447,8 +447,9 @@ std::string budgetProblem(ModuleOp module, int64_t budgetBytes) {
   if (budgetBytes <= 0 || arena <= budgetBytes)
     return "";
   return fmt::format("the arena needs {} B but --ram-budget is {} B: {} B is the smallest plan "
-                     "edgec makes (in place where a kernel allows it; no plan of {} can be below "
-                     "{} B), set at {}",
+                     "edgec makes (in place where a kernel allows it, chains of layers streamed "
+                     "a band of rows at a time where that is smaller; so run, no plan of {} can "
+                     "be below {} B), set at {}",
                      arena, budgetBytes, arena,
                      scheduleSearch(module) == "exact" ? "any order of the layers" : "this order",
                      funcAttr(module, memory::kLowerBoundAttr), peakText(module));
